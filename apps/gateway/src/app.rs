@@ -1,0 +1,84 @@
+//! The one function that builds the App (used by `main` through [`crate::startup`] and by
+//! the tests through `testkit`). Middleware, outermost first:
+//! metrics -> request context (id, span, panics, problem+json) -> security headers ->
+//! compression -> CORS -> tenant -> route -> extractors -> handler.
+
+use actix_web::{
+    App, Error, HttpRequest, HttpResponse,
+    body::MessageBody,
+    dev::{ServiceFactory, ServiceRequest, ServiceResponse},
+    middleware::{Compress, from_fn},
+    web,
+};
+use kernel::{AppContext, AppError, extract, http, metrics, tenant};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::docs::RouteTable;
+
+/// What the App builder needs besides the context: the API document and its route table.
+#[derive(Clone)]
+pub struct ApiDocs {
+    /// The OpenAPI document served at `/api/openapi.json`.
+    pub openapi: utoipa::openapi::OpenApi,
+    /// The route table behind 404 vs 405.
+    pub routes: RouteTable,
+}
+
+impl ApiDocs {
+    /// Collects the document once per process.
+    pub fn collect() -> Self {
+        let openapi = crate::docs::openapi();
+        let routes = RouteTable::from_openapi(&openapi);
+        Self { openapi, routes }
+    }
+}
+
+/// Builds the whole App.
+pub fn build_app(
+    ctx: web::Data<AppContext>,
+    docs: web::Data<ApiDocs>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    let config = ctx.config.clone();
+    let (app, _) = App::new()
+        .into_utoipa_app()
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    app.app_data(ctx)
+        .app_data(docs.clone())
+        .app_data(extract::json_config())
+        .app_data(extract::query_config())
+        .app_data(extract::path_config())
+        .app_data(extract::payload_config())
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", docs.openapi.clone()))
+        .route("/api/docs", web::get().to(docs_redirect))
+        .default_service(web::to(fallback))
+        .wrap(from_fn(tenant::resolve_middleware))
+        .wrap(http::cors(&config))
+        .wrap(Compress::default())
+        .wrap(http::security_headers(&config))
+        .wrap(from_fn(http::request_context))
+        .wrap(from_fn(metrics::track))
+}
+
+/// No route matched: 405 with `Allow` when the path exists with other methods, else 404.
+async fn fallback(req: HttpRequest, docs: web::Data<ApiDocs>) -> Result<HttpResponse, AppError> {
+    Err(match docs.routes.allowed(req.path()) {
+        Some(allow) => AppError::MethodNotAllowed { allow },
+        None => AppError::not_found(format!("no route for {} {}", req.method(), req.path())),
+    })
+}
+
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header(("Location", "/api/docs/"))
+        .finish()
+}

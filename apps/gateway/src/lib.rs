@@ -1,0 +1,11 @@
+//! The gateway: one actix-web app composed from every crate's `configure`, the process
+//! roles (`serve`, `api`, `worker`) and the one-shot commands (`migrate`, `seed`, `openapi`).
+//!
+//! [`app::build_app`] is the one function that builds the App; `main` and the tests
+//! (through `testkit::spawn_app`) both call it via [`startup::Application`].
+
+pub mod app;
+pub mod docs;
+pub mod routes;
+pub mod seed;
+pub mod startup;

@@ -1,0 +1,83 @@
+//! `gateway` CLI: serve | api | worker | migrate | seed | openapi.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use gateway::startup::{self, Role};
+use kernel::Config;
+
+/// MAS gateway: the Rust backend of the EdTech and recruitment suite.
+#[derive(Debug, Parser)]
+#[command(name = "gateway", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create the database if missing, migrate, seed, run HTTP + workers (the default).
+    Serve,
+    /// Like serve, without background workers (scale the HTTP tier on its own).
+    Api,
+    /// Run background workers and schedules without HTTP.
+    Worker,
+    /// Create the database if missing and apply pending migrations, then exit.
+    Migrate,
+    /// Run the idempotent seeders, then exit.
+    Seed,
+    /// Print the OpenAPI document as JSON, then exit.
+    Openapi,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        return match serde_json::to_string_pretty(&gateway::docs::openapi()) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("configuration error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    kernel::telemetry::init(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("cannot start the runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => startup::run(config, Role::Serve).await,
+            Command::Api => startup::run(config, Role::Api).await,
+            Command::Worker => startup::run(config, Role::Worker).await,
+            Command::Migrate => startup::migrate_only(&config).await,
+            Command::Seed => startup::seed_only(&config).await,
+            Command::Openapi => Ok(()),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = ?err, "gateway failed");
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

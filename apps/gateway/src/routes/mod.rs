@@ -1,0 +1,18 @@
+//! The gateway's own routes, and the composition of every crate's `configure`.
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub mod health;
+pub mod metrics;
+pub mod platforms;
+pub mod system_config;
+pub mod test_data;
+
+/// Mounts every route of the API. Product crates are chained here as they land.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.configure(health::configure)
+        .configure(metrics::configure)
+        .configure(platforms::configure)
+        .configure(system_config::configure)
+        .configure(test_data::configure);
+}

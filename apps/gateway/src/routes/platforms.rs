@@ -1,0 +1,211 @@
+//! Platforms (tenants): the caller's platform, and their administration.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use kernel::{
+    AppContext, AppError, Tenant,
+    auth::{Admin, Require, SuperAdmin},
+    error::AppResult,
+    extract::ValidJson,
+    tenant::{MODULES, entity as platforms},
+};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::{Validate, ValidationError};
+
+/// Mounts `/api/platform` and `/api/admin/platforms`.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(current)
+        .service(list)
+        .service(create)
+        .service(update);
+}
+
+/// A platform as admins see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlatformDto {
+    /// Id.
+    pub id: Uuid,
+    /// Slug used in `X-Platform`.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// Enabled modules.
+    pub modules: Vec<String>,
+    /// Whether it is served.
+    pub active: bool,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<platforms::Model> for PlatformDto {
+    fn from(m: platforms::Model) -> Self {
+        Self {
+            id: m.id,
+            slug: m.slug,
+            name: m.name,
+            modules: serde_json::from_value(m.modules).unwrap_or_default(),
+            active: m.active,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+/// New platform.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct CreatePlatform {
+    /// Lowercase words joined by `-`, at most 64 characters.
+    #[validate(custom(function = "valid_slug"))]
+    pub slug: String,
+    /// Display name.
+    #[validate(length(min = 1, max = 200))]
+    pub name: String,
+    /// Modules to enable (see `GET /api/platform` for names).
+    #[validate(custom(function = "known_modules"))]
+    #[serde(default)]
+    pub modules: Vec<String>,
+}
+
+/// Changes to a platform.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct UpdatePlatform {
+    /// New display name.
+    #[validate(length(min = 1, max = 200))]
+    pub name: Option<String>,
+    /// The full new list of enabled modules.
+    #[validate(custom(function = "known_modules"))]
+    pub modules: Option<Vec<String>>,
+    /// Serve or stop serving the platform.
+    pub active: Option<bool>,
+}
+
+fn valid_slug(slug: &str) -> Result<(), ValidationError> {
+    let ok = !slug.is_empty()
+        && slug.len() <= 64
+        && slug.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new("slug")
+            .with_message("must be lowercase words joined by '-'".into()))
+    }
+}
+
+fn known_modules(modules: &[String]) -> Result<(), ValidationError> {
+    match modules.iter().find(|m| !MODULES.contains(&m.as_str())) {
+        None => Ok(()),
+        Some(unknown) => Err(ValidationError::new("module").with_message(
+            format!("unknown module {unknown:?}; known: {}", MODULES.join(", ")).into(),
+        )),
+    }
+}
+
+/// The platform this request resolved to (from `X-Platform`, or the default).
+#[utoipa::path(
+    tag = "platform",
+    params(("X-Platform" = Option<String>, Header, description = "Platform slug")),
+    responses((status = 200, body = Tenant), (status = 400, description = "unknown_platform", body = kernel::error::Problem))
+)]
+#[get("/api/platform")]
+async fn current(tenant: Tenant) -> web::Json<Tenant> {
+    web::Json(tenant)
+}
+
+/// Every platform, active or not (admins).
+#[utoipa::path(tag = "platform", security(("bearer" = [])), responses((status = 200, body = Vec<PlatformDto>)))]
+#[get("/api/admin/platforms")]
+async fn list(
+    _admin: Require<Admin>,
+    ctx: web::Data<AppContext>,
+) -> AppResult<web::Json<Vec<PlatformDto>>> {
+    let rows = platforms::Entity::find()
+        .order_by_asc(platforms::Column::Slug)
+        .all(&ctx.db)
+        .await?;
+    Ok(web::Json(rows.into_iter().map(PlatformDto::from).collect()))
+}
+
+/// Creates a platform (superadmins); 409 `platform_exists` when the slug is taken.
+#[utoipa::path(
+    tag = "platform",
+    security(("bearer" = [])),
+    request_body = CreatePlatform,
+    responses((status = 201, body = PlatformDto), (status = 409, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem))
+)]
+#[post("/api/admin/platforms")]
+async fn create(
+    _admin: Require<SuperAdmin>,
+    ctx: web::Data<AppContext>,
+    body: ValidJson<CreatePlatform>,
+) -> AppResult<HttpResponse> {
+    let body = body.into_inner();
+    let now = Utc::now();
+    let row = platforms::ActiveModel {
+        id: Set(kernel::ids::new_id()),
+        slug: Set(body.slug),
+        name: Set(body.name),
+        modules: Set(serde_json::json!(body.modules)),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&ctx.db)
+    .await
+    .map_err(|e| {
+        AppError::on_unique(
+            e,
+            "platform_exists",
+            "slug",
+            "a platform with this slug exists",
+        )
+    })?;
+    ctx.tenants.invalidate();
+    Ok(HttpResponse::Created().json(PlatformDto::from(row)))
+}
+
+/// Renames, enables/disables modules of, or deactivates a platform (superadmins).
+#[utoipa::path(
+    tag = "platform",
+    security(("bearer" = [])),
+    request_body = UpdatePlatform,
+    responses((status = 200, body = PlatformDto), (status = 404, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem))
+)]
+#[patch("/api/admin/platforms/{slug}")]
+async fn update(
+    _admin: Require<SuperAdmin>,
+    ctx: web::Data<AppContext>,
+    slug: web::Path<String>,
+    body: ValidJson<UpdatePlatform>,
+) -> AppResult<web::Json<PlatformDto>> {
+    let body = body.into_inner();
+    let existing = platforms::Entity::find()
+        .filter(platforms::Column::Slug.eq(slug.as_str()))
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no platform {:?}", slug.as_str())))?;
+    let mut row: platforms::ActiveModel = existing.into();
+    if let Some(name) = body.name {
+        row.name = Set(name);
+    }
+    if let Some(modules) = body.modules {
+        row.modules = Set(serde_json::json!(modules));
+    }
+    if let Some(active) = body.active {
+        row.active = Set(active);
+    }
+    row.updated_at = Set(Utc::now());
+    let row = row.update(&ctx.db).await?;
+    ctx.tenants.invalidate();
+    Ok(web::Json(PlatformDto::from(row)))
+}

@@ -1,0 +1,56 @@
+//! A database probe for operators (the seed's `/api/test-data`), admins only.
+
+use actix_web::{get, web};
+use chrono::{DateTime, Utc};
+use kernel::{
+    AppContext,
+    auth::{Admin, Require},
+    error::AppResult,
+};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Mounts `/api/test-data`.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(probe);
+}
+
+/// What the probe saw.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Probe {
+    /// `ok` when the queries ran.
+    pub database: &'static str,
+    /// The database server's clock.
+    pub server_time: DateTime<Utc>,
+    /// PostgreSQL version string.
+    pub server_version: String,
+    /// Applied migrations.
+    pub migrations_applied: i64,
+    /// Active platforms.
+    pub platforms: i64,
+}
+
+/// Runs a round trip through the database and reports what it saw.
+#[utoipa::path(tag = "meta", security(("bearer" = [])), responses((status = 200, body = Probe)))]
+#[get("/api/test-data")]
+async fn probe(_admin: Require<Admin>, ctx: web::Data<AppContext>) -> AppResult<web::Json<Probe>> {
+    let row = ctx
+        .db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT now() AS server_time, version() AS server_version, \
+             (SELECT count(*) FROM seaql_migrations) AS migrations_applied, \
+             (SELECT count(*) FROM platforms WHERE active) AS platforms",
+        ))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the probe query returned no row"))?;
+    Ok(web::Json(Probe {
+        database: "ok",
+        server_time: row.try_get("", "server_time")?,
+        server_version: row.try_get("", "server_version")?,
+        migrations_applied: row.try_get("", "migrations_applied")?,
+        platforms: row.try_get("", "platforms")?,
+    }))
+}

@@ -1,0 +1,219 @@
+//! Process lifecycle: prepare the database (create, migrate, seed), build the server, run
+//! until a signal, then shut down in the seed's order: sockets, HTTP (draining in-flight
+//! requests), database, Redis.
+
+use std::{future::Future, net::TcpListener};
+
+use actix_web::{HttpServer, dev::Server, web};
+use anyhow::Context;
+use kernel::{AppContext, Config};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use secrecy::ExposeSecret;
+
+use crate::app::{ApiDocs, build_app};
+
+/// What a process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// HTTP + workers + schedules.
+    Serve,
+    /// HTTP only.
+    Api,
+    /// Workers + schedules only.
+    Worker,
+}
+
+/// Key of the advisory lock that serializes migrate + seed across replicas.
+const MIGRATION_LOCK: i64 = 0x6d61_735f_6d69_6772; // "mas_migr"
+
+/// Creates the database if missing, applies pending migrations and runs the seeders, holding
+/// an advisory lock so concurrent replicas take turns.
+pub async fn prepare_database(config: &Config) -> anyhow::Result<()> {
+    let url = config.database_url.expose_secret();
+    kernel::db::ensure_database(url).await?;
+    let mut single = config.clone();
+    single.db_pool_max = 1;
+    single.db_pool_min = 1;
+    let conn = kernel::db::connect_url(url, &single).await?;
+    conn.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+        .await?;
+    let result = async {
+        Migrator::up(&conn, None)
+            .await
+            .context("applying migrations")?;
+        crate::seed::run(&conn).await.context("seeding")
+    }
+    .await;
+    conn.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+        .await
+        .ok();
+    conn.close().await.ok();
+    result
+}
+
+/// `gateway migrate`.
+pub async fn migrate_only(config: &Config) -> anyhow::Result<()> {
+    let url = config.database_url.expose_secret();
+    kernel::db::ensure_database(url).await?;
+    let conn = kernel::db::connect(config).await?;
+    Migrator::up(&conn, None)
+        .await
+        .context("applying migrations")?;
+    conn.close().await.ok();
+    tracing::info!("migrations applied");
+    Ok(())
+}
+
+/// `gateway seed`.
+pub async fn seed_only(config: &Config) -> anyhow::Result<()> {
+    let conn = kernel::db::connect(config).await?;
+    crate::seed::run(&conn).await?;
+    conn.close().await.ok();
+    tracing::info!("seeders ran");
+    Ok(())
+}
+
+/// A built, bound, not yet running gateway.
+pub struct Application {
+    port: u16,
+    server: Option<Server>,
+    ctx: AppContext,
+    role: Role,
+}
+
+impl Application {
+    /// Connects, binds `HOST:PORT` (port 0 picks one) and builds the server.
+    /// The database must exist and be migrated ([`prepare_database`]).
+    pub async fn build(config: Config, role: Role) -> anyhow::Result<Self> {
+        let db = kernel::db::connect(&config).await?;
+        let redis = kernel::redis::pool(&config)?;
+        let ctx = AppContext::new(config, db, redis)?;
+        Self::from_context(ctx, role)
+    }
+
+    /// Builds the server around an existing context.
+    pub fn from_context(ctx: AppContext, role: Role) -> anyhow::Result<Self> {
+        let config = ctx.config.clone();
+        if role == Role::Worker {
+            return Ok(Self {
+                port: 0,
+                server: None,
+                ctx,
+                role,
+            });
+        }
+        let listener = TcpListener::bind(config.listen_addr())
+            .with_context(|| format!("binding {}:{}", config.host, config.port))?;
+        let port = listener.local_addr()?.port();
+        let data = web::Data::new(ctx.clone());
+        let docs = web::Data::new(ApiDocs::collect());
+        let mut server = HttpServer::new(move || build_app(data.clone(), docs.clone()))
+            .disable_signals()
+            .shutdown_timeout(config.shutdown_timeout.as_secs())
+            .listen(listener)?;
+        if let Some(workers) = config.http_workers {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            port,
+            server: Some(server.run()),
+            ctx,
+            role,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared context (tests reach the pool and Redis through it).
+    pub fn context(&self) -> &AppContext {
+        &self.ctx
+    }
+
+    /// Serves until `shutdown` resolves, then stops in order.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let Application {
+            server,
+            ctx,
+            role,
+            port,
+        } = self;
+        tracing::info!(?role, port, "gateway running");
+        match server {
+            Some(server) => {
+                let handle = server.handle();
+                // The server future processes the stop command itself, so it runs as its own
+                // task while this one waits for the signal.
+                let mut task = tokio::spawn(server);
+                tokio::select! {
+                    result = &mut task => result.context("HTTP server task")?.context("HTTP server stopped")?,
+                    () = shutdown => {
+                        tracing::info!("shutting down: closing sockets, draining HTTP");
+                        // Socket.IO and the terminal relay close here once realtime lands.
+                        handle.stop(true).await;
+                        task.await.ok();
+                    }
+                }
+            }
+            None => {
+                tracing::info!("no background workers are registered yet; waiting for a signal");
+                shutdown.await;
+            }
+        }
+        close(ctx).await;
+        Ok(())
+    }
+}
+
+async fn close(ctx: AppContext) {
+    let AppContext { db, redis, .. } = ctx;
+    close_db(db).await;
+    redis.close();
+    tracing::info!("stopped");
+}
+
+async fn close_db(db: DatabaseConnection) {
+    if let Err(err) = db.close().await {
+        tracing::warn!(error = %err, "closing the database pool");
+    }
+}
+
+/// Resolves on SIGTERM or SIGINT.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// `gateway serve | api | worker`: prepare, build, run until a signal.
+pub async fn run(config: Config, role: Role) -> anyhow::Result<()> {
+    if role != Role::Worker {
+        prepare_database(&config).await?;
+    }
+    let app = Application::build(config, role).await?;
+    app.run_until(shutdown_signal()).await
+}

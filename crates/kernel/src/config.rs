@@ -1,0 +1,376 @@
+//! Typed configuration from the environment.
+//!
+//! Order: process environment, then `.env` (development only, never overriding the process
+//! environment), then defaults. Every secret may also be given as `<NAME>_FILE`, a path whose
+//! contents are the value (Docker/Kubernetes secrets). Secrets are [`SecretString`]s, so
+//! `Debug` never prints them.
+
+use std::{fmt, net::IpAddr, path::PathBuf, str::FromStr, time::Duration};
+
+use secrecy::{ExposeSecret, SecretString};
+
+/// The development-only JWT secret used when `JWT_SECRET` is unset outside production.
+pub const DEV_JWT_SECRET: &str = "development-only-jwt-secret-change-me-0123456789";
+
+/// Where the process runs; decides CORS permissiveness, log format and HSTS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    /// Local development: permissive CORS, pretty logs, `.env` loaded.
+    Development,
+    /// Production: allow-listed CORS, JSON logs, HSTS, required secrets.
+    Production,
+}
+
+impl AppEnv {
+    /// Whether this is production.
+    pub fn is_production(self) -> bool {
+        self == AppEnv::Production
+    }
+}
+
+/// Errors found while reading the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A variable is present but cannot be parsed.
+    #[error("{name}: {message}")]
+    Invalid {
+        /// Variable name.
+        name: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A variable required in this environment is missing.
+    #[error("{0} is required when APP_ENV=production")]
+    Missing(&'static str),
+    /// A `*_FILE` path could not be read.
+    #[error("{name}_FILE: cannot read {path}: {source}")]
+    File {
+        /// Variable name without `_FILE`.
+        name: String,
+        /// The path given.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// The whole configuration of one gateway process.
+#[derive(Clone)]
+pub struct Config {
+    /// `APP_ENV`: development or production.
+    pub app_env: AppEnv,
+    /// `HOST`: listen address.
+    pub host: IpAddr,
+    /// `PORT`: listen port (0 picks a free one, used by tests).
+    pub port: u16,
+    /// `HTTP_WORKERS`: actix worker threads (default: number of CPUs).
+    pub http_workers: Option<usize>,
+    /// `SHUTDOWN_TIMEOUT_SECS`: how long in-flight requests may take to finish on shutdown.
+    pub shutdown_timeout: Duration,
+    /// `DATABASE_URL`: PostgreSQL URL; the database is created if missing.
+    pub database_url: SecretString,
+    /// `DB_POOL_MAX`: maximum pool connections.
+    pub db_pool_max: u32,
+    /// `DB_POOL_MIN`: connections kept open.
+    pub db_pool_min: u32,
+    /// `DB_CONNECT_TIMEOUT_MS`: connect/acquire timeout, which bounds readiness checks.
+    pub db_connect_timeout: Duration,
+    /// `REDIS_URL`: Redis URL.
+    pub redis_url: SecretString,
+    /// `REDIS_POOL_MAX`: maximum pooled Redis connections.
+    pub redis_pool_max: usize,
+    /// `REDIS_KEY_PREFIX`: prefix of every cache/rate-limit key this process writes.
+    pub redis_key_prefix: String,
+    /// `JWT_SECRET`: HS256 secret of access tokens.
+    pub jwt_secret: SecretString,
+    /// `JWT_ISSUER`: `iss` claim written and required.
+    pub jwt_issuer: String,
+    /// `DEFAULT_PLATFORM`: platform slug used when `X-Platform` is absent.
+    pub default_platform: String,
+    /// `CORS_ALLOWED_ORIGINS`: JSON array of allowed browser origins.
+    pub cors_allowed_origins: Vec<String>,
+    /// `TENANT_CACHE_TTL_SECS`: how long a replica trusts its cached platforms table.
+    pub tenant_cache_ttl: Duration,
+    /// `RUST_LOG` (or `LOG_LEVEL`): tracing filter.
+    pub log_filter: String,
+    /// `LOG_FORMAT`: `json` or `pretty` (default: json in production, pretty otherwise).
+    pub log_json: bool,
+    /// `MAIL_OUTBOX_DIR`: where email goes as `.eml` files when no SMTP is configured.
+    pub mail_outbox_dir: PathBuf,
+    /// `STORAGE_DIR`: object storage root when no S3 bucket is configured.
+    pub storage_dir: PathBuf,
+    /// `BULLMQ_PREFIX`: BullMQ key prefix.
+    pub bullmq_prefix: String,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("app_env", &self.app_env)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("http_workers", &self.http_workers)
+            .field("shutdown_timeout", &self.shutdown_timeout)
+            .field(
+                "database_url",
+                &redact_url(self.database_url.expose_secret()),
+            )
+            .field("db_pool_max", &self.db_pool_max)
+            .field("db_pool_min", &self.db_pool_min)
+            .field("redis_url", &redact_url(self.redis_url.expose_secret()))
+            .field("redis_key_prefix", &self.redis_key_prefix)
+            .field("jwt_secret", &"[REDACTED]")
+            .field("default_platform", &self.default_platform)
+            .field("cors_allowed_origins", &self.cors_allowed_origins)
+            .field("log_filter", &self.log_filter)
+            .field("log_json", &self.log_json)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Replaces the password of a URL with `***` (for logs and `Debug`).
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment, loading `.env` first unless `APP_ENV=production`.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let production = std::env::var("APP_ENV").is_ok_and(|v| v == "production");
+        if !production {
+            // A missing .env is normal; a malformed one is reported by the load itself.
+            let _ = dotenvy::dotenv();
+        }
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Builds the configuration from any variable lookup (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = Env { lookup: &lookup };
+        let app_env = match env.get("APP_ENV").as_deref() {
+            None | Some("development") | Some("dev") | Some("test") => AppEnv::Development,
+            Some("production") | Some("prod") => AppEnv::Production,
+            Some(other) => return Err(invalid("APP_ENV", format!("unknown value {other:?}"))),
+        };
+        let production = app_env.is_production();
+        let jwt_secret = match env.secret("JWT_SECRET")? {
+            Some(secret) if secret.expose_secret().len() >= 32 => secret,
+            Some(_) => return Err(invalid("JWT_SECRET", "must be at least 32 characters")),
+            None if production => return Err(ConfigError::Missing("JWT_SECRET")),
+            None => SecretString::from(DEV_JWT_SECRET),
+        };
+        if production && jwt_secret.expose_secret() == DEV_JWT_SECRET {
+            return Err(invalid(
+                "JWT_SECRET",
+                "the development secret cannot be used in production",
+            ));
+        }
+        let cors_allowed_origins = match env.get("CORS_ALLOWED_ORIGINS") {
+            None => Vec::new(),
+            Some(raw) if raw.trim().is_empty() => Vec::new(),
+            Some(raw) => serde_json::from_str::<Vec<String>>(&raw).map_err(|e| {
+                invalid(
+                    "CORS_ALLOWED_ORIGINS",
+                    format!("expected a JSON array of strings: {e}"),
+                )
+            })?,
+        };
+        let log_json = match env.get("LOG_FORMAT").as_deref() {
+            Some("json") => true,
+            Some("pretty") => false,
+            None => production,
+            Some(other) => {
+                return Err(invalid(
+                    "LOG_FORMAT",
+                    format!("expected json or pretty, got {other:?}"),
+                ));
+            }
+        };
+        Ok(Config {
+            app_env,
+            host: env.parse("HOST", IpAddr::from([0, 0, 0, 0]))?,
+            port: env.parse("PORT", 8000)?,
+            http_workers: env.parse_opt("HTTP_WORKERS")?,
+            shutdown_timeout: Duration::from_secs(env.parse("SHUTDOWN_TIMEOUT_SECS", 30)?),
+            database_url: env
+                .secret("DATABASE_URL")?
+                .unwrap_or_else(|| SecretString::from("postgres://postgres@127.0.0.1:5432/mas")),
+            db_pool_max: env.parse("DB_POOL_MAX", 20)?,
+            db_pool_min: env.parse("DB_POOL_MIN", 1)?,
+            db_connect_timeout: Duration::from_millis(env.parse("DB_CONNECT_TIMEOUT_MS", 3000)?),
+            redis_url: env
+                .secret("REDIS_URL")?
+                .unwrap_or_else(|| SecretString::from("redis://127.0.0.1:6379")),
+            redis_pool_max: env.parse("REDIS_POOL_MAX", 32)?,
+            redis_key_prefix: env.get("REDIS_KEY_PREFIX").unwrap_or_else(|| "mas:".into()),
+            jwt_secret,
+            jwt_issuer: env
+                .get("JWT_ISSUER")
+                .unwrap_or_else(|| "mas-gateway".into()),
+            default_platform: env
+                .get("DEFAULT_PLATFORM")
+                .unwrap_or_else(|| "mr-mentor".into()),
+            cors_allowed_origins,
+            tenant_cache_ttl: Duration::from_secs(env.parse("TENANT_CACHE_TTL_SECS", 30)?),
+            log_filter: env
+                .get("RUST_LOG")
+                .or_else(|| env.get("LOG_LEVEL"))
+                .unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".into()),
+            log_json,
+            mail_outbox_dir: env
+                .get("MAIL_OUTBOX_DIR")
+                .unwrap_or_else(|| "./data/mail".into())
+                .into(),
+            storage_dir: env
+                .get("STORAGE_DIR")
+                .unwrap_or_else(|| "./data/storage".into())
+                .into(),
+            bullmq_prefix: env.get("BULLMQ_PREFIX").unwrap_or_else(|| "bull".into()),
+        })
+    }
+
+    /// The socket address string to bind.
+    pub fn listen_addr(&self) -> (IpAddr, u16) {
+        (self.host, self.port)
+    }
+}
+
+fn invalid(name: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        name: name.into(),
+        message: message.into(),
+    }
+}
+
+struct Env<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Env<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.lookup)(name).filter(|v| !v.is_empty())
+    }
+
+    fn secret(&self, name: &str) -> Result<Option<SecretString>, ConfigError> {
+        if let Some(path) = self.get(&format!("{name}_FILE")) {
+            let value = std::fs::read_to_string(&path).map_err(|source| ConfigError::File {
+                name: name.into(),
+                path: path.clone(),
+                source,
+            })?;
+            return Ok(Some(SecretString::from(
+                value.trim_end_matches(['\n', '\r']).to_owned(),
+            )));
+        }
+        Ok(self.get(name).map(SecretString::from))
+    }
+
+    fn parse<T: FromStr>(&self, name: &str, default: T) -> Result<T, ConfigError>
+    where
+        T::Err: fmt::Display,
+    {
+        Ok(self.parse_opt(name)?.unwrap_or(default))
+    }
+
+    fn parse_opt<T: FromStr>(&self, name: &str) -> Result<Option<T>, ConfigError>
+    where
+        T::Err: fmt::Display,
+    {
+        self.get(name)
+            .map(|raw| {
+                raw.trim()
+                    .parse::<T>()
+                    .map_err(|e| invalid(name, e.to_string()))
+            })
+            .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_match_the_contract() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(c.port, 8000);
+        assert_eq!(c.app_env, AppEnv::Development);
+        assert_eq!(c.default_platform, "mr-mentor");
+        assert_eq!(
+            c.database_url.expose_secret(),
+            "postgres://postgres@127.0.0.1:5432/mas"
+        );
+        assert_eq!(c.redis_url.expose_secret(), "redis://127.0.0.1:6379");
+        assert_eq!(c.bullmq_prefix, "bull");
+        assert!(c.cors_allowed_origins.is_empty());
+    }
+
+    #[test]
+    fn production_requires_a_real_jwt_secret() {
+        assert!(matches!(
+            cfg(&[("APP_ENV", "production")]),
+            Err(ConfigError::Missing("JWT_SECRET"))
+        ));
+        assert!(cfg(&[("APP_ENV", "production"), ("JWT_SECRET", DEV_JWT_SECRET)]).is_err());
+        assert!(cfg(&[("JWT_SECRET", "short")]).is_err());
+        let c = cfg(&[("APP_ENV", "production"), ("JWT_SECRET", &"x".repeat(40))]).unwrap();
+        assert!(c.log_json);
+    }
+
+    #[test]
+    fn secrets_come_from_files_and_never_print() {
+        let dir = std::env::temp_dir().join(format!("kernel-config-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("jwt");
+        std::fs::write(&path, format!("{}\n", "s".repeat(48))).unwrap();
+        let c = cfg(&[
+            ("JWT_SECRET_FILE", path.to_str().unwrap()),
+            ("DATABASE_URL", "postgres://app:hunter2@db:5432/mas"),
+        ])
+        .unwrap();
+        assert_eq!(c.jwt_secret.expose_secret(), "s".repeat(48));
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(!printed.contains(&"s".repeat(48)), "{printed}");
+        assert!(
+            printed.contains("postgres://app:***@db:5432/mas"),
+            "{printed}"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let err = cfg(&[("PORT", "eighty")]).unwrap_err().to_string();
+        assert!(err.starts_with("PORT:"), "{err}");
+        let err = cfg(&[("CORS_ALLOWED_ORIGINS", "https://a.example")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("CORS_ALLOWED_ORIGINS:"), "{err}");
+        let c = cfg(&[("CORS_ALLOWED_ORIGINS", r#"["https://a.example"]"#)]).unwrap();
+        assert_eq!(c.cors_allowed_origins, vec!["https://a.example".to_owned()]);
+    }
+}

@@ -1,0 +1,283 @@
+//! Input extractors that answer problem+json: [`ValidJson`] reads JSON (415 on another media
+//! type, 413 over the body limit, 400 when it is not JSON, 422 naming the field when it does
+//! not fit the type or fails validation); [`ValidQuery`] does the same for query strings.
+//! The `*_config` functions make actix's own extractors answer the same way.
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{
+    FromRequest, HttpRequest,
+    dev::Payload,
+    error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError},
+    http::header,
+    web,
+};
+use serde::de::DeserializeOwned;
+use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+
+use crate::{
+    BODY_LIMIT_BYTES,
+    error::{AppError, FieldError},
+};
+
+/// A JSON body, deserialized and validated.
+#[derive(Debug, Clone)]
+pub struct ValidJson<T>(pub T);
+
+impl<T> ValidJson<T> {
+    /// The inner value.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim().to_ascii_lowercase();
+                mime == "application/json" || mime.ends_with("+json")
+            });
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(AppError::UnsupportedMediaType(
+                    "expected Content-Type: application/json".into(),
+                ));
+            }
+            let bytes = body.await.map_err(|e| payload_error(&e))?;
+            let value: T = parse_json(&bytes)?;
+            value
+                .validate()
+                .map_err(|e| AppError::Validation(field_errors(&e)))?;
+            Ok(ValidJson(value))
+        })
+    }
+}
+
+/// Deserializes JSON, telling syntax errors (400) from shape errors (422 naming the path).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+            AppError::bad_request(
+                "malformed_json",
+                format!("the body is not valid JSON: {inner}"),
+            )
+        } else {
+            let field = if path == "." {
+                missing_field(&inner.to_string()).unwrap_or_else(|| "body".into())
+            } else {
+                path
+            };
+            AppError::invalid_field(field, strip_position(&inner.to_string()))
+        }
+    })
+}
+
+/// A query string, deserialized and validated.
+#[derive(Debug, Clone)]
+pub struct ValidQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidQuery<T> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let result = serde_urlencoded_path(req.query_string()).and_then(|value: T| {
+            value
+                .validate()
+                .map_err(|e| AppError::Validation(field_errors(&e)))?;
+            Ok(ValidQuery(value))
+        });
+        std::future::ready(result)
+    }
+}
+
+fn serde_urlencoded_path<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
+    web::Query::<T>::from_query(query)
+        .map(web::Query::into_inner)
+        .map_err(|e| query_error(&e))
+}
+
+/// Flattens validator errors into `[{field, message}]` with dotted paths.
+pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    collect(errors, "", &mut out);
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
+}
+
+fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(errs) => {
+                for e in errs {
+                    let message = e
+                        .message
+                        .as_ref()
+                        .map_or_else(|| describe(e), ToString::to_string);
+                    out.push(FieldError::new(path.clone(), message));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect(inner, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (i, inner) in items {
+                    collect(inner, &format!("{path}[{i}]"), out);
+                }
+            }
+        }
+    }
+}
+
+fn describe(e: &validator::ValidationError) -> String {
+    let param = |k: &str| e.params.get(k).map(ToString::to_string);
+    match e.code.as_ref() {
+        "length" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => format!("length must be between {min} and {max}"),
+            (Some(min), None) => format!("length must be at least {min}"),
+            (None, Some(max)) => format!("length must be at most {max}"),
+            _ => "invalid length".into(),
+        },
+        "range" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+            (Some(min), None) => format!("must be at least {min}"),
+            (None, Some(max)) => format!("must be at most {max}"),
+            _ => "out of range".into(),
+        },
+        "email" => "must be an email address".into(),
+        "url" => "must be a URL".into(),
+        "required" => "is required".into(),
+        code => format!("is invalid ({code})"),
+    }
+}
+
+fn missing_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split('`').next().map(str::to_owned)
+}
+
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn payload_error(err: &actix_web::Error) -> AppError {
+    match err.as_error::<PayloadError>() {
+        Some(PayloadError::Overflow) => AppError::PayloadTooLarge {
+            limit: BODY_LIMIT_BYTES,
+        },
+        _ if err.as_response_error().status_code().as_u16() == 413 => AppError::PayloadTooLarge {
+            limit: BODY_LIMIT_BYTES,
+        },
+        _ => AppError::bad_request("bad_body", format!("could not read the body: {err}")),
+    }
+}
+
+fn query_error(err: &QueryPayloadError) -> AppError {
+    let message = err.to_string();
+    let message = message
+        .strip_prefix("Query deserialize error: ")
+        .unwrap_or(&message)
+        .to_owned();
+    let field = missing_field(&message).unwrap_or_else(|| "query".into());
+    AppError::invalid_field(field, message)
+}
+
+/// `web::JsonConfig` that answers problem+json (for handlers using `web::Json`).
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(BODY_LIMIT_BYTES)
+        .error_handler(|err, _| {
+            let app = match &err {
+                JsonPayloadError::OverflowKnownLength { .. }
+                | JsonPayloadError::Overflow { .. } => AppError::PayloadTooLarge {
+                    limit: BODY_LIMIT_BYTES,
+                },
+                JsonPayloadError::ContentType => {
+                    AppError::UnsupportedMediaType("expected Content-Type: application/json".into())
+                }
+                JsonPayloadError::Deserialize(e) if e.is_data() => {
+                    let msg = e.to_string();
+                    AppError::invalid_field(
+                        missing_field(&msg).unwrap_or_else(|| "body".into()),
+                        strip_position(&msg),
+                    )
+                }
+                other => AppError::bad_request(
+                    "malformed_json",
+                    format!("the body is not valid JSON: {other}"),
+                ),
+            };
+            app.into()
+        })
+}
+
+/// `web::QueryConfig` that answers problem+json.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _| query_error(&err).into())
+}
+
+/// `web::PathConfig` that answers problem+json: a malformed path parameter is a 404.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err: PathError, req| {
+        AppError::not_found(format!("no resource at {} ({err})", req.path())).into()
+    })
+}
+
+/// `web::PayloadConfig` with the 20 MB limit (used by `ValidJson` and `web::Bytes`).
+pub fn payload_config() -> web::PayloadConfig {
+    web::PayloadConfig::new(BODY_LIMIT_BYTES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, Validate)]
+    struct Signup {
+        #[validate(email)]
+        email: String,
+        #[validate(length(min = 8, max = 128))]
+        password: String,
+        #[allow(dead_code)]
+        age: Option<u8>,
+    }
+
+    #[test]
+    fn syntax_errors_are_400_and_shape_errors_name_the_field() {
+        let err = parse_json::<Signup>(b"{\"email\": ").unwrap_err();
+        assert_eq!(err.code(), "malformed_json");
+        let err = parse_json::<Signup>(br#"{"password":"x"}"#).unwrap_err();
+        assert_eq!(err.problem().errors.unwrap()[0].field, "email");
+        let err =
+            parse_json::<Signup>(br#"{"email":"a@b.c","password":"x","age":"old"}"#).unwrap_err();
+        assert_eq!(err.problem().errors.unwrap()[0].field, "age");
+    }
+
+    #[test]
+    fn validation_errors_are_listed_per_field() {
+        let s: Signup = parse_json(br#"{"email":"nope","password":"short"}"#).unwrap();
+        let errors = field_errors(&s.validate().unwrap_err());
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["email", "password"]);
+        assert_eq!(errors[1].message, "length must be between 8 and 128");
+    }
+}

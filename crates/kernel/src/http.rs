@@ -1,0 +1,242 @@
+//! The request path's cross-cutting middleware: request context (id, root span, panic
+//! catching, problem+json for every error answer), security headers and CORS.
+
+use std::{panic::AssertUnwindSafe, time::Instant};
+
+use actix_cors::Cors;
+use actix_web::{
+    Error, HttpMessage, HttpResponse, ResponseError,
+    body::{BoxBody, MessageBody},
+    dev::{ServiceRequest, ServiceResponse},
+    http::{Method, header},
+    middleware::{DefaultHeaders, Next},
+};
+use futures::FutureExt;
+use tracing::Instrument;
+
+use crate::{
+    config::Config,
+    error::{AppError, PROBLEM_JSON, problem_for_status},
+    request_id::{self, RequestId},
+};
+
+/// Outermost middleware: gives the request its id, runs it inside a root span and the
+/// request-id scope, turns panics into an opaque 500, and makes sure every error answer is
+/// problem+json carrying the request id.
+pub async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let id = RequestId::from_request(&req);
+    req.extensions_mut().insert(id.clone());
+    let span = tracing::info_span!(
+        "http",
+        request_id = %id.0,
+        method = %req.method(),
+        path = %req.path(),
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    );
+    let started = Instant::now();
+    let id_header = id.0.clone();
+    // No clone of the request may be held while it is routed (actix needs it unique), so
+    // failures that leave no response behind become a pre-rendered problem error that the
+    // server turns into the answer.
+    let outcome: Result<ServiceResponse<BoxBody>, RenderedProblem> =
+        request_id::scope(id, async move {
+            match AssertUnwindSafe(next.call(req)).catch_unwind().await {
+                Ok(Ok(res)) => Ok(ensure_problem(res.map_into_boxed_body())),
+                Ok(Err(err)) => Err(RenderedProblem::from_response(to_problem(&err))),
+                Err(panic) => {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| (*s).to_owned())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "non-string panic payload".into());
+                    let err = AppError::Unexpected(anyhow::anyhow!("handler panicked: {what}"));
+                    Err(RenderedProblem::from_response(err.error_response()))
+                }
+            }
+        })
+        .instrument(span.clone())
+        .await;
+    let status = match &outcome {
+        Ok(res) => res.status().as_u16(),
+        Err(problem) => problem.status.as_u16(),
+    };
+    span.record("status", status);
+    span.record("latency_ms", started.elapsed().as_millis() as u64);
+    span.in_scope(|| {
+        if status >= 500 {
+            tracing::error!("request failed");
+        } else {
+            tracing::info!("request finished");
+        }
+    });
+    match outcome {
+        Ok(mut res) => {
+            if let Ok(value) = header::HeaderValue::from_str(&id_header) {
+                res.headers_mut().insert(request_id::HEADER, value);
+            }
+            Ok(res)
+        }
+        Err(mut problem) => {
+            problem.request_id = id_header;
+            Err(problem.into())
+        }
+    }
+}
+
+/// A problem answer rendered inside the request scope, carried out as an error when no
+/// request is left to attach a response to.
+#[derive(Debug)]
+pub struct RenderedProblem {
+    status: actix_web::http::StatusCode,
+    headers: Vec<(header::HeaderName, header::HeaderValue)>,
+    body: String,
+    request_id: String,
+}
+
+impl RenderedProblem {
+    fn from_response(res: HttpResponse) -> Self {
+        let status = res.status();
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let body = match actix_web::body::MessageBody::try_into_bytes(res.into_body()) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(_) => String::new(),
+        };
+        Self {
+            status,
+            headers,
+            body,
+            request_id: String::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for RenderedProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.status)
+    }
+}
+
+impl ResponseError for RenderedProblem {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status);
+        for (k, v) in &self.headers {
+            res.insert_header((k.clone(), v.clone()));
+        }
+        if let Ok(value) = header::HeaderValue::from_str(&self.request_id) {
+            res.insert_header((request_id::HEADER, value));
+        }
+        res.body(self.body.clone())
+    }
+}
+
+fn to_problem(err: &Error) -> HttpResponse {
+    match err.as_error::<AppError>() {
+        Some(app) => app.error_response(),
+        None => {
+            let status = err.as_response_error().status_code();
+            problem_for_status(status, Some(err.to_string())).error_response()
+        }
+    }
+}
+
+/// Replaces any error answer that is not problem+json (actix defaults, CORS refusals) with one.
+fn ensure_problem(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if is_problem {
+        return res;
+    }
+    let detail = res
+        .response()
+        .error()
+        .map(ToString::to_string)
+        .filter(|d| !d.is_empty());
+    let problem = problem_for_status(status, detail).error_response();
+    res.into_response(problem)
+}
+
+/// Security headers as Helmet sets them; HSTS only in production.
+pub fn security_headers(config: &Config) -> DefaultHeaders {
+    let mut headers = DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add(("Cross-Origin-Resource-Policy", "same-site"))
+        .add(("Origin-Agent-Cluster", "?1"))
+        .add(("X-DNS-Prefetch-Control", "off"))
+        .add(("X-Download-Options", "noopen"))
+        .add(("X-Permitted-Cross-Domain-Policies", "none"))
+        .add(("X-XSS-Protection", "0"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self';base-uri 'self';font-src 'self' data:;form-action 'self';\
+             frame-ancestors 'none';img-src 'self' data:;object-src 'none';script-src 'self';\
+             script-src-attr 'none';style-src 'self' 'unsafe-inline'",
+        ));
+    if config.app_env.is_production() {
+        headers = headers.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ));
+    }
+    headers
+}
+
+/// Headers browsers may send cross-origin.
+const ALLOWED_HEADERS: [header::HeaderName; 6] = [
+    header::AUTHORIZATION,
+    header::CONTENT_TYPE,
+    header::ACCEPT,
+    header::HeaderName::from_static("x-platform"),
+    header::HeaderName::from_static("x-request-id"),
+    header::HeaderName::from_static("idempotency-key"),
+];
+
+/// CORS from `CORS_ALLOWED_ORIGINS`; permissive only in development. Requests without an
+/// `Origin` and `Origin: null` (file://) are always allowed, as in the seed.
+pub fn cors(config: &Config) -> Cors {
+    let base = if config.app_env.is_production() {
+        let allowed = config.cors_allowed_origins.clone();
+        Cors::default().allowed_origin_fn(move |origin, _| {
+            let origin = origin.as_bytes();
+            origin == b"null" || allowed.iter().any(|a| a.as_bytes() == origin)
+        })
+    } else {
+        Cors::default().allowed_origin_fn(|_, _| true)
+    };
+    base.allowed_methods([
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::OPTIONS,
+    ])
+    .allowed_headers(ALLOWED_HEADERS)
+    .expose_headers([
+        header::HeaderName::from_static("x-request-id"),
+        header::RETRY_AFTER,
+        header::LOCATION,
+    ])
+    .supports_credentials()
+    .max_age(600)
+}

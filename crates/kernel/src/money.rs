@@ -1,0 +1,162 @@
+//! Money in integer minor units (paise for INR). Never floats.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// ISO 4217 currency. The suite bills in INR; the type keeps room for more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+pub enum Currency {
+    /// Indian rupee (100 paise).
+    #[serde(rename = "INR")]
+    Inr,
+}
+
+impl Currency {
+    /// The ISO code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Inr => "INR",
+        }
+    }
+}
+
+/// An amount of money: integer minor units and a currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+pub struct Money {
+    /// Amount in minor units (paise).
+    pub amount_paise: i64,
+    /// Currency of the amount.
+    pub currency: Currency,
+}
+
+/// Arithmetic that would overflow or mix currencies.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    /// The result does not fit in an i64.
+    #[error("amount overflow")]
+    Overflow,
+    /// The operands have different currencies.
+    #[error("currency mismatch: {0} vs {1}")]
+    CurrencyMismatch(&'static str, &'static str),
+}
+
+impl Money {
+    /// An INR amount in paise.
+    pub const fn inr(amount_paise: i64) -> Self {
+        Self {
+            amount_paise,
+            currency: Currency::Inr,
+        }
+    }
+
+    /// Checked addition.
+    pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        let amount_paise = self
+            .amount_paise
+            .checked_add(other.amount_paise)
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money {
+            amount_paise,
+            ..self
+        })
+    }
+
+    /// Checked subtraction.
+    pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        let amount_paise = self
+            .amount_paise
+            .checked_sub(other.amount_paise)
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money {
+            amount_paise,
+            ..self
+        })
+    }
+
+    /// The share `numerator/denominator` of this amount, rounded half away from zero
+    /// (used for GST splits and commissions in basis points).
+    pub fn ratio(self, numerator: i64, denominator: i64) -> Result<Money, MoneyError> {
+        if denominator == 0 {
+            return Err(MoneyError::Overflow);
+        }
+        let n = i128::from(self.amount_paise) * i128::from(numerator);
+        let d = i128::from(denominator);
+        let q = n / d;
+        let r = n % d;
+        let rounded = if 2 * r.abs() >= d.abs() {
+            q + n.signum() * d.signum()
+        } else {
+            q
+        };
+        let amount_paise = i64::try_from(rounded).map_err(|_| MoneyError::Overflow)?;
+        Ok(Money {
+            amount_paise,
+            ..self
+        })
+    }
+
+    fn same_currency(self, other: Money) -> Result<(), MoneyError> {
+        if self.currency == other.currency {
+            Ok(())
+        } else {
+            Err(MoneyError::CurrencyMismatch(
+                self.currency.code(),
+                other.currency.code(),
+            ))
+        }
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.amount_paise < 0 { "-" } else { "" };
+        let abs = self.amount_paise.unsigned_abs();
+        write!(
+            f,
+            "{sign}{}.{:02} {}",
+            abs / 100,
+            abs % 100,
+            self.currency.code()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displays_rupees_and_paise() {
+        assert_eq!(Money::inr(123_45).to_string(), "123.45 INR");
+        assert_eq!(Money::inr(-5).to_string(), "-0.05 INR");
+    }
+
+    #[test]
+    fn ratio_rounds_half_away_from_zero() {
+        // 18% GST of 999 paise = 179.82 -> 180
+        assert_eq!(Money::inr(999).ratio(18, 100).unwrap().amount_paise, 180);
+        // 1/3 of 100 paise = 33.33 -> 33
+        assert_eq!(Money::inr(100).ratio(1, 3).unwrap().amount_paise, 33);
+        assert_eq!(Money::inr(-250).ratio(1, 100).unwrap().amount_paise, -3);
+        assert!(Money::inr(1).ratio(1, 0).is_err());
+    }
+
+    #[test]
+    fn overflow_is_an_error_not_a_wrap() {
+        assert_eq!(
+            Money::inr(i64::MAX).checked_add(Money::inr(1)),
+            Err(MoneyError::Overflow)
+        );
+        assert_eq!(
+            Money::inr(5)
+                .checked_sub(Money::inr(7))
+                .unwrap()
+                .amount_paise,
+            -2
+        );
+    }
+}

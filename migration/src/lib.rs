@@ -1,0 +1,27 @@
+//! Every schema change of the gateway, in order. Each migration has a working `down`;
+//! CI runs up, down, up on a fresh database (`tests/up_down_up.rs`).
+//!
+//! File names: `mYYYYMMDD_HHMMSS_verb_noun.rs`. Migrations are plain SQL run through
+//! `execute_unprepared`, so constraints (checks, exclusions) read as they are in PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_create_platforms;
+mod m20261125_000002_create_system_config;
+
+/// A hash of the migration sources: changes whenever any migration file changes.
+pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
+
+/// The migrator of the whole workspace.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_create_platforms::Migration),
+            Box::new(m20261125_000002_create_system_config::Migration),
+        ]
+    }
+}
