@@ -144,6 +144,14 @@ pub enum AppError {
         /// Human explanation.
         detail: String,
     },
+    /// Any other status produced outside our handlers (kept as it was; code from its reason).
+    #[error("{detail}")]
+    Status {
+        /// The status.
+        status: StatusCode,
+        /// Human explanation.
+        detail: String,
+    },
     /// 500: anything unexpected. The body is opaque; the chain is logged.
     #[error("unexpected error")]
     Unexpected(#[from] anyhow::Error),
@@ -224,6 +232,7 @@ impl AppError {
             | Self::NotFound { code, .. }
             | Self::Conflict { code, .. }
             | Self::ServiceUnavailable { code, .. } => code,
+            Self::Status { status, .. } => reason_code(*status),
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
@@ -325,6 +334,7 @@ impl ResponseError for AppError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::ServiceUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Status { status, .. } => *status,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -355,6 +365,33 @@ pub fn problem_body(problem: &Problem) -> String {
     })
 }
 
+/// A snake_case code from a status's reason phrase ("I'm a teapot" -> `i_m_a_teapot`).
+fn reason_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        406 => "not_acceptable",
+        408 => "request_timeout",
+        410 => "gone",
+        411 => "length_required",
+        412 => "precondition_failed",
+        414 => "uri_too_long",
+        416 => "range_not_satisfiable",
+        417 => "expectation_failed",
+        418 => "i_m_a_teapot",
+        421 => "misdirected_request",
+        423 => "locked",
+        424 => "failed_dependency",
+        426 => "upgrade_required",
+        428 => "precondition_required",
+        431 => "request_header_fields_too_large",
+        501 => "not_implemented",
+        502 => "bad_gateway",
+        504 => "gateway_timeout",
+        s if s < 500 => "client_error",
+        _ => "server_error",
+    }
+}
+
 /// A problem answer for a bare status (used for errors produced outside our handlers).
 pub fn problem_for_status(status: StatusCode, detail: Option<String>) -> AppError {
     let detail =
@@ -376,8 +413,8 @@ pub fn problem_for_status(status: StatusCode, detail: Option<String>) -> AppErro
             code: "service_unavailable".into(),
             detail,
         },
-        s if s < 500 => AppError::bad_request("bad_request", detail),
-        _ => AppError::Unexpected(anyhow::anyhow!("{status}: {detail}")),
+        500 => AppError::Unexpected(anyhow::anyhow!("{status}: {detail}")),
+        _ => AppError::Status { status, detail },
     }
 }
 

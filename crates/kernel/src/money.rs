@@ -131,7 +131,7 @@ mod tests {
 
     #[test]
     fn displays_rupees_and_paise() {
-        assert_eq!(Money::inr(123_45).to_string(), "123.45 INR");
+        assert_eq!(Money::inr(12_345).to_string(), "123.45 INR");
         assert_eq!(Money::inr(-5).to_string(), "-0.05 INR");
     }
 

@@ -85,7 +85,7 @@ pub fn encode_cursor<K: Serialize>(key: &K) -> String {
 /// Decodes a cursor; a tampered or foreign cursor is a 422 on `cursor`.
 pub fn decode_cursor<K: DeserializeOwned>(cursor: &str) -> Result<K, AppError> {
     let bad = || AppError::invalid_field("cursor", "is not a cursor this list produced");
-    if cursor.len() % 2 != 0 || cursor.len() > 2048 {
+    if !cursor.len().is_multiple_of(2) || cursor.len() > 2048 {
         return Err(bad());
     }
     let bytes = (0..cursor.len())

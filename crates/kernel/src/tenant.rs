@@ -153,18 +153,18 @@ impl TenantRegistry {
         {
             return Ok(t.clone());
         }
-        if stale || may_reload_on_miss {
-            if let Err(err) = self.reload(db).await {
-                // Serve what we know; a stale platform list beats failing every request.
-                tracing::warn!(error = %err, "reloading platforms failed");
-                if let Some(t) = hit {
-                    return Ok(t);
-                }
-                if age.is_none() {
-                    return Err(AppError::Unexpected(
-                        anyhow::Error::new(err).context("loading platforms"),
-                    ));
-                }
+        if (stale || may_reload_on_miss)
+            && let Err(err) = self.reload(db).await
+        {
+            // Serve what we know; a stale platform list beats failing every request.
+            tracing::warn!(error = %err, "reloading platforms failed");
+            if let Some(t) = hit {
+                return Ok(t);
+            }
+            if age.is_none() {
+                return Err(AppError::Unexpected(
+                    anyhow::Error::new(err).context("loading platforms"),
+                ));
             }
         }
         self.lookup(slug).0.ok_or_else(|| {

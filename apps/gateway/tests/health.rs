@@ -1,0 +1,123 @@
+//! Liveness, readiness, and readiness through dependency outages the test causes itself
+//! (a TCP proxy in front of PostgreSQL or Redis; the machine's servers are never stopped).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::{Duration, Instant};
+
+use testkit::{TcpProxy, TestApp, TestOptions, spawn_app, spawn_app_with};
+
+async fn wait_for_ready(app: &TestApp, want: u16) -> testkit::TestResponse {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let res = app.get("/api/health/ready").await;
+        if res.status == want || Instant::now() > deadline {
+            return res;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn health_answers_ok_with_version() {
+    let app = spawn_app().await;
+    let res = app.get("/api/health").await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.json()["status"], "ok");
+    assert_eq!(res.json()["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[tokio::test]
+async fn ready_reports_database_and_redis() {
+    let app = spawn_app().await;
+    let res = app.get("/api/health/ready").await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let body = res.json();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["checks"]["database"], "ok");
+    assert_eq!(body["checks"]["redis"], "ok");
+}
+
+#[tokio::test]
+async fn redis_outage_makes_ready_503_naming_redis_and_recovers() {
+    let proxy = TcpProxy::start("127.0.0.1:6379".parse().unwrap()).await;
+    let app = spawn_app_with(
+        TestOptions::default().env("REDIS_URL", format!("redis://{}", proxy.host_port())),
+    )
+    .await;
+    assert_eq!(wait_for_ready(&app, 200).await.status, 200);
+
+    proxy.cut();
+    let res = wait_for_ready(&app, 503).await;
+    let body = res.assert_problem(503, "not_ready");
+    assert!(
+        body["checks"]["redis"]
+            .as_str()
+            .unwrap()
+            .starts_with("error"),
+        "{body}"
+    );
+    assert_eq!(body["checks"]["database"], "ok");
+    assert!(body["detail"].as_str().unwrap().contains("redis"));
+    assert_eq!(
+        app.get("/api/health").await.status,
+        200,
+        "liveness must not depend on Redis"
+    );
+
+    proxy.restore();
+    let res = wait_for_ready(&app, 200).await;
+    assert_eq!(res.status, 200, "did not recover: {}", res.text);
+    assert_eq!(res.json()["checks"]["redis"], "ok");
+}
+
+#[tokio::test]
+async fn database_outage_makes_ready_503_naming_database_and_recovers() {
+    let proxy = TcpProxy::start("127.0.0.1:5432".parse().unwrap()).await;
+    let app = spawn_app_with(TestOptions {
+        database_host_port: Some(proxy.host_port()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(wait_for_ready(&app, 200).await.status, 200);
+
+    proxy.cut();
+    let res = wait_for_ready(&app, 503).await;
+    let body = res.assert_problem(503, "not_ready");
+    assert!(
+        body["checks"]["database"]
+            .as_str()
+            .unwrap()
+            .starts_with("error"),
+        "{body}"
+    );
+    assert_eq!(body["checks"]["redis"], "ok");
+    assert_eq!(
+        app.get("/api/health").await.status,
+        200,
+        "liveness must not depend on PostgreSQL"
+    );
+
+    proxy.restore();
+    let res = wait_for_ready(&app, 200).await;
+    assert_eq!(res.status, 200, "did not recover: {}", res.text);
+    assert_eq!(res.json()["checks"]["database"], "ok");
+}
+
+#[tokio::test]
+async fn a_stalled_dependency_fails_the_check_within_its_deadline() {
+    let proxy = TcpProxy::start("127.0.0.1:6379".parse().unwrap()).await;
+    let app = spawn_app_with(
+        TestOptions::default().env("REDIS_URL", format!("redis://{}", proxy.host_port())),
+    )
+    .await;
+    assert_eq!(wait_for_ready(&app, 200).await.status, 200);
+    proxy.stall();
+    let started = Instant::now();
+    let res = app.get("/api/health/ready").await;
+    res.assert_problem(503, "not_ready");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+}
