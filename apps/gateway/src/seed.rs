@@ -1,28 +1,13 @@
 //! Idempotent seeders run at boot in one transaction: the three platforms and the system
 //! configuration defaults. Existing rows are never overwritten, so admin changes survive.
 
-use chrono::Utc;
-use sea_orm::{DatabaseConnection, EntityTrait, Set, TransactionTrait, sea_query::OnConflict};
-use serde_json::json;
+use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait, sea_query::OnConflict};
 
-use kernel::tenant::entity as platforms;
+use kernel::tenant::{MODULES, entity as platforms, new_platform_row};
 
-/// The seeded platforms: (slug, name, modules).
+/// The seeded platforms: (slug, name, modules). Mr. Mentor, the gateway of the suite, has all.
 pub const PLATFORMS: &[(&str, &str, &[&str])] = &[
-    (
-        "mr-mentor",
-        "Mr. Mentor",
-        &[
-            "mentorship",
-            "tokens",
-            "lms",
-            "hire",
-            "crm",
-            "finance",
-            "comms",
-            "storage",
-        ],
-    ),
+    ("mr-mentor", "Mr. Mentor", MODULES),
     (
         "my-analytics-school",
         "My Analytics School",
@@ -46,18 +31,9 @@ pub const PLATFORMS: &[(&str, &str, &[&str])] = &[
 /// Runs every seeder in one transaction.
 pub async fn run(db: &DatabaseConnection) -> anyhow::Result<()> {
     let txn = db.begin().await?;
-    let now = Utc::now();
     let rows = PLATFORMS
         .iter()
-        .map(|(slug, name, modules)| platforms::ActiveModel {
-            id: Set(kernel::ids::new_id()),
-            slug: Set((*slug).to_owned()),
-            name: Set((*name).to_owned()),
-            modules: Set(json!(modules)),
-            active: Set(true),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
+        .map(|(slug, name, modules)| new_platform_row(slug, name, modules));
     platforms::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::column(platforms::Column::Slug)

@@ -37,6 +37,35 @@ async fn ready_reports_database_and_redis() {
     assert_eq!(body["checks"]["redis"], "ok");
 }
 
+/// Cuts `proxy` under a running app: readiness turns 503 naming `failing` while `other` stays
+/// ok and liveness stays 200; restoring the proxy recovers without a restart.
+async fn outage_and_recovery(app: &TestApp, proxy: &TcpProxy, failing: &str, other: &str) {
+    assert_eq!(wait_for_ready(app, 200).await.status, 200);
+
+    proxy.cut();
+    let res = wait_for_ready(app, 503).await;
+    let body = res.assert_problem(503, "not_ready");
+    assert!(
+        body["checks"][failing]
+            .as_str()
+            .unwrap()
+            .starts_with("error"),
+        "{body}"
+    );
+    assert_eq!(body["checks"][other], "ok");
+    assert!(body["detail"].as_str().unwrap().contains(failing));
+    assert_eq!(
+        app.get("/api/health").await.status,
+        200,
+        "liveness must not depend on {failing}"
+    );
+
+    proxy.restore();
+    let res = wait_for_ready(app, 200).await;
+    assert_eq!(res.status, 200, "did not recover: {}", res.text);
+    assert_eq!(res.json()["checks"][failing], "ok");
+}
+
 #[tokio::test]
 async fn redis_outage_makes_ready_503_naming_redis_and_recovers() {
     let proxy = TcpProxy::start("127.0.0.1:6379".parse().unwrap()).await;
@@ -44,30 +73,7 @@ async fn redis_outage_makes_ready_503_naming_redis_and_recovers() {
         TestOptions::default().env("REDIS_URL", format!("redis://{}", proxy.host_port())),
     )
     .await;
-    assert_eq!(wait_for_ready(&app, 200).await.status, 200);
-
-    proxy.cut();
-    let res = wait_for_ready(&app, 503).await;
-    let body = res.assert_problem(503, "not_ready");
-    assert!(
-        body["checks"]["redis"]
-            .as_str()
-            .unwrap()
-            .starts_with("error"),
-        "{body}"
-    );
-    assert_eq!(body["checks"]["database"], "ok");
-    assert!(body["detail"].as_str().unwrap().contains("redis"));
-    assert_eq!(
-        app.get("/api/health").await.status,
-        200,
-        "liveness must not depend on Redis"
-    );
-
-    proxy.restore();
-    let res = wait_for_ready(&app, 200).await;
-    assert_eq!(res.status, 200, "did not recover: {}", res.text);
-    assert_eq!(res.json()["checks"]["redis"], "ok");
+    outage_and_recovery(&app, &proxy, "redis", "database").await;
 }
 
 #[tokio::test]
@@ -78,29 +84,7 @@ async fn database_outage_makes_ready_503_naming_database_and_recovers() {
         ..Default::default()
     })
     .await;
-    assert_eq!(wait_for_ready(&app, 200).await.status, 200);
-
-    proxy.cut();
-    let res = wait_for_ready(&app, 503).await;
-    let body = res.assert_problem(503, "not_ready");
-    assert!(
-        body["checks"]["database"]
-            .as_str()
-            .unwrap()
-            .starts_with("error"),
-        "{body}"
-    );
-    assert_eq!(body["checks"]["redis"], "ok");
-    assert_eq!(
-        app.get("/api/health").await.status,
-        200,
-        "liveness must not depend on PostgreSQL"
-    );
-
-    proxy.restore();
-    let res = wait_for_ready(&app, 200).await;
-    assert_eq!(res.status, 200, "did not recover: {}", res.text);
-    assert_eq!(res.json()["checks"]["database"], "ok");
+    outage_and_recovery(&app, &proxy, "database", "redis").await;
 }
 
 #[tokio::test]

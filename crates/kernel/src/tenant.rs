@@ -91,6 +91,25 @@ pub struct Tenant {
     pub modules: Vec<String>,
 }
 
+/// A new active platform row (used by the seeders and the admin API).
+pub fn new_platform_row(
+    slug: &str,
+    name: &str,
+    modules: &[impl AsRef<str>],
+) -> entity::ActiveModel {
+    let now = chrono::Utc::now();
+    let modules: Vec<&str> = modules.iter().map(AsRef::as_ref).collect();
+    entity::ActiveModel {
+        id: sea_orm::Set(crate::ids::new_id()),
+        slug: sea_orm::Set(slug.to_owned()),
+        name: sea_orm::Set(name.to_owned()),
+        modules: sea_orm::Set(serde_json::json!(modules)),
+        active: sea_orm::Set(true),
+        created_at: sea_orm::Set(now),
+        updated_at: sea_orm::Set(now),
+    }
+}
+
 impl Tenant {
     /// Whether the platform enabled `module`.
     pub fn has_module(&self, module: &str) -> bool {

@@ -7,7 +7,7 @@ use kernel::{
     auth::{Admin, Require, SuperAdmin},
     error::AppResult,
     extract::ValidJson,
-    tenant::{MODULES, entity as platforms},
+    tenant::{MODULES, entity as platforms, new_platform_row},
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
@@ -150,26 +150,17 @@ async fn create(
     body: ValidJson<CreatePlatform>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner();
-    let now = Utc::now();
-    let row = platforms::ActiveModel {
-        id: Set(kernel::ids::new_id()),
-        slug: Set(body.slug),
-        name: Set(body.name),
-        modules: Set(serde_json::json!(body.modules)),
-        active: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&ctx.db)
-    .await
-    .map_err(|e| {
-        AppError::on_unique(
-            e,
-            "platform_exists",
-            "slug",
-            "a platform with this slug exists",
-        )
-    })?;
+    let row = new_platform_row(&body.slug, &body.name, &body.modules)
+        .insert(&ctx.db)
+        .await
+        .map_err(|e| {
+            AppError::on_unique(
+                e,
+                "platform_exists",
+                "slug",
+                "a platform with this slug exists",
+            )
+        })?;
     ctx.tenants.invalidate();
     Ok(HttpResponse::Created().json(PlatformDto::from(row)))
 }
