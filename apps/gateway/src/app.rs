@@ -34,10 +34,30 @@ impl ApiDocs {
     }
 }
 
+/// The state of the crates that have some (clients, stores, queues), built once per process
+/// and registered as app data, so handlers extract `web::Data<TheirState>`.
+/// A crate with state adds one field here, one line in [`Services::build`] and one in
+/// [`Services::register`].
+#[derive(Clone, Default)]
+pub struct Services {}
+
+impl Services {
+    /// Builds every crate's state from the shared context.
+    pub async fn build(_ctx: &AppContext) -> anyhow::Result<Self> {
+        Ok(Self {})
+    }
+
+    /// Registers every crate's state on an App (called once per worker).
+    fn register<T>(&self, app: App<T>) -> App<T> {
+        app
+    }
+}
+
 /// Builds the whole App.
 pub fn build_app(
     ctx: web::Data<AppContext>,
     docs: web::Data<ApiDocs>,
+    services: Services,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -52,7 +72,9 @@ pub fn build_app(
         .into_utoipa_app()
         .configure(crate::routes::configure)
         .split_for_parts();
-    app.app_data(ctx)
+    services
+        .register(app)
+        .app_data(ctx)
         .app_data(docs.clone())
         .app_data(extract::json_config())
         .app_data(extract::query_config())

@@ -11,7 +11,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use secrecy::ExposeSecret;
 
-use crate::app::{ApiDocs, build_app};
+use crate::app::{ApiDocs, Services, build_app};
 
 /// What a process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,11 +89,11 @@ impl Application {
         let db = kernel::db::connect(&config).await?;
         let redis = kernel::redis::pool(&config)?;
         let ctx = AppContext::new(config, db, redis)?;
-        Self::from_context(ctx, role)
+        Self::from_context(ctx, role).await
     }
 
     /// Builds the server around an existing context.
-    pub fn from_context(ctx: AppContext, role: Role) -> anyhow::Result<Self> {
+    pub async fn from_context(ctx: AppContext, role: Role) -> anyhow::Result<Self> {
         let config = ctx.config.clone();
         if role == Role::Worker {
             return Ok(Self {
@@ -108,10 +108,12 @@ impl Application {
         let port = listener.local_addr()?.port();
         let data = web::Data::new(ctx.clone());
         let docs = web::Data::new(ApiDocs::collect());
-        let mut server = HttpServer::new(move || build_app(data.clone(), docs.clone()))
-            .disable_signals()
-            .shutdown_timeout(config.shutdown_timeout.as_secs())
-            .listen(listener)?;
+        let services = Services::build(&ctx).await?;
+        let mut server =
+            HttpServer::new(move || build_app(data.clone(), docs.clone(), services.clone()))
+                .disable_signals()
+                .shutdown_timeout(config.shutdown_timeout.as_secs())
+                .listen(listener)?;
         if let Some(workers) = config.http_workers {
             server = server.workers(workers);
         }

@@ -95,12 +95,116 @@ pub struct Config {
     pub log_filter: String,
     /// `LOG_FORMAT`: `json` or `pretty` (default: json in production, pretty otherwise).
     pub log_json: bool,
-    /// `MAIL_OUTBOX_DIR`: where email goes as `.eml` files when no SMTP is configured.
-    pub mail_outbox_dir: PathBuf,
-    /// `STORAGE_DIR`: object storage root when no S3 bucket is configured.
-    pub storage_dir: PathBuf,
     /// `BULLMQ_PREFIX`: BullMQ key prefix.
     pub bullmq_prefix: String,
+    /// `PUBLIC_BASE_URL`: the URL clients reach this deployment at (links, callbacks, signed URLs).
+    pub public_base_url: String,
+    /// Email delivery.
+    pub email: EmailConfig,
+    /// Object storage.
+    pub storage: StorageConfig,
+    /// WhatsApp Cloud API.
+    pub whatsapp: WhatsAppConfig,
+    /// Exotel telephony.
+    pub exotel: ExotelConfig,
+}
+
+/// Email: SMTP when `SMTP_URL` or `EMAIL_USER`/`EMAIL_PASS` is set, else `.eml` files.
+#[derive(Clone)]
+pub struct EmailConfig {
+    /// `SMTP_URL`: full lettre SMTP URL (`smtps://user:pass@host:465`), wins over the parts.
+    pub smtp_url: Option<SecretString>,
+    /// `EMAIL_HOST`: SMTP host used with `EMAIL_USER`/`EMAIL_PASS` (default Gmail).
+    pub host: String,
+    /// `EMAIL_PORT`: SMTP port (465 implicit TLS, 587 STARTTLS).
+    pub port: u16,
+    /// `EMAIL_USER`: SMTP user.
+    pub user: Option<String>,
+    /// `EMAIL_PASS`: SMTP password (a Gmail app password in the seed).
+    pub pass: Option<SecretString>,
+    /// `EMAIL_FROM`: the From header.
+    pub from: String,
+    /// `MAIL_OUTBOX_DIR`: where email goes as `.eml` files when no SMTP is configured.
+    pub outbox_dir: PathBuf,
+}
+
+impl EmailConfig {
+    /// Whether an SMTP server is configured.
+    pub fn smtp_configured(&self) -> bool {
+        self.smtp_url.is_some() || (self.user.is_some() && self.pass.is_some())
+    }
+}
+
+/// Object storage: a local directory, or S3 (and S3-compatible endpoints) when a bucket is set.
+#[derive(Clone)]
+pub struct StorageConfig {
+    /// `STORAGE_DIR`: root of the local store when no bucket is configured.
+    pub dir: PathBuf,
+    /// `AWS_S3_BUCKET`: bucket name; set to use S3.
+    pub s3_bucket: Option<String>,
+    /// `AWS_REGION`.
+    pub s3_region: String,
+    /// `AWS_S3_ENDPOINT`: custom endpoint (MinIO, R2).
+    pub s3_endpoint: Option<String>,
+    /// `AWS_ACCESS_KEY_ID`.
+    pub s3_access_key_id: Option<String>,
+    /// `AWS_SECRET_ACCESS_KEY`.
+    pub s3_secret_access_key: Option<SecretString>,
+    /// `STORAGE_SIGNING_SECRET`: HMAC key of local signed URLs (default: derived from `JWT_SECRET`).
+    pub signing_secret: SecretString,
+    /// `UPLOAD_MAX_BYTES`: largest file `POST /api/upload` accepts.
+    pub upload_max_bytes: usize,
+    /// `SIGNED_URL_TTL_SECS`: lifetime of presigned upload and download URLs.
+    pub signed_url_ttl: Duration,
+}
+
+/// WhatsApp Cloud API; without a token and phone number id, sending self-disables.
+#[derive(Clone)]
+pub struct WhatsAppConfig {
+    /// `WHATSAPP_API_BASE`: Graph API base URL (overridable for tests).
+    pub api_base: String,
+    /// `WHATSAPP_ACCESS_TOKEN`.
+    pub access_token: Option<SecretString>,
+    /// `WHATSAPP_PHONE_NUMBER_ID`.
+    pub phone_number_id: Option<String>,
+    /// `WHATSAPP_VERIFY_TOKEN`: answers the webhook verification handshake.
+    pub verify_token: Option<SecretString>,
+    /// `WHATSAPP_APP_SECRET`: HMAC key of `X-Hub-Signature-256`.
+    pub app_secret: Option<SecretString>,
+}
+
+/// Exotel click-to-call and SMS; without credentials the feature self-disables (503).
+#[derive(Clone)]
+pub struct ExotelConfig {
+    /// `EXOTEL_API_BASE`: API base URL (default `https://<EXOTEL_SUBDOMAIN>`; overridable for tests).
+    pub api_base: String,
+    /// `EXOTEL_SID`: account SID.
+    pub sid: Option<String>,
+    /// `EXOTEL_API_KEY`.
+    pub api_key: Option<String>,
+    /// `EXOTEL_API_TOKEN`.
+    pub api_token: Option<SecretString>,
+    /// `EXOTEL_CALLER_ID`: the ExoPhone calls and SMS come from.
+    pub caller_id: Option<String>,
+    /// `EXOTEL_WEBHOOK_TOKEN`: shared secret guarding the status callbacks.
+    pub webhook_token: Option<SecretString>,
+}
+
+impl ExotelConfig {
+    /// Whether calls and SMS can be placed.
+    pub fn configured(&self) -> bool {
+        self.sid.is_some()
+            && self.api_key.is_some()
+            && self.api_token.is_some()
+            && self.caller_id.is_some()
+    }
+}
+
+impl WhatsAppConfig {
+    /// Whether messages can be sent.
+    pub fn configured(&self) -> bool {
+        self.access_token.is_some() && self.phone_number_id.is_some()
+    }
 }
 
 impl fmt::Debug for Config {
@@ -124,6 +228,11 @@ impl fmt::Debug for Config {
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("log_filter", &self.log_filter)
             .field("log_json", &self.log_json)
+            .field("public_base_url", &self.public_base_url)
+            .field("smtp_configured", &self.email.smtp_configured())
+            .field("s3_bucket", &self.storage.s3_bucket)
+            .field("whatsapp_configured", &self.whatsapp.configured())
+            .field("exotel_configured", &self.exotel.configured())
             .finish_non_exhaustive()
     }
 }
@@ -217,7 +326,6 @@ impl Config {
                 .unwrap_or_else(|| SecretString::from("redis://127.0.0.1:6379")),
             redis_pool_max: env.parse("REDIS_POOL_MAX", 32)?,
             redis_key_prefix: env.get("REDIS_KEY_PREFIX").unwrap_or_else(|| "mas:".into()),
-            jwt_secret,
             jwt_issuer: env
                 .get("JWT_ISSUER")
                 .unwrap_or_else(|| "mas-gateway".into()),
@@ -231,15 +339,73 @@ impl Config {
                 .or_else(|| env.get("LOG_LEVEL"))
                 .unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".into()),
             log_json,
-            mail_outbox_dir: env
-                .get("MAIL_OUTBOX_DIR")
-                .unwrap_or_else(|| "./data/mail".into())
-                .into(),
-            storage_dir: env
-                .get("STORAGE_DIR")
-                .unwrap_or_else(|| "./data/storage".into())
-                .into(),
             bullmq_prefix: env.get("BULLMQ_PREFIX").unwrap_or_else(|| "bull".into()),
+            public_base_url: env
+                .get("PUBLIC_BASE_URL")
+                .unwrap_or_else(|| "http://localhost:8000".into())
+                .trim_end_matches('/')
+                .to_owned(),
+            email: EmailConfig {
+                smtp_url: env.secret("SMTP_URL")?,
+                host: env
+                    .get("EMAIL_HOST")
+                    .unwrap_or_else(|| "smtp.gmail.com".into()),
+                port: env.parse("EMAIL_PORT", 465)?,
+                user: env.get("EMAIL_USER"),
+                pass: env.secret("EMAIL_PASS")?,
+                from: env
+                    .get("EMAIL_FROM")
+                    .unwrap_or_else(|| "MAS <no-reply@myanalyticsschool.com>".into()),
+                outbox_dir: env
+                    .get("MAIL_OUTBOX_DIR")
+                    .unwrap_or_else(|| "./data/mail".into())
+                    .into(),
+            },
+            storage: StorageConfig {
+                dir: env
+                    .get("STORAGE_DIR")
+                    .unwrap_or_else(|| "./data/storage".into())
+                    .into(),
+                s3_bucket: env.get("AWS_S3_BUCKET"),
+                s3_region: env.get("AWS_REGION").unwrap_or_else(|| "ap-south-1".into()),
+                s3_endpoint: env.get("AWS_S3_ENDPOINT"),
+                s3_access_key_id: env.get("AWS_ACCESS_KEY_ID"),
+                s3_secret_access_key: env.secret("AWS_SECRET_ACCESS_KEY")?,
+                signing_secret: env.secret("STORAGE_SIGNING_SECRET")?.unwrap_or_else(|| {
+                    SecretString::from(format!("storage:{}", jwt_secret.expose_secret()))
+                }),
+                upload_max_bytes: env.parse("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)?,
+                signed_url_ttl: Duration::from_secs(env.parse("SIGNED_URL_TTL_SECS", 900)?),
+            },
+            whatsapp: WhatsAppConfig {
+                api_base: env
+                    .get("WHATSAPP_API_BASE")
+                    .unwrap_or_else(|| "https://graph.facebook.com/v21.0".into())
+                    .trim_end_matches('/')
+                    .to_owned(),
+                access_token: env.secret("WHATSAPP_ACCESS_TOKEN")?,
+                phone_number_id: env.get("WHATSAPP_PHONE_NUMBER_ID"),
+                verify_token: env.secret("WHATSAPP_VERIFY_TOKEN")?,
+                app_secret: env.secret("WHATSAPP_APP_SECRET")?,
+            },
+            exotel: ExotelConfig {
+                api_base: env
+                    .get("EXOTEL_API_BASE")
+                    .unwrap_or_else(|| {
+                        let host = env
+                            .get("EXOTEL_SUBDOMAIN")
+                            .unwrap_or_else(|| "api.exotel.com".into());
+                        format!("https://{host}")
+                    })
+                    .trim_end_matches('/')
+                    .to_owned(),
+                sid: env.get("EXOTEL_SID"),
+                api_key: env.get("EXOTEL_API_KEY"),
+                api_token: env.secret("EXOTEL_API_TOKEN")?,
+                caller_id: env.get("EXOTEL_CALLER_ID"),
+                webhook_token: env.secret("EXOTEL_WEBHOOK_TOKEN")?,
+            },
+            jwt_secret,
         })
     }
 
@@ -349,6 +515,9 @@ mod tests {
         let c = cfg(&[
             ("JWT_SECRET_FILE", path.to_str().unwrap()),
             ("DATABASE_URL", "postgres://app:hunter2@db:5432/mas"),
+            ("EMAIL_USER", "mailer@example.com"),
+            ("EMAIL_PASS", "app-password-123"),
+            ("EXOTEL_API_TOKEN", "exo-token-456"),
         ])
         .unwrap();
         assert_eq!(c.jwt_secret.expose_secret(), "s".repeat(48));
