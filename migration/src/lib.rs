@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_create_platforms;
 mod m20261125_000002_create_system_config;
+mod m20261125_100001_create_outbox;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_create_platforms::Migration),
             Box::new(m20261125_000002_create_system_config::Migration),
+            Box::new(m20261125_100001_create_outbox::Migration),
         ]
     }
 }

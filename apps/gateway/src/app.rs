@@ -38,18 +38,26 @@ impl ApiDocs {
 /// and registered as app data, so handlers extract `web::Data<TheirState>`.
 /// A crate with state adds one field here, one line in [`Services::build`] and one in
 /// [`Services::register`].
-#[derive(Clone, Default)]
-pub struct Services {}
+#[derive(Clone)]
+pub struct Services {
+    /// Queues (enqueue, outbox relay wake-up, the dashboard).
+    pub jobs: web::Data<jobs::Jobs>,
+}
 
 impl Services {
     /// Builds every crate's state from the shared context.
-    pub async fn build(_ctx: &AppContext) -> anyhow::Result<Self> {
-        Ok(Self {})
+    pub async fn build(_ctx: &AppContext, jobs: &jobs::Jobs) -> anyhow::Result<Self> {
+        Ok(Self {
+            jobs: web::Data::new(jobs.clone()),
+        })
     }
 
     /// Registers every crate's state on an App (called once per worker).
-    fn register<T>(&self, app: App<T>) -> App<T> {
-        app
+    fn register<T>(&self, app: App<T>) -> App<T>
+    where
+        T: ServiceFactory<ServiceRequest, Config = (), Error = Error, InitError = ()>,
+    {
+        app.app_data(self.jobs.clone())
     }
 }
 

@@ -9,3 +9,4 @@ pub mod docs;
 pub mod routes;
 pub mod seed;
 pub mod startup;
+pub mod workers;

@@ -2,7 +2,7 @@
 //! until a signal, then shut down in the seed's order: sockets, HTTP (draining in-flight
 //! requests), database, Redis.
 
-use std::{future::Future, net::TcpListener};
+use std::{future::Future, net::TcpListener, sync::Arc};
 
 use actix_web::{HttpServer, dev::Server, web};
 use anyhow::Context;
@@ -10,6 +10,8 @@ use kernel::{AppContext, Config};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use secrecy::ExposeSecret;
+
+use jobs::runner::{Background, Mode};
 
 use crate::app::{ApiDocs, Services, build_app};
 
@@ -80,6 +82,8 @@ pub struct Application {
     server: Option<Server>,
     ctx: AppContext,
     role: Role,
+    jobs: jobs::Jobs,
+    background: Background,
 }
 
 impl Application {
@@ -92,15 +96,26 @@ impl Application {
         Self::from_context(ctx, role).await
     }
 
-    /// Builds the server around an existing context.
+    /// Builds the server around an existing context: queues and background work for every
+    /// role, HTTP unless the role is `worker`.
     pub async fn from_context(ctx: AppContext, role: Role) -> anyhow::Result<Self> {
         let config = ctx.config.clone();
+        let jobs = jobs::Jobs::new(&ctx).await?;
+        let registry = Arc::new(crate::workers::registry(&jobs));
+        let mode = if role == Role::Api {
+            Mode::ProduceOnly
+        } else {
+            Mode::Consume
+        };
+        let background = Background::start(&jobs, registry, mode).await?;
         if role == Role::Worker {
             return Ok(Self {
                 port: 0,
                 server: None,
                 ctx,
                 role,
+                jobs,
+                background,
             });
         }
         let listener = TcpListener::bind(config.listen_addr())
@@ -108,7 +123,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let data = web::Data::new(ctx.clone());
         let docs = web::Data::new(ApiDocs::collect());
-        let services = Services::build(&ctx).await?;
+        let services = Services::build(&ctx, &jobs).await?;
         let mut server =
             HttpServer::new(move || build_app(data.clone(), docs.clone(), services.clone()))
                 .disable_signals()
@@ -122,6 +137,8 @@ impl Application {
             server: Some(server.run()),
             ctx,
             role,
+            jobs,
+            background,
         })
     }
 
@@ -135,45 +152,58 @@ impl Application {
         &self.ctx
     }
 
-    /// Serves until `shutdown` resolves, then stops in order.
+    /// The queues handle.
+    pub fn jobs(&self) -> &jobs::Jobs {
+        &self.jobs
+    }
+
+    /// Serves until `shutdown` resolves, then stops in the seed's order: sockets, HTTP
+    /// (draining in-flight requests), background workers (finishing or returning their
+    /// jobs), the database pool, Redis.
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
         let Application {
             server,
             ctx,
             role,
             port,
+            jobs,
+            background,
         } = self;
-        tracing::info!(?role, port, "gateway running");
-        match server {
+        tracing::info!(?role, port, queues = ?background.queues(), "gateway running");
+        let stopped = match server {
             Some(server) => {
                 let handle = server.handle();
                 // The server future processes the stop command itself, so it runs as its own
                 // task while this one waits for the signal.
                 let mut task = tokio::spawn(server);
                 tokio::select! {
-                    result = &mut task => result.context("HTTP server task")?.context("HTTP server stopped")?,
+                    result = &mut task => result.context("HTTP server task").and_then(|r| r.context("HTTP server stopped")),
                     () = shutdown => {
                         tracing::info!("shutting down: closing sockets, draining HTTP");
                         // Socket.IO and the terminal relay close here once realtime lands.
                         handle.stop(true).await;
                         task.await.ok();
+                        Ok(())
                     }
                 }
             }
             None => {
-                tracing::info!("no background workers are registered yet; waiting for a signal");
                 shutdown.await;
+                Ok(())
             }
-        }
-        close(ctx).await;
-        Ok(())
+        };
+        tracing::info!("draining background workers");
+        background.close(ctx.config.shutdown_timeout).await;
+        close(ctx, jobs).await;
+        stopped
     }
 }
 
-async fn close(ctx: AppContext) {
+async fn close(ctx: AppContext, jobs: jobs::Jobs) {
     let AppContext { db, redis, .. } = ctx;
     close_db(db).await;
     redis.close();
+    jobs.close().await;
     tracing::info!("stopped");
 }
 

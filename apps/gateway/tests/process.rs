@@ -40,7 +40,9 @@ fn start(db_name: &str, redis: &str) -> Gateway {
         .env("HOST", "127.0.0.1")
         .env("PORT", port.to_string())
         .env("HTTP_WORKERS", "1")
+        .env("SHUTDOWN_TIMEOUT_SECS", "3")
         .env("REDIS_KEY_PREFIX", format!("test:{db_name}:"))
+        .env("BULLMQ_PREFIX", format!("test-bull-{db_name}"))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -89,6 +91,8 @@ fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
 }
 
 async fn drop_db(name: &str) {
+    testkit::database::clear_redis_prefix(&format!("test-bull-{name}:")).await;
+    testkit::database::clear_redis_prefix(&format!("test:{name}:")).await;
     let admin = Database::connect(format!("{}/postgres", postgres_server()))
         .await
         .unwrap();

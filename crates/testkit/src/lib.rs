@@ -11,7 +11,7 @@ pub mod proxy;
 
 use std::{collections::HashMap, sync::Once};
 
-use gateway::startup::{Application, Role};
+use gateway::startup::Application;
 use kernel::{
     AppContext, Config,
     auth::{Capability, Role as UserRole},
@@ -20,6 +20,7 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 pub use client::TestResponse;
+pub use gateway::startup::Role;
 pub use proxy::TcpProxy;
 
 /// Where the machine's PostgreSQL server is (no database name).
@@ -41,6 +42,9 @@ pub struct TestOptions {
     pub env: HashMap<String, String>,
     /// Rewrites the database URL the app connects to (e.g. through a [`TcpProxy`]).
     pub database_host_port: Option<String>,
+    /// Process role (default `Api`: HTTP, outbox relay, no queue workers; `Serve` runs the
+    /// registered workers and schedules too).
+    pub role: Option<Role>,
 }
 
 impl TestOptions {
@@ -61,6 +65,8 @@ pub struct TestApp {
     pub config: Config,
     /// The app's context (its pool, Redis, JWT keys).
     pub ctx: AppContext,
+    /// The app's queues handle (BullMQ prefix of its own).
+    pub jobs: jobs::Jobs,
     /// A direct pool to the test database (not through any proxy).
     pub db: DatabaseConnection,
     /// The test database's name.
@@ -123,13 +129,14 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    env.extend(options.env);
+    env.extend(options.env.clone());
     let config = Config::from_lookup(|k| env.get(k).cloned()).expect("test configuration");
-    let app = Application::build(config.clone(), Role::Api)
+    let app = Application::build(config.clone(), options.role.unwrap_or(Role::Api))
         .await
         .expect("building the app");
     let port = app.port();
     let ctx = app.context().clone();
+    let jobs = app.jobs().clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(app.run_until(async move {
         let _ = rx.await;
@@ -142,6 +149,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
         port,
         config,
         ctx,
+        jobs,
         db,
         db_name,
         http: reqwest::Client::builder()
@@ -195,6 +203,7 @@ impl Drop for TestApp {
         }
         let db_name = self.db_name.clone();
         let prefix = self.config.redis_key_prefix.clone();
+        let bull_prefix = format!("{}:", self.config.bullmq_prefix);
         // Cleanup runs on its own thread and runtime: Drop cannot await.
         let _ = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
@@ -204,6 +213,7 @@ impl Drop for TestApp {
             rt.block_on(async {
                 database::drop_database(&db_name).await;
                 database::clear_redis_prefix(&prefix).await;
+                database::clear_redis_prefix(&bull_prefix).await;
             });
         })
         .join();
