@@ -41,8 +41,17 @@ fn node(app: &TestApp, script: &str, args: &[&str]) -> Value {
         .current_dir(&dir)
         .output()
         .expect("running node");
-    assert!(out.status.success(), "{script} failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{script} printed {:?}: {e}", String::from_utf8_lossy(&out.stdout)))
+    assert!(
+        out.status.success(),
+        "{script} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{script} printed {:?}: {e}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
 }
 
 #[tokio::test]
@@ -60,12 +69,29 @@ async fn a_job_added_by_node_bullmq_is_processed_by_the_rust_worker() {
     let (_jobs, bg) = consume(&app, registry).await;
 
     let data = json!({"type": "otp", "to": "asha@example.com", "data": {"code": "482913", "name": "Asha"}});
-    let added = node(&app, "produce.mjs", &["emailQueue", "send-email", &data.to_string()]);
-    let (ctx, job) = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
+    let added = node(
+        &app,
+        "produce.mjs",
+        &["emailQueue", "send-email", &data.to_string()],
+    );
+    let (ctx, job) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(ctx.job_id, added["id"].as_str().unwrap());
-    assert_eq!(ctx.platform, "mr-mentor", "a Node job without platform runs on the default platform");
+    assert_eq!(
+        ctx.platform, "mr-mentor",
+        "a Node job without platform runs on the default platform"
+    );
     assert_eq!(ctx.max_attempts, 3, "Node's job options are honoured");
-    assert_eq!(job, EmailJob { kind: "otp".into(), to: "asha@example.com".into(), data: data["data"].clone() });
+    assert_eq!(
+        job,
+        EmailJob {
+            kind: "otp".into(),
+            to: "asha@example.com".into(),
+            data: data["data"].clone()
+        }
+    );
 
     let id = added["id"].as_str().unwrap().to_owned();
     let completed = eventually(5, || {
@@ -80,7 +106,11 @@ async fn a_job_added_by_node_bullmq_is_processed_by_the_rust_worker() {
 #[tokio::test]
 async fn node_bullmq_sees_rust_jobs_with_their_state() {
     let app = spawn_app().await;
-    let job = EmailJob { kind: "generic".into(), to: "ravi@example.com".into(), data: json!({"subject": "Hi"}) };
+    let job = EmailJob {
+        kind: "generic".into(),
+        to: "ravi@example.com".into(),
+        data: json!({"subject": "Hi"}),
+    };
     let id = app.jobs.enqueue("mr-hire", &job, None).await.unwrap();
 
     let view = node(&app, "counts.mjs", &["emailQueue", &id]);
@@ -95,7 +125,11 @@ async fn node_bullmq_sees_rust_jobs_with_their_state() {
     let (_jobs, bg) = consume(&app, registry).await;
     let done = eventually(10, || {
         let view = node(&app, "counts.mjs", &["emailQueue", &id]);
-        async move { view["counts"]["completed"] == 1 && view["counts"]["waiting"] == 0 && view["job"]["state"] == "completed" }
+        async move {
+            view["counts"]["completed"] == 1
+                && view["counts"]["waiting"] == 0
+                && view["job"]["state"] == "completed"
+        }
     })
     .await;
     assert!(done, "{}", node(&app, "counts.mjs", &["emailQueue", &id]));
