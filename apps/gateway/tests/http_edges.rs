@@ -229,9 +229,7 @@ async fn every_documented_route_is_mounted() {
     let admin = app.superadmin_token();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
-            let concrete = path
-                .replace("{slug}", "mr-mentor")
-                .replace("{key}", "TOKEN_GOVERNANCE_ENABLED");
+            let concrete = concrete_path(path);
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let res = app
                 .req(m, &concrete)
@@ -270,4 +268,26 @@ async fn swagger_ui_is_served_from_the_binary() {
         bundle.text.len() > 100_000,
         "the bundle is vendored into the binary"
     );
+}
+
+/// A documented path with its parameters filled: known ones with real values, any other with
+/// a placeholder (the handler may answer 404 for it, but not the "no route" 404).
+fn concrete_path(path: &str) -> String {
+    let known = path
+        .replace("{slug}", "mr-mentor")
+        .replace("{key}", "TOKEN_GOVERNANCE_ENABLED");
+    let mut out = String::with_capacity(known.len());
+    let mut in_param = false;
+    for c in known.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push_str("x1");
+            }
+            '}' => in_param = false,
+            _ if in_param => {}
+            _ => out.push(c),
+        }
+    }
+    out
 }
