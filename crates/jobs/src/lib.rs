@@ -9,6 +9,7 @@
 //! - [`outbox`]: `enqueue_in(txn, ..)` and `publish_in(txn, ..)` write to PostgreSQL inside the
 //!   caller's transaction; the relay moves rows to BullMQ after commit, a sweeper after a crash.
 
+pub mod dashboard;
 pub mod dlq;
 pub mod job;
 pub mod metrics;
@@ -47,6 +48,11 @@ pub struct PruneOutbox {}
 impl JobSpec for PruneOutbox {
     const QUEUE: &'static str = "databaseQueue";
     const NAME: &'static str = "outbox-prune";
+}
+
+/// Mounts the queue dashboard (`/api/admin/queues`, `/admin/queues`).
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    dashboard::configure(cfg);
 }
 
 /// Registers this crate's own handlers and schedules.

@@ -169,11 +169,33 @@ fn bearer(req: &HttpRequest) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
+/// The cookie that carries the access token of server-rendered admin pages (`/admin/...`).
+/// It is set with `Path=/admin; HttpOnly; SameSite=Strict`, so the browser never sends it to
+/// the JSON API, and the API never reads it.
+pub const PAGE_SESSION_COOKIE: &str = "mas_admin";
+
 fn authenticate(req: &HttpRequest) -> Result<AuthUser, AppError> {
+    let token = bearer(req).ok_or_else(|| AppError::unauthorized("missing bearer token"))?;
+    authenticate_token(req, token)
+}
+
+/// Authenticates a server-rendered page request: the bearer token, or else the
+/// [`PAGE_SESSION_COOKIE`]. Same checks as [`AuthUser`] (signature, expiry, platform).
+pub fn authenticate_page(req: &HttpRequest) -> Result<AuthUser, AppError> {
+    if let Some(token) = bearer(req) {
+        return authenticate_token(req, token);
+    }
+    let cookie = req
+        .cookie(PAGE_SESSION_COOKIE)
+        .ok_or_else(|| AppError::unauthorized("not signed in"))?;
+    authenticate_token(req, cookie.value())
+}
+
+/// Authenticates a request carrying `token` (a JWT access token).
+pub fn authenticate_token(req: &HttpRequest, token: &str) -> Result<AuthUser, AppError> {
     let ctx = req
         .app_data::<web::Data<AppContext>>()
         .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("AppContext is not registered")))?;
-    let token = bearer(req).ok_or_else(|| AppError::unauthorized("missing bearer token"))?;
     let claims = ctx.jwt.verify(token)?;
     let tenant = req
         .extensions()

@@ -151,10 +151,29 @@ fn to_problem(err: &Error) -> HttpResponse {
     }
 }
 
+/// Marks an error answer whose body is deliberate (an HTML sign-in page of the admin pages),
+/// so [`request_context`] leaves it as it is instead of replacing it with problem+json.
+#[derive(Debug, Clone, Copy)]
+pub struct DeliberateBody;
+
+/// Marks `res` with [`DeliberateBody`].
+pub fn deliberate(mut res: HttpResponse) -> HttpResponse {
+    res.extensions_mut().insert(DeliberateBody);
+    res
+}
+
 /// Replaces any error answer that is not problem+json (actix defaults, CORS refusals) with one.
 fn ensure_problem(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    if res
+        .response()
+        .extensions()
+        .get::<DeliberateBody>()
+        .is_some()
+    {
         return res;
     }
     let is_problem = res

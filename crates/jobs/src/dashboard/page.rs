@@ -1,0 +1,591 @@
+//! `/admin/queues`: the server-rendered dashboard (admins). Plain HTML forms, no script:
+//! every action posts to `/admin/queues/{queue}/actions` and redirects back (POST/redirect/GET).
+//! The page signs in with an access token kept in an `HttpOnly; SameSite=Strict` cookie scoped
+//! to `/admin`; every form carries a CSRF token derived from that cookie.
+
+use std::fmt::Write as _;
+
+use actix_web::{
+    HttpRequest, HttpResponse,
+    cookie::{Cookie, SameSite, time::Duration as CookieDuration},
+    get,
+    http::{StatusCode, header},
+    post, web,
+};
+use kernel::{
+    AppError,
+    auth::{self, AuthUser, PAGE_SESSION_COOKIE},
+    error::AppResult,
+};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::service::{self, CLEANABLE, JobPage, QueueSummary, STATES, queue_spec};
+use crate::{Jobs, dlq::DeadLetter};
+
+/// Mounts the pages.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(overview)
+        .service(queue_page)
+        .service(action)
+        .service(sign_in)
+        .service(sign_out);
+}
+
+const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1d2330;background:#f5f6f8}\
+header{background:#1d2330;color:#fff;padding:10px 20px;display:flex;justify-content:space-between;align-items:center}\
+header a{color:#fff}main{padding:20px}table{border-collapse:collapse;width:100%;background:#fff}\
+th,td{border-bottom:1px solid #e3e5ea;padding:6px 8px;text-align:left;vertical-align:top}\
+th{background:#eef0f4}td.n{text-align:right;font-variant-numeric:tabular-nums}\
+.failed{color:#b42318;font-weight:600}.paused{color:#b54708;font-weight:600}\
+pre{margin:0;max-width:560px;max-height:160px;overflow:auto;white-space:pre-wrap;font-size:12px}\
+form{display:inline}button{cursor:pointer;margin:2px}.flash{background:#ecfdf3;border:1px solid #abefc6;padding:8px;margin-bottom:12px}\
+nav a{margin-right:10px}.err{background:#fef3f2;border:1px solid #fecdca;padding:8px}";
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes a path segment or query value.
+fn url_part(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// The CSRF token of a session: only a holder of the cookie can compute it.
+fn csrf_token(session_token: &str) -> String {
+    hex::encode(Sha256::digest(
+        format!("mas-csrf:{session_token}").as_bytes(),
+    ))
+}
+
+fn session_token(req: &HttpRequest) -> Option<String> {
+    req.cookie(PAGE_SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+        .or_else(|| {
+            req.headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split_once(' '))
+                .map(|(_, t)| t.trim().to_owned())
+        })
+}
+
+fn layout(title: &str, user: Option<&AuthUser>, body: &str) -> String {
+    let who = user
+        .map(|u| {
+            format!(
+                "<span>{} · {} <form method=\"post\" action=\"/admin/session/logout\"><button>Sign out</button></form></span>",
+                escape(serde_json::to_string(&u.role).unwrap_or_default().trim_matches('"')),
+                escape(&u.tenant.slug)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><style>{STYLE}</style></head>\
+<body><header><strong><a href=\"/admin/queues\">Queues</a></strong>{who}</header><main>{body}</main></body></html>",
+        escape(title)
+    )
+}
+
+fn html(status: StatusCode, page: String) -> HttpResponse {
+    kernel::http::deliberate(
+        HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(page),
+    )
+}
+
+fn sign_in_page(status: StatusCode, message: &str) -> HttpResponse {
+    let body = format!(
+        "<h1>Sign in</h1><p class=\"err\">{}</p>\
+<form method=\"post\" action=\"/admin/session\"><label>Admin access token \
+<input name=\"token\" id=\"token\" type=\"password\" size=\"60\" autocomplete=\"off\"></label> \
+<button type=\"submit\" id=\"sign-in\">Sign in</button></form>",
+        escape(message)
+    );
+    html(status, layout("Sign in · Queues", None, &body))
+}
+
+/// The admin behind a page request, or the page to show instead (sign in / forbidden).
+#[allow(clippy::result_large_err)] // the page answered instead, built once per request
+fn page_admin(req: &HttpRequest) -> Result<AuthUser, HttpResponse> {
+    match auth::authenticate_page(req) {
+        Ok(user) if user.role.is_admin() => Ok(user),
+        Ok(_) => Err(html(
+            StatusCode::FORBIDDEN,
+            layout(
+                "Forbidden",
+                None,
+                "<h1>Forbidden</h1><p class=\"err\">The queue dashboard is for admins.</p>",
+            ),
+        )),
+        Err(AppError::Forbidden { detail, .. }) => {
+            Err(sign_in_page(StatusCode::FORBIDDEN, &detail))
+        }
+        Err(err) => Err(sign_in_page(StatusCode::UNAUTHORIZED, &err.to_string())),
+    }
+}
+
+const COUNTS_HEAD: &str = "<thead><tr><th>Queue</th><th>Waiting</th><th>Active</th><th>Delayed</th>\
+<th>Prioritized</th><th>Completed</th><th>Failed</th><th>Dead letters</th></tr></thead><tbody>";
+
+fn counts_row(q: &QueueSummary) -> String {
+    let c = &q.counts;
+    let link = |state: &str, n: u64| {
+        format!(
+            "<td class=\"n\"><a href=\"/admin/queues/{}?state={state}\">{n}</a></td>",
+            url_part(&q.name)
+        )
+    };
+    let failed_class = if c.failed > 0 {
+        " class=\"failed\""
+    } else {
+        ""
+    };
+    format!(
+        "<tr data-queue=\"{name}\"><td><a href=\"/admin/queues/{url}\">{name}</a>{paused}<br><small>{purpose}</small></td>{}{}{}{}{}<td class=\"n\"><a{failed_class} href=\"/admin/queues/{url}?state=failed\">{}</a></td><td class=\"n\"><a href=\"/admin/queues/{url}?state=dead-letters\">{}</a></td></tr>",
+        link("waiting", c.waiting),
+        link("active", c.active),
+        link("delayed", c.delayed),
+        link("prioritized", c.prioritized),
+        link("completed", c.completed),
+        c.failed,
+        c.dead_letters,
+        name = escape(&q.name),
+        url = url_part(&q.name),
+        purpose = escape(&q.purpose),
+        paused = if q.paused {
+            " <span class=\"paused\">paused</span>"
+        } else {
+            ""
+        },
+    )
+}
+
+/// The dashboard: every queue with its counts by state.
+#[utoipa::path(tag = "queues", responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 401, description = "HTML sign-in page", content_type = "text/html")))]
+#[get("/admin/queues")]
+async fn overview(req: HttpRequest, jobs: web::Data<Jobs>) -> AppResult<HttpResponse> {
+    let user = match page_admin(&req) {
+        Ok(user) => user,
+        Err(page) => return Ok(page),
+    };
+    let queues = service::summaries(&jobs).await?;
+    let mut body = String::from("<h1>Queues</h1><table id=\"queues\">");
+    body.push_str(COUNTS_HEAD);
+    for q in &queues {
+        body.push_str(&counts_row(q));
+    }
+    body.push_str("</tbody></table>");
+    Ok(html(StatusCode::OK, layout("Queues", Some(&user), &body)))
+}
+
+/// What a queue page lists.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueuePageQuery {
+    /// A job state, or `dead-letters` (default `failed`).
+    pub state: Option<String>,
+    /// Offset.
+    #[serde(default)]
+    pub start: u32,
+    /// Message of the last action.
+    pub msg: Option<String>,
+}
+
+/// One action of a form row: where it posts, what it carries.
+struct Form<'a> {
+    queue: &'a str,
+    csrf: &'a str,
+}
+
+fn button(f: &Form<'_>, kind: &str, fields: &[(&str, &str)], label: &str, id: &str) -> String {
+    let csrf = f.csrf;
+    let mut hidden = format!(
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"action\" value=\"{}\">",
+        escape(csrf),
+        escape(kind)
+    );
+    for (name, value) in fields {
+        let _ = write!(
+            hidden,
+            "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+            escape(name),
+            escape(value)
+        );
+    }
+    format!(
+        "<form method=\"post\" action=\"/admin/queues/{}/actions\">{hidden}<button type=\"submit\" id=\"{}\">{}</button></form>",
+        url_part(f.queue),
+        escape(id),
+        escape(label)
+    )
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let cut: String = text.chars().take(4_000).collect();
+    escape(&cut)
+}
+
+fn jobs_table(page: &JobPage, csrf: &Form<'_>) -> String {
+    let mut out = String::from(
+        "<table id=\"jobs\"><thead><tr><th>Id</th><th>Name</th><th>Platform</th><th>Attempts</th>\
+<th>Data</th><th>Error</th><th></th></tr></thead><tbody>",
+    );
+    for job in &page.jobs {
+        let mut actions = String::new();
+        if job.state == "failed" {
+            actions.push_str(&button(
+                csrf,
+                "retry",
+                &[("job_id", &job.id)],
+                "Retry",
+                &format!("retry-{}", job.id),
+            ));
+        }
+        if job.state != "active" {
+            actions.push_str(&button(
+                csrf,
+                "remove",
+                &[("job_id", &job.id)],
+                "Remove",
+                &format!("remove-{}", job.id),
+            ));
+        }
+        let _ = write!(
+            out,
+            "<tr data-job=\"{id}\"><td>{id}</td><td>{}</td><td>{}</td><td class=\"n\">{} / {}</td><td><pre>{}</pre></td><td class=\"failed\">{}</td><td>{actions}</td></tr>",
+            escape(&job.name),
+            escape(job.platform.as_deref().unwrap_or("")),
+            job.attempts_made,
+            job.max_attempts,
+            pretty(&job.data),
+            escape(job.failed_reason.as_deref().unwrap_or("")),
+            id = escape(&job.id),
+        );
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+fn dead_letters_table(letters: &[DeadLetter], csrf: &Form<'_>) -> String {
+    let mut out = String::from(
+        "<table id=\"dead-letters\"><thead><tr><th>Job</th><th>Name</th><th>Attempts</th><th>Data</th>\
+<th>Error</th><th></th></tr></thead><tbody>",
+    );
+    for l in letters {
+        let _ = write!(
+            out,
+            "<tr data-job=\"{id}\"><td>{id}</td><td>{}</td><td class=\"n\">{}</td><td><pre>{}</pre></td><td class=\"failed\">{}</td><td>{}</td></tr>",
+            escape(&l.name),
+            l.attempts_made,
+            pretty(&l.data),
+            escape(&l.failed_reason),
+            button(
+                csrf,
+                "replay",
+                &[("job_id", &l.job_id)],
+                "Replay",
+                &format!("replay-{}", l.job_id)
+            ),
+            id = escape(&l.job_id),
+        );
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+/// One queue: its jobs in a state (or its dead letters) and the actions on them.
+#[utoipa::path(tag = "queues", params(QueuePageQuery), responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 401, description = "HTML sign-in page", content_type = "text/html"), (status = 404, body = kernel::error::Problem)))]
+#[get("/admin/queues/{queue}")]
+async fn queue_page(
+    req: HttpRequest,
+    jobs: web::Data<Jobs>,
+    queue: web::Path<String>,
+    query: web::Query<QueuePageQuery>,
+) -> AppResult<HttpResponse> {
+    let user = match page_admin(&req) {
+        Ok(user) => user,
+        Err(page) => return Ok(page),
+    };
+    let spec = queue_spec(&queue)?;
+    let token = csrf_token(&session_token(&req).unwrap_or_default());
+    let csrf = Form {
+        queue: spec.name,
+        csrf: &token,
+    };
+    let state = query.state.clone().unwrap_or_else(|| "failed".to_owned());
+    let summary = service::summary(&jobs, spec).await?;
+    let name = escape(spec.name);
+    let mut body = format!("<h1>{name}</h1><p>{}</p>", escape(spec.purpose));
+    if let Some(msg) = &query.msg {
+        let _ = write!(body, "<p class=\"flash\" id=\"flash\">{}</p>", escape(msg));
+    }
+    body.push_str("<table>");
+    body.push_str(COUNTS_HEAD);
+    body.push_str(&counts_row(&summary));
+    body.push_str("</tbody></table><p>");
+    if summary.paused {
+        body.push_str(&button(&csrf, "resume", &[], "Resume queue", "resume"));
+    } else {
+        body.push_str(&button(&csrf, "pause", &[], "Pause queue", "pause"));
+    }
+    body.push_str(&button(
+        &csrf,
+        "retry-all",
+        &[],
+        "Retry all failed",
+        "retry-all",
+    ));
+    body.push_str(&button(
+        &csrf,
+        "replay-all",
+        &[],
+        "Replay all dead letters",
+        "replay-all",
+    ));
+    for s in CLEANABLE {
+        body.push_str(&button(
+            &csrf,
+            "clean",
+            &[("state", s)],
+            &format!("Clean {s}"),
+            &format!("clean-{s}"),
+        ));
+    }
+    body.push_str("</p><nav>");
+    for s in STATES.iter().copied().chain(["dead-letters"]) {
+        let _ = write!(
+            body,
+            "<a href=\"/admin/queues/{}?state={s}\">{}{s}{}</a>",
+            url_part(spec.name),
+            if s == state { "<strong>" } else { "" },
+            if s == state { "</strong>" } else { "" },
+        );
+    }
+    body.push_str("</nav>");
+    if state == "dead-letters" {
+        let letters = service::dead_letters(&jobs, spec, query.start, 50).await?;
+        body.push_str(&dead_letters_table(&letters, &csrf));
+    } else {
+        let page = service::list(&jobs, spec, &state, query.start, 50).await?;
+        let _ = write!(
+            body,
+            "<p>{} {} job(s); showing {} from {}.</p>",
+            page.total,
+            escape(&page.state),
+            page.jobs.len(),
+            page.start
+        );
+        body.push_str(&jobs_table(&page, &csrf));
+        if u64::from(page.start) + (page.jobs.len() as u64) < page.total {
+            let _ = write!(
+                body,
+                "<p><a href=\"/admin/queues/{}?state={}&start={}\">Next page</a></p>",
+                url_part(spec.name),
+                url_part(&page.state),
+                page.start + 50
+            );
+        }
+    }
+    Ok(html(
+        StatusCode::OK,
+        layout(&format!("{} · Queues", spec.name), Some(&user), &body),
+    ))
+}
+
+/// A form posted from a queue page.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ActionForm {
+    /// retry, remove, retry-all, clean, pause, resume, replay, replay-all.
+    pub action: String,
+    /// The CSRF token rendered into the page.
+    pub csrf: String,
+    /// The job (retry, remove, replay).
+    pub job_id: Option<String>,
+    /// The state (clean).
+    pub state: Option<String>,
+}
+
+/// Runs an action from a queue page and redirects back to it with its outcome.
+#[utoipa::path(tag = "queues", request_body(content = ActionForm, content_type = "application/x-www-form-urlencoded"), responses((status = 303, description = "back to the queue page"), (status = 401, description = "HTML sign-in page", content_type = "text/html"), (status = 403, body = kernel::error::Problem)))]
+#[post("/admin/queues/{queue}/actions")]
+async fn action(
+    req: HttpRequest,
+    jobs: web::Data<Jobs>,
+    queue: web::Path<String>,
+    form: web::Form<ActionForm>,
+) -> AppResult<HttpResponse> {
+    if let Err(page) = page_admin(&req) {
+        return Ok(page);
+    }
+    let spec = queue_spec(&queue)?;
+    let expected = csrf_token(&session_token(&req).unwrap_or_default());
+    if !constant_time_eq(form.csrf.as_bytes(), expected.as_bytes()) {
+        return Err(AppError::Forbidden {
+            code: "invalid_csrf_token".into(),
+            detail: "the form is stale or did not come from this dashboard; reload the page".into(),
+        });
+    }
+    let job_id = || {
+        form.job_id
+            .as_deref()
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| AppError::invalid_field("job_id", "is required for this action"))
+    };
+    let (message, back_to) = match form.action.as_str() {
+        "retry" => {
+            let id = job_id()?;
+            service::retry(&jobs, spec, id).await?;
+            (format!("Job {id} moved back to waiting."), "failed")
+        }
+        "remove" => {
+            let id = job_id()?;
+            service::remove(&jobs, spec, id).await?;
+            (format!("Job {id} removed."), "failed")
+        }
+        "retry-all" => {
+            let n = service::retry_all(&jobs, spec).await?;
+            (
+                format!("{n} failed job(s) moved back to waiting."),
+                "failed",
+            )
+        }
+        "clean" => {
+            let state = form.state.as_deref().unwrap_or("");
+            let n = service::clean(&jobs, spec, state, 0, 0).await?;
+            (format!("{n} {state} job(s) removed."), "failed")
+        }
+        "pause" => {
+            service::set_paused(&jobs, spec, true).await?;
+            ("Queue paused.".to_owned(), "waiting")
+        }
+        "resume" => {
+            service::set_paused(&jobs, spec, false).await?;
+            ("Queue resumed.".to_owned(), "waiting")
+        }
+        "replay" => {
+            let id = job_id()?;
+            let new_id = service::replay(&jobs, spec, id).await?;
+            (
+                format!("Dead letter {id} replayed as job {new_id}."),
+                "dead-letters",
+            )
+        }
+        "replay-all" => {
+            let n = service::replay_all(&jobs, spec).await?;
+            (format!("{n} dead letter(s) replayed."), "dead-letters")
+        }
+        other => {
+            return Err(AppError::invalid_field(
+                "action",
+                format!("unknown action {other:?}"),
+            ));
+        }
+    };
+    let location = format!(
+        "/admin/queues/{}?state={back_to}&msg={}",
+        url_part(spec.name),
+        url_part(&message)
+    );
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The sign-in form's body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct SignInForm {
+    /// An admin's access token.
+    pub token: String,
+}
+
+/// Signs the browser in to the admin pages with an access token (kept in an HttpOnly cookie).
+#[utoipa::path(tag = "queues", request_body(content = SignInForm, content_type = "application/x-www-form-urlencoded"), responses((status = 303, description = "to /admin/queues"), (status = 401, description = "HTML sign-in page", content_type = "text/html")))]
+#[post("/admin/session")]
+async fn sign_in(req: HttpRequest, form: web::Form<SignInForm>) -> HttpResponse {
+    let token = form.token.trim();
+    match auth::authenticate_token(&req, token) {
+        Ok(user) if user.role.is_admin() => {
+            let secure = req.connection_info().scheme() == "https";
+            let cookie = Cookie::build(PAGE_SESSION_COOKIE, token.to_owned())
+                .path("/admin")
+                .http_only(true)
+                .secure(secure)
+                .same_site(SameSite::Strict)
+                .max_age(CookieDuration::hours(8))
+                .finish();
+            HttpResponse::SeeOther()
+                .cookie(cookie)
+                .insert_header((header::LOCATION, "/admin/queues"))
+                .finish()
+        }
+        Ok(_) => sign_in_page(StatusCode::FORBIDDEN, "That token is not an admin's."),
+        Err(err) => sign_in_page(StatusCode::UNAUTHORIZED, &err.to_string()),
+    }
+}
+
+/// Signs the browser out of the admin pages.
+#[utoipa::path(tag = "queues", responses((status = 303, description = "to /admin/queues")))]
+#[post("/admin/session/logout")]
+async fn sign_out() -> HttpResponse {
+    let mut cookie = Cookie::build(PAGE_SESSION_COOKIE, "")
+        .path("/admin")
+        .finish();
+    cookie.make_removal();
+    HttpResponse::SeeOther()
+        .cookie(cookie)
+        .insert_header((header::LOCATION, "/admin/queues"))
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_markup_and_attributes() {
+        assert_eq!(
+            escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(url_part("a b/c?d"), "a%20b%2Fc%3Fd");
+    }
+
+    #[test]
+    fn csrf_tokens_differ_per_session_and_compare_exactly() {
+        let a = csrf_token("one");
+        assert_ne!(a, csrf_token("two"));
+        assert!(constant_time_eq(a.as_bytes(), csrf_token("one").as_bytes()));
+        assert!(!constant_time_eq(a.as_bytes(), &a.as_bytes()[1..]));
+    }
+}
