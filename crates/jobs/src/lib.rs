@@ -33,7 +33,7 @@ use secrecy::ExposeSecret;
 use tokio::sync::{Mutex, Notify};
 
 pub use job::{Envelope, JobContext, JobError, JobSpec};
-pub use registry::{EventSpec, Registry};
+pub use registry::{EventSpec, Registry, WorkerTuning};
 pub use schedule::ScheduleSpec;
 
 /// Completed jobs kept per queue (for the dashboard and id-based dedupe).
@@ -174,6 +174,36 @@ impl Jobs {
             payload,
         })?;
         self.add_raw(T::QUEUE, T::NAME, data, job_id, 0).await
+    }
+
+    /// Adds many jobs of one type in one round trip per batch of 1,000 (fan-outs such as daily
+    /// cards). Returns their ids in order.
+    pub async fn enqueue_bulk<T: JobSpec>(
+        &self,
+        platform: &str,
+        payloads: &[T],
+    ) -> anyhow::Result<Vec<String>> {
+        let spec = queues::spec(T::QUEUE).with_context(|| format!("unknown queue {}", T::QUEUE))?;
+        let queue = self.queue(T::QUEUE).await?;
+        let mut ids = Vec::with_capacity(payloads.len());
+        for chunk in payloads.chunks(1_000) {
+            let batch = chunk
+                .iter()
+                .map(|payload| {
+                    let data = Envelope {
+                        platform: Some(platform.to_owned()),
+                        payload,
+                    };
+                    bullmq::queue::BulkJob::with_options(T::NAME, data, self.job_options(spec))
+                })
+                .collect();
+            let added = queue
+                .add_bulk(batch)
+                .await
+                .map_err(|e| anyhow::anyhow!("adding {} jobs to {}: {e}", chunk.len(), T::QUEUE))?;
+            ids.extend(added.iter().map(|j| j.id().to_owned()));
+        }
+        Ok(ids)
     }
 
     /// Adds a job from raw parts (the outbox relay and dead-letter replay use this).

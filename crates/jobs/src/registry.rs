@@ -26,9 +26,35 @@ pub trait EventSpec:
     const NAME: &'static str;
 }
 
+/// How a queue's worker runs, when it differs from the queue's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkerTuning {
+    /// Jobs processed at once by this process (default: the queue's concurrency).
+    pub concurrency: Option<usize>,
+    /// How long a job's lock lasts without renewal; a crashed worker's jobs are recovered
+    /// after about this long (BullMQ default 30 s).
+    pub lock_duration_ms: u64,
+    /// How often this worker looks for stalled jobs (BullMQ default 30 s).
+    pub stalled_interval_ms: u64,
+    /// Times a job may stall before it fails (BullMQ default 1).
+    pub max_stalled_count: u32,
+}
+
+impl Default for WorkerTuning {
+    fn default() -> Self {
+        Self {
+            concurrency: None,
+            lock_duration_ms: 30_000,
+            stalled_interval_ms: 30_000,
+            max_stalled_count: 1,
+        }
+    }
+}
+
 /// Handlers, subscribers and schedules of the process.
 #[derive(Default, Clone)]
 pub struct Registry {
+    tuning: HashMap<String, WorkerTuning>,
     handlers: HashMap<String, HashMap<String, Handler>>,
     subscribers: HashMap<String, Vec<(String, Handler)>>,
     schedules: Vec<ScheduleSpec>,
@@ -91,6 +117,17 @@ impl Registry {
         self.schedules.retain(|s| s.id != spec.id);
         self.schedules.push(spec);
         self
+    }
+
+    /// Overrides how the worker of `queue` runs in this process.
+    pub fn tune(&mut self, queue: &str, tuning: WorkerTuning) -> &mut Self {
+        self.tuning.insert(queue.to_owned(), tuning);
+        self
+    }
+
+    /// How the worker of `queue` runs.
+    pub fn tuning(&self, queue: &str) -> WorkerTuning {
+        self.tuning.get(queue).copied().unwrap_or_default()
     }
 
     /// Queues that need a worker in this process.

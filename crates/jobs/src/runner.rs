@@ -82,10 +82,14 @@ impl Background {
 
 async fn start_worker(jobs: &Jobs, registry: Arc<Registry>, queue: &str) -> anyhow::Result<Worker> {
     let spec = queues::spec(queue).ok_or_else(|| anyhow::anyhow!("unknown queue {queue}"))?;
+    let tuning = registry.tuning(queue);
     let opts = WorkerOptions {
         connection: jobs.connection_options().clone(),
         prefix: jobs.prefix().to_owned(),
-        concurrency: spec.concurrency,
+        concurrency: tuning.concurrency.unwrap_or(spec.concurrency),
+        lock_duration: tuning.lock_duration_ms,
+        stalled_interval: tuning.stalled_interval_ms,
+        max_stalled_count: tuning.max_stalled_count,
         ..Default::default()
     };
     let processor = {
