@@ -42,13 +42,18 @@ impl ApiDocs {
 pub struct Services {
     /// Queues (enqueue, outbox relay wake-up, the dashboard).
     pub jobs: web::Data<jobs::Jobs>,
+    /// Object storage (uploads, signed URLs).
+    pub storage: web::Data<storage::Storage>,
 }
 
 impl Services {
     /// Builds every crate's state from the shared context.
-    pub async fn build(_ctx: &AppContext, jobs: &jobs::Jobs) -> anyhow::Result<Self> {
+    pub async fn build(ctx: &AppContext, jobs: &jobs::Jobs) -> anyhow::Result<Self> {
+        let storage =
+            storage::Storage::from_config(&ctx.config.storage, &ctx.config.public_base_url)?;
         Ok(Self {
             jobs: web::Data::new(jobs.clone()),
+            storage: web::Data::new(storage),
         })
     }
 
@@ -58,6 +63,7 @@ impl Services {
         T: ServiceFactory<ServiceRequest, Config = (), Error = Error, InitError = ()>,
     {
         app.app_data(self.jobs.clone())
+            .app_data(self.storage.clone())
     }
 }
 

@@ -26,6 +26,7 @@ use utoipa_actix_web::AppExt;
     tags(
         (name = "meta", description = "Health, readiness, metrics"),
         (name = "platform", description = "Platforms (tenants) and system configuration"),
+        (name = "storage", description = "Uploads, presigned uploads and signed download URLs"),
     )
 )]
 struct BaseDoc;

@@ -15,5 +15,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(platforms::configure)
         .configure(system_config::configure)
         .configure(test_data::configure)
-        .configure(jobs::configure);
+        .configure(jobs::configure)
+        .configure(storage::configure);
 }
