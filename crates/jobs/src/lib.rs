@@ -18,6 +18,7 @@ pub mod queues;
 pub mod registry;
 pub mod runner;
 pub mod schedule;
+pub mod schedule_source;
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -33,7 +34,7 @@ use secrecy::ExposeSecret;
 use tokio::sync::{Mutex, Notify};
 
 pub use job::{Envelope, JobContext, JobError, JobSpec};
-pub use registry::{EventSpec, Registry, WorkerTuning};
+pub use registry::{EventSpec, Registry, SharedSources, WorkerTuning};
 pub use schedule::ScheduleSpec;
 
 /// Completed jobs kept per queue (for the dashboard and id-based dedupe).
@@ -58,6 +59,20 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// Registers this crate's own handlers and schedules.
 pub fn workers(registry: &mut Registry, jobs: &Jobs) {
     let handle = jobs.clone();
+    let sources = registry.schedule_sources();
+    let resync = jobs.clone();
+    registry.subscribe(
+        "jobs:resync-schedules",
+        move |_ctx: JobContext, event: schedule_source::SchedulesChanged| {
+            let jobs = resync.clone();
+            let sources = sources.get();
+            async move {
+                tracing::info!(what = %event.what, "a schedule-defining row changed");
+                schedule_source::sync_all(&jobs, &sources).await?;
+                Ok(())
+            }
+        },
+    );
     registry
         .handle(move |_ctx: JobContext, _job: PruneOutbox| {
             let jobs = handle.clone();

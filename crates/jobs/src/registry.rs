@@ -1,7 +1,12 @@
 //! The registry where each crate declares its job handlers, event subscribers and schedules.
 //! The gateway builds one registry at boot from every crate's `workers(&mut Registry, ..)`.
 
-use std::{collections::HashMap, future::Future, pin::Pin, sync::Arc};
+use std::{
+    collections::HashMap,
+    future::Future,
+    pin::Pin,
+    sync::{Arc, RwLock},
+};
 
 use serde_json::Value;
 
@@ -9,6 +14,7 @@ use crate::{
     job::{JobContext, JobError, JobSpec},
     queues::EVENTS_QUEUE,
     schedule::ScheduleSpec,
+    schedule_source::ScheduleSource,
 };
 
 /// The future a handler returns.
@@ -24,6 +30,17 @@ pub trait EventSpec:
 {
     /// Event name, `domain.verb` (`payment.captured`).
     const NAME: &'static str;
+}
+
+/// The registry's schedule sources, shared with the `schedules.changed` subscriber.
+#[derive(Clone, Default)]
+pub struct SharedSources(Arc<RwLock<Vec<Arc<dyn ScheduleSource>>>>);
+
+impl SharedSources {
+    /// A snapshot of the sources.
+    pub fn get(&self) -> Vec<Arc<dyn ScheduleSource>> {
+        self.0.read().map(|s| s.clone()).unwrap_or_default()
+    }
 }
 
 /// How a queue's worker runs, when it differs from the queue's defaults.
@@ -54,6 +71,7 @@ impl Default for WorkerTuning {
 /// Handlers, subscribers and schedules of the process.
 #[derive(Default, Clone)]
 pub struct Registry {
+    sources: Arc<RwLock<Vec<Arc<dyn ScheduleSource>>>>,
     tuning: HashMap<String, WorkerTuning>,
     handlers: HashMap<String, HashMap<String, Handler>>,
     subscribers: HashMap<String, Vec<(String, Handler)>>,
@@ -117,6 +135,20 @@ impl Registry {
         self.schedules.retain(|s| s.id != spec.id);
         self.schedules.push(spec);
         self
+    }
+
+    /// Adds schedules defined by PostgreSQL rows (synced at boot and on `schedules.changed`).
+    pub fn schedule_source(&mut self, source: Arc<dyn ScheduleSource>) -> &mut Self {
+        if let Ok(mut sources) = self.sources.write() {
+            sources.push(source);
+        }
+        self
+    }
+
+    /// The row-defined schedule sources registered so far, and later (a shared list, so a
+    /// subscriber registered early sees sources added after it).
+    pub fn schedule_sources(&self) -> SharedSources {
+        SharedSources(self.sources.clone())
     }
 
     /// Overrides how the worker of `queue` runs in this process.

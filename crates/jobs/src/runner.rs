@@ -49,6 +49,9 @@ impl Background {
         let mut workers = Vec::new();
         if mode == Mode::Consume {
             schedule::upsert_all(jobs, registry.schedules()).await?;
+            // a bad row must not keep the process from serving; the error is logged
+            let _ =
+                crate::schedule_source::sync_all(jobs, &registry.schedule_sources().get()).await;
             for queue in registry.queues() {
                 let worker = Arc::new(start_worker(jobs, registry.clone(), &queue).await?);
                 tasks.push(drain_events(queue.clone(), worker.clone()));

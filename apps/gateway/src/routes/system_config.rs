@@ -2,6 +2,7 @@
 
 use actix_web::{get, put, web};
 use chrono::{DateTime, Utc};
+use jobs::schedule_source::SchedulesChanged;
 use kernel::{
     AppContext, AppError,
     auth::{Admin, Require},
@@ -9,7 +10,7 @@ use kernel::{
     extract::ValidJson,
     system_config::entity as system_config,
 };
-use sea_orm::{EntityTrait, QueryOrder, Set, sea_query::OnConflict};
+use sea_orm::{EntityTrait, QueryOrder, Set, TransactionTrait, sea_query::OnConflict};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -127,6 +128,7 @@ async fn get_one(
 async fn put_one(
     admin: Require<Admin>,
     ctx: web::Data<AppContext>,
+    queues: web::Data<jobs::Jobs>,
     key: web::Path<String>,
     body: ValidJson<PutConfig>,
 ) -> AppResult<web::Json<ConfigEntry>> {
@@ -147,13 +149,22 @@ async fn put_one(
     if body.description.is_some() {
         columns.push(system_config::Column::Description);
     }
+    // the change and its `schedules.changed` event commit together, so schedules toggled by
+    // this key follow the commit (see jobs::schedule_source)
+    let txn = ctx.db.begin().await?;
     let saved = system_config::Entity::insert(row)
         .on_conflict(
             OnConflict::column(system_config::Column::Key)
                 .update_columns(columns)
                 .to_owned(),
         )
-        .exec_with_returning(&ctx.db)
+        .exec_with_returning(&txn)
         .await?;
+    let event = SchedulesChanged {
+        what: format!("system_config:{}", saved.key),
+    };
+    jobs::outbox::publish_in(&txn, &admin.tenant, &event).await?;
+    txn.commit().await?;
+    queues.notify_committed();
     Ok(web::Json(saved.into()))
 }
