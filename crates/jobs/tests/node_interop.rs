@@ -135,3 +135,71 @@ async fn node_bullmq_sees_rust_jobs_with_their_state() {
     assert!(done, "{}", node(&app, "counts.mjs", &["emailQueue", &id]));
     bg.close(Duration::from_secs(5)).await;
 }
+
+#[tokio::test]
+async fn bull_board_shows_the_same_queues_and_jobs() {
+    let app = spawn_app().await;
+    app.jobs
+        .enqueue(
+            "mr-hire",
+            &EmailJob {
+                kind: "generic".into(),
+                to: "ravi@example.com".into(),
+                data: json!({}),
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    // a job that fails for good: in notificationQueue's failed set and its dead-letter queue
+    let (registry, _rx) = common::ping_registry();
+    let (jobs, bg) = consume(&app, registry).await;
+    let failed = jobs
+        .enqueue(
+            "mr-mentor",
+            &common::Ping {
+                n: 9,
+                fail_times: 0,
+                permanent: true,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let queue = jobs.queue("notificationQueue").await.unwrap();
+    assert!(
+        eventually(10, || async {
+            queue.get_job_counts().await.unwrap().failed == 1
+        })
+        .await
+    );
+    bg.close(Duration::from_secs(5)).await;
+
+    let mut args = vec!["notificationQueue", "failed"];
+    args.extend(jobs::queues::QUEUES.iter().map(|q| q.name));
+    args.push("notificationQueue.dlq");
+    let board = node(&app, "bullboard.mjs", &args);
+    let queues = board["body"]["queues"].as_array().unwrap();
+    let by_name = |name: &str| {
+        queues
+            .iter()
+            .find(|q| q["name"] == name)
+            .unwrap_or_else(|| panic!("Bull Board does not list {name}: {board}"))
+    };
+    assert_eq!(queues.len(), jobs::queues::QUEUES.len() + 1);
+    assert_eq!(by_name("emailQueue")["counts"]["waiting"], 1, "{board}");
+    let notifications = by_name("notificationQueue");
+    assert_eq!(notifications["counts"]["failed"], 1);
+    let shown = &notifications["jobs"][0];
+    assert_eq!(shown["id"], failed.as_str());
+    assert_eq!(shown["name"], "ping");
+    assert_eq!(shown["data"]["n"], 9);
+    assert!(
+        shown["failedReason"]
+            .as_str()
+            .unwrap()
+            .contains("ping 9 is malformed"),
+        "{shown}"
+    );
+    assert_eq!(by_name("notificationQueue.dlq")["counts"]["waiting"], 1);
+}
