@@ -42,13 +42,16 @@ impl ApiDocs {
 pub struct Services {
     /// Queues (enqueue, outbox relay wake-up, the dashboard).
     pub jobs: web::Data<jobs::Jobs>,
+    /// Email, WhatsApp and Exotel (providers without credentials self-disable).
+    pub comms: web::Data<comms::Comms>,
 }
 
 impl Services {
     /// Builds every crate's state from the shared context.
-    pub async fn build(_ctx: &AppContext, jobs: &jobs::Jobs) -> anyhow::Result<Self> {
+    pub async fn build(ctx: &AppContext, jobs: &jobs::Jobs) -> anyhow::Result<Self> {
         Ok(Self {
             jobs: web::Data::new(jobs.clone()),
+            comms: web::Data::new(comms::Comms::new(ctx, jobs)?),
         })
     }
 
@@ -57,7 +60,7 @@ impl Services {
     where
         T: ServiceFactory<ServiceRequest, Config = (), Error = Error, InitError = ()>,
     {
-        app.app_data(self.jobs.clone())
+        app.app_data(self.jobs.clone()).app_data(self.comms.clone())
     }
 }
 

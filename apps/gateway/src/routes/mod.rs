@@ -14,5 +14,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(metrics::configure)
         .configure(platforms::configure)
         .configure(system_config::configure)
-        .configure(test_data::configure);
+        .configure(test_data::configure)
+        .configure(comms::configure);
 }
