@@ -1,5 +1,5 @@
 //! The mailer: SMTP (lettre, pooled) when `SMTP_URL` or `EMAIL_USER`/`EMAIL_PASS` is set,
-//! otherwise one `.eml` file per message in `MAIL_OUTBOX_DIR`, so development and tests need
+//! otherwise one `.eml` file per message in `MAIL_OUTBOX_DIR` (created on first use), so development and tests need
 //! no mail server. SMTP failures are classified for the job runner: authentication (535),
 //! 4xx and connection trouble retry; other 5xx answers (unknown mailbox…) do not.
 
@@ -111,10 +111,9 @@ impl Mailer {
         })
     }
 
-    /// A mailer writing `.eml` files into `dir` (created if missing).
+    /// A mailer writing `.eml` files into `dir`, created when the first message is written
+    /// (so a process that never sends mail leaves no directory behind).
     pub fn outbox(dir: PathBuf, from: Mailbox, base_url: &str) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("creating MAIL_OUTBOX_DIR {}", dir.display()))?;
         let files = AsyncFileTransport::<Tokio1Executor>::new(&dir);
         Ok(Self {
             inner: Arc::new(Inner {
