@@ -9,6 +9,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_create_platforms;
 mod m20261125_000002_create_system_config;
 mod m20261125_100001_create_outbox;
+mod m20261125_200001_create_whatsapp_messages;
+mod m20261125_200002_create_exotel_calls;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -24,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_create_platforms::Migration),
             Box::new(m20261125_000002_create_system_config::Migration),
             Box::new(m20261125_100001_create_outbox::Migration),
+            Box::new(m20261125_200001_create_whatsapp_messages::Migration),
+            Box::new(m20261125_200002_create_exotel_calls::Migration),
         ]
     }
 }

@@ -44,6 +44,8 @@ pub struct Services {
     pub jobs: web::Data<jobs::Jobs>,
     /// Object storage (uploads, signed URLs).
     pub storage: web::Data<storage::Storage>,
+    /// Email, WhatsApp and Exotel (providers without credentials self-disable).
+    pub comms: web::Data<comms::Comms>,
 }
 
 impl Services {
@@ -54,6 +56,7 @@ impl Services {
         Ok(Self {
             jobs: web::Data::new(jobs.clone()),
             storage: web::Data::new(storage),
+            comms: web::Data::new(comms::Comms::new(ctx, jobs)?),
         })
     }
 
@@ -64,6 +67,7 @@ impl Services {
     {
         app.app_data(self.jobs.clone())
             .app_data(self.storage.clone())
+            .app_data(self.comms.clone())
     }
 }
 

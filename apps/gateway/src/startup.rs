@@ -101,7 +101,8 @@ impl Application {
     pub async fn from_context(ctx: AppContext, role: Role) -> anyhow::Result<Self> {
         let config = ctx.config.clone();
         let jobs = jobs::Jobs::new(&ctx).await?;
-        let registry = Arc::new(crate::workers::registry(&jobs));
+        let services = Services::build(&ctx, &jobs).await?;
+        let registry = Arc::new(crate::workers::registry(&jobs, &services));
         let mode = if role == Role::Api {
             Mode::ProduceOnly
         } else {
@@ -123,7 +124,6 @@ impl Application {
         let port = listener.local_addr()?.port();
         let data = web::Data::new(ctx.clone());
         let docs = web::Data::new(ApiDocs::collect());
-        let services = Services::build(&ctx, &jobs).await?;
         let mut server =
             HttpServer::new(move || build_app(data.clone(), docs.clone(), services.clone()))
                 .disable_signals()

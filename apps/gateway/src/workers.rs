@@ -3,9 +3,12 @@
 
 use jobs::{Jobs, Registry};
 
-/// Builds the registry.
-pub fn registry(jobs: &Jobs) -> Registry {
+use crate::app::Services;
+
+/// Builds the registry from the queues handle and the crates' state.
+pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
     let mut registry = Registry::new();
     jobs::workers(&mut registry, jobs);
+    comms::workers(&mut registry, &services.comms);
     registry
 }

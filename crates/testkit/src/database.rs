@@ -57,11 +57,18 @@ pub async fn template() -> String {
 }
 
 async fn build_template(admin: &DatabaseConnection, name: &str) {
-    // Old templates (other fingerprints) and half-built ones go first.
+    // Templates of other fingerprints go once they are a day old (another checkout or branch
+    // on this machine may still be using a younger one); half-built ones of this fingerprint
+    // go now. The build time is kept in the database's comment.
     let stale = admin
         .query_all_raw(Statement::from_string(
             DbBackend::Postgres,
-            "SELECT datname FROM pg_database WHERE datname LIKE 'mas\\_tpl\\_%'",
+            format!(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'mas\\_tpl\\_%' \
+                 AND datname <> '{name}' \
+                 AND coalesce(substring(shobj_description(oid, 'pg_database') FROM 'built (\\d+)')::bigint, 0) \
+                     < extract(epoch FROM now())::bigint - 86400"
+            ),
         ))
         .await
         .unwrap();
@@ -103,6 +110,13 @@ async fn build_template(admin: &DatabaseConnection, name: &str) {
         .unwrap();
     admin
         .execute_unprepared(&format!("ALTER DATABASE \"{name}\" IS_TEMPLATE true"))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!(
+            "COMMENT ON DATABASE \"{name}\" IS 'mas test template, built {}'",
+            chrono::Utc::now().timestamp()
+        ))
         .await
         .unwrap();
 }

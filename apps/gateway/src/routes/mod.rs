@@ -16,5 +16,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(system_config::configure)
         .configure(test_data::configure)
         .configure(jobs::configure)
-        .configure(storage::configure);
+        .configure(storage::configure)
+        .configure(comms::configure);
 }

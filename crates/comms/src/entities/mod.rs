@@ -1,0 +1,5 @@
+//! sea-orm entities of the tables this crate owns.
+
+pub mod exotel_calls;
+pub mod whatsapp_messages;
+pub mod whatsapp_status_events;

@@ -1,0 +1,84 @@
+//! `POST /api/whatsapp/messages`: sales users and admins queue a text or template message.
+
+use actix_web::{HttpResponse, post, web};
+use kernel::{
+    AppContext, AppError,
+    auth::{Require, Sales},
+    error::AppResult,
+    extract::ValidJson,
+};
+use sea_orm::TransactionTrait;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::{TemplateMessage, WhatsAppJob, service};
+use crate::Comms;
+
+/// A message to send: `text` or `template`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct SendWhatsApp {
+    /// Recipient phone number with country code (`+919876543210`).
+    #[validate(custom(function = "crate::phone::validate"))]
+    pub to: String,
+    /// Text body (only inside the 24-hour customer-service window).
+    #[validate(length(min = 1, max = 4096))]
+    pub text: Option<String>,
+    /// An approved template.
+    #[validate(nested)]
+    pub template: Option<TemplateMessage>,
+}
+
+/// A queued message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueuedMessage {
+    /// `whatsapp_messages.id`; its status follows the webhook.
+    pub id: Uuid,
+    /// `queued`.
+    pub status: String,
+}
+
+/// Queues a WhatsApp message (sales users and admins). 503 `provider_not_configured`
+/// without WhatsApp credentials.
+#[utoipa::path(
+    tag = "comms",
+    security(("bearer" = [])),
+    request_body = SendWhatsApp,
+    responses(
+        (status = 202, body = QueuedMessage),
+        (status = 422, description = "validation_failed", body = kernel::error::Problem),
+        (status = 503, description = "provider_not_configured", body = kernel::error::Problem),
+    )
+)]
+#[post("/messages")]
+pub async fn send(
+    user: Require<Sales>,
+    ctx: web::Data<AppContext>,
+    comms: web::Data<Comms>,
+    ValidJson(req): ValidJson<SendWhatsApp>,
+) -> AppResult<HttpResponse> {
+    let mut job = WhatsAppJob {
+        message_id: None,
+        to: req.to,
+        text: req.text,
+        template: req.template,
+    };
+    let content = job
+        .content()
+        .map_err(|m| AppError::invalid_field("text", m))?;
+    if comms.whatsapp.is_none() {
+        return Err(AppError::provider_not_configured("WhatsApp"));
+    }
+    let txn = ctx.db.begin().await?;
+    let row =
+        service::insert_outbound(&txn, user.tenant.id, &job.to, content, Some(user.id)).await?;
+    job.message_id = Some(row.id);
+    jobs::outbox::enqueue_in(&txn, &user.tenant, &job).await?;
+    txn.commit().await?;
+    comms.jobs.notify_committed();
+    Ok(HttpResponse::Accepted().json(QueuedMessage {
+        id: row.id,
+        status: row.status,
+    }))
+}
