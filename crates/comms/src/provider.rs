@@ -41,6 +41,34 @@ pub enum ProviderError {
     },
 }
 
+/// Reads a provider's answer: the JSON body on success; on an error status, the provider's
+/// own message at `message_pointer` (a JSON pointer, e.g. `/error/message`), else the body
+/// clipped.
+pub async fn read_json(
+    provider: &'static str,
+    res: reqwest::Response,
+    message_pointer: &str,
+) -> Result<serde_json::Value, ProviderError> {
+    let status = res.status();
+    let text = res
+        .text()
+        .await
+        .map_err(|e| ProviderError::transport(provider, e))?;
+    let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    if !status.is_success() {
+        let message = body
+            .pointer(message_pointer)
+            .and_then(|m| m.as_str())
+            .map_or_else(|| clip(&text), str::to_owned);
+        return Err(ProviderError::Status {
+            provider,
+            status: status.as_u16(),
+            message,
+        });
+    }
+    Ok(body)
+}
+
 impl ProviderError {
     /// A transport error, without the URL (which may carry a token in a query).
     pub fn transport(provider: &'static str, err: reqwest::Error) -> Self {

@@ -20,6 +20,7 @@ pub mod request_id;
 pub mod system_config;
 pub mod telemetry;
 pub mod tenant;
+pub mod text;
 
 pub use config::Config;
 pub use context::AppContext;

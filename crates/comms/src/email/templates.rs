@@ -4,6 +4,7 @@
 //! producers use (`reset_url` / `resetUrl`).
 
 use chrono::{DateTime, FixedOffset};
+use kernel::text::{escape_html as escape, percent_encode};
 use serde_json::Value;
 
 use super::brand::{Brand, brand};
@@ -357,34 +358,6 @@ pub fn format_time(raw: &str) -> String {
             .to_string(),
         _ => raw.to_owned(),
     }
-}
-
-/// Escapes text for HTML element content and quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use kernel::config::ExotelConfig;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
-use crate::provider::{ProviderError, clip};
+use crate::provider::{ProviderError, clip, read_json};
 
 const PROVIDER: &str = "Exotel";
 
@@ -123,23 +123,7 @@ impl ExotelClient {
             .send()
             .await
             .map_err(|e| ProviderError::transport(PROVIDER, e))?;
-        let status = res.status();
-        let text = res
-            .text()
-            .await
-            .map_err(|e| ProviderError::transport(PROVIDER, e))?;
-        let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        if !status.is_success() {
-            let message = body["RestException"]["Message"]
-                .as_str()
-                .map_or_else(|| clip(&text), str::to_owned);
-            return Err(ProviderError::Status {
-                provider: PROVIDER,
-                status: status.as_u16(),
-                message,
-            });
-        }
-        Ok(body)
+        read_json(PROVIDER, res, "/RestException/Message").await
     }
 }
 

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::{Content, TemplateMessage};
 use crate::{
     phone,
-    provider::{ProviderError, clip},
+    provider::{ProviderError, clip, read_json},
 };
 
 const PROVIDER: &str = "WhatsApp";
@@ -65,28 +65,13 @@ impl WhatsAppClient {
             .send()
             .await
             .map_err(|e| ProviderError::transport(PROVIDER, e))?;
-        let status = res.status();
-        let text = res
-            .text()
-            .await
-            .map_err(|e| ProviderError::transport(PROVIDER, e))?;
-        let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        if !status.is_success() {
-            let message = body["error"]["message"]
-                .as_str()
-                .map_or_else(|| clip(&text), str::to_owned);
-            return Err(ProviderError::Status {
-                provider: PROVIDER,
-                status: status.as_u16(),
-                message,
-            });
-        }
+        let body = read_json(PROVIDER, res, "/error/message").await?;
         body["messages"][0]["id"]
             .as_str()
             .map(str::to_owned)
             .ok_or_else(|| ProviderError::Body {
                 provider: PROVIDER,
-                message: format!("no messages[0].id in {}", clip(&text)),
+                message: format!("no messages[0].id in {}", clip(&body.to_string())),
             })
     }
 }

@@ -16,6 +16,7 @@ use kernel::{
     AppError,
     auth::{self, AuthUser, PAGE_SESSION_COOKIE},
     error::AppResult,
+    text::{escape_html as escape, percent_encode as url_part},
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -43,35 +44,6 @@ th{background:#eef0f4}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 pre{margin:0;max-width:560px;max-height:160px;overflow:auto;white-space:pre-wrap;font-size:12px}\
 form{display:inline}button{cursor:pointer;margin:2px}.flash{background:#ecfdf3;border:1px solid #abefc6;padding:8px;margin-bottom:12px}\
 nav a{margin-right:10px}.err{background:#fef3f2;border:1px solid #fecdca;padding:8px}";
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escapes a path segment or query value.
-fn url_part(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
-}
 
 /// The CSRF token of a session: only a holder of the cookie can compute it.
 fn csrf_token(session_token: &str) -> String {
@@ -571,15 +543,6 @@ async fn sign_out() -> HttpResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escaping_covers_markup_and_attributes() {
-        assert_eq!(
-            escape("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
-        assert_eq!(url_part("a b/c?d"), "a%20b%2Fc%3Fd");
-    }
 
     #[test]
     fn csrf_tokens_differ_per_session_and_compare_exactly() {
