@@ -2,6 +2,7 @@
 # Jobs per second for a no-op job through enqueue + process: the Rust worker (bullmq-official,
 # release build of jobs_probe) and Node's BullMQ worker, side by side on the same Redis, with
 # the same batch size, job options and concurrency. Each run uses a fresh BullMQ prefix.
+# Prints one JSON line per run and the process's CPU time and peak memory (GNU time).
 # usage: bash bench/jobs-throughput.sh [jobs=20000] [concurrency=50] [rounds=3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,9 +26,11 @@ cleanup() { redis-cli -u "$REDIS_URL" --scan --pattern "$1:*" | xargs -r -n 500 
 echo "jobs=$COUNT concurrency=$CONCURRENCY rounds=$ROUNDS redis=$(redis-cli -u "$REDIS_URL" info server | grep redis_version | tr -d '\r')"
 for round in $(seq 1 "$ROUNDS"); do
   prefix="bench-rust-$round-$$"
-  BULLMQ_PREFIX="$prefix" "$PROBE" bench --count "$COUNT" --concurrency "$CONCURRENCY"
+  BULLMQ_PREFIX="$prefix" /usr/bin/time -f '  rust process: cpu %U s user + %S s sys, max RSS %M KB' \
+    "$PROBE" bench --count "$COUNT" --concurrency "$CONCURRENCY"
   cleanup "$prefix"
   prefix="bench-node-$round-$$"
-  (cd "$NODE_DIR" && node bench.mjs "$REDIS_URL" "$prefix" "$COUNT" "$CONCURRENCY")
+  (cd "$NODE_DIR" && /usr/bin/time -f '  node process: cpu %U s user + %S s sys, max RSS %M KB' \
+    node bench.mjs "$REDIS_URL" "$prefix" "$COUNT" "$CONCURRENCY")
   cleanup "$prefix"
 done
