@@ -170,3 +170,57 @@ async fn every_job_completes_exactly_once_after_the_worker_is_killed() {
         "no job was run twice, so nothing was recovered from the kill"
     );
 }
+
+/// Runs `jobs_probe outbox-then-hang`, waits for its commit (or rollback), then kills it -9.
+async fn outbox_then_kill(app: &TestApp, key: u32, rollback: bool) {
+    let key = key.to_string();
+    let mut args = vec!["outbox-then-hang", "--key", key.as_str()];
+    if rollback {
+        args.push("--rollback");
+    }
+    let mut child = probe(app, &args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("starting jobs_probe");
+    let stdout = child.stdout.take().unwrap();
+    let line = tokio::time::timeout(
+        Duration::from_secs(30),
+        BufReader::new(stdout).lines().next_line(),
+    )
+    .await
+    .expect("no answer in 30 s")
+    .unwrap()
+    .unwrap_or_default();
+    assert!(
+        line.contains(&format!("\"committed\":{}", !rollback)),
+        "probe said {line:?}"
+    );
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_outbox_row_committed_by_a_process_killed_right_after_is_delivered() {
+    let app = spawn_app().await;
+    outbox_then_kill(&app, 7, false).await;
+    outbox_then_kill(&app, 8, true).await;
+    // the killed process relayed nothing; the app's relay (another process's, in production)
+    // sweeps the committed row to the queue, and a worker runs it
+    let _worker = start_worker(&app).await;
+    let delivered = eventually(20, || async {
+        table_count(&app, "SELECT count(*) FROM probe_effects WHERE key = 7").await == 1
+    })
+    .await;
+    assert!(delivered, "the committed row was never delivered");
+    // two more sweeps: the rolled-back row never existed, so nothing else arrives
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(count(&app, "SELECT count(*) FROM probe_effects").await, 1);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM probe_runs WHERE key = 8").await,
+        0
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM outbox WHERE relayed_at IS NULL").await,
+        0
+    );
+}

@@ -5,6 +5,8 @@
 //! jobs_probe produce --count 1000              # enqueue probe jobs
 //! jobs_probe work [--lock-ms 2000] [--effect-ms 20] [--concurrency 20]
 //!                                              # run an idempotent worker until SIGTERM/SIGKILL
+//! jobs_probe outbox-then-hang --key 7 [--rollback]
+//!                                              # commit (or roll back) an outbox row, then hang
 //! jobs_probe bench --count 20000 --concurrency 50
 //!                                              # enqueue N no-op jobs, process them, print JSON
 //! ```
@@ -78,6 +80,14 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         effect_ms: u64,
     },
+    /// Write a probe job to the outbox in a transaction, commit it (or roll it back), print
+    /// `{"committed": ..}` and hang without relaying, waiting to be killed.
+    OutboxThenHang {
+        #[arg(long)]
+        key: u32,
+        #[arg(long)]
+        rollback: bool,
+    },
     /// Enqueue and process `count` no-op jobs; print the rates as JSON.
     Bench {
         #[arg(long, default_value_t = 20_000)]
@@ -106,6 +116,19 @@ async fn main() -> anyhow::Result<()> {
             lock_ms,
             effect_ms,
         } => work(&jobs, &db, concurrency, lock_ms, effect_ms).await?,
+        Command::OutboxThenHang { key, rollback } => {
+            let tenant = ctx.tenants.resolve(&db, None).await?;
+            let txn = db.begin().await?;
+            let row = jobs::outbox::enqueue_in(&txn, &tenant, &Probe { key }).await?;
+            if rollback {
+                txn.rollback().await?;
+            } else {
+                txn.commit().await?;
+            }
+            println!("{}", json!({"committed": !rollback, "row": row}));
+            // no notify, no relay: the process dies here with the row unrelayed
+            std::future::pending::<()>().await;
+        }
         Command::Bench { count, concurrency } => bench(&jobs, count, concurrency).await?,
     }
     jobs.close().await;
