@@ -224,3 +224,68 @@ async fn an_outbox_row_committed_by_a_process_killed_right_after_is_delivered() 
         0
     );
 }
+
+#[tokio::test]
+async fn sigterm_drains_the_worker_active_jobs_finish_and_the_rest_wait() {
+    let app = spawn_app().await;
+    let out = probe(&app, &["produce", "--count", "60"])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut worker = probe(
+        &app,
+        &[
+            "work",
+            "--concurrency",
+            "5",
+            "--lock-ms",
+            "30000",
+            "--effect-ms",
+            "800",
+        ],
+    )
+    .stdout(Stdio::piped())
+    .spawn()
+    .expect("starting jobs_probe");
+    let mut lines = BufReader::new(worker.stdout.take().unwrap()).lines();
+    let ready = lines.next_line().await.unwrap().unwrap_or_default();
+    assert!(ready.contains("\"ready\":true"), "{ready}");
+    // wait until jobs are mid-processing (runs recorded, effects not yet)
+    let busy = eventually(20, || async {
+        table_count(&app, "SELECT count(*) FROM probe_runs").await >= 5
+    })
+    .await;
+    assert!(busy);
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &worker.id().unwrap().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let drained = tokio::time::timeout(Duration::from_secs(15), lines.next_line())
+        .await
+        .expect("the worker did not drain within 15 s")
+        .unwrap()
+        .unwrap_or_default();
+    assert!(drained.contains("\"drained\":true"), "{drained}");
+    assert!(worker.wait().await.unwrap().success());
+
+    // every job that started finished (its effect is there); nothing is left active or lost
+    let runs = count(&app, "SELECT count(DISTINCT key) FROM probe_runs").await;
+    let effects = count(&app, "SELECT count(*) FROM probe_effects").await;
+    assert_eq!(runs, effects, "a started job was abandoned");
+    let queue = app.jobs.queue("databaseQueue").await.unwrap();
+    let c = queue.get_job_counts().await.unwrap();
+    assert_eq!(c.active, 0, "{c:?}");
+    assert_eq!(c.failed, 0, "{c:?}");
+    assert_eq!(c.completed as i64, effects);
+    assert_eq!((c.waiting + c.paused) as i64, 60 - effects, "{c:?}");
+    assert!(
+        effects < 60,
+        "the worker finished everything before the signal"
+    );
+}

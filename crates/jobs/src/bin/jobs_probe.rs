@@ -185,8 +185,14 @@ async fn work(
         });
     let background = Background::start(jobs, Arc::new(registry), Mode::Consume).await?;
     println!("{}", json!({"ready": true, "pid": pid}));
-    tokio::signal::ctrl_c().await.ok();
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+    // drain like `gateway worker`: stop taking jobs, let the active ones finish
     background.close(Duration::from_secs(10)).await;
+    println!("{}", json!({"drained": true}));
     Ok(())
 }
 
