@@ -11,6 +11,8 @@ mod m20261125_000002_create_system_config;
 mod m20261125_100001_create_outbox;
 mod m20261125_200001_create_whatsapp_messages;
 mod m20261125_200002_create_exotel_calls;
+mod m20261125_500001_create_token_ledger;
+mod m20261125_500002_create_token_purchases;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -28,6 +30,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_100001_create_outbox::Migration),
             Box::new(m20261125_200001_create_whatsapp_messages::Migration),
             Box::new(m20261125_200002_create_exotel_calls::Migration),
+            Box::new(m20261125_500001_create_token_ledger::Migration),
+            Box::new(m20261125_500002_create_token_purchases::Migration),
         ]
     }
 }

@@ -46,6 +46,8 @@ pub struct Services {
     pub storage: web::Data<storage::Storage>,
     /// Email, WhatsApp and Exotel (providers without credentials self-disable).
     pub comms: web::Data<comms::Comms>,
+    /// The token wallet (Razorpay client when configured).
+    pub tokens: web::Data<tokens::Tokens>,
 }
 
 impl Services {
@@ -57,6 +59,7 @@ impl Services {
             jobs: web::Data::new(jobs.clone()),
             storage: web::Data::new(storage),
             comms: web::Data::new(comms::Comms::new(ctx, jobs)?),
+            tokens: web::Data::new(tokens::Tokens::new(ctx, jobs)?),
         })
     }
 
@@ -68,6 +71,7 @@ impl Services {
         app.app_data(self.jobs.clone())
             .app_data(self.storage.clone())
             .app_data(self.comms.clone())
+            .app_data(self.tokens.clone())
     }
 }
 

@@ -15,7 +15,7 @@
 pub mod email;
 pub mod entities;
 pub mod exotel;
-pub mod provider;
+pub use integrations::provider;
 pub mod secure;
 pub mod whatsapp;
 

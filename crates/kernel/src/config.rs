@@ -107,6 +107,8 @@ pub struct Config {
     pub whatsapp: WhatsAppConfig,
     /// Exotel telephony.
     pub exotel: ExotelConfig,
+    /// Razorpay payments (token purchases).
+    pub razorpay: RazorpayConfig,
 }
 
 /// Email: SMTP when `SMTP_URL` or `EMAIL_USER`/`EMAIL_PASS` is set, else `.eml` files.
@@ -190,6 +192,26 @@ pub struct ExotelConfig {
     pub webhook_token: Option<SecretString>,
 }
 
+/// Razorpay (token and course payments); without keys purchases fail closed (503).
+#[derive(Clone)]
+pub struct RazorpayConfig {
+    /// `RAZORPAY_API_BASE`: API base URL (default `https://api.razorpay.com`; tests use wiremock).
+    pub api_base: String,
+    /// `RAZORPAY_KEY_ID`: the public key id, also handed to the checkout.
+    pub key_id: Option<String>,
+    /// `RAZORPAY_KEY_SECRET`: API secret; also the HMAC key of checkout signatures.
+    pub key_secret: Option<SecretString>,
+    /// `RAZORPAY_WEBHOOK_SECRET`: HMAC key of `X-Razorpay-Signature` on webhooks.
+    pub webhook_secret: Option<SecretString>,
+}
+
+impl RazorpayConfig {
+    /// Whether orders can be created and checkouts verified.
+    pub fn configured(&self) -> bool {
+        self.key_id.is_some() && self.key_secret.is_some()
+    }
+}
+
 impl ExotelConfig {
     /// Whether calls and SMS can be placed.
     pub fn configured(&self) -> bool {
@@ -233,6 +255,7 @@ impl fmt::Debug for Config {
             .field("s3_bucket", &self.storage.s3_bucket)
             .field("whatsapp_configured", &self.whatsapp.configured())
             .field("exotel_configured", &self.exotel.configured())
+            .field("razorpay_configured", &self.razorpay.configured())
             .finish_non_exhaustive()
     }
 }
@@ -404,6 +427,16 @@ impl Config {
                 api_token: env.secret("EXOTEL_API_TOKEN")?,
                 caller_id: env.get("EXOTEL_CALLER_ID"),
                 webhook_token: env.secret("EXOTEL_WEBHOOK_TOKEN")?,
+            },
+            razorpay: RazorpayConfig {
+                api_base: env
+                    .get("RAZORPAY_API_BASE")
+                    .unwrap_or_else(|| "https://api.razorpay.com".into())
+                    .trim_end_matches('/')
+                    .to_owned(),
+                key_id: env.get("RAZORPAY_KEY_ID"),
+                key_secret: env.secret("RAZORPAY_KEY_SECRET")?,
+                webhook_secret: env.secret("RAZORPAY_WEBHOOK_SECRET")?,
             },
             jwt_secret,
         })

@@ -281,3 +281,44 @@ mod tests {
         assert_eq!(errors[1].message, "length must be between 8 and 128");
     }
 }
+
+/// The `Idempotency-Key` header of a write that moves money or tokens (1-200 visible ASCII
+/// characters). Absent: `None`, and the write is not deduplicated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(pub Option<String>);
+
+/// The header's name.
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+impl IdempotencyKey {
+    /// The key, or a fresh unique one when the client sent none (never deduplicated).
+    pub fn or_unique(&self) -> String {
+        self.0
+            .clone()
+            .unwrap_or_else(|| format!("auto:{}", crate::ids::new_id()))
+    }
+}
+
+impl FromRequest for IdempotencyKey {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let result = match req.headers().get(IDEMPOTENCY_KEY) {
+            None => Ok(Self(None)),
+            Some(value) => match value.to_str() {
+                Ok(key)
+                    if (1..=200).contains(&key.len())
+                        && key.bytes().all(|b| b.is_ascii_graphic()) =>
+                {
+                    Ok(Self(Some(key.to_owned())))
+                }
+                _ => Err(AppError::invalid_field(
+                    IDEMPOTENCY_KEY,
+                    "must be 1-200 visible ASCII characters",
+                )),
+            },
+        };
+        std::future::ready(result)
+    }
+}

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod config;
 pub mod context;
+pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod extract;

@@ -52,6 +52,16 @@ pub fn defaults() -> Vec<(&'static str, Value, &'static str)> {
             "Enforce token governance rules (daily spend cap, hold duration)",
         ),
         (
+            "TOKEN_DAILY_SPEND_CAP",
+            json!(500),
+            "With governance on: most tokens a user may commit to holds per UTC day",
+        ),
+        (
+            "TOKEN_MAX_HOLD_HOURS",
+            json!(720),
+            "With governance on: longest a hold may stay pending before its settlement deadline",
+        ),
+        (
             "MENTOR_COMMISSION_PERCENT",
             json!(20),
             "Platform commission on completed sessions, percent",

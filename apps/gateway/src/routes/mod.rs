@@ -17,5 +17,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(test_data::configure)
         .configure(jobs::configure)
         .configure(storage::configure)
-        .configure(comms::configure);
+        .configure(comms::configure)
+        .configure(tokens::configure);
 }

@@ -1,0 +1,211 @@
+//! Razorpay: orders for the checkout, the checkout signature, and webhook signatures.
+//! Creating an order is not idempotent at Razorpay, so it is never retried here; a caller
+//! that gives up creates a new order (an unpaid order costs nothing).
+
+use kernel::config::RazorpayConfig;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::provider::{ProviderError, read_json};
+
+const PROVIDER: &str = "Razorpay";
+
+/// The Razorpay client of a deployment with keys.
+#[derive(Clone)]
+pub struct Razorpay {
+    http: reqwest::Client,
+    api_base: String,
+    key_id: String,
+    key_secret: SecretString,
+    webhook_secret: Option<SecretString>,
+}
+
+impl std::fmt::Debug for Razorpay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Razorpay")
+            .field("api_base", &self.api_base)
+            .field("key_id", &self.key_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An order as Razorpay returns it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Order {
+    /// `order_...`.
+    pub id: String,
+    /// Amount in paise.
+    pub amount: i64,
+    /// ISO currency.
+    pub currency: String,
+    /// Our reference (the local order id).
+    #[serde(default)]
+    pub receipt: Option<String>,
+    /// `created`, `attempted`, `paid`.
+    pub status: String,
+}
+
+impl Razorpay {
+    /// The client, or `None` when the keys are not configured (purchases fail closed).
+    pub fn from_config(config: &RazorpayConfig, http: reqwest::Client) -> Option<Self> {
+        Some(Self {
+            http,
+            api_base: config.api_base.clone(),
+            key_id: config.key_id.clone()?,
+            key_secret: config.key_secret.clone()?,
+            webhook_secret: config.webhook_secret.clone(),
+        })
+    }
+
+    /// The public key id the checkout needs.
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    /// Creates an order (`POST /v1/orders`).
+    pub async fn create_order(
+        &self,
+        amount_paise: i64,
+        currency: &str,
+        receipt: &str,
+        notes: Value,
+    ) -> Result<Order, ProviderError> {
+        let res = self
+            .http
+            .post(format!("{}/v1/orders", self.api_base))
+            .basic_auth(&self.key_id, Some(self.key_secret.expose_secret()))
+            .json(&serde_json::json!({
+                "amount": amount_paise,
+                "currency": currency,
+                "receipt": receipt,
+                "notes": notes,
+            }))
+            .send()
+            .await
+            .map_err(|e| ProviderError::transport(PROVIDER, e))?;
+        let body = read_json(PROVIDER, res, "/error/description").await?;
+        serde_json::from_value(body).map_err(|e| ProviderError::Body {
+            provider: PROVIDER,
+            message: format!("order: {e}"),
+        })
+    }
+
+    /// Whether a checkout's `razorpay_signature` is Razorpay's HMAC-SHA256 of
+    /// `order_id|payment_id` under the key secret.
+    pub fn verify_checkout(&self, order_id: &str, payment_id: &str, signature: &str) -> bool {
+        kernel::crypto::verify_hmac_sha256_hex(
+            self.key_secret.expose_secret().as_bytes(),
+            format!("{order_id}|{payment_id}").as_bytes(),
+            signature,
+        )
+    }
+
+    /// Whether `X-Razorpay-Signature` is the HMAC-SHA256 of the raw webhook body under the
+    /// webhook secret; always false without a webhook secret.
+    pub fn verify_webhook(&self, body: &[u8], signature: &str) -> bool {
+        self.webhook_secret.as_ref().is_some_and(|secret| {
+            kernel::crypto::verify_hmac_sha256_hex(
+                secret.expose_secret().as_bytes(),
+                body,
+                signature,
+            )
+        })
+    }
+}
+
+/// What a Razorpay webhook event says about a payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentEvent {
+    /// `payment.captured`, `payment.failed`, …
+    pub event: String,
+    /// `pay_...`.
+    pub payment_id: String,
+    /// `order_...`.
+    pub order_id: String,
+    /// Amount in paise.
+    pub amount: i64,
+    /// ISO currency.
+    pub currency: String,
+    /// The provider's failure description, for `payment.failed`.
+    pub error: Option<String>,
+}
+
+impl PaymentEvent {
+    /// Reads a webhook body; `None` for events without a payment entity.
+    pub fn parse(body: &Value) -> Option<Self> {
+        let entity = body.pointer("/payload/payment/entity")?;
+        Some(Self {
+            event: body.get("event")?.as_str()?.to_owned(),
+            payment_id: entity.get("id")?.as_str()?.to_owned(),
+            order_id: entity.get("order_id")?.as_str()?.to_owned(),
+            amount: entity.get("amount")?.as_i64()?,
+            currency: entity.get("currency")?.as_str()?.to_owned(),
+            error: entity
+                .get("error_description")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(webhook: Option<&str>) -> Razorpay {
+        let config = RazorpayConfig {
+            api_base: "http://127.0.0.1:9".into(),
+            key_id: Some("rzp_test_key".into()),
+            key_secret: Some(SecretString::from("key-secret")),
+            webhook_secret: webhook.map(SecretString::from),
+        };
+        Razorpay::from_config(&config, reqwest::Client::new()).unwrap()
+    }
+
+    #[test]
+    fn checkout_signatures_are_hmacs_of_order_and_payment() {
+        let rzp = client(None);
+        let good = kernel::crypto::hmac_sha256_hex(b"key-secret", b"order_1|pay_1");
+        assert!(rzp.verify_checkout("order_1", "pay_1", &good));
+        assert!(!rzp.verify_checkout("order_1", "pay_2", &good));
+        assert!(!rzp.verify_checkout("order_1", "pay_1", "forged"));
+    }
+
+    #[test]
+    fn webhooks_need_the_webhook_secret() {
+        let body = br#"{"event":"payment.captured"}"#;
+        let sig = kernel::crypto::hmac_sha256_hex(b"hook-secret", body);
+        assert!(client(Some("hook-secret")).verify_webhook(body, &sig));
+        assert!(!client(Some("other")).verify_webhook(body, &sig));
+        assert!(!client(None).verify_webhook(body, &sig));
+    }
+
+    #[test]
+    fn payment_events_are_read_from_the_entity() {
+        let body = serde_json::json!({
+            "event": "payment.failed",
+            "payload": {"payment": {"entity": {
+                "id": "pay_9", "order_id": "order_9", "amount": 49_900, "currency": "INR",
+                "error_description": "card declined"
+            }}}
+        });
+        let e = PaymentEvent::parse(&body).unwrap();
+        assert_eq!(e.payment_id, "pay_9");
+        assert_eq!(e.order_id, "order_9");
+        assert_eq!(e.amount, 49_900);
+        assert_eq!(e.error.as_deref(), Some("card declined"));
+        assert!(PaymentEvent::parse(&serde_json::json!({"event": "order.paid"})).is_none());
+    }
+
+    #[test]
+    fn unconfigured_keys_disable_the_client() {
+        let config = RazorpayConfig {
+            api_base: String::new(),
+            key_id: None,
+            key_secret: None,
+            webhook_secret: None,
+        };
+        assert!(Razorpay::from_config(&config, reqwest::Client::new()).is_none());
+    }
+}

@@ -1,0 +1,242 @@
+//! Holds: tokens moved from a user's available account to their held account when a booking
+//! is made, then settled once — posted (to the mentor's earnings and the platform's
+//! commission), voided (back to the user), or split between the two. The hold row is locked
+//! while it is settled, so a second settlement (a repeated request, a race with a job)
+//! changes nothing.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QuerySelect, sea_query::LockType,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{Account, AccountKind, NewTransfer, TransferKind, transfer};
+use crate::{entities::ledger_holds, error::TokensError};
+
+/// A hold to place.
+#[derive(Debug, Clone)]
+pub struct NewHold<'a> {
+    /// Platform.
+    pub platform_id: Uuid,
+    /// Whose tokens.
+    pub user_id: Uuid,
+    /// Tokens.
+    pub amount: i64,
+    /// What it is for (`booking:<id>`), unique per platform: placing it twice is one hold.
+    pub reference: &'a str,
+    /// Latest settlement allowed (governance), if any.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Places a hold in `conn`'s transaction; a repeat with the same reference returns the
+/// existing hold. Fails with [`TokensError::Insufficient`] when the user's available
+/// balance is short.
+pub async fn place<C: ConnectionTrait>(
+    conn: &C,
+    h: NewHold<'_>,
+) -> Result<ledger_holds::Model, TokensError> {
+    if let Some(existing) = by_reference(conn, h.platform_id, h.reference).await? {
+        return Ok(existing);
+    }
+    if let Some(rules) = crate::governance::Rules::load(conn).await? {
+        rules
+            .check(conn, h.platform_id, h.user_id, h.amount, h.expires_at)
+            .await?;
+    }
+    let id = kernel::ids::new_id();
+    let hold = ledger_holds::ActiveModel {
+        id: Set(id),
+        platform_id: Set(h.platform_id),
+        user_id: Set(h.user_id),
+        amount: Set(h.amount),
+        status: Set("pending".into()),
+        reference: Set(h.reference.to_owned()),
+        expires_at: Set(h.expires_at),
+        posted: Set(0),
+        refunded: Set(0),
+        created_at: Set(Utc::now()),
+        settled_at: Set(None),
+    }
+    .insert(conn)
+    .await?;
+    transfer(
+        conn,
+        NewTransfer {
+            platform_id: h.platform_id,
+            key: &format!("hold:{id}"),
+            kind: TransferKind::Hold,
+            from: Account::available(h.user_id),
+            to: Account::held(h.user_id),
+            amount: h.amount,
+            hold_id: Some(id),
+            reason: "",
+            metadata: json!({"reference": h.reference}),
+            created_by: Some(h.user_id),
+        },
+    )
+    .await?;
+    Ok(hold)
+}
+
+/// The hold for a reference.
+pub async fn by_reference<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    reference: &str,
+) -> Result<Option<ledger_holds::Model>, sea_orm::DbErr> {
+    ledger_holds::Entity::find()
+        .filter(ledger_holds::Column::PlatformId.eq(platform_id))
+        .filter(ledger_holds::Column::Reference.eq(reference))
+        .one(conn)
+        .await
+}
+
+/// How a hold is settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settlement {
+    /// The mentor who earns the posted part (required when `post > 0`).
+    pub mentor_id: Option<Uuid>,
+    /// Tokens posted (mentor share plus commission).
+    pub post: i64,
+    /// Platform commission in basis points of the posted part (1000 = 10 %).
+    pub commission_bps: u32,
+    /// Tokens returned to the user.
+    pub refund: i64,
+}
+
+impl Settlement {
+    /// The whole hold goes to the mentor (less commission).
+    pub fn post_all(amount: i64, mentor_id: Uuid, commission_bps: u32) -> Self {
+        Self {
+            mentor_id: Some(mentor_id),
+            post: amount,
+            commission_bps,
+            refund: 0,
+        }
+    }
+
+    /// The whole hold goes back to the user.
+    pub fn void_all(amount: i64) -> Self {
+        Self {
+            mentor_id: None,
+            post: 0,
+            commission_bps: 0,
+            refund: amount,
+        }
+    }
+}
+
+/// What settling did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
+    /// The hold after settlement.
+    pub hold: ledger_holds::Model,
+    /// False when the hold had already been settled (nothing changed).
+    pub changed: bool,
+}
+
+/// The commission of `posted` tokens at `bps` basis points, rounded half up.
+pub fn commission(posted: i64, bps: u32) -> i64 {
+    (posted * i64::from(bps) + 5_000) / 10_000
+}
+
+/// Settles a pending hold once, in `conn`'s transaction.
+pub async fn settle<C: ConnectionTrait>(
+    conn: &C,
+    hold_id: Uuid,
+    s: Settlement,
+) -> Result<Settled, TokensError> {
+    let hold = ledger_holds::Entity::find_by_id(hold_id)
+        .lock(LockType::Update)
+        .one(conn)
+        .await?
+        .ok_or(TokensError::NotFound("hold"))?;
+    if hold.status != "pending" {
+        return Ok(Settled {
+            hold,
+            changed: false,
+        });
+    }
+    if s.post < 0 || s.refund < 0 || s.post + s.refund != hold.amount {
+        return Err(TokensError::Invalid {
+            field: "settlement",
+            message: format!(
+                "posted ({}) and refunded ({}) must add up to the hold ({})",
+                s.post, s.refund, hold.amount
+            ),
+        });
+    }
+    let held = Account::held(hold.user_id);
+    let mut moves: Vec<(String, TransferKind, Account, i64)> = Vec::new();
+    if s.post > 0 {
+        let mentor = s.mentor_id.ok_or(TokensError::Invalid {
+            field: "mentor_id",
+            message: "a posted hold needs the mentor".into(),
+        })?;
+        let fee = commission(s.post, s.commission_bps);
+        moves.push((
+            format!("hold:{hold_id}:post"),
+            TransferKind::HoldPost,
+            Account::earnings(mentor),
+            s.post - fee,
+        ));
+        moves.push((
+            format!("hold:{hold_id}:commission"),
+            TransferKind::HoldCommission,
+            Account::platform(AccountKind::PlatformRevenue),
+            fee,
+        ));
+    }
+    moves.push((
+        format!("hold:{hold_id}:void"),
+        TransferKind::HoldVoid,
+        Account::available(hold.user_id),
+        s.refund,
+    ));
+    for (key, kind, to, amount) in moves.into_iter().filter(|m| m.3 > 0) {
+        transfer(
+            conn,
+            NewTransfer {
+                platform_id: hold.platform_id,
+                key: &key,
+                kind,
+                from: held,
+                to,
+                amount,
+                hold_id: Some(hold_id),
+                reason: "",
+                metadata: json!({"reference": hold.reference}),
+                created_by: None,
+            },
+        )
+        .await?;
+    }
+    let status = if s.post > 0 { "posted" } else { "voided" };
+    let mut active: ledger_holds::ActiveModel = hold.into();
+    active.status = Set(status.into());
+    active.posted = Set(s.post);
+    active.refunded = Set(s.refund);
+    active.settled_at = Set(Some(Utc::now()));
+    let hold = active.update(conn).await?;
+    Ok(Settled {
+        hold,
+        changed: true,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::commission;
+
+    #[test]
+    fn commission_rounds_half_up_in_basis_points() {
+        assert_eq!(commission(100, 2_000), 20);
+        assert_eq!(commission(7, 1_500), 1); // 1.05
+        assert_eq!(commission(3, 5_000), 2); // 1.5
+        assert_eq!(commission(0, 2_000), 0);
+        assert_eq!(commission(100, 0), 0);
+        assert_eq!(commission(100, 10_000), 100);
+    }
+}

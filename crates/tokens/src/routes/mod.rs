@@ -1,0 +1,40 @@
+//! The HTTP routes: the wallet (signed-in users), admin grants, corrections, packs and
+//! reconciliation, and purchases with their Razorpay webhook (public, signature-checked).
+
+pub mod admin;
+pub mod purchase;
+pub mod wallet;
+
+use kernel::tenant::ModuleGate;
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+/// The platform module these routes belong to.
+pub const MODULE: &str = "tokens";
+
+/// Mounts every route of the crate.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/tokens")
+            .wrap(ModuleGate(MODULE))
+            .service(wallet::balance)
+            .service(wallet::transactions)
+            .service(wallet::packs)
+            .service(purchase::purchase)
+            .service(purchase::verify),
+    )
+    .service(
+        scope::scope("/api/admin/tokens")
+            .wrap(ModuleGate(MODULE))
+            .service(admin::grant)
+            .service(admin::correct)
+            .service(admin::reconcile),
+    )
+    .service(
+        scope::scope("/api/admin/token-packs")
+            .wrap(ModuleGate(MODULE))
+            .service(admin::list_packs)
+            .service(admin::create_pack)
+            .service(admin::update_pack),
+    )
+    .service(purchase::webhook);
+}

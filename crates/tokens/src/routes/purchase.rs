@@ -1,0 +1,224 @@
+//! Purchases: create a Razorpay order for a pack, verify the checkout, and the webhook.
+//! Without Razorpay keys the purchase routes answer 503 `provider_not_configured` (fail
+//! closed, as the seed does).
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::Utc;
+use integrations::razorpay::{PaymentEvent, Razorpay};
+use kernel::{
+    AppContext, AppError, auth::AuthUser, error::AppResult, extract::ValidJson,
+    tenant::entity as platforms,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
+    QueryFilter, Statement, TransactionTrait,
+};
+use serde_json::{Value, json};
+
+use crate::{
+    Tokens,
+    dto::{PurchaseOrder, PurchaseRequest, Verified, VerifyRequest},
+    entities::{token_orders, token_packs},
+    ledger, purchases,
+};
+
+fn razorpay(tokens: &Tokens) -> Result<&Razorpay, AppError> {
+    tokens
+        .razorpay
+        .as_ref()
+        .ok_or_else(|| AppError::provider_not_configured("Razorpay"))
+}
+
+/// Starts a purchase: a Razorpay order for the pack (its price at this moment).
+#[utoipa::path(tag = "tokens", security(("bearer" = [])), request_body = PurchaseRequest,
+    responses((status = 201, body = PurchaseOrder), (status = 404, body = kernel::error::Problem), (status = 502, body = kernel::error::Problem), (status = 503, body = kernel::error::Problem)))]
+#[post("/purchase")]
+pub async fn purchase(
+    user: AuthUser,
+    ctx: web::Data<AppContext>,
+    tokens: web::Data<Tokens>,
+    body: ValidJson<PurchaseRequest>,
+) -> AppResult<HttpResponse> {
+    let rzp = razorpay(&tokens)?;
+    let pack = token_packs::Entity::find_by_id(body.0.pack_id)
+        .filter(token_packs::Column::PlatformId.eq(user.tenant.id))
+        .filter(token_packs::Column::Active.eq(true))
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(|| AppError::not_found("no such token pack on sale"))?;
+    let order_id = kernel::ids::new_id();
+    // the provider call stays outside any transaction; an order we fail to record is an
+    // unpaid Razorpay order, which costs nothing
+    let order = rzp
+        .create_order(
+            pack.price_paise,
+            &pack.currency,
+            &order_id.to_string(),
+            json!({"platform": user.tenant.slug, "user_id": user.id, "pack_id": pack.id}),
+        )
+        .await?;
+    let now = Utc::now();
+    token_orders::ActiveModel {
+        id: Set(order_id),
+        platform_id: Set(user.tenant.id),
+        user_id: Set(user.id),
+        pack_id: Set(pack.id),
+        tokens: Set(pack.tokens),
+        amount_paise: Set(pack.price_paise),
+        currency: Set(pack.currency.clone()),
+        razorpay_order_id: Set(order.id.clone()),
+        razorpay_payment_id: Set(None),
+        status: Set("created".into()),
+        failure_reason: Set(None),
+        credited_transfer: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&ctx.db)
+    .await?;
+    Ok(HttpResponse::Created().json(PurchaseOrder {
+        order_id,
+        razorpay_order_id: order.id,
+        amount_paise: pack.price_paise,
+        currency: pack.currency,
+        key_id: rzp.key_id().to_owned(),
+        tokens: pack.tokens,
+    }))
+}
+
+/// Verifies the checkout's signature and credits the tokens (once, whether the webhook came
+/// first or not).
+#[utoipa::path(tag = "tokens", security(("bearer" = [])), request_body = VerifyRequest,
+    responses((status = 200, body = Verified), (status = 400, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem), (status = 503, body = kernel::error::Problem)))]
+#[post("/purchase/verify")]
+pub async fn verify(
+    user: AuthUser,
+    ctx: web::Data<AppContext>,
+    tokens: web::Data<Tokens>,
+    body: ValidJson<VerifyRequest>,
+) -> AppResult<web::Json<Verified>> {
+    let rzp = razorpay(&tokens)?;
+    let b = body.into_inner();
+    if !rzp.verify_checkout(
+        &b.razorpay_order_id,
+        &b.razorpay_payment_id,
+        &b.razorpay_signature,
+    ) {
+        return Err(AppError::bad_request(
+            "invalid_signature",
+            "the checkout signature does not match this order and payment",
+        ));
+    }
+    let txn = ctx.db.begin().await?;
+    let order = purchases::lock_order(&txn, &b.razorpay_order_id)
+        .await?
+        .filter(|o| o.user_id == user.id && o.platform_id == user.tenant.id)
+        .ok_or_else(|| AppError::not_found("no such order"))?;
+    let credited = purchases::credit(&txn, &user.tenant, order, &b.razorpay_payment_id).await?;
+    let balance = ledger::balance(&txn, user.tenant.id, user.id).await?;
+    txn.commit().await?;
+    if credited.changed {
+        tokens.jobs.notify_committed();
+    }
+    Ok(web::Json(Verified {
+        order_id: credited.order.id,
+        tokens_credited: credited.order.tokens,
+        balance,
+    }))
+}
+
+/// Razorpay's webhook (public; the `X-Razorpay-Signature` over the raw body is the
+/// credential). `payment.captured` credits the order once; `payment.failed` marks an unpaid
+/// order failed; repeats of an event id are acknowledged and ignored.
+#[utoipa::path(tag = "tokens", request_body(content = String, content_type = "application/json"),
+    params(("X-Razorpay-Signature" = String, Header, description = "hex HMAC-SHA256 of the body"),
+           ("X-Razorpay-Event-Id" = Option<String>, Header, description = "dedupe key")),
+    responses((status = 200, description = "processed or ignored"), (status = 401, body = kernel::error::Problem), (status = 503, body = kernel::error::Problem)))]
+#[post("/api/webhooks/razorpay")]
+pub async fn webhook(
+    req: HttpRequest,
+    ctx: web::Data<AppContext>,
+    tokens: web::Data<Tokens>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let rzp = razorpay(&tokens)?;
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let signature = header("X-Razorpay-Signature").unwrap_or_default();
+    if !rzp.verify_webhook(&body, &signature) {
+        return Err(AppError::Unauthorized {
+            code: "invalid_signature".into(),
+            detail: "X-Razorpay-Signature does not match the body".into(),
+        });
+    }
+    let event: Value = kernel::extract::parse_json(&body)?;
+    let name = event["event"].as_str().unwrap_or_default().to_owned();
+    let event_id = header("X-Razorpay-Event-Id").unwrap_or_else(|| {
+        // older deliveries carry no id header: the payment and event name identify them
+        let payment = event
+            .pointer("/payload/payment/entity/id")
+            .and_then(Value::as_str);
+        format!("{name}:{}", payment.unwrap_or_default())
+    });
+    let txn = ctx.db.begin().await?;
+    let fresh = txn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO razorpay_events (event_id, event, payload) VALUES ($1, $2, $3)
+             ON CONFLICT (event_id) DO NOTHING",
+            [
+                event_id.clone().into(),
+                name.clone().into(),
+                event.clone().into(),
+            ],
+        ))
+        .await?
+        .rows_affected()
+        == 1;
+    if !fresh {
+        return Ok(HttpResponse::Ok().json(json!({"status": "duplicate"})));
+    }
+    let Some(payment) = PaymentEvent::parse(&event) else {
+        txn.commit().await?;
+        return Ok(HttpResponse::Ok().json(json!({"status": "ignored"})));
+    };
+    let Some(order) = purchases::lock_order(&txn, &payment.order_id).await? else {
+        tracing::warn!(order = %payment.order_id, event = %name, "Razorpay event for an unknown order");
+        txn.commit().await?;
+        return Ok(HttpResponse::Ok().json(json!({"status": "unknown_order"})));
+    };
+    let status = match name.as_str() {
+        "payment.captured" => {
+            if payment.amount != order.amount_paise || payment.currency != order.currency {
+                tracing::error!(order = %order.id, paid = payment.amount, expected = order.amount_paise, "captured amount differs from the order");
+                txn.commit().await?;
+                return Ok(HttpResponse::Ok().json(json!({"status": "amount_mismatch"})));
+            }
+            let platform = platforms::Entity::find_by_id(order.platform_id)
+                .one(&txn)
+                .await?
+                .ok_or_else(|| AppError::not_found("platform of the order"))?;
+            let tenant = ctx.tenants.resolve(&ctx.db, Some(&platform.slug)).await?;
+            let credited = purchases::credit(&txn, &tenant, order, &payment.payment_id).await?;
+            if credited.changed {
+                "credited"
+            } else {
+                "already_credited"
+            }
+        }
+        "payment.failed" => {
+            purchases::fail(&txn, order, payment.error).await?;
+            "recorded"
+        }
+        _ => "ignored",
+    };
+    txn.commit().await?;
+    if status == "credited" {
+        tokens.jobs.notify_committed();
+    }
+    Ok(HttpResponse::Ok().json(json!({"status": status})))
+}
