@@ -13,6 +13,7 @@ mod m20261125_200001_create_whatsapp_messages;
 mod m20261125_200002_create_exotel_calls;
 mod m20261125_500001_create_token_ledger;
 mod m20261125_500002_create_token_purchases;
+mod m20261125_500003_create_payouts;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_200002_create_exotel_calls::Migration),
             Box::new(m20261125_500001_create_token_ledger::Migration),
             Box::new(m20261125_500002_create_token_purchases::Migration),
+            Box::new(m20261125_500003_create_payouts::Migration),
         ]
     }
 }

@@ -67,6 +67,16 @@ pub fn defaults() -> Vec<(&'static str, Value, &'static str)> {
             "Platform commission on completed sessions, percent",
         ),
         (
+            "MIN_PAYOUT_TOKENS",
+            json!(100),
+            "Smallest payout a mentor may request, in tokens",
+        ),
+        (
+            "TOKEN_VALUE_PAISE",
+            json!(1000),
+            "What one earned token is worth when paid out, in paise",
+        ),
+        (
             "LEAD_AUTO_ASSIGNMENT_ENABLED",
             json!(false),
             "Run the lead auto-assignment worker",

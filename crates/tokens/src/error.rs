@@ -39,6 +39,12 @@ pub enum TokensError {
         /// Why.
         detail: String,
     },
+    /// The mentor already has an open payout request.
+    #[error("a payout request is already open")]
+    PayoutOpen,
+    /// The payout is already paid or rejected.
+    #[error("the payout is already {0}")]
+    PayoutSettled(String),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
@@ -63,6 +69,16 @@ impl From<TokensError> for AppError {
             TokensError::Governance { code, detail } => AppError::Forbidden {
                 code: code.into(),
                 detail,
+            },
+            TokensError::PayoutOpen => AppError::Conflict {
+                code: "payout_open".into(),
+                detail: err.to_string(),
+                field: None,
+            },
+            TokensError::PayoutSettled(_) => AppError::Conflict {
+                code: "payout_settled".into(),
+                detail: err.to_string(),
+                field: None,
             },
             TokensError::Db(e) => e.into(),
         }

@@ -5,6 +5,7 @@
 //! their transaction.
 
 pub mod dto;
+pub mod earnings;
 pub mod entities;
 pub mod error;
 pub mod governance;

@@ -2,6 +2,7 @@
 //! reconciliation, and purchases with their Razorpay webhook (public, signature-checked).
 
 pub mod admin;
+pub mod earnings;
 pub mod purchase;
 pub mod wallet;
 
@@ -35,6 +36,22 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(admin::list_packs)
             .service(admin::create_pack)
             .service(admin::update_pack),
+    )
+    .service(
+        scope::scope("/api/mentor-earnings")
+            .wrap(ModuleGate(MODULE))
+            .service(earnings::mine)
+            .service(earnings::periods)
+            .service(earnings::request)
+            .service(earnings::my_payouts),
+    )
+    .service(
+        scope::scope("/api/admin/payouts")
+            .wrap(ModuleGate(MODULE))
+            .service(earnings::list)
+            .service(earnings::approve)
+            .service(earnings::reject)
+            .service(earnings::mark_paid),
     )
     .service(purchase::webhook);
 }

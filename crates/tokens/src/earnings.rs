@@ -1,0 +1,269 @@
+//! Mentor earnings: a completed session posts its hold to the mentor's earnings and the
+//! platform's commission (`MENTOR_COMMISSION_PERCENT`) in one settlement; mentors request
+//! payouts (at least `MIN_PAYOUT_TOKENS`, one open request at a time); admins or finance
+//! approve, reject, or mark them paid with a reference, which debits the earnings.
+
+use chrono::Utc;
+use kernel::system_config;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Statement, sea_query::LockType,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{
+    entities::payouts,
+    error::TokensError,
+    ledger::{
+        self, Account, AccountKind, NewTransfer, TransferKind,
+        holds::{self, Settled, Settlement},
+    },
+};
+
+/// Posts a session's hold to `mentor` less the platform's commission (once; a second call
+/// changes nothing). The caller passes its transaction.
+pub async fn post_session<C: ConnectionTrait>(
+    conn: &C,
+    hold_id: Uuid,
+    mentor: Uuid,
+) -> Result<Settled, TokensError> {
+    let percent = system_config::get(conn, "MENTOR_COMMISSION_PERCENT")
+        .await?
+        .and_then(|v| v.as_u64())
+        .filter(|p| *p <= 100)
+        .unwrap_or(20);
+    let hold = crate::entities::ledger_holds::Entity::find_by_id(hold_id)
+        .one(conn)
+        .await?
+        .ok_or(TokensError::NotFound("hold"))?;
+    let bps = u32::try_from(percent * 100).unwrap_or(2_000);
+    holds::settle(
+        conn,
+        hold_id,
+        Settlement::post_all(hold.amount, mentor, bps),
+    )
+    .await
+}
+
+/// A mentor's earnings summary, in tokens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Summary {
+    /// Earned and not yet requested.
+    pub available: i64,
+    /// In an open payout request.
+    pub pending_payout: i64,
+    /// Paid out so far.
+    pub paid: i64,
+    /// What `available` is worth in paise at `TOKEN_VALUE_PAISE`.
+    pub available_value_paise: i64,
+    /// Paise per token.
+    pub token_value_paise: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Sums {
+    balance: i64,
+    pending: i64,
+    paid: i64,
+}
+
+/// The summary of `mentor`'s earnings.
+pub async fn summary<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    mentor: Uuid,
+) -> Result<Summary, TokensError> {
+    let sums = Sums::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT
+            coalesce((SELECT balance FROM ledger_accounts
+                       WHERE platform_id = $1 AND kind = 'mentor_earnings' AND owner_id = $2), 0)::bigint AS balance,
+            coalesce((SELECT sum(amount) FROM payouts
+                       WHERE platform_id = $1 AND mentor_id = $2 AND status IN ('requested', 'approved')), 0)::bigint AS pending,
+            coalesce((SELECT sum(amount) FROM payouts
+                       WHERE platform_id = $1 AND mentor_id = $2 AND status = 'paid'), 0)::bigint AS paid",
+        [platform_id.into(), mentor.into()],
+    ))
+    .one(conn)
+    .await?
+    .ok_or(TokensError::NotFound("earnings"))?;
+    let value = token_value_paise(conn).await?;
+    let available = sums.balance - sums.pending;
+    Ok(Summary {
+        available,
+        pending_payout: sums.pending,
+        paid: sums.paid,
+        available_value_paise: available.saturating_mul(value),
+        token_value_paise: value,
+    })
+}
+
+async fn token_value_paise<C: ConnectionTrait>(conn: &C) -> Result<i64, TokensError> {
+    Ok(system_config::get(conn, "TOKEN_VALUE_PAISE")
+        .await?
+        .and_then(|v| v.as_i64())
+        .filter(|v| *v > 0)
+        .unwrap_or(1_000))
+}
+
+/// Earnings of one period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, FromQueryResult)]
+pub struct Period {
+    /// First day of the month (UTC), `YYYY-MM-01`.
+    pub period: String,
+    /// Tokens earned (sessions posted) in the period.
+    pub earned: i64,
+    /// Sessions posted in the period.
+    pub sessions: i64,
+}
+
+/// Earnings by month, newest first (at most 24).
+pub async fn by_month<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    mentor: Uuid,
+) -> Result<Vec<Period>, TokensError> {
+    Ok(Period::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT to_char(date_trunc('month', t.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS period,
+                sum(t.amount)::bigint AS earned, count(*) AS sessions
+           FROM ledger_transfers t
+           JOIN ledger_accounts a ON a.id = t.credit_account
+          WHERE a.platform_id = $1 AND a.kind = 'mentor_earnings' AND a.owner_id = $2
+            AND t.kind = 'hold_post'
+          GROUP BY 1 ORDER BY 1 DESC LIMIT 24",
+        [platform_id.into(), mentor.into()],
+    ))
+    .all(conn)
+    .await?)
+}
+
+/// Requests a payout of `amount` tokens.
+pub async fn request<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    mentor: Uuid,
+    amount: i64,
+) -> Result<payouts::Model, TokensError> {
+    let minimum = system_config::get(conn, "MIN_PAYOUT_TOKENS")
+        .await?
+        .and_then(|v| v.as_i64())
+        .unwrap_or(100);
+    if amount < minimum {
+        return Err(TokensError::Invalid {
+            field: "amount",
+            message: format!("must be at least {minimum} tokens"),
+        });
+    }
+    // serialize requests of one mentor on their earnings account
+    let account = ledger::account_id(conn, platform_id, Account::earnings(mentor)).await?;
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT 1 FROM ledger_accounts WHERE id = $1 FOR UPDATE",
+        [account.into()],
+    ))
+    .await?;
+    let open = payouts::Entity::find()
+        .filter(payouts::Column::PlatformId.eq(platform_id))
+        .filter(payouts::Column::MentorId.eq(mentor))
+        .filter(payouts::Column::Status.is_in(["requested", "approved"]))
+        .one(conn)
+        .await?;
+    if open.is_some() {
+        return Err(TokensError::PayoutOpen);
+    }
+    let s = summary(conn, platform_id, mentor).await?;
+    if amount > s.available {
+        return Err(TokensError::Invalid {
+            field: "amount",
+            message: format!("only {} tokens are available for payout", s.available),
+        });
+    }
+    let now = Utc::now();
+    Ok(payouts::ActiveModel {
+        id: Set(kernel::ids::new_id()),
+        platform_id: Set(platform_id),
+        mentor_id: Set(mentor),
+        amount: Set(amount),
+        status: Set("requested".into()),
+        reference: Set(None),
+        reason: Set(None),
+        transfer_id: Set(None),
+        decided_by: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(conn)
+    .await?)
+}
+
+/// What an admin decides about a payout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Approve for payment.
+    Approve,
+    /// Reject with a reason (the tokens stay earned).
+    Reject(String),
+    /// Paid outside, with the bank/UPI reference: debits the earnings.
+    MarkPaid(String),
+}
+
+/// Applies a decision (admins/finance). Moving a payout to the state it is already in
+/// changes nothing; other moves out of a final state are 409 `payout_settled`.
+pub async fn decide<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    payout_id: Uuid,
+    by: Uuid,
+    decision: Decision,
+) -> Result<payouts::Model, TokensError> {
+    let payout = payouts::Entity::find_by_id(payout_id)
+        .filter(payouts::Column::PlatformId.eq(platform_id))
+        .lock(LockType::Update)
+        .one(conn)
+        .await?
+        .ok_or(TokensError::NotFound("payout"))?;
+    let target = match &decision {
+        Decision::Approve => "approved",
+        Decision::Reject(_) => "rejected",
+        Decision::MarkPaid(_) => "paid",
+    };
+    if payout.status == target {
+        return Ok(payout);
+    }
+    if matches!(payout.status.as_str(), "paid" | "rejected") {
+        return Err(TokensError::PayoutSettled(payout.status));
+    }
+    let mut active: payouts::ActiveModel = payout.clone().into();
+    match decision {
+        Decision::Approve => {}
+        Decision::Reject(reason) => active.reason = Set(Some(reason)),
+        Decision::MarkPaid(reference) => {
+            let posted = ledger::transfer(
+                conn,
+                NewTransfer {
+                    platform_id,
+                    key: &format!("payout:{}", payout.id),
+                    kind: TransferKind::Payout,
+                    from: Account::earnings(payout.mentor_id),
+                    to: Account::platform(AccountKind::PlatformPayouts),
+                    amount: payout.amount,
+                    hold_id: None,
+                    reason: &reference,
+                    metadata: json!({"payout_id": payout.id}),
+                    created_by: Some(by),
+                },
+            )
+            .await?;
+            active.transfer_id = Set(Some(posted.transfer.id));
+            active.reference = Set(Some(reference));
+        }
+    }
+    active.status = Set(target.into());
+    active.decided_by = Set(Some(by));
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(conn).await?)
+}
