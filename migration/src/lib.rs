@@ -6,6 +6,31 @@
 
 pub use sea_orm_migration::prelude::*;
 
+/// A migration written as two SQL scripts: `up` and its `down`.
+#[macro_export]
+macro_rules! sql_migration {
+    (up: $up:expr, down: $down:expr $(,)?) => {
+        use sea_orm_migration::prelude::*;
+
+        /// The migration of this file.
+        #[derive(DeriveMigrationName)]
+        pub struct Migration;
+
+        #[async_trait::async_trait]
+        impl MigrationTrait for Migration {
+            async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                manager.get_connection().execute_unprepared($up).await?;
+                Ok(())
+            }
+
+            async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                manager.get_connection().execute_unprepared($down).await?;
+                Ok(())
+            }
+        }
+    };
+}
+
 mod m20261125_000001_create_platforms;
 mod m20261125_000002_create_system_config;
 mod m20261125_100001_create_outbox;

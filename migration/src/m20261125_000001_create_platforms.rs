@@ -1,17 +1,7 @@
 //! `platforms`: the tenants of the suite, selected by the `X-Platform` slug.
 
-use sea_orm_migration::prelude::*;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+crate::sql_migration! {
+    up: r#"
                 CREATE TABLE platforms (
                     id          uuid PRIMARY KEY,
                     slug        text NOT NULL UNIQUE
@@ -23,16 +13,5 @@ impl MigrationTrait for Migration {
                     updated_at  timestamptz NOT NULL DEFAULT now()
                 );
                 "#,
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared("DROP TABLE platforms;")
-            .await?;
-        Ok(())
-    }
+    down: "DROP TABLE platforms;",
 }

@@ -1,17 +1,7 @@
 //! `system_config`: runtime flags and cron toggles (the seed's SystemConfig).
 
-use sea_orm_migration::prelude::*;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+crate::sql_migration! {
+    up: r#"
                 CREATE TABLE system_config (
                     key          text PRIMARY KEY CHECK (key ~ '^[A-Z][A-Z0-9_]{0,99}$'),
                     value        jsonb NOT NULL,
@@ -20,16 +10,5 @@ impl MigrationTrait for Migration {
                     updated_by   uuid
                 );
                 "#,
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared("DROP TABLE system_config;")
-            .await?;
-        Ok(())
-    }
+    down: "DROP TABLE system_config;",
 }

@@ -1,18 +1,8 @@
 //! `outbox`: jobs and domain events written inside business transactions, relayed to BullMQ
 //! after commit (ADR 0009).
 
-use sea_orm_migration::prelude::*;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+crate::sql_migration! {
+    up: r#"
                 CREATE TABLE outbox (
                     id           uuid PRIMARY KEY,
                     platform_id  uuid REFERENCES platforms (id),
@@ -28,16 +18,5 @@ impl MigrationTrait for Migration {
                 CREATE INDEX outbox_pending ON outbox (created_at) WHERE relayed_at IS NULL;
                 CREATE INDEX outbox_relayed ON outbox (relayed_at) WHERE relayed_at IS NOT NULL;
                 "#,
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared("DROP TABLE outbox;")
-            .await?;
-        Ok(())
-    }
+    down: "DROP TABLE outbox;",
 }

@@ -2,18 +2,8 @@
 //! `whatsapp_status_events` (delivery statuses from the webhook, one row per message and
 //! status, so a redelivered webhook changes nothing). ADR 0012.
 
-use sea_orm_migration::prelude::*;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+crate::sql_migration! {
+    up: r#"
                 CREATE TABLE whatsapp_messages (
                     id             uuid PRIMARY KEY,
                     platform_id    uuid NOT NULL REFERENCES platforms (id),
@@ -49,16 +39,5 @@ impl MigrationTrait for Migration {
                 CREATE INDEX whatsapp_status_events_platform
                     ON whatsapp_status_events (platform_id, received_at DESC);
                 "#,
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared("DROP TABLE whatsapp_status_events; DROP TABLE whatsapp_messages;")
-            .await?;
-        Ok(())
-    }
+    down: "DROP TABLE whatsapp_status_events; DROP TABLE whatsapp_messages;",
 }

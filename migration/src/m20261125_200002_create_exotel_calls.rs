@@ -1,18 +1,8 @@
 //! `exotel_calls`: click-to-call calls placed through Exotel, updated by its status callback
 //! (ADR 0012).
 
-use sea_orm_migration::prelude::*;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+crate::sql_migration! {
+    up: r#"
                 CREATE TABLE exotel_calls (
                     id             uuid PRIMARY KEY,
                     platform_id    uuid NOT NULL REFERENCES platforms (id),
@@ -32,16 +22,5 @@ impl MigrationTrait for Migration {
                 CREATE INDEX exotel_calls_created_by
                     ON exotel_calls (platform_id, created_by, created_at DESC);
                 "#,
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared("DROP TABLE exotel_calls;")
-            .await?;
-        Ok(())
-    }
+    down: "DROP TABLE exotel_calls;",
 }

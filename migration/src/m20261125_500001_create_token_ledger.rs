@@ -2,18 +2,8 @@
 //! take below zero where the rules forbid it, immutable transfers with an idempotency key
 //! unique per platform, and holds that are later posted or voided (ADR 0030).
 
-use sea_orm_migration::prelude::*;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+crate::sql_migration! {
+    up: r#"
                 CREATE TABLE ledger_accounts (
                     id              uuid PRIMARY KEY,
                     platform_id     uuid NOT NULL REFERENCES platforms (id),
@@ -85,21 +75,8 @@ impl MigrationTrait for Migration {
                 CREATE INDEX ledger_holds_user ON ledger_holds (platform_id, user_id, status);
                 CREATE UNIQUE INDEX ledger_holds_reference ON ledger_holds (platform_id, reference);
                 "#,
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                "DROP TABLE ledger_holds;
+    down: "DROP TABLE ledger_holds;
                  DROP TABLE ledger_transfers;
                  DROP FUNCTION ledger_transfers_immutable();
                  DROP TABLE ledger_accounts;",
-            )
-            .await?;
-        Ok(())
-    }
 }

@@ -1,18 +1,8 @@
 //! Token packs (admin-managed) and their purchases through Razorpay: orders and the
 //! provider's webhook events (deduplicated by event id).
 
-use sea_orm_migration::prelude::*;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+crate::sql_migration! {
+    up: r#"
                 CREATE TABLE token_packs (
                     id             uuid PRIMARY KEY,
                     platform_id    uuid NOT NULL REFERENCES platforms (id),
@@ -54,18 +44,5 @@ impl MigrationTrait for Migration {
                     payload      jsonb NOT NULL
                 );
                 "#,
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                "DROP TABLE razorpay_events; DROP TABLE token_orders; DROP TABLE token_packs;",
-            )
-            .await?;
-        Ok(())
-    }
+    down: "DROP TABLE razorpay_events; DROP TABLE token_orders; DROP TABLE token_packs;",
 }

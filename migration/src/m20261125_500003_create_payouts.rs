@@ -1,18 +1,8 @@
 //! Mentor payout requests: one open request per mentor at a time (a partial unique index),
 //! paid ones linked to the ledger transfer that debited the mentor's earnings.
 
-use sea_orm_migration::prelude::*;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+crate::sql_migration! {
+    up: r#"
                 CREATE TABLE payouts (
                     id            uuid PRIMARY KEY,
                     platform_id   uuid NOT NULL REFERENCES platforms (id),
@@ -31,16 +21,5 @@ impl MigrationTrait for Migration {
                     ON payouts (platform_id, mentor_id) WHERE status IN ('requested', 'approved');
                 CREATE INDEX payouts_status ON payouts (platform_id, status, created_at DESC);
                 "#,
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared("DROP TABLE payouts;")
-            .await?;
-        Ok(())
-    }
+    down: "DROP TABLE payouts;",
 }

@@ -42,25 +42,20 @@ pub async fn grant(
     body: ValidJson<GrantRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner();
-    let key = format!("grant:{}", key.or_unique());
-    let txn = ctx.db.begin().await?;
-    let posted = ledger::transfer(
-        &txn,
-        NewTransfer {
-            platform_id: admin.tenant.id,
-            key: &key,
+    let posted = admin_transfer(
+        &admin,
+        &ctx,
+        AdminTransfer {
+            key: format!("grant:{}", key.or_unique()),
             kind: TransferKind::Grant,
             from: Account::platform(AccountKind::PlatformGrants),
             to: Account::available(body.user_id),
             amount: body.amount,
-            hold_id: None,
             reason: &body.reason,
-            metadata: json!({"request_id": kernel::request_id::current()}),
-            created_by: Some(admin.id),
+            metadata: json!({}),
         },
     )
     .await?;
-    txn.commit().await?;
     if posted.created {
         tracing::info!(admin = %admin.id, user = %body.user_id, amount = body.amount, "tokens granted");
     }
@@ -80,7 +75,6 @@ pub async fn correct(
     body: ValidJson<CorrectionRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner();
-    let key = format!("correction:{}", key.or_unique());
     let grants = Account::platform(AccountKind::PlatformGrants);
     let user = Account::available(body.user_id);
     let (from, to) = if body.amount > 0 {
@@ -88,25 +82,61 @@ pub async fn correct(
     } else {
         (user, grants)
     };
+    let posted = admin_transfer(
+        &admin,
+        &ctx,
+        AdminTransfer {
+            key: format!("correction:{}", key.or_unique()),
+            kind: TransferKind::Correction,
+            from,
+            to,
+            amount: body.amount.abs(),
+            reason: &body.reason,
+            metadata: json!({"signed_amount": body.amount}),
+        },
+    )
+    .await?;
+    Ok(answer(posted))
+}
+
+/// A transfer an admin asks for.
+struct AdminTransfer<'a> {
+    key: String,
+    kind: TransferKind,
+    from: Account,
+    to: Account,
+    amount: i64,
+    reason: &'a str,
+    metadata: serde_json::Value,
+}
+
+/// Writes an admin's transfer in its own transaction, recording who asked and the request id.
+async fn admin_transfer(
+    admin: &Require<Admin>,
+    ctx: &AppContext,
+    t: AdminTransfer<'_>,
+) -> Result<Posted, AppError> {
+    let mut metadata = t.metadata;
+    metadata["request_id"] = json!(kernel::request_id::current());
     let txn = ctx.db.begin().await?;
     let posted = ledger::transfer(
         &txn,
         NewTransfer {
             platform_id: admin.tenant.id,
-            key: &key,
-            kind: TransferKind::Correction,
-            from,
-            to,
-            amount: body.amount.abs(),
+            key: &t.key,
+            kind: t.kind,
+            from: t.from,
+            to: t.to,
+            amount: t.amount,
             hold_id: None,
-            reason: &body.reason,
-            metadata: json!({"request_id": kernel::request_id::current(), "signed_amount": body.amount}),
+            reason: t.reason,
+            metadata,
             created_by: Some(admin.id),
         },
     )
     .await?;
     txn.commit().await?;
-    Ok(answer(posted))
+    Ok(posted)
 }
 
 /// Proves this platform's ledger: every balance equals its transfers, the ledger sums to
