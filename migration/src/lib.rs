@@ -39,6 +39,7 @@ mod m20261125_200002_create_exotel_calls;
 mod m20261125_500001_create_token_ledger;
 mod m20261125_500002_create_token_purchases;
 mod m20261125_500003_create_payouts;
+mod m20261125_600001_create_mentorship;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_500001_create_token_ledger::Migration),
             Box::new(m20261125_500002_create_token_purchases::Migration),
             Box::new(m20261125_500003_create_payouts::Migration),
+            Box::new(m20261125_600001_create_mentorship::Migration),
         ]
     }
 }

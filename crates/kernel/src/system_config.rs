@@ -67,6 +67,16 @@ pub fn defaults() -> Vec<(&'static str, Value, &'static str)> {
             "Platform commission on completed sessions, percent",
         ),
         (
+            "CANCELLATION_FREE_HOURS",
+            json!(24),
+            "A student cancelling at least this many hours ahead gets all tokens back",
+        ),
+        (
+            "LATE_CANCELLATION_REFUND_PERCENT",
+            json!(50),
+            "Tokens a student gets back for a later cancellation, percent (the rest goes to the mentor)",
+        ),
+        (
             "MIN_PAYOUT_TOKENS",
             json!(100),
             "Smallest payout a mentor may request, in tokens",

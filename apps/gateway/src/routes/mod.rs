@@ -18,5 +18,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(jobs::configure)
         .configure(storage::configure)
         .configure(comms::configure)
-        .configure(tokens::configure);
+        .configure(tokens::configure)
+        .configure(mentorship::configure);
 }

@@ -1,0 +1,7 @@
+//! The tables this crate owns.
+
+pub mod bookings;
+pub mod meeting_logs;
+pub mod meetings;
+pub mod mentor_profiles;
+pub mod mentor_slots;

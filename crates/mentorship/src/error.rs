@@ -1,0 +1,77 @@
+//! The crate's errors and their answers.
+
+use kernel::AppError;
+use tokens::TokensError;
+
+/// What can go wrong in Mr. Mentor.
+#[derive(Debug, thiserror::Error)]
+pub enum MentorshipError {
+    /// Not found on this platform.
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    /// The slot is booked or gone.
+    #[error("this slot is no longer available")]
+    SlotTaken,
+    /// The new slot overlaps another of the mentor's slots.
+    #[error("the slot overlaps another of your slots")]
+    SlotOverlap,
+    /// The caller already has a mentor profile.
+    #[error("you have already applied as a mentor")]
+    AlreadyApplied,
+    /// The caller may not do this.
+    #[error("{1}")]
+    Forbidden(&'static str, String),
+    /// A state conflict (`booking_not_active`, `meeting_cancelled`).
+    #[error("{1}")]
+    Conflict(&'static str, String),
+    /// A field is invalid.
+    #[error("{0}: {1}")]
+    Invalid(&'static str, String),
+    /// The wallet refused.
+    #[error(transparent)]
+    Tokens(#[from] TokensError),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+}
+
+impl From<MentorshipError> for AppError {
+    fn from(err: MentorshipError) -> Self {
+        let detail = err.to_string();
+        match err {
+            MentorshipError::NotFound(what) => AppError::not_found(format!("no such {what}")),
+            MentorshipError::SlotTaken => AppError::Conflict {
+                code: "slot_taken".into(),
+                detail,
+                field: None,
+            },
+            MentorshipError::SlotOverlap => AppError::Conflict {
+                code: "slot_overlap".into(),
+                detail,
+                field: Some("start_at".into()),
+            },
+            MentorshipError::AlreadyApplied => AppError::Conflict {
+                code: "already_applied".into(),
+                detail,
+                field: None,
+            },
+            MentorshipError::Forbidden(code, _) => AppError::Forbidden {
+                code: code.into(),
+                detail,
+            },
+            MentorshipError::Conflict(code, _) => AppError::Conflict {
+                code: code.into(),
+                detail,
+                field: None,
+            },
+            MentorshipError::Invalid(field, message) => AppError::invalid_field(field, message),
+            MentorshipError::Tokens(e) => e.into(),
+            MentorshipError::Db(e) => e.into(),
+        }
+    }
+}
+
+/// Whether a database error is the violation of a named constraint.
+pub fn violates(err: &sea_orm::DbErr, constraint: &str) -> bool {
+    err.to_string().contains(constraint)
+}

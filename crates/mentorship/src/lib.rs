@@ -1,0 +1,13 @@
+//! Mr. Mentor: mentor profiles (apply, approve, public listing), availability slots (no
+//! overlaps, by a database exclusion constraint), bookings paid with token holds from
+//! `tokens` (the one domain-to-domain edge, `mentorship -> tokens`), cancellations with the
+//! cancellation policy, meetings and their completion, which posts the hold to the mentor.
+
+pub mod dto;
+pub mod entities;
+pub mod error;
+pub mod routes;
+pub mod service;
+
+pub use error::MentorshipError;
+pub use routes::configure;

@@ -1,0 +1,124 @@
+//! Booking, cancelling, and the meeting of a booking.
+
+use actix_web::{HttpResponse, get, post, web};
+use kernel::{
+    AppContext,
+    auth::AuthUser,
+    error::AppResult,
+    extract::{IdempotencyKey, ValidJson},
+};
+use sea_orm::EntityTrait;
+use uuid::Uuid;
+
+use crate::{
+    dto::{BookingDto, CancelRequest, Completed, MeetingDto, Participant},
+    entities::meetings,
+    error::MentorshipError,
+    service::booking::{self, Actor},
+};
+
+fn actor(user: &AuthUser) -> Actor {
+    Actor {
+        user_id: user.id,
+        is_admin: user.role.is_admin(),
+    }
+}
+
+/// Books a slot: the mentor's price is held from the caller's tokens (402
+/// `insufficient_tokens` when short), the slot is booked (409 `slot_taken` when someone was
+/// first) and the meeting created. `Idempotency-Key` makes a repeat return the first booking.
+#[utoipa::path(tag = "mentorship", security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "dedupes repeats")),
+    responses((status = 201, body = BookingDto), (status = 402, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem), (status = 409, body = kernel::error::Problem)))]
+#[post("/{id}/book")]
+pub async fn book(
+    user: AuthUser,
+    ctx: web::Data<AppContext>,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+) -> AppResult<HttpResponse> {
+    let (made, _created) = booking::book(
+        &ctx.db,
+        user.tenant.id,
+        user.id,
+        id.into_inner(),
+        key.0.as_deref(),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(made))
+}
+
+/// Cancels a booking (its student, its mentor, or an admin); tokens are released per the
+/// cancellation policy.
+#[utoipa::path(tag = "mentorship", security(("bearer" = [])), request_body = CancelRequest,
+    responses((status = 200, body = BookingDto), (status = 404, body = kernel::error::Problem), (status = 409, body = kernel::error::Problem)))]
+#[post("/{id}/cancel")]
+pub async fn cancel(
+    user: AuthUser,
+    ctx: web::Data<AppContext>,
+    id: web::Path<Uuid>,
+    body: Option<ValidJson<CancelRequest>>,
+) -> AppResult<web::Json<BookingDto>> {
+    let reason = body.and_then(|b| b.into_inner().reason);
+    Ok(web::Json(
+        booking::cancel(
+            &ctx.db,
+            user.tenant.id,
+            actor(&user),
+            id.into_inner(),
+            reason,
+        )
+        .await?,
+    ))
+}
+
+/// A meeting with its participants (participants and admins only).
+#[utoipa::path(tag = "mentorship", security(("bearer" = [])), responses((status = 200, body = MeetingDto), (status = 404, body = kernel::error::Problem)))]
+#[get("/{id}")]
+pub async fn meeting(
+    user: AuthUser,
+    ctx: web::Data<AppContext>,
+    id: web::Path<Uuid>,
+) -> AppResult<web::Json<MeetingDto>> {
+    let m = meetings::Entity::find_by_id(id.into_inner())
+        .one(&ctx.db)
+        .await?
+        .filter(|m| m.platform_id == user.tenant.id)
+        .filter(|m| {
+            user.role.is_admin() || user.id == m.mentor_user_id || user.id == m.student_user_id
+        })
+        .ok_or(MentorshipError::NotFound("meeting"))?;
+    Ok(web::Json(MeetingDto {
+        id: m.id,
+        booking_id: m.booking_id,
+        status: m.status,
+        starts_at: m.starts_at,
+        ends_at: m.ends_at,
+        participants: vec![
+            Participant {
+                user_id: m.mentor_user_id,
+                role: "mentor".into(),
+            },
+            Participant {
+                user_id: m.student_user_id,
+                role: "student".into(),
+            },
+        ],
+    }))
+}
+
+/// Marks the session held (its mentor or an admin): the held tokens go to the mentor's
+/// earnings and the platform's commission. A second call changes nothing.
+#[utoipa::path(tag = "mentorship", security(("bearer" = [])), responses((status = 200, body = Completed), (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem), (status = 409, body = kernel::error::Problem)))]
+#[post("/{id}/complete")]
+pub async fn complete(
+    user: AuthUser,
+    ctx: web::Data<AppContext>,
+    id: web::Path<Uuid>,
+) -> AppResult<web::Json<Completed>> {
+    let m = booking::complete(&ctx.db, user.tenant.id, actor(&user), id.into_inner()).await?;
+    Ok(web::Json(Completed {
+        meeting_id: m.id,
+        status: m.status,
+    }))
+}

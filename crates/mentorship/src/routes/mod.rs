@@ -1,0 +1,45 @@
+//! The HTTP routes of Mr. Mentor (behind the `mentorship` module).
+
+pub mod bookings;
+pub mod mentors;
+
+use kernel::tenant::ModuleGate;
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+/// The platform module these routes belong to.
+pub const MODULE: &str = "mentorship";
+
+/// Mounts every route of the crate.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/mentors")
+            .wrap(ModuleGate(MODULE))
+            .service(mentors::apply)
+            .service(mentors::my_profile)
+            .service(mentors::open_slot)
+            .service(mentors::list)
+            .service(mentors::detail)
+            .service(mentors::open_slots),
+    )
+    .service(
+        scope::scope("/api/admin/mentors")
+            .wrap(ModuleGate(MODULE))
+            .service(mentors::approve),
+    )
+    .service(
+        scope::scope("/api/slots")
+            .wrap(ModuleGate(MODULE))
+            .service(bookings::book),
+    )
+    .service(
+        scope::scope("/api/bookings")
+            .wrap(ModuleGate(MODULE))
+            .service(bookings::cancel),
+    )
+    .service(
+        scope::scope("/api/meetings")
+            .wrap(ModuleGate(MODULE))
+            .service(bookings::meeting)
+            .service(bookings::complete),
+    );
+}

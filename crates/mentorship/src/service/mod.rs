@@ -1,0 +1,5 @@
+//! Business rules; every function takes the connection or transaction it runs in.
+
+pub mod booking;
+pub mod profiles;
+pub mod slots;

@@ -1,0 +1,225 @@
+//! Mentor profiles: apply, approve, list (one query, the next open slot joined laterally),
+//! and read.
+
+use chrono::{DateTime, Utc};
+use kernel::pagination::{Page, decode_cursor};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
+    FromQueryResult, QueryFilter, Statement, Value,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    dto::{ApplyRequest, MentorDto, MentorFilter, SlotDto},
+    entities::mentor_profiles,
+    error::{MentorshipError, violates},
+};
+
+/// Applies as a mentor (one profile per user and platform).
+pub async fn apply<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    user_id: Uuid,
+    req: ApplyRequest,
+) -> Result<mentor_profiles::Model, MentorshipError> {
+    let now = Utc::now();
+    mentor_profiles::ActiveModel {
+        id: Set(kernel::ids::new_id()),
+        platform_id: Set(platform_id),
+        user_id: Set(user_id),
+        full_name: Set(req.full_name),
+        headline: Set(req.headline),
+        bio: Set(req.bio),
+        expertise: Set(json!(normalise(req.expertise))),
+        languages: Set(json!(normalise(req.languages))),
+        years: Set(req.years),
+        price_tokens: Set(req.price_tokens),
+        timezone: Set(req.timezone.unwrap_or_else(|| "Asia/Kolkata".into())),
+        status: Set("pending".into()),
+        rating_sum: Set(0),
+        rating_count: Set(0),
+        approved_at: Set(None),
+        approved_by: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(conn)
+    .await
+    .map_err(|e| {
+        if violates(&e, "mentor_profiles_user") {
+            MentorshipError::AlreadyApplied
+        } else {
+            e.into()
+        }
+    })
+}
+
+fn normalise(tags: Vec<String>) -> Vec<String> {
+    let mut tags: Vec<String> = tags.into_iter().map(|t| t.trim().to_lowercase()).collect();
+    tags.sort();
+    tags.dedup();
+    tags
+}
+
+/// Approves a pending (or rejected) application; approving twice changes nothing.
+pub async fn approve<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    profile_id: Uuid,
+    admin: Uuid,
+) -> Result<mentor_profiles::Model, MentorshipError> {
+    let profile = get(conn, platform_id, profile_id).await?;
+    if profile.status == "approved" {
+        return Ok(profile);
+    }
+    let mut active: mentor_profiles::ActiveModel = profile.into();
+    active.status = Set("approved".into());
+    active.approved_at = Set(Some(Utc::now()));
+    active.approved_by = Set(Some(admin));
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(conn).await?)
+}
+
+/// A profile of this platform.
+pub async fn get<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    profile_id: Uuid,
+) -> Result<mentor_profiles::Model, MentorshipError> {
+    mentor_profiles::Entity::find_by_id(profile_id)
+        .filter(mentor_profiles::Column::PlatformId.eq(platform_id))
+        .one(conn)
+        .await?
+        .ok_or(MentorshipError::NotFound("mentor"))
+}
+
+/// The caller's own profile.
+pub async fn of_user<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<mentor_profiles::Model>, MentorshipError> {
+    Ok(mentor_profiles::Entity::find()
+        .filter(mentor_profiles::Column::PlatformId.eq(platform_id))
+        .filter(mentor_profiles::Column::UserId.eq(user_id))
+        .one(conn)
+        .await?)
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Row {
+    id: Uuid,
+    platform_id: Uuid,
+    user_id: Uuid,
+    full_name: String,
+    headline: String,
+    bio: String,
+    expertise: serde_json::Value,
+    languages: serde_json::Value,
+    years: i32,
+    price_tokens: i64,
+    timezone: String,
+    status: String,
+    rating_sum: i64,
+    rating_count: i32,
+    approved_at: Option<DateTime<Utc>>,
+    approved_by: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    slot_id: Option<Uuid>,
+    slot_starts_at: Option<DateTime<Utc>>,
+    slot_ends_at: Option<DateTime<Utc>>,
+}
+
+impl Row {
+    fn into_dto(self) -> MentorDto {
+        let next = match (self.slot_id, self.slot_starts_at, self.slot_ends_at) {
+            (Some(id), Some(start_at), Some(end_at)) => Some(SlotDto {
+                id,
+                start_at,
+                end_at,
+                status: "open".into(),
+            }),
+            _ => None,
+        };
+        MentorDto::new(
+            mentor_profiles::Model {
+                id: self.id,
+                platform_id: self.platform_id,
+                user_id: self.user_id,
+                full_name: self.full_name,
+                headline: self.headline,
+                bio: self.bio,
+                expertise: self.expertise,
+                languages: self.languages,
+                years: self.years,
+                price_tokens: self.price_tokens,
+                timezone: self.timezone,
+                status: self.status,
+                rating_sum: self.rating_sum,
+                rating_count: self.rating_count,
+                approved_at: self.approved_at,
+                approved_by: self.approved_by,
+                created_at: self.created_at,
+                updated_at: self.updated_at,
+            },
+            next,
+        )
+    }
+}
+
+/// Approved mentors of a platform matching `f`, by id, with their next open slot: one
+/// statement per page, however many mentors it holds.
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    f: &MentorFilter,
+    limit: u64,
+) -> Result<Page<MentorDto>, kernel::AppError> {
+    let after: Option<Uuid> = f.cursor.as_deref().map(decode_cursor).transpose()?;
+    let opt = |v: Option<Value>, none: Value| v.unwrap_or(none);
+    let now = Utc::now();
+    let from = f.available_from.unwrap_or(now).max(now);
+    let sql = "
+        SELECT p.*, s.id AS slot_id, s.starts_at AS slot_starts_at, s.ends_at AS slot_ends_at
+          FROM mentor_profiles p
+          LEFT JOIN LATERAL (
+                SELECT id, starts_at, ends_at FROM mentor_slots
+                 WHERE mentor_id = p.id AND status = 'open' AND starts_at >= $7
+                   AND ($8::timestamptz IS NULL OR starts_at < $8)
+                 ORDER BY starts_at LIMIT 1) s ON true
+         WHERE p.platform_id = $1 AND p.status = 'approved'
+           AND ($2::uuid IS NULL OR p.id > $2)
+           AND ($3::jsonb IS NULL OR p.expertise @> $3)
+           AND ($4::jsonb IS NULL OR p.languages @> $4)
+           AND ($5::bigint IS NULL OR p.price_tokens >= $5)
+           AND ($6::bigint IS NULL OR p.price_tokens <= $6)
+           AND (($9::boolean IS FALSE) OR s.id IS NOT NULL)
+         ORDER BY p.id
+         LIMIT $10";
+    let tag = |t: &Option<String>| t.as_ref().map(|t| json!([t.trim().to_lowercase()]).into());
+    let rows = Row::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql,
+        [
+            platform_id.into(),
+            opt(after.map(Into::into), Value::Uuid(None)),
+            opt(tag(&f.expertise), Value::Json(None)),
+            opt(tag(&f.language), Value::Json(None)),
+            opt(f.min_price.map(Into::into), Value::BigInt(None)),
+            opt(f.max_price.map(Into::into), Value::BigInt(None)),
+            from.into(),
+            opt(
+                f.available_to.map(Into::into),
+                Value::ChronoDateTimeUtc(None),
+            ),
+            (f.available_from.is_some() || f.available_to.is_some()).into(),
+            i64::try_from(limit + 1).unwrap_or(i64::MAX).into(),
+        ],
+    ))
+    .all(conn)
+    .await?;
+    let page = Page::from_rows(rows, limit, |r| r.id);
+    Ok(page.map(Row::into_dto))
+}
