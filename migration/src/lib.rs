@@ -40,6 +40,7 @@ mod m20261125_500001_create_token_ledger;
 mod m20261125_500002_create_token_purchases;
 mod m20261125_500003_create_payouts;
 mod m20261125_600001_create_mentorship;
+mod m20261125_600002_create_meeting_feedback;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_500002_create_token_purchases::Migration),
             Box::new(m20261125_500003_create_payouts::Migration),
             Box::new(m20261125_600001_create_mentorship::Migration),
+            Box::new(m20261125_600002_create_meeting_feedback::Migration),
         ]
     }
 }

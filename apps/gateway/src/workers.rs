@@ -10,5 +10,6 @@ pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
     let mut registry = Registry::new();
     jobs::workers(&mut registry, jobs);
     comms::workers(&mut registry, &services.comms);
+    mentorship::workers(&mut registry, jobs.context().db.clone());
     registry
 }

@@ -109,6 +109,11 @@ pub struct Config {
     pub exotel: ExotelConfig,
     /// Razorpay payments (token purchases).
     pub razorpay: RazorpayConfig,
+    /// `ALLOW_EARLY_MEETING_JOIN`: participants may join before the start (by the buffer).
+    pub allow_early_meeting_join: bool,
+    /// `MEETING_JOIN_BUFFER_MINUTES`: how early (when allowed) and how late after the end a
+    /// meeting can be joined.
+    pub meeting_join_buffer_minutes: i64,
 }
 
 /// Email: SMTP when `SMTP_URL` or `EMAIL_USER`/`EMAIL_PASS` is set, else `.eml` files.
@@ -428,6 +433,14 @@ impl Config {
                 caller_id: env.get("EXOTEL_CALLER_ID"),
                 webhook_token: env.secret("EXOTEL_WEBHOOK_TOKEN")?,
             },
+            allow_early_meeting_join: env
+                .get("ALLOW_EARLY_MEETING_JOIN")
+                .is_some_and(|v| matches!(v.as_str(), "true" | "1" | "yes")),
+            meeting_join_buffer_minutes: env
+                .get("MEETING_JOIN_BUFFER_MINUTES")
+                .and_then(|v| v.parse().ok())
+                .filter(|m: &i64| (0..=240).contains(m))
+                .unwrap_or(10),
             razorpay: RazorpayConfig {
                 api_base: env
                     .get("RAZORPAY_API_BASE")

@@ -228,3 +228,30 @@ pub struct Completed {
     /// `completed`.
     pub status: String,
 }
+
+/// Where and when to join a meeting.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct JoinInfo {
+    /// The meeting.
+    pub meeting_id: Uuid,
+    /// The Socket.IO room to `join-room` (the meeting id).
+    pub room_id: Uuid,
+    /// The caller's role in it: `mentor`, `student` or `admin`.
+    pub role: String,
+    /// Joining opens.
+    pub opens_at: DateTime<Utc>,
+    /// Joining closes.
+    pub closes_at: DateTime<Utc>,
+}
+
+/// A student's feedback.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct FeedbackRequest {
+    /// 1-5.
+    #[validate(range(min = 1, max = 5))]
+    pub rating: i16,
+    /// Up to 2,000 characters.
+    #[validate(length(max = 2000))]
+    #[serde(default)]
+    pub comment: String,
+}

@@ -11,10 +11,15 @@ use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use crate::{
-    dto::{BookingDto, CancelRequest, Completed, MeetingDto, Participant},
+    dto::{
+        BookingDto, CancelRequest, Completed, FeedbackRequest, JoinInfo, MeetingDto, Participant,
+    },
     entities::meetings,
     error::MentorshipError,
-    service::booking::{self, Actor},
+    service::{
+        booking::{self, Actor},
+        meetings as meetings_service,
+    },
 };
 
 fn actor(user: &AuthUser) -> Actor {
@@ -121,4 +126,82 @@ pub async fn complete(
         meeting_id: m.id,
         status: m.status,
     }))
+}
+
+/// Joins a meeting: its room and window (participants and admins). Outside the window:
+/// 403 `too_early` before it opens, 409 `meeting_over` after it closes or once it ended.
+#[utoipa::path(tag = "mentorship", security(("bearer" = [])), responses((status = 200, body = JoinInfo), (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem), (status = 409, body = kernel::error::Problem)))]
+#[get("/{id}/join")]
+pub async fn join(
+    user: AuthUser,
+    ctx: web::Data<AppContext>,
+    id: web::Path<Uuid>,
+) -> AppResult<web::Json<JoinInfo>> {
+    let m = meetings_service::visible(
+        &ctx.db,
+        user.tenant.id,
+        user.id,
+        user.role.is_admin(),
+        id.into_inner(),
+    )
+    .await?;
+    let window = meetings_service::JoinWindow::of(
+        &m,
+        ctx.config.allow_early_meeting_join,
+        ctx.config.meeting_join_buffer_minutes,
+    );
+    let now = chrono::Utc::now();
+    if matches!(m.status.as_str(), "cancelled" | "completed" | "ended") || now > window.closes_at {
+        return Err(MentorshipError::Conflict(
+            "meeting_over",
+            format!("the meeting is {}", m.status),
+        )
+        .into());
+    }
+    if now < window.opens_at {
+        return Err(MentorshipError::Forbidden(
+            "too_early",
+            format!(
+                "the meeting can be joined from {}",
+                window.opens_at.to_rfc3339()
+            ),
+        )
+        .into());
+    }
+    let role = if user.id == m.mentor_user_id {
+        "mentor"
+    } else if user.id == m.student_user_id {
+        "student"
+    } else {
+        "admin"
+    };
+    Ok(web::Json(JoinInfo {
+        meeting_id: m.id,
+        room_id: m.id,
+        role: role.into(),
+        opens_at: window.opens_at,
+        closes_at: window.closes_at,
+    }))
+}
+
+/// The student rates a completed session (once); it feeds the mentor's rating.
+#[utoipa::path(tag = "mentorship", security(("bearer" = [])), request_body = FeedbackRequest, responses((status = 204), (status = 403, body = kernel::error::Problem), (status = 409, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
+#[post("/{id}/feedback")]
+pub async fn feedback(
+    user: AuthUser,
+    ctx: web::Data<AppContext>,
+    id: web::Path<Uuid>,
+    body: ValidJson<FeedbackRequest>,
+) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    meetings_service::feedback(
+        &ctx.db,
+        user.tenant.id,
+        user.id,
+        id.into_inner(),
+        b.rating,
+        &b.comment,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -40,6 +40,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         scope::scope("/api/meetings")
             .wrap(ModuleGate(MODULE))
             .service(bookings::meeting)
+            .service(bookings::join)
+            .service(bookings::feedback)
             .service(bookings::complete),
     );
 }

@@ -1,0 +1,120 @@
+//! Meetings: the join window, the student's feedback, and the expired-slot cleanup.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ConnectionTrait, DbBackend, EntityTrait, QuerySelect, Statement, TransactionTrait,
+    sea_query::LockType,
+};
+use uuid::Uuid;
+
+use crate::{entities::meetings, error::MentorshipError};
+
+/// When a meeting can be joined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JoinWindow {
+    /// Opens.
+    pub opens_at: DateTime<Utc>,
+    /// Closes.
+    pub closes_at: DateTime<Utc>,
+}
+
+impl JoinWindow {
+    /// The window of a meeting: from the start (or `buffer` earlier when early joins are
+    /// allowed) until `buffer` after the end.
+    pub fn of(meeting: &meetings::Model, allow_early: bool, buffer_minutes: i64) -> Self {
+        let buffer = Duration::minutes(buffer_minutes);
+        Self {
+            opens_at: if allow_early {
+                meeting.starts_at - buffer
+            } else {
+                meeting.starts_at
+            },
+            closes_at: meeting.ends_at + buffer,
+        }
+    }
+}
+
+/// The meeting if `user` may see it (participants and admins of its platform).
+pub async fn visible<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    user: Uuid,
+    is_admin: bool,
+    meeting_id: Uuid,
+) -> Result<meetings::Model, MentorshipError> {
+    meetings::Entity::find_by_id(meeting_id)
+        .one(conn)
+        .await?
+        .filter(|m| m.platform_id == platform_id)
+        .filter(|m| is_admin || user == m.mentor_user_id || user == m.student_user_id)
+        .ok_or(MentorshipError::NotFound("meeting"))
+}
+
+/// Records the student's rating of a completed meeting (once) and updates the mentor's
+/// rating in the same transaction.
+pub async fn feedback(
+    db: &sea_orm::DatabaseConnection,
+    platform_id: Uuid,
+    student: Uuid,
+    meeting_id: Uuid,
+    rating: i16,
+    comment: &str,
+) -> Result<(), MentorshipError> {
+    let txn = db.begin().await?;
+    let meeting = meetings::Entity::find_by_id(meeting_id)
+        .lock(LockType::Update)
+        .one(&txn)
+        .await?
+        .filter(|m| m.platform_id == platform_id)
+        .ok_or(MentorshipError::NotFound("meeting"))?;
+    if meeting.student_user_id != student {
+        return Err(MentorshipError::Forbidden(
+            "forbidden",
+            "only the meeting's student gives feedback".into(),
+        ));
+    }
+    if meeting.status != "completed" {
+        return Err(MentorshipError::Conflict(
+            "meeting_not_completed",
+            "feedback opens once the session is completed".into(),
+        ));
+    }
+    let inserted = txn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO meeting_feedback (meeting_id, platform_id, mentor_id, student_id, rating, comment)
+             SELECT m.id, m.platform_id, b.mentor_id, m.student_user_id, $2, $3
+               FROM meetings m JOIN bookings b ON b.id = m.booking_id WHERE m.id = $1
+             ON CONFLICT (meeting_id) DO NOTHING",
+            [meeting_id.into(), rating.into(), comment.into()],
+        ))
+        .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(MentorshipError::Conflict(
+            "feedback_given",
+            "feedback for this meeting was already given".into(),
+        ));
+    }
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE mentor_profiles p SET rating_sum = rating_sum + $2, rating_count = rating_count + 1,
+                updated_at = now()
+           FROM bookings b JOIN meetings m ON m.booking_id = b.id
+          WHERE m.id = $1 AND p.id = b.mentor_id",
+        [meeting_id.into(), i64::from(rating).into()],
+    ))
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Marks open slots whose start has passed as expired; returns how many.
+pub async fn expire_slots<C: ConnectionTrait>(conn: &C) -> Result<u64, MentorshipError> {
+    Ok(conn
+        .execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "UPDATE mentor_slots SET status = 'expired' WHERE status = 'open' AND starts_at <= now()",
+        ))
+        .await?
+        .rows_affected())
+}
