@@ -255,3 +255,10 @@ pub struct FeedbackRequest {
     #[serde(default)]
     pub comment: String,
 }
+
+/// Where to move a booking.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct RescheduleRequest {
+    /// An open slot of the same mentor.
+    pub slot_id: Uuid,
+}

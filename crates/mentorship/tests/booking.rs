@@ -569,3 +569,59 @@ async fn slots_validate_overlap_roles_and_tenancy() {
     .await
     .assert_problem(409, "already_applied");
 }
+
+#[tokio::test]
+async fn a_booking_moves_to_another_slot_of_the_same_mentor() {
+    let app = spawn_app().await;
+    let (_, admin) = user(&app, Role::Admin);
+    let (_, _, profile, slots) = mentor(&app, &admin, 10, 2, 48).await;
+    let (_, _, _, other_mentor_slots) = mentor(&app, &admin, 10, 1, 100).await;
+    let (student, token) = user(&app, Role::User);
+    grant(&app, &admin, student, 10).await;
+    let b = send(
+        &app,
+        Method::POST,
+        &format!("/api/slots/{}/book", slots[0]),
+        &token,
+        None,
+    )
+    .await
+    .json();
+    let id = b["booking_id"].as_str().unwrap();
+    send(
+        &app,
+        Method::POST,
+        &format!("/api/bookings/{id}/reschedule"),
+        &token,
+        Some(json!({"slot_id": other_mentor_slots[0]})),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    let moved = send(
+        &app,
+        Method::POST,
+        &format!("/api/bookings/{id}/reschedule"),
+        &token,
+        Some(json!({"slot_id": slots[1]})),
+    )
+    .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(moved.json()["slot_id"], slots[1].as_str());
+    assert_eq!(balance(&app, &token).await, (0, 10), "the tokens stay held");
+    let open = app
+        .get(&format!("/api/mentors/{profile}/slots"))
+        .await
+        .json();
+    assert_eq!(open[0]["id"], slots[0].as_str(), "the old slot reopened");
+    let (_, stranger) = user(&app, Role::User);
+    send(
+        &app,
+        Method::POST,
+        &format!("/api/bookings/{id}/reschedule"),
+        &stranger,
+        Some(json!({"slot_id": slots[0]})),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    reconciles(&app, &admin).await;
+}

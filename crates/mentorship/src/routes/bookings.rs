@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::{
     dto::{
         BookingDto, CancelRequest, Completed, FeedbackRequest, JoinInfo, MeetingDto, Participant,
+        RescheduleRequest,
     },
     entities::meetings,
     error::MentorshipError,
@@ -204,4 +205,26 @@ pub async fn feedback(
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Moves a booking to another open slot of the same mentor (its student or an admin); the
+/// tokens stay held and the old slot reopens.
+#[utoipa::path(tag = "mentorship", security(("bearer" = [])), request_body = RescheduleRequest, responses((status = 200, body = BookingDto), (status = 404, body = kernel::error::Problem), (status = 409, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
+#[post("/{id}/reschedule")]
+pub async fn reschedule(
+    user: AuthUser,
+    ctx: web::Data<AppContext>,
+    id: web::Path<Uuid>,
+    body: ValidJson<RescheduleRequest>,
+) -> AppResult<web::Json<BookingDto>> {
+    Ok(web::Json(
+        booking::reschedule(
+            &ctx.db,
+            user.tenant.id,
+            actor(&user),
+            id.into_inner(),
+            body.0.slot_id,
+        )
+        .await?,
+    ))
 }

@@ -34,7 +34,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .service(
         scope::scope("/api/bookings")
             .wrap(ModuleGate(MODULE))
-            .service(bookings::cancel),
+            .service(bookings::cancel)
+            .service(bookings::reschedule),
     )
     .service(
         scope::scope("/api/meetings")
