@@ -36,6 +36,11 @@ mod m20261125_000002_create_system_config;
 mod m20261125_100001_create_outbox;
 mod m20261125_200001_create_whatsapp_messages;
 mod m20261125_200002_create_exotel_calls;
+mod m20261125_300001_create_users;
+mod m20261125_300002_create_refresh_tokens;
+mod m20261125_300003_create_one_time_codes;
+mod m20261125_300004_create_audit_log;
+mod m20261125_300005_create_vendors;
 mod m20261125_500001_create_token_ledger;
 mod m20261125_500002_create_token_purchases;
 mod m20261125_500003_create_payouts;
@@ -58,6 +63,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_100001_create_outbox::Migration),
             Box::new(m20261125_200001_create_whatsapp_messages::Migration),
             Box::new(m20261125_200002_create_exotel_calls::Migration),
+            Box::new(m20261125_300001_create_users::Migration),
+            Box::new(m20261125_300002_create_refresh_tokens::Migration),
+            Box::new(m20261125_300003_create_one_time_codes::Migration),
+            Box::new(m20261125_300004_create_audit_log::Migration),
+            Box::new(m20261125_300005_create_vendors::Migration),
             Box::new(m20261125_500001_create_token_ledger::Migration),
             Box::new(m20261125_500002_create_token_purchases::Migration),
             Box::new(m20261125_500003_create_payouts::Migration),

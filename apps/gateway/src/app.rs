@@ -1,7 +1,8 @@
 //! The one function that builds the App (used by `main` through [`crate::startup`] and by
 //! the tests through `testkit`). Middleware, outermost first:
 //! metrics -> request context (id, span, panics, problem+json) -> security headers ->
-//! compression -> CORS -> tenant -> route -> extractors -> handler.
+//! compression -> CORS -> tenant -> credentials (one user-directory lookup) -> route ->
+//! extractors -> handler.
 
 use actix_web::{
     App, Error, HttpRequest, HttpResponse,
@@ -10,7 +11,11 @@ use actix_web::{
     middleware::{Compress, from_fn},
     web,
 };
-use kernel::{AppContext, AppError, extract, http, metrics, tenant};
+use kernel::{
+    AppContext, AppError,
+    auth::{self, UserDirectory},
+    extract, http, metrics, tenant,
+};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -46,6 +51,10 @@ pub struct Services {
     pub storage: web::Data<storage::Storage>,
     /// Email, WhatsApp and Exotel (providers without credentials self-disable).
     pub comms: web::Data<comms::Comms>,
+    /// Users, sessions, sign-in providers, vendor keys.
+    pub identity: web::Data<identity::Identity>,
+    /// The user directory every `AuthUser`/`Require<P>` consults (identity's).
+    pub directory: web::Data<dyn UserDirectory>,
     /// The token wallet (Razorpay client when configured).
     pub tokens: web::Data<tokens::Tokens>,
 }
@@ -55,10 +64,13 @@ impl Services {
     pub async fn build(ctx: &AppContext, jobs: &jobs::Jobs) -> anyhow::Result<Self> {
         let storage =
             storage::Storage::from_config(&ctx.config.storage, &ctx.config.public_base_url)?;
+        let identity = identity::Identity::new(ctx, jobs)?;
         Ok(Self {
             jobs: web::Data::new(jobs.clone()),
             storage: web::Data::new(storage),
             comms: web::Data::new(comms::Comms::new(ctx, jobs)?),
+            directory: web::Data::from(identity.directory()),
+            identity: web::Data::new(identity),
             tokens: web::Data::new(tokens::Tokens::new(ctx, jobs)?),
         })
     }
@@ -71,6 +83,8 @@ impl Services {
         app.app_data(self.jobs.clone())
             .app_data(self.storage.clone())
             .app_data(self.comms.clone())
+            .app_data(self.identity.clone())
+            .app_data(self.directory.clone())
             .app_data(self.tokens.clone())
     }
 }
@@ -105,6 +119,7 @@ pub fn build_app(
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", docs.openapi.clone()))
         .route("/api/docs", web::get().to(docs_redirect))
         .default_service(web::to(fallback))
+        .wrap(from_fn(auth::resolve_middleware))
         .wrap(from_fn(tenant::resolve_middleware))
         .wrap(http::cors(&config))
         .wrap(Compress::default())

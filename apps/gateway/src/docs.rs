@@ -27,6 +27,9 @@ use utoipa_actix_web::AppExt;
         (name = "meta", description = "Health, readiness, metrics"),
         (name = "platform", description = "Platforms (tenants) and system configuration"),
         (name = "storage", description = "Uploads, presigned uploads and signed download URLs"),
+        (name = "auth", description = "Signup, login, refresh tokens, emailed codes, password reset, Google sign-in"),
+        (name = "admin", description = "User management, audit log and vendor API keys (ADMIN+)"),
+        (name = "vendor", description = "Machine clients authenticated by X-API-Key"),
     )
 )]
 struct BaseDoc;

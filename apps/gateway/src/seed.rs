@@ -1,7 +1,12 @@
-//! Idempotent seeders run at boot in one transaction: the three platforms and the system
-//! configuration defaults. Existing rows are never overwritten, so admin changes survive.
+//! Idempotent seeders run at boot in one transaction: the three platforms, the system
+//! configuration defaults, then identity's (the first SUPERADMIN from `ADMIN_EMAIL` /
+//! `ADMIN_PASSWORD`, sales users from `SEED_SALES_USERS`). Existing rows are never
+//! overwritten, so admin changes survive.
 
-use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait, sea_query::OnConflict};
+use kernel::Config;
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait, sea_query::OnConflict,
+};
 
 use kernel::tenant::{MODULES, entity as platforms, new_platform_row};
 
@@ -28,9 +33,25 @@ pub const PLATFORMS: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-/// Runs every seeder in one transaction.
+/// Runs every seeder in one transaction (what `serve`, `api` and `seed` do at boot).
+pub async fn run_all(db: &DatabaseConnection, config: &Config) -> anyhow::Result<()> {
+    let txn = db.begin().await?;
+    core(&txn).await?;
+    identity::seed::run(&txn, config).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Runs the platform and system-configuration seeders (no configured users) in one
+/// transaction.
 pub async fn run(db: &DatabaseConnection) -> anyhow::Result<()> {
     let txn = db.begin().await?;
+    core(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn core<C: ConnectionTrait>(txn: &C) -> anyhow::Result<()> {
     let rows = PLATFORMS
         .iter()
         .map(|(slug, name, modules)| new_platform_row(slug, name, modules));
@@ -40,9 +61,8 @@ pub async fn run(db: &DatabaseConnection) -> anyhow::Result<()> {
                 .do_nothing()
                 .to_owned(),
         )
-        .exec_without_returning(&txn)
+        .exec_without_returning(txn)
         .await?;
-    kernel::system_config::seed_defaults(&txn).await?;
-    txn.commit().await?;
+    kernel::system_config::seed_defaults(txn).await?;
     Ok(())
 }

@@ -44,7 +44,7 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<()> {
         Migrator::up(&conn, None)
             .await
             .context("applying migrations")?;
-        crate::seed::run(&conn).await.context("seeding")
+        crate::seed::run_all(&conn, config).await.context("seeding")
     }
     .await;
     conn.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
@@ -70,7 +70,7 @@ pub async fn migrate_only(config: &Config) -> anyhow::Result<()> {
 /// `gateway seed`.
 pub async fn seed_only(config: &Config) -> anyhow::Result<()> {
     let conn = kernel::db::connect(config).await?;
-    crate::seed::run(&conn).await?;
+    crate::seed::run_all(&conn, config).await?;
     conn.close().await.ok();
     tracing::info!("seeders ran");
     Ok(())

@@ -10,6 +10,7 @@ pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
     let mut registry = Registry::new();
     jobs::workers(&mut registry, jobs);
     comms::workers(&mut registry, &services.comms);
+    identity::workers(&mut registry, &services.identity);
     mentorship::workers(&mut registry, jobs.context().db.clone());
     registry
 }

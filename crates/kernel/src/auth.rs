@@ -6,8 +6,16 @@
 
 use std::{future::Future, marker::PhantomData, pin::Pin, sync::Arc};
 
-use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header, web};
+use actix_web::{
+    FromRequest, HttpMessage, HttpRequest,
+    body::MessageBody,
+    dev::{Payload, ServiceRequest, ServiceResponse},
+    http::header,
+    middleware::Next,
+    web,
+};
 use chrono::Utc;
+use futures::future::BoxFuture;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
@@ -145,9 +153,9 @@ impl JwtKeys {
 pub struct AuthUser {
     /// User id.
     pub id: Uuid,
-    /// Role.
+    /// Role (the current one when a [`UserDirectory`] is registered, else the token's).
     pub role: Role,
-    /// Capability flags.
+    /// Capability flags (current, like `role`).
     pub caps: Vec<Capability>,
     /// The platform (equal to the request's tenant).
     pub tenant: Arc<Tenant>,
@@ -158,6 +166,33 @@ impl AuthUser {
     pub fn can(&self, cap: Capability) -> bool {
         self.role.is_admin() || self.caps.contains(&cap)
     }
+}
+
+/// What the user store says about a user right now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    /// Current role.
+    pub role: Role,
+    /// Current capability flags.
+    pub caps: Vec<Capability>,
+    /// False when the account is suspended.
+    pub active: bool,
+    /// Access tokens issued before this time (seconds since the epoch) are refused: set when
+    /// a password is reset or changed, so stolen tokens die with the old password.
+    pub tokens_valid_after: Option<i64>,
+}
+
+/// The user store consulted on every authenticated request, so that suspending a user or
+/// changing their role takes effect on their next request rather than when their token
+/// expires. Identity implements it (a short Redis cache over PostgreSQL) and the app
+/// registers it as `web::Data<dyn UserDirectory>`; without one, the token's claims are used.
+pub trait UserDirectory: Send + Sync + 'static {
+    /// The user `user_id` of platform `tenant`, or `None` when no such user exists there.
+    fn current<'a>(
+        &'a self,
+        user_id: Uuid,
+        tenant: &'a Tenant,
+    ) -> BoxFuture<'a, Result<Option<CurrentUser>, AppError>>;
 }
 
 fn bearer(req: &HttpRequest) -> Option<&str> {
@@ -174,25 +209,105 @@ fn bearer(req: &HttpRequest) -> Option<&str> {
 /// the JSON API, and the API never reads it.
 pub const PAGE_SESSION_COOKIE: &str = "mas_admin";
 
-fn authenticate(req: &HttpRequest) -> Result<AuthUser, AppError> {
+/// The outcome of authenticating a request's credential, computed once by
+/// [`resolve_middleware`] and read synchronously by every extractor of the request.
+struct Resolved {
+    token: String,
+    result: Result<AuthUser, Failure>,
+}
+
+/// A copyable form of the errors authentication produces.
+#[derive(Clone)]
+enum Failure {
+    Unauthorized(std::borrow::Cow<'static, str>, String),
+    Forbidden(std::borrow::Cow<'static, str>, String),
+    Unexpected(String),
+}
+
+impl Failure {
+    fn from_error(err: AppError) -> Self {
+        match err {
+            AppError::Unauthorized { code, detail } => Self::Unauthorized(code, detail),
+            AppError::Forbidden { code, detail } => Self::Forbidden(code, detail),
+            other => Self::Unexpected(format!("{:#}", anyhow::Error::new(other))),
+        }
+    }
+
+    fn to_error(&self) -> AppError {
+        match self.clone() {
+            Self::Unauthorized(code, detail) => AppError::Unauthorized { code, detail },
+            Self::Forbidden(code, detail) => AppError::Forbidden { code, detail },
+            Self::Unexpected(message) => AppError::Unexpected(anyhow::anyhow!(message)),
+        }
+    }
+}
+
+/// Middleware (inside tenant resolution): authenticates the request's bearer token, or the
+/// admin-page cookie, once, before any extractor runs, and keeps the outcome in the request.
+///
+/// Extractors then decide synchronously and in argument order, so a handler's
+/// `Require<P>` answers 401/403 before a `ValidJson` body is judged (actix polls the
+/// extractors of a handler together: an asynchronous user lookup inside the extractor would
+/// let a body error overtake the permission error). A request without credentials costs
+/// nothing; one with credentials costs one [`UserDirectory`] lookup even on a public route.
+pub async fn resolve_middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let token = bearer(req.request()).map(str::to_owned).or_else(|| {
+        req.cookie(PAGE_SESSION_COOKIE)
+            .map(|c| c.value().to_owned())
+    });
+    if let Some(token) = token
+        && req.extensions().contains::<Arc<Tenant>>()
+    {
+        let result = authenticate_token(req.request(), &token)
+            .await
+            .map_err(Failure::from_error);
+        req.extensions_mut().insert(Resolved { token, result });
+    }
+    next.call(req).await
+}
+
+/// The outcome [`resolve_middleware`] stored for `token`, if it ran.
+fn resolved(req: &HttpRequest, token: &str) -> Option<Result<AuthUser, AppError>> {
+    req.extensions()
+        .get::<Resolved>()
+        .filter(|r| r.token == token)
+        .map(|r| r.result.clone().map_err(|f| f.to_error()))
+}
+
+async fn authenticate_cached(req: &HttpRequest, token: &str) -> Result<AuthUser, AppError> {
+    match resolved(req, token) {
+        Some(result) => result,
+        None => authenticate_token(req, token).await,
+    }
+}
+
+async fn authenticate(req: &HttpRequest) -> Result<AuthUser, AppError> {
     let token = bearer(req).ok_or_else(|| AppError::unauthorized("missing bearer token"))?;
-    authenticate_token(req, token)
+    authenticate_cached(req, token).await
 }
 
 /// Authenticates a server-rendered page request: the bearer token, or else the
-/// [`PAGE_SESSION_COOKIE`]. Same checks as [`AuthUser`] (signature, expiry, platform).
-pub fn authenticate_page(req: &HttpRequest) -> Result<AuthUser, AppError> {
+/// [`PAGE_SESSION_COOKIE`]. Same checks as [`AuthUser`] (signature, expiry, platform,
+/// current status).
+pub async fn authenticate_page(req: &HttpRequest) -> Result<AuthUser, AppError> {
     if let Some(token) = bearer(req) {
-        return authenticate_token(req, token);
+        return authenticate_cached(req, token).await;
     }
     let cookie = req
         .cookie(PAGE_SESSION_COOKIE)
         .ok_or_else(|| AppError::unauthorized("not signed in"))?;
-    authenticate_token(req, cookie.value())
+    authenticate_cached(req, cookie.value()).await
 }
 
-/// Authenticates a request carrying `token` (a JWT access token).
-pub fn authenticate_token(req: &HttpRequest, token: &str) -> Result<AuthUser, AppError> {
+/// Authenticates a request carrying `token` (a JWT access token): signature, issuer and
+/// expiry; the token's platform against the request's (403 `wrong_platform`); then, when a
+/// [`UserDirectory`] is registered, the user's current state: unknown -> 401, suspended ->
+/// 401 `account_suspended`, token older than a password change -> 401; role and
+/// capabilities are the current ones, not the token's.
+pub async fn authenticate_token(req: &HttpRequest, token: &str) -> Result<AuthUser, AppError> {
     let ctx = req
         .app_data::<web::Data<AppContext>>()
         .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("AppContext is not registered")))?;
@@ -208,12 +323,30 @@ pub fn authenticate_token(req: &HttpRequest, token: &str) -> Result<AuthUser, Ap
             detail: format!("this token was issued for platform {:?}", claims.plat),
         });
     }
-    Ok(AuthUser {
+    let mut user = AuthUser {
         id: claims.sub,
         role: claims.role,
         caps: claims.caps,
         tenant,
-    })
+    };
+    let Some(directory) = req.app_data::<web::Data<dyn UserDirectory>>().cloned() else {
+        return Ok(user);
+    };
+    match directory.current(user.id, &user.tenant).await? {
+        None => Err(AppError::unauthorized("this account does not exist")),
+        Some(current) if !current.active => Err(AppError::Unauthorized {
+            code: "account_suspended".into(),
+            detail: "this account is suspended".into(),
+        }),
+        Some(current) if current.tokens_valid_after.is_some_and(|t| claims.iat < t) => Err(
+            AppError::unauthorized("this token was revoked by a password change; sign in again"),
+        ),
+        Some(current) => {
+            user.role = current.role;
+            user.caps = current.caps;
+            Ok(user)
+        }
+    }
 }
 
 impl FromRequest for AuthUser {
@@ -221,8 +354,30 @@ impl FromRequest for AuthUser {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let result = authenticate(req);
-        Box::pin(async move { result })
+        let req = req.clone();
+        Box::pin(async move { authenticate(&req).await })
+    }
+}
+
+/// A signed-in user when the request carries credentials, `None` when it carries none.
+/// Unlike `Option<AuthUser>` (which turns every failure into `None`), a token that is
+/// present but invalid, expired or of another platform is still refused.
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<AuthUser>);
+
+impl FromRequest for MaybeUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            if req.headers().contains_key(header::AUTHORIZATION) {
+                authenticate(&req).await.map(|u| MaybeUser(Some(u)))
+            } else {
+                Ok(MaybeUser(None))
+            }
+        })
     }
 }
 
@@ -254,7 +409,9 @@ impl<P: Policy + 'static> FromRequest for Require<P> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let result = authenticate(req).and_then(|user| {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = authenticate(&req).await?;
             if P::allows(&user) {
                 Ok(Require {
                     user,
@@ -266,8 +423,7 @@ impl<P: Policy + 'static> FromRequest for Require<P> {
                     P::NAME
                 )))
             }
-        });
-        Box::pin(async move { result })
+        })
     }
 }
 
@@ -303,6 +459,65 @@ policy!(/// Batch-lead capability or admin.
     BatchLead, "the batch-lead capability", |u| u.can(Capability::BatchLead));
 policy!(/// Community-manager capability or admin.
     CommunityManager, "the community-manager capability", |u| u.can(Capability::Cm));
+
+policy!(/// Super-mentor capability or admin.
+    SuperMentor, "the super-mentor capability", |u| u.can(Capability::SuperMentor));
+
+/// The LMS's enrolment check behind [`Enrolled`] (the seed's `isEnrolled` middleware). The LMS
+/// implements it and the app registers it as `web::Data<dyn EnrollmentCheck>`.
+pub trait EnrollmentCheck: Send + Sync + 'static {
+    /// Whether `user` is enrolled in course `course_id` of their platform.
+    fn is_enrolled<'a>(
+        &'a self,
+        user: &'a AuthUser,
+        course_id: Uuid,
+    ) -> BoxFuture<'a, Result<bool, AppError>>;
+}
+
+/// A signed-in user enrolled in the course named by the route's `{course_id}` parameter.
+/// Admins and mentors pass without an enrolment; anyone else not enrolled gets 403
+/// `not_enrolled`; a malformed course id is a 404.
+#[derive(Debug, Clone)]
+pub struct Enrolled {
+    /// The user.
+    pub user: AuthUser,
+    /// The course from the path.
+    pub course_id: Uuid,
+}
+
+impl FromRequest for Enrolled {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = authenticate(&req).await?;
+            let course_id = req
+                .match_info()
+                .get("course_id")
+                .and_then(|raw| Uuid::parse_str(raw).ok())
+                .ok_or_else(|| AppError::not_found(format!("no course at {}", req.path())))?;
+            if user.role.is_admin() || user.role == Role::Expert {
+                return Ok(Enrolled { user, course_id });
+            }
+            let check = req
+                .app_data::<web::Data<dyn EnrollmentCheck>>()
+                .cloned()
+                .ok_or_else(|| {
+                    AppError::Unexpected(anyhow::anyhow!("no EnrollmentCheck is registered"))
+                })?;
+            if check.is_enrolled(&user, course_id).await? {
+                Ok(Enrolled { user, course_id })
+            } else {
+                Err(AppError::Forbidden {
+                    code: "not_enrolled".into(),
+                    detail: "you are not enrolled in this course".into(),
+                })
+            }
+        })
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod metrics;
 pub mod money;
 pub mod pagination;
+pub mod ratelimit;
 pub mod redis;
 pub mod request_id;
 pub mod system_config;

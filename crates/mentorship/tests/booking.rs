@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{Duration, Utc};
-use kernel::auth::{Capability, Role};
+use kernel::auth::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
 use testkit::{TestApp, spawn_app};
@@ -12,13 +12,7 @@ use uuid::Uuid;
 const MM: &str = "mr-mentor";
 
 fn user(app: &TestApp, role: Role) -> (Uuid, String) {
-    let id = Uuid::now_v7();
-    let token = app
-        .ctx
-        .jwt
-        .issue(id, role, Vec::<Capability>::new(), MM, 900)
-        .unwrap();
-    (id, token)
+    app.user(role, &[], MM)
 }
 
 async fn send(
@@ -65,7 +59,8 @@ async fn mentor(
     n: usize,
     hours_ahead: i64,
 ) -> (Uuid, String, Uuid, Vec<String>) {
-    let (id, token) = user(app, Role::Expert);
+    // a plain USER applies; approval makes them EXPERT, effective on their next request
+    let (id, token) = user(app, Role::User);
     let res = send(
         app,
         Method::POST,
@@ -90,6 +85,8 @@ async fn mentor(
     )
     .await;
     assert_eq!(approved.json()["status"], "approved", "{}", approved.text);
+    let me = send(app, Method::GET, "/api/auth/me", &token, None).await;
+    assert_eq!(me.json()["role"], "EXPERT", "{}", me.text);
     let mut slots = Vec::new();
     for i in 0..n {
         let start = Utc::now() + Duration::hours(hours_ahead + i64::try_from(i).unwrap());
@@ -526,17 +523,7 @@ async fn slots_validate_overlap_roles_and_tenancy() {
     .await
     .assert_problem(403, "forbidden");
     // another platform sees neither the mentor nor the slot
-    let other = app
-        .ctx
-        .jwt
-        .issue(
-            Uuid::now_v7(),
-            Role::User,
-            vec![],
-            "my-analytics-school",
-            900,
-        )
-        .unwrap();
+    let other = app.token(Role::User, &[], "my-analytics-school");
     let list = app
         .req(Method::GET, "/api/mentors")
         .platform("my-analytics-school")

@@ -5,7 +5,7 @@
 use std::{sync::Arc, time::Duration as StdDuration};
 
 use chrono::{Duration, Utc};
-use kernel::auth::{Capability, Role};
+use kernel::auth::Role;
 use reqwest::Method;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
@@ -13,13 +13,7 @@ use testkit::{TestApp, TestOptions, spawn_app_with};
 use uuid::Uuid;
 
 fn user(app: &TestApp, role: Role) -> (Uuid, String) {
-    let id = Uuid::now_v7();
-    let token = app
-        .ctx
-        .jwt
-        .issue(id, role, Vec::<Capability>::new(), "mr-mentor", 900)
-        .unwrap();
-    (id, token)
+    app.user(role, &[], "mr-mentor")
 }
 
 async fn send(

@@ -8,6 +8,7 @@
 pub mod client;
 pub mod database;
 pub mod proxy;
+pub mod users;
 
 use std::{collections::HashMap, sync::Once};
 
@@ -22,6 +23,7 @@ use uuid::Uuid;
 pub use client::TestResponse;
 pub use gateway::startup::Role;
 pub use proxy::TcpProxy;
+pub use users::Session;
 
 /// Where the machine's PostgreSQL server is (no database name).
 pub fn postgres_server() -> String {
@@ -162,12 +164,23 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
 }
 
 impl TestApp {
-    /// Signs an access token for a new user id with `role` on `platform`.
+    /// Creates a real user with `role` and `caps` on `platform` (no password) and signs an
+    /// access token for it. Synchronous, so it can be called anywhere in a test; the row is
+    /// written on a helper thread with its own connection. An unknown platform gets a token
+    /// for a user that does not exist.
     pub fn token(&self, role: UserRole, caps: &[Capability], platform: &str) -> String {
-        self.ctx
+        self.user(role, caps, platform).1
+    }
+
+    /// Like [`TestApp::token`], also returning the new user's id.
+    pub fn user(&self, role: UserRole, caps: &[Capability], platform: &str) -> (Uuid, String) {
+        let id = users::create_blocking(&self.db_name, role, caps, platform);
+        let token = self
+            .ctx
             .jwt
-            .issue(Uuid::now_v7(), role, caps.to_vec(), platform, 900)
-            .unwrap()
+            .issue(id, role, caps.to_vec(), platform, 900)
+            .unwrap();
+        (id, token)
     }
 
     /// A USER token on the default platform.

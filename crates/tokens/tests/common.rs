@@ -1,7 +1,7 @@
 //! Shared fixtures of the tokens tests.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use kernel::auth::{Capability, Role};
+use kernel::auth::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
 use testkit::{TestApp, client::TestResponse};
@@ -9,13 +9,7 @@ use uuid::Uuid;
 
 /// A user of `platform` with `role`: (id, access token).
 pub fn user(app: &TestApp, role: Role, platform: &str) -> (Uuid, String) {
-    let id = Uuid::now_v7();
-    let token = app
-        .ctx
-        .jwt
-        .issue(id, role, Vec::<Capability>::new(), platform, 900)
-        .unwrap();
-    (id, token)
+    app.user(role, &[], platform)
 }
 
 /// An admin token of `platform`.

@@ -106,17 +106,7 @@ async fn a_completed_session_earns_and_a_payout_is_requested_approved_and_paid()
         .send()
         .await
         .assert_problem(403, "forbidden");
-    let finance = app
-        .ctx
-        .jwt
-        .issue(
-            uuid::Uuid::now_v7(),
-            Role::User,
-            vec![Capability::Finance],
-            MM,
-            900,
-        )
-        .unwrap();
+    let finance = app.token(Role::User, &[Capability::Finance], MM);
     let approved = app
         .req(Method::POST, &format!("/api/admin/payouts/{id}/approve"))
         .bearer(&finance)

@@ -18,6 +18,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(jobs::configure)
         .configure(storage::configure)
         .configure(comms::configure)
+        .configure(identity::configure)
         .configure(tokens::configure)
         .configure(mentorship::configure);
 }

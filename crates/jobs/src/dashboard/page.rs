@@ -101,8 +101,8 @@ fn sign_in_page(status: StatusCode, message: &str) -> HttpResponse {
 
 /// The admin behind a page request, or the page to show instead (sign in / forbidden).
 #[allow(clippy::result_large_err)] // the page answered instead, built once per request
-fn page_admin(req: &HttpRequest) -> Result<AuthUser, HttpResponse> {
-    match auth::authenticate_page(req) {
+async fn page_admin(req: &HttpRequest) -> Result<AuthUser, HttpResponse> {
+    match auth::authenticate_page(req).await {
         Ok(user) if user.role.is_admin() => Ok(user),
         Ok(_) => Err(html(
             StatusCode::FORBIDDEN,
@@ -159,7 +159,7 @@ fn counts_row(q: &QueueSummary) -> String {
 #[utoipa::path(tag = "queues", responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 401, description = "HTML sign-in page", content_type = "text/html")))]
 #[get("/admin/queues")]
 async fn overview(req: HttpRequest, jobs: web::Data<Jobs>) -> AppResult<HttpResponse> {
-    let user = match page_admin(&req) {
+    let user = match page_admin(&req).await {
         Ok(user) => user,
         Err(page) => return Ok(page),
     };
@@ -298,7 +298,7 @@ async fn queue_page(
     queue: web::Path<String>,
     query: web::Query<QueuePageQuery>,
 ) -> AppResult<HttpResponse> {
-    let user = match page_admin(&req) {
+    let user = match page_admin(&req).await {
         Ok(user) => user,
         Err(page) => return Ok(page),
     };
@@ -410,7 +410,7 @@ async fn action(
     queue: web::Path<String>,
     form: web::Form<ActionForm>,
 ) -> AppResult<HttpResponse> {
-    if let Err(page) = page_admin(&req) {
+    if let Err(page) = page_admin(&req).await {
         return Ok(page);
     }
     let spec = queue_spec(&queue)?;
@@ -499,7 +499,7 @@ pub struct SignInForm {
 #[post("/admin/session")]
 async fn sign_in(req: HttpRequest, form: web::Form<SignInForm>) -> HttpResponse {
     let token = form.token.trim();
-    match auth::authenticate_token(&req, token) {
+    match auth::authenticate_token(&req, token).await {
         Ok(user) if user.role.is_admin() => {
             let secure = req.connection_info().scheme() == "https";
             let cookie = Cookie::build(PAGE_SESSION_COOKIE, token.to_owned())

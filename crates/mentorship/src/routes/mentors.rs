@@ -4,11 +4,12 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{Duration, Utc};
 use kernel::{
     AppContext, AppError, Tenant,
-    auth::{Admin, AuthUser, Expert, Require},
+    auth::{Admin, AuthUser, Expert, Require, Role},
     error::AppResult,
     extract::ValidJson,
     pagination::{MAX_LIMIT, Page},
 };
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use crate::{
@@ -135,6 +136,21 @@ pub async fn approve(
     ctx: web::Data<AppContext>,
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<MentorDto>> {
-    let profile = profiles::approve(&ctx.db, admin.tenant.id, id.into_inner(), admin.id).await?;
+    let txn = ctx.db.begin().await?;
+    let profile = profiles::approve(&txn, admin.tenant.id, id.into_inner(), admin.id).await?;
+    let promoted = identity::service::admin::promote_user(
+        &txn,
+        &admin.tenant,
+        admin.id,
+        profile.user_id,
+        Role::Expert,
+        "mentor.approved",
+    )
+    .await
+    .map_err(AppError::from)?;
+    txn.commit().await?;
+    if promoted {
+        identity::service::directory::invalidate(&ctx, profile.user_id).await;
+    }
     Ok(web::Json(MentorDto::new(profile, None)))
 }

@@ -1,0 +1,85 @@
+//! The identity routes. Sign-in endpoints are public by design (the credential is in the
+//! body) and rate limited per IP and per account; everything else names its permission in
+//! its extractor.
+
+use actix_web::HttpRequest;
+use kernel::{AppContext, AppError, config::RateLimit, ratelimit};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::{Identity, service::sessions::ClientMeta};
+
+pub mod admin_users;
+pub mod auth;
+pub mod google;
+pub mod otp;
+pub mod password;
+pub mod vendors;
+
+/// Mounts every identity route.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(auth::signup)
+        .service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(auth::me)
+        .service(auth::update_me)
+        .service(otp::request)
+        .service(otp::verify)
+        .service(password::forgot)
+        .service(password::reset)
+        .service(password::change)
+        .service(google::start)
+        .service(google::callback)
+        .service(admin_users::list)
+        .service(admin_users::get)
+        .service(admin_users::update)
+        .service(admin_users::suspend)
+        .service(admin_users::reactivate)
+        .service(admin_users::audit_log)
+        .service(vendors::create)
+        .service(vendors::list)
+        .service(vendors::revoke)
+        .service(vendors::whoami);
+}
+
+/// The client's IP and user agent.
+pub(crate) fn client_meta(req: &HttpRequest, ctx: &AppContext) -> ClientMeta {
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(300).collect());
+    ClientMeta {
+        ip: Some(ratelimit::client_ip(
+            req,
+            ctx.config.auth.trust_proxy_headers,
+        )),
+        user_agent,
+    }
+}
+
+/// Counts one attempt of `action` against the client's IP and, when given, the account
+/// (`email` on platform `slug`); 429 with `Retry-After` over either limit.
+pub(crate) async fn limit(
+    identity: &Identity,
+    meta: &ClientMeta,
+    action: &str,
+    per_ip: RateLimit,
+    account: Option<(&str, &str, RateLimit)>,
+) -> Result<(), AppError> {
+    let ctx = identity.ctx();
+    let ip = meta.ip.as_deref().unwrap_or("unknown");
+    let result = async {
+        ratelimit::hit(ctx, &format!("{action}:ip:{ip}"), per_ip).await?;
+        if let Some((slug, email, per_account)) = account {
+            let who = ratelimit::account_key(slug, email);
+            ratelimit::hit(ctx, &format!("{action}:account:{who}"), per_account).await?;
+        }
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        identity.metrics().count("rate_limited");
+    }
+    result
+}
