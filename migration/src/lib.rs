@@ -46,6 +46,8 @@ mod m20261125_500002_create_token_purchases;
 mod m20261125_500003_create_payouts;
 mod m20261125_600001_create_mentorship;
 mod m20261125_600002_create_meeting_feedback;
+mod m20261126_600003_add_meeting_plan_version;
+mod m20261126_600004_create_meeting_action_links;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -73,6 +75,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_500003_create_payouts::Migration),
             Box::new(m20261125_600001_create_mentorship::Migration),
             Box::new(m20261125_600002_create_meeting_feedback::Migration),
+            Box::new(m20261126_600003_add_meeting_plan_version::Migration),
+            Box::new(m20261126_600004_create_meeting_action_links::Migration),
         ]
     }
 }

@@ -21,6 +21,9 @@ pub enum MentorshipError {
     /// The caller may not do this.
     #[error("{1}")]
     Forbidden(&'static str, String),
+    /// A credential in the request is bad (`invalid_token`, `link_expired`).
+    #[error("{1}")]
+    Unauthorized(&'static str, String),
     /// A state conflict (`booking_not_active`, `meeting_cancelled`).
     #[error("{1}")]
     Conflict(&'static str, String),
@@ -56,6 +59,10 @@ impl From<MentorshipError> for AppError {
                 field: None,
             },
             MentorshipError::Forbidden(code, _) => AppError::Forbidden {
+                code: code.into(),
+                detail,
+            },
+            MentorshipError::Unauthorized(code, _) => AppError::Unauthorized {
                 code: code.into(),
                 detail,
             },

@@ -219,7 +219,7 @@ async fn the_cleanup_job_expires_past_open_slots() {
         .await
         .unwrap();
     let mut registry = jobs::Registry::new();
-    mentorship::workers(&mut registry, app.db.clone());
+    mentorship::workers(&mut registry, &app.jobs);
     assert!(
         registry
             .schedules()

@@ -31,6 +31,8 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     /// By whom.
     pub completed_by: Option<Uuid>,
+    /// Bumped on reschedule and cancellation; delayed notices of older versions are no-ops.
+    pub plan_version: i32,
     /// Created.
     pub created_at: DateTimeUtc,
     /// Changed.

@@ -1,6 +1,7 @@
 //! The tables this crate owns.
 
 pub mod bookings;
+pub mod meeting_action_links;
 pub mod meeting_logs;
 pub mod meetings;
 pub mod mentor_profiles;

@@ -19,7 +19,7 @@ use crate::{
     error::MentorshipError,
     service::{
         booking::{self, Actor},
-        meetings as meetings_service,
+        completion, meetings as meetings_service, reschedule as reschedule_service,
     },
 };
 
@@ -42,15 +42,19 @@ pub async fn book(
     ctx: web::Data<AppContext>,
     id: web::Path<Uuid>,
     key: IdempotencyKey,
+    jobs: web::Data<jobs::Jobs>,
 ) -> AppResult<HttpResponse> {
-    let (made, _created) = booking::book(
-        &ctx.db,
-        user.tenant.id,
+    let (made, created) = booking::book(
+        &ctx,
+        &user.tenant,
         user.id,
         id.into_inner(),
         key.0.as_deref(),
     )
     .await?;
+    if created {
+        jobs.notify_committed();
+    }
     Ok(HttpResponse::Created().json(made))
 }
 
@@ -64,18 +68,13 @@ pub async fn cancel(
     ctx: web::Data<AppContext>,
     id: web::Path<Uuid>,
     body: Option<ValidJson<CancelRequest>>,
+    jobs: web::Data<jobs::Jobs>,
 ) -> AppResult<web::Json<BookingDto>> {
     let reason = body.and_then(|b| b.into_inner().reason);
-    Ok(web::Json(
-        booking::cancel(
-            &ctx.db,
-            user.tenant.id,
-            actor(&user),
-            id.into_inner(),
-            reason,
-        )
-        .await?,
-    ))
+    let cancelled =
+        booking::cancel(&ctx, &user.tenant, actor(&user), id.into_inner(), reason).await?;
+    jobs.notify_committed();
+    Ok(web::Json(cancelled))
 }
 
 /// A meeting with its participants (participants and admins only).
@@ -122,7 +121,7 @@ pub async fn complete(
     ctx: web::Data<AppContext>,
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<Completed>> {
-    let m = booking::complete(&ctx.db, user.tenant.id, actor(&user), id.into_inner()).await?;
+    let m = completion::complete(&ctx.db, user.tenant.id, actor(&user), id.into_inner()).await?;
     Ok(web::Json(Completed {
         meeting_id: m.id,
         status: m.status,
@@ -216,15 +215,16 @@ pub async fn reschedule(
     ctx: web::Data<AppContext>,
     id: web::Path<Uuid>,
     body: ValidJson<RescheduleRequest>,
+    jobs: web::Data<jobs::Jobs>,
 ) -> AppResult<web::Json<BookingDto>> {
-    Ok(web::Json(
-        booking::reschedule(
-            &ctx.db,
-            user.tenant.id,
-            actor(&user),
-            id.into_inner(),
-            body.0.slot_id,
-        )
-        .await?,
-    ))
+    let moved = reschedule_service::reschedule(
+        &ctx,
+        &user.tenant,
+        actor(&user),
+        id.into_inner(),
+        body.0.slot_id,
+    )
+    .await?;
+    jobs.notify_committed();
+    Ok(web::Json(moved))
 }

@@ -3,10 +3,11 @@
 //! so concurrent requests queue on it and see each other's outcome.
 
 use chrono::{Duration, Utc};
-use kernel::system_config;
+use comms::email::Template;
+use kernel::{AppContext, Tenant, system_config};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, TransactionTrait, sea_query::LockType,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait, sea_query::LockType,
 };
 use serde_json::json;
 use tokens::ledger::holds::{self, NewHold, Settlement};
@@ -14,8 +15,9 @@ use uuid::Uuid;
 
 use crate::{
     dto::BookingDto,
-    entities::{bookings, meeting_logs, meetings, mentor_profiles, mentor_slots},
+    entities::{bookings, meetings, mentor_profiles, mentor_slots},
     error::MentorshipError,
+    service::{completion::log, notices},
 };
 
 /// Who acts on a booking or meeting.
@@ -50,7 +52,7 @@ async fn by_key(
     Ok(Some(dto(&b, meeting.id)))
 }
 
-fn dto(b: &bookings::Model, meeting_id: Uuid) -> BookingDto {
+pub(crate) fn dto(b: &bookings::Model, meeting_id: Uuid) -> BookingDto {
     BookingDto {
         booking_id: b.id,
         meeting_id,
@@ -63,15 +65,17 @@ fn dto(b: &bookings::Model, meeting_id: Uuid) -> BookingDto {
 
 /// Books `slot_id` for `student`: holds the mentor's price in tokens, books the slot and
 /// creates the meeting, all or nothing. A repeated `key` returns the first booking.
-/// Returns whether this call made it.
+/// The confirmations to both participants and the delayed reminders are queued through the
+/// outbox in the same transaction. Returns whether this call made it.
 pub async fn book(
-    db: &DatabaseConnection,
-    platform_id: Uuid,
+    ctx: &AppContext,
+    tenant: &Tenant,
     student: Uuid,
     slot_id: Uuid,
     key: Option<&str>,
 ) -> Result<(BookingDto, bool), MentorshipError> {
-    let txn = db.begin().await?;
+    let platform_id = tenant.id;
+    let txn = ctx.db.begin().await?;
     let slot = mentor_slots::Entity::find_by_id(slot_id)
         .filter(mentor_slots::Column::PlatformId.eq(platform_id))
         .lock(LockType::Update)
@@ -141,11 +145,22 @@ pub async fn book(
         ended_at: Set(None),
         completed_at: Set(None),
         completed_by: Set(None),
+        plan_version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
     }
     .insert(&txn)
     .await?;
+    notices::to_both(
+        &txn,
+        ctx,
+        tenant,
+        &meeting,
+        Template::MeetingBooked,
+        json!({}),
+    )
+    .await?;
+    notices::plan(&txn, tenant, &meeting).await?;
     let mut slot: mentor_slots::ActiveModel = slot.into();
     slot.status = Set("booked".into());
     slot.update(&txn).await?;
@@ -157,15 +172,17 @@ pub async fn book(
 /// Cancels a booking. The mentor (or an admin) cancelling refunds everything; the student
 /// cancelling refunds everything before `CANCELLATION_FREE_HOURS` (default 24) ahead of the
 /// start, else `LATE_CANCELLATION_REFUND_PERCENT` (default 50) and the rest goes to the
-/// mentor. A student's cancellation reopens the slot.
+/// mentor. A student's cancellation reopens the slot. Both participants are emailed; the
+/// planned reminders become no-ops (the meeting is cancelled and its plan version bumped).
 pub async fn cancel(
-    db: &DatabaseConnection,
-    platform_id: Uuid,
+    ctx: &AppContext,
+    tenant: &Tenant,
     actor: Actor,
     booking_id: Uuid,
     reason: Option<String>,
 ) -> Result<BookingDto, MentorshipError> {
-    let txn = db.begin().await?;
+    let platform_id = tenant.id;
+    let txn = ctx.db.begin().await?;
     let booking = bookings::Entity::find_by_id(booking_id)
         .filter(bookings::Column::PlatformId.eq(platform_id))
         .lock(LockType::Update)
@@ -236,10 +253,21 @@ pub async fn cancel(
     b.updated_at = Set(now);
     let booking = b.update(&txn).await?;
     let meeting_id = meeting.id;
+    let plan = meeting.plan_version + 1;
     let mut m: meetings::ActiveModel = meeting.into();
     m.status = Set("cancelled".into());
+    m.plan_version = Set(plan);
     m.updated_at = Set(now);
-    m.update(&txn).await?;
+    let meeting = m.update(&txn).await?;
+    notices::to_both(
+        &txn,
+        ctx,
+        tenant,
+        &meeting,
+        Template::MeetingCancelled,
+        json!({"reason": reason}),
+    )
+    .await?;
     let slot = mentor_slots::Entity::find_by_id(slot_id)
         .lock(LockType::Update)
         .one(&txn)
@@ -255,181 +283,6 @@ pub async fn cancel(
         "cancelled",
         Some(actor.user_id),
         json!({"reason": reason, "refunded": refund}),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(dto(&booking, meeting_id))
-}
-
-/// Marks a meeting held (its mentor or an admin): the hold is posted to the mentor's
-/// earnings and the platform's commission. A second call changes nothing.
-pub async fn complete(
-    db: &DatabaseConnection,
-    platform_id: Uuid,
-    actor: Actor,
-    meeting_id: Uuid,
-) -> Result<meetings::Model, MentorshipError> {
-    let txn = db.begin().await?;
-    let meeting = meetings::Entity::find_by_id(meeting_id)
-        .filter(meetings::Column::PlatformId.eq(platform_id))
-        .lock(LockType::Update)
-        .one(&txn)
-        .await?
-        .ok_or(MentorshipError::NotFound("meeting"))?;
-    let is_participant =
-        actor.user_id == meeting.mentor_user_id || actor.user_id == meeting.student_user_id;
-    if !(is_participant || actor.is_admin) {
-        return Err(MentorshipError::NotFound("meeting"));
-    }
-    if actor.user_id != meeting.mentor_user_id && !actor.is_admin {
-        return Err(MentorshipError::Forbidden(
-            "forbidden",
-            "only the mentor or an admin marks a session held".into(),
-        ));
-    }
-    match meeting.status.as_str() {
-        "completed" => return Ok(meeting),
-        "cancelled" => {
-            return Err(MentorshipError::Conflict(
-                "meeting_cancelled",
-                "the meeting was cancelled".into(),
-            ));
-        }
-        _ => {}
-    }
-    let booking = bookings::Entity::find_by_id(meeting.booking_id)
-        .lock(LockType::Update)
-        .one(&txn)
-        .await?
-        .ok_or(MentorshipError::NotFound("booking"))?;
-    tokens::earnings::post_session(&txn, booking.hold_id, meeting.mentor_user_id).await?;
-    let now = Utc::now();
-    let mut b: bookings::ActiveModel = booking.into();
-    b.status = Set("completed".into());
-    b.updated_at = Set(now);
-    b.update(&txn).await?;
-    let mut m: meetings::ActiveModel = meeting.into();
-    m.status = Set("completed".into());
-    m.completed_at = Set(Some(now));
-    m.completed_by = Set(Some(actor.user_id));
-    m.updated_at = Set(now);
-    let meeting = m.update(&txn).await?;
-    log(
-        &txn,
-        meeting.id,
-        "completed",
-        Some(actor.user_id),
-        json!({}),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(meeting)
-}
-
-/// Appends to a meeting's log.
-pub async fn log(
-    conn: &impl sea_orm::ConnectionTrait,
-    meeting_id: Uuid,
-    kind: &str,
-    actor: Option<Uuid>,
-    payload: serde_json::Value,
-) -> Result<(), MentorshipError> {
-    meeting_logs::ActiveModel {
-        id: Set(kernel::ids::new_id()),
-        meeting_id: Set(meeting_id),
-        kind: Set(kind.to_owned()),
-        actor_id: Set(actor),
-        payload: Set(payload),
-        created_at: Set(Utc::now()),
-    }
-    .insert(conn)
-    .await?;
-    Ok(())
-}
-
-/// Moves a booking to another open slot of the same mentor (its student or an admin). The
-/// tokens stay held; the old slot reopens.
-pub async fn reschedule(
-    db: &DatabaseConnection,
-    platform_id: Uuid,
-    actor: Actor,
-    booking_id: Uuid,
-    new_slot: Uuid,
-) -> Result<BookingDto, MentorshipError> {
-    let txn = db.begin().await?;
-    let booking = bookings::Entity::find_by_id(booking_id)
-        .filter(bookings::Column::PlatformId.eq(platform_id))
-        .lock(LockType::Update)
-        .one(&txn)
-        .await?
-        .filter(|b| actor.is_admin || b.student_id == actor.user_id)
-        .ok_or(MentorshipError::NotFound("booking"))?;
-    if booking.status != "booked" {
-        return Err(MentorshipError::Conflict(
-            "booking_not_active",
-            format!("the booking is {}", booking.status),
-        ));
-    }
-    // lock both slots in id order
-    let mut ids = [booking.slot_id, new_slot];
-    ids.sort();
-    let locked = mentor_slots::Entity::find()
-        .filter(mentor_slots::Column::Id.is_in(ids))
-        .filter(mentor_slots::Column::PlatformId.eq(platform_id))
-        .lock(LockType::Update)
-        .all(&txn)
-        .await?;
-    let target = locked
-        .iter()
-        .find(|s| s.id == new_slot)
-        .cloned()
-        .ok_or(MentorshipError::NotFound("slot"))?;
-    if target.mentor_id != booking.mentor_id {
-        return Err(MentorshipError::Invalid(
-            "slot_id",
-            "must be a slot of the same mentor".into(),
-        ));
-    }
-    if target.status != "open" || target.starts_at <= Utc::now() {
-        return Err(MentorshipError::SlotTaken);
-    }
-    let old = locked
-        .iter()
-        .find(|s| s.id == booking.slot_id)
-        .cloned()
-        .ok_or(MentorshipError::NotFound("slot"))?;
-    let mut o: mentor_slots::ActiveModel = old.clone().into();
-    o.status = Set(if old.starts_at > Utc::now() {
-        "open"
-    } else {
-        "expired"
-    }
-    .into());
-    o.update(&txn).await?;
-    let mut t: mentor_slots::ActiveModel = target.clone().into();
-    t.status = Set("booked".into());
-    t.update(&txn).await?;
-    let mut b: bookings::ActiveModel = booking.into();
-    b.slot_id = Set(target.id);
-    b.updated_at = Set(Utc::now());
-    let booking = b.update(&txn).await?;
-    let meeting = meetings::Entity::find()
-        .filter(meetings::Column::BookingId.eq(booking.id))
-        .one(&txn)
-        .await?
-        .ok_or(MentorshipError::NotFound("meeting"))?;
-    let meeting_id = meeting.id;
-    let mut m: meetings::ActiveModel = meeting.into();
-    m.starts_at = Set(target.starts_at);
-    m.ends_at = Set(target.ends_at);
-    m.updated_at = Set(Utc::now());
-    m.update(&txn).await?;
-    log(
-        &txn,
-        meeting_id,
-        "rescheduled",
-        Some(actor.user_id),
-        json!({"from": old.starts_at, "to": target.starts_at}),
     )
     .await?;
     txn.commit().await?;

@@ -1,6 +1,11 @@
 //! Business rules; every function takes the connection or transaction it runs in.
 
 pub mod booking;
+pub mod completion;
+pub mod dispatch;
+pub mod links;
 pub mod meetings;
+pub mod notices;
 pub mod profiles;
+pub mod reschedule;
 pub mod slots;

@@ -1,0 +1,151 @@
+//! Completing a meeting: the hold is posted to the mentor's earnings exactly once, whoever
+//! completes it (the mentor, an admin, the emailed link or the automatic job), because the
+//! meeting row is locked and its status checked first. Also the meeting log.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QuerySelect, TransactionTrait, sea_query::LockType,
+};
+use serde_json::json;
+use tokens::ledger::holds::{self, Settlement};
+use uuid::Uuid;
+
+use super::booking::Actor;
+use crate::{
+    entities::{bookings, meeting_logs, meetings},
+    error::MentorshipError,
+};
+
+/// Marks a meeting held (its mentor or an admin): the hold is posted to the mentor's
+/// earnings and the platform's commission. A second call changes nothing.
+pub async fn complete(
+    db: &DatabaseConnection,
+    platform_id: Uuid,
+    actor: Actor,
+    meeting_id: Uuid,
+) -> Result<meetings::Model, MentorshipError> {
+    let txn = db.begin().await?;
+    let meeting = meetings::Entity::find_by_id(meeting_id)
+        .filter(meetings::Column::PlatformId.eq(platform_id))
+        .lock(LockType::Update)
+        .one(&txn)
+        .await?
+        .ok_or(MentorshipError::NotFound("meeting"))?;
+    let is_participant =
+        actor.user_id == meeting.mentor_user_id || actor.user_id == meeting.student_user_id;
+    if !(is_participant || actor.is_admin) {
+        return Err(MentorshipError::NotFound("meeting"));
+    }
+    if actor.user_id != meeting.mentor_user_id && !actor.is_admin {
+        return Err(MentorshipError::Forbidden(
+            "forbidden",
+            "only the mentor or an admin marks a session held".into(),
+        ));
+    }
+    match meeting.status.as_str() {
+        "completed" => return Ok(meeting),
+        "cancelled" => {
+            return Err(MentorshipError::Conflict(
+                "meeting_cancelled",
+                "the meeting was cancelled".into(),
+            ));
+        }
+        _ => {}
+    }
+    let meeting = post(&txn, meeting, Some(actor.user_id), "completed").await?;
+    txn.commit().await?;
+    Ok(meeting)
+}
+
+/// Posts a locked, not yet settled meeting's hold to its mentor (the platform keeps the
+/// commission) and marks booking and meeting completed, logging `how` (`completed`,
+/// `completed_by_link`, `auto_completed`, `student_no_show`). `by` is null for the system.
+pub async fn post<C: ConnectionTrait>(
+    txn: &C,
+    meeting: meetings::Model,
+    by: Option<Uuid>,
+    how: &str,
+) -> Result<meetings::Model, MentorshipError> {
+    let booking = bookings::Entity::find_by_id(meeting.booking_id)
+        .lock(LockType::Update)
+        .one(txn)
+        .await?
+        .ok_or(MentorshipError::NotFound("booking"))?;
+    tokens::earnings::post_session(txn, booking.hold_id, meeting.mentor_user_id).await?;
+    let now = Utc::now();
+    let mut b: bookings::ActiveModel = booking.into();
+    b.status = Set("completed".into());
+    b.updated_at = Set(now);
+    b.update(txn).await?;
+    let mut m: meetings::ActiveModel = meeting.into();
+    m.status = Set("completed".into());
+    m.completed_at = Set(Some(now));
+    m.completed_by = Set(by);
+    m.updated_at = Set(now);
+    let meeting = m.update(txn).await?;
+    log(txn, meeting.id, how, by, json!({})).await?;
+    Ok(meeting)
+}
+
+/// Voids a locked, not yet settled meeting's hold (everything back to the student) and
+/// marks booking and meeting cancelled with `reason` (`mentor_no_show`).
+pub async fn void<C: ConnectionTrait>(
+    txn: &C,
+    meeting: meetings::Model,
+    reason: &str,
+) -> Result<meetings::Model, MentorshipError> {
+    let booking = bookings::Entity::find_by_id(meeting.booking_id)
+        .lock(LockType::Update)
+        .one(txn)
+        .await?
+        .ok_or(MentorshipError::NotFound("booking"))?;
+    holds::settle(
+        txn,
+        booking.hold_id,
+        Settlement {
+            mentor_id: None,
+            post: 0,
+            commission_bps: 0,
+            refund: booking.tokens,
+        },
+    )
+    .await?;
+    let now = Utc::now();
+    let refund = booking.tokens;
+    let mut b: bookings::ActiveModel = booking.into();
+    b.status = Set("cancelled".into());
+    b.cancel_reason = Set(Some(reason.to_owned()));
+    b.refunded_tokens = Set(Some(refund));
+    b.updated_at = Set(now);
+    b.update(txn).await?;
+    let plan = meeting.plan_version + 1;
+    let mut m: meetings::ActiveModel = meeting.into();
+    m.status = Set("cancelled".into());
+    m.plan_version = Set(plan);
+    m.updated_at = Set(now);
+    let meeting = m.update(txn).await?;
+    log(txn, meeting.id, reason, None, json!({"refunded": refund})).await?;
+    Ok(meeting)
+}
+
+/// Appends to a meeting's log.
+pub async fn log(
+    conn: &impl ConnectionTrait,
+    meeting_id: Uuid,
+    kind: &str,
+    actor: Option<Uuid>,
+    payload: serde_json::Value,
+) -> Result<(), MentorshipError> {
+    meeting_logs::ActiveModel {
+        id: Set(kernel::ids::new_id()),
+        meeting_id: Set(meeting_id),
+        kind: Set(kind.to_owned()),
+        actor_id: Set(actor),
+        payload: Set(payload),
+        created_at: Set(Utc::now()),
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! Running a delayed [`MeetingNotice`]: the meeting row is locked, the notice checked against
+//! the meeting's current state and plan version, and sent at most once per plan (a line in
+//! the meeting log records it in the same transaction as the outbox row of the email).
+
+use kernel::AppContext;
+use sea_orm::{
+    ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait, sea_query::LockType,
+};
+use serde_json::json;
+
+use super::{
+    completion::log,
+    notices::{self, MeetingNotice, Notice},
+};
+use crate::{
+    entities::{meeting_logs, meetings},
+    error::MentorshipError,
+};
+
+/// What running a notice did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Queued its email(s).
+    Sent,
+    /// The meeting is gone, cancelled, completed or re-planned: nothing to send.
+    Stale,
+    /// Sent before (a retried or duplicated job).
+    AlreadySent,
+}
+
+/// Runs one notice; the caller wakes the outbox relay after a [`Outcome::Sent`].
+pub async fn run(ctx: &AppContext, job: &MeetingNotice) -> Result<Outcome, MentorshipError> {
+    let txn = ctx.db.begin().await?;
+    let Some(m) = meetings::Entity::find_by_id(job.meeting_id)
+        .lock(LockType::Update)
+        .one(&txn)
+        .await?
+    else {
+        return Ok(Outcome::Stale);
+    };
+    if m.plan_version != job.plan || matches!(m.status.as_str(), "cancelled" | "completed") {
+        tracing::info!(meeting = %m.id, notice = job.notice.name(), plan = job.plan, current = m.plan_version, status = %m.status, "stale meeting notice skipped");
+        return Ok(Outcome::Stale);
+    }
+    let kind = format!("notice:{}:{}", job.notice.name(), job.plan);
+    let sent = meeting_logs::Entity::find()
+        .filter(meeting_logs::Column::MeetingId.eq(m.id))
+        .filter(meeting_logs::Column::Kind.eq(kind.as_str()))
+        .one(&txn)
+        .await?;
+    if sent.is_some() {
+        return Ok(Outcome::AlreadySent);
+    }
+    let tenant = notices::tenant_of(&txn, m.platform_id).await?;
+    match job.notice {
+        Notice::Reminder24h | Notice::Reminder1h => {
+            notices::remind(&txn, ctx, &tenant, &m, job.notice).await?;
+        }
+        Notice::CompleteLink => {
+            super::links::send(&txn, ctx, &tenant, &m).await?;
+        }
+    }
+    log(&txn, m.id, &kind, None, json!({"plan": job.plan})).await?;
+    txn.commit().await?;
+    Ok(Outcome::Sent)
+}

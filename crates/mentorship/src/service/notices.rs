@@ -1,0 +1,186 @@
+//! Booking emails. Confirmations and cancellations go into the outbox inside the booking's own
+//! transaction (sent exactly when it commits). Reminders 24 h and 1 h ahead, and the
+//! completion link at the end, are delayed [`MeetingNotice`] jobs planned for one
+//! `plan_version` of the meeting: when one runs it re-reads the meeting and does nothing if it
+//! was cancelled, completed or re-planned since (a reschedule bumps the version and plans new
+//! notices). Checking at send time needs no job ids and holds on any replica, where removing
+//! delayed jobs would race with a job already taken by another worker.
+
+use chrono::{DateTime, Duration, Utc};
+use comms::email::{EmailJob, Template};
+use identity::entities::users;
+use kernel::{AppContext, Tenant};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::profiles;
+use crate::{entities::meetings, error::MentorshipError};
+
+/// Which delayed notice of a meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    /// The reminder a day ahead.
+    #[serde(rename = "reminder_24h")]
+    Reminder24h,
+    /// The reminder an hour ahead.
+    #[serde(rename = "reminder_1h")]
+    Reminder1h,
+    /// The mentor's "mark the session completed" link, at the end.
+    CompleteLink,
+}
+
+impl Notice {
+    /// Every notice with when it is due for a meeting.
+    pub fn due(m: &meetings::Model) -> [(Notice, DateTime<Utc>); 3] {
+        [
+            (Notice::Reminder24h, m.starts_at - Duration::hours(24)),
+            (Notice::Reminder1h, m.starts_at - Duration::hours(1)),
+            (Notice::CompleteLink, m.ends_at),
+        ]
+    }
+
+    /// The stable name (`reminder_24h`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Notice::Reminder24h => "reminder_24h",
+            Notice::Reminder1h => "reminder_1h",
+            Notice::CompleteLink => "complete_link",
+        }
+    }
+}
+
+/// A delayed notice of a meeting (`emailQueue`, `meeting-notice`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingNotice {
+    /// The meeting.
+    pub meeting_id: Uuid,
+    /// Which notice.
+    pub notice: Notice,
+    /// The meeting's `plan_version` when the notice was planned.
+    pub plan: i32,
+}
+
+impl jobs::JobSpec for MeetingNotice {
+    const QUEUE: &'static str = "emailQueue";
+    const NAME: &'static str = "meeting-notice";
+}
+
+/// The mentor's and the student's user rows (the mentor named as on their profile).
+pub async fn people<C: ConnectionTrait>(
+    conn: &C,
+    m: &meetings::Model,
+) -> Result<(users::Model, users::Model), MentorshipError> {
+    let rows = users::Entity::find()
+        .filter(users::Column::PlatformId.eq(m.platform_id))
+        .filter(users::Column::Id.is_in([m.mentor_user_id, m.student_user_id]))
+        .all(conn)
+        .await?;
+    let find = |id: Uuid| rows.iter().find(|u| u.id == id).cloned();
+    let (Some(mut mentor), Some(student)) = (find(m.mentor_user_id), find(m.student_user_id))
+    else {
+        return Err(MentorshipError::NotFound("participant"));
+    };
+    if let Some(profile) = profiles::of_user(conn, m.platform_id, m.mentor_user_id).await?
+        && !profile.full_name.trim().is_empty()
+    {
+        mentor.full_name = profile.full_name;
+    }
+    Ok((mentor, student))
+}
+
+/// The template data of a meeting email to `to` about a session with `with`.
+fn data(ctx: &AppContext, m: &meetings::Model, to: &users::Model, with: &users::Model) -> Value {
+    json!({
+        "start_time": m.starts_at.to_rfc3339(),
+        "title": "your mentorship session",
+        "with_name": with.full_name,
+        "name": to.full_name,
+        "join_url": format!("{}/meetings/{}", ctx.config.public_base_url, m.id),
+    })
+}
+
+/// Queues `template` to both participants inside `txn`; `extra` is merged into the data.
+pub async fn to_both<C: ConnectionTrait>(
+    txn: &C,
+    ctx: &AppContext,
+    tenant: &Tenant,
+    m: &meetings::Model,
+    template: Template,
+    extra: Value,
+) -> Result<(), MentorshipError> {
+    let (mentor, student) = people(txn, m).await?;
+    for (to, with) in [(&student, &mentor), (&mentor, &student)] {
+        let mut d = data(ctx, m, to, with);
+        if let (Some(d), Some(extra)) = (d.as_object_mut(), extra.as_object()) {
+            d.extend(extra.clone());
+        }
+        comms::email::enqueue_in(txn, tenant, &EmailJob::new(template, &to.email, d)).await?;
+    }
+    Ok(())
+}
+
+/// Plans the meeting's delayed notices for its current `plan_version`; ones already due
+/// (a reminder 24 h ahead of a session booked for tomorrow morning) are skipped.
+pub async fn plan<C: ConnectionTrait>(
+    txn: &C,
+    tenant: &Tenant,
+    m: &meetings::Model,
+) -> Result<(), MentorshipError> {
+    let now = Utc::now();
+    for (notice, at) in Notice::due(m) {
+        let Ok(delay) = (at - now).to_std() else {
+            continue;
+        };
+        let job = MeetingNotice {
+            meeting_id: m.id,
+            notice,
+            plan: m.plan_version,
+        };
+        jobs::outbox::enqueue_delayed_in(txn, tenant, &job, delay).await?;
+    }
+    Ok(())
+}
+
+/// The tenant a row belongs to (jobs carry only the platform slug).
+pub async fn tenant_of<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+) -> Result<Tenant, MentorshipError> {
+    let p = kernel::tenant::entity::Entity::find_by_id(platform_id)
+        .one(conn)
+        .await?
+        .ok_or(MentorshipError::NotFound("platform"))?;
+    Ok(Tenant {
+        id: p.id,
+        slug: p.slug,
+        name: p.name,
+        modules: serde_json::from_value(p.modules).unwrap_or_default(),
+    })
+}
+
+/// The reminder email of `notice` to both participants.
+pub async fn remind<C: ConnectionTrait>(
+    txn: &C,
+    ctx: &AppContext,
+    tenant: &Tenant,
+    m: &meetings::Model,
+    notice: Notice,
+) -> Result<(), MentorshipError> {
+    let minutes = if notice == Notice::Reminder24h {
+        24 * 60
+    } else {
+        60
+    };
+    to_both(
+        txn,
+        ctx,
+        tenant,
+        m,
+        Template::MeetingReminder,
+        json!({"minutes_before": minutes}),
+    )
+    .await
+}

@@ -1,0 +1,56 @@
+//! The crate's jobs and schedules: delayed meeting notices (`emailQueue`), the expired-slot
+//! cleanup (`cleanupQueue`, every 15 minutes).
+
+use jobs::{JobContext, JobError, JobSpec, Jobs, Registry, ScheduleSpec};
+
+use crate::service::{
+    dispatch::{self, Outcome},
+    meetings,
+    notices::MeetingNotice,
+};
+
+/// Expires open slots whose start has passed (`cleanupQueue`, every 15 minutes).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct ExpireSlots {}
+
+impl JobSpec for ExpireSlots {
+    const QUEUE: &'static str = "cleanupQueue";
+    const NAME: &'static str = "expire-slots";
+}
+
+fn retry(e: crate::MentorshipError) -> JobError {
+    JobError::Retry(anyhow::Error::new(e))
+}
+
+/// Registers the crate's jobs and schedules.
+pub fn workers(registry: &mut Registry, jobs: &Jobs) {
+    let db = jobs.context().db.clone();
+    registry
+        .handle(move |_ctx: JobContext, _job: ExpireSlots| {
+            let db = db.clone();
+            async move {
+                let expired = meetings::expire_slots(&db).await.map_err(retry)?;
+                tracing::info!(expired, "expired open slots");
+                Ok(())
+            }
+        })
+        .schedule(ScheduleSpec::cron(
+            "mentorship:expire-slots",
+            ExpireSlots::QUEUE,
+            ExpireSlots::NAME,
+            "0 */15 * * * *",
+            jobs::schedule::IST,
+        ));
+    let handle = jobs.clone();
+    registry.handle(move |ctx: JobContext, job: MeetingNotice| {
+        let jobs = handle.clone();
+        async move {
+            let outcome = dispatch::run(jobs.context(), &job).await.map_err(retry)?;
+            tracing::info!(job_id = %ctx.job_id, meeting = %job.meeting_id, notice = job.notice.name(), ?outcome, "meeting notice");
+            if outcome == Outcome::Sent {
+                jobs.notify_committed();
+            }
+            Ok(())
+        }
+    });
+}

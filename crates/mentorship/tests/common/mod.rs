@@ -1,0 +1,218 @@
+//! Helpers shared by the newer Mr. Mentor tests: requests, a booked session, the email and
+//! mentorship workers on the app's own BullMQ prefix, the `.eml` outbox and delayed jobs.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::{path::Path, sync::Arc, time::Duration as StdDuration};
+
+use chrono::{DateTime, Duration, Utc};
+use jobs::{
+    JobSpec, Registry,
+    runner::{Background, Mode},
+};
+use kernel::auth::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+use testkit::{TestApp, TestResponse};
+use uuid::Uuid;
+
+pub const MM: &str = "mr-mentor";
+
+/// A new user of `role` on mr-mentor: (id, token).
+pub fn user(app: &TestApp, role: Role) -> (Uuid, String) {
+    app.user(role, &[], MM)
+}
+
+/// A request with a bearer token and an optional JSON body.
+pub async fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> TestResponse {
+    let mut req = app.req(method, path).bearer(token);
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    req.send().await
+}
+
+/// The caller's email address.
+pub async fn email_of(app: &TestApp, token: &str) -> String {
+    let me = send(app, Method::GET, "/api/auth/me", token, None).await;
+    me.json()["email"].as_str().unwrap().to_owned()
+}
+
+/// An approved mentor (EXPERT) charging `price` on `platform`: (user id, token, profile id).
+pub async fn mentor_on(app: &TestApp, platform: &str, price: i64) -> (Uuid, String, Uuid) {
+    let admin = app.token(Role::Admin, &[], platform);
+    let (id, token) = app.user(Role::Expert, &[], platform);
+    let res = app
+        .req(Method::POST, "/api/mentors/me")
+        .platform(platform)
+        .bearer(&token)
+        .json(
+            &json!({"headline": "Career coach", "bio": "", "expertise": ["careers"],
+                      "price_tokens": price, "full_name": "Ravi Mentor"}),
+        )
+        .send()
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    let profile: Uuid = res.json()["id"].as_str().unwrap().parse().unwrap();
+    let ok = app
+        .req(
+            Method::POST,
+            &format!("/api/admin/mentors/{profile}/approve"),
+        )
+        .platform(platform)
+        .bearer(&admin)
+        .send()
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    (id, token, profile)
+}
+
+/// Opens a slot of `minutes` starting at `start` for the mentor; returns its id.
+pub async fn slot(app: &TestApp, mentor: &str, start: DateTime<Utc>, minutes: i64) -> String {
+    let res = send(
+        app,
+        Method::POST,
+        "/api/mentors/me/slots",
+        mentor,
+        Some(json!({"start_at": start, "end_at": start + Duration::minutes(minutes)})),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    res.json()["id"].as_str().unwrap().to_owned()
+}
+
+/// A student granted `tokens`: (id, token).
+pub async fn student(app: &TestApp, tokens: i64) -> (Uuid, String) {
+    let admin = app.admin_token();
+    let (id, token) = user(app, Role::User);
+    let res = send(
+        app,
+        Method::POST,
+        "/api/admin/tokens/grant",
+        &admin,
+        Some(json!({"user_id": id, "amount": tokens, "reason": "test grant"})),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    (id, token)
+}
+
+/// Books `slot` as `student`; asserts 201 and returns the body.
+pub async fn book(app: &TestApp, student: &str, slot: &str) -> Value {
+    let res = send(
+        app,
+        Method::POST,
+        &format!("/api/slots/{slot}/book"),
+        student,
+        None,
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    res.json()
+}
+
+/// Runs comms' email handler and this crate's jobs on the app's BullMQ prefix.
+pub async fn workers(app: &TestApp) -> Background {
+    let comms = comms::Comms::new(&app.ctx, &app.jobs).unwrap();
+    let mut registry = Registry::new();
+    comms::workers(&mut registry, &comms);
+    mentorship::workers(&mut registry, &app.jobs);
+    Background::start(&app.jobs, Arc::new(registry), Mode::Consume)
+        .await
+        .unwrap()
+}
+
+/// Every `.eml` in the outbox, quoted-printable soft breaks undone.
+pub fn mails(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .replace("=\r\n", "")
+                .replace("=\n", "")
+                .replace("=3D", "=")
+        })
+        .collect()
+}
+
+/// The mails to `to` containing `needle`.
+pub fn mails_to(app: &TestApp, to: &str, needle: &str) -> Vec<String> {
+    mails(&app.config.email.outbox_dir)
+        .into_iter()
+        .filter(|m| m.contains(&format!("To: {to}")) && m.contains(needle))
+        .collect()
+}
+
+/// Waits (up to 15 s) for a mail to `to` containing `needle`.
+pub async fn wait_for_mail(app: &TestApp, to: &str, needle: &str) -> String {
+    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(15);
+    loop {
+        if let Some(m) = mails_to(app, to, needle).into_iter().next() {
+            return m;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no mail to {to} containing {needle:?}"
+        );
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+}
+
+/// Waits until `n` delayed jobs sit in `emailQueue` (the relay moved them from the outbox).
+pub async fn wait_delayed(app: &TestApp, n: u64) {
+    let queue = app.jobs.queue(comms::EmailJob::QUEUE).await.unwrap();
+    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(15);
+    while queue.get_delayed_count().await.unwrap() != n {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "expected {n} delayed jobs, have {}",
+            queue.get_delayed_count().await.unwrap()
+        );
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+}
+
+/// The delayed jobs' data, then every delayed job promoted to run now.
+pub async fn promote_all(app: &TestApp) -> Vec<Value> {
+    let queue = app.jobs.queue(comms::EmailJob::QUEUE).await.unwrap();
+    let delayed = queue.get_delayed(0, -1).await.unwrap();
+    let data = delayed.iter().map(|j| j.data().clone()).collect();
+    for job in delayed {
+        job.promote().await.unwrap();
+    }
+    data
+}
+
+/// Waits until `n` `meeting-notice` jobs have completed.
+pub async fn wait_notices_done(app: &TestApp, n: usize) {
+    let queue = app.jobs.queue(comms::EmailJob::QUEUE).await.unwrap();
+    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(15);
+    loop {
+        let done = queue
+            .get_completed(0, -1)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|j| j.name() == "meeting-notice")
+            .count();
+        if done >= n {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{done} of {n} notices ran"
+        );
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+}
