@@ -120,6 +120,9 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/meetings/{id}/complete", User),
     ("POST", "/api/meetings/{id}/feedback", User),
     ("GET", "/api/meetings/{id}/join", User),
+    ("GET", "/api/meetings/{id}/recordings", User),
+    ("POST", "/api/meetings/{id}/recordings", User),
+    ("POST", "/api/meetings/{id}/recordings/{rid}/complete", User),
     ("GET", "/api/mentor-earnings/me", Expert),
     ("GET", "/api/mentor-earnings/me/periods", Expert),
     ("GET", "/api/mentor-earnings/payouts", Expert),
@@ -225,6 +228,7 @@ async fn every_mounted_route_has_an_entry_and_every_entry_a_route() {
 fn concrete(path: &str) -> String {
     path.replace("{queue}", "emailQueue")
         .replace("{job_id}", "1")
+        .replace("{rid}", "0196a5e0-0000-7000-8000-000000000002")
         .replace("{id}", "0196a5e0-0000-7000-8000-000000000001")
         .replace("{slug}", "mr-mentor")
         .replace(

@@ -36,6 +36,9 @@ pub enum MentorshipError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
+    /// An error already in the API's terms (from storage).
+    #[error(transparent)]
+    App(AppError),
 }
 
 impl From<MentorshipError> for AppError {
@@ -74,6 +77,7 @@ impl From<MentorshipError> for AppError {
             MentorshipError::Invalid(field, message) => AppError::invalid_field(field, message),
             MentorshipError::Tokens(e) => e.into(),
             MentorshipError::Db(e) => e.into(),
+            MentorshipError::App(e) => e,
         }
     }
 }

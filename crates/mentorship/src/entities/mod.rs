@@ -3,6 +3,7 @@
 pub mod bookings;
 pub mod meeting_action_links;
 pub mod meeting_logs;
+pub mod meeting_recordings;
 pub mod meetings;
 pub mod mentor_profiles;
 pub mod mentor_slots;

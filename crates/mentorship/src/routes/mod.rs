@@ -2,6 +2,7 @@
 
 pub mod bookings;
 pub mod mentors;
+pub mod recordings;
 
 use kernel::tenant::ModuleGate;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -43,6 +44,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(bookings::meeting)
             .service(bookings::join)
             .service(bookings::feedback)
-            .service(bookings::complete),
+            .service(bookings::complete)
+            .service(recordings::start)
+            .service(recordings::complete)
+            .service(recordings::list),
     );
 }

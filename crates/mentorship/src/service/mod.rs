@@ -7,5 +7,6 @@ pub mod links;
 pub mod meetings;
 pub mod notices;
 pub mod profiles;
+pub mod recordings;
 pub mod reschedule;
 pub mod slots;

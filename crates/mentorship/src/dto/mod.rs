@@ -1,5 +1,7 @@
 //! Request and response bodies.
 
+pub mod recordings;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
