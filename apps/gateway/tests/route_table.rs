@@ -116,6 +116,16 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/exotel/sms", Sales),
     ("GET", "/api/health", Public),
     ("GET", "/api/health/ready", Public),
+    (
+        "GET",
+        "/api/meetings/complete-by-link",
+        Secret("invalid_token"),
+    ),
+    (
+        "POST",
+        "/api/meetings/complete-by-link",
+        Secret("invalid_token"),
+    ),
     ("GET", "/api/meetings/{id}", User),
     ("POST", "/api/meetings/{id}/complete", User),
     ("POST", "/api/meetings/{id}/feedback", User),

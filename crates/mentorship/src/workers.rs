@@ -1,5 +1,5 @@
-//! The crate's jobs and schedules: delayed meeting notices (`emailQueue`), the expired-slot
-//! cleanup (`cleanupQueue`, every 15 minutes).
+//! The crate's jobs and schedules: delayed meeting notices (`emailQueue`); the expired-slot
+//! cleanup and the settlement of ended meetings (`cleanupQueue`, every 15 minutes).
 
 use jobs::{JobContext, JobError, JobSpec, Jobs, Registry, ScheduleSpec};
 
@@ -7,7 +7,18 @@ use crate::service::{
     dispatch::{self, Outcome},
     meetings,
     notices::MeetingNotice,
+    settle,
 };
+
+/// Settles meetings whose join window closed: completed, or a no-show (`cleanupQueue`,
+/// every 15 minutes; see [`settle`]).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct SettleEndedMeetings {}
+
+impl JobSpec for SettleEndedMeetings {
+    const QUEUE: &'static str = "cleanupQueue";
+    const NAME: &'static str = "settle-ended-meetings";
+}
 
 /// Expires open slots whose start has passed (`cleanupQueue`, every 15 minutes).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -39,6 +50,23 @@ pub fn workers(registry: &mut Registry, jobs: &Jobs) {
             ExpireSlots::QUEUE,
             ExpireSlots::NAME,
             "0 */15 * * * *",
+            jobs::schedule::IST,
+        ));
+    let handle = jobs.clone();
+    registry
+        .handle(move |_ctx: JobContext, _job: SettleEndedMeetings| {
+            let jobs = handle.clone();
+            async move {
+                let settled = settle::settle_ended(jobs.context()).await.map_err(retry)?;
+                tracing::info!(?settled, "ended meetings settled");
+                Ok(())
+            }
+        })
+        .schedule(ScheduleSpec::cron(
+            "mentorship:settle-ended-meetings",
+            SettleEndedMeetings::QUEUE,
+            SettleEndedMeetings::NAME,
+            "0 5,20,35,50 * * * *",
             jobs::schedule::IST,
         ));
     let handle = jobs.clone();

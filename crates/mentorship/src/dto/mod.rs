@@ -1,5 +1,6 @@
 //! Request and response bodies.
 
+pub mod links;
 pub mod recordings;
 
 use chrono::{DateTime, Utc};

@@ -168,6 +168,7 @@ pub async fn join(
         )
         .into());
     }
+    meetings_service::mark_joined(&ctx.db, &m, user.id).await?;
     let role = if user.id == m.mentor_user_id {
         "mentor"
     } else if user.id == m.student_user_id {

@@ -1,6 +1,7 @@
 //! The HTTP routes of Mr. Mentor (behind the `mentorship` module).
 
 pub mod bookings;
+pub mod links;
 pub mod mentors;
 pub mod recordings;
 
@@ -41,6 +42,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .service(
         scope::scope("/api/meetings")
             .wrap(ModuleGate(MODULE))
+            // before `/{id}`, which would take `complete-by-link` for an id
+            .service(links::inspect)
+            .service(links::complete)
             .service(bookings::meeting)
             .service(bookings::join)
             .service(bookings::feedback)

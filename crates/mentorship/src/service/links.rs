@@ -1,8 +1,9 @@
 //! The mentor's emailed "mark the session completed" link. The token is
 //! `<link id>.<HMAC-SHA256 hex>`: the HMAC (under a key derived from `JWT_SECRET`, kept apart
-//! from JWTs by its label) covers the link id, meeting, action and expiry, so a token cannot
-//! be forged or pointed at another meeting. The row makes it single-use and expiring: redeeming
-//! locks the row, and a used or expired link answers 409 `link_used` / 401 `link_expired`.
+//! from JWTs by its label) covers the link id, meeting and action, so a token cannot be
+//! forged or pointed at another meeting. The row, which only the server writes, makes it
+//! single-use and expiring: redeeming locks the row, and a used or expired link answers 409
+//! `link_used` / 401 `link_expired`.
 
 use chrono::{Duration, Utc};
 use comms::email::{EmailJob, Template};
@@ -35,13 +36,7 @@ fn key(ctx: &AppContext) -> Vec<u8> {
 }
 
 fn message(link: &links::Model) -> String {
-    format!(
-        "{}:{}:{}:{}",
-        link.id,
-        link.meeting_id,
-        link.action,
-        link.expires_at.timestamp()
-    )
+    format!("{}:{}:{}", link.id, link.meeting_id, link.action)
 }
 
 fn invalid() -> MentorshipError {
@@ -65,7 +60,6 @@ pub async fn issue<C: ConnectionTrait>(
     }
     .insert(txn)
     .await?;
-    // seconds of the expiry: the signature survives the database's microsecond rounding
     let sig = crypto::hmac_sha256_hex(&key(ctx), message(&link).as_bytes());
     Ok(format!("{}.{sig}", link.id))
 }

@@ -118,3 +118,28 @@ pub async fn expire_slots<C: ConnectionTrait>(conn: &C) -> Result<u64, Mentorshi
         .await?
         .rows_affected())
 }
+
+/// Records that a participant joined (once per participant: a `joined` line in the meeting
+/// log) and the meeting's first join; admins looking in are not presence.
+pub async fn mark_joined<C: ConnectionTrait>(
+    conn: &C,
+    meeting: &meetings::Model,
+    user: Uuid,
+) -> Result<(), MentorshipError> {
+    if user != meeting.mentor_user_id && user != meeting.student_user_id {
+        return Ok(());
+    }
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "WITH first AS (
+             UPDATE meetings SET started_at = now(), updated_at = now()
+              WHERE id = $1 AND started_at IS NULL)
+         INSERT INTO meeting_logs (id, meeting_id, kind, actor_id, payload)
+         SELECT $2, $1, 'joined', $3, '{}'::jsonb
+          WHERE NOT EXISTS (SELECT 1 FROM meeting_logs
+                             WHERE meeting_id = $1 AND kind = 'joined' AND actor_id = $3)",
+        [meeting.id.into(), kernel::ids::new_id().into(), user.into()],
+    ))
+    .await?;
+    Ok(())
+}

@@ -9,4 +9,5 @@ pub mod notices;
 pub mod profiles;
 pub mod recordings;
 pub mod reschedule;
+pub mod settle;
 pub mod slots;

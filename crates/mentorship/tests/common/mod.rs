@@ -216,3 +216,69 @@ pub async fn wait_notices_done(app: &TestApp, n: usize) {
         tokio::time::sleep(StdDuration::from_millis(100)).await;
     }
 }
+
+/// `(available, held)` tokens of the caller.
+pub async fn balance(app: &TestApp, token: &str) -> (i64, i64) {
+    let b = send(app, Method::GET, "/api/tokens/balance", token, None)
+        .await
+        .json();
+    (
+        b["available"].as_i64().unwrap(),
+        b["held"].as_i64().unwrap(),
+    )
+}
+
+/// The mentor's available earnings in tokens.
+pub async fn earned(app: &TestApp, mentor: &str) -> i64 {
+    let e = send(app, Method::GET, "/api/mentor-earnings/me", mentor, None).await;
+    assert_eq!(e.status, 200, "{}", e.text);
+    e.json()["available"].as_i64().unwrap()
+}
+
+/// The admin reconciliation holds.
+pub async fn reconciles(app: &TestApp) {
+    let admin = app.admin_token();
+    let r = send(
+        app,
+        Method::GET,
+        "/api/admin/tokens/reconcile",
+        &admin,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(r["ok"], true, "{r}");
+}
+
+/// Runs one SQL statement on the test database.
+pub async fn exec(app: &TestApp, sql: &str, values: Vec<sea_orm::Value>) {
+    use sea_orm::ConnectionTrait;
+    app.db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await
+        .unwrap();
+}
+
+/// One value of one row.
+pub async fn scalar<T: sea_orm::TryGetable>(
+    app: &TestApp,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> T {
+    use sea_orm::ConnectionTrait;
+    app.db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<T>(0)
+        .unwrap()
+}
