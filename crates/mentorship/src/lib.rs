@@ -13,4 +13,4 @@ pub mod workers;
 pub use error::MentorshipError;
 pub use routes::configure;
 
-pub use workers::{ExpireSlots, SettleEndedMeetings, workers};
+pub use workers::{ExpireSlots, GenerateSlots, SettleEndedMeetings, workers};

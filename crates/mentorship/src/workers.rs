@@ -1,5 +1,6 @@
 //! The crate's jobs and schedules: delayed meeting notices (`emailQueue`); the expired-slot
-//! cleanup and the settlement of ended meetings (`cleanupQueue`, every 15 minutes).
+//! cleanup and the settlement of ended meetings (`cleanupQueue`, every 15 minutes); slot
+//! generation from weekly rules (`databaseQueue`, daily).
 
 use jobs::{JobContext, JobError, JobSpec, Jobs, Registry, ScheduleSpec};
 
@@ -7,8 +8,18 @@ use crate::service::{
     dispatch::{self, Outcome},
     meetings,
     notices::MeetingNotice,
-    settle,
+    rules, settle,
 };
+
+/// Generates open slots from every weekly rule `SLOT_GENERATION_DAYS` ahead
+/// (`databaseQueue`, daily at 00:30 IST).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct GenerateSlots {}
+
+impl JobSpec for GenerateSlots {
+    const QUEUE: &'static str = "databaseQueue";
+    const NAME: &'static str = "generate-slots";
+}
 
 /// Settles meetings whose join window closed: completed, or a no-show (`cleanupQueue`,
 /// every 15 minutes; see [`settle`]).
@@ -67,6 +78,23 @@ pub fn workers(registry: &mut Registry, jobs: &Jobs) {
             SettleEndedMeetings::QUEUE,
             SettleEndedMeetings::NAME,
             "0 5,20,35,50 * * * *",
+            jobs::schedule::IST,
+        ));
+    let db = jobs.context().db.clone();
+    registry
+        .handle(move |_ctx: JobContext, _job: GenerateSlots| {
+            let db = db.clone();
+            async move {
+                let created = rules::generate_all(&db).await.map_err(retry)?;
+                tracing::info!(created, "slots generated from weekly rules");
+                Ok(())
+            }
+        })
+        .schedule(ScheduleSpec::cron(
+            "mentorship:generate-slots",
+            GenerateSlots::QUEUE,
+            GenerateSlots::NAME,
+            "0 30 0 * * *",
             jobs::schedule::IST,
         ));
     let handle = jobs.clone();

@@ -2,6 +2,7 @@
 
 pub mod links;
 pub mod recordings;
+pub mod rules;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -5,5 +5,6 @@ pub mod meeting_action_links;
 pub mod meeting_logs;
 pub mod meeting_recordings;
 pub mod meetings;
+pub mod mentor_availability_rules;
 pub mod mentor_profiles;
 pub mod mentor_slots;

@@ -4,6 +4,7 @@ pub mod bookings;
 pub mod links;
 pub mod mentors;
 pub mod recordings;
+pub mod rules;
 
 use kernel::tenant::ModuleGate;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -19,6 +20,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(mentors::apply)
             .service(mentors::my_profile)
             .service(mentors::open_slot)
+            .service(rules::create)
+            .service(rules::list)
+            .service(rules::remove)
             .service(mentors::list)
             .service(mentors::detail)
             .service(mentors::open_slots),

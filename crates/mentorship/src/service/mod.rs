@@ -3,11 +3,13 @@
 pub mod booking;
 pub mod completion;
 pub mod dispatch;
+pub mod generate;
 pub mod links;
 pub mod meetings;
 pub mod notices;
 pub mod profiles;
 pub mod recordings;
 pub mod reschedule;
+pub mod rules;
 pub mod settle;
 pub mod slots;
