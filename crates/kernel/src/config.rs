@@ -118,6 +118,29 @@ pub struct Config {
     pub auth: AuthConfig,
     /// Google sign-in (OAuth 2.0 authorization code flow with PKCE).
     pub google: GoogleConfig,
+    /// Socket.IO and the terminal relay.
+    pub realtime: RealtimeConfig,
+}
+
+/// Socket.IO (Engine.IO heartbeats, payload limit, the Redis adapter's node heartbeat) and
+/// the terminal relay's limits.
+#[derive(Debug, Clone)]
+pub struct RealtimeConfig {
+    /// `SOCKET_PING_INTERVAL_MS`: how often the server pings a client (default 25000).
+    pub ping_interval: Duration,
+    /// `SOCKET_PING_TIMEOUT_MS`: how long a pong may take (default 20000).
+    pub ping_timeout: Duration,
+    /// `SOCKET_MAX_PAYLOAD_BYTES`: largest Engine.IO packet or polling body (default 1000000).
+    pub max_payload: usize,
+    /// `REALTIME_HEARTBEAT_MS`: how often a node refreshes its presence heartbeat (default 2000).
+    pub node_heartbeat: Duration,
+    /// `REALTIME_NODE_TTL_MS`: a node silent this long is dead and its sockets leave
+    /// presence (default 6000).
+    pub node_ttl: Duration,
+    /// `TERMINAL_MAX_FRAME_BYTES`: largest terminal relay frame (default 65536).
+    pub terminal_max_frame: usize,
+    /// `TERMINAL_IDLE_TIMEOUT_SECS`: a relay connection idle this long is closed (default 300).
+    pub terminal_idle_timeout: Duration,
 }
 
 /// A fixed-window rate limit: at most `limit` hits per `window`.
@@ -422,6 +445,7 @@ impl fmt::Debug for Config {
             .field("access_token_ttl", &self.auth.access_token_ttl)
             .field("admin_email", &self.auth.admin_email)
             .field("seed_sales_users", &self.auth.seed_sales_users)
+            .field("realtime", &self.realtime)
             .field("google_configured", &self.google.configured())
             .finish_non_exhaustive()
     }
@@ -580,9 +604,27 @@ impl Config {
                 .get("GOOGLE_USERINFO_URL")
                 .unwrap_or_else(|| "https://openidconnect.googleapis.com/v1/userinfo".into()),
         };
+        let realtime = RealtimeConfig {
+            ping_interval: Duration::from_millis(env.parse("SOCKET_PING_INTERVAL_MS", 25_000)?),
+            ping_timeout: Duration::from_millis(env.parse("SOCKET_PING_TIMEOUT_MS", 20_000)?),
+            max_payload: env.parse("SOCKET_MAX_PAYLOAD_BYTES", 1_000_000)?,
+            node_heartbeat: Duration::from_millis(env.parse("REALTIME_HEARTBEAT_MS", 2_000)?),
+            node_ttl: Duration::from_millis(env.parse("REALTIME_NODE_TTL_MS", 6_000)?),
+            terminal_max_frame: env.parse("TERMINAL_MAX_FRAME_BYTES", 64 * 1024)?,
+            terminal_idle_timeout: Duration::from_secs(
+                env.parse("TERMINAL_IDLE_TIMEOUT_SECS", 300)?,
+            ),
+        };
+        if realtime.node_ttl <= realtime.node_heartbeat {
+            return Err(invalid(
+                "REALTIME_NODE_TTL_MS",
+                "must be longer than REALTIME_HEARTBEAT_MS",
+            ));
+        }
         Ok(Config {
             auth,
             google,
+            realtime,
             app_env,
             host: env.parse("HOST", IpAddr::from([0, 0, 0, 0]))?,
             port: env.parse("PORT", 8000)?,

@@ -5,6 +5,7 @@ pub mod completion;
 pub mod dispatch;
 pub mod generate;
 pub mod links;
+pub mod live;
 pub mod meetings;
 pub mod notices;
 pub mod profiles;
