@@ -162,7 +162,10 @@ impl Engine {
     /// Handles one packet from the client (any transport, after the upgrade dance).
     pub(crate) fn on_packet(&self, session: &Arc<Session>, packet: Packet) {
         match packet {
-            Packet::Pong(_) => session.pong.notify_one(),
+            Packet::Pong(_) => {
+                session.lock().pong_deadline = None;
+                session.pong.notify_one();
+            }
             Packet::Message(payload) => {
                 if payload.len() > self.inner.options.max_payload {
                     self.close(session, CloseReason::TransportError);
@@ -177,19 +180,24 @@ impl Engine {
     }
 }
 
-/// Pings every `interval`; closes the session when no pong follows within `timeout`.
+/// Pings `interval` after the open (then after each pong); closes the session when no pong
+/// arrives within `timeout` of the scheduled ping.
 async fn heartbeat(engine: Engine, session: Arc<Session>, interval: Duration, timeout: Duration) {
+    let mut next = tokio::time::Instant::now() + interval;
     loop {
-        tokio::time::sleep(interval).await;
+        tokio::time::sleep_until(next).await;
+        let deadline = next + timeout;
+        session.lock().pong_deadline = Some(deadline);
         if !session.send(Packet::Ping(String::new())) {
             return;
         }
-        if tokio::time::timeout(timeout, session.pong.notified())
+        if tokio::time::timeout_at(deadline, session.pong.notified())
             .await
             .is_err()
         {
             engine.close(&session, CloseReason::PingTimeout);
             return;
         }
+        next = tokio::time::Instant::now() + interval;
     }
 }

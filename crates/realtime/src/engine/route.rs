@@ -43,6 +43,10 @@ pub async fn handle(req: HttpRequest, body: web::Payload, engine: Engine) -> Htt
     let session = match query.get("sid") {
         None => None,
         Some(sid) => match engine.session(sid) {
+            Some(s) if s.pong_overdue() => {
+                engine.close(&s, super::CloseReason::PingTimeout);
+                return EngineError::UnknownSid.response(&req, cors);
+            }
             Some(s) if !s.is_closed() => Some(s),
             Some(s) => {
                 engine.forget(&s);

@@ -57,6 +57,8 @@ pub(crate) struct State {
     pub ws_attached: bool,
     /// Closed by the client's `close` with no poll pending: a poll racing it still gets `6`.
     pub owes_noop: bool,
+    /// When the pong for the last ping is due (`None` when none is awaited).
+    pub pong_deadline: Option<tokio::time::Instant>,
     pub closed: Option<CloseReason>,
 }
 
@@ -82,6 +84,7 @@ impl Session {
                 post_pending: false,
                 ws_attached: transport == Transport::WebSocket,
                 owes_noop: false,
+                pong_deadline: None,
                 closed: None,
             }),
             wake: Notify::new(),
@@ -146,6 +149,14 @@ impl Session {
         };
         self.wake.notify_waiters();
         Some(owes)
+    }
+
+    /// Whether the awaited pong is overdue (checked on each request, so a late timer
+    /// never lets an expired session answer).
+    pub(crate) fn pong_overdue(&self) -> bool {
+        self.lock()
+            .pong_deadline
+            .is_some_and(|d| tokio::time::Instant::now() >= d)
     }
 
     /// Takes the `6` owed to a poll that raced the client's `close`.
