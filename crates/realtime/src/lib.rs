@@ -186,6 +186,15 @@ impl Realtime {
         }
     }
 
+    /// Closes every connection of this node (on SIGTERM): sockets leave their rooms and
+    /// presence, disconnect handlers run; with Redis, waits until those writes are done.
+    pub async fn shutdown(&self) {
+        self.inner.engine.close_all();
+        if let Some(redis) = self.inner.adapter.redis() {
+            redis.flush().await;
+        }
+    }
+
     /// Number of open Engine.IO connections on this node.
     pub fn connection_count(&self) -> usize {
         self.inner.engine.session_count()

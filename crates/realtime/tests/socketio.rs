@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Ws, fast_options, serve_realtime};
-use realtime::{AckError, ConnectRefusal, ConnectRequest, Realtime};
+use realtime::{AckError, ConnectRefusal, ConnectRequest, DisconnectReason, Realtime};
 use serde_json::{Value, json};
 
 /// Accepts CONNECTs whose auth carries `token: "good"`; the user data is `{user}`.
@@ -160,6 +160,41 @@ async fn rooms_broadcast_with_except_and_socket_id_rooms() {
     let mut expected: Vec<String> = clients.iter().map(|(_, s)| s.clone()).collect();
     expected.sort();
     assert_eq!(present, expected);
+
+    assert_eq!(rt.metrics().sockets.get(), 3);
+    assert_eq!(
+        rt.metrics().rooms.get(),
+        1,
+        "r1; the sockets' own rooms do not count"
+    );
+    assert_eq!(
+        rt.metrics().messages_in.with_label_values(&["join"]).get(),
+        3
+    );
+    assert_eq!(
+        rt.metrics().messages_out.with_label_values(&["news"]).get(),
+        2
+    );
+}
+
+#[actix_web::test]
+async fn shutdown_closes_every_connection_and_runs_disconnect_handlers() {
+    let rt = server();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    rt.on_disconnect("/", move |socket, reason| {
+        let tx = tx.clone();
+        async move {
+            let _ = tx.send((socket.id().to_owned(), reason));
+        }
+    });
+    let addr = serve_realtime(&rt);
+    let (mut ws, sid) = Ws::socketio(addr, "/", GOOD).await;
+    rt.shutdown().await;
+    ws.closed().await;
+    let (gone, reason) = rx.recv().await.unwrap();
+    assert_eq!((gone, reason), (sid, DisconnectReason::ForcedClose));
+    assert_eq!(rt.connection_count(), 0);
+    assert_eq!(rt.metrics().sockets.get(), 0);
 }
 
 #[actix_web::test]

@@ -159,6 +159,14 @@ impl Engine {
         }
     }
 
+    /// Closes every session (shutdown): pending polls get `1`, WebSockets are closed.
+    pub fn close_all(&self) {
+        let sessions: Vec<Arc<Session>> = self.sessions().values().cloned().collect();
+        for session in sessions {
+            self.close(&session, CloseReason::ServerClose);
+        }
+    }
+
     /// Handles one packet from the client (any transport, after the upgrade dance).
     pub(crate) fn on_packet(&self, session: &Arc<Session>, packet: Packet) {
         match packet {
