@@ -1,4 +1,4 @@
-//! Two server instances sharing the Redis at 127.0.0.1:6379 (a unique key prefix per test):
+//! Two server instances sharing one Redis (`TEST_REDIS_URL`, default 127.0.0.1:6379) (a unique key prefix per test):
 //! broadcasts and targeted emits cross nodes, presence spans nodes, and the sockets of a
 //! node whose heartbeat stops disappear from presence within the TTL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -14,17 +14,21 @@ use realtime::{
 };
 use serde_json::{Value, json};
 
-const REDIS_URL: &str = "redis://127.0.0.1:6379";
+/// `TEST_REDIS_URL` (as testkit reads it), default the local Redis.
+fn redis_url() -> String {
+    std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+}
 
 async fn user(req: ConnectRequest) -> Result<Value, ConnectRefusal> {
     Ok(json!({"user": req.auth["user"].clone()}))
 }
 
 async fn node(prefix: &str) -> (Realtime, SocketAddr, RedisAdapter) {
-    let pool = deadpool_redis::Config::from_url(REDIS_URL)
+    let url = redis_url();
+    let pool = deadpool_redis::Config::from_url(&url)
         .create_pool(Some(deadpool_redis::Runtime::Tokio1))
         .unwrap();
-    let mut opts = RedisAdapterOptions::new(REDIS_URL, prefix);
+    let mut opts = RedisAdapterOptions::new(url, prefix);
     opts.heartbeat_interval = Duration::from_millis(200);
     opts.node_ttl = Duration::from_millis(600);
     let adapter = RedisAdapter::connect(opts, pool).await.unwrap();
