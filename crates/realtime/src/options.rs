@@ -49,6 +49,9 @@ pub struct RealtimeOptions {
     pub connect_timeout: Duration,
     /// How long a polling -> WebSocket upgrade may take (default 10 s).
     pub upgrade_timeout: Duration,
+    /// Packets that may wait for a slow client before its session is closed (default
+    /// 10,000): one stalled client cannot grow the server's memory without bound.
+    pub max_buffered_packets: usize,
     /// CORS on the polling responses.
     pub cors: CorsPolicy,
 }
@@ -62,6 +65,7 @@ impl Default for RealtimeOptions {
             max_payload: 1_000_000,
             connect_timeout: Duration::from_secs(45),
             upgrade_timeout: Duration::from_secs(10),
+            max_buffered_packets: 10_000,
             cors: CorsPolicy::AllowAll,
         }
     }

@@ -236,3 +236,22 @@ async fn polling_answers_cors_only_for_allowed_origins() {
         .unwrap();
     assert_eq!(res.status(), 204);
 }
+
+#[actix_web::test]
+async fn a_client_that_does_not_read_is_cut_off_when_its_buffer_is_full() {
+    let addr = serve_echo(RealtimeOptions {
+        max_buffered_packets: 3,
+        ..echo_options()
+    });
+    let client = Polling::new(addr, "/engine.io/");
+    let (sid, _) = client.open().await;
+    assert_eq!(client.post(&sid, "4a\x1e4b\x1e4c").await.0, 200);
+    assert_eq!(client.get(&sid).await, (200, "4a\x1e4b\x1e4c".into()));
+    assert_eq!(client.post(&sid, "4a\x1e4b\x1e4c\x1e4d").await.0, 200);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(
+        client.get(&sid).await.0,
+        400,
+        "the fourth packet overflowed the buffer"
+    );
+}

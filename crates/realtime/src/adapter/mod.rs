@@ -19,6 +19,15 @@ pub enum Adapter {
 }
 
 impl Adapter {
+    /// The Redis adapter of the gateway: `REDIS_URL` for pub/sub, the process pool for
+    /// commands, keys under `AppContext::redis_key("realtime:")`.
+    pub async fn redis_from_context(ctx: &kernel::AppContext) -> anyhow::Result<Self> {
+        let options = RedisAdapterOptions::from_context(ctx);
+        Ok(Adapter::Redis(
+            RedisAdapter::connect(options, ctx.redis.clone()).await?,
+        ))
+    }
+
     /// The Redis side, when there is one.
     pub(crate) fn redis(&self) -> Option<&RedisAdapter> {
         match self {

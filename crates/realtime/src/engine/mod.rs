@@ -110,7 +110,11 @@ impl Engine {
             Transport::Polling => &["websocket"],
             _ => &[],
         };
-        let session = Arc::new(Session::new(sid.clone(), transport));
+        let session = Arc::new(Session::new(
+            sid.clone(),
+            transport,
+            self.inner.options.max_buffered_packets.max(1),
+        ));
         session.send(Packet::Open(self.open_json(&sid, upgrades)));
         self.sessions().insert(sid, session.clone());
         tokio::spawn(heartbeat(
@@ -119,6 +123,18 @@ impl Engine {
             self.inner.options.ping_interval,
             self.inner.options.ping_timeout,
         ));
+        let (engine, watched) = (self.clone(), session.clone());
+        tokio::spawn(async move {
+            watched.overflowed.notified().await;
+            if watched.is_closed() {
+                return;
+            }
+            tracing::warn!(
+                sid = watched.id(),
+                "client too slow: send buffer full, closing"
+            );
+            engine.close(&watched, CloseReason::TransportError);
+        });
         self.inner.handler.on_open(&session, handshake);
         session
     }
@@ -127,6 +143,8 @@ impl Engine {
     /// handler hears about it once.
     pub fn close(&self, session: &Arc<Session>, reason: CloseReason) {
         if let Some(linger) = session.mark_closed(reason) {
+            // Releases the overflow watcher of this session.
+            session.overflowed.notify_one();
             if linger {
                 // A poll sent together with the client's `close` may arrive just after it;
                 // it gets its `6` (see route.rs), later requests get 400.

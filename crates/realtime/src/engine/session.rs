@@ -66,17 +66,21 @@ pub(crate) struct State {
 #[derive(Debug)]
 pub struct Session {
     id: String,
+    max_buffered: usize,
     state: Mutex<State>,
     /// Something to send, or a change of transport or close state.
     pub(crate) wake: Notify,
     /// A pong arrived.
     pub(crate) pong: Notify,
+    /// The queue hit `max_buffered_packets`.
+    pub(crate) overflowed: Notify,
 }
 
 impl Session {
-    pub(crate) fn new(id: String, transport: Transport) -> Self {
+    pub(crate) fn new(id: String, transport: Transport, max_buffered: usize) -> Self {
         Self {
             id,
+            max_buffered,
             state: Mutex::new(State {
                 queue: VecDeque::new(),
                 transport,
@@ -89,6 +93,7 @@ impl Session {
             }),
             wake: Notify::new(),
             pong: Notify::new(),
+            overflowed: Notify::new(),
         }
     }
 
@@ -105,11 +110,17 @@ impl Session {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Queues a packet for the client; `false` when the session is closed.
+    /// Queues a packet for the client; `false` when the session is closed. A client that
+    /// lets `max_buffered_packets` pile up is cut off (the session closes).
     pub fn send(&self, packet: Packet) -> bool {
         {
             let mut state = self.lock();
             if state.closed.is_some() {
+                return false;
+            }
+            if state.queue.len() >= self.max_buffered {
+                drop(state);
+                self.overflowed.notify_one();
                 return false;
             }
             state.queue.push_back(packet);

@@ -160,6 +160,12 @@ async fn connect(rt: &Arc<Inner>, client: &Arc<Client>, packet: Packet) {
         .insert(packet.nsp.clone(), socket.clone());
     client.connected_once.store(true, Ordering::SeqCst);
     rt.attach(&socket);
+    if client.session.is_closed() {
+        // The connection closed while the socket was being set up: on_close has already
+        // run and could not see it.
+        rt.detach(&socket, DisconnectReason::TransportClose);
+        return;
+    }
     let body = json!({"sid": socket.id()});
     client
         .session
