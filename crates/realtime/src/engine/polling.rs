@@ -2,16 +2,20 @@
 //! delivers the client's packets (one pending `POST` per session). Overlapping requests
 //! break the protocol: the session is closed and the newcomer gets 400.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use futures::StreamExt;
+use tokio::time::Instant;
 
 use super::{
     CloseReason, Engine, EngineError, Packet, Session, Transport, error::with_cors, packet,
 };
 
 const TEXT_PLAIN: &str = "text/plain; charset=UTF-8";
+
+/// How long a poll pending during an upgrade waits for the client's `5`.
+const UPGRADE_GRACE: Duration = Duration::from_millis(25);
 
 /// Resets a pending flag when the request ends, even when the client went away mid-wait.
 struct Pending {
@@ -61,6 +65,7 @@ pub async fn poll(engine: &Engine, req: &HttpRequest, session: Arc<Session>) -> 
         post: false,
     };
     let max = engine.options().max_payload;
+    let mut upgrade_grace: Option<Instant> = None;
     let packets = loop {
         let notified = session.wake.notified();
         tokio::pin!(notified);
@@ -77,14 +82,36 @@ pub async fn poll(engine: &Engine, req: &HttpRequest, session: Arc<Session>) -> 
                 });
                 break packets;
             }
-            if state.transport != Transport::Polling {
-                break vec![Packet::Noop];
-            }
-            if !state.queue.is_empty() {
-                break Session::drain(&mut state, max);
+            match state.transport {
+                // The upgrade is complete: polling is over for this session.
+                Transport::WebSocket => {
+                    drop(state);
+                    return EngineError::BadRequest.response(req, &engine.options().cors);
+                }
+                // A probe arrived. The client's `5` usually follows at once; wait a moment
+                // for it so a poll racing the upgrade (on another worker thread) is refused
+                // as after the upgrade, else end the poll with a noop (the client sends
+                // `5` only after it).
+                Transport::Upgrading => {
+                    let deadline =
+                        *upgrade_grace.get_or_insert_with(|| Instant::now() + UPGRADE_GRACE);
+                    if Instant::now() >= deadline {
+                        break vec![Packet::Noop];
+                    }
+                }
+                Transport::Polling => {
+                    if !state.queue.is_empty() {
+                        break Session::drain(&mut state, max);
+                    }
+                }
             }
         }
-        notified.await;
+        match upgrade_grace {
+            Some(deadline) => {
+                let _ = tokio::time::timeout_at(deadline, notified).await;
+            }
+            None => notified.await,
+        }
     };
     text(req, engine, packet::encode_payload(&packets))
 }
