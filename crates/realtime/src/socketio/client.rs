@@ -1,0 +1,195 @@
+//! One Engine.IO connection seen from Socket.IO: the namespaces it joined, and the loop
+//! that handles its packets in order (CONNECT awaits the authenticator; event handlers are
+//! spawned, so a handler waiting for an ack cannot stall the loop).
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+};
+
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use super::{
+    packet::{Kind, Packet, encode},
+    socket::{AckSender, DisconnectReason, Socket, SocketInner},
+};
+use crate::{
+    auth::ConnectRequest,
+    engine::{CloseReason, HandshakeInfo, Payload, Session},
+    realtime::Inner,
+};
+
+/// One connection and its sockets (one per namespace).
+pub(crate) struct Client {
+    pub session: Arc<Session>,
+    pub handshake: HandshakeInfo,
+    pub sockets: Mutex<HashMap<String, Socket>>,
+    pub connected_once: AtomicBool,
+}
+
+impl Client {
+    pub fn new(session: Arc<Session>, handshake: HandshakeInfo) -> Self {
+        Self {
+            session,
+            handshake,
+            sockets: Mutex::new(HashMap::new()),
+            connected_once: AtomicBool::new(false),
+        }
+    }
+
+    pub fn lock_sockets(&self) -> std::sync::MutexGuard<'_, HashMap<String, Socket>> {
+        self.sockets.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn socket(&self, nsp: &str) -> Option<Socket> {
+        self.lock_sockets().get(nsp).cloned()
+    }
+}
+
+/// Handles the connection's packets until it closes.
+pub(crate) async fn run(
+    rt: Arc<Inner>,
+    client: Arc<Client>,
+    mut rx: mpsc::UnboundedReceiver<Payload>,
+) {
+    while let Some(payload) = rx.recv().await {
+        // Binary frames can only be attachments of a refused BINARY_EVENT: dropped.
+        let Payload::Text(text) = payload else {
+            continue;
+        };
+        let ok = match Packet::decode(&text) {
+            Ok(packet) => handle(&rt, &client, packet).await,
+            Err(err) => {
+                tracing::debug!(sid = client.session.id(), error = %err, "closing");
+                false
+            }
+        };
+        if !ok {
+            rt.engine
+                .close(&client.session, CloseReason::TransportError);
+            return;
+        }
+    }
+}
+
+/// `false` when the packet breaks the protocol (the connection is then closed).
+async fn handle(rt: &Arc<Inner>, client: &Arc<Client>, packet: Packet) -> bool {
+    let socket = client.socket(&packet.nsp);
+    match (packet.kind, socket) {
+        (Kind::Connect, None) => {
+            connect(rt, client, packet).await;
+            true
+        }
+        (Kind::Disconnect, Some(socket)) => {
+            rt.detach(&socket, DisconnectReason::ClientNamespaceDisconnect);
+            true
+        }
+        (Kind::Event, Some(socket)) => {
+            rt.dispatch(socket, packet);
+            true
+        }
+        (Kind::Ack, Some(socket)) => {
+            if let (Some(id), Some(Value::Array(args))) = (packet.id, packet.data) {
+                socket.resolve_ack(id, args);
+            }
+            true
+        }
+        (Kind::BinaryEvent | Kind::BinaryAck, Some(socket)) => {
+            tracing::info!(socket = socket.id(), "binary packet refused; disconnecting");
+            socket
+                .0
+                .session
+                .send_text(encode(Kind::Disconnect, &packet.nsp, None, None));
+            rt.detach(&socket, DisconnectReason::BinaryNotSupported);
+            true
+        }
+        _ => false,
+    }
+}
+
+fn connect_error(client: &Client, nsp: &str, body: &Value) {
+    client
+        .session
+        .send_text(encode(Kind::ConnectError, nsp, None, Some(body)));
+}
+
+async fn connect(rt: &Arc<Inner>, client: &Arc<Client>, packet: Packet) {
+    let Some(namespace) = rt.namespace(&packet.nsp) else {
+        connect_error(
+            client,
+            &packet.nsp,
+            &json!({"message": "Invalid namespace"}),
+        );
+        return;
+    };
+    let auth = packet.data.unwrap_or_else(|| json!({}));
+    let request = ConnectRequest {
+        namespace: packet.nsp.clone(),
+        auth: auth.clone(),
+        query: client.handshake.query.clone(),
+        headers: client.handshake.headers.clone(),
+    };
+    let data = match rt.authenticator.authenticate(request).await {
+        Ok(data) => data,
+        Err(refusal) => {
+            connect_error(client, &packet.nsp, &refusal.to_json());
+            return;
+        }
+    };
+    if client.session.is_closed() {
+        return;
+    }
+    let socket = Socket(Arc::new(SocketInner {
+        id: uuid::Uuid::new_v4().simple().to_string(),
+        nsp: packet.nsp.clone(),
+        data,
+        auth,
+        session: client.session.clone(),
+        client: Arc::downgrade(client),
+        rt: rt.clone(),
+        acks: Mutex::new(HashMap::new()),
+        next_ack: AtomicU64::new(0),
+        connected: AtomicBool::new(true),
+    }));
+    client
+        .lock_sockets()
+        .insert(packet.nsp.clone(), socket.clone());
+    client.connected_once.store(true, Ordering::SeqCst);
+    rt.attach(&socket);
+    if client.session.is_closed() {
+        // The connection closed while the socket was being set up: on_close has already
+        // run and could not see it.
+        rt.detach(&socket, DisconnectReason::TransportClose);
+        return;
+    }
+    let body = json!({"sid": socket.id()});
+    client
+        .session
+        .send_text(encode(Kind::Connect, &packet.nsp, None, Some(&body)));
+    for handler in namespace.connect_handlers() {
+        tokio::spawn(handler(socket.clone()));
+    }
+}
+
+/// The event arguments without the event name.
+pub(crate) fn split_event(data: Option<Value>) -> Option<(String, Vec<Value>)> {
+    let Some(Value::Array(mut items)) = data else {
+        return None;
+    };
+    if items.is_empty() {
+        return None;
+    }
+    match items.remove(0) {
+        Value::String(event) => Some((event, items)),
+        _ => None,
+    }
+}
+
+/// The responder of an event that asked for an ack.
+pub(crate) fn ack_for(socket: &Socket, id: Option<u64>) -> Option<AckSender> {
+    id.map(|id| AckSender::new(socket.clone(), id))
+}

@@ -1,0 +1,250 @@
+//! A socket: one client connected to one namespace. The handle handlers receive.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, Mutex, Weak,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+use super::{
+    client::Client,
+    packet::{Kind, encode, encode_event},
+};
+use crate::{BroadcastOperator, engine::Session, realtime::Inner};
+
+/// Why a socket left its namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisconnectReason {
+    /// The client closed the connection.
+    TransportClose,
+    /// The client stopped answering pings.
+    PingTimeout,
+    /// The client broke the Engine.IO or Socket.IO protocol.
+    TransportError,
+    /// The client left the namespace (DISCONNECT).
+    ClientNamespaceDisconnect,
+    /// The server disconnected the socket ([`Socket::disconnect`]).
+    ServerNamespaceDisconnect,
+    /// The server closed the whole connection.
+    ForcedClose,
+    /// The client sent BINARY_EVENT or BINARY_ACK, which this server refuses (ADR 0018): the
+    /// socket gets a DISCONNECT.
+    BinaryNotSupported,
+}
+
+impl DisconnectReason {
+    /// The reason string (the Node server's where there is one).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisconnectReason::TransportClose => "transport close",
+            DisconnectReason::PingTimeout => "ping timeout",
+            DisconnectReason::TransportError => "transport error",
+            DisconnectReason::ClientNamespaceDisconnect => "client namespace disconnect",
+            DisconnectReason::ServerNamespaceDisconnect => "server namespace disconnect",
+            DisconnectReason::ForcedClose => "forced close",
+            DisconnectReason::BinaryNotSupported => "binary packets are not supported",
+        }
+    }
+}
+
+/// A server-side emit with ack that got no answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AckError {
+    /// No ACK within the timeout.
+    #[error("ack timed out")]
+    Timeout,
+    /// The socket disconnected first.
+    #[error("socket disconnected")]
+    Disconnected,
+}
+
+pub(crate) struct SocketInner {
+    pub id: String,
+    pub nsp: String,
+    pub data: Value,
+    pub auth: Value,
+    pub session: Arc<Session>,
+    pub client: Weak<Client>,
+    pub rt: Arc<Inner>,
+    pub acks: Mutex<HashMap<u64, oneshot::Sender<Vec<Value>>>>,
+    pub next_ack: AtomicU64,
+    pub connected: AtomicBool,
+}
+
+/// One client in one namespace. Cheap to clone.
+#[derive(Clone)]
+pub struct Socket(pub(crate) Arc<SocketInner>);
+
+impl std::fmt::Debug for Socket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Socket")
+            .field("id", &self.0.id)
+            .field("nsp", &self.0.nsp)
+            .finish()
+    }
+}
+
+fn to_value(value: impl Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+impl Socket {
+    /// The socket id (also the name of the room only this socket is in).
+    pub fn id(&self) -> &str {
+        &self.0.id
+    }
+
+    /// The namespace.
+    pub fn namespace(&self) -> &str {
+        &self.0.nsp
+    }
+
+    /// The user data the [`crate::Authenticator`] returned.
+    pub fn data(&self) -> &Value {
+        &self.0.data
+    }
+
+    /// The CONNECT auth payload (`{}` when the client sent none).
+    pub fn auth(&self) -> &Value {
+        &self.0.auth
+    }
+
+    /// Whether the socket is still connected.
+    pub fn is_connected(&self) -> bool {
+        self.0.connected.load(Ordering::SeqCst)
+    }
+
+    /// Sends an event with one argument; `false` when the socket is gone.
+    pub fn emit(&self, event: &str, value: impl Serialize) -> bool {
+        self.emit_args(event, vec![to_value(value)])
+    }
+
+    /// Sends an event with any number of arguments.
+    pub fn emit_args(&self, event: &str, args: Vec<Value>) -> bool {
+        if !self.is_connected() {
+            return false;
+        }
+        self.0.rt.count_out(event, 1);
+        self.0
+            .session
+            .send_text(encode_event(&self.0.nsp, event, &args, None))
+    }
+
+    /// Sends an event and waits for the client's ACK arguments.
+    pub async fn emit_with_ack(
+        &self,
+        event: &str,
+        args: Vec<Value>,
+        timeout: Duration,
+    ) -> Result<Vec<Value>, AckError> {
+        let id = self.0.next_ack.fetch_add(1, Ordering::SeqCst);
+        let (tx, rx) = oneshot::channel();
+        self.lock_acks().insert(id, tx);
+        if !self.is_connected()
+            || !self
+                .0
+                .session
+                .send_text(encode_event(&self.0.nsp, event, &args, Some(id)))
+        {
+            self.lock_acks().remove(&id);
+            return Err(AckError::Disconnected);
+        }
+        self.0.rt.count_out(event, 1);
+        match tokio::time::timeout(timeout, rx).await {
+            Ok(Ok(args)) => Ok(args),
+            Ok(Err(_)) => Err(AckError::Disconnected),
+            Err(_) => {
+                self.lock_acks().remove(&id);
+                Err(AckError::Timeout)
+            }
+        }
+    }
+
+    fn lock_acks(&self) -> std::sync::MutexGuard<'_, HashMap<u64, oneshot::Sender<Vec<Value>>>> {
+        self.0.acks.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Hands a client ACK to the waiting [`Socket::emit_with_ack`].
+    pub(crate) fn resolve_ack(&self, id: u64, args: Vec<Value>) {
+        if let Some(tx) = self.lock_acks().remove(&id) {
+            let _ = tx.send(args);
+        }
+    }
+
+    /// Drops every waiting ack (they fail with [`AckError::Disconnected`]).
+    pub(crate) fn fail_acks(&self) {
+        self.lock_acks().clear();
+    }
+
+    /// Joins a room (on this node, in presence, and for broadcasts from every node).
+    pub fn join(&self, room: &str) {
+        if self.is_connected() {
+            self.0.rt.join(self, room);
+        }
+    }
+
+    /// Leaves a room.
+    pub fn leave(&self, room: &str) {
+        self.0.rt.leave(self, room);
+    }
+
+    /// The rooms the socket is in (its own room included).
+    pub fn rooms(&self) -> Vec<String> {
+        self.0.rt.rooms_of(self)
+    }
+
+    /// A broadcast to `room` that leaves this socket out (Node's `socket.to(room)`).
+    pub fn to(&self, room: &str) -> BroadcastOperator {
+        BroadcastOperator::new(self.0.rt.clone(), &self.0.nsp)
+            .to(room)
+            .except(&self.0.id)
+    }
+
+    /// Sends DISCONNECT and removes the socket from its namespace; the connection stays.
+    pub fn disconnect(&self) {
+        if self.is_connected() {
+            self.0
+                .session
+                .send_text(encode(Kind::Disconnect, &self.0.nsp, None, None));
+            self.0
+                .rt
+                .detach(self, DisconnectReason::ServerNamespaceDisconnect);
+        }
+    }
+}
+
+/// Answers one client event that asked for an ack.
+#[derive(Debug)]
+pub struct AckSender {
+    socket: Socket,
+    id: u64,
+}
+
+impl AckSender {
+    pub(crate) fn new(socket: Socket, id: u64) -> Self {
+        Self { socket, id }
+    }
+
+    /// Acknowledges with one argument.
+    pub fn reply(self, value: impl Serialize) {
+        self.send(vec![to_value(value)]);
+    }
+
+    /// Acknowledges with any number of arguments.
+    pub fn send(self, args: Vec<Value>) {
+        let data = Value::Array(args);
+        self.socket.0.session.send_text(encode(
+            Kind::Ack,
+            &self.socket.0.nsp,
+            Some(self.id),
+            Some(&data),
+        ));
+    }
+}
