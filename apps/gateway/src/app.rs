@@ -57,6 +57,10 @@ pub struct Services {
     pub directory: web::Data<dyn UserDirectory>,
     /// The token wallet (Razorpay client when configured).
     pub tokens: web::Data<tokens::Tokens>,
+    /// The Socket.IO server (meeting signalling, presence, chat), shared by every worker.
+    pub realtime: realtime::Realtime,
+    /// The terminal relay.
+    pub terminal: web::Data<realtime::terminal::Terminal>,
 }
 
 impl Services {
@@ -72,6 +76,8 @@ impl Services {
             directory: web::Data::from(identity.directory()),
             identity: web::Data::new(identity),
             tokens: web::Data::new(tokens::Tokens::new(ctx, jobs)?),
+            realtime: crate::live::realtime(ctx).await?,
+            terminal: web::Data::new(crate::live::terminal(ctx)?),
         })
     }
 
@@ -86,6 +92,7 @@ impl Services {
             .app_data(self.identity.clone())
             .app_data(self.directory.clone())
             .app_data(self.tokens.clone())
+            .app_data(self.terminal.clone())
     }
 }
 
@@ -104,6 +111,7 @@ pub fn build_app(
     >,
 > {
     let config = ctx.config.clone();
+    let realtime = services.realtime.clone();
     let (app, _) = App::new()
         .into_utoipa_app()
         .configure(crate::routes::configure)
@@ -118,6 +126,7 @@ pub fn build_app(
         .app_data(extract::payload_config())
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", docs.openapi.clone()))
         .route("/api/docs", web::get().to(docs_redirect))
+        .configure(|cfg| realtime::configure(cfg, &realtime))
         .default_service(web::to(fallback))
         .wrap(from_fn(auth::resolve_middleware))
         .wrap(from_fn(tenant::resolve_middleware))

@@ -22,6 +22,7 @@ use utoipa_actix_web::AppExt;
             Send `X-Platform: <slug>` to choose the platform (default: the configured one).",
     ),
     modifiers(&SecuritySchemes),
+    paths(realtime::docs::socket_io_get, realtime::docs::socket_io_post),
     components(schemas(kernel::error::Problem, kernel::error::FieldError)),
     tags(
         (name = "meta", description = "Health, readiness, metrics"),
@@ -30,6 +31,7 @@ use utoipa_actix_web::AppExt;
         (name = "auth", description = "Signup, login, refresh tokens, emailed codes, password reset, Google sign-in"),
         (name = "admin", description = "User management, audit log and vendor API keys (ADMIN+)"),
         (name = "vendor", description = "Machine clients authenticated by X-API-Key"),
+        (name = "realtime", description = "Socket.IO (meeting signalling, presence, chat) and the terminal relay"),
     )
 )]
 struct BaseDoc;

@@ -84,6 +84,7 @@ pub struct Application {
     role: Role,
     jobs: jobs::Jobs,
     background: Background,
+    realtime: realtime::Realtime,
 }
 
 impl Application {
@@ -109,6 +110,7 @@ impl Application {
             Mode::Consume
         };
         let background = Background::start(&jobs, registry, mode).await?;
+        let realtime = services.realtime.clone();
         if role == Role::Worker {
             return Ok(Self {
                 port: 0,
@@ -117,6 +119,7 @@ impl Application {
                 role,
                 jobs,
                 background,
+                realtime,
             });
         }
         let listener = TcpListener::bind(config.listen_addr())
@@ -139,6 +142,7 @@ impl Application {
             role,
             jobs,
             background,
+            realtime,
         })
     }
 
@@ -168,6 +172,7 @@ impl Application {
             port,
             jobs,
             background,
+            realtime,
         } = self;
         tracing::info!(?role, port, queues = ?background.queues(), "gateway running");
         let stopped = match server {
@@ -180,7 +185,7 @@ impl Application {
                     result = &mut task => result.context("HTTP server task").and_then(|r| r.context("HTTP server stopped")),
                     () = shutdown => {
                         tracing::info!("shutting down: closing sockets, draining HTTP");
-                        // Socket.IO and the terminal relay close here once realtime lands.
+                        realtime.shutdown().await;
                         handle.stop(true).await;
                         task.await.ok();
                         Ok(())

@@ -153,6 +153,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/system-config", Admin),
     ("GET", "/api/system-config/{key}", Admin),
     ("PUT", "/api/system-config/{key}", Admin),
+    ("POST", "/api/terminal-session", User),
     ("GET", "/api/test-data", Admin),
     ("GET", "/api/tokens/balance", User),
     ("GET", "/api/tokens/packs", User),
@@ -186,6 +187,9 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/whatsapp/messages", Sales),
     ("GET", "/auth/google/callback", Public),
     ("GET", "/metrics", Public),
+    ("GET", "/socket.io/", Public),
+    ("POST", "/socket.io/", Public),
+    ("GET", "/ws/terminal/{session_id}", Secret("invalid_token")),
 ];
 
 fn documented(doc: &serde_json::Value) -> BTreeSet<(String, String)> {
@@ -249,6 +253,7 @@ fn concrete(path: &str) -> String {
             "/api/system-config/TOKEN_GOVERNANCE_ENABLED",
         )
         .replace("{key}", "mr-mentor/2026/01/x.txt")
+        .replace("{session_id}", "0196a5e0-0000-7000-8000-000000000002")
 }
 
 struct Caller<'a> {

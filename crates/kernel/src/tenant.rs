@@ -30,8 +30,17 @@ use crate::{context::AppContext, error::AppError};
 /// The tenant header.
 pub const HEADER: HeaderName = HeaderName::from_static("x-platform");
 
-/// Paths served without tenant resolution (process probes and docs).
-pub const EXEMPT_PREFIXES: &[&str] = &["/api/health", "/metrics", "/api/docs", "/api/openapi.json"];
+/// Paths served without tenant resolution: process probes and docs, and the real-time
+/// endpoints, whose platform comes from their credential (a browser cannot set
+/// `X-Platform` on a WebSocket).
+pub const EXEMPT_PREFIXES: &[&str] = &[
+    "/api/health",
+    "/metrics",
+    "/api/docs",
+    "/api/openapi.json",
+    "/socket.io",
+    "/ws/terminal/",
+];
 
 /// The `platforms` table.
 pub mod entity {

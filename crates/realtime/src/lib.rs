@@ -30,11 +30,14 @@ pub mod adapter;
 pub mod auth;
 mod base64;
 mod broadcast;
+pub mod docs;
 pub mod engine;
+pub mod meetings;
 pub mod metrics;
 pub mod options;
 mod realtime;
 pub mod socketio;
+pub mod terminal;
 
 use std::{future::Future, sync::Arc};
 
@@ -154,6 +157,23 @@ impl Realtime {
     {
         let handler = Arc::new(move |s, r| Box::pin(handler(s, r)) as _);
         self.inner.namespace_or_create(nsp).add_disconnect(handler);
+        self
+    }
+
+    /// Runs `handler(namespace, room)` on the one node that found another node dead (its
+    /// heartbeat expired), for each room that node's sockets had joined, after they were
+    /// pruned from the room's presence: the place to tell the room who is left.
+    pub fn on_presence_lost<F, Fut>(&self, handler: F) -> &Self
+    where
+        F: Fn(String, String) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let handler: realtime::LostHandler = Arc::new(move |n, r| Box::pin(handler(n, r)));
+        self.inner
+            .lost
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(handler);
         self
     }
 

@@ -74,8 +74,12 @@ impl Default for RealtimeOptions {
 impl RealtimeOptions {
     /// Defaults with the CORS policy of the HTTP API.
     pub fn from_config(config: &Config) -> Self {
+        let rt = &config.realtime;
         Self {
             cors: CorsPolicy::from_config(config),
+            ping_interval: rt.ping_interval,
+            ping_timeout: rt.ping_timeout,
+            max_payload: rt.max_payload,
             ..Self::default()
         }
     }

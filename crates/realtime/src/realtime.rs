@@ -38,7 +38,13 @@ pub(crate) struct Inner {
     clients: Mutex<HashMap<String, ClientEntry>>,
     sockets: RwLock<HashMap<String, Socket>>,
     rooms: Mutex<LocalRooms>,
+    /// Called with `(namespace, room)` when a dead node's sockets left the room's presence.
+    pub lost: RwLock<Vec<LostHandler>>,
 }
+
+/// A handler of rooms a dead node's sockets were pruned from.
+pub(crate) type LostHandler =
+    Arc<dyn Fn(String, String) -> futures::future::BoxFuture<'static, ()> + Send + Sync>;
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -80,6 +86,7 @@ impl Inner {
                 clients: Mutex::new(HashMap::new()),
                 sockets: RwLock::new(HashMap::new()),
                 rooms: Mutex::new(LocalRooms::default()),
+                lost: RwLock::new(Vec::new()),
             }
         });
         if let Some(redis) = inner.adapter.redis() {
@@ -244,6 +251,15 @@ impl BusSink for Inner {
         let latency = now_us().saturating_sub(message.sent_at_us) as f64 / 1e6;
         self.metrics.relay_latency.observe(latency);
         self.apply(&message);
+    }
+
+    fn rooms_lost(&self, rooms: Vec<(String, String)>) {
+        let handlers = read(&self.lost).clone();
+        for (nsp, room) in rooms {
+            for handler in &handlers {
+                tokio::spawn(handler(nsp.clone(), room.clone()));
+            }
+        }
     }
 }
 

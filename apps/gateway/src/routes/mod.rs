@@ -20,5 +20,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(comms::configure)
         .configure(identity::configure)
         .configure(tokens::configure)
-        .configure(mentorship::configure);
+        .configure(mentorship::configure)
+        .configure(realtime::terminal::configure);
 }

@@ -71,4 +71,6 @@ pub struct BusMessage {
 /// Receives what other nodes publish.
 pub(crate) trait BusSink: Send + Sync {
     fn deliver(&self, message: BusMessage);
+    /// A dead node's sockets were pruned from these `(namespace, room)`s.
+    fn rooms_lost(&self, rooms: Vec<(String, String)>);
 }

@@ -56,10 +56,14 @@ impl RedisAdapterOptions {
 
     /// `REDIS_URL` and the process key prefix + `realtime:`.
     pub fn from_context(ctx: &kernel::AppContext) -> Self {
-        Self::new(
-            ctx.config.redis_url.expose_secret(),
-            ctx.redis_key("realtime:"),
-        )
+        Self {
+            heartbeat_interval: ctx.config.realtime.node_heartbeat,
+            node_ttl: ctx.config.realtime.node_ttl,
+            ..Self::new(
+                ctx.config.redis_url.expose_secret(),
+                ctx.redis_key("realtime:"),
+            )
+        }
     }
 }
 
@@ -69,6 +73,9 @@ enum Command {
         key: String,
         sid: String,
         value: String,
+        /// This node's set of joined rooms, for the reaping of a dead node.
+        node_rooms: String,
+        room: String,
     },
     Leave {
         key: String,
@@ -140,6 +147,14 @@ impl RedisAdapter {
         format!("{}node:{node}", self.inner.opts.key_prefix)
     }
 
+    fn nodes_key(&self) -> String {
+        format!("{}nodes", self.inner.opts.key_prefix)
+    }
+
+    fn node_rooms_key(&self, node: &str) -> String {
+        format!("{}node:{node}:rooms", self.inner.opts.key_prefix)
+    }
+
     fn presence_key(&self, nsp: &str, room: &str) -> String {
         format!("{}presence:{nsp}:{room}", self.inner.opts.key_prefix)
     }
@@ -154,14 +169,67 @@ impl RedisAdapter {
             .arg(ttl)
             .query_async(&mut conn)
             .await?;
+        let _: () = redis::cmd("SADD")
+            .arg(self.nodes_key())
+            .arg(self.node_id())
+            .query_async(&mut conn)
+            .await?;
         Ok(())
+    }
+
+    /// Finds nodes whose heartbeat expired and claims each one (exactly one live node wins a
+    /// dead node, by `SREM`); returns the `(namespace, room)` pairs its sockets had joined,
+    /// after pruning them from those rooms' presence.
+    pub(crate) async fn reap_dead_nodes(&self) -> anyhow::Result<Vec<(String, String)>> {
+        let mut conn = self.inner.pool.get().await?;
+        let nodes: Vec<String> = redis::cmd("SMEMBERS")
+            .arg(self.nodes_key())
+            .query_async(&mut conn)
+            .await?;
+        let mut rooms = Vec::new();
+        for node in nodes.iter().filter(|n| *n != self.node_id()) {
+            let alive: bool = redis::cmd("EXISTS")
+                .arg(self.node_key(node))
+                .query_async(&mut conn)
+                .await?;
+            if alive {
+                continue;
+            }
+            let claimed: i64 = redis::cmd("SREM")
+                .arg(self.nodes_key())
+                .arg(node)
+                .query_async(&mut conn)
+                .await?;
+            if claimed == 0 {
+                continue;
+            }
+            let key = self.node_rooms_key(node);
+            let joined: Vec<String> = redis::cmd("SMEMBERS")
+                .arg(&key)
+                .query_async(&mut conn)
+                .await?;
+            let _: () = redis::cmd("DEL").arg(&key).query_async(&mut conn).await?;
+            tracing::warn!(node = %node, rooms = joined.len(), "realtime node died; pruning its presence");
+            rooms.extend(
+                joined
+                    .iter()
+                    .filter_map(|r| r.split_once('\u{1f}'))
+                    .map(|(nsp, room)| (nsp.to_owned(), room.to_owned())),
+            );
+        }
+        drop(conn);
+        for (nsp, room) in &rooms {
+            // prunes the dead node's entries as a side effect
+            self.presence(nsp, room).await?;
+        }
+        Ok(rooms)
     }
 
     /// Starts the subscriber, the writer and the heartbeat.
     pub(crate) fn start(&self, sink: Weak<dyn BusSink>) {
         let mut tasks = lock(&self.inner.tasks);
         if let Some(pubsub) = lock(&self.inner.pubsub).take() {
-            tasks.push(tokio::spawn(subscribe(self.clone(), pubsub, sink)));
+            tasks.push(tokio::spawn(subscribe(self.clone(), pubsub, sink.clone())));
         }
         if let Some(rx) = lock(&self.inner.rx).take() {
             tasks.push(tokio::spawn(write(self.clone(), rx)));
@@ -173,6 +241,14 @@ impl RedisAdapter {
                 tick.tick().await;
                 if let Err(err) = this.beat().await {
                     tracing::warn!(error = %err, "realtime heartbeat failed");
+                }
+                match this.reap_dead_nodes().await {
+                    Ok(rooms) if !rooms.is_empty() => match sink.upgrade() {
+                        Some(sink) => sink.rooms_lost(rooms),
+                        None => return,
+                    },
+                    Ok(_) => {}
+                    Err(err) => tracing::warn!(error = %err, "realtime dead-node check failed"),
                 }
             }
         }));
@@ -205,6 +281,8 @@ impl RedisAdapter {
             key: self.presence_key(nsp, room),
             sid: sid.to_owned(),
             value,
+            node_rooms: self.node_rooms_key(self.node_id()),
+            room: format!("{nsp}\u{1f}{room}"),
         });
     }
 
@@ -317,10 +395,18 @@ async fn write(adapter: RedisAdapter, mut rx: mpsc::UnboundedReceiver<Command>) 
                     c.arg(&channel).arg(json);
                     c
                 }
-                Command::Join { key, sid, value } => {
-                    let mut c = redis::cmd("HSET");
-                    c.arg(key).arg(sid).arg(value);
-                    c
+                Command::Join {
+                    key,
+                    sid,
+                    value,
+                    node_rooms,
+                    room,
+                } => {
+                    let mut pipe = redis::pipe();
+                    pipe.cmd("HSET").arg(key).arg(sid).arg(value).ignore();
+                    pipe.cmd("SADD").arg(node_rooms).arg(room).ignore();
+                    let _: () = pipe.query_async(&mut conn).await?;
+                    return Ok(());
                 }
                 Command::Leave { key, sid } => {
                     let mut c = redis::cmd("HDEL");
