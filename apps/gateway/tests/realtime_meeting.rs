@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{GRANT, PRICE, assert_meeting, booked_meeting, config, run_meeting, send, step};
+use common::{GRANT, PRICE, assert_meeting, booked_meeting, config, run_meeting, step};
 use kernel::auth::Role;
 use reqwest::Method;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
@@ -62,28 +62,29 @@ async fn the_mentorship_journey_through_http_and_socket_io() {
         assert!(log.iter().any(|k| k == kind), "no {kind} in {log:?}");
     }
     assert_eq!(log.iter().filter(|k| *k == "joined").count(), 2, "{log:?}");
-    let meeting = send(
-        &app,
-        Method::GET,
-        &format!("/api/meetings/{}", b.meeting_id),
-        &b.student.1,
-        None,
-    )
-    .await
-    .json();
+    let meeting = app
+        .call(
+            Method::GET,
+            &format!("/api/meetings/{}", b.meeting_id),
+            &b.student.1,
+            None,
+        )
+        .await
+        .json();
     assert_eq!(meeting["status"], "ended", "{meeting}");
 
     // the mentor marks the session held: the hold goes to earnings and commission
-    let done = send(
-        &app,
-        Method::POST,
-        &format!("/api/meetings/{}/complete", b.meeting_id),
-        &b.mentor.1,
-        None,
-    )
-    .await;
+    let done = app
+        .call(
+            Method::POST,
+            &format!("/api/meetings/{}/complete", b.meeting_id),
+            &b.mentor.1,
+            None,
+        )
+        .await;
     assert_eq!(done.json()["status"], "completed", "{}", done.text);
-    let balance = send(&app, Method::GET, "/api/tokens/balance", &b.student.1, None)
+    let balance = app
+        .call(Method::GET, "/api/tokens/balance", &b.student.1, None)
         .await
         .json();
     assert_eq!(
@@ -91,55 +92,45 @@ async fn the_mentorship_journey_through_http_and_socket_io() {
         (Some(GRANT - PRICE), Some(0))
     );
     let earned = PRICE * 80 / 100; // MENTOR_COMMISSION_PERCENT defaults to 20
-    let mine = send(
-        &app,
-        Method::GET,
-        "/api/mentor-earnings/me",
-        &b.mentor.1,
-        None,
-    )
-    .await
-    .json();
+    let mine = app
+        .call(Method::GET, "/api/mentor-earnings/me", &b.mentor.1, None)
+        .await
+        .json();
     assert_eq!(mine["available"], earned, "{mine}");
 
     // payout requested, approved and marked paid
-    let payout = send(
-        &app,
-        Method::POST,
-        "/api/mentor-earnings/payouts",
-        &b.mentor.1,
-        Some(json!({"amount": earned})),
-    )
-    .await;
+    let payout = app
+        .call(
+            Method::POST,
+            "/api/mentor-earnings/payouts",
+            &b.mentor.1,
+            Some(json!({"amount": earned})),
+        )
+        .await;
     assert_eq!(payout.status, 201, "{}", payout.text);
     let id = payout.json()["id"].as_str().unwrap().to_owned();
-    let approved = send(
-        &app,
-        Method::POST,
-        &format!("/api/admin/payouts/{id}/approve"),
-        &b.admin,
-        None,
-    )
-    .await;
+    let approved = app
+        .call(
+            Method::POST,
+            &format!("/api/admin/payouts/{id}/approve"),
+            &b.admin,
+            None,
+        )
+        .await;
     assert_eq!(approved.json()["status"], "approved", "{}", approved.text);
-    let paid = send(
-        &app,
-        Method::POST,
-        &format!("/api/admin/payouts/{id}/mark-paid"),
-        &b.admin,
-        Some(json!({"reference": "UTR-2026-0001"})),
-    )
-    .await;
+    let paid = app
+        .call(
+            Method::POST,
+            &format!("/api/admin/payouts/{id}/mark-paid"),
+            &b.admin,
+            Some(json!({"reference": "UTR-2026-0001"})),
+        )
+        .await;
     assert_eq!(paid.json()["status"], "paid", "{}", paid.text);
-    let mine = send(
-        &app,
-        Method::GET,
-        "/api/mentor-earnings/me",
-        &b.mentor.1,
-        None,
-    )
-    .await
-    .json();
+    let mine = app
+        .call(Method::GET, "/api/mentor-earnings/me", &b.mentor.1, None)
+        .await
+        .json();
     assert_eq!(
         (mine["available"].as_i64(), mine["paid"].as_i64()),
         (Some(0), Some(earned)),
@@ -147,15 +138,10 @@ async fn the_mentorship_journey_through_http_and_socket_io() {
     );
 
     // every account equals the sum of its transfers, and the ledger sums to zero
-    let r = send(
-        &app,
-        Method::GET,
-        "/api/admin/tokens/reconcile",
-        &b.admin,
-        None,
-    )
-    .await
-    .json();
+    let r = app
+        .call(Method::GET, "/api/admin/tokens/reconcile", &b.admin, None)
+        .await
+        .json();
     assert_eq!(r["ok"], true, "{r}");
     assert_eq!(r["ledger_sum"], 0, "{r}");
 }

@@ -52,7 +52,9 @@ async fn rules_open_slots_in_the_mentors_zone_once_and_skip_overlaps() {
     slot(&app, &mentor, ten + Duration::minutes(30), 30).await;
 
     let body = json!({"weekday": weekday, "start_time": "10:00", "end_time": "12:00"});
-    let res = send(&app, Method::POST, RULES, &mentor, Some(body.clone())).await;
+    let res = app
+        .call(Method::POST, RULES, &mentor, Some(body.clone()))
+        .await;
     assert_eq!(res.status, 201, "{}", res.text);
     let created = res.json();
     assert_eq!(
@@ -76,7 +78,7 @@ async fn rules_open_slots_in_the_mentors_zone_once_and_skip_overlaps() {
     assert!(starts.contains(&eleven), "{eleven} in {starts:?}");
 
     // the same rule again is a conflict; regenerating (the daily job) creates nothing
-    send(&app, Method::POST, RULES, &mentor, Some(body))
+    app.call(Method::POST, RULES, &mentor, Some(body))
         .await
         .assert_problem(409, "rule_exists");
     assert_eq!(
@@ -89,17 +91,17 @@ async fn rules_open_slots_in_the_mentors_zone_once_and_skip_overlaps() {
 
     // a rule in another zone than the profile's
     let (weekday_ny, _) = ahead("America/New_York".parse().unwrap(), 3, 9, 0);
-    let res = send(
-        &app,
-        Method::POST,
-        RULES,
-        &mentor,
-        Some(
-            json!({"weekday": weekday_ny, "start_time": "09:00", "end_time": "10:30",
+    let res = app
+        .call(
+            Method::POST,
+            RULES,
+            &mentor,
+            Some(
+                json!({"weekday": weekday_ny, "start_time": "09:00", "end_time": "10:30",
                     "slot_minutes": 45, "timezone": "America/New_York"}),
-        ),
-    )
-    .await;
+            ),
+        )
+        .await;
     assert_eq!(res.status, 201, "{}", res.text);
     let ny_rule = res.json()["rule"]["id"].as_str().unwrap().to_owned();
     let (_, nine_ny) = ahead("America/New_York".parse().unwrap(), 3, 9, 0);
@@ -111,22 +113,16 @@ async fn rules_open_slots_in_the_mentors_zone_once_and_skip_overlaps() {
             .any(|s| s["start_at"] == nine_ny.as_str()),
         "09:00 in New York is {nine_ny}"
     );
-    let list = send(&app, Method::GET, RULES, &mentor, None).await.json();
+    let list = app.call(Method::GET, RULES, &mentor, None).await.json();
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
 
     // other mentors and other platforms neither see nor delete the rules
     let (_, other, _) = mentor_on(&app, MM, 10).await;
-    let none = send(&app, Method::GET, RULES, &other, None).await.json();
+    let none = app.call(Method::GET, RULES, &other, None).await.json();
     assert_eq!(none["items"], json!([]));
-    send(
-        &app,
-        Method::DELETE,
-        &format!("{RULES}/{ny_rule}"),
-        &other,
-        None,
-    )
-    .await
-    .assert_problem(404, "not_found");
+    app.call(Method::DELETE, &format!("{RULES}/{ny_rule}"), &other, None)
+        .await
+        .assert_problem(404, "not_found");
     let (_, foreign, _) = mentor_on(&app, "my-analytics-school", 10).await;
     let res = app
         .req(Method::GET, RULES)
@@ -145,14 +141,9 @@ async fn rules_open_slots_in_the_mentors_zone_once_and_skip_overlaps() {
 
     // deleting a rule removes its future open slots
     let before = open_slots(&app, &profile).await.len();
-    let res = send(
-        &app,
-        Method::DELETE,
-        &format!("{RULES}/{ny_rule}"),
-        &mentor,
-        None,
-    )
-    .await;
+    let res = app
+        .call(Method::DELETE, &format!("{RULES}/{ny_rule}"), &mentor, None)
+        .await;
     assert_eq!(res.status, 204, "{}", res.text);
     assert_eq!(
         open_slots(&app, &profile).await.len(),
@@ -176,17 +167,17 @@ async fn generation_days_come_from_the_configuration_and_input_is_validated() {
     let (near, _) = ahead(ist, 1, 9, 0);
     let (far, _) = ahead(ist, 5, 9, 0);
     for (weekday, expected) in [(near, 2), (far, 0)] {
-        let res = send(
-            &app,
-            Method::POST,
-            RULES,
-            &mentor,
-            Some(
-                json!({"weekday": weekday, "start_time": "09:00", "end_time": "10:00",
+        let res = app
+            .call(
+                Method::POST,
+                RULES,
+                &mentor,
+                Some(
+                    json!({"weekday": weekday, "start_time": "09:00", "end_time": "10:00",
                         "slot_minutes": 30}),
-            ),
-        )
-        .await;
+                ),
+            )
+            .await;
         assert_eq!(res.status, 201, "{}", res.text);
         assert_eq!(res.json()["slots_created"], expected, "{}", res.text);
     }
@@ -203,20 +194,20 @@ async fn generation_days_come_from_the_configuration_and_input_is_validated() {
         body.as_object_mut()
             .unwrap()
             .extend(change.as_object().unwrap().clone());
-        let res = send(&app, Method::POST, RULES, &mentor, Some(body)).await;
+        let res = app.call(Method::POST, RULES, &mentor, Some(body)).await;
         let problem = res.assert_problem(422, "validation_failed");
         assert_eq!(problem["errors"][0]["field"], field, "{problem}");
     }
     // a plain user may not; an EXPERT without an approved profile is refused
     let (_, plain) = user(&app, Role::User);
     assert_eq!(
-        send(&app, Method::POST, RULES, &plain, Some(ok.clone()))
+        app.call(Method::POST, RULES, &plain, Some(ok.clone()))
             .await
             .status,
         403
     );
     let (_, unapproved) = user(&app, Role::Expert);
-    send(&app, Method::POST, RULES, &unapproved, Some(ok))
+    app.call(Method::POST, RULES, &unapproved, Some(ok))
         .await
         .assert_problem(403, "mentor_not_approved");
 }

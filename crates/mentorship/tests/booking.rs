@@ -5,7 +5,7 @@
 use chrono::{Duration, Utc};
 use kernel::auth::Role;
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 use testkit::{TestApp, spawn_app};
 use uuid::Uuid;
 
@@ -15,34 +15,21 @@ fn user(app: &TestApp, role: Role) -> (Uuid, String) {
     app.user(role, &[], MM)
 }
 
-async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> testkit::TestResponse {
-    let mut req = app.req(method, path).bearer(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    req.send().await
-}
-
 async fn grant(app: &TestApp, admin: &str, user: Uuid, amount: i64) {
-    let res = send(
-        app,
-        Method::POST,
-        "/api/admin/tokens/grant",
-        admin,
-        Some(json!({"user_id": user, "amount": amount, "reason": "test grant"})),
-    )
-    .await;
+    let res = app
+        .call(
+            Method::POST,
+            "/api/admin/tokens/grant",
+            admin,
+            Some(json!({"user_id": user, "amount": amount, "reason": "test grant"})),
+        )
+        .await;
     assert_eq!(res.status, 201, "{}", res.text);
 }
 
 async fn balance(app: &TestApp, token: &str) -> (i64, i64) {
-    let b = send(app, Method::GET, "/api/tokens/balance", token, None)
+    let b = app
+        .call(Method::GET, "/api/tokens/balance", token, None)
         .await
         .json();
     (
@@ -61,45 +48,45 @@ async fn mentor(
 ) -> (Uuid, String, Uuid, Vec<String>) {
     // a plain USER applies; approval makes them EXPERT, effective on their next request
     let (id, token) = user(app, Role::User);
-    let res = send(
-        app,
-        Method::POST,
-        "/api/mentors/me",
-        &token,
-        Some(json!({
-            "headline": "Data science mentor", "bio": "Ten years of analytics.",
-            "expertise": ["Python", "SQL"], "price_tokens": price, "languages": ["en", "hi"],
-            "full_name": "Asha Rao"
-        })),
-    )
-    .await;
+    let res = app
+        .call(
+            Method::POST,
+            "/api/mentors/me",
+            &token,
+            Some(json!({
+                "headline": "Data science mentor", "bio": "Ten years of analytics.",
+                "expertise": ["Python", "SQL"], "price_tokens": price, "languages": ["en", "hi"],
+                "full_name": "Asha Rao"
+            })),
+        )
+        .await;
     assert_eq!(res.status, 201, "{}", res.text);
     let profile: Uuid = res.json()["id"].as_str().unwrap().parse().unwrap();
     assert_eq!(res.json()["status"], "pending");
-    let approved = send(
-        app,
-        Method::POST,
-        &format!("/api/admin/mentors/{profile}/approve"),
-        admin,
-        None,
-    )
-    .await;
+    let approved = app
+        .call(
+            Method::POST,
+            &format!("/api/admin/mentors/{profile}/approve"),
+            admin,
+            None,
+        )
+        .await;
     assert_eq!(approved.json()["status"], "approved", "{}", approved.text);
-    let me = send(app, Method::GET, "/api/auth/me", &token, None).await;
+    let me = app.call(Method::GET, "/api/auth/me", &token, None).await;
     assert_eq!(me.json()["role"], "EXPERT", "{}", me.text);
     let mut slots = Vec::new();
     for i in 0..n {
         let start = Utc::now() + Duration::hours(hours_ahead + i64::try_from(i).unwrap());
-        let res = send(
-            app,
-            Method::POST,
-            "/api/mentors/me/slots",
-            &token,
-            Some(json!({
-                "start_at": start, "end_at": start + Duration::minutes(45)
-            })),
-        )
-        .await;
+        let res = app
+            .call(
+                Method::POST,
+                "/api/mentors/me/slots",
+                &token,
+                Some(json!({
+                    "start_at": start, "end_at": start + Duration::minutes(45)
+                })),
+            )
+            .await;
         assert_eq!(res.status, 201, "{}", res.text);
         slots.push(res.json()["id"].as_str().unwrap().to_owned());
     }
@@ -107,7 +94,8 @@ async fn mentor(
 }
 
 async fn reconciles(app: &TestApp, admin: &str) {
-    let r = send(app, Method::GET, "/api/admin/tokens/reconcile", admin, None)
+    let r = app
+        .call(Method::GET, "/api/admin/tokens/reconcile", admin, None)
         .await
         .json();
     assert_eq!(r["ok"], true, "{r}");
@@ -136,33 +124,32 @@ async fn a_student_books_the_mentor_completes_and_earns() {
         .json();
     assert_eq!(open.as_array().unwrap().len(), 2);
 
-    let booked = send(
-        &app,
-        Method::POST,
-        &format!("/api/slots/{}/book", slots[0]),
-        &student_token,
-        None,
-    )
-    .await;
+    let booked = app
+        .call(
+            Method::POST,
+            &format!("/api/slots/{}/book", slots[0]),
+            &student_token,
+            None,
+        )
+        .await;
     assert_eq!(booked.status, 201, "{}", booked.text);
     let b = booked.json();
     assert_eq!(b["tokens_held"], 30);
     assert_eq!(balance(&app, &student_token).await, (70, 30));
     let meeting = b["meeting_id"].as_str().unwrap();
-    let m = send(
-        &app,
-        Method::GET,
-        &format!("/api/meetings/{meeting}"),
-        &student_token,
-        None,
-    )
-    .await
-    .json();
+    let m = app
+        .call(
+            Method::GET,
+            &format!("/api/meetings/{meeting}"),
+            &student_token,
+            None,
+        )
+        .await
+        .json();
     assert_eq!(m["participants"][0]["user_id"], mentor_id.to_string());
     // an outsider cannot see it, the student cannot complete it
     let (_, outsider) = user(&app, Role::User);
-    send(
-        &app,
+    app.call(
         Method::GET,
         &format!("/api/meetings/{meeting}"),
         &outsider,
@@ -170,8 +157,7 @@ async fn a_student_books_the_mentor_completes_and_earns() {
     )
     .await
     .assert_problem(404, "not_found");
-    send(
-        &app,
+    app.call(
         Method::POST,
         &format!("/api/meetings/{meeting}/complete"),
         &student_token,
@@ -180,37 +166,32 @@ async fn a_student_books_the_mentor_completes_and_earns() {
     .await
     .assert_problem(403, "forbidden");
 
-    let done = send(
-        &app,
-        Method::POST,
-        &format!("/api/meetings/{meeting}/complete"),
-        &mentor_token,
-        None,
-    )
-    .await;
+    let done = app
+        .call(
+            Method::POST,
+            &format!("/api/meetings/{meeting}/complete"),
+            &mentor_token,
+            None,
+        )
+        .await;
     assert_eq!(
         done.json(),
         json!({"meeting_id": meeting, "status": "completed"})
     );
-    let again = send(
-        &app,
-        Method::POST,
-        &format!("/api/meetings/{meeting}/complete"),
-        &mentor_token,
-        None,
-    )
-    .await;
+    let again = app
+        .call(
+            Method::POST,
+            &format!("/api/meetings/{meeting}/complete"),
+            &mentor_token,
+            None,
+        )
+        .await;
     assert_eq!(again.status, 200);
     assert_eq!(balance(&app, &student_token).await, (70, 0));
-    let earnings = send(
-        &app,
-        Method::GET,
-        "/api/mentor-earnings/me",
-        &mentor_token,
-        None,
-    )
-    .await
-    .json();
+    let earnings = app
+        .call(Method::GET, "/api/mentor-earnings/me", &mentor_token, None)
+        .await
+        .json();
     assert_eq!(
         earnings["available"], 24,
         "30 tokens less 20 % commission: {earnings}"
@@ -233,7 +214,7 @@ async fn a_hundred_concurrent_bookings_of_one_slot_make_one_booking() {
     let results = futures::future::join_all(
         students
             .iter()
-            .map(|t| send(&app, Method::POST, &path, t, None)),
+            .map(|t| app.call(Method::POST, &path, t, None)),
     )
     .await;
     let created = results.iter().filter(|r| r.status == 201).count();
@@ -270,7 +251,7 @@ async fn one_sessions_worth_of_tokens_books_one_of_two_slots_and_keys_replay() {
     let two = futures::future::join_all(
         paths
             .iter()
-            .map(|p| send(&app, Method::POST, p, &token, None)),
+            .map(|p| app.call(Method::POST, p, &token, None)),
     )
     .await;
     let mut statuses: Vec<u16> = two.iter().map(|r| r.status).collect();
@@ -325,76 +306,76 @@ async fn cancellations_follow_the_policy() {
     // one slot two days ahead (free cancellation), one in two hours (late)
     let (_, mentor_token, profile, far) = mentor(&app, &admin, 20, 1, 48).await;
     let soon_start = Utc::now() + Duration::hours(2);
-    let soon = send(
-        &app,
-        Method::POST,
-        "/api/mentors/me/slots",
-        &mentor_token,
-        Some(json!({
-            "start_at": soon_start, "end_at": soon_start + Duration::minutes(30)
-        })),
-    )
-    .await
-    .json()["id"]
+    let soon = app
+        .call(
+            Method::POST,
+            "/api/mentors/me/slots",
+            &mentor_token,
+            Some(json!({
+                "start_at": soon_start, "end_at": soon_start + Duration::minutes(30)
+            })),
+        )
+        .await
+        .json()["id"]
         .as_str()
         .unwrap()
         .to_owned();
     let (student, token) = user(&app, Role::User);
     grant(&app, &admin, student, 100).await;
 
-    let b1 = send(
-        &app,
-        Method::POST,
-        &format!("/api/slots/{}/book", far[0]),
-        &token,
-        None,
-    )
-    .await
-    .json();
-    let c1 = send(
-        &app,
-        Method::POST,
-        &format!(
-            "/api/bookings/{}/cancel",
-            b1["booking_id"].as_str().unwrap()
-        ),
-        &token,
-        Some(json!({"reason": "clash"})),
-    )
-    .await;
+    let b1 = app
+        .call(
+            Method::POST,
+            &format!("/api/slots/{}/book", far[0]),
+            &token,
+            None,
+        )
+        .await
+        .json();
+    let c1 = app
+        .call(
+            Method::POST,
+            &format!(
+                "/api/bookings/{}/cancel",
+                b1["booking_id"].as_str().unwrap()
+            ),
+            &token,
+            Some(json!({"reason": "clash"})),
+        )
+        .await;
     assert_eq!(c1.json()["refunded_tokens"], 20, "{}", c1.text);
     assert_eq!(balance(&app, &token).await, (100, 0));
     // the slot reopened and can be booked again
-    let rebook = send(
-        &app,
-        Method::POST,
-        &format!("/api/slots/{}/book", far[0]),
-        &token,
-        None,
-    )
-    .await;
+    let rebook = app
+        .call(
+            Method::POST,
+            &format!("/api/slots/{}/book", far[0]),
+            &token,
+            None,
+        )
+        .await;
     assert_eq!(rebook.status, 201, "{}", rebook.text);
 
-    let b2 = send(
-        &app,
-        Method::POST,
-        &format!("/api/slots/{soon}/book"),
-        &token,
-        None,
-    )
-    .await
-    .json();
-    let c2 = send(
-        &app,
-        Method::POST,
-        &format!(
-            "/api/bookings/{}/cancel",
-            b2["booking_id"].as_str().unwrap()
-        ),
-        &token,
-        None,
-    )
-    .await;
+    let b2 = app
+        .call(
+            Method::POST,
+            &format!("/api/slots/{soon}/book"),
+            &token,
+            None,
+        )
+        .await
+        .json();
+    let c2 = app
+        .call(
+            Method::POST,
+            &format!(
+                "/api/bookings/{}/cancel",
+                b2["booking_id"].as_str().unwrap()
+            ),
+            &token,
+            None,
+        )
+        .await;
     assert_eq!(
         c2.json()["refunded_tokens"],
         10,
@@ -402,44 +383,38 @@ async fn cancellations_follow_the_policy() {
         c2.text
     );
     // the mentor cancelling refunds everything
-    let c3 = send(
-        &app,
-        Method::POST,
-        &format!(
-            "/api/bookings/{}/cancel",
-            rebook.json()["booking_id"].as_str().unwrap()
-        ),
-        &mentor_token,
-        None,
-    )
-    .await;
+    let c3 = app
+        .call(
+            Method::POST,
+            &format!(
+                "/api/bookings/{}/cancel",
+                rebook.json()["booking_id"].as_str().unwrap()
+            ),
+            &mentor_token,
+            None,
+        )
+        .await;
     assert_eq!(c3.json()["refunded_tokens"], 20);
     assert_eq!(balance(&app, &token).await, (90, 0));
-    let earned = send(
-        &app,
-        Method::GET,
-        "/api/mentor-earnings/me",
-        &mentor_token,
-        None,
-    )
-    .await
-    .json();
+    let earned = app
+        .call(Method::GET, "/api/mentor-earnings/me", &mentor_token, None)
+        .await
+        .json();
     assert_eq!(earned["available"], 8, "10 late tokens less 20 %: {earned}");
     // cancelling twice changes nothing; completing a cancelled meeting is refused
-    let again = send(
-        &app,
-        Method::POST,
-        &format!(
-            "/api/bookings/{}/cancel",
-            b2["booking_id"].as_str().unwrap()
-        ),
-        &token,
-        None,
-    )
-    .await;
+    let again = app
+        .call(
+            Method::POST,
+            &format!(
+                "/api/bookings/{}/cancel",
+                b2["booking_id"].as_str().unwrap()
+            ),
+            &token,
+            None,
+        )
+        .await;
     assert_eq!(again.json()["refunded_tokens"], 10);
-    send(
-        &app,
+    app.call(
         Method::POST,
         &format!(
             "/api/meetings/{}/complete",
@@ -460,8 +435,7 @@ async fn slots_validate_overlap_roles_and_tenancy() {
     let (_, admin) = user(&app, Role::Admin);
     let (_, mentor_token, profile, slots) = mentor(&app, &admin, 10, 1, 48).await;
     let start = Utc::now() + Duration::hours(48) + Duration::minutes(15);
-    send(
-        &app,
+    app.call(
         Method::POST,
         "/api/mentors/me/slots",
         &mentor_token,
@@ -470,31 +444,30 @@ async fn slots_validate_overlap_roles_and_tenancy() {
     .await
     .assert_problem(409, "slot_overlap");
     let past = Utc::now() - Duration::hours(1);
-    let res = send(
-        &app,
-        Method::POST,
-        "/api/mentors/me/slots",
-        &mentor_token,
-        Some(json!({"start_at": past, "end_at": past + Duration::minutes(30)})),
-    )
-    .await;
+    let res = app
+        .call(
+            Method::POST,
+            "/api/mentors/me/slots",
+            &mentor_token,
+            Some(json!({"start_at": past, "end_at": past + Duration::minutes(30)})),
+        )
+        .await;
     assert_eq!(
         res.assert_problem(422, "validation_failed")["errors"][0]["field"],
         "start_at"
     );
-    let res = send(
-        &app,
-        Method::POST,
-        "/api/mentors/me/slots",
-        &mentor_token,
-        Some(json!({"start_at": "tomorrow"})),
-    )
-    .await;
+    let res = app
+        .call(
+            Method::POST,
+            "/api/mentors/me/slots",
+            &mentor_token,
+            Some(json!({"start_at": "tomorrow"})),
+        )
+        .await;
     assert_eq!(res.status, 422, "{}", res.text);
     // a plain user cannot open slots; an expert without an approved profile is refused
     let (_, plain) = user(&app, Role::User);
-    send(
-        &app,
+    app.call(
         Method::POST,
         "/api/mentors/me/slots",
         &plain,
@@ -503,8 +476,7 @@ async fn slots_validate_overlap_roles_and_tenancy() {
     .await
     .assert_problem(403, "forbidden");
     let (_, unapproved) = user(&app, Role::Expert);
-    send(
-        &app,
+    app.call(
         Method::POST,
         "/api/mentors/me/slots",
         &unapproved,
@@ -513,8 +485,7 @@ async fn slots_validate_overlap_roles_and_tenancy() {
     .await
     .assert_problem(403, "mentor_not_approved");
     // approving is for admins
-    send(
-        &app,
+    app.call(
         Method::POST,
         &format!("/api/admin/mentors/{profile}/approve"),
         &plain,
@@ -544,8 +515,7 @@ async fn slots_validate_overlap_roles_and_tenancy() {
         .await
         .assert_problem(404, "not_found");
     // applying twice
-    send(
-        &app,
+    app.call(
         Method::POST,
         "/api/mentors/me",
         &mentor_token,
@@ -565,18 +535,17 @@ async fn a_booking_moves_to_another_slot_of_the_same_mentor() {
     let (_, _, _, other_mentor_slots) = mentor(&app, &admin, 10, 1, 100).await;
     let (student, token) = user(&app, Role::User);
     grant(&app, &admin, student, 10).await;
-    let b = send(
-        &app,
-        Method::POST,
-        &format!("/api/slots/{}/book", slots[0]),
-        &token,
-        None,
-    )
-    .await
-    .json();
+    let b = app
+        .call(
+            Method::POST,
+            &format!("/api/slots/{}/book", slots[0]),
+            &token,
+            None,
+        )
+        .await
+        .json();
     let id = b["booking_id"].as_str().unwrap();
-    send(
-        &app,
+    app.call(
         Method::POST,
         &format!("/api/bookings/{id}/reschedule"),
         &token,
@@ -584,14 +553,14 @@ async fn a_booking_moves_to_another_slot_of_the_same_mentor() {
     )
     .await
     .assert_problem(422, "validation_failed");
-    let moved = send(
-        &app,
-        Method::POST,
-        &format!("/api/bookings/{id}/reschedule"),
-        &token,
-        Some(json!({"slot_id": slots[1]})),
-    )
-    .await;
+    let moved = app
+        .call(
+            Method::POST,
+            &format!("/api/bookings/{id}/reschedule"),
+            &token,
+            Some(json!({"slot_id": slots[1]})),
+        )
+        .await;
     assert_eq!(moved.status, 200, "{}", moved.text);
     assert_eq!(moved.json()["slot_id"], slots[1].as_str());
     assert_eq!(balance(&app, &token).await, (0, 10), "the tokens stay held");
@@ -601,8 +570,7 @@ async fn a_booking_moves_to_another_slot_of_the_same_mentor() {
         .json();
     assert_eq!(open[0]["id"], slots[0].as_str(), "the old slot reopened");
     let (_, stranger) = user(&app, Role::User);
-    send(
-        &app,
+    app.call(
         Method::POST,
         &format!("/api/bookings/{id}/reschedule"),
         &stranger,

@@ -103,14 +103,14 @@ async fn an_expired_link_is_refused_and_changes_nothing() {
         .send()
         .await
         .assert_problem(401, "link_expired");
-    let m = send(
-        &app,
-        Method::GET,
-        &format!("/api/meetings/{meeting}"),
-        &student,
-        None,
-    )
-    .await;
+    let m = app
+        .call(
+            Method::GET,
+            &format!("/api/meetings/{meeting}"),
+            &student,
+            None,
+        )
+        .await;
     assert_eq!(m.json()["status"], "scheduled");
     assert_eq!(earned(&app, &mentor).await, 0);
     assert_eq!(balance(&app, &student).await, (0, 10));
@@ -131,14 +131,14 @@ async fn soon(app: &TestApp) -> (String, String, Uuid) {
 }
 
 async fn join(app: &TestApp, token: &str, meeting: Uuid) {
-    let res = send(
-        app,
-        Method::GET,
-        &format!("/api/meetings/{meeting}/join"),
-        token,
-        None,
-    )
-    .await;
+    let res = app
+        .call(
+            Method::GET,
+            &format!("/api/meetings/{meeting}/join"),
+            token,
+            None,
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text);
 }
 

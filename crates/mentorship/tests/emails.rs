@@ -88,14 +88,14 @@ async fn a_cancelled_booking_sends_cancellations_and_no_reminder() {
     wait_for_mail(&app, &s_mail, "Subject: Booked:").await;
     wait_delayed(&app, 3).await;
 
-    let res = send(
-        &app,
-        Method::POST,
-        &format!("/api/bookings/{}/cancel", b["booking_id"].as_str().unwrap()),
-        &student,
-        Some(json!({"reason": "exam clash"})),
-    )
-    .await;
+    let res = app
+        .call(
+            Method::POST,
+            &format!("/api/bookings/{}/cancel", b["booking_id"].as_str().unwrap()),
+            &student,
+            Some(json!({"reason": "exam clash"})),
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text);
     for to in [&s_mail, &m_mail] {
         let m = wait_for_mail(&app, to, "Subject: Cancelled:").await;
@@ -123,17 +123,17 @@ async fn a_reschedule_replans_the_reminders_for_the_new_time() {
     let second = slot(&app, &mentor, Utc::now() + Duration::hours(50), 45).await;
     let b = book(&app, &student, &first).await;
     wait_delayed(&app, 3).await;
-    let res = send(
-        &app,
-        Method::POST,
-        &format!(
-            "/api/bookings/{}/reschedule",
-            b["booking_id"].as_str().unwrap()
-        ),
-        &student,
-        Some(json!({"slot_id": second})),
-    )
-    .await;
+    let res = app
+        .call(
+            Method::POST,
+            &format!(
+                "/api/bookings/{}/reschedule",
+                b["booking_id"].as_str().unwrap()
+            ),
+            &student,
+            Some(json!({"slot_id": second})),
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text);
     wait_for_mail(&app, &s_mail, "rescheduled mentorship session").await;
     wait_delayed(&app, 6).await;

@@ -16,38 +16,23 @@ fn user(app: &TestApp, role: Role) -> (Uuid, String) {
     app.user(role, &[], "mr-mentor")
 }
 
-async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> testkit::TestResponse {
-    let mut req = app.req(method, path).bearer(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    req.send().await
-}
-
 /// An approved mentor, a funded student and a booking of a slot starting in `minutes`.
 async fn booked(app: &TestApp, minutes: i64) -> (String, String, String, Value) {
     let (_, admin) = user(app, Role::Admin);
     let (_, mentor) = user(app, Role::Expert);
-    let profile = send(
-        app,
-        Method::POST,
-        "/api/mentors/me",
-        &mentor,
-        Some(json!({
-            "headline": "Career coach", "bio": "", "expertise": ["careers"], "price_tokens": 10
-        })),
-    )
-    .await
-    .json();
+    let profile = app
+        .call(
+            Method::POST,
+            "/api/mentors/me",
+            &mentor,
+            Some(json!({
+                "headline": "Career coach", "bio": "", "expertise": ["careers"], "price_tokens": 10
+            })),
+        )
+        .await
+        .json();
     let id = profile["id"].as_str().unwrap();
-    send(
-        app,
+    app.call(
         Method::POST,
         &format!("/api/admin/mentors/{id}/approve"),
         &admin,
@@ -55,34 +40,33 @@ async fn booked(app: &TestApp, minutes: i64) -> (String, String, String, Value) 
     )
     .await;
     let start = Utc::now() + Duration::minutes(minutes);
-    let slot = send(
-        app,
-        Method::POST,
-        "/api/mentors/me/slots",
-        &mentor,
-        Some(json!({
-            "start_at": start, "end_at": start + Duration::minutes(30)
-        })),
-    )
-    .await
-    .json();
+    let slot = app
+        .call(
+            Method::POST,
+            "/api/mentors/me/slots",
+            &mentor,
+            Some(json!({
+                "start_at": start, "end_at": start + Duration::minutes(30)
+            })),
+        )
+        .await
+        .json();
     let (student_id, student) = user(app, Role::User);
-    send(
-        app,
+    app.call(
         Method::POST,
         "/api/admin/tokens/grant",
         &admin,
         Some(json!({"user_id": student_id, "amount": 10, "reason": "test grant"})),
     )
     .await;
-    let booking = send(
-        app,
-        Method::POST,
-        &format!("/api/slots/{}/book", slot["id"].as_str().unwrap()),
-        &student,
-        None,
-    )
-    .await;
+    let booking = app
+        .call(
+            Method::POST,
+            &format!("/api/slots/{}/book", slot["id"].as_str().unwrap()),
+            &student,
+            None,
+        )
+        .await;
     assert_eq!(booking.status, 201, "{}", booking.text);
     (admin, mentor, student, booking.json())
 }
@@ -96,23 +80,22 @@ async fn the_join_window_follows_the_configuration() {
     )
     .await;
     let (_, _, student, soon) = booked(&app, 5).await;
-    let join = send(
-        &app,
-        Method::GET,
-        &format!(
-            "/api/meetings/{}/join",
-            soon["meeting_id"].as_str().unwrap()
-        ),
-        &student,
-        None,
-    )
-    .await;
+    let join = app
+        .call(
+            Method::GET,
+            &format!(
+                "/api/meetings/{}/join",
+                soon["meeting_id"].as_str().unwrap()
+            ),
+            &student,
+            None,
+        )
+        .await;
     assert_eq!(join.status, 200, "{}", join.text);
     assert_eq!(join.json()["role"], "student");
     assert_eq!(join.json()["room_id"], soon["meeting_id"]);
     let (_, _, student2, later) = booked(&app, 60).await;
-    send(
-        &app,
+    app.call(
         Method::GET,
         &format!(
             "/api/meetings/{}/join",
@@ -124,8 +107,7 @@ async fn the_join_window_follows_the_configuration() {
     .await
     .assert_problem(403, "too_early");
     let (_, stranger) = user(&app, Role::User);
-    send(
-        &app,
+    app.call(
         Method::GET,
         &format!(
             "/api/meetings/{}/join",
@@ -142,8 +124,7 @@ async fn the_join_window_follows_the_configuration() {
 async fn without_early_join_the_window_opens_at_the_start() {
     let app = spawn_app_with(TestOptions::default()).await;
     let (_, _, student, soon) = booked(&app, 5).await;
-    send(
-        &app,
+    app.call(
         Method::GET,
         &format!(
             "/api/meetings/{}/join",
@@ -165,8 +146,7 @@ async fn feedback_after_completion_feeds_the_rating_once() {
         let app = &app;
         let path = format!("/api/meetings/{meeting}/feedback");
         async move {
-            send(
-                app,
+            app.call(
                 Method::POST,
                 &path,
                 &token,
@@ -178,8 +158,7 @@ async fn feedback_after_completion_feeds_the_rating_once() {
     rate(student.clone(), 5)
         .await
         .assert_problem(409, "meeting_not_completed");
-    send(
-        &app,
+    app.call(
         Method::POST,
         &format!("/api/meetings/{meeting}/complete"),
         &mentor,

@@ -30,14 +30,16 @@ async fn participants_upload_confirm_and_play_back_recordings() {
     let path = format!("/api/meetings/{meeting}/recordings");
     let data = vec![7u8; 1_000];
 
-    let started = send(
-        &app,
-        Method::POST,
-        &path,
-        &student,
-        Some(json!({"filename": "Session 1.webm", "content_type": "video/webm", "size": 1_000})),
-    )
-    .await;
+    let started = app
+        .call(
+            Method::POST,
+            &path,
+            &student,
+            Some(
+                json!({"filename": "Session 1.webm", "content_type": "video/webm", "size": 1_000}),
+            ),
+        )
+        .await;
     assert_eq!(started.status, 201, "{}", started.text);
     let body = started.json();
     let rid = body["recording"]["id"].as_str().unwrap().to_owned();
@@ -53,7 +55,7 @@ async fn participants_upload_confirm_and_play_back_recordings() {
     let complete = format!("{path}/{rid}/complete");
 
     // nothing uploaded yet
-    send(&app, Method::POST, &complete, &student, None)
+    app.call(Method::POST, &complete, &student, None)
         .await
         .assert_problem(409, "upload_missing");
     let put = app
@@ -65,27 +67,27 @@ async fn participants_upload_confirm_and_play_back_recordings() {
         .send()
         .await;
     assert!(put.status < 300, "{} {}", put.status, put.text);
-    let done = send(&app, Method::POST, &complete, &student, None).await;
+    let done = app.call(Method::POST, &complete, &student, None).await;
     assert_eq!(done.status, 200, "{}", done.text);
     assert_eq!(done.json()["status"], "uploaded");
     // confirming again changes nothing
-    let again = send(&app, Method::POST, &complete, &mentor, None).await;
+    let again = app.call(Method::POST, &complete, &mentor, None).await;
     assert_eq!(again.json()["uploaded_at"], done.json()["uploaded_at"]);
 
     // a second, never uploaded recording by the mentor stays pending, without a URL
-    let pending = send(
-        &app,
-        Method::POST,
-        &path,
-        &mentor,
-        Some(json!({"filename": "audio.mp3", "content_type": "audio/mpeg", "size": 10})),
-    )
-    .await;
+    let pending = app
+        .call(
+            Method::POST,
+            &path,
+            &mentor,
+            Some(json!({"filename": "audio.mp3", "content_type": "audio/mpeg", "size": 10})),
+        )
+        .await;
     assert_eq!(pending.status, 201, "{}", pending.text);
 
     let admin = app.admin_token();
     for who in [&mentor, &student, &admin] {
-        let list = send(&app, Method::GET, &path, who, None).await;
+        let list = app.call(Method::GET, &path, who, None).await;
         assert_eq!(list.status, 200, "{}", list.text);
         let items = list.json()["items"].as_array().unwrap().clone();
         assert_eq!(items.len(), 2);
@@ -115,21 +117,22 @@ async fn outsiders_and_other_platforms_see_no_recordings_and_input_is_validated(
         .to_owned();
     let path = format!("/api/meetings/{meeting}/recordings");
     let ok = json!({"filename": "s.webm", "content_type": "video/webm", "size": 5});
-    let started = send(&app, Method::POST, &path, &student, Some(ok.clone())).await;
+    let started = app
+        .call(Method::POST, &path, &student, Some(ok.clone()))
+        .await;
     let rid = started.json()["recording"]["id"]
         .as_str()
         .unwrap()
         .to_owned();
 
     let (_, outsider) = user(&app, Role::User);
-    send(&app, Method::GET, &path, &outsider, None)
+    app.call(Method::GET, &path, &outsider, None)
         .await
         .assert_problem(404, "not_found");
-    send(&app, Method::POST, &path, &outsider, Some(ok.clone()))
+    app.call(Method::POST, &path, &outsider, Some(ok.clone()))
         .await
         .assert_problem(404, "not_found");
-    send(
-        &app,
+    app.call(
         Method::POST,
         &format!("{path}/{rid}/complete"),
         &outsider,
@@ -167,7 +170,7 @@ async fn outsiders_and_other_platforms_see_no_recordings_and_input_is_validated(
             "filename",
         ),
     ] {
-        let res = send(&app, Method::POST, &path, &student, Some(body)).await;
+        let res = app.call(Method::POST, &path, &student, Some(body)).await;
         let problem = res.assert_problem(422, "validation_failed");
         assert_eq!(problem["errors"][0]["field"], field, "{problem}");
     }

@@ -28,7 +28,6 @@
 
 pub mod adapter;
 pub mod auth;
-mod base64;
 mod broadcast;
 pub mod docs;
 pub mod engine;

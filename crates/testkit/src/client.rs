@@ -117,4 +117,19 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> TestResponse {
         self.req(Method::GET, path).send().await
     }
+
+    /// A request with a bearer token and an optional JSON body, on the default platform.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> TestResponse {
+        let mut req = self.req(method, path).bearer(token);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        req.send().await
+    }
 }

@@ -15,23 +15,8 @@ use kernel::auth::Role;
 use reqwest::Method;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
-use testkit::{TestApp, TestResponse};
+use testkit::TestApp;
 use uuid::Uuid;
-
-/// A request with a bearer token and an optional JSON body, on the default platform.
-pub async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> TestResponse {
-    let mut req = app.req(method, path).bearer(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    req.send().await
-}
 
 /// The people and ids of a booked session.
 pub struct Booked {
@@ -58,56 +43,56 @@ pub async fn booked_meeting(app: &TestApp) -> Booked {
     let admin = app.admin_token();
     let mentor = app.user(Role::User, &[], "mr-mentor");
     let student = app.user(Role::User, &[], "mr-mentor");
-    let res = send(
-        app,
-        Method::POST,
-        "/api/admin/tokens/grant",
-        &admin,
-        Some(json!({"user_id": student.0, "amount": GRANT, "reason": "welcome"})),
-    )
-    .await;
+    let res = app
+        .call(
+            Method::POST,
+            "/api/admin/tokens/grant",
+            &admin,
+            Some(json!({"user_id": student.0, "amount": GRANT, "reason": "welcome"})),
+        )
+        .await;
     assert_eq!(res.status, 201, "{}", res.text);
-    let res = send(
-        app,
-        Method::POST,
-        "/api/mentors/me",
-        &mentor.1,
-        Some(json!({
-            "headline": "SQL and analytics", "bio": "Analytics lead.", "expertise": ["sql"],
-            "price_tokens": PRICE, "languages": ["en"], "full_name": "Meera Iyer"
-        })),
-    )
-    .await;
+    let res = app
+        .call(
+            Method::POST,
+            "/api/mentors/me",
+            &mentor.1,
+            Some(json!({
+                "headline": "SQL and analytics", "bio": "Analytics lead.", "expertise": ["sql"],
+                "price_tokens": PRICE, "languages": ["en"], "full_name": "Meera Iyer"
+            })),
+        )
+        .await;
     assert_eq!(res.status, 201, "{}", res.text);
     let profile = res.json()["id"].as_str().unwrap().to_owned();
-    let res = send(
-        app,
-        Method::POST,
-        &format!("/api/admin/mentors/{profile}/approve"),
-        &admin,
-        None,
-    )
-    .await;
+    let res = app
+        .call(
+            Method::POST,
+            &format!("/api/admin/mentors/{profile}/approve"),
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(res.json()["status"], "approved", "{}", res.text);
     let start = Utc::now() + chrono::Duration::hours(2);
-    let res = send(
-        app,
-        Method::POST,
-        "/api/mentors/me/slots",
-        &mentor.1,
-        Some(json!({"start_at": start, "end_at": start + chrono::Duration::minutes(45)})),
-    )
-    .await;
+    let res = app
+        .call(
+            Method::POST,
+            "/api/mentors/me/slots",
+            &mentor.1,
+            Some(json!({"start_at": start, "end_at": start + chrono::Duration::minutes(45)})),
+        )
+        .await;
     assert_eq!(res.status, 201, "{}", res.text);
     let slot = res.json()["id"].as_str().unwrap().to_owned();
-    let res = send(
-        app,
-        Method::POST,
-        &format!("/api/slots/{slot}/book"),
-        &student.1,
-        None,
-    )
-    .await;
+    let res = app
+        .call(
+            Method::POST,
+            &format!("/api/slots/{slot}/book"),
+            &student.1,
+            None,
+        )
+        .await;
     assert_eq!(res.status, 201, "{}", res.text);
     let body = res.json();
     assert_eq!(body["tokens_held"], PRICE);

@@ -12,7 +12,7 @@ use jobs::{
 use kernel::auth::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
-use testkit::{TestApp, TestResponse};
+use testkit::TestApp;
 use uuid::Uuid;
 
 pub const MM: &str = "mr-mentor";
@@ -22,24 +22,9 @@ pub fn user(app: &TestApp, role: Role) -> (Uuid, String) {
     app.user(role, &[], MM)
 }
 
-/// A request with a bearer token and an optional JSON body.
-pub async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> TestResponse {
-    let mut req = app.req(method, path).bearer(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    req.send().await
-}
-
 /// The caller's email address.
 pub async fn email_of(app: &TestApp, token: &str) -> String {
-    let me = send(app, Method::GET, "/api/auth/me", token, None).await;
+    let me = app.call(Method::GET, "/api/auth/me", token, None).await;
     me.json()["email"].as_str().unwrap().to_owned()
 }
 
@@ -74,14 +59,14 @@ pub async fn mentor_on(app: &TestApp, platform: &str, price: i64) -> (Uuid, Stri
 
 /// Opens a slot of `minutes` starting at `start` for the mentor; returns its id.
 pub async fn slot(app: &TestApp, mentor: &str, start: DateTime<Utc>, minutes: i64) -> String {
-    let res = send(
-        app,
-        Method::POST,
-        "/api/mentors/me/slots",
-        mentor,
-        Some(json!({"start_at": start, "end_at": start + Duration::minutes(minutes)})),
-    )
-    .await;
+    let res = app
+        .call(
+            Method::POST,
+            "/api/mentors/me/slots",
+            mentor,
+            Some(json!({"start_at": start, "end_at": start + Duration::minutes(minutes)})),
+        )
+        .await;
     assert_eq!(res.status, 201, "{}", res.text);
     res.json()["id"].as_str().unwrap().to_owned()
 }
@@ -90,28 +75,28 @@ pub async fn slot(app: &TestApp, mentor: &str, start: DateTime<Utc>, minutes: i6
 pub async fn student(app: &TestApp, tokens: i64) -> (Uuid, String) {
     let admin = app.admin_token();
     let (id, token) = user(app, Role::User);
-    let res = send(
-        app,
-        Method::POST,
-        "/api/admin/tokens/grant",
-        &admin,
-        Some(json!({"user_id": id, "amount": tokens, "reason": "test grant"})),
-    )
-    .await;
+    let res = app
+        .call(
+            Method::POST,
+            "/api/admin/tokens/grant",
+            &admin,
+            Some(json!({"user_id": id, "amount": tokens, "reason": "test grant"})),
+        )
+        .await;
     assert_eq!(res.status, 201, "{}", res.text);
     (id, token)
 }
 
 /// Books `slot` as `student`; asserts 201 and returns the body.
 pub async fn book(app: &TestApp, student: &str, slot: &str) -> Value {
-    let res = send(
-        app,
-        Method::POST,
-        &format!("/api/slots/{slot}/book"),
-        student,
-        None,
-    )
-    .await;
+    let res = app
+        .call(
+            Method::POST,
+            &format!("/api/slots/{slot}/book"),
+            student,
+            None,
+        )
+        .await;
     assert_eq!(res.status, 201, "{}", res.text);
     res.json()
 }
@@ -219,7 +204,8 @@ pub async fn wait_notices_done(app: &TestApp, n: usize) {
 
 /// `(available, held)` tokens of the caller.
 pub async fn balance(app: &TestApp, token: &str) -> (i64, i64) {
-    let b = send(app, Method::GET, "/api/tokens/balance", token, None)
+    let b = app
+        .call(Method::GET, "/api/tokens/balance", token, None)
         .await
         .json();
     (
@@ -230,7 +216,9 @@ pub async fn balance(app: &TestApp, token: &str) -> (i64, i64) {
 
 /// The mentor's available earnings in tokens.
 pub async fn earned(app: &TestApp, mentor: &str) -> i64 {
-    let e = send(app, Method::GET, "/api/mentor-earnings/me", mentor, None).await;
+    let e = app
+        .call(Method::GET, "/api/mentor-earnings/me", mentor, None)
+        .await;
     assert_eq!(e.status, 200, "{}", e.text);
     e.json()["available"].as_i64().unwrap()
 }
@@ -238,15 +226,10 @@ pub async fn earned(app: &TestApp, mentor: &str) -> i64 {
 /// The admin reconciliation holds.
 pub async fn reconciles(app: &TestApp) {
     let admin = app.admin_token();
-    let r = send(
-        app,
-        Method::GET,
-        "/api/admin/tokens/reconcile",
-        &admin,
-        None,
-    )
-    .await
-    .json();
+    let r = app
+        .call(Method::GET, "/api/admin/tokens/reconcile", &admin, None)
+        .await
+        .json();
     assert_eq!(r["ok"], true, "{r}");
 }
 

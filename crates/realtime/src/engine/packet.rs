@@ -2,8 +2,16 @@
 //! joined by the record separator `\x1e` in a long-polling body (binary as `b` + base64).
 
 use actix_web::web::Bytes;
+use base64::{
+    Engine as _, alphabet,
+    engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig},
+};
 
-use crate::base64;
+/// Standard base64 (RFC 4648) for `b` records: padded out, padding optional in.
+const BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
 
 /// The record separator between packets of one long-polling payload.
 pub const SEPARATOR: char = '\x1e';
@@ -78,7 +86,7 @@ impl Packet {
     pub fn decode_record(record: &str) -> Result<Self, DecodeError> {
         match record.strip_prefix('b') {
             Some(b64) => {
-                let bytes = base64::decode(b64).ok_or(DecodeError)?;
+                let bytes = BASE64.decode(b64).map_err(|_| DecodeError)?;
                 Ok(Packet::Message(Payload::Binary(Bytes::from(bytes))))
             }
             None => Self::decode_text(record),
@@ -107,7 +115,7 @@ impl Packet {
     /// The polling record of this packet (binary as `b` + base64).
     pub fn encode_record(&self) -> String {
         match self {
-            Packet::Message(Payload::Binary(bytes)) => format!("b{}", base64::encode(bytes)),
+            Packet::Message(Payload::Binary(bytes)) => format!("b{}", BASE64.encode(bytes)),
             other => other.encode_text().unwrap_or_default(),
         }
     }
