@@ -50,6 +50,7 @@ mod m20261126_600003_add_meeting_plan_version;
 mod m20261126_600004_create_meeting_action_links;
 mod m20261126_600005_create_meeting_recordings;
 mod m20261126_600006_create_availability_rules;
+mod m20261201_600007_create_google_calendar;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_600004_create_meeting_action_links::Migration),
             Box::new(m20261126_600005_create_meeting_recordings::Migration),
             Box::new(m20261126_600006_create_availability_rules::Migration),
+            Box::new(m20261201_600007_create_google_calendar::Migration),
         ]
     }
 }

@@ -57,6 +57,8 @@ pub struct Services {
     pub directory: web::Data<dyn UserDirectory>,
     /// The token wallet (Razorpay client when configured).
     pub tokens: web::Data<tokens::Tokens>,
+    /// Mr. Mentor's Google Calendar client and token seal (503 without Google credentials).
+    pub calendar: web::Data<mentorship::Calendar>,
     /// The Socket.IO server (meeting signalling, presence, chat), shared by every worker.
     pub realtime: realtime::Realtime,
     /// The terminal relay.
@@ -76,6 +78,7 @@ impl Services {
             directory: web::Data::from(identity.directory()),
             identity: web::Data::new(identity),
             tokens: web::Data::new(tokens::Tokens::new(ctx, jobs)?),
+            calendar: web::Data::new(mentorship::Calendar::new(ctx)?),
             realtime: crate::live::realtime(ctx).await?,
             terminal: web::Data::new(crate::live::terminal(ctx)?),
         })
@@ -92,6 +95,7 @@ impl Services {
             .app_data(self.identity.clone())
             .app_data(self.directory.clone())
             .app_data(self.tokens.clone())
+            .app_data(self.calendar.clone())
             .app_data(self.terminal.clone())
     }
 }

@@ -114,6 +114,10 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/exotel/call", Sales),
     ("GET", "/api/exotel/calls", Sales),
     ("POST", "/api/exotel/sms", Sales),
+    ("GET", "/api/google-calendar/callback", Public),
+    ("GET", "/api/google-calendar/connect", Expert),
+    ("DELETE", "/api/google-calendar/connection", Expert),
+    ("GET", "/api/google-calendar/status", Expert),
     ("GET", "/api/health", Public),
     ("GET", "/api/health/ready", Public),
     (

@@ -1,8 +1,9 @@
-//! Typed clients of outside APIs. Each has a configurable base URL (tests point it at
+//! Typed clients of outside APIs (Razorpay, Google Calendar). Each has a configurable base URL (tests point it at
 //! wiremock), a timeout, and errors ([`provider::ProviderError`]) that say whether a retry can
 //! help and how a request should be answered. A provider without credentials self-disables:
 //! its constructor returns `None` and its routes answer 503 `provider_not_configured`.
 
+pub mod google_calendar;
 pub mod provider;
 pub mod razorpay;
 

@@ -288,6 +288,15 @@ pub struct GoogleConfig {
     pub token_url: String,
     /// `GOOGLE_USERINFO_URL`: the OpenID Connect userinfo endpoint.
     pub userinfo_url: String,
+    /// `GOOGLE_CALENDAR_API_BASE`: the Calendar API (default
+    /// `https://www.googleapis.com/calendar/v3`).
+    pub calendar_api_base: String,
+    /// `GOOGLE_CALENDAR_REDIRECT_URI`: where Google sends a mentor back after connecting a
+    /// calendar (default `{PUBLIC_BASE_URL}/api/google-calendar/callback`).
+    pub calendar_redirect_uri: String,
+    /// `GOOGLE_CALENDAR_TOKEN_KEY`: the key that seals stored refresh tokens (default derived
+    /// from `JWT_SECRET`).
+    pub calendar_token_key: SecretString,
 }
 
 impl GoogleConfig {
@@ -603,6 +612,17 @@ impl Config {
             userinfo_url: env
                 .get("GOOGLE_USERINFO_URL")
                 .unwrap_or_else(|| "https://openidconnect.googleapis.com/v1/userinfo".into()),
+            calendar_api_base: env
+                .get("GOOGLE_CALENDAR_API_BASE")
+                .unwrap_or_else(|| "https://www.googleapis.com/calendar/v3".into())
+                .trim_end_matches('/')
+                .to_owned(),
+            calendar_redirect_uri: env
+                .get("GOOGLE_CALENDAR_REDIRECT_URI")
+                .unwrap_or_else(|| format!("{public_base_url}/api/google-calendar/callback")),
+            calendar_token_key: env.secret("GOOGLE_CALENDAR_TOKEN_KEY")?.unwrap_or_else(|| {
+                SecretString::from(format!("google-calendar:{}", jwt_secret.expose_secret()))
+            }),
         };
         let realtime = RealtimeConfig {
             ping_interval: Duration::from_millis(env.parse("SOCKET_PING_INTERVAL_MS", 25_000)?),

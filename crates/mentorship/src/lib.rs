@@ -12,5 +12,7 @@ pub mod workers;
 
 pub use error::MentorshipError;
 pub use routes::configure;
+pub use service::calendar::Calendar;
+pub use service::calendar_events::CalendarEvent;
 
 pub use workers::{ExpireSlots, GenerateSlots, SettleEndedMeetings, workers};

@@ -1,10 +1,13 @@
 //! The crate's jobs and schedules: delayed meeting notices (`emailQueue`); the expired-slot
 //! cleanup and the settlement of ended meetings (`cleanupQueue`, every 15 minutes); slot
-//! generation from weekly rules (`databaseQueue`, daily).
+//! generation from weekly rules (`databaseQueue`, daily); Google Calendar events of bookings
+//! (`notificationQueue`, `calendar-event`).
 
 use jobs::{JobContext, JobError, JobSpec, Jobs, Registry, ScheduleSpec};
 
 use crate::service::{
+    calendar::Calendar,
+    calendar_events::{self, CalendarEvent},
     dispatch::{self, Outcome},
     meetings,
     notices::MeetingNotice,
@@ -109,4 +112,19 @@ pub fn workers(registry: &mut Registry, jobs: &Jobs) {
             Ok(())
         }
     });
+    match Calendar::new(jobs.context()) {
+        Ok(cal) => {
+            registry.handle(move |ctx: JobContext, job: CalendarEvent| {
+                let cal = cal.clone();
+                async move {
+                    let outcome = calendar_events::run(&cal, &job).await?;
+                    tracing::info!(job_id = %ctx.job_id, meeting = %job.meeting_id, action = ?job.action, ?outcome, "calendar event");
+                    Ok(())
+                }
+            });
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "Google Calendar unavailable: calendar-event jobs wait unhandled");
+        }
+    }
 }

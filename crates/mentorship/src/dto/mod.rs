@@ -1,5 +1,6 @@
 //! Request and response bodies.
 
+pub mod calendar;
 pub mod links;
 pub mod recordings;
 pub mod rules;

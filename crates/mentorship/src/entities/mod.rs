@@ -1,7 +1,9 @@
 //! The tables this crate owns.
 
 pub mod bookings;
+pub mod google_calendar_connections;
 pub mod meeting_action_links;
+pub mod meeting_calendar_events;
 pub mod meeting_logs;
 pub mod meeting_recordings;
 pub mod meetings;

@@ -1,6 +1,7 @@
 //! The HTTP routes of Mr. Mentor (behind the `mentorship` module).
 
 pub mod bookings;
+pub mod calendar;
 pub mod links;
 pub mod mentors;
 pub mod recordings;
@@ -42,6 +43,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .wrap(ModuleGate(MODULE))
             .service(bookings::cancel)
             .service(bookings::reschedule),
+    )
+    .service(
+        scope::scope("/api/google-calendar")
+            // Google's browser redirect carries no X-Platform: the state names the platform
+            .service(calendar::callback)
+            .service(
+                scope::scope("")
+                    .wrap(ModuleGate(MODULE))
+                    .service(calendar::connect)
+                    .service(calendar::status)
+                    .service(calendar::disconnect),
+            ),
     )
     .service(
         scope::scope("/api/meetings")

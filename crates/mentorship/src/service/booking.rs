@@ -17,7 +17,11 @@ use crate::{
     dto::BookingDto,
     entities::{bookings, meetings, mentor_profiles, mentor_slots},
     error::MentorshipError,
-    service::{completion::log, notices},
+    service::{
+        calendar_events::{CalendarAction, CalendarEvent},
+        completion::log,
+        notices,
+    },
 };
 
 /// Who acts on a booking or meeting.
@@ -161,6 +165,12 @@ pub async fn book(
     )
     .await?;
     notices::plan(&txn, tenant, &meeting).await?;
+    jobs::outbox::enqueue_in(
+        &txn,
+        tenant,
+        &CalendarEvent::of(&meeting, CalendarAction::Create),
+    )
+    .await?;
     let mut slot: mentor_slots::ActiveModel = slot.into();
     slot.status = Set("booked".into());
     slot.update(&txn).await?;
@@ -266,6 +276,12 @@ pub async fn cancel(
         &meeting,
         Template::MeetingCancelled,
         json!({"reason": reason}),
+    )
+    .await?;
+    jobs::outbox::enqueue_in(
+        &txn,
+        tenant,
+        &CalendarEvent::of(&meeting, CalendarAction::Delete),
     )
     .await?;
     let slot = mentor_slots::Entity::find_by_id(slot_id)

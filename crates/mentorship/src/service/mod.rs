@@ -1,6 +1,8 @@
 //! Business rules; every function takes the connection or transaction it runs in.
 
 pub mod booking;
+pub mod calendar;
+pub mod calendar_events;
 pub mod completion;
 pub mod dispatch;
 pub mod generate;

@@ -104,6 +104,15 @@ pub async fn reschedule(
     m.updated_at = Set(Utc::now());
     let meeting = m.update(&txn).await?;
     notices::plan(&txn, tenant, &meeting).await?;
+    jobs::outbox::enqueue_in(
+        &txn,
+        tenant,
+        &super::calendar_events::CalendarEvent::of(
+            &meeting,
+            super::calendar_events::CalendarAction::Reschedule,
+        ),
+    )
+    .await?;
     notices::to_both(
         &txn,
         ctx,

@@ -1,0 +1,259 @@
+//! Connecting a mentor's Google Calendar: OAuth 2.0 authorization code flow with PKCE (S256)
+//! and a single-use `state` kept in Redis for ten minutes, bound to the user and platform
+//! that started it. The callback exchanges the code at `GOOGLE_TOKEN_URL`, checks the
+//! `calendar.events` scope was granted, and stores the refresh token sealed
+//! ([`TokenSeal`], bound to the user id). Tokens are never logged nor answered.
+
+use std::{sync::Arc, time::Duration};
+
+use chrono::Utc;
+use integrations::google_calendar::{self, GoogleCalendar, TokenSeal};
+use kernel::{AppContext, AppError, auth::AuthUser};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::OnConflict,
+};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{
+    dto::calendar::{CalendarCallback, CalendarConnect, CalendarStatus},
+    entities::google_calendar_connections as connections,
+    error::MentorshipError,
+};
+
+/// How long a started connection may take.
+pub const STATE_TTL: Duration = Duration::from_secs(600);
+
+/// The crate's Google Calendar state: the client (none without Google credentials) and the
+/// seal of stored refresh tokens. Cheap to clone.
+#[derive(Clone)]
+pub struct Calendar {
+    /// The client, when `GOOGLE_CLIENT_ID`/`GOOGLE_CLIENT_SECRET` are set.
+    pub google: Option<GoogleCalendar>,
+    /// Seals and opens stored refresh tokens.
+    pub seal: Arc<TokenSeal>,
+    ctx: AppContext,
+}
+
+/// What `connect` remembers for `callback`.
+#[derive(Debug, Serialize, Deserialize)]
+struct Pending {
+    verifier: String,
+    platform_id: Uuid,
+    user_id: Uuid,
+}
+
+impl Calendar {
+    /// Builds the state from the configuration.
+    pub fn new(ctx: &AppContext) -> anyhow::Result<Self> {
+        let google = GoogleCalendar::from_config(&ctx.config.google, integrations::http_client()?);
+        let seal = TokenSeal::new(&ctx.config.google.calendar_token_key)?;
+        Ok(Self {
+            google,
+            seal: Arc::new(seal),
+            ctx: ctx.clone(),
+        })
+    }
+
+    /// The client, or 503 `provider_not_configured`.
+    pub fn client(&self) -> Result<&GoogleCalendar, MentorshipError> {
+        self.google.as_ref().ok_or_else(|| {
+            MentorshipError::App(AppError::provider_not_configured("Google Calendar"))
+        })
+    }
+
+    /// The shared application context.
+    pub fn ctx(&self) -> &AppContext {
+        &self.ctx
+    }
+
+    fn state_key(&self, state: &str) -> String {
+        self.ctx
+            .redis_key(&format!("mentorship:google-calendar:state:{state}"))
+    }
+}
+
+fn app(e: impl Into<AppError>) -> MentorshipError {
+    MentorshipError::App(e.into())
+}
+
+fn redis_err(e: impl std::fmt::Display) -> MentorshipError {
+    app(anyhow::anyhow!("redis: {e}"))
+}
+
+/// Starts connecting the caller's calendar; returns Google's consent URL.
+pub async fn connect(cal: &Calendar, user: &AuthUser) -> Result<CalendarConnect, MentorshipError> {
+    let google = cal.client()?;
+    let state = identity::service::secrets::random_url_token().map_err(app)?;
+    let verifier = identity::service::secrets::random_url_token().map_err(app)?;
+    let pending = serde_json::to_string(&Pending {
+        verifier: verifier.clone(),
+        platform_id: user.tenant.id,
+        user_id: user.id,
+    })
+    .map_err(|e| app(anyhow::anyhow!("serializing OAuth state: {e}")))?;
+    let mut conn = cal.ctx.redis.get().await.map_err(redis_err)?;
+    redis::cmd("SET")
+        .arg(cal.state_key(&state))
+        .arg(pending)
+        .arg("EX")
+        .arg(STATE_TTL.as_secs())
+        .query_async::<()>(&mut conn)
+        .await
+        .map_err(redis_err)?;
+    let challenge = identity::service::secrets::pkce_challenge(&verifier);
+    let authorization_url = google
+        .consent_url(
+            &cal.ctx.config.google.calendar_redirect_uri,
+            &state,
+            &challenge,
+        )
+        .map_err(app)?;
+    Ok(CalendarConnect { authorization_url })
+}
+
+async fn take_state(cal: &Calendar, state: &str) -> Result<Pending, MentorshipError> {
+    let mut conn = cal.ctx.redis.get().await.map_err(redis_err)?;
+    let raw: Option<String> = redis::cmd("GETDEL")
+        .arg(cal.state_key(state))
+        .query_async(&mut conn)
+        .await
+        .map_err(redis_err)?;
+    raw.and_then(|r| serde_json::from_str(&r).ok())
+        .ok_or_else(|| {
+            app(AppError::bad_request(
+                "invalid_oauth_state",
+                "the connection was not started here, has expired or was used",
+            ))
+        })
+}
+
+fn refused() -> MentorshipError {
+    app(AppError::bad_request(
+        "invalid_oauth_code",
+        "Google refused the authorization code",
+    ))
+}
+
+/// Finishes connecting: exchanges the code, checks the scope, stores the sealed refresh
+/// token for the user and platform the state was issued to (reconnecting replaces it).
+pub async fn callback(
+    cal: &Calendar,
+    query: CalendarCallback,
+) -> Result<CalendarStatus, MentorshipError> {
+    let google = cal.client()?;
+    let state = query.state.ok_or_else(|| {
+        app(AppError::bad_request(
+            "invalid_oauth_state",
+            "state is missing",
+        ))
+    })?;
+    let pending = take_state(cal, &state).await?;
+    if let Some(error) = query.error {
+        tracing::info!(%error, "Google Calendar connection declined or failed");
+        return Err(refused());
+    }
+    let code = query.code.ok_or_else(refused)?;
+    let redirect = &cal.ctx.config.google.calendar_redirect_uri;
+    let grant = match google
+        .exchange_code(&code, &pending.verifier, redirect)
+        .await
+    {
+        Ok(grant) => grant,
+        Err(integrations::provider::ProviderError::Status { status, .. })
+            if status == 400 || status == 401 =>
+        {
+            return Err(refused());
+        }
+        Err(e) => return Err(app(e)),
+    };
+    if !grant
+        .scope
+        .split_whitespace()
+        .any(|s| s == google_calendar::SCOPE)
+    {
+        return Err(MentorshipError::Forbidden(
+            "calendar_scope_not_granted",
+            "calendar access was not granted on Google's consent page".into(),
+        ));
+    }
+    let refresh: SecretString = grant.refresh_token.ok_or_else(|| {
+        app(AppError::Status {
+            status: actix_web::http::StatusCode::BAD_GATEWAY,
+            detail: "Google sent no refresh token".into(),
+        })
+    })?;
+    let sealed = cal
+        .seal
+        .seal(&refresh, &pending.user_id.to_string())
+        .map_err(|e| app(anyhow::Error::new(e)))?;
+    let now = Utc::now();
+    connections::Entity::insert(connections::ActiveModel {
+        id: Set(kernel::ids::new_id()),
+        platform_id: Set(pending.platform_id),
+        user_id: Set(pending.user_id),
+        refresh_token_sealed: Set(sealed),
+        scope: Set(grant.scope.clone()),
+        connected_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(connections::Column::UserId)
+            .update_columns([
+                connections::Column::RefreshTokenSealed,
+                connections::Column::Scope,
+                connections::Column::ConnectedAt,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(&cal.ctx.db)
+    .await?;
+    tracing::info!(user_id = %pending.user_id, platform_id = %pending.platform_id, "Google Calendar connected");
+    Ok(CalendarStatus {
+        connected: true,
+        scope: Some(grant.scope),
+        connected_at: Some(now),
+    })
+}
+
+/// The user's connection on the platform, if any.
+pub async fn find<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<connections::Model>, MentorshipError> {
+    Ok(connections::Entity::find()
+        .filter(connections::Column::PlatformId.eq(platform_id))
+        .filter(connections::Column::UserId.eq(user_id))
+        .one(conn)
+        .await?)
+}
+
+/// Whether the user's calendar is connected.
+pub async fn status<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    user_id: Uuid,
+) -> Result<CalendarStatus, MentorshipError> {
+    let found = find(conn, platform_id, user_id).await?;
+    Ok(CalendarStatus {
+        connected: found.is_some(),
+        scope: found.as_ref().map(|c| c.scope.clone()),
+        connected_at: found.map(|c| c.connected_at),
+    })
+}
+
+/// Forgets the user's connection (events already created stay on the calendar). Returns
+/// whether there was one.
+pub async fn disconnect<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    user_id: Uuid,
+) -> Result<bool, MentorshipError> {
+    let res = connections::Entity::delete_many()
+        .filter(connections::Column::PlatformId.eq(platform_id))
+        .filter(connections::Column::UserId.eq(user_id))
+        .exec(conn)
+        .await?;
+    Ok(res.rows_affected > 0)
+}
