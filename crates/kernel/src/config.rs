@@ -890,6 +890,14 @@ mod tests {
             "http://localhost:8000/auth/google/callback"
         );
         assert!(!c.google.configured());
+        assert_eq!(
+            c.google.calendar_api_base,
+            "https://www.googleapis.com/calendar/v3"
+        );
+        assert_eq!(
+            c.google.calendar_redirect_uri,
+            "http://localhost:8000/api/google-calendar/callback"
+        );
         let c = cfg(&[
             ("RATE_LIMIT_LOGIN_IP", "3/60"),
             ("ADMIN_EMAIL", " Root@Example.com "),

@@ -93,6 +93,11 @@ pub async fn mock_calendar(google: &MockServer) {
         .respond_with(ResponseTemplate::new(204))
         .mount(google)
         .await;
+    Mock::given(method("PATCH"))
+        .and(path_regex(format!("^{EVENTS}/[0-9a-v]+$")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "confirmed"})))
+        .mount(google)
+        .await;
 }
 
 pub fn query_of(url: &str) -> HashMap<String, String> {
