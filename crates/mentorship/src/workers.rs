@@ -117,7 +117,7 @@ pub fn workers(registry: &mut Registry, jobs: &Jobs) {
             registry.handle(move |ctx: JobContext, job: CalendarEvent| {
                 let cal = cal.clone();
                 async move {
-                    let outcome = calendar_events::run(&cal, &job).await?;
+                    let outcome = calendar_events::run(&cal, &ctx.platform, &job).await?;
                     tracing::info!(job_id = %ctx.job_id, meeting = %job.meeting_id, action = ?job.action, ?outcome, "calendar event");
                     Ok(())
                 }

@@ -88,9 +88,22 @@ fn provider(e: integrations::provider::ProviderError) -> JobError {
     e.into_job_error()
 }
 
-/// Runs one calendar job.
-pub async fn run(cal: &Calendar, job: &CalendarEvent) -> Result<Outcome, JobError> {
+/// Runs one calendar job of platform `platform` (the job's envelope); a payload naming
+/// another platform is refused for good.
+pub async fn run(cal: &Calendar, platform: &str, job: &CalendarEvent) -> Result<Outcome, JobError> {
     let db = &cal.ctx().db;
+    let tenant = cal
+        .ctx()
+        .tenants
+        .resolve(db, Some(platform))
+        .await
+        .map_err(|e| JobError::Permanent(anyhow::anyhow!("platform {platform}: {e}")))?;
+    if tenant.id != job.platform_id {
+        return Err(JobError::Permanent(anyhow::anyhow!(
+            "the job of platform {platform} names platform {}",
+            job.platform_id
+        )));
+    }
     let Some(m) = meetings::Entity::find_by_id(job.meeting_id)
         .filter(meetings::Column::PlatformId.eq(job.platform_id))
         .one(db)
