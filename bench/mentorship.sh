@@ -84,7 +84,7 @@ done
 
 echo
 echo "== GET /api/mentors?limit=20  ($SECS s, $LIST_CONN connections)"
-curl -sf "$BASE/api/mentors?limit=20" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["items"]), "mentors; next slot of the first:", d["items"][0].get("next_slot"))'
+curl -sf "$BASE/api/mentors?limit=20" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["items"]), "mentors; next open slot of the first:", json.dumps(d["items"][0]["next_open_slot"]))'
 wrk -t2 -c"$LIST_CONN" -d"${SECS}s" --latency "$BASE/api/mentors?limit=20"
 
 cat >"$WORK/book.lua" <<LUA

@@ -170,7 +170,11 @@ impl Row {
 }
 
 /// Approved mentors of a platform matching `f`, by id, with their next open slot: one
-/// statement per page, however many mentors it holds.
+/// statement per page, however many mentors it holds. The statement names only the filters
+/// in use (no `$n IS NULL OR ...`), so PostgreSQL's cached generic plan of each shape still
+/// walks the listing index and stops after the page (with the optional-filter form the
+/// generic plan looked up the next slot of every mentor, then sorted: 8.5 ms instead of
+/// 0.2 ms for 1,000 mentors).
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
@@ -178,45 +182,53 @@ pub async fn list<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<Page<MentorDto>, kernel::AppError> {
     let after: Option<Uuid> = f.cursor.as_deref().map(decode_cursor).transpose()?;
-    let opt = |v: Option<Value>, none: Value| v.unwrap_or(none);
     let now = Utc::now();
     let from = f.available_from.unwrap_or(now).max(now);
-    let sql = "
-        SELECT p.*, s.id AS slot_id, s.starts_at AS slot_starts_at, s.ends_at AS slot_ends_at
-          FROM mentor_profiles p
-          LEFT JOIN LATERAL (
-                SELECT id, starts_at, ends_at FROM mentor_slots
-                 WHERE mentor_id = p.id AND status = 'open' AND starts_at >= $7
-                   AND ($8::timestamptz IS NULL OR starts_at < $8)
-                 ORDER BY starts_at LIMIT 1) s ON true
-         WHERE p.platform_id = $1 AND p.status = 'approved'
-           AND ($2::uuid IS NULL OR p.id > $2)
-           AND ($3::jsonb IS NULL OR p.expertise @> $3)
-           AND ($4::jsonb IS NULL OR p.languages @> $4)
-           AND ($5::bigint IS NULL OR p.price_tokens >= $5)
-           AND ($6::bigint IS NULL OR p.price_tokens <= $6)
-           AND (($9::boolean IS FALSE) OR s.id IS NOT NULL)
-         ORDER BY p.id
-         LIMIT $10";
-    let tag = |t: &Option<String>| t.as_ref().map(|t| json!([t.trim().to_lowercase()]).into());
+    let mut values: Vec<Value> = vec![platform_id.into(), from.into()];
+    let mut param = |v: Value| {
+        values.push(v);
+        format!("${}", values.len())
+    };
+    let slot_until = f
+        .available_to
+        .map(|to| format!(" AND starts_at < {}", param(to.into())))
+        .unwrap_or_default();
+    let tag = |t: &String| -> Value { json!([t.trim().to_lowercase()]).into() };
+    let mut filters = String::new();
+    if let Some(after) = after {
+        filters += &format!(" AND p.id > {}", param(after.into()));
+    }
+    if let Some(t) = &f.expertise {
+        filters += &format!(" AND p.expertise @> {}", param(tag(t)));
+    }
+    if let Some(t) = &f.language {
+        filters += &format!(" AND p.languages @> {}", param(tag(t)));
+    }
+    if let Some(min) = f.min_price {
+        filters += &format!(" AND p.price_tokens >= {}", param(min.into()));
+    }
+    if let Some(max) = f.max_price {
+        filters += &format!(" AND p.price_tokens <= {}", param(max.into()));
+    }
+    if f.available_from.is_some() || f.available_to.is_some() {
+        filters += " AND s.id IS NOT NULL";
+    }
+    let take = param(i64::try_from(limit + 1).unwrap_or(i64::MAX).into());
+    let sql = format!(
+        "SELECT p.*, s.id AS slot_id, s.starts_at AS slot_starts_at, s.ends_at AS slot_ends_at
+           FROM mentor_profiles p
+           LEFT JOIN LATERAL (
+                 SELECT id, starts_at, ends_at FROM mentor_slots
+                  WHERE mentor_id = p.id AND status = 'open' AND starts_at >= $2{slot_until}
+                  ORDER BY starts_at LIMIT 1) s ON true
+          WHERE p.platform_id = $1 AND p.status = 'approved'{filters}
+          ORDER BY p.id
+          LIMIT {take}"
+    );
     let rows = Row::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         sql,
-        [
-            platform_id.into(),
-            opt(after.map(Into::into), Value::Uuid(None)),
-            opt(tag(&f.expertise), Value::Json(None)),
-            opt(tag(&f.language), Value::Json(None)),
-            opt(f.min_price.map(Into::into), Value::BigInt(None)),
-            opt(f.max_price.map(Into::into), Value::BigInt(None)),
-            from.into(),
-            opt(
-                f.available_to.map(Into::into),
-                Value::ChronoDateTimeUtc(None),
-            ),
-            (f.available_from.is_some() || f.available_to.is_some()).into(),
-            i64::try_from(limit + 1).unwrap_or(i64::MAX).into(),
-        ],
+        values,
     ))
     .all(conn)
     .await?;
