@@ -1,18 +1,8 @@
 //! `users` (one row per person per platform; email unique per platform, stored lowercased)
 //! and `oauth_identities` (external sign-in accounts linked to a user).
 
-use sea_orm_migration::prelude::*;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+crate::sql_migration! {
+    up: r#"
                 CREATE TABLE users (
                     id                  uuid PRIMARY KEY,
                     platform_id         uuid NOT NULL REFERENCES platforms (id),
@@ -50,16 +40,5 @@ impl MigrationTrait for Migration {
                     UNIQUE (user_id, provider)
                 );
                 "#,
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared("DROP TABLE oauth_identities; DROP TABLE users;")
-            .await?;
-        Ok(())
-    }
+    down: "DROP TABLE oauth_identities; DROP TABLE users;",
 }

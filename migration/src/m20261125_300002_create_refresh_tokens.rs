@@ -1,18 +1,8 @@
 //! `refresh_tokens`: opaque rotating refresh tokens, stored as SHA-256 hashes, grouped in
 //! families; a spent token presented again revokes its family (ADR 0014).
 
-use sea_orm_migration::prelude::*;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+crate::sql_migration! {
+    up: r#"
                 CREATE TABLE refresh_tokens (
                     id           uuid PRIMARY KEY,
                     family_id    uuid NOT NULL,
@@ -32,16 +22,5 @@ impl MigrationTrait for Migration {
                 CREATE INDEX refresh_tokens_user_live ON refresh_tokens (user_id) WHERE revoked_at IS NULL;
                 CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);
                 "#,
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared("DROP TABLE refresh_tokens;")
-            .await?;
-        Ok(())
-    }
+    down: "DROP TABLE refresh_tokens;",
 }

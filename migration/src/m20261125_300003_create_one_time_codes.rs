@@ -1,18 +1,8 @@
 //! `otp_codes` (emailed 6-digit sign-in codes, HMAC-hashed, limited tries) and
 //! `password_resets` (emailed single-use links, SHA-256-hashed).
 
-use sea_orm_migration::prelude::*;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+crate::sql_migration! {
+    up: r#"
                 CREATE TABLE otp_codes (
                     id           uuid PRIMARY KEY,
                     platform_id  uuid NOT NULL REFERENCES platforms (id),
@@ -38,16 +28,5 @@ impl MigrationTrait for Migration {
                 CREATE INDEX password_resets_user ON password_resets (user_id);
                 CREATE INDEX password_resets_expires ON password_resets (expires_at);
                 "#,
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared("DROP TABLE password_resets; DROP TABLE otp_codes;")
-            .await?;
-        Ok(())
-    }
+    down: "DROP TABLE password_resets; DROP TABLE otp_codes;",
 }

@@ -1,18 +1,8 @@
 //! `audit_log`: append-only record of administrative changes (who, what, before, after,
 //! when, request id). A trigger refuses UPDATE, DELETE and TRUNCATE.
 
-use sea_orm_migration::prelude::*;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+crate::sql_migration! {
+    up: r#"
                 CREATE TABLE audit_log (
                     id           uuid PRIMARY KEY,
                     platform_id  uuid NOT NULL REFERENCES platforms (id),
@@ -39,16 +29,5 @@ impl MigrationTrait for Migration {
                 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
                     FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
                 "#,
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared("DROP TABLE audit_log; DROP FUNCTION audit_log_append_only();")
-            .await?;
-        Ok(())
-    }
+    down: "DROP TABLE audit_log; DROP FUNCTION audit_log_append_only();",
 }

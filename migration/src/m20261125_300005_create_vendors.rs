@@ -1,18 +1,8 @@
 //! `vendors`: machine clients with an API key (`mas_<prefix>_<secret>`), stored as the
 //! SHA-256 of the key with the prefix for lookup; scoped to one platform; revocable.
 
-use sea_orm_migration::prelude::*;
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+crate::sql_migration! {
+    up: r#"
                 CREATE TABLE vendors (
                     id            uuid PRIMARY KEY,
                     platform_id   uuid NOT NULL REFERENCES platforms (id),
@@ -26,16 +16,5 @@ impl MigrationTrait for Migration {
                 );
                 CREATE INDEX vendors_platform ON vendors (platform_id, id DESC);
                 "#,
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared("DROP TABLE vendors;")
-            .await?;
-        Ok(())
-    }
+    down: "DROP TABLE vendors;",
 }

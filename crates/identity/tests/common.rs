@@ -1,7 +1,7 @@
 //! Shared helpers of the identity tests: request shortcuts, the email outbox, queue workers.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::{path::Path, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use jobs::{
     Registry,
@@ -55,28 +55,15 @@ pub async fn email_worker(app: &TestApp) -> Background {
         .unwrap()
 }
 
-/// Every `.eml` in the app's `MAIL_OUTBOX_DIR`.
-pub fn mails(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
-}
-
 /// Waits (up to 15 s) for an email to `to` containing `needle`, and returns it decoded of
 /// quoted-printable soft breaks.
 pub async fn wait_for_mail(app: &TestApp, to: &str, needle: &str) -> String {
     let dir = app.config.email.outbox_dir.clone();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
     loop {
-        if let Some(mail) = mails(&dir)
+        if let Some(mail) = app
+            .mails()
             .into_iter()
-            .map(|m| unfold(&m))
             .find(|m| m.contains(&format!("To: {to}")) && m.contains(needle))
         {
             return mail;
@@ -88,13 +75,6 @@ pub async fn wait_for_mail(app: &TestApp, to: &str, needle: &str) -> String {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-/// Undoes quoted-printable soft line breaks and `=3D`, enough to read codes and links.
-pub fn unfold(mail: &str) -> String {
-    mail.replace("=\r\n", "")
-        .replace("=\n", "")
-        .replace("=3D", "=")
 }
 
 /// The first run of `n` ASCII digits in `text` after `marker`.

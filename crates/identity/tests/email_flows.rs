@@ -71,9 +71,7 @@ async fn an_emailed_code_signs_in_once() {
     .await
     .assert_problem(401, "invalid_otp");
     assert!(
-        common::mails(&app.config.email.outbox_dir)
-            .iter()
-            .all(|m| !m.contains("ghost@example.com")),
+        app.mails().iter().all(|m| !m.contains("ghost@example.com")),
         "no mail for an unknown address"
     );
 }
@@ -136,10 +134,9 @@ async fn a_code_dies_after_five_wrong_tries_and_resends_are_spaced() {
     .await;
     assert_eq!(res.status, 202, "{}", res.text);
     let fresh = loop {
-        let mails = common::mails(&app.config.email.outbox_dir);
-        let codes: Vec<String> = mails
-            .iter()
-            .map(|m| common::unfold(m))
+        let codes: Vec<String> = app
+            .mails()
+            .into_iter()
             .filter(|m| m.contains("To: ravi@example.com"))
             .filter_map(|m| digits_after(&m, "Subject: ", 6))
             .collect();

@@ -2,7 +2,7 @@
 //! mentorship workers on the app's own BullMQ prefix, the `.eml` outbox and delayed jobs.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::{path::Path, sync::Arc, time::Duration as StdDuration};
+use std::{sync::Arc, time::Duration as StdDuration};
 
 use chrono::{DateTime, Duration, Utc};
 use jobs::{
@@ -112,28 +112,9 @@ pub async fn workers(app: &TestApp) -> Background {
         .unwrap()
 }
 
-/// Every `.eml` in the outbox, quoted-printable soft breaks undone.
-pub fn mails(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-        .map(|p| {
-            std::fs::read_to_string(p)
-                .unwrap()
-                .replace("=\r\n", "")
-                .replace("=\n", "")
-                .replace("=3D", "=")
-        })
-        .collect()
-}
-
 /// The mails to `to` containing `needle`.
 pub fn mails_to(app: &TestApp, to: &str, needle: &str) -> Vec<String> {
-    mails(&app.config.email.outbox_dir)
+    app.mails()
         .into_iter()
         .filter(|m| m.contains(&format!("To: {to}")) && m.contains(needle))
         .collect()
@@ -181,25 +162,8 @@ pub async fn promote_all(app: &TestApp) -> Vec<Value> {
 
 /// Waits until `n` `meeting-notice` jobs have completed.
 pub async fn wait_notices_done(app: &TestApp, n: usize) {
-    let queue = app.jobs.queue(comms::EmailJob::QUEUE).await.unwrap();
-    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(15);
-    loop {
-        let done = queue
-            .get_completed(0, -1)
-            .await
-            .unwrap()
-            .iter()
-            .filter(|j| j.name() == "meeting-notice")
-            .count();
-        if done >= n {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{done} of {n} notices ran"
-        );
-        tokio::time::sleep(StdDuration::from_millis(100)).await;
-    }
+    app.wait_completed(comms::EmailJob::QUEUE, "meeting-notice", n)
+        .await;
 }
 
 /// `(available, held)` tokens of the caller.

@@ -2,7 +2,7 @@
 //! and Calendar endpoints, the whole connect flow, received requests, finished jobs.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::{collections::HashMap, time::Duration as StdDuration};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use reqwest::Method;
@@ -149,25 +149,8 @@ pub async fn requests(google: &MockServer, verb: &str, prefix: &str) -> Vec<Requ
 
 /// Waits (up to 15 s) until `n` calendar-event jobs completed.
 pub async fn wait_calendar_jobs(app: &TestApp, n: usize) {
-    let queue = app.jobs.queue("notificationQueue").await.unwrap();
-    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(15);
-    loop {
-        let done = queue
-            .get_completed(0, -1)
-            .await
-            .unwrap()
-            .iter()
-            .filter(|j| j.name() == "calendar-event")
-            .count();
-        if done >= n {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{done} of {n} calendar jobs ran"
-        );
-        tokio::time::sleep(StdDuration::from_millis(100)).await;
-    }
+    app.wait_completed("notificationQueue", "calendar-event", n)
+        .await;
 }
 
 pub async fn stored_event(app: &TestApp, meeting: &str) -> Option<(String, Option<DateTime<Utc>>)> {
