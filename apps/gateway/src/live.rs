@@ -43,13 +43,11 @@ async fn authenticate(ctx: AppContext, req: ConnectRequest) -> Result<Value, Con
     let user = identity::service::users::find_in(&ctx.db, &tenant, claims.sub)
         .await
         .map_err(|_| refuse("no such user"))?;
-    let current = identity::service::users::current_of(&user);
-    if !current.active {
-        return Err(refuse("suspended"));
-    }
-    if current.tokens_valid_after.is_some_and(|t| claims.iat < t) {
-        return Err(refuse("token older than a password change"));
-    }
+    let current = kernel::auth::admit(
+        claims.iat,
+        Some(identity::service::users::current_of(&user)),
+    )
+    .map_err(|_| refuse("suspended, or the token is older than a password change"))?;
     let data = SocketUser {
         user_id: user.id,
         full_name: user.full_name,

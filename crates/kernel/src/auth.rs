@@ -332,20 +332,26 @@ pub async fn authenticate_token(req: &HttpRequest, token: &str) -> Result<AuthUs
     let Some(directory) = req.app_data::<web::Data<dyn UserDirectory>>().cloned() else {
         return Ok(user);
     };
-    match directory.current(user.id, &user.tenant).await? {
+    let current = admit(claims.iat, directory.current(user.id, &user.tenant).await?)?;
+    user.role = current.role;
+    user.caps = current.caps;
+    Ok(user)
+}
+
+/// Whether the user store's answer lets a verified token in: the user exists (else 401),
+/// is not suspended (401 `account_suspended`) and has not changed their password since the
+/// token was issued at `issued_at` (401). Shared by HTTP requests and Socket.IO CONNECT.
+pub fn admit(issued_at: i64, current: Option<CurrentUser>) -> Result<CurrentUser, AppError> {
+    match current {
         None => Err(AppError::unauthorized("this account does not exist")),
         Some(current) if !current.active => Err(AppError::Unauthorized {
             code: "account_suspended".into(),
             detail: "this account is suspended".into(),
         }),
-        Some(current) if current.tokens_valid_after.is_some_and(|t| claims.iat < t) => Err(
+        Some(current) if current.tokens_valid_after.is_some_and(|t| issued_at < t) => Err(
             AppError::unauthorized("this token was revoked by a password change; sign in again"),
         ),
-        Some(current) => {
-            user.role = current.role;
-            user.caps = current.caps;
-            Ok(user)
-        }
+        Some(current) => Ok(current),
     }
 }
 
