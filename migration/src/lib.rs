@@ -51,6 +51,7 @@ mod m20261126_600004_create_meeting_action_links;
 mod m20261126_600005_create_meeting_recordings;
 mod m20261126_600006_create_availability_rules;
 mod m20261201_600007_create_google_calendar;
+mod m20261202_000003_create_platform_settings;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_600005_create_meeting_recordings::Migration),
             Box::new(m20261126_600006_create_availability_rules::Migration),
             Box::new(m20261201_600007_create_google_calendar::Migration),
+            Box::new(m20261202_000003_create_platform_settings::Migration),
         ]
     }
 }

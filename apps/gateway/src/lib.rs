@@ -9,5 +9,6 @@ pub mod docs;
 pub mod live;
 pub mod routes;
 pub mod seed;
+pub mod settings;
 pub mod startup;
 pub mod workers;

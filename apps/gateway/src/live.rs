@@ -10,7 +10,7 @@ use futures::future::BoxFuture;
 use kernel::AppContext;
 use mentorship::{
     MentorshipError,
-    service::live::{self, LiveEvent},
+    service::live::{self, JoinPolicy, LiveEvent},
 };
 use realtime::{
     ConnectRefusal, ConnectRequest, Realtime, RealtimeOptions,
@@ -61,6 +61,7 @@ async fn authenticate(ctx: AppContext, req: ConnectRequest) -> Result<Value, Con
 /// Meetings through Mr. Mentor's public API.
 struct Meetings {
     db: DatabaseConnection,
+    policy: JoinPolicy,
 }
 
 impl MeetingAccess for Meetings {
@@ -93,6 +94,7 @@ impl MeetingAccess for Meetings {
         event: MeetingEvent,
     ) -> BoxFuture<'static, anyhow::Result<bool>> {
         let db = self.db.clone();
+        let policy = self.policy;
         Box::pin(async move {
             let event = match event {
                 MeetingEvent::Joined => LiveEvent::Joined,
@@ -103,7 +105,7 @@ impl MeetingAccess for Meetings {
                 MeetingEvent::Chat { id, text } => LiveEvent::Chat { id, text },
             };
             let txn = db.begin().await?;
-            let changed = live::record(&txn, meeting, user.user_id, at, &event).await?;
+            let changed = live::record(&txn, policy, meeting, user.user_id, at, &event).await?;
             txn.commit().await?;
             Ok(changed)
         })
@@ -120,7 +122,13 @@ pub async fn realtime(ctx: &AppContext) -> anyhow::Result<Realtime> {
         .authenticator(move |req| authenticate(auth_ctx.clone(), req))
         .metrics(&ctx.metrics.registry)
         .build()?;
-    realtime::meetings::register(&rt, Arc::new(Meetings { db: ctx.db.clone() }));
+    realtime::meetings::register(
+        &rt,
+        Arc::new(Meetings {
+            db: ctx.db.clone(),
+            policy: JoinPolicy::from_config(&ctx.config),
+        }),
+    );
     Ok(rt)
 }
 

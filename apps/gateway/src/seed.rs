@@ -63,6 +63,7 @@ async fn core<C: ConnectionTrait>(txn: &C) -> anyhow::Result<()> {
         )
         .exec_without_returning(txn)
         .await?;
-    kernel::system_config::seed_defaults(txn).await?;
+    let keys: Vec<_> = crate::settings::keys().copied().collect();
+    kernel::system_config::seed_defaults(txn, &keys).await?;
     Ok(())
 }

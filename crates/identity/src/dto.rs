@@ -297,12 +297,22 @@ impl From<audit_log::Model> for AuditEntryDto {
 pub struct AuditFilter {
     /// Only entries about this target id.
     #[validate(length(min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100)]
     pub target_id: Option<String>,
     /// Only entries by this actor.
     pub actor_id: Option<Uuid>,
-    /// Only this action (`user.suspended`…).
+    /// Only this action (`user.suspended`, `tokens.granted`, `queue.paused`…).
     #[validate(length(min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100)]
     pub action: Option<String>,
+    /// Only entries about this kind of target (`user`, `payout`, `system_config`, `queue`…).
+    #[validate(length(min = 1, max = 50))]
+    #[param(min_length = 1, max_length = 50)]
+    pub target_type: Option<String>,
+    /// Only entries at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Only entries before this time.
+    pub to: Option<DateTime<Utc>>,
     /// Page size, 1-100 (default 20).
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.

@@ -106,6 +106,7 @@ pub struct PruneCredentials {}
 impl JobSpec for PruneCredentials {
     const QUEUE: &'static str = "cleanupQueue";
     const NAME: &'static str = "identity-prune";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 
 /// Registers this crate's jobs: the daily credential prune (03:15 IST).

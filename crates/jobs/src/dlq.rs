@@ -84,6 +84,19 @@ pub async fn count(jobs: &Jobs, queue: &str) -> anyhow::Result<u64> {
         .map_err(|e| anyhow::anyhow!("counting dead letters: {e}"))
 }
 
+/// One dead letter by the id of the job it copies.
+pub async fn find(jobs: &Jobs, queue: &str, job_id: &str) -> anyhow::Result<Option<DeadLetter>> {
+    let dlq = jobs.queue(&dead_letter_name(queue)).await?;
+    let Some(job) = dlq
+        .get_job(&letter_id(job_id))
+        .await
+        .map_err(|e| anyhow::anyhow!("reading dead letter: {e}"))?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(serde_json::from_value(job.data().clone())?))
+}
+
 /// Puts a dead letter back on its queue as a new job with fresh attempts; returns its id.
 /// `None` when there is no such dead letter.
 pub async fn replay(jobs: &Jobs, queue: &str, job_id: &str) -> anyhow::Result<Option<String>> {

@@ -10,6 +10,10 @@ pub trait JobSpec: Serialize + DeserializeOwned + Send + Sync + 'static {
     const QUEUE: &'static str;
     /// The BullMQ job name.
     const NAME: &'static str;
+    /// Fields of the payload that hold secrets (one-time codes, links with tokens, message
+    /// bodies), as `field` or `field.sub`: the queue dashboard shows them redacted and no
+    /// log prints them. Every job type says so explicitly, `&[]` when it carries none.
+    const SECRET_FIELDS: &'static [&'static str];
 }
 
 /// The job data as stored in Redis: the tenant plus the payload's own fields.

@@ -15,6 +15,7 @@ pub mod job;
 pub mod metrics;
 pub mod outbox;
 pub mod queues;
+pub mod redact;
 pub mod registry;
 pub mod runner;
 pub mod schedule;
@@ -49,6 +50,7 @@ pub struct PruneOutbox {}
 impl JobSpec for PruneOutbox {
     const QUEUE: &'static str = "databaseQueue";
     const NAME: &'static str = "outbox-prune";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 
 /// Mounts the queue dashboard (`/api/admin/queues`, `/admin/queues`).
@@ -106,6 +108,7 @@ struct Inner {
     relay: Notify,
     ctx: AppContext,
     metrics: metrics::JobMetrics,
+    secrets: redact::Secrets,
 }
 
 impl Jobs {
@@ -128,6 +131,7 @@ impl Jobs {
                 relay: Notify::new(),
                 ctx: ctx.clone(),
                 metrics,
+                secrets: redact::Secrets::default(),
             }),
         })
     }
@@ -140,6 +144,12 @@ impl Jobs {
     /// The shared application context.
     pub fn context(&self) -> &AppContext {
         &self.inner.ctx
+    }
+
+    /// The secret fields declared by the job types of this process (filled from the
+    /// registry when background work starts; the dashboard redacts with it).
+    pub fn secrets(&self) -> &redact::Secrets {
+        &self.inner.secrets
     }
 
     /// The platform used for jobs that name none.

@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::{
     job::{JobContext, JobError, JobSpec},
     queues::EVENTS_QUEUE,
+    redact::Secrets,
     schedule::ScheduleSpec,
     schedule_source::ScheduleSource,
 };
@@ -30,6 +31,8 @@ pub trait EventSpec:
 {
     /// Event name, `domain.verb` (`payment.captured`).
     const NAME: &'static str;
+    /// Fields of the event that hold secrets (see [`JobSpec::SECRET_FIELDS`]).
+    const SECRET_FIELDS: &'static [&'static str];
 }
 
 /// The registry's schedule sources, shared with the `schedules.changed` subscriber.
@@ -76,6 +79,7 @@ pub struct Registry {
     handlers: HashMap<String, HashMap<String, Handler>>,
     subscribers: HashMap<String, Vec<(String, Handler)>>,
     schedules: Vec<ScheduleSpec>,
+    secrets: Secrets,
 }
 
 fn erase<T, F, Fut>(f: F) -> Handler
@@ -109,6 +113,7 @@ impl Registry {
         F: Fn(JobContext, T) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<(), JobError>> + Send + 'static,
     {
+        self.secrets.declare(T::QUEUE, T::NAME, T::SECRET_FIELDS);
         self.handlers
             .entry(T::QUEUE.to_owned())
             .or_default()
@@ -123,11 +128,25 @@ impl Registry {
         F: Fn(JobContext, E) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<(), JobError>> + Send + 'static,
     {
+        self.secrets
+            .declare(EVENTS_QUEUE, E::NAME, E::SECRET_FIELDS);
         self.subscribers
             .entry(E::NAME.to_owned())
             .or_default()
             .push((subscriber.to_owned(), erase(f)));
         self
+    }
+
+    /// Declares the secret fields of a job type this process only produces (handled by
+    /// another process or a Node worker), so the dashboard knows what to hide.
+    pub fn produces<T: JobSpec>(&mut self) -> &mut Self {
+        self.secrets.declare(T::QUEUE, T::NAME, T::SECRET_FIELDS);
+        self
+    }
+
+    /// The secret-field declarations of every registered job type and event.
+    pub fn secrets(&self) -> &Secrets {
+        &self.secrets
     }
 
     /// Declares a repeatable job (upserted as a BullMQ job scheduler at boot).

@@ -42,6 +42,7 @@ impl Background {
     /// Starts the outbox relay and the gauges sampler, and in [`Mode::Consume`] upserts the
     /// schedules and starts one worker per registered queue.
     pub async fn start(jobs: &Jobs, registry: Arc<Registry>, mode: Mode) -> anyhow::Result<Self> {
+        jobs.secrets().extend(registry.secrets());
         let mut tasks = vec![
             outbox::spawn_relay(jobs.clone()),
             crate::metrics::spawn_sampler(jobs.clone()),

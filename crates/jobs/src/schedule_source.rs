@@ -38,6 +38,7 @@ pub struct SchedulesChanged {
 
 impl EventSpec for SchedulesChanged {
     const NAME: &'static str = "schedules.changed";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 
 /// Outcome of syncing one source.

@@ -63,6 +63,9 @@ pub enum Capability {
     BatchLead,
     /// Super mentor.
     SuperMentor,
+    /// Operations: the queue dashboard of the user's own platform (only a SUPERADMIN
+    /// grants it; an ADMIN does not have it by role).
+    Ops,
 }
 
 /// Access-token claims (the contract: `sub, role, caps, plat, iat, exp, jti`).
@@ -466,6 +469,9 @@ policy!(/// Batch-lead capability or admin.
 policy!(/// Community-manager capability or admin.
     CommunityManager, "the community-manager capability", |u| u.can(Capability::Cm));
 
+policy!(/// SUPERADMIN, or a user holding the `ops` capability (not implied by ADMIN: the queue
+    /// dashboard shows job data of every user).
+    Ops, "a superadmin or the ops capability", |u| u.role == Role::Superadmin || u.caps.contains(&Capability::Ops));
 policy!(/// Super-mentor capability or admin.
     SuperMentor, "the super-mentor capability", |u| u.can(Capability::SuperMentor));
 

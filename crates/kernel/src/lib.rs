@@ -4,6 +4,7 @@
 //!
 //! `kernel` depends on no other workspace crate.
 
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod context;

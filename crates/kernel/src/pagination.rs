@@ -82,17 +82,32 @@ pub fn encode_cursor<K: Serialize>(key: &K) -> String {
     json.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Longest cursor accepted (hex characters).
+pub const MAX_CURSOR_LEN: usize = 2048;
+
+fn hex_digit(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
 /// Decodes a cursor; a tampered or foreign cursor is a 422 on `cursor`.
 pub fn decode_cursor<K: DeserializeOwned>(cursor: &str) -> Result<K, AppError> {
     let bad = || AppError::invalid_field("cursor", "is not a cursor this list produced");
-    if !cursor.len().is_multiple_of(2) || cursor.len() > 2048 {
+    // Work on bytes, never on `str` slices: a multi-byte character is not a hex digit, and
+    // slicing a `str` inside one would panic.
+    let raw = cursor.as_bytes();
+    if !raw.len().is_multiple_of(2) || raw.len() > MAX_CURSOR_LEN {
         return Err(bad());
     }
-    let bytes = (0..cursor.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&cursor[i..i + 2], 16))
-        .collect::<Result<Vec<u8>, _>>()
-        .map_err(|_| bad())?;
+    let bytes = raw
+        .chunks_exact(2)
+        .map(|pair| Some((hex_digit(pair[0])? << 4) | hex_digit(pair[1])?))
+        .collect::<Option<Vec<u8>>>()
+        .ok_or_else(bad)?;
     serde_json::from_slice(&bytes).map_err(|_| bad())
 }
 
@@ -131,5 +146,10 @@ mod tests {
         );
         assert!(decode_cursor::<i32>("zz").is_err());
         assert!(decode_cursor::<i32>("abc").is_err());
+        // multi-byte text of an even byte length: an error, never a panic
+        for text in ["éé", "€a", "a€", "日本", "🎉", "0é", "+1", "-1"] {
+            assert!(decode_cursor::<i32>(text).is_err(), "{text}");
+        }
+        assert_eq!(decode_cursor::<i32>(&encode_cursor(&7)).unwrap(), 7);
     }
 }

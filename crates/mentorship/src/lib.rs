@@ -8,6 +8,7 @@ pub mod entities;
 pub mod error;
 pub mod routes;
 pub mod service;
+pub mod settings;
 pub mod workers;
 
 pub use error::MentorshipError;

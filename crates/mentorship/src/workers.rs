@@ -22,6 +22,7 @@ pub struct GenerateSlots {}
 impl JobSpec for GenerateSlots {
     const QUEUE: &'static str = "databaseQueue";
     const NAME: &'static str = "generate-slots";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 
 /// Settles meetings whose join window closed: completed, or a no-show (`cleanupQueue`,
@@ -32,6 +33,7 @@ pub struct SettleEndedMeetings {}
 impl JobSpec for SettleEndedMeetings {
     const QUEUE: &'static str = "cleanupQueue";
     const NAME: &'static str = "settle-ended-meetings";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 
 /// Expires open slots whose start has passed (`cleanupQueue`, every 15 minutes).
@@ -41,6 +43,7 @@ pub struct ExpireSlots {}
 impl JobSpec for ExpireSlots {
     const QUEUE: &'static str = "cleanupQueue";
     const NAME: &'static str = "expire-slots";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 
 fn retry(e: crate::MentorshipError) -> JobError {

@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod database;
+mod meetings;
 mod outbox;
 pub mod proxy;
 pub mod users;

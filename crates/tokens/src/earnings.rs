@@ -4,7 +4,6 @@
 //! approve, reject, or mark them paid with a reference, which debits the earnings.
 
 use chrono::Utc;
-use kernel::system_config;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
     FromQueryResult, QueryFilter, QuerySelect, Statement, sea_query::LockType,
@@ -21,6 +20,7 @@ use crate::{
         self, Account, AccountKind, NewTransfer, TransferKind,
         holds::{self, Settled, Settlement},
     },
+    settings,
 };
 
 /// Posts a session's hold to `mentor` less the platform's commission (once; a second call
@@ -30,15 +30,13 @@ pub async fn post_session<C: ConnectionTrait>(
     hold_id: Uuid,
     mentor: Uuid,
 ) -> Result<Settled, TokensError> {
-    let percent = system_config::get(conn, "MENTOR_COMMISSION_PERCENT")
-        .await?
-        .and_then(|v| v.as_u64())
-        .filter(|p| *p <= 100)
-        .unwrap_or(20);
     let hold = crate::entities::ledger_holds::Entity::find_by_id(hold_id)
         .one(conn)
         .await?
         .ok_or(TokensError::NotFound("hold"))?;
+    let percent = settings::COMMISSION_PERCENT
+        .int_value(conn, hold.platform_id)
+        .await?;
     let bps = u32::try_from(percent * 100).unwrap_or(2_000);
     holds::settle(
         conn,
@@ -90,7 +88,9 @@ pub async fn summary<C: ConnectionTrait>(
     .one(conn)
     .await?
     .ok_or(TokensError::NotFound("earnings"))?;
-    let value = token_value_paise(conn).await?;
+    let value = settings::TOKEN_VALUE_PAISE
+        .int_value(conn, platform_id)
+        .await?;
     let available = sums.balance - sums.pending;
     Ok(Summary {
         available,
@@ -99,14 +99,6 @@ pub async fn summary<C: ConnectionTrait>(
         available_value_paise: available.saturating_mul(value),
         token_value_paise: value,
     })
-}
-
-async fn token_value_paise<C: ConnectionTrait>(conn: &C) -> Result<i64, TokensError> {
-    Ok(system_config::get(conn, "TOKEN_VALUE_PAISE")
-        .await?
-        .and_then(|v| v.as_i64())
-        .filter(|v| *v > 0)
-        .unwrap_or(1_000))
 }
 
 /// Earnings of one period.
@@ -148,10 +140,9 @@ pub async fn request<C: ConnectionTrait>(
     mentor: Uuid,
     amount: i64,
 ) -> Result<payouts::Model, TokensError> {
-    let minimum = system_config::get(conn, "MIN_PAYOUT_TOKENS")
-        .await?
-        .and_then(|v| v.as_i64())
-        .unwrap_or(100);
+    let minimum = settings::MIN_PAYOUT_TOKENS
+        .int_value(conn, platform_id)
+        .await?;
     if amount < minimum {
         return Err(TokensError::Invalid {
             field: "amount",

@@ -1,14 +1,13 @@
-//! Token governance v1, behind `TOKEN_GOVERNANCE_ENABLED` (off by default, as in the seed):
+//! Token governance v1, behind `TOKEN_GOVERNANCE_ENABLED` (per platform; off by default, as in the seed):
 //! a per-user cap on tokens committed to holds per UTC day (`TOKEN_DAILY_SPEND_CAP`) and a
 //! longest time a hold may stay pending (`TOKEN_MAX_HOLD_HOURS`, against the hold's
 //! settlement deadline).
 
 use chrono::{DateTime, Duration, Utc};
-use kernel::system_config;
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 use uuid::Uuid;
 
-use crate::error::TokensError;
+use crate::{error::TokensError, settings};
 
 /// The rules in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,24 +20,25 @@ pub struct Rules {
 
 impl Rules {
     /// The rules, or `None` while governance is off.
-    pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<Option<Self>, sea_orm::DbErr> {
-        if !system_config::flag(conn, "TOKEN_GOVERNANCE_ENABLED", false).await? {
+    pub async fn load<C: ConnectionTrait>(
+        conn: &C,
+        platform_id: Uuid,
+    ) -> Result<Option<Self>, sea_orm::DbErr> {
+        if !settings::GOVERNANCE_ENABLED
+            .bool_value(conn, platform_id)
+            .await?
+        {
             return Ok(None);
         }
-        let number = |v: Option<serde_json::Value>, default: i64| {
-            v.and_then(|v| v.as_i64())
-                .filter(|n| *n > 0)
-                .unwrap_or(default)
-        };
         Ok(Some(Self {
-            daily_spend_cap: number(
-                system_config::get(conn, "TOKEN_DAILY_SPEND_CAP").await?,
-                500,
+            daily_spend_cap: settings::DAILY_SPEND_CAP
+                .int_value(conn, platform_id)
+                .await?,
+            max_hold: Duration::hours(
+                settings::MAX_HOLD_HOURS
+                    .int_value(conn, platform_id)
+                    .await?,
             ),
-            max_hold: Duration::hours(number(
-                system_config::get(conn, "TOKEN_MAX_HOLD_HOURS").await?,
-                720,
-            )),
         }))
     }
 

@@ -12,6 +12,7 @@ pub mod governance;
 pub mod ledger;
 pub mod purchases;
 pub mod routes;
+pub mod settings;
 
 use integrations::razorpay::Razorpay;
 use kernel::AppContext;

@@ -41,6 +41,7 @@ pub struct PaymentCaptured {
 
 impl jobs::EventSpec for PaymentCaptured {
     const NAME: &'static str = "payment.captured";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 
 /// What [`credit`] did.

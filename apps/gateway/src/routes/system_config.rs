@@ -1,17 +1,22 @@
-//! System configuration (the seed's SystemConfig): read and change runtime flags (admins).
+//! System configuration (the seed's SystemConfig). Per-platform keys (business rules such as
+//! the commission or the cancellation policy) are read and set by each platform's ADMIN for
+//! their own platform; global keys and the deployment-wide defaults only by a SUPERADMIN.
+//! Every change is audited with the old and the new value.
 
 use actix_web::{get, put, web};
 use chrono::{DateTime, Utc};
 use jobs::schedule_source::SchedulesChanged;
 use kernel::{
     AppContext, AppError,
-    auth::{Admin, Require},
+    audit::{self, Audit},
+    auth::{Admin, AuthUser, Require, Role},
     error::AppResult,
     extract::ValidJson,
-    system_config::entity as system_config,
+    system_config::{self, Scope, entity as system_config_row},
 };
 use sea_orm::{EntityTrait, QueryOrder, Set, TransactionTrait, sea_query::OnConflict};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -22,44 +27,76 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list).service(get_one).service(put_one);
 }
 
-/// One configuration entry.
+/// One configuration entry as the caller's platform sees it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConfigEntry {
     /// UPPER_SNAKE_CASE key.
     pub key: String,
-    /// JSON value.
-    #[schema(value_type = Object)]
+    /// The value in force on the caller's platform (any JSON value).
     pub value: serde_json::Value,
+    /// `platform`: each platform sets its own value; `global`: one value for all.
+    pub scope: Scope,
+    /// The deployment-wide value (the default of platforms that set none).
+    pub default_value: serde_json::Value,
+    /// Whether the caller's platform set its own value.
+    pub platform_override: bool,
     /// What the key controls.
     pub description: String,
-    /// Last change.
+    /// Last change of the deployment-wide value.
     pub updated_at: DateTime<Utc>,
-    /// Who changed it (null for seeded values).
+    /// Who changed the deployment-wide value (null for seeded values).
     pub updated_by: Option<Uuid>,
 }
 
-impl From<system_config::Model> for ConfigEntry {
-    fn from(m: system_config::Model) -> Self {
-        Self {
-            key: m.key,
-            value: m.value,
-            description: m.description,
-            updated_at: m.updated_at,
-            updated_by: m.updated_by,
-        }
-    }
+fn scope_of(key: &str) -> Scope {
+    crate::settings::find(key).map_or(Scope::Global, |k| k.scope)
+}
+
+async fn entry(
+    db: &impl sea_orm::ConnectionTrait,
+    platform_id: Uuid,
+    row: system_config_row::Model,
+) -> Result<ConfigEntry, AppError> {
+    let scope = scope_of(&row.key);
+    let own = match scope {
+        Scope::Platform => system_config::platform_value(db, platform_id, &row.key).await?,
+        Scope::Global => None,
+    };
+    Ok(ConfigEntry {
+        value: own.clone().unwrap_or_else(|| row.value.clone()),
+        platform_override: own.is_some(),
+        scope,
+        key: row.key,
+        default_value: row.value,
+        description: row.description,
+        updated_at: row.updated_at,
+        updated_by: row.updated_by,
+    })
+}
+
+/// Which value a change sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// The caller's platform's own value (per-platform keys; the default for them).
+    Platform,
+    /// The deployment-wide value (SUPERADMIN; the default for global keys).
+    Global,
 }
 
 /// New value of a key.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct PutConfig {
-    /// Any JSON value except null, at most 64 KiB serialized.
+    /// Any JSON value except null, at most 64 KiB serialized; declared keys check their
+    /// type and limits (for example `MENTOR_COMMISSION_PERCENT`: an integer 0-100).
     #[validate(custom(function = "valid_value"))]
-    #[schema(value_type = Object)]
     pub value: serde_json::Value,
-    /// What the key controls.
+    /// What the key controls (deployment-wide changes only).
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub description: Option<String>,
+    /// Which value to set (default: `platform` for per-platform keys, `global` otherwise).
+    pub target: Option<Target>,
 }
 
 fn valid_value(value: &serde_json::Value) -> Result<(), ValidationError> {
@@ -88,41 +125,62 @@ fn check_key(key: &str) -> Result<(), AppError> {
     }
 }
 
-/// Every key (admins).
-#[utoipa::path(tag = "platform", security(("bearer" = [])), responses((status = 200, body = Vec<ConfigEntry>)))]
+/// Every key, with the values in force on the caller's platform (admins).
+#[utoipa::path(tag = "platform", security(("bearer" = [])), responses((status = 200, body = Vec<ConfigEntry>), (status = 401, body = kernel::error::Problem), (status = 403, body = kernel::error::Problem)))]
 #[get("/api/system-config")]
 async fn list(
-    _admin: Require<Admin>,
+    admin: Require<Admin>,
     ctx: web::Data<AppContext>,
 ) -> AppResult<web::Json<Vec<ConfigEntry>>> {
-    let rows = system_config::Entity::find()
-        .order_by_asc(system_config::Column::Key)
+    let rows = system_config_row::Entity::find()
+        .order_by_asc(system_config_row::Column::Key)
         .all(&ctx.db)
         .await?;
-    Ok(web::Json(rows.into_iter().map(ConfigEntry::from).collect()))
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(entry(&ctx.db, admin.tenant.id, row).await?);
+    }
+    Ok(web::Json(out))
 }
 
 /// One key (admins).
-#[utoipa::path(tag = "platform", security(("bearer" = [])), responses((status = 200, body = ConfigEntry), (status = 404, body = kernel::error::Problem)))]
+#[utoipa::path(tag = "platform", security(("bearer" = [])), responses((status = 200, body = ConfigEntry), (status = 401, body = kernel::error::Problem), (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem)))]
 #[get("/api/system-config/{key}")]
 async fn get_one(
-    _admin: Require<Admin>,
+    admin: Require<Admin>,
     ctx: web::Data<AppContext>,
     key: web::Path<String>,
 ) -> AppResult<web::Json<ConfigEntry>> {
-    let row = system_config::Entity::find_by_id(key.clone())
+    let row = system_config_row::Entity::find_by_id(key.clone())
         .one(&ctx.db)
         .await?
         .ok_or_else(|| AppError::not_found(format!("no configuration key {:?}", key.as_str())))?;
-    Ok(web::Json(row.into()))
+    Ok(web::Json(entry(&ctx.db, admin.tenant.id, row).await?))
 }
 
-/// Sets a key (admins); creates it when absent.
+fn superadmin_only(admin: &AuthUser, why: &str) -> Result<(), AppError> {
+    if admin.role == Role::Superadmin {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(format!("{why} requires a superadmin")))
+    }
+}
+
+/// Sets a key. Per-platform keys: the caller's platform's own value (ADMIN of that platform),
+/// or with `target: global` the default of every platform (SUPERADMIN). Global keys, and keys
+/// no crate declares (created when absent): SUPERADMIN only. Audited with old and new value.
 #[utoipa::path(
     tag = "platform",
     security(("bearer" = [])),
     request_body = PutConfig,
-    responses((status = 200, body = ConfigEntry), (status = 422, body = kernel::error::Problem), (status = 413, body = kernel::error::Problem))
+    responses(
+        (status = 200, body = ConfigEntry),
+        (status = 400, body = kernel::error::Problem, content_type = "application/problem+json"),
+        (status = 401, body = kernel::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A global value or key and the caller is no superadmin", body = kernel::error::Problem, content_type = "application/problem+json"),
+        (status = 413, body = kernel::error::Problem, content_type = "application/problem+json"),
+        (status = 422, body = kernel::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[put("/api/system-config/{key}")]
 async fn put_one(
@@ -133,38 +191,116 @@ async fn put_one(
     body: ValidJson<PutConfig>,
 ) -> AppResult<web::Json<ConfigEntry>> {
     check_key(&key)?;
+    let key = key.into_inner();
     let body = body.into_inner();
-    let row = system_config::ActiveModel {
-        key: Set(key.into_inner()),
-        value: Set(body.value),
-        description: Set(body.description.clone().unwrap_or_default()),
-        updated_at: Set(Utc::now()),
-        updated_by: Set(Some(admin.id)),
-    };
-    let mut columns = vec![
-        system_config::Column::Value,
-        system_config::Column::UpdatedAt,
-        system_config::Column::UpdatedBy,
-    ];
-    if body.description.is_some() {
-        columns.push(system_config::Column::Description);
+    let declared = crate::settings::find(&key);
+    if let Some(k) = declared {
+        k.check(&body.value)
+            .map_err(|message| AppError::invalid_field("value", message))?;
     }
+    let scope = declared.map_or(Scope::Global, |k| k.scope);
+    let target = match (scope, body.target) {
+        (Scope::Platform, None | Some(Target::Platform)) => Target::Platform,
+        (_, Some(Target::Global)) | (Scope::Global, None) => Target::Global,
+        (Scope::Global, Some(Target::Platform)) => {
+            return Err(AppError::invalid_field(
+                "target",
+                "this key has one value for every platform",
+            ));
+        }
+    };
+    let txn = ctx.db.begin().await?;
+    let (before, after) = match target {
+        Target::Platform => {
+            let old = system_config::set_platform_value(
+                &txn,
+                admin.tenant.id,
+                &key,
+                &body.value,
+                admin.id,
+            )
+            .await?;
+            let scope = json!({"target": "platform", "platform": admin.tenant.slug});
+            (
+                json!({"value": old, "scope": scope}),
+                json!({"value": body.value, "scope": scope}),
+            )
+        }
+        Target::Global => {
+            superadmin_only(&admin, "changing a deployment-wide value")?;
+            let old = system_config::get(&txn, &key).await?;
+            upsert_global(&txn, &key, &body, admin.id).await?;
+            (
+                json!({"value": old, "scope": {"target": "global"}}),
+                json!({"value": body.value, "scope": {"target": "global"}}),
+            )
+        }
+    };
+    audit::record(
+        &txn,
+        Audit::by(&admin, "system_config.changed", "system_config", &key).change(before, after),
+    )
+    .await?;
     // the change and its `schedules.changed` event commit together, so schedules toggled by
     // this key follow the commit (see jobs::schedule_source)
-    let txn = ctx.db.begin().await?;
-    let saved = system_config::Entity::insert(row)
+    let event = SchedulesChanged {
+        what: format!("system_config:{key}"),
+    };
+    jobs::outbox::publish_in(&txn, &admin.tenant, &event).await?;
+    let row = system_config_row::Entity::find_by_id(key.clone())
+        .one(&txn)
+        .await?;
+    let row = match row {
+        Some(row) => row,
+        // a platform value of a declared key whose default row is missing (never seeded)
+        None => {
+            let k = declared.ok_or_else(|| AppError::not_found("no such key"))?;
+            upsert_global(
+                &txn,
+                &key,
+                &PutConfig {
+                    value: k.default_value(),
+                    description: Some(k.description.to_owned()),
+                    target: None,
+                },
+                admin.id,
+            )
+            .await?
+        }
+    };
+    let saved = entry(&txn, admin.tenant.id, row).await?;
+    txn.commit().await?;
+    queues.notify_committed();
+    Ok(web::Json(saved))
+}
+
+async fn upsert_global(
+    txn: &impl sea_orm::ConnectionTrait,
+    key: &str,
+    body: &PutConfig,
+    by: Uuid,
+) -> Result<system_config_row::Model, AppError> {
+    let row = system_config_row::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(body.value.clone()),
+        description: Set(body.description.clone().unwrap_or_default()),
+        updated_at: Set(Utc::now()),
+        updated_by: Set(Some(by)),
+    };
+    let mut columns = vec![
+        system_config_row::Column::Value,
+        system_config_row::Column::UpdatedAt,
+        system_config_row::Column::UpdatedBy,
+    ];
+    if body.description.is_some() {
+        columns.push(system_config_row::Column::Description);
+    }
+    Ok(system_config_row::Entity::insert(row)
         .on_conflict(
-            OnConflict::column(system_config::Column::Key)
+            OnConflict::column(system_config_row::Column::Key)
                 .update_columns(columns)
                 .to_owned(),
         )
-        .exec_with_returning(&txn)
-        .await?;
-    let event = SchedulesChanged {
-        what: format!("system_config:{}", saved.key),
-    };
-    jobs::outbox::publish_in(&txn, &admin.tenant, &event).await?;
-    txn.commit().await?;
-    queues.notify_committed();
-    Ok(web::Json(saved.into()))
+        .exec_with_returning(txn)
+        .await?)
 }

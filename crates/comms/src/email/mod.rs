@@ -34,6 +34,7 @@ pub struct EmailJob {
 impl JobSpec for EmailJob {
     const QUEUE: &'static str = "emailQueue";
     const NAME: &'static str = "send-email";
+    const SECRET_FIELDS: &'static [&'static str] = &["data"];
 }
 
 impl EmailJob {

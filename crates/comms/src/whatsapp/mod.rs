@@ -68,6 +68,7 @@ pub struct WhatsAppJob {
 impl JobSpec for WhatsAppJob {
     const QUEUE: &'static str = "whatsappQueue";
     const NAME: &'static str = "send-whatsapp";
+    const SECRET_FIELDS: &'static [&'static str] = &["text", "template"];
 }
 
 impl WhatsAppJob {

@@ -128,6 +128,12 @@ pub async fn update_access(
             "only a superadmin can grant an admin role".into(),
         ));
     }
+    let ops_changed = old_caps.contains(&Capability::Ops) != new_caps.contains(&Capability::Ops);
+    if ops_changed && actor.role != Role::Superadmin {
+        return Err(IdentityError::Forbidden(
+            "only a superadmin can grant or revoke the ops capability".into(),
+        ));
+    }
     let before = access_json(old_role, &old_caps);
     let after = access_json(new_role, &new_caps);
     if before == after {

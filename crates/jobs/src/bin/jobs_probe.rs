@@ -43,6 +43,7 @@ struct Probe {
 impl JobSpec for Probe {
     const QUEUE: &'static str = "databaseQueue";
     const NAME: &'static str = "probe";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 
 /// A no-op job for the throughput benchmark.
@@ -54,6 +55,7 @@ struct Noop {
 impl JobSpec for Noop {
     const QUEUE: &'static str = "cleanupQueue";
     const NAME: &'static str = "noop";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 
 #[derive(Parser)]

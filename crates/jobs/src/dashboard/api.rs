@@ -1,8 +1,9 @@
-//! `/api/admin/queues`: the JSON API behind the dashboard (admins).
+//! `/api/admin/queues`: the JSON API behind the dashboard (SUPERADMIN, or the `ops`
+//! capability for the jobs of the user's own platform; see [`super::service::Viewer`]).
 
 use actix_web::{HttpResponse, delete, get, post, web};
 use kernel::{
-    auth::{Admin, Require},
+    auth::{Ops, Require},
     error::AppResult,
     extract::{ValidJson, ValidQuery},
 };
@@ -11,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
-use super::service::{self, JobPage, JobView, QueueSummary, queue_spec};
+use super::service::{self, JobPage, JobView, QueueSummary, Viewer, queue_spec};
 use crate::{Jobs, dlq::DeadLetter};
 
 /// Mounts the JSON API.
@@ -94,7 +95,7 @@ pub struct Replayed {
 #[utoipa::path(tag = "queues", security(("bearer" = [])), responses((status = 200, body = Vec<QueueSummary>), (status = 401, body = kernel::error::Problem), (status = 403, body = kernel::error::Problem)))]
 #[get("/api/admin/queues")]
 async fn list_queues(
-    _admin: Require<Admin>,
+    _user: Require<Ops>,
     jobs: web::Data<Jobs>,
 ) -> AppResult<web::Json<Vec<QueueSummary>>> {
     Ok(web::Json(service::summaries(&jobs).await?))
@@ -104,7 +105,7 @@ async fn list_queues(
 #[utoipa::path(tag = "queues", security(("bearer" = [])), responses((status = 200, body = QueueSummary), (status = 404, body = kernel::error::Problem)))]
 #[get("/api/admin/queues/{queue}")]
 async fn get_queue(
-    _admin: Require<Admin>,
+    _user: Require<Ops>,
     jobs: web::Data<Jobs>,
     queue: web::Path<String>,
 ) -> AppResult<web::Json<QueueSummary>> {
@@ -116,7 +117,7 @@ async fn get_queue(
 #[utoipa::path(tag = "queues", security(("bearer" = [])), params(JobsQuery), responses((status = 200, body = JobPage), (status = 422, body = kernel::error::Problem)))]
 #[get("/api/admin/queues/{queue}/jobs")]
 async fn list_jobs(
-    _admin: Require<Admin>,
+    user: Require<Ops>,
     jobs: web::Data<Jobs>,
     queue: web::Path<String>,
     query: ValidQuery<JobsQuery>,
@@ -124,7 +125,15 @@ async fn list_jobs(
     let spec = queue_spec(&queue)?;
     let q = query.0;
     Ok(web::Json(
-        service::list(&jobs, spec, &q.state, q.start, q.limit).await?,
+        service::list(
+            &jobs,
+            &Viewer::new(&user)?,
+            spec,
+            &q.state,
+            q.start,
+            q.limit,
+        )
+        .await?,
     ))
 }
 
@@ -132,39 +141,43 @@ async fn list_jobs(
 #[utoipa::path(tag = "queues", security(("bearer" = [])), responses((status = 200, body = JobView), (status = 404, body = kernel::error::Problem)))]
 #[get("/api/admin/queues/{queue}/jobs/{job_id}")]
 async fn get_job(
-    _admin: Require<Admin>,
+    user: Require<Ops>,
     jobs: web::Data<Jobs>,
     path: web::Path<(String, String)>,
 ) -> AppResult<web::Json<JobView>> {
     let (queue, id) = path.into_inner();
     let spec = queue_spec(&queue)?;
-    Ok(web::Json(service::get(&jobs, spec, &id).await?))
+    Ok(web::Json(
+        service::get(&jobs, &Viewer::new(&user)?, spec, &id).await?,
+    ))
 }
 
 /// Moves a failed job back to waiting with fresh attempts.
 #[utoipa::path(tag = "queues", security(("bearer" = [])), responses((status = 200, body = JobView), (status = 404, body = kernel::error::Problem), (status = 409, body = kernel::error::Problem)))]
 #[post("/api/admin/queues/{queue}/jobs/{job_id}/retry")]
 async fn retry_job(
-    _admin: Require<Admin>,
+    user: Require<Ops>,
     jobs: web::Data<Jobs>,
     path: web::Path<(String, String)>,
 ) -> AppResult<web::Json<JobView>> {
     let (queue, id) = path.into_inner();
     let spec = queue_spec(&queue)?;
-    Ok(web::Json(service::retry(&jobs, spec, &id).await?))
+    Ok(web::Json(
+        service::retry(&jobs, &Viewer::new(&user)?, spec, &id).await?,
+    ))
 }
 
 /// Removes a job that is not being processed.
 #[utoipa::path(tag = "queues", security(("bearer" = [])), responses((status = 204), (status = 404, body = kernel::error::Problem), (status = 409, body = kernel::error::Problem)))]
 #[delete("/api/admin/queues/{queue}/jobs/{job_id}")]
 async fn remove_job(
-    _admin: Require<Admin>,
+    user: Require<Ops>,
     jobs: web::Data<Jobs>,
     path: web::Path<(String, String)>,
 ) -> AppResult<HttpResponse> {
     let (queue, id) = path.into_inner();
     let spec = queue_spec(&queue)?;
-    service::remove(&jobs, spec, &id).await?;
+    service::remove(&jobs, &Viewer::new(&user)?, spec, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -172,12 +185,12 @@ async fn remove_job(
 #[utoipa::path(tag = "queues", security(("bearer" = [])), responses((status = 200, body = Affected), (status = 404, body = kernel::error::Problem)))]
 #[post("/api/admin/queues/{queue}/retry")]
 async fn retry_all(
-    _admin: Require<Admin>,
+    user: Require<Ops>,
     jobs: web::Data<Jobs>,
     queue: web::Path<String>,
 ) -> AppResult<web::Json<Affected>> {
     let spec = queue_spec(&queue)?;
-    let count = service::retry_all(&jobs, spec).await?;
+    let count = service::retry_all(&jobs, &Viewer::new(&user)?, spec).await?;
     Ok(web::Json(Affected { count }))
 }
 
@@ -185,14 +198,22 @@ async fn retry_all(
 #[utoipa::path(tag = "queues", security(("bearer" = [])), request_body = CleanRequest, responses((status = 200, body = Affected), (status = 422, body = kernel::error::Problem)))]
 #[post("/api/admin/queues/{queue}/clean")]
 async fn clean(
-    _admin: Require<Admin>,
+    user: Require<Ops>,
     jobs: web::Data<Jobs>,
     queue: web::Path<String>,
     body: ValidJson<CleanRequest>,
 ) -> AppResult<web::Json<Affected>> {
     let spec = queue_spec(&queue)?;
     let b = body.into_inner();
-    let count = service::clean(&jobs, spec, &b.state, b.grace_ms, b.limit).await?;
+    let count = service::clean(
+        &jobs,
+        &Viewer::new(&user)?,
+        spec,
+        &b.state,
+        b.grace_ms,
+        b.limit,
+    )
+    .await?;
     Ok(web::Json(Affected {
         count: count as u64,
     }))
@@ -202,31 +223,35 @@ async fn clean(
 #[utoipa::path(tag = "queues", security(("bearer" = [])), responses((status = 200, body = QueueSummary)))]
 #[post("/api/admin/queues/{queue}/pause")]
 async fn pause(
-    _admin: Require<Admin>,
+    user: Require<Ops>,
     jobs: web::Data<Jobs>,
     queue: web::Path<String>,
 ) -> AppResult<web::Json<QueueSummary>> {
     let spec = queue_spec(&queue)?;
-    Ok(web::Json(service::set_paused(&jobs, spec, true).await?))
+    Ok(web::Json(
+        service::set_paused(&jobs, &Viewer::new(&user)?, spec, true).await?,
+    ))
 }
 
 /// Resumes a paused queue.
 #[utoipa::path(tag = "queues", security(("bearer" = [])), responses((status = 200, body = QueueSummary)))]
 #[post("/api/admin/queues/{queue}/resume")]
 async fn resume(
-    _admin: Require<Admin>,
+    user: Require<Ops>,
     jobs: web::Data<Jobs>,
     queue: web::Path<String>,
 ) -> AppResult<web::Json<QueueSummary>> {
     let spec = queue_spec(&queue)?;
-    Ok(web::Json(service::set_paused(&jobs, spec, false).await?))
+    Ok(web::Json(
+        service::set_paused(&jobs, &Viewer::new(&user)?, spec, false).await?,
+    ))
 }
 
 /// The queue's dead letters (jobs that exhausted their attempts), newest first.
 #[utoipa::path(tag = "queues", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = Vec<DeadLetter>)))]
 #[get("/api/admin/queues/{queue}/dead-letters")]
 async fn list_dead_letters(
-    _admin: Require<Admin>,
+    user: Require<Ops>,
     jobs: web::Data<Jobs>,
     queue: web::Path<String>,
     query: ValidQuery<PageQuery>,
@@ -234,7 +259,7 @@ async fn list_dead_letters(
     let spec = queue_spec(&queue)?;
     let q = query.0;
     Ok(web::Json(
-        service::dead_letters(&jobs, spec, q.start, q.limit).await?,
+        service::dead_letters(&jobs, &Viewer::new(&user)?, spec, q.start, q.limit).await?,
     ))
 }
 
@@ -242,13 +267,13 @@ async fn list_dead_letters(
 #[utoipa::path(tag = "queues", security(("bearer" = [])), responses((status = 200, body = Replayed), (status = 404, body = kernel::error::Problem)))]
 #[post("/api/admin/queues/{queue}/dead-letters/{job_id}/replay")]
 async fn replay_dead_letter(
-    _admin: Require<Admin>,
+    user: Require<Ops>,
     jobs: web::Data<Jobs>,
     path: web::Path<(String, String)>,
 ) -> AppResult<web::Json<Replayed>> {
     let (queue, id) = path.into_inner();
     let spec = queue_spec(&queue)?;
-    let job_id = service::replay(&jobs, spec, &id).await?;
+    let job_id = service::replay(&jobs, &Viewer::new(&user)?, spec, &id).await?;
     Ok(web::Json(Replayed { job_id }))
 }
 
@@ -256,12 +281,12 @@ async fn replay_dead_letter(
 #[utoipa::path(tag = "queues", security(("bearer" = [])), responses((status = 200, body = Affected)))]
 #[post("/api/admin/queues/{queue}/dead-letters/replay")]
 async fn replay_all_dead_letters(
-    _admin: Require<Admin>,
+    user: Require<Ops>,
     jobs: web::Data<Jobs>,
     queue: web::Path<String>,
 ) -> AppResult<web::Json<Affected>> {
     let spec = queue_spec(&queue)?;
-    let count = service::replay_all(&jobs, spec).await?;
+    let count = service::replay_all(&jobs, &Viewer::new(&user)?, spec).await?;
     Ok(web::Json(Affected {
         count: count as u64,
     }))

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::service::{self, CLEANABLE, JobPage, QueueSummary, STATES, queue_spec};
+use super::service::{self, CLEANABLE, JobPage, QueueSummary, STATES, Viewer, queue_spec};
 use crate::{Jobs, dlq::DeadLetter};
 
 /// Mounts the pages.
@@ -103,13 +103,13 @@ fn sign_in_page(status: StatusCode, message: &str) -> HttpResponse {
 #[allow(clippy::result_large_err)] // the page answered instead, built once per request
 async fn page_admin(req: &HttpRequest) -> Result<AuthUser, HttpResponse> {
     match auth::authenticate_page(req).await {
-        Ok(user) if user.role.is_admin() => Ok(user),
+        Ok(user) if Viewer::new(&user).is_ok() => Ok(user),
         Ok(_) => Err(html(
             StatusCode::FORBIDDEN,
             layout(
                 "Forbidden",
                 None,
-                "<h1>Forbidden</h1><p class=\"err\">The queue dashboard is for admins.</p>",
+                "<h1>Forbidden</h1><p class=\"err\">The queue dashboard is for superadmins and holders of the ops capability.</p>",
             ),
         )),
         Err(AppError::Forbidden { detail, .. }) => {
@@ -302,6 +302,7 @@ async fn queue_page(
         Ok(user) => user,
         Err(page) => return Ok(page),
     };
+    let viewer = Viewer::new(&user)?;
     let spec = queue_spec(&queue)?;
     let token = csrf_token(&session_token(&req).unwrap_or_default());
     let csrf = Form {
@@ -359,10 +360,10 @@ async fn queue_page(
     }
     body.push_str("</nav>");
     if state == "dead-letters" {
-        let letters = service::dead_letters(&jobs, spec, query.start, 50).await?;
+        let letters = service::dead_letters(&jobs, &viewer, spec, query.start, 50).await?;
         body.push_str(&dead_letters_table(&letters, &csrf));
     } else {
-        let page = service::list(&jobs, spec, &state, query.start, 50).await?;
+        let page = service::list(&jobs, &viewer, spec, &state, query.start, 50).await?;
         let _ = write!(
             body,
             "<p>{} {} job(s); showing {} from {}.</p>",
@@ -410,9 +411,11 @@ async fn action(
     queue: web::Path<String>,
     form: web::Form<ActionForm>,
 ) -> AppResult<HttpResponse> {
-    if let Err(page) = page_admin(&req).await {
-        return Ok(page);
-    }
+    let user = match page_admin(&req).await {
+        Ok(user) => user,
+        Err(page) => return Ok(page),
+    };
+    let viewer = Viewer::new(&user)?;
     let spec = queue_spec(&queue)?;
     let expected = csrf_token(&session_token(&req).unwrap_or_default());
     if !kernel::crypto::secrets_equal(form.csrf.as_bytes(), expected.as_bytes()) {
@@ -430,16 +433,16 @@ async fn action(
     let (message, back_to) = match form.action.as_str() {
         "retry" => {
             let id = job_id()?;
-            service::retry(&jobs, spec, id).await?;
+            service::retry(&jobs, &viewer, spec, id).await?;
             (format!("Job {id} moved back to waiting."), "failed")
         }
         "remove" => {
             let id = job_id()?;
-            service::remove(&jobs, spec, id).await?;
+            service::remove(&jobs, &viewer, spec, id).await?;
             (format!("Job {id} removed."), "failed")
         }
         "retry-all" => {
-            let n = service::retry_all(&jobs, spec).await?;
+            let n = service::retry_all(&jobs, &viewer, spec).await?;
             (
                 format!("{n} failed job(s) moved back to waiting."),
                 "failed",
@@ -447,27 +450,27 @@ async fn action(
         }
         "clean" => {
             let state = form.state.as_deref().unwrap_or("");
-            let n = service::clean(&jobs, spec, state, 0, 0).await?;
+            let n = service::clean(&jobs, &viewer, spec, state, 0, 0).await?;
             (format!("{n} {state} job(s) removed."), "failed")
         }
         "pause" => {
-            service::set_paused(&jobs, spec, true).await?;
+            service::set_paused(&jobs, &viewer, spec, true).await?;
             ("Queue paused.".to_owned(), "waiting")
         }
         "resume" => {
-            service::set_paused(&jobs, spec, false).await?;
+            service::set_paused(&jobs, &viewer, spec, false).await?;
             ("Queue resumed.".to_owned(), "waiting")
         }
         "replay" => {
             let id = job_id()?;
-            let new_id = service::replay(&jobs, spec, id).await?;
+            let new_id = service::replay(&jobs, &viewer, spec, id).await?;
             (
                 format!("Dead letter {id} replayed as job {new_id}."),
                 "dead-letters",
             )
         }
         "replay-all" => {
-            let n = service::replay_all(&jobs, spec).await?;
+            let n = service::replay_all(&jobs, &viewer, spec).await?;
             (format!("{n} dead letter(s) replayed."), "dead-letters")
         }
         other => {

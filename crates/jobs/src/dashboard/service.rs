@@ -1,9 +1,20 @@
 //! What the dashboard shows and does, over BullMQ's own scripts: the JSON API and the page
 //! both call these functions, so they can never disagree.
+//!
+//! Who may do what is decided here too, by the [`Viewer`]: a SUPERADMIN sees every job and
+//! may act on whole queues; a holder of the `ops` capability sees and acts on the jobs of
+//! their own platform only. Job data is always shown through the job type's declaration of
+//! its secret fields ([`crate::redact`]). Every action is written to the audit log before it
+//! runs (no audit entry, no action).
 
 use bullmq::{Job, types::RetryOptions};
-use kernel::AppError;
+use kernel::{
+    AppError,
+    audit::{self, Audit},
+    auth::{AuthUser, Ops, Policy, Role},
+};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::{
@@ -111,6 +122,71 @@ pub struct JobPage {
     pub total: u64,
 }
 
+/// The user looking at the dashboard, checked once: [`Ops`] or 403.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer<'a> {
+    user: &'a AuthUser,
+}
+
+impl<'a> Viewer<'a> {
+    /// The viewer, when `user` passes [`Ops`] (SUPERADMIN or the `ops` capability).
+    pub fn new(user: &'a AuthUser) -> Result<Self, AppError> {
+        if Ops::allows(user) {
+            Ok(Self { user })
+        } else {
+            Err(AppError::forbidden(format!(
+                "the queue dashboard requires {}",
+                Ops::NAME
+            )))
+        }
+    }
+
+    /// The signed-in user.
+    pub fn user(&self) -> &AuthUser {
+        self.user
+    }
+
+    /// Whether the viewer sees every platform's jobs (SUPERADMIN).
+    pub fn all_platforms(&self) -> bool {
+        self.user.role == Role::Superadmin
+    }
+
+    /// Whether the viewer sees a job with this data (a job without `platform` belongs to the
+    /// default platform).
+    fn sees(&self, jobs: &Jobs, data: &serde_json::Value) -> bool {
+        self.all_platforms()
+            || platform_of(data).unwrap_or(jobs.default_platform()) == self.user.tenant.slug
+    }
+
+    /// Queue-wide actions touch every platform's jobs: SUPERADMIN only.
+    fn require_all_platforms(&self, what: &str) -> Result<(), AppError> {
+        if self.all_platforms() {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(format!(
+                "{what} acts on every platform's jobs and requires a superadmin"
+            )))
+        }
+    }
+
+    /// Writes the audit entry of an action (before it runs).
+    async fn audit(
+        &self,
+        jobs: &Jobs,
+        action: &'static str,
+        queue: &str,
+        details: serde_json::Value,
+    ) -> Result<(), AppError> {
+        let entry = Audit::by(self.user, action, "queue", queue).after(details);
+        audit::record(&jobs.context().db, entry).await?;
+        Ok(())
+    }
+}
+
+fn platform_of(data: &serde_json::Value) -> Option<&str> {
+    data.get("platform").and_then(|p| p.as_str())
+}
+
 /// The queue named in a path, or 404 `unknown_queue`.
 pub fn queue_spec(name: &str) -> Result<&'static QueueSpec, AppError> {
     queues::spec(name).ok_or_else(|| AppError::NotFound {
@@ -160,12 +236,10 @@ pub async fn summaries(jobs: &Jobs) -> Result<Vec<QueueSummary>, AppError> {
     all.into_iter().collect()
 }
 
-fn view(job: &Job, state: &str) -> JobView {
-    let data = job.data().clone();
-    let platform = data
-        .get("platform")
-        .and_then(|p| p.as_str())
-        .map(str::to_owned);
+fn view(jobs: &Jobs, queue: &str, job: &Job, state: &str) -> JobView {
+    let raw = job.data();
+    let platform = platform_of(raw).map(str::to_owned);
+    let data = jobs.secrets().redact(queue, job.name(), raw);
     let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
     JobView {
         id: job.id().to_owned(),
@@ -186,6 +260,7 @@ fn view(job: &Job, state: &str) -> JobView {
 /// A page of a queue's jobs in one state, newest first.
 pub async fn list(
     jobs: &Jobs,
+    viewer: &Viewer<'_>,
     spec: &QueueSpec,
     state: &str,
     start: u32,
@@ -208,17 +283,28 @@ pub async fn list(
         queue: spec.name.to_owned(),
         state: state.to_owned(),
         start,
-        jobs: found.iter().map(|j| view(j, state)).collect(),
+        jobs: found
+            .iter()
+            .filter(|j| viewer.sees(jobs, j.data()))
+            .map(|j| view(jobs, spec.name, j, state))
+            .collect(),
         total,
     })
 }
 
-async fn find(jobs: &Jobs, spec: &QueueSpec, id: &str) -> Result<(Job, String), AppError> {
+async fn find(
+    jobs: &Jobs,
+    viewer: &Viewer<'_>,
+    spec: &QueueSpec,
+    id: &str,
+) -> Result<(Job, String), AppError> {
     let queue = jobs.queue(spec.name).await?;
+    // another platform's job is answered like a missing one
     let job = queue
         .get_job(id)
         .await
         .map_err(bull)?
+        .filter(|job| viewer.sees(jobs, job.data()))
         .ok_or_else(|| AppError::NotFound {
             code: "job_not_found".into(),
             detail: format!("{} has no job {id:?}", spec.name),
@@ -232,14 +318,24 @@ async fn find(jobs: &Jobs, spec: &QueueSpec, id: &str) -> Result<(Job, String), 
 }
 
 /// One job with its state.
-pub async fn get(jobs: &Jobs, spec: &QueueSpec, id: &str) -> Result<JobView, AppError> {
-    let (job, state) = find(jobs, spec, id).await?;
-    Ok(view(&job, &state))
+pub async fn get(
+    jobs: &Jobs,
+    viewer: &Viewer<'_>,
+    spec: &QueueSpec,
+    id: &str,
+) -> Result<JobView, AppError> {
+    let (job, state) = find(jobs, viewer, spec, id).await?;
+    Ok(view(jobs, spec.name, &job, &state))
 }
 
 /// Moves a failed job back to waiting with fresh attempts; 409 `job_not_failed` otherwise.
-pub async fn retry(jobs: &Jobs, spec: &QueueSpec, id: &str) -> Result<JobView, AppError> {
-    let (mut job, state) = find(jobs, spec, id).await?;
+pub async fn retry(
+    jobs: &Jobs,
+    viewer: &Viewer<'_>,
+    spec: &QueueSpec,
+    id: &str,
+) -> Result<JobView, AppError> {
+    let (mut job, state) = find(jobs, viewer, spec, id).await?;
     if state != "failed" {
         return Err(AppError::Conflict {
             code: "job_not_failed".into(),
@@ -247,6 +343,9 @@ pub async fn retry(jobs: &Jobs, spec: &QueueSpec, id: &str) -> Result<JobView, A
             field: None,
         });
     }
+    viewer
+        .audit(jobs, "queue.job_retried", spec.name, json!({"job_id": id}))
+        .await?;
     let opts = RetryOptions {
         reset_attempts_made: true,
         reset_attempts_started: true,
@@ -257,11 +356,19 @@ pub async fn retry(jobs: &Jobs, spec: &QueueSpec, id: &str) -> Result<JobView, A
         job_id = id,
         "failed job retried from the dashboard"
     );
-    get(jobs, spec, id).await
+    get(jobs, viewer, spec, id).await
 }
 
 /// Moves every failed job of a queue back to waiting; returns how many there were.
-pub async fn retry_all(jobs: &Jobs, spec: &QueueSpec) -> Result<u64, AppError> {
+pub async fn retry_all(
+    jobs: &Jobs,
+    viewer: &Viewer<'_>,
+    spec: &QueueSpec,
+) -> Result<u64, AppError> {
+    viewer.require_all_platforms("retrying a whole queue")?;
+    viewer
+        .audit(jobs, "queue.failed_retried", spec.name, json!({}))
+        .await?;
     let queue = jobs.queue(spec.name).await?;
     let failed = queue.get_failed_count().await.map_err(bull)?;
     queue
@@ -277,8 +384,13 @@ pub async fn retry_all(jobs: &Jobs, spec: &QueueSpec) -> Result<u64, AppError> {
 }
 
 /// Removes a job that is not being processed.
-pub async fn remove(jobs: &Jobs, spec: &QueueSpec, id: &str) -> Result<(), AppError> {
-    let (_, state) = find(jobs, spec, id).await?;
+pub async fn remove(
+    jobs: &Jobs,
+    viewer: &Viewer<'_>,
+    spec: &QueueSpec,
+    id: &str,
+) -> Result<(), AppError> {
+    let (_, state) = find(jobs, viewer, spec, id).await?;
     if state == "active" {
         return Err(AppError::Conflict {
             code: "job_active".into(),
@@ -286,6 +398,14 @@ pub async fn remove(jobs: &Jobs, spec: &QueueSpec, id: &str) -> Result<(), AppEr
             field: None,
         });
     }
+    viewer
+        .audit(
+            jobs,
+            "queue.job_removed",
+            spec.name,
+            json!({"job_id": id, "state": state}),
+        )
+        .await?;
     let queue = jobs.queue(spec.name).await?;
     queue.remove(id).await.map_err(bull)?;
     Ok(())
@@ -294,6 +414,7 @@ pub async fn remove(jobs: &Jobs, spec: &QueueSpec, id: &str) -> Result<(), AppEr
 /// Removes jobs of one state older than `grace_ms`; returns how many.
 pub async fn clean(
     jobs: &Jobs,
+    viewer: &Viewer<'_>,
     spec: &QueueSpec,
     state: &str,
     grace_ms: u64,
@@ -305,6 +426,15 @@ pub async fn clean(
             format!("must be one of {}", CLEANABLE.join(", ")),
         ));
     }
+    viewer.require_all_platforms("cleaning a queue")?;
+    viewer
+        .audit(
+            jobs,
+            "queue.cleaned",
+            spec.name,
+            json!({"state": state, "grace_ms": grace_ms, "limit": limit}),
+        )
+        .await?;
     let queue = jobs.queue(spec.name).await?;
     let removed = queue.clean(grace_ms, limit, state).await.map_err(bull)?;
     tracing::info!(
@@ -319,9 +449,17 @@ pub async fn clean(
 /// Pauses (`true`) or resumes (`false`) a queue for every worker of every replica.
 pub async fn set_paused(
     jobs: &Jobs,
+    viewer: &Viewer<'_>,
     spec: &QueueSpec,
     paused: bool,
 ) -> Result<QueueSummary, AppError> {
+    viewer.require_all_platforms("pausing or resuming a queue")?;
+    let action = if paused {
+        "queue.paused"
+    } else {
+        "queue.resumed"
+    };
+    viewer.audit(jobs, action, spec.name, json!({})).await?;
     let queue = jobs.queue(spec.name).await?;
     if paused {
         queue.pause().await.map_err(bull)?;
@@ -335,22 +473,54 @@ pub async fn set_paused(
 /// Dead letters of a queue, newest first.
 pub async fn dead_letters(
     jobs: &Jobs,
+    viewer: &Viewer<'_>,
     spec: &QueueSpec,
     start: u32,
     limit: u32,
 ) -> Result<Vec<dlq::DeadLetter>, AppError> {
     let limit = limit.clamp(1, MAX_PAGE);
-    Ok(dlq::list(
+    let letters = dlq::list(
         jobs,
         spec.name,
         i64::from(start),
         i64::from(start) + i64::from(limit) - 1,
     )
-    .await?)
+    .await?;
+    Ok(letters
+        .into_iter()
+        .filter(|l| viewer.sees(jobs, &l.data))
+        .map(|mut l| {
+            l.data = jobs.secrets().redact(&l.queue, &l.name, &l.data);
+            l
+        })
+        .collect())
 }
 
 /// Replays one dead letter; 404 `dead_letter_not_found` when there is none.
-pub async fn replay(jobs: &Jobs, spec: &QueueSpec, id: &str) -> Result<String, AppError> {
+pub async fn replay(
+    jobs: &Jobs,
+    viewer: &Viewer<'_>,
+    spec: &QueueSpec,
+    id: &str,
+) -> Result<String, AppError> {
+    let not_found = || AppError::NotFound {
+        code: "dead_letter_not_found".into(),
+        detail: format!("{} has no dead letter for job {id:?}", spec.name),
+    };
+    let letter = dlq::find(jobs, spec.name, id)
+        .await?
+        .ok_or_else(not_found)?;
+    if !viewer.sees(jobs, &letter.data) {
+        return Err(not_found());
+    }
+    viewer
+        .audit(
+            jobs,
+            "queue.dead_letter_replayed",
+            spec.name,
+            json!({"job_id": id}),
+        )
+        .await?;
     dlq::replay(jobs, spec.name, id)
         .await?
         .ok_or_else(|| AppError::NotFound {
@@ -360,6 +530,14 @@ pub async fn replay(jobs: &Jobs, spec: &QueueSpec, id: &str) -> Result<String, A
 }
 
 /// Replays every dead letter of a queue.
-pub async fn replay_all(jobs: &Jobs, spec: &QueueSpec) -> Result<usize, AppError> {
+pub async fn replay_all(
+    jobs: &Jobs,
+    viewer: &Viewer<'_>,
+    spec: &QueueSpec,
+) -> Result<usize, AppError> {
+    viewer.require_all_platforms("replaying every dead letter of a queue")?;
+    viewer
+        .audit(jobs, "queue.dead_letters_replayed", spec.name, json!({}))
+        .await?;
     Ok(dlq::replay_all(jobs, spec.name).await?)
 }

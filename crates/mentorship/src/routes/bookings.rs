@@ -168,7 +168,7 @@ pub async fn join(
         )
         .into());
     }
-    meetings_service::mark_joined(&ctx.db, &m, user.id).await?;
+    meetings_service::mark_joined(&ctx.db, &m, user.id, window, now).await?;
     let role = if user.id == m.mentor_user_id {
         "mentor"
     } else if user.id == m.student_user_id {

@@ -4,7 +4,7 @@
 
 use chrono::{Duration, Utc};
 use comms::email::Template;
-use kernel::{AppContext, Tenant, system_config};
+use kernel::{AppContext, Tenant};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
     TransactionTrait, sea_query::LockType,
@@ -22,6 +22,7 @@ use crate::{
         completion::log,
         notices,
     },
+    settings,
 };
 
 /// Who acts on a booking or meeting.
@@ -219,29 +220,35 @@ pub async fn cancel(
         ));
     }
     let by_student = is_student && !actor.is_admin;
+    // once the start has passed (or anyone joined), the session is settled by who attended
+    // (see `settle`), never by a student's late cancellation after taking part
+    let started = meeting.started_at.is_some()
+        || matches!(meeting.status.as_str(), "live" | "ended")
+        || Utc::now() >= meeting.starts_at;
+    if by_student && started {
+        return Err(MentorshipError::Conflict(
+            "meeting_started",
+            "the session has started or taken place and can no longer be cancelled".into(),
+        ));
+    }
     let refund = if by_student {
-        let free_hours = system_config::get(&txn, "CANCELLATION_FREE_HOURS")
-            .await?
-            .and_then(|v| v.as_i64())
-            .unwrap_or(24);
+        let free_hours = settings::CANCELLATION_FREE_HOURS
+            .int_value(&txn, platform_id)
+            .await?;
         if meeting.starts_at - Utc::now() >= Duration::hours(free_hours) {
             booking.tokens
         } else {
-            let percent = system_config::get(&txn, "LATE_CANCELLATION_REFUND_PERCENT")
-                .await?
-                .and_then(|v| v.as_i64())
-                .filter(|p| (0..=100).contains(p))
-                .unwrap_or(50);
+            let percent = settings::LATE_CANCELLATION_REFUND_PERCENT
+                .int_value(&txn, platform_id)
+                .await?;
             booking.tokens * percent / 100
         }
     } else {
         booking.tokens
     };
-    let commission = system_config::get(&txn, "MENTOR_COMMISSION_PERCENT")
-        .await?
-        .and_then(|v| v.as_u64())
-        .filter(|p| *p <= 100)
-        .unwrap_or(20);
+    let commission = tokens::settings::COMMISSION_PERCENT
+        .int_value(&txn, platform_id)
+        .await?;
     holds::settle(
         &txn,
         booking.hold_id,

@@ -48,6 +48,7 @@ pub struct CalendarEvent {
 impl jobs::JobSpec for CalendarEvent {
     const QUEUE: &'static str = "notificationQueue";
     const NAME: &'static str = "calendar-event";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 
 impl CalendarEvent {

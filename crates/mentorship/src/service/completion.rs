@@ -18,7 +18,9 @@ use crate::{
 };
 
 /// Marks a meeting held (its mentor or an admin): the hold is posted to the mentor's
-/// earnings and the platform's commission. A second call changes nothing.
+/// earnings and the platform's commission. A second call changes nothing. Only a meeting
+/// that happened can be marked held ([`super::meetings::ensure_held`]): 409
+/// `meeting_not_held` otherwise.
 pub async fn complete(
     db: &DatabaseConnection,
     platform_id: Uuid,
@@ -53,6 +55,7 @@ pub async fn complete(
         }
         _ => {}
     }
+    super::meetings::ensure_held(&txn, &meeting, Utc::now()).await?;
     let meeting = post(&txn, meeting, Some(actor.user_id), "completed").await?;
     txn.commit().await?;
     Ok(meeting)

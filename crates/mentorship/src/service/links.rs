@@ -169,6 +169,8 @@ pub async fn redeem(ctx: &AppContext, token: &str) -> Result<meetings::Model, Me
             ));
         }
         _ => {
+            // the link is a convenience, not a proof: the same rule as the API
+            super::meetings::ensure_held(&txn, &m, Utc::now()).await?;
             let by = Some(m.mentor_user_id);
             completion::post(&txn, m, by, "completed_by_link").await?
         }

@@ -17,6 +17,8 @@ use crate::{
     service::meetings::{mark_joined, visible},
 };
 
+pub use crate::service::meetings::JoinPolicy;
+
 /// A meeting as shown to a participant joining its room.
 #[derive(Debug, Clone, Serialize)]
 pub struct LiveMeeting {
@@ -119,11 +121,12 @@ impl LiveEvent {
 }
 
 /// Writes `event` to the meeting log: `Joined` records the participant's presence (once
-/// each); `Started` marks the meeting live (once: the first start wins, later ones change
+/// each, and only inside the join window drawn by `policy`); `Started` marks the meeting live (once: the first start wins, later ones change
 /// nothing and return false); `Ended` marks it ended (once). Other events always append.
 /// Returns whether the event changed anything.
 pub async fn record<C: ConnectionTrait>(
     conn: &C,
+    policy: JoinPolicy,
     meeting_id: Uuid,
     actor: Uuid,
     at: DateTime<Utc>,
@@ -134,8 +137,7 @@ pub async fn record<C: ConnectionTrait>(
             .one(conn)
             .await?
             .ok_or(MentorshipError::NotFound("meeting"))?;
-        mark_joined(conn, &meeting, actor).await?;
-        return Ok(true);
+        return mark_joined(conn, &meeting, actor, policy.window(&meeting), at).await;
     }
     let transition = match event {
         // the HTTP join may have stamped `started_at` already; the room goes live once

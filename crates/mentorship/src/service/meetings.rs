@@ -18,7 +18,36 @@ pub struct JoinWindow {
     pub closes_at: DateTime<Utc>,
 }
 
+/// How join windows are drawn (from configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JoinPolicy {
+    /// `ALLOW_EARLY_MEETING_JOIN`: the window opens `buffer_minutes` before the start.
+    pub allow_early: bool,
+    /// `MEETING_JOIN_BUFFER_MINUTES`.
+    pub buffer_minutes: i64,
+}
+
+impl JoinPolicy {
+    /// The policy of the running configuration.
+    pub fn from_config(config: &kernel::Config) -> Self {
+        Self {
+            allow_early: config.allow_early_meeting_join,
+            buffer_minutes: config.meeting_join_buffer_minutes,
+        }
+    }
+
+    /// The window of `meeting` under this policy.
+    pub fn window(&self, meeting: &meetings::Model) -> JoinWindow {
+        JoinWindow::of(meeting, self.allow_early, self.buffer_minutes)
+    }
+}
+
 impl JoinWindow {
+    /// Whether `at` is inside the window.
+    pub fn contains(&self, at: DateTime<Utc>) -> bool {
+        self.opens_at <= at && at <= self.closes_at
+    }
+
     /// The window of a meeting: from the start (or `buffer` earlier when early joins are
     /// allowed) until `buffer` after the end.
     pub fn of(meeting: &meetings::Model, allow_early: bool, buffer_minutes: i64) -> Self {
@@ -120,14 +149,21 @@ pub async fn expire_slots<C: ConnectionTrait>(conn: &C) -> Result<u64, Mentorshi
 }
 
 /// Records that a participant joined (once per participant: a `joined` line in the meeting
-/// log) and the meeting's first join; admins looking in are not presence.
+/// log) and the meeting's first join; admins looking in are not presence, and neither is a
+/// join outside the meeting's join window (a socket in the room a day early proves nothing).
+/// Returns whether the join counts as presence.
 pub async fn mark_joined<C: ConnectionTrait>(
     conn: &C,
     meeting: &meetings::Model,
     user: Uuid,
-) -> Result<(), MentorshipError> {
+    window: JoinWindow,
+    at: DateTime<Utc>,
+) -> Result<bool, MentorshipError> {
     if user != meeting.mentor_user_id && user != meeting.student_user_id {
-        return Ok(());
+        return Ok(false);
+    }
+    if !window.contains(at) {
+        return Ok(false);
     }
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
@@ -141,5 +177,54 @@ pub async fn mark_joined<C: ConnectionTrait>(
         [meeting.id.into(), kernel::ids::new_id().into(), user.into()],
     ))
     .await?;
+    Ok(true)
+}
+
+/// Whether both participants are recorded present (a `joined` line each, written only
+/// inside the join window).
+pub async fn both_joined<C: ConnectionTrait>(
+    conn: &C,
+    meeting: &meetings::Model,
+) -> Result<bool, MentorshipError> {
+    let row = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT COUNT(DISTINCT actor_id) AS n FROM meeting_logs
+              WHERE meeting_id = $1 AND kind = 'joined' AND actor_id IN ($2, $3)",
+            [
+                meeting.id.into(),
+                meeting.mentor_user_id.into(),
+                meeting.student_user_id.into(),
+            ],
+        ))
+        .await?;
+    let n: i64 = match row {
+        Some(r) => r.try_get("", "n")?,
+        None => 0,
+    };
+    Ok(n == 2)
+}
+
+/// A meeting was held when both participants joined inside its window and it is over: ended
+/// in the room, or its slot's end has passed. Marking it held before that (or without both
+/// people) is refused with 409 `meeting_not_held`.
+pub async fn ensure_held<C: ConnectionTrait>(
+    conn: &C,
+    meeting: &meetings::Model,
+    now: DateTime<Utc>,
+) -> Result<(), MentorshipError> {
+    let over = meeting.ended_at.is_some() || now >= meeting.ends_at;
+    if !over {
+        return Err(MentorshipError::Conflict(
+            "meeting_not_held",
+            "the session has not happened yet: it can be marked held once it has ended".into(),
+        ));
+    }
+    if !both_joined(conn, meeting).await? {
+        return Err(MentorshipError::Conflict(
+            "meeting_not_held",
+            "the session was not held: both participants must have joined it".into(),
+        ));
+    }
     Ok(())
 }

@@ -66,6 +66,7 @@ pub struct MeetingNotice {
 impl jobs::JobSpec for MeetingNotice {
     const QUEUE: &'static str = "emailQueue";
     const NAME: &'static str = "meeting-notice";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 
 /// The mentor's and the student's user rows (the mentor named as on their profile).

@@ -40,7 +40,7 @@ pub async fn place<C: ConnectionTrait>(
     if let Some(existing) = by_reference(conn, h.platform_id, h.reference).await? {
         return Ok(existing);
     }
-    if let Some(rules) = crate::governance::Rules::load(conn).await? {
+    if let Some(rules) = crate::governance::Rules::load(conn, h.platform_id).await? {
         rules
             .check(conn, h.platform_id, h.user_id, h.amount, h.expires_at)
             .await?;

@@ -1,0 +1,18 @@
+//! The one integration-test binary of `gateway` (one binary per crate: each links the
+//! whole dependency tree, so one link instead of one per file). A module per area.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod admin;
+mod attacks;
+mod common;
+mod dependency_graph;
+mod email_interop;
+mod errors;
+mod health;
+mod http_edges;
+mod process;
+mod realtime_meeting;
+mod realtime_replicas;
+mod route_table;
+mod tenancy;
+mod terminal_relay;

@@ -1,0 +1,428 @@
+//! The route table: every mounted route (from `/api/openapi.json`) with the permission it
+//! requires, or public on purpose. One test checks the table against the document (a new
+//! route without an entry fails, and so does an entry whose route is gone); another calls
+//! every route as anonymous, as a plain USER and as the required role, expecting
+//! 401 / 403 / neither.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+
+use kernel::auth::{Capability, Role};
+use reqwest::Method;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use testkit::{TestApp, TestOptions, TestResponse, spawn_app_with};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Public by design (probes, sign-in endpoints, the OAuth callback).
+    Public,
+    /// Public by design, the credential is a secret or signature in the request itself
+    /// (signed URLs, webhook secrets): anonymous gets this 401/403 code, and a bearer
+    /// token changes nothing.
+    Secret(&'static str),
+    /// Any signed-in user of the platform.
+    User,
+    /// ADMIN or SUPERADMIN.
+    Admin,
+    /// SUPERADMIN only.
+    SuperAdmin,
+    /// SALES or admin.
+    Sales,
+    /// EXPERT (approved mentor) or admin.
+    Expert,
+    /// The finance capability or admin.
+    Finance,
+    /// A vendor's `X-API-Key`.
+    Vendor,
+    /// A server-rendered ops page (HTML 401 sign-in page / 403 page): SUPERADMIN or the
+    /// ops capability, never a plain ADMIN.
+    AdminPage,
+}
+
+use Access::*;
+
+/// Every route and its permission. Keep sorted by path, then method.
+const ROUTES: &[(&str, &str, Access)] = &[
+    ("GET", "/admin/queues", AdminPage),
+    ("GET", "/admin/queues/{queue}", AdminPage),
+    ("POST", "/admin/queues/{queue}/actions", AdminPage),
+    ("POST", "/admin/session", Public),
+    ("POST", "/admin/session/logout", Public),
+    ("GET", "/api/admin/audit-log", Admin),
+    ("POST", "/api/admin/mentors/{id}/approve", Admin),
+    ("GET", "/api/admin/payouts", Finance),
+    ("POST", "/api/admin/payouts/{id}/approve", Finance),
+    ("POST", "/api/admin/payouts/{id}/mark-paid", Finance),
+    ("POST", "/api/admin/payouts/{id}/reject", Finance),
+    ("GET", "/api/admin/platforms", Admin),
+    ("POST", "/api/admin/platforms", SuperAdmin),
+    ("PATCH", "/api/admin/platforms/{slug}", SuperAdmin),
+    ("GET", "/api/admin/queues", SuperAdmin),
+    ("GET", "/api/admin/queues/{queue}", SuperAdmin),
+    ("POST", "/api/admin/queues/{queue}/clean", SuperAdmin),
+    ("GET", "/api/admin/queues/{queue}/dead-letters", SuperAdmin),
+    (
+        "POST",
+        "/api/admin/queues/{queue}/dead-letters/replay",
+        SuperAdmin,
+    ),
+    (
+        "POST",
+        "/api/admin/queues/{queue}/dead-letters/{job_id}/replay",
+        SuperAdmin,
+    ),
+    ("GET", "/api/admin/queues/{queue}/jobs", SuperAdmin),
+    ("GET", "/api/admin/queues/{queue}/jobs/{job_id}", SuperAdmin),
+    (
+        "DELETE",
+        "/api/admin/queues/{queue}/jobs/{job_id}",
+        SuperAdmin,
+    ),
+    (
+        "POST",
+        "/api/admin/queues/{queue}/jobs/{job_id}/retry",
+        SuperAdmin,
+    ),
+    ("POST", "/api/admin/queues/{queue}/pause", SuperAdmin),
+    ("POST", "/api/admin/queues/{queue}/resume", SuperAdmin),
+    ("POST", "/api/admin/queues/{queue}/retry", SuperAdmin),
+    ("GET", "/api/admin/token-packs", Admin),
+    ("POST", "/api/admin/token-packs", Admin),
+    ("PATCH", "/api/admin/token-packs/{id}", Admin),
+    ("POST", "/api/admin/tokens/corrections", Admin),
+    ("POST", "/api/admin/tokens/grant", Admin),
+    ("GET", "/api/admin/tokens/reconcile", Admin),
+    ("GET", "/api/admin/users", Admin),
+    ("GET", "/api/admin/users/{id}", Admin),
+    ("PATCH", "/api/admin/users/{id}", Admin),
+    ("POST", "/api/admin/users/{id}/reactivate", Admin),
+    ("POST", "/api/admin/users/{id}/suspend", Admin),
+    ("GET", "/api/admin/vendors", Admin),
+    ("POST", "/api/admin/vendors", Admin),
+    ("POST", "/api/admin/vendors/{id}/revoke", Admin),
+    ("GET", "/api/auth/google", Public),
+    ("POST", "/api/auth/login", Public),
+    ("POST", "/api/auth/logout", Public),
+    ("GET", "/api/auth/me", User),
+    ("PATCH", "/api/auth/me", User),
+    ("POST", "/api/auth/otp/request", Public),
+    ("POST", "/api/auth/otp/verify", Public),
+    ("POST", "/api/auth/password/change", User),
+    ("POST", "/api/auth/password/forgot", Public),
+    ("POST", "/api/auth/password/reset", Public),
+    ("POST", "/api/auth/refresh", Public),
+    ("POST", "/api/auth/signup", Public),
+    ("POST", "/api/bookings/{id}/cancel", User),
+    ("POST", "/api/bookings/{id}/reschedule", User),
+    ("POST", "/api/exotel/call", Sales),
+    ("GET", "/api/exotel/calls", Sales),
+    ("POST", "/api/exotel/sms", Sales),
+    ("GET", "/api/google-calendar/callback", Public),
+    ("GET", "/api/google-calendar/connect", Expert),
+    ("DELETE", "/api/google-calendar/connection", Expert),
+    ("GET", "/api/google-calendar/status", Expert),
+    ("GET", "/api/health", Public),
+    ("GET", "/api/health/ready", Public),
+    (
+        "GET",
+        "/api/meetings/complete-by-link",
+        Secret("invalid_token"),
+    ),
+    (
+        "POST",
+        "/api/meetings/complete-by-link",
+        Secret("invalid_token"),
+    ),
+    ("GET", "/api/meetings/{id}", User),
+    ("POST", "/api/meetings/{id}/complete", User),
+    ("POST", "/api/meetings/{id}/feedback", User),
+    ("GET", "/api/meetings/{id}/join", User),
+    ("GET", "/api/meetings/{id}/recordings", User),
+    ("POST", "/api/meetings/{id}/recordings", User),
+    ("POST", "/api/meetings/{id}/recordings/{rid}/complete", User),
+    ("GET", "/api/mentor-earnings/me", Expert),
+    ("GET", "/api/mentor-earnings/me/periods", Expert),
+    ("GET", "/api/mentor-earnings/payouts", Expert),
+    ("POST", "/api/mentor-earnings/payouts", Expert),
+    ("GET", "/api/mentors", Public),
+    ("GET", "/api/mentors/me", User),
+    ("POST", "/api/mentors/me", User),
+    ("GET", "/api/mentors/me/availability-rules", Expert),
+    ("POST", "/api/mentors/me/availability-rules", Expert),
+    ("DELETE", "/api/mentors/me/availability-rules/{id}", Expert),
+    ("POST", "/api/mentors/me/slots", Expert),
+    ("GET", "/api/mentors/{id}", Public),
+    ("GET", "/api/mentors/{id}/slots", Public),
+    ("GET", "/api/platform", Public),
+    ("POST", "/api/slots/{id}/book", User),
+    ("GET", "/api/storage/{key}", Secret("invalid_signature")),
+    ("PUT", "/api/storage/{key}", Secret("invalid_signature")),
+    ("GET", "/api/system-config", Admin),
+    ("GET", "/api/system-config/{key}", Admin),
+    ("PUT", "/api/system-config/{key}", Admin),
+    ("POST", "/api/terminal-session", User),
+    ("GET", "/api/test-data", Admin),
+    ("GET", "/api/tokens/balance", User),
+    ("GET", "/api/tokens/packs", User),
+    ("POST", "/api/tokens/purchase", User),
+    ("POST", "/api/tokens/purchase/verify", User),
+    ("GET", "/api/tokens/transactions", User),
+    ("POST", "/api/upload", User),
+    ("POST", "/api/upload/presign", User),
+    ("GET", "/api/upload/url", User),
+    ("GET", "/api/v1/vendor/me", Vendor),
+    (
+        "POST",
+        "/api/webhooks/exotel/status",
+        Secret("invalid_token"),
+    ),
+    (
+        "POST",
+        "/api/webhooks/razorpay",
+        Secret("invalid_signature"),
+    ),
+    (
+        "GET",
+        "/api/webhooks/whatsapp",
+        Secret("invalid_verify_token"),
+    ),
+    (
+        "POST",
+        "/api/webhooks/whatsapp",
+        Secret("invalid_signature"),
+    ),
+    ("POST", "/api/whatsapp/messages", Sales),
+    ("GET", "/auth/google/callback", Public),
+    ("GET", "/metrics", Public),
+    ("GET", "/socket.io/", Public),
+    ("POST", "/socket.io/", Public),
+    ("GET", "/ws/terminal/{session_id}", Secret("invalid_token")),
+];
+
+fn documented(doc: &serde_json::Value) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                out.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+async fn spawn() -> TestApp {
+    spawn_app_with(
+        TestOptions::default()
+            .env("EXOTEL_WEBHOOK_TOKEN", "exotel-shared-secret")
+            .env("WHATSAPP_VERIFY_TOKEN", "whatsapp-verify-token")
+            .env("WHATSAPP_APP_SECRET", "whatsapp-app-secret")
+            // configured but unreachable: the purchase routes pass auth, then fail upstream
+            .env("RAZORPAY_KEY_ID", "rzp_test_route_table")
+            .env("RAZORPAY_KEY_SECRET", "route-table-secret")
+            .env("RAZORPAY_WEBHOOK_SECRET", "route-table-webhook-secret")
+            .env("RAZORPAY_API_BASE", "http://127.0.0.1:9"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn every_mounted_route_has_an_entry_and_every_entry_a_route() {
+    let app = spawn().await;
+    let doc = app.get("/api/openapi.json").await.json();
+    let mounted = documented(&doc);
+    let listed: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(listed.len(), ROUTES.len(), "duplicate entries in ROUTES");
+    let missing: Vec<_> = mounted.difference(&listed).collect();
+    let stale: Vec<_> = listed.difference(&mounted).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an entry in ROUTES (say who may call them): {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "entries for routes that are gone: {stale:?}"
+    );
+}
+
+/// The path with its parameters filled with values the handlers accept as well-formed.
+fn concrete(path: &str) -> String {
+    path.replace("{queue}", "emailQueue")
+        .replace("{job_id}", "1")
+        .replace("{rid}", "0196a5e0-0000-7000-8000-000000000002")
+        .replace("{id}", "0196a5e0-0000-7000-8000-000000000001")
+        .replace("{slug}", "mr-mentor")
+        .replace(
+            "/api/system-config/{key}",
+            "/api/system-config/TOKEN_GOVERNANCE_ENABLED",
+        )
+        .replace("{key}", "mr-mentor/2026/01/x.txt")
+        .replace("{session_id}", "0196a5e0-0000-7000-8000-000000000002")
+}
+
+struct Caller<'a> {
+    bearer: Option<&'a str>,
+    api_key: Option<&'a str>,
+}
+
+async fn call(app: &TestApp, method: &str, path: &str, who: &Caller<'_>) -> TestResponse {
+    let m = Method::from_bytes(method.as_bytes()).unwrap();
+    let mut req = app.req(m.clone(), &concrete(path));
+    if let Some(token) = who.bearer {
+        req = req.bearer(token);
+    }
+    if let Some(key) = who.api_key {
+        req = req.header("X-API-Key", key);
+    }
+    if path == "/admin/queues/{queue}/actions" {
+        // an HTML form with the CSRF token of the caller's session
+        let csrf = hex::encode(Sha256::digest(
+            format!("mas-csrf:{}", who.bearer.unwrap_or_default()).as_bytes(),
+        ));
+        req = req.body(
+            format!("action=pause&csrf={csrf}"),
+            "application/x-www-form-urlencoded",
+        );
+    } else if m != Method::GET && m != Method::DELETE {
+        req = req.json(&json!({}));
+    }
+    req.send().await
+}
+
+fn code(res: &TestResponse) -> String {
+    serde_json::from_str::<serde_json::Value>(&res.text)
+        .ok()
+        .and_then(|v| v["code"].as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn denied(res: &TestResponse) -> bool {
+    res.status == 401 || res.status == 403
+}
+
+#[tokio::test]
+async fn every_route_answers_anonymous_user_and_required_role_as_listed() {
+    let app = spawn().await;
+    let user = app.user_token();
+    let admin = app.admin_token();
+    let superadmin = app.superadmin_token();
+    let sales = app.token(Role::Sales, &[], "mr-mentor");
+    let expert = app.token(Role::Expert, &[], "mr-mentor");
+    let finance = app.token(Role::User, &[Capability::Finance], "mr-mentor");
+    let vendor = app
+        .req(Method::POST, "/api/admin/vendors")
+        .bearer(&admin)
+        .json(&json!({"name": "route-table"}))
+        .send()
+        .await
+        .json()["api_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let anonymous = Caller {
+        bearer: None,
+        api_key: None,
+    };
+    let as_user = Caller {
+        bearer: Some(&user),
+        api_key: None,
+    };
+    let mut failures = Vec::new();
+    let mut check = |ok: bool, what: String| {
+        if !ok {
+            failures.push(what);
+        }
+    };
+    for &(method, path, access) in ROUTES {
+        let route = format!("{method} {path} ({access:?})");
+        let anon = call(&app, method, path, &anonymous).await;
+        let plain = call(&app, method, path, &as_user).await;
+        let required = match access {
+            Public => {
+                check(
+                    !denied(&anon),
+                    format!("{route}: anonymous got {}: {}", anon.status, anon.text),
+                );
+                continue;
+            }
+            Secret(expected) => {
+                for (who, res) in [("anonymous", &anon), ("USER", &plain)] {
+                    check(
+                        denied(res) && code(res) == expected,
+                        format!("{route}: {who} got {} {:?}", res.status, code(res)),
+                    );
+                }
+                continue;
+            }
+            User => None,
+            Admin => Some(admin.as_str()),
+            SuperAdmin | AdminPage => Some(superadmin.as_str()),
+            Sales => Some(sales.as_str()),
+            Expert => Some(expert.as_str()),
+            Finance => Some(finance.as_str()),
+            Vendor => Some(""),
+        };
+        check(
+            anon.status == 401,
+            format!("{route}: anonymous got {}: {}", anon.status, anon.text),
+        );
+        match access {
+            User => check(
+                !denied(&plain),
+                format!("{route}: USER got {}: {}", plain.status, plain.text),
+            ),
+            // a bearer token is no API key
+            Vendor => check(
+                plain.status == 401,
+                format!("{route}: USER got {}: {}", plain.status, plain.text),
+            ),
+            _ => check(
+                plain.status == 403,
+                format!("{route}: USER got {}: {}", plain.status, plain.text),
+            ),
+        }
+        let Some(token) = required else { continue };
+        let who = if access == Vendor {
+            Caller {
+                bearer: None,
+                api_key: Some(&vendor),
+            }
+        } else {
+            Caller {
+                bearer: Some(token),
+                api_key: None,
+            }
+        };
+        let res = call(&app, method, path, &who).await;
+        check(
+            !denied(&res),
+            format!(
+                "{route}: the required role got {}: {}",
+                res.status, res.text
+            ),
+        );
+        if access == SuperAdmin || access == AdminPage {
+            let as_admin = Caller {
+                bearer: Some(&admin),
+                api_key: None,
+            };
+            let res = call(&app, method, path, &as_admin).await;
+            check(
+                res.status == 403,
+                format!("{route}: ADMIN got {}: {}", res.status, res.text),
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} route(s) answer differently from the table:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

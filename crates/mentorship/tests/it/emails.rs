@@ -1,0 +1,152 @@
+//! Booking emails through the outbox and the real email queue: confirmations, the delayed
+//! 24 h / 1 h reminders and completion link, cancellations, and reschedules re-planning the
+//! notices (stale ones are no-ops at send time).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common;
+
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, Utc};
+use common::*;
+use reqwest::Method;
+use serde_json::json;
+use testkit::spawn_app;
+
+#[tokio::test]
+async fn booking_emails_both_and_its_reminders_send_when_due() {
+    let app = spawn_app().await;
+    let bg = workers(&app).await;
+    let (_, mentor, _) = mentor_on(&app, MM, 10).await;
+    let (_, student) = student(&app, 10).await;
+    let (m_mail, s_mail) = (
+        email_of(&app, &mentor).await,
+        email_of(&app, &student).await,
+    );
+    let s = slot(&app, &mentor, Utc::now() + Duration::hours(30), 45).await;
+    let b = book(&app, &student, &s).await;
+
+    let confirmation = wait_for_mail(&app, &s_mail, "Subject: Booked:").await;
+    assert!(confirmation.contains("with Ravi Mentor"), "{confirmation}");
+    let meeting = b["meeting_id"].as_str().unwrap();
+    assert!(confirmation.contains(&format!("/meetings/{meeting}")));
+    wait_for_mail(&app, &m_mail, "Subject: Booked:").await;
+
+    // reminders 24 h and 1 h ahead, the completion link at the end: delayed jobs
+    wait_delayed(&app, 3).await;
+    let mut planned: Vec<String> = promote_all(&app)
+        .await
+        .iter()
+        .map(|d| d["notice"].as_str().unwrap().to_owned())
+        .collect();
+    planned.sort();
+    assert_eq!(planned, ["complete_link", "reminder_1h", "reminder_24h"]);
+    wait_notices_done(&app, 3).await;
+    for to in [&s_mail, &m_mail] {
+        wait_for_mail(&app, to, "starts in 1440 minutes").await;
+        wait_for_mail(&app, to, "starts in 60 minutes").await;
+    }
+    let link = wait_for_mail(&app, &m_mail, "Mark as completed").await;
+    assert!(
+        link.contains("/api/meetings/complete-by-link?token="),
+        "{link}"
+    );
+    assert!(mails_to(&app, &s_mail, "Mark as completed").is_empty());
+    bg.close(StdDuration::from_secs(5)).await;
+}
+
+#[tokio::test]
+async fn reminders_already_due_are_not_planned() {
+    let app = spawn_app().await;
+    let (_, mentor, _) = mentor_on(&app, MM, 10).await;
+    let (_, student) = student(&app, 10).await;
+    // starts in 3 hours: the 24 h reminder is in the past, the 1 h one and the link are not
+    let s = slot(&app, &mentor, Utc::now() + Duration::hours(3), 30).await;
+    book(&app, &student, &s).await;
+    wait_delayed(&app, 2).await;
+    let mut planned: Vec<String> = promote_all(&app)
+        .await
+        .iter()
+        .map(|d| d["notice"].as_str().unwrap().to_owned())
+        .collect();
+    planned.sort();
+    assert_eq!(planned, ["complete_link", "reminder_1h"]);
+}
+
+#[tokio::test]
+async fn a_cancelled_booking_sends_cancellations_and_no_reminder() {
+    let app = spawn_app().await;
+    let bg = workers(&app).await;
+    let (_, mentor, _) = mentor_on(&app, MM, 10).await;
+    let (_, student) = student(&app, 10).await;
+    let (m_mail, s_mail) = (
+        email_of(&app, &mentor).await,
+        email_of(&app, &student).await,
+    );
+    let s = slot(&app, &mentor, Utc::now() + Duration::hours(30), 45).await;
+    let b = book(&app, &student, &s).await;
+    wait_for_mail(&app, &s_mail, "Subject: Booked:").await;
+    wait_delayed(&app, 3).await;
+
+    let res = app
+        .call(
+            Method::POST,
+            &format!("/api/bookings/{}/cancel", b["booking_id"].as_str().unwrap()),
+            &student,
+            Some(json!({"reason": "exam clash"})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    for to in [&s_mail, &m_mail] {
+        let m = wait_for_mail(&app, to, "Subject: Cancelled:").await;
+        assert!(m.contains("Reason: exam clash"), "{m}");
+    }
+    // the planned notices run now, find the meeting cancelled, and send nothing
+    promote_all(&app).await;
+    wait_notices_done(&app, 3).await;
+    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    for to in [&s_mail, &m_mail] {
+        assert!(mails_to(&app, to, "Subject: Reminder:").is_empty());
+        assert!(mails_to(&app, to, "Mark as completed").is_empty());
+    }
+    bg.close(StdDuration::from_secs(5)).await;
+}
+
+#[tokio::test]
+async fn a_reschedule_replans_the_reminders_for_the_new_time() {
+    let app = spawn_app().await;
+    let bg = workers(&app).await;
+    let (_, mentor, _) = mentor_on(&app, MM, 10).await;
+    let (_, student) = student(&app, 10).await;
+    let s_mail = email_of(&app, &student).await;
+    let first = slot(&app, &mentor, Utc::now() + Duration::hours(30), 45).await;
+    let second = slot(&app, &mentor, Utc::now() + Duration::hours(50), 45).await;
+    let b = book(&app, &student, &first).await;
+    wait_delayed(&app, 3).await;
+    let res = app
+        .call(
+            Method::POST,
+            &format!(
+                "/api/bookings/{}/reschedule",
+                b["booking_id"].as_str().unwrap()
+            ),
+            &student,
+            Some(json!({"slot_id": second})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    wait_for_mail(&app, &s_mail, "rescheduled mentorship session").await;
+    wait_delayed(&app, 6).await;
+    let plans: Vec<i64> = promote_all(&app)
+        .await
+        .iter()
+        .map(|d| d["plan"].as_i64().unwrap())
+        .collect();
+    assert_eq!(plans.iter().filter(|p| **p == 2).count(), 3, "{plans:?}");
+    wait_notices_done(&app, 6).await;
+    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    // only the new plan's reminders went out: one of each
+    assert_eq!(mails_to(&app, &s_mail, "starts in 1440 minutes").len(), 1);
+    assert_eq!(mails_to(&app, &s_mail, "starts in 60 minutes").len(), 1);
+    bg.close(StdDuration::from_secs(5)).await;
+}

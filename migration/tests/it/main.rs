@@ -1,0 +1,5 @@
+//! The one integration-test binary of `migration` (one binary per crate: each links the
+//! whole dependency tree, so one link instead of one per file). A module per area.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod up_down_up;
