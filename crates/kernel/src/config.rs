@@ -73,8 +73,13 @@ pub struct Config {
     pub db_pool_max: u32,
     /// `DB_POOL_MIN`: connections kept open.
     pub db_pool_min: u32,
-    /// `DB_CONNECT_TIMEOUT_MS`: connect/acquire timeout, which bounds readiness checks.
+    /// `DB_CONNECT_TIMEOUT_MS`: timeout of opening one connection.
     pub db_connect_timeout: Duration,
+    /// `DB_ACQUIRE_TIMEOUT_MS`: the longest a request waits for a pooled connection; past it
+    /// the request answers 503 `database_unavailable` (default 1000 ms).
+    pub db_acquire_timeout: Duration,
+    /// `READY_CHECK_TIMEOUT_MS`: deadline of each readiness check (default 800 ms).
+    pub ready_check_timeout: Duration,
     /// `REDIS_URL`: Redis URL.
     pub redis_url: SecretString,
     /// `REDIS_POOL_MAX`: maximum pooled Redis connections.
@@ -479,7 +484,93 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// Values published in examples and documentation (the k8s example, old `.env` files): refused
+/// in production, whatever their length.
+const EXAMPLE_SECRETS: &[&str] = &[DEV_JWT_SECRET, "change-me-to-at-least-32-random-characters"];
+
+/// Words that only example values contain.
+const EXAMPLE_MARKERS: &[&str] = &[
+    "change-me",
+    "changeme",
+    "change_me",
+    "replace-me",
+    "example",
+    "placeholder",
+    "your-secret",
+    "development-only",
+];
+
+/// Least estimated entropy of a production secret, in bits (32 random hex characters are about
+/// 124 by this estimate, 48 random bytes in base64 about 350).
+pub const MIN_SECRET_BITS: f64 = 120.0;
+
+/// The labels of the keys derived from `JWT_SECRET` with HKDF ([`Config::derived_key`]); each
+/// purpose has its own key, and a new label version rotates one purpose alone.
+pub mod labels {
+    /// HMAC of stored one-time codes.
+    pub const OTP_CODES: &str = "identity/otp-codes/v1";
+    /// Signatures of the mentor's emailed action links.
+    pub const ACTION_LINKS: &str = "mentorship/action-links/v1";
+    /// Signatures of terminal relay tokens.
+    pub const TERMINAL_TOKENS: &str = "realtime/terminal-tokens/v1";
+    /// Default sealing key of stored Google refresh tokens (`GOOGLE_CALENDAR_TOKEN_KEY`).
+    pub const GOOGLE_CALENDAR_SEAL: &str = "integrations/google-calendar-seal/v1";
+    /// Default HMAC key of local signed URLs (`STORAGE_SIGNING_SECRET`).
+    pub const STORAGE_SIGNED_URLS: &str = "storage/signed-urls/v1";
+}
+
+/// The entropy of `secret` estimated from its characters: length times the Shannon entropy of
+/// their distribution. Not a proof of randomness; it catches repeated, dictionary-like and
+/// short values.
+pub fn estimated_entropy_bits(secret: &str) -> f64 {
+    let chars: Vec<char> = secret.chars().collect();
+    if chars.is_empty() {
+        return 0.0;
+    }
+    let mut counts = std::collections::HashMap::new();
+    for c in &chars {
+        *counts.entry(*c).or_insert(0usize) += 1;
+    }
+    let n = chars.len() as f64;
+    let per_char: f64 = counts
+        .values()
+        .map(|&k| {
+            let p = k as f64 / n;
+            -p * p.log2()
+        })
+        .sum();
+    per_char * n
+}
+
+/// Refuses example values and weak secrets (production only).
+fn check_production_secret(name: &str, value: &str) -> Result<(), ConfigError> {
+    let lower = value.to_ascii_lowercase();
+    if EXAMPLE_SECRETS.contains(&value) || EXAMPLE_MARKERS.iter().any(|m| lower.contains(m)) {
+        return Err(invalid(
+            name,
+            "is an example value; generate one, e.g. `openssl rand -base64 48`",
+        ));
+    }
+    let bits = estimated_entropy_bits(value);
+    if bits < MIN_SECRET_BITS {
+        return Err(invalid(
+            name,
+            format!(
+                "is too weak for production (about {bits:.0} bits, at least {MIN_SECRET_BITS:.0}); \
+                 use e.g. `openssl rand -base64 48`"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 impl Config {
+    /// The 32-byte key of one purpose (a [`labels`] constant), derived from `JWT_SECRET` with
+    /// HKDF-SHA256: no purpose signs with the JWT secret itself.
+    pub fn derived_key(&self, label: &str) -> [u8; 32] {
+        crate::crypto::derive_key(self.jwt_secret.expose_secret().as_bytes(), label)
+    }
+
     /// Reads the process environment, loading `.env` first unless `APP_ENV=production`.
     pub fn from_env() -> Result<Self, ConfigError> {
         let production = std::env::var("APP_ENV").is_ok_and(|v| v == "production");
@@ -510,6 +601,14 @@ impl Config {
                 "JWT_SECRET",
                 "the development secret cannot be used in production",
             ));
+        }
+        if production {
+            check_production_secret("JWT_SECRET", jwt_secret.expose_secret())?;
+            for name in ["STORAGE_SIGNING_SECRET", "GOOGLE_CALENDAR_TOKEN_KEY"] {
+                if let Some(secret) = env.secret(name)? {
+                    check_production_secret(name, secret.expose_secret())?;
+                }
+            }
         }
         let cors_allowed_origins = match env.get("CORS_ALLOWED_ORIGINS") {
             None => Vec::new(),
@@ -621,7 +720,10 @@ impl Config {
                 .get("GOOGLE_CALENDAR_REDIRECT_URI")
                 .unwrap_or_else(|| format!("{public_base_url}/api/google-calendar/callback")),
             calendar_token_key: env.secret("GOOGLE_CALENDAR_TOKEN_KEY")?.unwrap_or_else(|| {
-                SecretString::from(format!("google-calendar:{}", jwt_secret.expose_secret()))
+                SecretString::from(hex::encode(crate::crypto::derive_key(
+                    jwt_secret.expose_secret().as_bytes(),
+                    labels::GOOGLE_CALENDAR_SEAL,
+                )))
             }),
         };
         let realtime = RealtimeConfig {
@@ -656,6 +758,8 @@ impl Config {
             db_pool_max: env.parse("DB_POOL_MAX", 20)?,
             db_pool_min: env.parse("DB_POOL_MIN", 1)?,
             db_connect_timeout: Duration::from_millis(env.parse("DB_CONNECT_TIMEOUT_MS", 3000)?),
+            db_acquire_timeout: Duration::from_millis(env.parse("DB_ACQUIRE_TIMEOUT_MS", 1000)?),
+            ready_check_timeout: Duration::from_millis(env.parse("READY_CHECK_TIMEOUT_MS", 800)?),
             redis_url: env
                 .secret("REDIS_URL")?
                 .unwrap_or_else(|| SecretString::from("redis://127.0.0.1:6379")),
@@ -703,7 +807,10 @@ impl Config {
                 s3_access_key_id: env.get("AWS_ACCESS_KEY_ID"),
                 s3_secret_access_key: env.secret("AWS_SECRET_ACCESS_KEY")?,
                 signing_secret: env.secret("STORAGE_SIGNING_SECRET")?.unwrap_or_else(|| {
-                    SecretString::from(format!("storage:{}", jwt_secret.expose_secret()))
+                    SecretString::from(hex::encode(crate::crypto::derive_key(
+                        jwt_secret.expose_secret().as_bytes(),
+                        labels::STORAGE_SIGNED_URLS,
+                    )))
                 }),
                 upload_max_bytes: env.parse("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)?,
                 signed_url_ttl: Duration::from_secs(env.parse("SIGNED_URL_TTL_SECS", 900)?),
@@ -851,8 +958,62 @@ mod tests {
         ));
         assert!(cfg(&[("APP_ENV", "production"), ("JWT_SECRET", DEV_JWT_SECRET)]).is_err());
         assert!(cfg(&[("JWT_SECRET", "short")]).is_err());
-        let c = cfg(&[("APP_ENV", "production"), ("JWT_SECRET", &"x".repeat(40))]).unwrap();
+        const STRONG: &str = "q7J2mXv9LkP4sR1tW8yZ3bN6cF0hD5gA2eU7iO9pK4lM1nB8vC3xZ6";
+        let c = cfg(&[("APP_ENV", "production"), ("JWT_SECRET", STRONG)]).unwrap();
         assert!(c.log_json);
+        // the review's attack: the value shipped in deploy/k8s/configmap.yaml boots nothing
+        let refused = |secret: &str| {
+            let res = cfg(&[("APP_ENV", "production"), ("JWT_SECRET", secret)]);
+            assert!(
+                matches!(&res, Err(ConfigError::Invalid { name, .. }) if name == "JWT_SECRET"),
+                "{secret:?} was accepted"
+            );
+        };
+        refused("change-me-to-at-least-32-random-characters");
+        refused("CHANGEME-CHANGEME-CHANGEME-CHANGEME-1234");
+        refused("this-is-an-example-secret-of-48-characters-long!");
+        refused(&"x".repeat(40));
+        refused(&"ab".repeat(32));
+        refused("passwordpasswordpasswordpassword");
+        // other secrets set in production are held to the same rule
+        assert!(
+            cfg(&[
+                ("APP_ENV", "production"),
+                ("JWT_SECRET", STRONG),
+                (
+                    "STORAGE_SIGNING_SECRET",
+                    "change-me-to-at-least-32-random-characters"
+                ),
+            ])
+            .is_err()
+        );
+        // development accepts anything of 32 characters or more
+        assert!(cfg(&[("JWT_SECRET", &"x".repeat(40))]).is_ok());
+    }
+
+    #[test]
+    fn purposes_get_distinct_keys_derived_from_the_jwt_secret() {
+        let c = cfg(&[]).unwrap();
+        let keys = [
+            labels::OTP_CODES,
+            labels::ACTION_LINKS,
+            labels::TERMINAL_TOKENS,
+            labels::GOOGLE_CALENDAR_SEAL,
+            labels::STORAGE_SIGNED_URLS,
+        ]
+        .map(|l| c.derived_key(l));
+        for (i, a) in keys.iter().enumerate() {
+            assert_ne!(a.as_slice(), c.jwt_secret.expose_secret().as_bytes());
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert_eq!(
+            c.storage.signing_secret.expose_secret(),
+            hex::encode(c.derived_key(labels::STORAGE_SIGNED_URLS))
+        );
+        assert!(estimated_entropy_bits(&"x".repeat(64)) < 1.0);
+        assert!(estimated_entropy_bits("0123456789abcdef0123456789abcdef") >= 120.0);
     }
 
     #[test]

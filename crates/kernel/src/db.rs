@@ -83,7 +83,7 @@ pub async fn connect_url(url: &str, config: &Config) -> anyhow::Result<DatabaseC
     opts.max_connections(config.db_pool_max)
         .min_connections(config.db_pool_min)
         .connect_timeout(config.db_connect_timeout)
-        .acquire_timeout(config.db_connect_timeout)
+        .acquire_timeout(config.db_acquire_timeout)
         .idle_timeout(Duration::from_secs(300))
         .test_before_acquire(true)
         .sqlx_logging(false);

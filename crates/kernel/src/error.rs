@@ -144,6 +144,11 @@ pub enum AppError {
         /// Human explanation.
         detail: String,
     },
+    /// 503 `database_unavailable` with `Retry-After`: PostgreSQL could not be reached within
+    /// the pool's acquire timeout (`DB_ACQUIRE_TIMEOUT_MS`) or the connection broke. The cause
+    /// is logged, never answered.
+    #[error("the database is unavailable")]
+    DatabaseUnavailable,
     /// Any other status produced outside our handlers (kept as it was; code from its reason).
     #[error("{detail}")]
     Status {
@@ -232,6 +237,7 @@ impl AppError {
             | Self::NotFound { code, .. }
             | Self::Conflict { code, .. }
             | Self::ServiceUnavailable { code, .. } => code,
+            Self::DatabaseUnavailable => "database_unavailable",
             Self::Status { status, .. } => reason_code(*status),
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
@@ -288,8 +294,36 @@ impl AppError {
     }
 }
 
+/// `Retry-After` of 503 `database_unavailable`.
+pub const DATABASE_RETRY_AFTER_SECS: u64 = 2;
+
+/// Whether a database error means PostgreSQL is unreachable (pool acquire timed out, the
+/// connection was refused or broke) rather than a problem with the statement.
+pub fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, error::SqlxError};
+    match err {
+        // acquiring or opening a connection failed, whatever the cause
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        // a statement failed because its connection broke (not because of the statement)
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
+            e.as_ref(),
+            SqlxError::Io(_)
+                | SqlxError::Tls(_)
+                | SqlxError::Protocol(_)
+                | SqlxError::PoolTimedOut
+                | SqlxError::PoolClosed
+                | SqlxError::WorkerCrashed
+        ),
+        _ => false,
+    }
+}
+
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
+        if is_unavailable(&err) {
+            tracing::warn!(error = %err, "database unavailable");
+            return Self::DatabaseUnavailable;
+        }
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => Self::conflict(
                 "conflict",
@@ -333,7 +367,9 @@ impl ResponseError for AppError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::ServiceUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::ServiceUnavailable { .. } | Self::DatabaseUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Status { status, .. } => *status,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -351,6 +387,9 @@ impl ResponseError for AppError {
             }
             Self::TooManyRequests { retry_after_secs } => {
                 res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            Self::DatabaseUnavailable => {
+                res.insert_header((header::RETRY_AFTER, DATABASE_RETRY_AFTER_SECS.to_string()));
             }
             _ => {}
         }

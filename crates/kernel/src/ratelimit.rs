@@ -40,9 +40,31 @@ fn retry_after(ttl_ms: i64) -> AppError {
     }
 }
 
+/// What a limit does while Redis cannot count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnOutage {
+    /// Let the request through (limits whose abuse is cheap: signup, OTP and reset requests,
+    /// which are also spaced per account).
+    Allow,
+    /// Refuse with 503 `rate_limit_unavailable` and `Retry-After` (limits that stop password
+    /// guessing: login, OTP verification, password reset): no unlimited guessing while Redis
+    /// is down.
+    Refuse,
+}
+
 /// Counts one hit on `key` (a name under `ratelimit:`) and refuses it with 429 when the
-/// window already holds `limit.limit` hits.
+/// window already holds `limit.limit` hits; lets it through while Redis is down.
 pub async fn hit(ctx: &AppContext, key: &str, limit: RateLimit) -> Result<(), AppError> {
+    hit_with(ctx, key, limit, OnOutage::Allow).await
+}
+
+/// [`hit`], choosing what happens while Redis cannot count.
+pub async fn hit_with(
+    ctx: &AppContext,
+    key: &str,
+    limit: RateLimit,
+    on_outage: OnOutage,
+) -> Result<(), AppError> {
     let full = ctx.redis_key(&format!("ratelimit:{key}"));
     let result: Result<(i64, i64), AppError> = async {
         let mut conn = ctx.redis.get().await?;
@@ -60,9 +82,16 @@ pub async fn hit(ctx: &AppContext, key: &str, limit: RateLimit) -> Result<(), Ap
             Err(retry_after(ttl_ms))
         }
         Ok(_) => Ok(()),
-        Err(err) => {
+        Err(err) if on_outage == OnOutage::Allow => {
             tracing::warn!(key = %full, error = %err, "rate limit skipped: Redis unavailable");
             Ok(())
+        }
+        Err(err) => {
+            tracing::warn!(key = %full, error = %err, "refused: the rate limit cannot count while Redis is unavailable");
+            Err(AppError::ServiceUnavailable {
+                code: "rate_limit_unavailable".into(),
+                detail: "sign-in is briefly unavailable; try again in a few seconds".into(),
+            })
         }
     }
 }

@@ -13,6 +13,8 @@ use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use kernel::audit::{self, Audit};
+
 use crate::{
     entities::payouts,
     error::TokensError,
@@ -202,8 +204,9 @@ pub enum Decision {
     MarkPaid(String),
 }
 
-/// Applies a decision (admins/finance). Moving a payout to the state it is already in
-/// changes nothing; other moves out of a final state are 409 `payout_settled`.
+/// Applies a decision (admins/finance) and audits it with the old and new status. Nobody
+/// decides on their own payout (403 `own_payout`). Moving a payout to the state it is already
+/// in changes nothing; other moves out of a final state are 409 `payout_settled`.
 pub async fn decide<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
@@ -217,6 +220,9 @@ pub async fn decide<C: ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or(TokensError::NotFound("payout"))?;
+    if payout.mentor_id == by {
+        return Err(TokensError::OwnPayout);
+    }
     let target = match &decision {
         Decision::Approve => "approved",
         Decision::Reject(_) => "rejected",
@@ -256,5 +262,20 @@ pub async fn decide<C: ConnectionTrait>(
     active.status = Set(target.into());
     active.decided_by = Set(Some(by));
     active.updated_at = Set(Utc::now());
-    Ok(active.update(conn).await?)
+    let saved = active.update(conn).await?;
+    let action = match target {
+        "approved" => "payout.approved",
+        "rejected" => "payout.rejected",
+        _ => "payout.paid",
+    };
+    audit::record(
+        conn,
+        Audit::new(platform_id, Some(by), action, "payout", payout.id).change(
+            json!({"status": payout.status, "amount": payout.amount, "mentor_id": payout.mentor_id}),
+            json!({"status": saved.status, "reason": saved.reason, "reference": saved.reference,
+                   "transfer_id": saved.transfer_id}),
+        ),
+    )
+    .await?;
+    Ok(saved)
 }

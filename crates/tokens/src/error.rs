@@ -45,6 +45,9 @@ pub enum TokensError {
     /// The payout is already paid or rejected.
     #[error("the payout is already {0}")]
     PayoutSettled(String),
+    /// A staff member decided on their own payout (four eyes: someone else must).
+    #[error("you cannot decide on your own payout")]
+    OwnPayout,
     /// The database failed.
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
@@ -66,6 +69,10 @@ impl From<TokensError> for AppError {
             },
             TokensError::Invalid { field, message } => AppError::invalid_field(field, message),
             TokensError::NotFound(what) => AppError::not_found(format!("no such {what}")),
+            TokensError::OwnPayout => AppError::Forbidden {
+                code: "own_payout".into(),
+                detail: err_detail_own_payout(),
+            },
             TokensError::Governance { code, detail } => AppError::Forbidden {
                 code: code.into(),
                 detail,
@@ -83,4 +90,8 @@ impl From<TokensError> for AppError {
             TokensError::Db(e) => e.into(),
         }
     }
+}
+
+fn err_detail_own_payout() -> String {
+    "a payout is decided by someone other than the mentor who requested it".into()
 }

@@ -4,12 +4,16 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use kernel::{
     AppContext, AppError, Tenant,
+    audit::{self, Audit},
     auth::{Admin, Require, SuperAdmin},
     error::AppResult,
     extract::ValidJson,
     tenant::{MODULES, entity as platforms, new_platform_row},
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -145,13 +149,14 @@ async fn list(
 )]
 #[post("/api/admin/platforms")]
 async fn create(
-    _admin: Require<SuperAdmin>,
+    admin: Require<SuperAdmin>,
     ctx: web::Data<AppContext>,
     body: ValidJson<CreatePlatform>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner();
+    let txn = ctx.db.begin().await?;
     let row = new_platform_row(&body.slug, &body.name, &body.modules)
-        .insert(&ctx.db)
+        .insert(&txn)
         .await
         .map_err(|e| {
             AppError::on_unique(
@@ -161,6 +166,12 @@ async fn create(
                 "a platform with this slug exists",
             )
         })?;
+    audit::record(
+        &txn,
+        Audit::by(&admin, "platform.created", "platform", row.id).after(platform_json(&row)),
+    )
+    .await?;
+    txn.commit().await?;
     ctx.tenants.invalidate();
     Ok(HttpResponse::Created().json(PlatformDto::from(row)))
 }
@@ -174,17 +185,20 @@ async fn create(
 )]
 #[patch("/api/admin/platforms/{slug}")]
 async fn update(
-    _admin: Require<SuperAdmin>,
+    admin: Require<SuperAdmin>,
     ctx: web::Data<AppContext>,
     slug: web::Path<String>,
     body: ValidJson<UpdatePlatform>,
 ) -> AppResult<web::Json<PlatformDto>> {
     let body = body.into_inner();
+    let txn = ctx.db.begin().await?;
     let existing = platforms::Entity::find()
         .filter(platforms::Column::Slug.eq(slug.as_str()))
-        .one(&ctx.db)
+        .lock_exclusive()
+        .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found(format!("no platform {:?}", slug.as_str())))?;
+    let before = platform_json(&existing);
     let mut row: platforms::ActiveModel = existing.into();
     if let Some(name) = body.name {
         row.name = Set(name);
@@ -196,7 +210,18 @@ async fn update(
         row.active = Set(active);
     }
     row.updated_at = Set(Utc::now());
-    let row = row.update(&ctx.db).await?;
+    let row = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        Audit::by(&admin, "platform.updated", "platform", row.id)
+            .change(before, platform_json(&row)),
+    )
+    .await?;
+    txn.commit().await?;
     ctx.tenants.invalidate();
     Ok(web::Json(PlatformDto::from(row)))
+}
+
+fn platform_json(p: &platforms::Model) -> serde_json::Value {
+    serde_json::json!({"slug": p.slug, "name": p.name, "modules": p.modules, "active": p.active})
 }

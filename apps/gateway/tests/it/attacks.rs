@@ -444,3 +444,185 @@ async fn a_mentor_is_not_paid_for_a_session_that_did_not_happen() {
     assert_eq!(complete().await.status, 200);
     assert_eq!(earned().await, once);
 }
+
+#[tokio::test]
+async fn login_fails_closed_while_redis_cannot_count_guesses() {
+    let proxy = testkit::TcpProxy::start("127.0.0.1:6379".parse().unwrap()).await;
+    let app = testkit::spawn_app_with(
+        testkit::TestOptions::default().env("REDIS_URL", format!("redis://{}", proxy.host_port())),
+    )
+    .await;
+    let who = app.login_as(Role::User, &[], "mr-mentor").await;
+    let login = |password: &str| {
+        app.req(Method::POST, "/api/auth/login")
+            .json(&json!({"email": who.email, "password": password}))
+            .send()
+    };
+    assert_eq!(login(&who.password).await.status, 200);
+
+    proxy.cut();
+    // without Redis nothing counts the guesses: every attempt is refused, the right password too
+    for password in ["guess-1", "guess-2", who.password.as_str()] {
+        let res = login(password).await;
+        res.assert_problem(503, "rate_limit_unavailable");
+    }
+    proxy.restore();
+    let mut status = 0;
+    for _ in 0..50 {
+        status = login(&who.password).await.status;
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, 200, "login did not recover");
+}
+
+#[tokio::test]
+async fn nobody_approves_their_own_payout_and_every_money_decision_is_audited() {
+    let app = spawn_app().await;
+    let b = crate::common::booked_meeting(&app).await;
+    let (mentor_id, mentor) = (&b.mentor.0, &b.mentor.1);
+    app.hold_session(&b.meeting_id, mentor, &b.student.1).await;
+    let done = app
+        .req(
+            Method::POST,
+            &format!("/api/meetings/{}/complete", b.meeting_id),
+        )
+        .bearer(mentor)
+        .send()
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    let earned = app
+        .req(Method::GET, "/api/mentor-earnings/me")
+        .bearer(mentor)
+        .send()
+        .await
+        .json()["available"]
+        .as_i64()
+        .unwrap();
+
+    // the mentor also works in finance (an admin may grant that capability)...
+    let res = app
+        .req(Method::PATCH, &format!("/api/admin/users/{mentor_id}"))
+        .bearer(&b.admin)
+        .json(&json!({"capabilities": ["finance"]}))
+        .send()
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let payout = app
+        .req(Method::POST, "/api/mentor-earnings/payouts")
+        .bearer(mentor)
+        .json(&json!({"amount": earned}))
+        .send()
+        .await;
+    assert_eq!(payout.status, 201, "{}", payout.text);
+    let id = payout.json()["id"].as_str().unwrap().to_owned();
+    // ...and cannot approve, reject or pay out their own request
+    for (path, body) in [
+        ("approve", json!({})),
+        ("reject", json!({"reason": "not this month"})),
+        ("mark-paid", json!({"reference": "UTR-SELF"})),
+    ] {
+        app.req(Method::POST, &format!("/api/admin/payouts/{id}/{path}"))
+            .bearer(mentor)
+            .json(&body)
+            .send()
+            .await
+            .assert_problem(403, "own_payout");
+    }
+    // a colleague in finance can; both decisions are audited with old and new status
+    let finance = app.token(Role::User, &[Capability::Finance], "mr-mentor");
+    for (path, body) in [
+        ("approve", json!({})),
+        ("mark-paid", json!({"reference": "UTR-2026-0042"})),
+    ] {
+        let res = app
+            .req(Method::POST, &format!("/api/admin/payouts/{id}/{path}"))
+            .bearer(&finance)
+            .json(&body)
+            .send()
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text);
+    }
+    let log = |query: String| {
+        let app = &app;
+        let admin = b.admin.clone();
+        async move {
+            let res = app
+                .req(Method::GET, &format!("/api/admin/audit-log?{query}"))
+                .bearer(&admin)
+                .send()
+                .await;
+            assert_eq!(res.status, 200, "{}", res.text);
+            res.json()["items"].as_array().unwrap().clone()
+        }
+    };
+    let decisions = log(format!("target_type=payout&target_id={id}")).await;
+    let actions: Vec<&str> = decisions
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["payout.paid", "payout.approved"], "{decisions:?}");
+    assert_eq!(decisions[0]["before"]["status"], "approved");
+    assert_eq!(decisions[0]["after"]["reference"], "UTR-2026-0042");
+    assert_eq!(decisions[1]["before"]["status"], "requested");
+
+    // the grant that funded the student, the mentor's approval and the capability change
+    let grants = log(format!("action=tokens.granted&target_id={}", b.student.0)).await;
+    assert_eq!(grants.len(), 1, "{grants:?}");
+    assert_eq!(grants[0]["before"]["available"], 0);
+    assert_eq!(grants[0]["after"]["amount"], crate::common::GRANT);
+    assert!(grants[0]["actor_id"].is_string());
+    let approvals = log("action=mentor_profile.approved".into()).await;
+    assert_eq!(approvals.len(), 1, "{approvals:?}");
+    // a correction too
+    let res = app
+        .req(Method::POST, "/api/admin/tokens/corrections")
+        .bearer(&b.admin)
+        .json(&json!({"user_id": b.student.0, "amount": -5, "reason": "double grant"}))
+        .send()
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    let corrections = log(format!("action=tokens.corrected&target_id={}", b.student.0)).await;
+    assert_eq!(corrections.len(), 1, "{corrections:?}");
+    assert_eq!(corrections[0]["after"]["amount"], -5);
+    assert_eq!(
+        corrections[0]["after"]["available"].as_i64().unwrap(),
+        corrections[0]["before"]["available"].as_i64().unwrap() - 5
+    );
+}
+
+#[tokio::test]
+async fn no_panic_is_reachable_from_a_cursor() {
+    let app = spawn_app().await;
+    let admin = app.admin_token();
+    for cursor in [
+        "%C3%A9%C3%A9",
+        "%E2%82%AC1",
+        "%F0%9F%8E%89",
+        "0%C3%A9",
+        "%2B1",
+        "zz",
+        "abc",
+    ] {
+        for path in [
+            "/api/admin/users",
+            "/api/admin/audit-log",
+            "/api/admin/vendors",
+        ] {
+            let res = app
+                .req(Method::GET, &format!("{path}?cursor={cursor}"))
+                .bearer(&admin)
+                .send()
+                .await;
+            let body = res.assert_problem(422, "validation_failed");
+            assert_eq!(
+                body["errors"][0]["field"], "cursor",
+                "{path} {cursor}: {body}"
+            );
+        }
+        let res = app.get(&format!("/api/mentors?cursor={cursor}")).await;
+        assert_eq!(res.status, 422, "/api/mentors {cursor}: {}", res.text);
+    }
+}

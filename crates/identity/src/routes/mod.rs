@@ -3,7 +3,11 @@
 //! its extractor.
 
 use actix_web::HttpRequest;
-use kernel::{AppContext, AppError, config::RateLimit, ratelimit};
+use kernel::{
+    AppContext, AppError,
+    config::RateLimit,
+    ratelimit::{self, OnOutage},
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{Identity, service::sessions::ClientMeta};
@@ -42,6 +46,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(vendors::whoami);
 }
 
+/// What the limit of `action` does while Redis is down: the actions that check a secret
+/// fail closed, so an outage never opens unlimited guessing.
+pub(crate) fn on_outage(action: &str) -> OnOutage {
+    match action {
+        // a password or a 6-digit code can be guessed; a 256-bit reset token cannot
+        "login" | "otp-verify" => OnOutage::Refuse,
+        _ => OnOutage::Allow,
+    }
+}
+
 /// The client's IP and user agent.
 pub(crate) fn client_meta(req: &HttpRequest, ctx: &AppContext) -> ClientMeta {
     let user_agent = req
@@ -59,7 +73,9 @@ pub(crate) fn client_meta(req: &HttpRequest, ctx: &AppContext) -> ClientMeta {
 }
 
 /// Counts one attempt of `action` against the client's IP and, when given, the account
-/// (`email` on platform `slug`); 429 with `Retry-After` over either limit.
+/// (`email` on platform `slug`); 429 with `Retry-After` over either limit. Guessing actions
+/// (login, OTP verification) fail closed while Redis is down
+/// ([`OnOutage::Refuse`]: 503 `rate_limit_unavailable`); the others let requests through.
 pub(crate) async fn limit(
     identity: &Identity,
     meta: &ClientMeta,
@@ -69,11 +85,18 @@ pub(crate) async fn limit(
 ) -> Result<(), AppError> {
     let ctx = identity.ctx();
     let ip = meta.ip.as_deref().unwrap_or("unknown");
+    let on_outage = on_outage(action);
     let result = async {
-        ratelimit::hit(ctx, &format!("{action}:ip:{ip}"), per_ip).await?;
+        ratelimit::hit_with(ctx, &format!("{action}:ip:{ip}"), per_ip, on_outage).await?;
         if let Some((slug, email, per_account)) = account {
             let who = ratelimit::account_key(slug, email);
-            ratelimit::hit(ctx, &format!("{action}:account:{who}"), per_account).await?;
+            ratelimit::hit_with(
+                ctx,
+                &format!("{action}:account:{who}"),
+                per_account,
+                on_outage,
+            )
+            .await?;
         }
         Ok(())
     }

@@ -10,7 +10,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait, sea_query::Expr,
 };
-use secrecy::ExposeSecret;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -27,10 +26,7 @@ use crate::{
 };
 
 fn code_hash(ctx: &AppContext, id: Uuid, code: &str) -> IdentityResult<Vec<u8>> {
-    let key = secrets::hmac_sha256(
-        ctx.config.jwt_secret.expose_secret().as_bytes(),
-        b"mas identity otp v1",
-    )?;
+    let key = ctx.config.derived_key(kernel::config::labels::OTP_CODES);
     secrets::hmac_sha256(&key, format!("{id}:{code}").as_bytes())
 }
 

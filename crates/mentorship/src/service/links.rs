@@ -12,7 +12,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QuerySelect, TransactionTrait, sea_query::LockType,
 };
-use secrecy::ExposeSecret;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -28,11 +27,9 @@ pub const LINK_TTL_DAYS: i64 = 7;
 const COMPLETE: &str = "complete";
 
 fn key(ctx: &AppContext) -> Vec<u8> {
-    crypto::hmac_sha256_hex(
-        ctx.config.jwt_secret.expose_secret().as_bytes(),
-        b"mas:mentorship:action-links:v1",
-    )
-    .into_bytes()
+    ctx.config
+        .derived_key(kernel::config::labels::ACTION_LINKS)
+        .to_vec()
 }
 
 fn message(link: &links::Model) -> String {

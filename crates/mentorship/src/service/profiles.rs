@@ -62,7 +62,8 @@ fn normalise(tags: Vec<String>) -> Vec<String> {
     tags
 }
 
-/// Approves a pending (or rejected) application; approving twice changes nothing.
+/// Approves a pending (or rejected) application, audited with the status before and after;
+/// approving twice changes nothing.
 pub async fn approve<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
@@ -73,12 +74,29 @@ pub async fn approve<C: ConnectionTrait>(
     if profile.status == "approved" {
         return Ok(profile);
     }
+    let before = profile.status.clone();
     let mut active: mentor_profiles::ActiveModel = profile.into();
     active.status = Set("approved".into());
     active.approved_at = Set(Some(Utc::now()));
     active.approved_by = Set(Some(admin));
     active.updated_at = Set(Utc::now());
-    Ok(active.update(conn).await?)
+    let saved = active.update(conn).await?;
+    kernel::audit::record(
+        conn,
+        kernel::audit::Audit::new(
+            platform_id,
+            Some(admin),
+            "mentor_profile.approved",
+            "mentor_profile",
+            saved.id,
+        )
+        .change(
+            serde_json::json!({"status": before}),
+            serde_json::json!({"status": saved.status, "user_id": saved.user_id}),
+        ),
+    )
+    .await?;
+    Ok(saved)
 }
 
 /// A profile of this platform.

@@ -38,7 +38,6 @@ impl Terminal {
         options: RelayOptions,
         registry: &prometheus::Registry,
     ) -> prometheus::Result<Self> {
-        use secrecy::ExposeSecret;
         let latency = prometheus::Histogram::with_opts(
             prometheus::HistogramOpts::new(
                 "terminal_relay_latency_seconds",
@@ -52,7 +51,7 @@ impl Terminal {
         }
         Ok(Self {
             relay: Relay::new(options, latency),
-            signer: TokenSigner::new(config.jwt_secret.expose_secret().as_bytes()),
+            signer: TokenSigner::new(&config.derived_key(kernel::config::labels::TERMINAL_TOKENS)),
         })
     }
 }

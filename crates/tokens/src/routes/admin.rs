@@ -5,13 +5,14 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::Utc;
 use kernel::{
     AppContext, AppError, Tenant,
+    audit::{self, Audit},
     auth::{Admin, Require},
     error::AppResult,
     extract::{IdempotencyKey, ValidJson},
 };
 use sea_orm::{
     AccessMode, ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IsolationLevel,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -53,6 +54,9 @@ pub async fn grant(
             amount: body.amount,
             reason: &body.reason,
             metadata: json!({}),
+            action: "tokens.granted",
+            user_id: body.user_id,
+            signed_amount: body.amount,
         },
     )
     .await?;
@@ -93,6 +97,9 @@ pub async fn correct(
             amount: body.amount.abs(),
             reason: &body.reason,
             metadata: json!({"signed_amount": body.amount}),
+            action: "tokens.corrected",
+            user_id: body.user_id,
+            signed_amount: body.amount,
         },
     )
     .await?;
@@ -108,9 +115,16 @@ struct AdminTransfer<'a> {
     amount: i64,
     reason: &'a str,
     metadata: serde_json::Value,
+    /// The audit action (`tokens.granted`, `tokens.corrected`).
+    action: &'static str,
+    /// The user whose balance changes.
+    user_id: Uuid,
+    /// The change to their balance (negative for a debit).
+    signed_amount: i64,
 }
 
-/// Writes an admin's transfer in its own transaction, recording who asked and the request id.
+/// Writes an admin's transfer in its own transaction, recording who asked and the request id,
+/// and its audit entry (the user's balance before and after) in the same transaction.
 async fn admin_transfer(
     admin: &Require<Admin>,
     ctx: &AppContext,
@@ -119,6 +133,9 @@ async fn admin_transfer(
     let mut metadata = t.metadata;
     metadata["request_id"] = json!(kernel::request_id::current());
     let txn = ctx.db.begin().await?;
+    let before = ledger::balance(&txn, admin.tenant.id, t.user_id)
+        .await?
+        .available;
     let posted = ledger::transfer(
         &txn,
         NewTransfer {
@@ -135,6 +152,20 @@ async fn admin_transfer(
         },
     )
     .await?;
+    if posted.created {
+        let after = ledger::balance(&txn, admin.tenant.id, t.user_id)
+            .await?
+            .available;
+        audit::record(
+            &txn,
+            Audit::by(admin, t.action, "user", t.user_id).change(
+                json!({"available": before}),
+                json!({"available": after, "amount": t.signed_amount, "reason": t.reason,
+                       "transfer_id": posted.transfer.id}),
+            ),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(posted)
 }
@@ -183,13 +214,14 @@ pub async fn list_packs(
 #[utoipa::path(tag = "tokens", security(("bearer" = [])), request_body = NewPack, responses((status = 201, body = PackDto), (status = 409, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
 #[post("")]
 pub async fn create_pack(
-    _admin: Require<Admin>,
+    admin: Require<Admin>,
     tenant: Tenant,
     ctx: web::Data<AppContext>,
     body: ValidJson<NewPack>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let now = Utc::now();
+    let txn = ctx.db.begin().await?;
     let pack = token_packs::ActiveModel {
         id: Set(kernel::ids::new_id()),
         platform_id: Set(tenant.id),
@@ -202,9 +234,15 @@ pub async fn create_pack(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&ctx.db)
+    .insert(&txn)
     .await
     .map_err(|e| AppError::on_unique(e, "pack_exists", "name", "a pack with this name exists"))?;
+    audit::record(
+        &txn,
+        Audit::by(&admin, "token_pack.created", "token_pack", pack.id).after(pack_json(&pack)),
+    )
+    .await?;
+    txn.commit().await?;
     Ok(HttpResponse::Created().json(PackDto::from(pack)))
 }
 
@@ -212,18 +250,21 @@ pub async fn create_pack(
 #[utoipa::path(tag = "tokens", security(("bearer" = [])), request_body = PackChanges, responses((status = 200, body = PackDto), (status = 404, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
 #[patch("/{id}")]
 pub async fn update_pack(
-    _admin: Require<Admin>,
+    admin: Require<Admin>,
     tenant: Tenant,
     ctx: web::Data<AppContext>,
     id: web::Path<Uuid>,
     body: ValidJson<PackChanges>,
 ) -> AppResult<web::Json<PackDto>> {
     let b = body.into_inner();
+    let txn = ctx.db.begin().await?;
     let pack = token_packs::Entity::find_by_id(id.into_inner())
         .filter(token_packs::Column::PlatformId.eq(tenant.id))
-        .one(&ctx.db)
+        .lock_exclusive()
+        .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("no such token pack"))?;
+    let before = pack_json(&pack);
     let mut active: token_packs::ActiveModel = pack.into();
     if let Some(v) = b.name {
         active.name = Set(v);
@@ -241,8 +282,20 @@ pub async fn update_pack(
         active.active = Set(v);
     }
     active.updated_at = Set(Utc::now());
-    let pack = active.update(&ctx.db).await.map_err(|e| {
+    let pack = active.update(&txn).await.map_err(|e| {
         AppError::on_unique(e, "pack_exists", "name", "a pack with this name exists")
     })?;
+    audit::record(
+        &txn,
+        Audit::by(&admin, "token_pack.updated", "token_pack", pack.id)
+            .change(before, pack_json(&pack)),
+    )
+    .await?;
+    txn.commit().await?;
     Ok(web::Json(pack.into()))
+}
+
+fn pack_json(p: &token_packs::Model) -> serde_json::Value {
+    json!({"name": p.name, "tokens": p.tokens, "price_paise": p.price_paise,
+           "gst_inclusive": p.gst_inclusive, "active": p.active})
 }
