@@ -22,7 +22,8 @@ use crate::{
     entities::{oauth_identities, users},
     error::{IdentityError, IdentityResult},
     service::{
-        secrets,
+        audit::{self, Audit},
+        directory, secrets,
         sessions::{self, ClientMeta},
         users::{NewUser, find_by_email, insert},
     },
@@ -230,6 +231,12 @@ pub async fn callback(
         }
         None => {
             let (user, created) = match find_by_email(&txn, tenant.id, &email).await? {
+                // an account whose email was never verified may have been registered by
+                // someone else with this address (pre-hijacking): Google proves who owns the
+                // address, so that someone loses the password and every session
+                Some(user) if user.email_verified_at.is_none() => {
+                    (disown_unverified(&txn, &tenant, user).await?, false)
+                }
                 Some(user) => (user, false),
                 None => {
                     let name = info
@@ -273,10 +280,52 @@ pub async fn callback(
     }
     let session = sessions::start(&txn, ctx, &user, &tenant, meta).await?;
     txn.commit().await?;
+    // role, suspension and token cut-off are cached per user: drop the entry
+    directory::invalidate(ctx, user.id).await;
     tracing::info!(user_id = %user.id, created, platform = %tenant.slug, "signed in with Google");
     Ok(GoogleSession {
         session,
         redirect_to: pending.redirect_to,
         created,
     })
+}
+
+/// Takes an unverified account away from whoever set its password: the password is removed,
+/// every refresh token revoked and every access token issued before now refused (the
+/// owner of the address sets a password later through a reset link). Audited.
+async fn disown_unverified<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    tenant: &kernel::Tenant,
+    user: users::Model,
+) -> IdentityResult<users::Model> {
+    let had_password = user.password_hash.is_some();
+    let now = Utc::now();
+    let user_id = user.id;
+    let mut active = sea_orm::IntoActiveModel::into_active_model(user);
+    active.password_hash = Set(None);
+    // tokens issued before this second are refused (iat has one-second resolution; the
+    // session this sign-in returns is issued now and survives)
+    let cutoff = chrono::DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
+    active.tokens_valid_after = Set(Some(cutoff));
+    active.updated_at = Set(now);
+    let user = sea_orm::ActiveModelTrait::update(active, txn).await?;
+    let revoked = sessions::revoke_all(txn, user_id).await?;
+    audit::record(
+        txn,
+        Audit::new(
+            tenant.id,
+            Some(user_id),
+            "user.unverified_account_claimed",
+            "user",
+            user_id,
+        )
+        .change(
+            serde_json::json!({"password": had_password, "email_verified": false}),
+            serde_json::json!({"password": false, "email_verified": true,
+                               "sessions_revoked": revoked, "by": "google"}),
+        ),
+    )
+    .await?;
+    tracing::warn!(%user_id, revoked, "an unverified account was claimed through Google: password and sessions removed");
+    Ok(user)
 }

@@ -191,6 +191,69 @@ async fn google_links_an_existing_account_by_verified_email_only() {
 }
 
 #[tokio::test]
+async fn google_sign_in_takes_an_unverified_account_away_from_whoever_preregistered_it() {
+    let google = MockServer::start().await;
+    let app = google_app(&google).await;
+    // the attacker registers the victim's address with a password of their own (never verified)
+    let planted = signup(&app, "mr-mentor", "victim@example.com").await;
+    let attacker_access = planted["access_token"].as_str().unwrap().to_owned();
+    let attacker_refresh = planted["refresh_token"].as_str().unwrap().to_owned();
+    // token cut-offs have one-second resolution (iat): let a second pass
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+
+    // the victim signs in with Google for that address: the account is theirs
+    mock_google(
+        &google,
+        "code-v",
+        "google-sub-v",
+        "victim@example.com",
+        true,
+    )
+    .await;
+    let q = start(&app, "mr-mentor").await;
+    let victim = app
+        .get(&format!(
+            "/auth/google/callback?code=code-v&state={}",
+            q["state"]
+        ))
+        .await;
+    assert_eq!(victim.status, 200, "{}", victim.text);
+    assert_eq!(victim.json()["user"]["id"], planted["user"]["id"]);
+    let victim_access = victim.json()["access_token"].as_str().unwrap().to_owned();
+
+    // the attacker's password, refresh token and access token no longer work
+    let login = app
+        .req(Method::POST, "/api/auth/login")
+        .platform("mr-mentor")
+        .json(&json!({"email": "victim@example.com", "password": common::PASSWORD}))
+        .send()
+        .await;
+    login.assert_problem(401, "invalid_credentials");
+    let refresh = app
+        .req(Method::POST, "/api/auth/refresh")
+        .platform("mr-mentor")
+        .json(&json!({"refresh_token": attacker_refresh}))
+        .send()
+        .await;
+    assert_eq!(refresh.status, 401, "{}", refresh.text);
+    let me = app
+        .req(Method::GET, "/api/auth/me")
+        .platform("mr-mentor")
+        .bearer(&attacker_access)
+        .send()
+        .await;
+    assert_eq!(me.status, 401, "{}", me.text);
+    // the victim's new session works
+    let me = app
+        .req(Method::GET, "/api/auth/me")
+        .platform("mr-mentor")
+        .bearer(&victim_access)
+        .send()
+        .await;
+    assert_eq!(me.status, 200, "{}", me.text);
+}
+
+#[tokio::test]
 async fn without_credentials_google_is_not_configured() {
     let app = spawn_app().await;
     app.get("/api/auth/google")
