@@ -153,6 +153,8 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/mentors/me/availability-rules", Expert),
     ("DELETE", "/api/mentors/me/availability-rules/{id}", Expert),
     ("POST", "/api/mentors/me/slots", Expert),
+    ("DELETE", "/api/mentors/me/slots/{id}", Expert),
+    ("PATCH", "/api/mentors/me/slots/{id}", Expert),
     ("GET", "/api/mentors/{id}", Public),
     ("GET", "/api/mentors/{id}/slots", Public),
     ("GET", "/api/platform", Public),

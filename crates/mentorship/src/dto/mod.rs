@@ -142,6 +142,17 @@ pub struct NewSlot {
     pub end_at: DateTime<Utc>,
 }
 
+/// New times for an open slot; a field left out keeps its value. The result obeys the
+/// limits of [`NewSlot`]: start in the future, end after it and at most 8 hours later.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlotPatch {
+    /// New start (in the future).
+    pub start_at: Option<DateTime<Utc>>,
+    /// New end (after the start, at most 8 hours later).
+    pub end_at: Option<DateTime<Utc>>,
+}
+
 /// Filters of the mentor list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -6,6 +6,7 @@ pub mod links;
 pub mod mentors;
 pub mod recordings;
 pub mod rules;
+pub mod slots;
 
 use kernel::tenant::ModuleGate;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -21,6 +22,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(mentors::apply)
             .service(mentors::my_profile)
             .service(mentors::open_slot)
+            .service(slots::edit)
+            .service(slots::withdraw)
             .service(rules::create)
             .service(rules::list)
             .service(rules::remove)

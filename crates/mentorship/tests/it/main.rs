@@ -13,4 +13,5 @@ mod emails;
 mod google;
 mod meetings;
 mod recordings;
+mod slot_edits;
 mod sql_count;
