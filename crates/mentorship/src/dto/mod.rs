@@ -1,5 +1,7 @@
 //! Request and response bodies.
 
+pub mod admin;
+pub mod bookings;
 pub mod calendar;
 pub mod links;
 pub mod recordings;

@@ -11,6 +11,7 @@ mod common;
 mod completion;
 mod emails;
 mod google;
+mod lists;
 mod meetings;
 mod recordings;
 mod slot_edits;
