@@ -15,6 +15,12 @@ pub enum MentorshipError {
     /// The new slot overlaps another of the mentor's slots.
     #[error("the slot overlaps another of your slots")]
     SlotOverlap,
+    /// 409 `slot_booked`: a booked slot cannot be edited or withdrawn (cancel the booking).
+    #[error("the slot is booked: cancel the booking instead")]
+    SlotBooked,
+    /// 409 `slot_expired`: the slot has started or passed, it can no longer change.
+    #[error("the slot has started or passed")]
+    SlotExpired,
     /// The caller already has a mentor profile.
     #[error("you have already applied as a mentor")]
     AlreadyApplied,
@@ -56,6 +62,16 @@ impl From<MentorshipError> for AppError {
                 detail,
                 field: Some("start_at".into()),
             },
+            MentorshipError::SlotBooked => AppError::Conflict {
+                code: "slot_booked".into(),
+                detail,
+                field: None,
+            },
+            MentorshipError::SlotExpired => AppError::Conflict {
+                code: "slot_expired".into(),
+                detail,
+                field: None,
+            },
             MentorshipError::AlreadyApplied => AppError::Conflict {
                 code: "already_applied".into(),
                 detail,
@@ -85,4 +101,23 @@ impl From<MentorshipError> for AppError {
 /// Whether a database error is the violation of a named constraint.
 pub fn violates(err: &sea_orm::DbErr, constraint: &str) -> bool {
     err.to_string().contains(constraint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slot_edits_answer_their_codes() {
+        for (err, status, code) in [
+            (MentorshipError::SlotBooked, 409, "slot_booked"),
+            (MentorshipError::SlotExpired, 409, "slot_expired"),
+            (MentorshipError::SlotOverlap, 409, "slot_overlap"),
+            (MentorshipError::SlotTaken, 409, "slot_taken"),
+            (MentorshipError::NotFound("slot"), 404, "not_found"),
+        ] {
+            let problem = AppError::from(err).problem();
+            assert_eq!((problem.status, problem.code.as_str()), (status, code));
+        }
+    }
 }

@@ -2,6 +2,9 @@
 //! overlaps, by a database exclusion constraint), bookings paid with token holds from
 //! `tokens` (the one domain-to-domain edge, `mentorship -> tokens`), cancellations with the
 //! cancellation policy, meetings and their completion, which posts the hold to the mentor.
+//! Mentors move and withdraw their open slots (`/api/mentors/me/slots/{id}`); students and
+//! mentors list their bookings (`/api/bookings/me`, `/api/mentors/me/bookings`), admins their
+//! platform's meetings and each meeting's log (`/api/admin/meetings`).
 
 pub mod dto;
 pub mod entities;

@@ -1,5 +1,7 @@
 //! Request and response bodies.
 
+pub mod admin;
+pub mod bookings;
 pub mod calendar;
 pub mod links;
 pub mod recordings;
@@ -140,6 +142,17 @@ pub struct NewSlot {
     pub start_at: DateTime<Utc>,
     /// End (after the start, at most 8 hours later).
     pub end_at: DateTime<Utc>,
+}
+
+/// New times for an open slot; a field left out keeps its value. The result obeys the
+/// limits of [`NewSlot`]: start in the future, end after it and at most 8 hours later.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlotPatch {
+    /// New start (in the future).
+    pub start_at: Option<DateTime<Utc>>,
+    /// New end (after the start, at most 8 hours later).
+    pub end_at: Option<DateTime<Utc>>,
 }
 
 /// Filters of the mentor list.

@@ -4,8 +4,9 @@ use actix_web::{HttpResponse, get, post, web};
 use kernel::{
     AppContext,
     auth::AuthUser,
-    error::AppResult,
-    extract::{IdempotencyKey, ValidJson},
+    error::{AppResult, Problem},
+    extract::{IdempotencyKey, ValidJson, ValidQuery},
+    pagination::Page,
 };
 use sea_orm::EntityTrait;
 use uuid::Uuid;
@@ -14,12 +15,15 @@ use crate::{
     dto::{
         BookingDto, CancelRequest, Completed, FeedbackRequest, JoinInfo, MeetingDto, Participant,
         RescheduleRequest,
+        bookings::{BookingFilter, BookingItem},
     },
     entities::meetings,
     error::MentorshipError,
     service::{
         booking::{self, Actor},
-        completion, meetings as meetings_service, reschedule as reschedule_service,
+        completion,
+        listings::{self, Scope},
+        meetings as meetings_service, reschedule as reschedule_service,
     },
 };
 
@@ -28,6 +32,24 @@ fn actor(user: &AuthUser) -> Actor {
         user_id: user.id,
         is_admin: user.role.is_admin(),
     }
+}
+
+/// The caller's own bookings as a student, with the mentor, the session's times and the
+/// tokens: `status=upcoming` soonest first, `past` / `cancelled` / absent newest first.
+#[utoipa::path(tag = "mentorship", security(("bearer" = [])), params(BookingFilter),
+    responses(
+        (status = 200, body = Page<BookingItem>),
+        (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`status`, `limit` or `cursor` is invalid (the field is named)", body = Problem, content_type = "application/problem+json")))]
+#[get("/me")]
+pub async fn mine(
+    user: AuthUser,
+    ctx: web::Data<AppContext>,
+    filter: ValidQuery<BookingFilter>,
+) -> AppResult<web::Json<Page<BookingItem>>> {
+    let page =
+        listings::bookings(&ctx.db, user.tenant.id, Scope::Student(user.id), &filter.0).await?;
+    Ok(web::Json(page))
 }
 
 /// Books a slot: the mentor's price is held from the caller's tokens (402

@@ -5,16 +5,22 @@ use chrono::{Duration, Utc};
 use kernel::{
     AppContext, AppError, Tenant,
     auth::{Admin, AuthUser, Expert, Require, Role},
-    error::AppResult,
-    extract::ValidJson,
+    error::{AppResult, Problem},
+    extract::{ValidJson, ValidQuery},
     pagination::{MAX_LIMIT, Page},
 };
 use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use crate::{
-    dto::{ApplyRequest, MentorDto, MentorFilter, NewSlot, Range, SlotDto},
-    service::{profiles, slots},
+    dto::{
+        ApplyRequest, MentorDto, MentorFilter, NewSlot, Range, SlotDto,
+        bookings::{BookingFilter, BookingItem},
+    },
+    service::{
+        listings::{self, Scope},
+        profiles, slots,
+    },
 };
 
 /// Applies as a mentor (any signed-in user); an admin approves.
@@ -55,6 +61,30 @@ pub async fn open_slot(
     let b = body.into_inner();
     let slot = slots::open(&ctx.db, mentor.tenant.id, mentor.id, b.start_at, b.end_at).await?;
     Ok(HttpResponse::Created().json(SlotDto::from(slot)))
+}
+
+/// Bookings of the caller's slots (EXPERT), with the student: `status=upcoming` soonest
+/// first, `past` / `cancelled` / absent newest first.
+#[utoipa::path(tag = "mentorship", security(("bearer" = [])), params(BookingFilter),
+    responses(
+        (status = 200, body = Page<BookingItem>),
+        (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "not a mentor", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`status`, `limit` or `cursor` is invalid (the field is named)", body = Problem, content_type = "application/problem+json")))]
+#[get("/me/bookings")]
+pub async fn my_bookings(
+    mentor: Require<Expert>,
+    ctx: web::Data<AppContext>,
+    filter: ValidQuery<BookingFilter>,
+) -> AppResult<web::Json<Page<BookingItem>>> {
+    let page = listings::bookings(
+        &ctx.db,
+        mentor.tenant.id,
+        Scope::Mentor(mentor.id),
+        &filter.0,
+    )
+    .await?;
+    Ok(web::Json(page))
 }
 
 /// Approved mentors of this platform (public), filtered, each with its next open slot.

@@ -1,11 +1,13 @@
 //! The HTTP routes of Mr. Mentor (behind the `mentorship` module).
 
+pub mod admin_meetings;
 pub mod bookings;
 pub mod calendar;
 pub mod links;
 pub mod mentors;
 pub mod recordings;
 pub mod rules;
+pub mod slots;
 
 use kernel::tenant::ModuleGate;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -21,6 +23,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(mentors::apply)
             .service(mentors::my_profile)
             .service(mentors::open_slot)
+            .service(slots::edit)
+            .service(slots::withdraw)
+            .service(mentors::my_bookings)
             .service(rules::create)
             .service(rules::list)
             .service(rules::remove)
@@ -34,6 +39,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(mentors::approve),
     )
     .service(
+        scope::scope("/api/admin/meetings")
+            .wrap(ModuleGate(MODULE))
+            .service(admin_meetings::list)
+            .service(admin_meetings::log),
+    )
+    .service(
         scope::scope("/api/slots")
             .wrap(ModuleGate(MODULE))
             .service(bookings::book),
@@ -41,6 +52,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .service(
         scope::scope("/api/bookings")
             .wrap(ModuleGate(MODULE))
+            .service(bookings::mine)
             .service(bookings::cancel)
             .service(bookings::reschedule),
     )

@@ -7,6 +7,7 @@ pub mod completion;
 pub mod dispatch;
 pub mod generate;
 pub mod links;
+pub mod listings;
 pub mod live;
 pub mod meetings;
 pub mod notices;

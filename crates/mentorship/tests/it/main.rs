@@ -11,6 +11,8 @@ mod common;
 mod completion;
 mod emails;
 mod google;
+mod lists;
 mod meetings;
 mod recordings;
+mod slot_edits;
 mod sql_count;
