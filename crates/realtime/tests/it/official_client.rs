@@ -37,7 +37,7 @@ fn server() -> Realtime {
         let answer = socket
             .emit_with_ack("question", vec![json!(41)], Duration::from_secs(3))
             .await
-            .map_err(|e| e.to_string());
+            .map(realtime::Args::into_values);
         socket.emit("answered", json!({"answer": answer.ok()}));
     });
     rt
