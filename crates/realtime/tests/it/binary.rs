@@ -1,9 +1,10 @@
 //! Binary Socket.IO packets (BINARY_EVENT / BINARY_ACK): the wire form over WebSocket
-//! (binary frames) and polling (`b` + base64 records), acks with binary both ways, and the
-//! refusal of packets over the limits.
+//! (binary frames) and polling (`b` + base64 records), acks with binary both ways, the
+//! official client relaying a file to another (polling, WebSocket, and across two nodes
+//! through Redis), and the refusal of packets over the limits.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::common;
+use crate::{common, redis_adapter};
 
 use std::time::{Duration, Instant};
 
@@ -241,4 +242,70 @@ async fn over_limit_attachments_spread_over_polls_close_the_session() {
         status == 400 || body.split('\x1e').next_back() == Some("1"),
         "{status} {body}"
     );
+}
+
+fn expected_from_node(transport: &str) -> serde_json::Value {
+    json!({
+        "relay": {
+            "name": "a.bin",
+            "length": 100_000,
+            "intact": true,
+            "small": [1, 2, 3],
+            "transport": transport,
+        },
+        "echo": {"name": "ack", "intact": true},
+        "ask": {"len": 3000, "intact": true},
+        "receiverStillConnected": true,
+    })
+}
+
+/// Runs `binary.mjs` and checks what it saw; the two refused connections get a disconnect
+/// of the transport (the server closed it).
+async fn official_clients(sender: &str, receiver: &str, transport: &str) {
+    let mut seen = common::run_node("binary.mjs", &[sender, receiver, transport]).await;
+    let seen = seen.as_object_mut().unwrap();
+    for refused in ["tooMany", "tooLarge"] {
+        let reason = seen.remove(refused).unwrap();
+        assert!(
+            reason == "transport close" || reason == "transport error",
+            "{refused}: {reason}"
+        );
+    }
+    assert_eq!(
+        serde_json::Value::Object(seen.clone()),
+        expected_from_node(transport)
+    );
+}
+
+/// Default limits (1 MB, 10 attachments) as the official client meets them.
+fn defaults() -> Realtime {
+    let rt = Realtime::builder(RealtimeOptions::default())
+        .build()
+        .unwrap();
+    handlers(&rt);
+    rt
+}
+
+#[actix_web::test]
+async fn the_official_client_relays_a_file_over_polling() {
+    let url = format!("http://{}", serve_realtime(&defaults()));
+    official_clients(&url, &url, "polling").await;
+}
+
+#[actix_web::test]
+async fn the_official_client_relays_a_file_over_websocket() {
+    let url = format!("http://{}", serve_realtime(&defaults()));
+    official_clients(&url, &url, "websocket").await;
+}
+
+#[actix_web::test]
+async fn a_file_crosses_nodes_through_redis_intact() {
+    let prefix = redis_adapter::prefix();
+    let (rt1, addr1, _a1) = redis_adapter::node(&prefix).await;
+    let (rt2, addr2, _a2) = redis_adapter::node(&prefix).await;
+    handlers(&rt1);
+    handlers(&rt2);
+    let (sender, receiver) = (format!("http://{addr1}"), format!("http://{addr2}"));
+    official_clients(&sender, &receiver, "websocket").await;
+    official_clients(&sender, &receiver, "polling").await;
 }
