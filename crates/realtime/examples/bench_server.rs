@@ -29,7 +29,7 @@ async fn main() -> anyhow::Result<()> {
         }
     });
     rt.on("/", "relay", |socket, args, _| async move {
-        let Some(msg) = args.into_iter().next() else {
+        let Some(msg) = args.into_values().into_iter().next() else {
             return;
         };
         if let Some(room) = msg["room"].as_str().map(str::to_owned) {

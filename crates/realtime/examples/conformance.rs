@@ -5,7 +5,7 @@
 //! - Socket.IO suite (`socketio/socket.io-protocol` `test-suite/`): path `/socket.io/`, the
 //!   same heartbeat, connectTimeout 1 s, namespaces `/` and `/custom` emitting `auth` with the
 //!   CONNECT payload, `message` echoed as `message-back`, `message-with-ack` acked with its
-//!   arguments.
+//!   arguments (binary attachments included: they go back as BINARY_EVENT / BINARY_ACK).
 //!
 //! No PostgreSQL, no Redis. Run: `cargo run -p realtime --example conformance`.
 

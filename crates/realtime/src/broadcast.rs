@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::{
     adapter::{BusMessage, BusOp},
     realtime::{Inner, now_us},
-    socketio::packet::encode_event,
+    socketio::{args::Args, packet::encode_event},
 };
 
 /// A broadcast being built: `realtime.to("room").except(socket_id).emit("event", json)`.
@@ -44,7 +44,7 @@ impl BroadcastOperator {
         self
     }
 
-    fn message(&self, op: BusOp, packet: Option<String>, event: Option<&str>) -> BusMessage {
+    fn message(&self, op: BusOp, event: Option<&str>) -> BusMessage {
         BusMessage {
             node: self
                 .rt
@@ -56,7 +56,8 @@ impl BroadcastOperator {
             nsp: self.nsp.clone(),
             rooms: self.rooms.clone(),
             except: self.except.clone(),
-            packet,
+            packet: None,
+            attachments: Vec::new(),
             event: event.map(str::to_owned),
             sent_at_us: now_us(),
         }
@@ -69,22 +70,25 @@ impl BroadcastOperator {
         }
     }
 
-    /// Emits an event with one argument.
+    /// Emits an event with one JSON argument.
     pub fn emit(self, event: &str, value: impl Serialize) {
         let value = serde_json::to_value(value).unwrap_or(Value::Null);
         self.emit_args(event, vec![value]);
     }
 
-    /// Emits an event with any number of arguments.
-    pub fn emit_args(self, event: &str, args: Vec<Value>) {
-        let packet = encode_event(&self.nsp, event, &args, None);
-        let message = self.message(BusOp::Emit, Some(packet), Some(event));
+    /// Emits an event with any number of arguments, binary ones included ([`Args`]: a
+    /// client's arguments relayed as they came keep their attachments).
+    pub fn emit_args(self, event: &str, args: impl Into<Args>) {
+        let encoded = encode_event(&self.nsp, event, &args.into(), None);
+        let mut message = self.message(BusOp::Emit, Some(event));
+        message.packet = Some(encoded.text);
+        message.attachments = encoded.attachments;
         self.run(message);
     }
 
     /// Disconnects the targeted sockets (on every node).
     pub fn disconnect_sockets(self) {
-        let message = self.message(BusOp::Disconnect, None, None);
+        let message = self.message(BusOp::Disconnect, None);
         self.run(message);
     }
 }

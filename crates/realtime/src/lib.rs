@@ -5,8 +5,10 @@
 //!   upgrade, heartbeats, `maxPayload`, CORS on polling, `{code, message}` errors.
 //! - Socket.IO: namespaces, CONNECT with an auth payload checked by an [`Authenticator`],
 //!   events and acks both ways, rooms (each socket is in the room named by its id).
-//!   BINARY_EVENT / BINARY_ACK are refused: the socket gets a DISCONNECT
-//!   ([`DisconnectReason::BinaryNotSupported`], ADR 0018).
+//!   BINARY_EVENT / BINARY_ACK both ways: handlers get [`Args`] (JSON values with
+//!   placeholders, plus the attachments), bounded by
+//!   [`RealtimeOptions::max_attachments`], `max_payload` and
+//!   [`RealtimeOptions::attachment_timeout`] (ADR 0018).
 //! - [`adapter`]: local delivery, plus Redis pub/sub fan-out and presence across nodes.
 //!
 //! The crate runs without PostgreSQL: the conformance example uses the local adapter only.
@@ -48,7 +50,10 @@ pub use auth::{AllowAll, Authenticator, ConnectRefusal, ConnectRequest};
 pub use broadcast::BroadcastOperator;
 pub use metrics::RealtimeMetrics;
 pub use options::{CorsPolicy, RealtimeOptions};
-pub use socketio::socket::{AckError, AckSender, DisconnectReason, Socket};
+pub use socketio::{
+    args::Args,
+    socket::{AckError, AckSender, DisconnectReason, Socket},
+};
 
 /// One Socket.IO server. Cheap to clone; register handlers at any time.
 #[derive(Clone)]
@@ -123,11 +128,12 @@ impl Realtime {
         self
     }
 
-    /// Handles event `event` in namespace `nsp`: the socket, the arguments, and the ack
-    /// responder when the client passed a callback. Replaces an earlier handler.
+    /// Handles event `event` in namespace `nsp`: the socket, the arguments (binary ones as
+    /// placeholders, see [`Args`]), and the ack responder when the client passed a callback.
+    /// Replaces an earlier handler.
     pub fn on<F, Fut>(&self, nsp: &str, event: &str, handler: F) -> &Self
     where
-        F: Fn(Socket, Vec<Value>, Option<AckSender>) -> Fut + Send + Sync + 'static,
+        F: Fn(Socket, Args, Option<AckSender>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         let handler = Arc::new(move |s, a, k| Box::pin(handler(s, a, k)) as _);

@@ -43,8 +43,14 @@ pub struct RealtimeOptions {
     pub ping_interval: Duration,
     /// How long a pong may take before the session is closed (default 20 s).
     pub ping_timeout: Duration,
-    /// Largest packet or polling body accepted, in bytes (default 1 MB).
+    /// Largest packet or polling body accepted, in bytes (default 1 MB); also the largest
+    /// binary Socket.IO packet, its text and attachments together.
     pub max_payload: usize,
+    /// Most attachments one BINARY_EVENT / BINARY_ACK may announce (default 10).
+    pub max_attachments: usize,
+    /// How long the attachments of a binary packet may take to arrive after its text
+    /// (default 20 s); a packet not whole by then closes the connection.
+    pub attachment_timeout: Duration,
     /// How long a new connection may wait before joining a namespace (default 45 s).
     pub connect_timeout: Duration,
     /// How long a polling -> WebSocket upgrade may take (default 10 s).
@@ -63,6 +69,8 @@ impl Default for RealtimeOptions {
             ping_interval: Duration::from_secs(25),
             ping_timeout: Duration::from_secs(20),
             max_payload: 1_000_000,
+            max_attachments: 10,
+            attachment_timeout: Duration::from_secs(20),
             connect_timeout: Duration::from_secs(45),
             upgrade_timeout: Duration::from_secs(10),
             max_buffered_packets: 10_000,

@@ -6,6 +6,7 @@ use std::{
     sync::{Arc, Mutex, RwLock, Weak, atomic::Ordering},
 };
 
+use actix_web::web::Bytes;
 use tokio::sync::mpsc;
 
 use crate::{
@@ -15,9 +16,10 @@ use crate::{
     metrics::RealtimeMetrics,
     options::RealtimeOptions,
     socketio::{
+        args::Args,
         client::{self, Client},
         namespace::Namespace,
-        packet::Packet,
+        packet::{Encoded, Packet},
         socket::{DisconnectReason, Socket},
     },
 };
@@ -204,12 +206,16 @@ impl Inner {
         let targets = self.local_targets(&message.nsp, &message.rooms, &message.except);
         match message.op {
             BusOp::Emit => {
-                let Some(packet) = &message.packet else {
+                let Some(text) = &message.packet else {
                     return;
+                };
+                let packet = Encoded {
+                    text: text.clone(),
+                    attachments: message.attachments.clone(),
                 };
                 let mut sent = 0;
                 for socket in &targets {
-                    if socket.is_connected() && socket.0.session.send_text(packet.clone()) {
+                    if socket.is_connected() && packet.send_to(&socket.0.session) {
                         sent += 1;
                     }
                 }
@@ -225,11 +231,12 @@ impl Inner {
         }
     }
 
-    /// Hands a client event to its handler.
-    pub fn dispatch(&self, socket: Socket, packet: Packet) {
-        let Some((event, args)) = client::split_event(packet.data) else {
+    /// Hands a client event (with its attachments, placeholders checked) to its handler.
+    pub fn dispatch(&self, socket: Socket, packet: Packet, attachments: Vec<Bytes>) {
+        let Some((event, values)) = client::split_event(packet.data) else {
             return;
         };
+        let args = Args::received(values, attachments);
         let handler = self
             .namespace(socket.namespace())
             .and_then(|ns| ns.event(&event));

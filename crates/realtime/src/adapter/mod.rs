@@ -4,6 +4,7 @@
 pub mod local;
 pub mod redis;
 
+use actix_web::web::Bytes;
 use serde::{Deserialize, Serialize};
 
 pub use self::redis::{RedisAdapter, RedisAdapterOptions};
@@ -62,10 +63,35 @@ pub struct BusMessage {
     pub except: Vec<String>,
     /// The encoded Socket.IO packet (for `emit`).
     pub packet: Option<String>,
+    /// The packet's binary attachments (BINARY_EVENT), base64 strings in the JSON that
+    /// crosses Redis; absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "base64_list")]
+    pub attachments: Vec<Bytes>,
     /// The event name (metrics).
     pub event: Option<String>,
     /// Publish time, microseconds since the Unix epoch (relay latency).
     pub sent_at_us: u64,
+}
+
+/// Attachments as a JSON array of standard base64 strings (the bus is JSON).
+mod base64_list {
+    use actix_web::web::Bytes;
+    use base64::Engine as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error};
+
+    use crate::engine::packet::BASE64;
+
+    pub fn serialize<S: Serializer>(list: &[Bytes], s: S) -> Result<S::Ok, S::Error> {
+        let encoded: Vec<String> = list.iter().map(|b| BASE64.encode(b)).collect();
+        encoded.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Bytes>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|s| BASE64.decode(s).map(Bytes::from).map_err(D::Error::custom))
+            .collect()
+    }
 }
 
 /// Receives what other nodes publish.
@@ -73,4 +99,37 @@ pub(crate) trait BusSink: Send + Sync {
     fn deliver(&self, message: BusMessage);
     /// A dead node's sockets were pruned from these `(namespace, room)`s.
     fn rooms_lost(&self, rooms: Vec<(String, String)>);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachments_survive_the_json_of_the_bus() {
+        let message = BusMessage {
+            node: "n1".into(),
+            op: BusOp::Emit,
+            nsp: "/".into(),
+            rooms: vec!["r".into()],
+            except: vec![],
+            packet: Some(r#"451-["file",{"_placeholder":true,"num":0}]"#.into()),
+            attachments: vec![Bytes::from((0..=255u8).collect::<Vec<_>>())],
+            event: Some("file".into()),
+            sent_at_us: 1,
+        };
+        let json = serde_json::to_string(&message).unwrap();
+        let back: BusMessage = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.attachments, message.attachments);
+        assert_eq!(back.packet, message.packet);
+        // A JSON-only message carries no `attachments` field, as before binary support.
+        let plain = BusMessage {
+            attachments: vec![],
+            ..message
+        };
+        let json = serde_json::to_string(&plain).unwrap();
+        assert!(!json.contains("attachments"), "{json}");
+        let back: BusMessage = serde_json::from_str(&json).unwrap();
+        assert!(back.attachments.is_empty());
+    }
 }

@@ -8,7 +8,7 @@ use base64::{
 };
 
 /// Standard base64 (RFC 4648) for `b` records: padded out, padding optional in.
-const BASE64: GeneralPurpose = GeneralPurpose::new(
+pub(crate) const BASE64: GeneralPurpose = GeneralPurpose::new(
     &alphabet::STANDARD,
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );

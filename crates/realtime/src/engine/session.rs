@@ -113,17 +113,23 @@ impl Session {
     /// Queues a packet for the client; `false` when the session is closed. A client that
     /// lets `max_buffered_packets` pile up is cut off (the session closes).
     pub fn send(&self, packet: Packet) -> bool {
+        self.send_all(vec![packet])
+    }
+
+    /// Queues packets back to back, under one lock, so nothing sent concurrently lands
+    /// between them (a Socket.IO packet and its attachments); all or none.
+    pub fn send_all(&self, packets: Vec<Packet>) -> bool {
         {
             let mut state = self.lock();
             if state.closed.is_some() {
                 return false;
             }
-            if state.queue.len() >= self.max_buffered {
+            if state.queue.len() + packets.len() > self.max_buffered {
                 drop(state);
                 self.overflowed.notify_one();
                 return false;
             }
-            state.queue.push_back(packet);
+            state.queue.extend(packets);
         }
         self.wake.notify_waiters();
         true

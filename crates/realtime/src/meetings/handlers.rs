@@ -39,8 +39,10 @@ where
 {
     let m = m.clone();
     let f = Arc::new(f);
+    // The meeting events are JSON (CONTRACT.md): attachments, if any, are dropped and
+    // their placeholders read as plain objects.
     rt.on("/", event, move |socket, args, ack| {
-        let fut = f(m.clone(), socket, args);
+        let fut = f(m.clone(), socket, args.into_values());
         async move { reply(ack, fut.await) }
     });
 }

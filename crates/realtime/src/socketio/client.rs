@@ -1,6 +1,7 @@
 //! One Engine.IO connection seen from Socket.IO: the namespaces it joined, and the loop
-//! that handles its packets in order (CONNECT awaits the authenticator; event handlers are
-//! spawned, so a handler waiting for an ack cannot stall the loop).
+//! that handles its packets in order (binary ones once their attachments are in; CONNECT
+//! awaits the authenticator; event handlers are spawned, so a handler waiting for an ack
+//! cannot stall the loop).
 
 use std::{
     collections::HashMap,
@@ -10,10 +11,13 @@ use std::{
     },
 };
 
+use actix_web::web::Bytes;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::{
+    args::Args,
+    assembler::{Assembler, AssemblyError},
     packet::{Kind, Packet, encode},
     socket::{AckSender, DisconnectReason, Socket, SocketInner},
 };
@@ -56,19 +60,31 @@ pub(crate) async fn run(
     client: Arc<Client>,
     mut rx: mpsc::UnboundedReceiver<Payload>,
 ) {
-    while let Some(payload) = rx.recv().await {
-        // Binary frames can only be attachments of a refused BINARY_EVENT: dropped.
-        let Payload::Text(text) = payload else {
-            continue;
+    let mut assembler = Assembler::new(&rt.options);
+    loop {
+        let next = match assembler.deadline() {
+            None => rx.recv().await,
+            Some(deadline) => match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    refuse(&rt, &client, &assembler.timed_out());
+                    return;
+                }
+            },
         };
-        let ok = match Packet::decode(&text) {
-            Ok(packet) => handle(&rt, &client, packet).await,
+        let Some(payload) = next else {
+            return;
+        };
+        let ok = match assembler.push(payload) {
+            Ok(None) => true,
+            Ok(Some((packet, attachments))) => handle(&rt, &client, packet, attachments).await,
             Err(err) => {
-                tracing::debug!(sid = client.session.id(), error = %err, "closing");
-                false
+                refuse(&rt, &client, &err);
+                return;
             }
         };
         if !ok {
+            tracing::debug!(sid = client.session.id(), "packet out of place; closing");
             rt.engine
                 .close(&client.session, CloseReason::TransportError);
             return;
@@ -76,8 +92,27 @@ pub(crate) async fn run(
     }
 }
 
+/// Closes a connection whose messages do not assemble into packets within the limits.
+fn refuse(rt: &Inner, client: &Client, err: &AssemblyError) {
+    match err {
+        AssemblyError::Parse(_) => {
+            tracing::debug!(sid = client.session.id(), error = %err, "closing")
+        }
+        _ => {
+            tracing::info!(sid = client.session.id(), error = %err, "binary packet refused; closing")
+        }
+    }
+    rt.engine
+        .close(&client.session, CloseReason::TransportError);
+}
+
 /// `false` when the packet breaks the protocol (the connection is then closed).
-async fn handle(rt: &Arc<Inner>, client: &Arc<Client>, packet: Packet) -> bool {
+async fn handle(
+    rt: &Arc<Inner>,
+    client: &Arc<Client>,
+    packet: Packet,
+    attachments: Vec<Bytes>,
+) -> bool {
     let socket = client.socket(&packet.nsp);
     match (packet.kind, socket) {
         (Kind::Connect, None) => {
@@ -88,23 +123,14 @@ async fn handle(rt: &Arc<Inner>, client: &Arc<Client>, packet: Packet) -> bool {
             rt.detach(&socket, DisconnectReason::ClientNamespaceDisconnect);
             true
         }
-        (Kind::Event, Some(socket)) => {
-            rt.dispatch(socket, packet);
+        (Kind::Event | Kind::BinaryEvent, Some(socket)) => {
+            rt.dispatch(socket, packet, attachments);
             true
         }
-        (Kind::Ack, Some(socket)) => {
+        (Kind::Ack | Kind::BinaryAck, Some(socket)) => {
             if let (Some(id), Some(Value::Array(args))) = (packet.id, packet.data) {
-                socket.resolve_ack(id, args);
+                socket.resolve_ack(id, Args::received(args, attachments));
             }
-            true
-        }
-        (Kind::BinaryEvent | Kind::BinaryAck, Some(socket)) => {
-            tracing::info!(socket = socket.id(), "binary packet refused; disconnecting");
-            socket
-                .0
-                .session
-                .send_text(encode(Kind::Disconnect, &packet.nsp, None, None));
-            rt.detach(&socket, DisconnectReason::BinaryNotSupported);
             true
         }
         _ => false,

@@ -6,14 +6,16 @@ use std::{
 };
 
 use futures::future::BoxFuture;
-use serde_json::Value;
 
-use super::socket::{AckSender, DisconnectReason, Socket};
+use super::{
+    args::Args,
+    socket::{AckSender, DisconnectReason, Socket},
+};
 
 /// Handles one event: the socket, the event's arguments, and the ack responder when the
 /// client asked for one.
 pub(crate) type EventHandler =
-    Arc<dyn Fn(Socket, Vec<Value>, Option<AckSender>) -> BoxFuture<'static, ()> + Send + Sync>;
+    Arc<dyn Fn(Socket, Args, Option<AckSender>) -> BoxFuture<'static, ()> + Send + Sync>;
 /// Runs when a socket joins the namespace.
 pub(crate) type ConnectHandler = Arc<dyn Fn(Socket) -> BoxFuture<'static, ()> + Send + Sync>;
 /// Runs when a socket leaves the namespace.

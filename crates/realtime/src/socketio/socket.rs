@@ -14,8 +14,9 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 
 use super::{
+    args::Args,
     client::Client,
-    packet::{Kind, encode, encode_event},
+    packet::{Kind, encode, encode_ack, encode_event},
 };
 use crate::{BroadcastOperator, engine::Session, realtime::Inner};
 
@@ -34,9 +35,6 @@ pub enum DisconnectReason {
     ServerNamespaceDisconnect,
     /// The server closed the whole connection.
     ForcedClose,
-    /// The client sent BINARY_EVENT or BINARY_ACK, which this server refuses (ADR 0018): the
-    /// socket gets a DISCONNECT.
-    BinaryNotSupported,
 }
 
 impl DisconnectReason {
@@ -49,7 +47,6 @@ impl DisconnectReason {
             DisconnectReason::ClientNamespaceDisconnect => "client namespace disconnect",
             DisconnectReason::ServerNamespaceDisconnect => "server namespace disconnect",
             DisconnectReason::ForcedClose => "forced close",
-            DisconnectReason::BinaryNotSupported => "binary packets are not supported",
         }
     }
 }
@@ -73,7 +70,7 @@ pub(crate) struct SocketInner {
     pub session: Arc<Session>,
     pub client: Weak<Client>,
     pub rt: Arc<Inner>,
-    pub acks: Mutex<HashMap<u64, oneshot::Sender<Vec<Value>>>>,
+    pub acks: Mutex<HashMap<u64, oneshot::Sender<Args>>>,
     pub next_ack: AtomicU64,
     pub connected: AtomicBool,
 }
@@ -121,37 +118,32 @@ impl Socket {
         self.0.connected.load(Ordering::SeqCst)
     }
 
-    /// Sends an event with one argument; `false` when the socket is gone.
+    /// Sends an event with one JSON argument; `false` when the socket is gone.
     pub fn emit(&self, event: &str, value: impl Serialize) -> bool {
         self.emit_args(event, vec![to_value(value)])
     }
 
-    /// Sends an event with any number of arguments.
-    pub fn emit_args(&self, event: &str, args: Vec<Value>) -> bool {
+    /// Sends an event with any number of arguments, binary ones included ([`Args`]).
+    pub fn emit_args(&self, event: &str, args: impl Into<Args>) -> bool {
         if !self.is_connected() {
             return false;
         }
         self.0.rt.count_out(event, 1);
-        self.0
-            .session
-            .send_text(encode_event(&self.0.nsp, event, &args, None))
+        encode_event(&self.0.nsp, event, &args.into(), None).send_to(&self.0.session)
     }
 
-    /// Sends an event and waits for the client's ACK arguments.
+    /// Sends an event and waits for the client's ACK arguments (binary ones included).
     pub async fn emit_with_ack(
         &self,
         event: &str,
-        args: Vec<Value>,
+        args: impl Into<Args>,
         timeout: Duration,
-    ) -> Result<Vec<Value>, AckError> {
+    ) -> Result<Args, AckError> {
         let id = self.0.next_ack.fetch_add(1, Ordering::SeqCst);
         let (tx, rx) = oneshot::channel();
         self.lock_acks().insert(id, tx);
         if !self.is_connected()
-            || !self
-                .0
-                .session
-                .send_text(encode_event(&self.0.nsp, event, &args, Some(id)))
+            || !encode_event(&self.0.nsp, event, &args.into(), Some(id)).send_to(&self.0.session)
         {
             self.lock_acks().remove(&id);
             return Err(AckError::Disconnected);
@@ -167,12 +159,12 @@ impl Socket {
         }
     }
 
-    fn lock_acks(&self) -> std::sync::MutexGuard<'_, HashMap<u64, oneshot::Sender<Vec<Value>>>> {
+    fn lock_acks(&self) -> std::sync::MutexGuard<'_, HashMap<u64, oneshot::Sender<Args>>> {
         self.0.acks.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Hands a client ACK to the waiting [`Socket::emit_with_ack`].
-    pub(crate) fn resolve_ack(&self, id: u64, args: Vec<Value>) {
+    pub(crate) fn resolve_ack(&self, id: u64, args: Args) {
         if let Some(tx) = self.lock_acks().remove(&id) {
             let _ = tx.send(args);
         }
@@ -232,19 +224,13 @@ impl AckSender {
         Self { socket, id }
     }
 
-    /// Acknowledges with one argument.
+    /// Acknowledges with one JSON argument.
     pub fn reply(self, value: impl Serialize) {
         self.send(vec![to_value(value)]);
     }
 
-    /// Acknowledges with any number of arguments.
-    pub fn send(self, args: Vec<Value>) {
-        let data = Value::Array(args);
-        self.socket.0.session.send_text(encode(
-            Kind::Ack,
-            &self.socket.0.nsp,
-            Some(self.id),
-            Some(&data),
-        ));
+    /// Acknowledges with any number of arguments, binary ones included ([`Args`]).
+    pub fn send(self, args: impl Into<Args>) {
+        encode_ack(&self.socket.0.nsp, self.id, &args.into()).send_to(&self.socket.0.session);
     }
 }

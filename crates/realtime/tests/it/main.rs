@@ -2,6 +2,7 @@
 //! whole dependency tree, so one link instead of one per file). A module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod binary;
 mod common;
 mod engine;
 mod gateway_stack;

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use std::{path::PathBuf, time::Duration};
+use std::time::Duration;
 
 use common::serve_realtime;
 use realtime::{ConnectRefusal, ConnectRequest, Realtime, RealtimeOptions};
@@ -37,34 +37,14 @@ fn server() -> Realtime {
         let answer = socket
             .emit_with_ack("question", vec![json!(41)], Duration::from_secs(3))
             .await
-            .map_err(|e| e.to_string());
+            .map(realtime::Args::into_values);
         socket.emit("answered", json!({"answer": answer.ok()}));
     });
     rt
 }
 
 async fn run_client(url: &str, mode: &str) -> Value {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/node");
-    assert!(
-        dir.join("node_modules/socket.io-client").exists(),
-        "npm packages missing: run `npm ci --prefix crates/realtime/tests/node` (scripts/test.sh does)"
-    );
-    let out = tokio::process::Command::new("node")
-        .arg(dir.join("client.mjs"))
-        .arg(url)
-        .arg(mode)
-        .current_dir(&dir)
-        .output()
-        .await
-        .expect("running node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "client.mjs failed: {stdout} {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("client.mjs printed {stdout:?}: {e}"))
+    common::run_node("client.mjs", &[url, mode]).await
 }
 
 fn expected(transport: &str) -> Value {

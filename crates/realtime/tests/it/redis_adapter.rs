@@ -23,7 +23,7 @@ async fn user(req: ConnectRequest) -> Result<Value, ConnectRefusal> {
     Ok(json!({"user": req.auth["user"].clone()}))
 }
 
-async fn node(prefix: &str) -> (Realtime, SocketAddr, RedisAdapter) {
+pub(crate) async fn node(prefix: &str) -> (Realtime, SocketAddr, RedisAdapter) {
     let url = redis_url();
     let pool = deadpool_redis::Config::from_url(&url)
         .create_pool(Some(deadpool_redis::Runtime::Tokio1))
@@ -53,7 +53,7 @@ async fn node(prefix: &str) -> (Realtime, SocketAddr, RedisAdapter) {
     (rt, addr, adapter)
 }
 
-fn prefix() -> String {
+pub(crate) fn prefix() -> String {
     format!("test:rt:{}:", uuid::Uuid::new_v4().simple())
 }
 

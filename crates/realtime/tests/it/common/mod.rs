@@ -2,7 +2,7 @@
 //! WebSocket client (tokio-tungstenite).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use actix_web::{App, HttpServer, web::ServiceConfig};
 use futures::{SinkExt, StreamExt};
@@ -11,6 +11,31 @@ use realtime::{
     engine::{self, CloseReason, Engine, EngineHandler, HandshakeInfo, Packet, Payload, Session},
 };
 use tokio_tungstenite::tungstenite::Message;
+
+/// Runs `tests/node/<script>` with `args` (the official `socket.io-client`, installed by
+/// `npm ci --prefix crates/realtime/tests/node`); it must exit 0 and print one JSON object.
+pub async fn run_node(script: &str, args: &[&str]) -> serde_json::Value {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/node");
+    assert!(
+        dir.join("node_modules/socket.io-client").exists(),
+        "npm packages missing: run `npm ci --prefix crates/realtime/tests/node` (scripts/test.sh does)"
+    );
+    let out = tokio::process::Command::new("node")
+        .arg(dir.join(script))
+        .args(args)
+        .current_dir(&dir)
+        .output()
+        .await
+        .expect("running node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{script} failed: {stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("{script} printed {stdout:?}: {e}"))
+}
 
 /// Short timers so heartbeat tests run in well under a second.
 pub fn fast_options() -> RealtimeOptions {
