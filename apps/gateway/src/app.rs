@@ -1,7 +1,8 @@
 //! The one function that builds the App (used by `main` through [`crate::startup`] and by
 //! the tests through `testkit`). Middleware, outermost first:
 //! metrics -> request context (id, span, panics, problem+json) -> security headers ->
-//! compression -> CORS -> tenant -> credentials (one user-directory lookup) -> route ->
+//! compression -> CORS -> tenant -> credentials (one user-directory lookup) -> anonymous
+//! body limit -> route ->
 //! extractors -> handler.
 
 use actix_web::{
@@ -132,6 +133,7 @@ pub fn build_app(
         .route("/api/docs", web::get().to(docs_redirect))
         .configure(|cfg| realtime::configure(cfg, &realtime))
         .default_service(web::to(fallback))
+        .wrap(from_fn(http::public_body_limit))
         .wrap(from_fn(auth::resolve_middleware))
         .wrap(from_fn(tenant::resolve_middleware))
         .wrap(http::cors(&config))

@@ -219,6 +219,14 @@ struct Resolved {
     result: Result<AuthUser, Failure>,
 }
 
+/// Whether the request carries credentials that [`resolve_middleware`] accepted (body limits
+/// and other edges that treat anonymous callers more strictly ask this).
+pub fn is_signed_in(req: &HttpRequest) -> bool {
+    req.extensions()
+        .get::<Resolved>()
+        .is_some_and(|r| r.result.is_ok())
+}
+
 /// A copyable form of the errors authentication produces.
 #[derive(Clone)]
 enum Failure {

@@ -75,6 +75,10 @@ pub struct Config {
     pub db_pool_min: u32,
     /// `DB_CONNECT_TIMEOUT_MS`: timeout of opening one connection.
     pub db_connect_timeout: Duration,
+    /// `METRICS_TOKEN`: bearer token `/metrics` requires (`Authorization: Bearer …`). Unset:
+    /// open in development, and in production served only to loopback peers (a sidecar or
+    /// node agent scraping on the host).
+    pub metrics_token: Option<SecretString>,
     /// `DB_ACQUIRE_TIMEOUT_MS`: the longest a request waits for a pooled connection; past it
     /// the request answers 503 `database_unavailable` (default 1000 ms).
     pub db_acquire_timeout: Duration,
@@ -225,9 +229,10 @@ pub struct AuthConfig {
     pub argon2_iterations: u32,
     /// `ARGON2_PARALLELISM`: argon2id lanes (default 1).
     pub argon2_parallelism: u32,
-    /// `TRUST_PROXY_HEADERS`: take the client IP from `Forwarded`/`X-Forwarded-For` (only
-    /// behind a proxy that sets them; default false: the peer address).
-    pub trust_proxy_headers: bool,
+    /// `TRUSTED_PROXIES`: proxies (IPs or CIDRs, comma-separated) whose `X-Forwarded-For`
+    /// is believed; the client is the right-most address not in the list. Empty (default):
+    /// the peer address, whatever the headers say.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Rate limits.
     pub rate_limits: RateLimits,
     /// `OTP_TTL_SECS`: how long an emailed code is valid (default 600).
@@ -542,6 +547,20 @@ pub fn estimated_entropy_bits(secret: &str) -> f64 {
     per_char * n
 }
 
+/// `TRUSTED_PROXIES`: comma-separated IPs (as /32 or /128) and CIDRs.
+fn parse_proxies(raw: Option<&str>) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    raw.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| invalid("TRUSTED_PROXIES", format!("{s:?} is not an IP or a CIDR")))
+        })
+        .collect()
+}
+
 /// Refuses example values and weak secrets (production only).
 fn check_production_secret(name: &str, value: &str) -> Result<(), ConfigError> {
     let lower = value.to_ascii_lowercase();
@@ -604,7 +623,11 @@ impl Config {
         }
         if production {
             check_production_secret("JWT_SECRET", jwt_secret.expose_secret())?;
-            for name in ["STORAGE_SIGNING_SECRET", "GOOGLE_CALENDAR_TOKEN_KEY"] {
+            for name in [
+                "STORAGE_SIGNING_SECRET",
+                "GOOGLE_CALENDAR_TOKEN_KEY",
+                "METRICS_TOKEN",
+            ] {
                 if let Some(secret) = env.secret(name)? {
                     check_production_secret(name, secret.expose_secret())?;
                 }
@@ -680,7 +703,7 @@ impl Config {
             argon2_memory_kib: env.parse("ARGON2_MEMORY_KIB", 19_456)?,
             argon2_iterations: env.parse("ARGON2_ITERATIONS", 2)?,
             argon2_parallelism: env.parse("ARGON2_PARALLELISM", 1)?,
-            trust_proxy_headers: env.parse("TRUST_PROXY_HEADERS", false)?,
+            trusted_proxies: parse_proxies(env.get("TRUSTED_PROXIES").as_deref())?,
             rate_limits,
             otp_ttl: Duration::from_secs(env.parse("OTP_TTL_SECS", 600)?),
             otp_max_attempts: env.parse("OTP_MAX_ATTEMPTS", 5)?,
@@ -759,6 +782,7 @@ impl Config {
             db_pool_min: env.parse("DB_POOL_MIN", 1)?,
             db_connect_timeout: Duration::from_millis(env.parse("DB_CONNECT_TIMEOUT_MS", 3000)?),
             db_acquire_timeout: Duration::from_millis(env.parse("DB_ACQUIRE_TIMEOUT_MS", 1000)?),
+            metrics_token: env.secret("METRICS_TOKEN")?,
             ready_check_timeout: Duration::from_millis(env.parse("READY_CHECK_TIMEOUT_MS", 800)?),
             redis_url: env
                 .secret("REDIS_URL")?

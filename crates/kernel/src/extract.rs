@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::{
-    BODY_LIMIT_BYTES,
+    BODY_LIMIT_BYTES, PUBLIC_BODY_LIMIT_BYTES,
     error::{AppError, FieldError},
 };
 
@@ -46,6 +46,11 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
                 mime == "application/json" || mime.ends_with("+json")
             });
         let body = web::Bytes::from_request(req, payload);
+        let limit = if crate::auth::is_signed_in(req) {
+            BODY_LIMIT_BYTES
+        } else {
+            PUBLIC_BODY_LIMIT_BYTES
+        };
         Box::pin(async move {
             if !content_type_ok {
                 return Err(AppError::UnsupportedMediaType(
@@ -53,6 +58,9 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
                 ));
             }
             let bytes = body.await.map_err(|e| payload_error(&e))?;
+            if bytes.len() > limit {
+                return Err(AppError::PayloadTooLarge { limit });
+            }
             let value: T = parse_json(&bytes)?;
             value
                 .validate()
@@ -241,7 +249,7 @@ pub fn path_config() -> web::PathConfig {
     })
 }
 
-/// `web::PayloadConfig` with the 20 MB limit (used by `ValidJson` and `web::Bytes`).
+/// `web::PayloadConfig` with [`BODY_LIMIT_BYTES`] (used by `ValidJson` and `web::Bytes`).
 pub fn payload_config() -> web::PayloadConfig {
     web::PayloadConfig::new(BODY_LIMIT_BYTES)
 }

@@ -20,6 +20,35 @@ use crate::{
     request_id::{self, RequestId},
 };
 
+/// Paths that stream their bodies under their own limits (uploads to signed URLs, Socket.IO
+/// polling, the terminal relay).
+const OWN_BODY_LIMITS: &[&str] = &["/api/storage/", "/socket.io/", "/ws/"];
+
+/// Innermost middleware (after credentials are resolved): a request without a signed-in user
+/// announcing a body over [`crate::PUBLIC_BODY_LIMIT_BYTES`] is refused with 413 before
+/// anything reads it; bodies without a length are cut at the same limit by the extractors.
+pub async fn public_body_limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let path = req.path();
+    let exempt = OWN_BODY_LIMITS.iter().any(|p| path.starts_with(p));
+    if !exempt && !crate::auth::is_signed_in(req.request()) {
+        let announced = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<usize>().ok());
+        if announced.is_some_and(|n| n > crate::PUBLIC_BODY_LIMIT_BYTES) {
+            let err = AppError::PayloadTooLarge {
+                limit: crate::PUBLIC_BODY_LIMIT_BYTES,
+            };
+            return Ok(req.error_response(err).map_into_boxed_body());
+        }
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
 /// Outermost middleware: gives the request its id, runs it inside a root span and the
 /// request-id scope, turns panics into an opaque 500, and makes sure every error answer is
 /// problem+json carrying the request id.

@@ -30,5 +30,10 @@ pub use context::AppContext;
 pub use error::{AppError, FieldError};
 pub use tenant::Tenant;
 
-/// The body limit of every request (JSON, urlencoded, raw), as in the seed: 20 MB.
-pub const BODY_LIMIT_BYTES: usize = 20 * 1024 * 1024;
+/// The body limit of a signed-in user's JSON, urlencoded or raw body: 1 MiB. Uploads stream
+/// with their own limit (`UPLOAD_MAX_BYTES`), Socket.IO with `SOCKET_MAX_PAYLOAD_BYTES`.
+pub const BODY_LIMIT_BYTES: usize = 1024 * 1024;
+
+/// The body limit of requests without a signed-in user (sign-in endpoints, public forms,
+/// webhooks): 64 KiB. The seed accepted 20 MB from anyone.
+pub const PUBLIC_BODY_LIMIT_BYTES: usize = 64 * 1024;

@@ -134,26 +134,100 @@ pub fn account_key(platform: &str, identifier: &str) -> String {
     hex::encode(&digest[..12])
 }
 
-/// The client's IP: the peer address, or with `trust_proxy_headers` the first address of
-/// `Forwarded`/`X-Forwarded-For` (only correct behind a proxy that overwrites them).
-pub fn client_ip(req: &HttpRequest, trust_proxy_headers: bool) -> String {
-    let info = req.connection_info();
-    let raw = if trust_proxy_headers {
-        info.realip_remote_addr().map(str::to_owned)
-    } else {
-        info.peer_addr().map(str::to_owned)
-    };
-    let raw = raw.unwrap_or_else(|| "unknown".into());
-    // "1.2.3.4:5678" or "[::1]:5678" -> the address only.
-    raw.parse::<std::net::SocketAddr>()
-        .map(|a| a.ip())
-        .or_else(|_| raw.parse::<IpAddr>())
-        .map_or(raw, |ip| ip.to_string())
+/// The client's IP. A request from a trusted proxy (`TRUSTED_PROXIES`) is attributed to the
+/// right-most `X-Forwarded-For` address that is not itself a trusted proxy (each proxy
+/// appends the address it saw, so addresses left of it were written by the client and prove
+/// nothing); any other request to its peer address, whatever its headers say.
+pub fn client_ip(req: &HttpRequest, trusted: &[ipnet::IpNet]) -> String {
+    let peer = req.peer_addr().map(|a| a.ip());
+    match peer {
+        Some(peer) => client_ip_from(peer, forwarded_for(req), trusted).to_string(),
+        None => "unknown".into(),
+    }
+}
+
+fn forwarded_for(req: &HttpRequest) -> Vec<String> {
+    req.headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// [`client_ip`] on plain values (unit-tested).
+pub fn client_ip_from(peer: IpAddr, forwarded: Vec<String>, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for hop in forwarded.iter().rev() {
+        let Some(ip) = parse_hop(hop) else {
+            // a malformed entry: nothing left of it can be trusted
+            return client;
+        };
+        client = ip;
+        if !is_trusted(&ip) {
+            return ip;
+        }
+    }
+    client
+}
+
+/// `1.2.3.4`, `1.2.3.4:5678`, `::1`, `[::1]:5678`.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    hop.parse::<IpAddr>()
+        .ok()
+        .or_else(|| hop.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_trusted_proxies_are_believed_and_the_rightmost_untrusted_hop_is_the_client() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let nets =
+            |v: &[&str]| -> Vec<ipnet::IpNet> { v.iter().map(|s| s.parse().unwrap()).collect() };
+        let hops = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let proxies = nets(&["10.0.0.0/8", "127.0.0.1/32"]);
+        // no trusted proxies: the header is ignored
+        assert_eq!(
+            client_ip_from(ip("203.0.113.9"), hops(&["1.1.1.1"]), &[]),
+            ip("203.0.113.9")
+        );
+        // a client talking to us directly cannot choose its address
+        assert_eq!(
+            client_ip_from(ip("203.0.113.9"), hops(&["1.1.1.1"]), &proxies),
+            ip("203.0.113.9")
+        );
+        // behind our proxy: the address the proxy saw, not what the client wrote before it
+        assert_eq!(
+            client_ip_from(ip("10.1.2.3"), hops(&["6.6.6.6", "198.51.100.7"]), &proxies),
+            ip("198.51.100.7")
+        );
+        // two proxies of ours in a row
+        assert_eq!(
+            client_ip_from(
+                ip("127.0.0.1"),
+                hops(&["6.6.6.6", "198.51.100.7", "10.9.9.9"]),
+                &proxies
+            ),
+            ip("198.51.100.7")
+        );
+        // garbage stops the walk at the last good hop
+        assert_eq!(
+            client_ip_from(ip("10.1.2.3"), hops(&["not-an-ip"]), &proxies),
+            ip("10.1.2.3")
+        );
+        assert_eq!(
+            client_ip_from(ip("10.1.2.3"), hops(&["[2001:db8::1]:443"]), &proxies),
+            ip("2001:db8::1")
+        );
+    }
 
     #[test]
     fn account_keys_ignore_case_and_differ_by_platform() {

@@ -626,3 +626,102 @@ async fn no_panic_is_reachable_from_a_cursor() {
         assert_eq!(res.status, 422, "/api/mentors {cursor}: {}", res.text);
     }
 }
+
+#[tokio::test]
+async fn anonymous_callers_cannot_send_big_bodies() {
+    let app = spawn_app().await;
+    let padding = "x".repeat(kernel::PUBLIC_BODY_LIMIT_BYTES + 1);
+    // sign-in endpoints and public forms
+    for path in [
+        "/api/auth/login",
+        "/api/auth/signup",
+        "/api/auth/password/forgot",
+    ] {
+        let res = app
+            .req(Method::POST, path)
+            .body(
+                format!("{{\"email\": \"a@b.co\", \"password\": \"{padding}\"}}"),
+                "application/json",
+            )
+            .send()
+            .await;
+        res.assert_problem(413, "payload_too_large");
+    }
+    // webhooks (raw bodies, signature checked later): refused before the body is read
+    for path in ["/api/webhooks/razorpay", "/api/webhooks/whatsapp"] {
+        let res = app
+            .req(Method::POST, path)
+            .body(format!("{{\"pad\": \"{padding}\"}}"), "application/json")
+            .send()
+            .await;
+        res.assert_problem(413, "payload_too_large");
+    }
+    // a bogus bearer token does not buy the signed-in limit
+    let res = app
+        .req(Method::POST, "/api/auth/login")
+        .bearer("not-a-token")
+        .body(format!("{{\"pad\": \"{padding}\"}}"), "application/json")
+        .send()
+        .await;
+    res.assert_problem(413, "payload_too_large");
+    // a signed-in user may send more (here a value the key itself then refuses: 422, not 413)
+    let res = app
+        .req(Method::PUT, "/api/system-config/MENTOR_COMMISSION_PERCENT")
+        .bearer(&app.admin_token())
+        .body(format!("{{\"value\": \"{padding}\"}}"), "application/json")
+        .send()
+        .await;
+    res.assert_problem(422, "validation_failed");
+}
+
+#[tokio::test]
+async fn a_forged_x_forwarded_for_does_not_escape_the_login_rate_limit() {
+    let app = testkit::spawn_app_with(
+        testkit::TestOptions::default().env("RATE_LIMIT_LOGIN_IP", "3/300"),
+    )
+    .await;
+    let mut statuses = Vec::new();
+    for i in 0..5 {
+        let res = app
+            .req(Method::POST, "/api/auth/login")
+            .header("X-Forwarded-For", &format!("198.51.100.{i}"))
+            .header("Forwarded", &format!("for=198.51.100.{i}"))
+            .json(
+                &json!({"email": format!("nobody{i}@example.com"), "password": "Wrong-Password-1"}),
+            )
+            .send()
+            .await;
+        statuses.push(res.status);
+    }
+    // no proxy is trusted: every attempt counts against the real peer (127.0.0.1)
+    assert_eq!(statuses, [401, 401, 401, 429, 429], "{statuses:?}");
+}
+
+#[tokio::test]
+async fn metrics_need_the_scrape_token_when_one_is_set() {
+    let app = testkit::spawn_app_with(
+        testkit::TestOptions::default()
+            .env("METRICS_TOKEN", "scrape-token-for-the-test-0123456789"),
+    )
+    .await;
+    app.get("/metrics")
+        .await
+        .assert_problem(401, "unauthorized");
+    let wrong = app
+        .req(Method::GET, "/metrics")
+        .bearer("scrape-token-for-the-test-0123456780")
+        .send()
+        .await;
+    wrong.assert_problem(401, "unauthorized");
+    let ok = app
+        .req(Method::GET, "/metrics")
+        .bearer("scrape-token-for-the-test-0123456789")
+        .send()
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    assert!(
+        ok.text.contains("http_requests_total"),
+        "{}",
+        &ok.text[..200.min(ok.text.len())]
+    );
+}

@@ -120,9 +120,12 @@ async fn unique_violation_is_409_naming_the_field() {
 }
 
 #[tokio::test]
-async fn body_over_20_mb_is_413() {
+async fn a_signed_in_body_over_1_mib_is_413() {
     let app = spawn_app().await;
-    let big = format!("{{\"value\": \"{}\"}}", "x".repeat(21 * 1024 * 1024));
+    let big = format!(
+        "{{\"value\": \"{}\"}}",
+        "x".repeat(kernel::BODY_LIMIT_BYTES + 1)
+    );
     let res = app
         .req(Method::PUT, "/api/system-config/SOME_KEY")
         .bearer(&app.admin_token())
