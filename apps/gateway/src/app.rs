@@ -14,7 +14,7 @@ use actix_web::{
 };
 use kernel::{
     AppContext, AppError,
-    auth::{self, UserDirectory},
+    auth::{self, PasswordSignIn, UserDirectory},
     extract, http, metrics, tenant,
 };
 use utoipa_actix_web::AppExt;
@@ -56,6 +56,8 @@ pub struct Services {
     pub identity: web::Data<identity::Identity>,
     /// The user directory every `AuthUser`/`Require<P>` consults (identity's).
     pub directory: web::Data<dyn UserDirectory>,
+    /// Email-and-password sign-in of the admin pages (identity's login).
+    pub password_sign_in: web::Data<dyn PasswordSignIn>,
     /// The token wallet (Razorpay client when configured).
     pub tokens: web::Data<tokens::Tokens>,
     /// Mr. Mentor's Google Calendar client and token seal (503 without Google credentials).
@@ -77,6 +79,7 @@ impl Services {
             storage: web::Data::new(storage),
             comms: web::Data::new(comms::Comms::new(ctx, jobs)?),
             directory: web::Data::from(identity.directory()),
+            password_sign_in: web::Data::from(identity.password_sign_in()),
             identity: web::Data::new(identity),
             tokens: web::Data::new(tokens::Tokens::new(ctx, jobs)?),
             calendar: web::Data::new(mentorship::Calendar::new(ctx)?),
@@ -95,6 +98,7 @@ impl Services {
             .app_data(self.comms.clone())
             .app_data(self.identity.clone())
             .app_data(self.directory.clone())
+            .app_data(self.password_sign_in.clone())
             .app_data(self.tokens.clone())
             .app_data(self.calendar.clone())
             .app_data(self.terminal.clone())

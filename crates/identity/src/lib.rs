@@ -5,7 +5,8 @@
 //!
 //! - [`Identity`] is the crate's state (registered as `web::Data<Identity>`), and
 //!   [`Identity::directory`] the `kernel::auth::UserDirectory` the app registers so every
-//!   `AuthUser`/`Require<P>` sees the user's current role and status.
+//!   `AuthUser`/`Require<P>` sees the user's current role and status, and
+//!   [`Identity::password_sign_in`] the `kernel::auth::PasswordSignIn` of the admin pages.
 //! - [`configure`] mounts `/api/auth/*`, `/auth/google/callback`, `/api/admin/users*`,
 //!   `/api/admin/audit-log`, `/api/admin/vendors*` and `/api/v1/vendor/me`.
 //! - [`extract::VendorKey`] authenticates machine clients by `X-API-Key`.
@@ -24,7 +25,10 @@ use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
 use jobs::{JobContext, JobSpec, Jobs, Registry, ScheduleSpec};
-use kernel::{AppContext, auth::UserDirectory};
+use kernel::{
+    AppContext,
+    auth::{PasswordSignIn, UserDirectory},
+};
 
 pub use error::IdentityError;
 pub use extract::VendorKey;
@@ -71,6 +75,12 @@ impl Identity {
     /// The user directory to register as `web::Data<dyn UserDirectory>`.
     pub fn directory(&self) -> Arc<dyn UserDirectory> {
         self.directory.clone()
+    }
+
+    /// The email-and-password sign-in of server-rendered pages, to register as
+    /// `web::Data<dyn PasswordSignIn>` (the queue dashboard's).
+    pub fn password_sign_in(&self) -> Arc<dyn PasswordSignIn> {
+        Arc::new(self.clone())
     }
 
     /// The shared context.

@@ -198,6 +198,24 @@ pub trait UserDirectory: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<Option<CurrentUser>, AppError>>;
 }
 
+/// Email-and-password sign-in for server-rendered pages whose crate cannot depend on
+/// identity (the queue dashboard). Identity implements it with its login service (argon2
+/// verification, the login rate limits per IP and per account, failing closed while Redis is
+/// down) and the app registers it as `web::Data<dyn PasswordSignIn>`.
+pub trait PasswordSignIn: Send + Sync + 'static {
+    /// Verifies `email` and `password` of a user of `tenant`, counting the attempt against
+    /// the login rate limits of `client_ip`, and returns a short-lived access token.
+    /// Unknown email and wrong password answer the same 401 `invalid_credentials`; a
+    /// suspended account 401 `account_suspended`; over a limit 429, Redis down 503.
+    fn sign_in<'a>(
+        &'a self,
+        tenant: &'a Tenant,
+        email: &'a str,
+        password: String,
+        client_ip: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>>;
+}
+
 fn bearer(req: &HttpRequest) -> Option<&str> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;

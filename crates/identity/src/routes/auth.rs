@@ -1,9 +1,10 @@
 //! Signup, login, refresh, logout and the caller's profile (`/api/auth/*`).
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use futures::future::BoxFuture;
 use kernel::{
-    Tenant,
-    auth::AuthUser,
+    AppError, Tenant,
+    auth::{AuthUser, PasswordSignIn},
     error::{AppResult, Problem},
     extract::ValidJson,
 };
@@ -14,7 +15,10 @@ use crate::{
         AuthResponse, LoginRequest, MeDto, RefreshRequest, SignupRequest, UpdateMeRequest, UserDto,
     },
     routes::{client_meta, limit},
-    service::{accounts, sessions},
+    service::{
+        accounts,
+        sessions::{self, ClientMeta},
+    },
 };
 
 /// Creates an account (role USER) on the request's platform and signs it in.
@@ -68,21 +72,55 @@ pub async fn login(
     tenant: Tenant,
     body: ValidJson<LoginRequest>,
 ) -> AppResult<web::Json<AuthResponse>> {
-    let ctx = identity.ctx();
-    let meta = client_meta(&req, ctx);
+    let meta = client_meta(&req, identity.ctx());
     let body = body.into_inner();
-    let limits = &ctx.config.auth.rate_limits;
-    limit(
-        &identity,
-        &meta,
-        "login",
-        limits.login_ip,
-        Some((&tenant.slug, &body.email, limits.login_account)),
-    )
-    .await?;
+    limit_login(&identity, &meta, &tenant, &body.email).await?;
     let result = accounts::login(&identity, &tenant, &body.email, body.password, &meta).await;
     identity.metrics().observe("login", &result);
     Ok(web::Json(result?))
+}
+
+/// Counts a password sign-in attempt against the login limits (per IP and per account;
+/// refused while Redis is down). Shared by [`login`] and the page sign-in, so the two cannot
+/// be played against each other for more guesses.
+async fn limit_login(
+    identity: &Identity,
+    meta: &ClientMeta,
+    tenant: &Tenant,
+    email: &str,
+) -> Result<(), AppError> {
+    let limits = &identity.ctx().config.auth.rate_limits;
+    limit(
+        identity,
+        meta,
+        "login",
+        limits.login_ip,
+        Some((&tenant.slug, email, limits.login_account)),
+    )
+    .await
+}
+
+/// The sign-in of server-rendered pages (the queue dashboard, `POST /admin/session`): the
+/// same rate limits, verification and answers as [`login`], returning an access token only.
+impl PasswordSignIn for Identity {
+    fn sign_in<'a>(
+        &'a self,
+        tenant: &'a Tenant,
+        email: &'a str,
+        password: String,
+        client_ip: &'a str,
+    ) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(async move {
+            let meta = ClientMeta {
+                ip: Some(client_ip.to_owned()),
+                user_agent: None,
+            };
+            limit_login(self, &meta, tenant, email).await?;
+            let result = accounts::page_login(self, tenant, email, password).await;
+            self.metrics().observe("login", &result);
+            Ok(result?)
+        })
+    }
 }
 
 /// Exchanges a refresh token for a new pair; the presented token is spent. Presenting a

@@ -46,6 +46,21 @@ pub async fn signup(
     Ok(session)
 }
 
+/// The user of `tenant` with this email and password. Unknown email and wrong password
+/// answer the same and cost the same (one argon2 verification either way).
+async fn verify_password(
+    identity: &Identity,
+    tenant: &Tenant,
+    email: &str,
+    password: String,
+) -> IdentityResult<users::Model> {
+    let ctx = identity.ctx();
+    let user = find_by_email(&ctx.db, tenant.id, &normalize_email(email)).await?;
+    let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+    let ok = identity.passwords().verify(password, hash).await?;
+    user.filter(|_| ok).ok_or(IdentityError::InvalidCredentials)
+}
+
 /// Signs in with email and password. Unknown email and wrong password answer the same and
 /// cost the same (one argon2 verification either way).
 pub async fn login(
@@ -55,14 +70,23 @@ pub async fn login(
     password: String,
     meta: &ClientMeta,
 ) -> IdentityResult<AuthResponse> {
+    let user = verify_password(identity, tenant, email, password).await?;
     let ctx = identity.ctx();
-    let user = find_by_email(&ctx.db, tenant.id, &normalize_email(email)).await?;
-    let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-    let ok = identity.passwords().verify(password, hash).await?;
-    let Some(user) = user.filter(|_| ok) else {
-        return Err(IdentityError::InvalidCredentials);
-    };
     sessions::start(&ctx.db, ctx, &user, tenant, meta).await
+}
+
+/// Signs in to a server-rendered page (the queue dashboard) with email and password: the
+/// checks of [`login`], but only an access token (no refresh-token family: the page signs in
+/// again when the token expires).
+pub async fn page_login(
+    identity: &Identity,
+    tenant: &Tenant,
+    email: &str,
+    password: String,
+) -> IdentityResult<String> {
+    let user = verify_password(identity, tenant, email, password).await?;
+    let ctx = identity.ctx();
+    sessions::start_page(&ctx.db, ctx, &user, tenant).await
 }
 
 /// The caller's row.

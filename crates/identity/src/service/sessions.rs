@@ -102,12 +102,32 @@ pub async fn start<C: ConnectionTrait>(
         return Err(IdentityError::AccountSuspended);
     }
     let (_, raw) = insert_refresh(conn, ctx, user, kernel::ids::new_id(), meta).await?;
+    touch_last_login(conn, user.id).await?;
+    response(ctx, user, tenant, raw)
+}
+
+/// Signs `user` (already authenticated) in to a server-rendered page: an access token only,
+/// no refresh-token family; and `last_login_at`.
+pub async fn start_page<C: ConnectionTrait>(
+    conn: &C,
+    ctx: &AppContext,
+    user: &users::Model,
+    tenant: &Tenant,
+) -> IdentityResult<String> {
+    if user.status != ACTIVE {
+        return Err(IdentityError::AccountSuspended);
+    }
+    touch_last_login(conn, user.id).await?;
+    access_token(ctx, user, tenant)
+}
+
+async fn touch_last_login<C: ConnectionTrait>(conn: &C, user_id: Uuid) -> IdentityResult<()> {
     users::Entity::update_many()
         .col_expr(users::Column::LastLoginAt, Expr::value(Utc::now()))
-        .filter(users::Column::Id.eq(user.id))
+        .filter(users::Column::Id.eq(user_id))
         .exec(conn)
         .await?;
-    response(ctx, user, tenant, raw)
+    Ok(())
 }
 
 /// Exchanges a refresh token for a new pair (rotation with reuse detection).

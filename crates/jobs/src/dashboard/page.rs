@@ -1,23 +1,30 @@
-//! `/admin/queues`: the server-rendered dashboard (admins). Plain HTML forms, no script:
-//! every action posts to `/admin/queues/{queue}/actions` and redirects back (POST/redirect/GET).
-//! The page signs in with an access token kept in an `HttpOnly; SameSite=Strict` cookie scoped
-//! to `/admin`; every form carries a CSRF token derived from that cookie.
+//! `/admin/queues`: the server-rendered dashboard (SUPERADMIN or the `ops` capability). Plain
+//! HTML forms, no script: every action posts to `/admin/queues/{queue}/actions` and redirects
+//! back (POST/redirect/GET).
+//!
+//! The operator signs in with email and password (`POST /admin/session`, checked by the app's
+//! [`PasswordSignIn`]: identity's login, with its rate limits). The sign-in form is defended
+//! against login CSRF by a double-submit cookie set when the form is rendered. A successful
+//! sign-in keeps a short-lived access token in an `HttpOnly; SameSite=Strict` cookie scoped to
+//! `/admin`; every form of the pages carries a CSRF token derived from that cookie.
 
-use std::fmt::Write as _;
+use std::{fmt::Write as _, sync::Arc};
 
 use actix_web::{
-    HttpRequest, HttpResponse,
+    HttpMessage, HttpRequest, HttpResponse,
     cookie::{Cookie, SameSite, time::Duration as CookieDuration},
     get,
     http::{StatusCode, header},
     post, web,
 };
 use kernel::{
-    AppError,
-    auth::{self, AuthUser, PAGE_SESSION_COOKIE},
+    AppContext, AppError, Tenant,
+    auth::{self, AuthUser, PAGE_SESSION_COOKIE, PasswordSignIn},
     error::AppResult,
+    ratelimit,
     text::{escape_html as escape, percent_encode as url_part},
 };
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -88,15 +95,89 @@ fn html(status: StatusCode, page: String) -> HttpResponse {
     )
 }
 
-fn sign_in_page(status: StatusCode, message: &str) -> HttpResponse {
+/// The cookie of the sign-in form's login-CSRF defence (double submit): a random nonce set
+/// when the form is rendered; the form carries a token derived from it, and
+/// `POST /admin/session` accepts only a form whose token matches the cookie it came with.
+/// A cross-site page can post the form but can neither read nor (being `SameSite=Strict`)
+/// send the cookie, so it cannot sign a browser in to the attacker's account.
+pub const LOGIN_CSRF_COOKIE: &str = "mas_admin_login";
+
+/// How long a rendered sign-in form stays usable.
+const LOGIN_CSRF_TTL: CookieDuration = CookieDuration::hours(12);
+
+/// The token the sign-in form carries for its login-CSRF cookie's nonce.
+fn login_csrf_token(nonce: &str) -> String {
+    kernel::crypto::sha256_hex(format!("mas-login-csrf:{nonce}").as_bytes())
+}
+
+/// The login-CSRF nonce of the request's cookie, when it looks like one we set.
+fn login_nonce(req: &HttpRequest) -> Option<String> {
+    req.cookie(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|n| n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A new nonce: 244 random bits from the OS (two v4 UUIDs).
+fn new_login_nonce() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+fn is_https(req: &HttpRequest) -> bool {
+    req.connection_info().scheme() == "https"
+}
+
+/// The platform the request resolved to (`X-Platform`, else the default platform).
+fn request_tenant(req: &HttpRequest) -> Option<Arc<Tenant>> {
+    req.extensions().get::<Arc<Tenant>>().cloned()
+}
+
+/// The sign-in page: email, password and platform (the request's), with the login-CSRF
+/// token of the browser's nonce (a new one, set in the answer, when it has none).
+fn sign_in_page(req: &HttpRequest, status: StatusCode, message: &str, email: &str) -> HttpResponse {
+    let nonce = login_nonce(req).unwrap_or_else(new_login_nonce);
+    let platform = request_tenant(req)
+        .map(|t| t.slug.clone())
+        .unwrap_or_default();
     let body = format!(
-        "<h1>Sign in</h1><p class=\"err\">{}</p>\
-<form method=\"post\" action=\"/admin/session\"><label>Admin access token \
-<input name=\"token\" id=\"token\" type=\"password\" size=\"60\" autocomplete=\"off\"></label> \
-<button type=\"submit\" id=\"sign-in\">Sign in</button></form>",
-        escape(message)
+        "<h1>Sign in</h1><p class=\"err\" id=\"sign-in-error\">{message}</p>\
+<form method=\"post\" action=\"/admin/session\" id=\"sign-in-form\">\
+<input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+<p><label>Email <input name=\"email\" id=\"email\" type=\"email\" size=\"40\" autocomplete=\"username\" required value=\"{email}\"></label></p>\
+<p><label>Password <input name=\"password\" id=\"password\" type=\"password\" size=\"40\" autocomplete=\"current-password\" required></label></p>\
+<p><label>Platform <input name=\"platform\" id=\"platform\" size=\"20\" value=\"{platform}\"></label></p>\
+<p><button type=\"submit\" id=\"sign-in\">Sign in</button></p></form>",
+        message = escape(message),
+        csrf = login_csrf_token(&nonce),
+        email = escape(email),
+        platform = escape(&platform),
     );
-    html(status, layout("Sign in · Queues", None, &body))
+    let cookie = Cookie::build(LOGIN_CSRF_COOKIE, nonce)
+        .path("/admin")
+        .http_only(true)
+        .secure(is_https(req))
+        .same_site(SameSite::Strict)
+        .max_age(LOGIN_CSRF_TTL)
+        .finish();
+    let mut res = html(status, layout("Sign in · Queues", None, &body));
+    // a cookie built here always has a valid name and value
+    let _ = res.add_cookie(&cookie);
+    res
+}
+
+/// The page answered to a signed-in user who is neither SUPERADMIN nor ops.
+fn forbidden_page() -> HttpResponse {
+    html(
+        StatusCode::FORBIDDEN,
+        layout(
+            "Forbidden",
+            None,
+            "<h1>Forbidden</h1><p class=\"err\">The queue dashboard is for superadmins and holders of the ops capability.</p>",
+        ),
+    )
 }
 
 /// The admin behind a page request, or the page to show instead (sign in / forbidden).
@@ -104,18 +185,16 @@ fn sign_in_page(status: StatusCode, message: &str) -> HttpResponse {
 async fn page_admin(req: &HttpRequest) -> Result<AuthUser, HttpResponse> {
     match auth::authenticate_page(req).await {
         Ok(user) if Viewer::new(&user).is_ok() => Ok(user),
-        Ok(_) => Err(html(
-            StatusCode::FORBIDDEN,
-            layout(
-                "Forbidden",
-                None,
-                "<h1>Forbidden</h1><p class=\"err\">The queue dashboard is for superadmins and holders of the ops capability.</p>",
-            ),
-        )),
+        Ok(_) => Err(forbidden_page()),
         Err(AppError::Forbidden { detail, .. }) => {
-            Err(sign_in_page(StatusCode::FORBIDDEN, &detail))
+            Err(sign_in_page(req, StatusCode::FORBIDDEN, &detail, ""))
         }
-        Err(err) => Err(sign_in_page(StatusCode::UNAUTHORIZED, &err.to_string())),
+        Err(err) => Err(sign_in_page(
+            req,
+            StatusCode::UNAUTHORIZED,
+            &err.to_string(),
+            "",
+        )),
     }
 }
 
@@ -490,36 +569,155 @@ async fn action(
         .finish())
 }
 
-/// The sign-in form's body.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+/// The sign-in form's body (every field defaults to empty, so a stale or foreign form gets
+/// the sign-in page again rather than an error).
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct SignInForm {
-    /// An admin's access token.
-    pub token: String,
+    /// Email of a SUPERADMIN, or of a user with the `ops` capability, of the platform.
+    #[serde(default)]
+    pub email: String,
+    /// Their password.
+    #[serde(default = "empty_secret")]
+    #[schema(value_type = String, format = Password)]
+    pub password: SecretString,
+    /// The platform's slug; empty or the request's platform (`X-Platform`, else the default
+    /// platform), which the sign-in page fills in.
+    #[serde(default)]
+    pub platform: String,
+    /// The login-CSRF token the sign-in page rendered, matching its `mas_admin_login` cookie.
+    #[serde(default)]
+    pub csrf: String,
 }
 
-/// Signs the browser in to the admin pages with an access token (kept in an HttpOnly cookie).
-#[utoipa::path(tag = "queues", request_body(content = SignInForm, content_type = "application/x-www-form-urlencoded"), responses((status = 303, description = "to /admin/queues"), (status = 401, description = "HTML sign-in page", content_type = "text/html")))]
-#[post("/admin/session")]
-async fn sign_in(req: HttpRequest, form: web::Form<SignInForm>) -> HttpResponse {
-    let token = form.token.trim();
-    match auth::authenticate_token(&req, token).await {
-        Ok(user) if user.role.is_admin() => {
-            let secure = req.connection_info().scheme() == "https";
-            let cookie = Cookie::build(PAGE_SESSION_COOKIE, token.to_owned())
-                .path("/admin")
-                .http_only(true)
-                .secure(secure)
-                .same_site(SameSite::Strict)
-                .max_age(CookieDuration::hours(8))
-                .finish();
-            HttpResponse::SeeOther()
-                .cookie(cookie)
-                .insert_header((header::LOCATION, "/admin/queues"))
-                .finish()
-        }
-        Ok(_) => sign_in_page(StatusCode::FORBIDDEN, "That token is not an admin's."),
-        Err(err) => sign_in_page(StatusCode::UNAUTHORIZED, &err.to_string()),
+fn empty_secret() -> SecretString {
+    SecretString::from(String::new())
+}
+
+impl std::fmt::Debug for SignInForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInForm")
+            .field("email", &self.email)
+            .field("password", &"[redacted]")
+            .field("platform", &self.platform)
+            .finish_non_exhaustive()
     }
+}
+
+fn unregistered(what: &str) -> AppError {
+    AppError::Unexpected(anyhow::anyhow!("{what} is not registered"))
+}
+
+/// Signs the browser in to the admin pages with email and password: the login CSRF token,
+/// then the credentials through identity's login (rate limited per IP and per account, refused
+/// while Redis is down); a SUPERADMIN or ops user gets a short-lived access token in the
+/// `mas_admin` cookie (`HttpOnly; SameSite=Strict; Path=/admin`), anyone else no cookie.
+#[utoipa::path(
+    tag = "queues",
+    request_body(content = SignInForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 303, description = "signed in: the `mas_admin` cookie is set; to /admin/queues"),
+        (status = 401, description = "HTML sign-in page: wrong email or password (one answer for both), suspended account, or another platform than the request's", content_type = "text/html"),
+        (status = 403, description = "HTML page: the user is neither SUPERADMIN nor ops (no cookie); or the HTML sign-in page when the form's CSRF token does not match its cookie", content_type = "text/html"),
+        (status = 429, description = "`too_many_requests` with `Retry-After` (the login limits, per IP and per account)", body = kernel::error::Problem),
+        (status = 503, description = "`rate_limit_unavailable`: Redis cannot count attempts, so sign-in is refused", body = kernel::error::Problem),
+    )
+)]
+#[post("/admin/session")]
+async fn sign_in(req: HttpRequest, form: web::Form<SignInForm>) -> AppResult<HttpResponse> {
+    let SignInForm {
+        email,
+        password,
+        platform,
+        csrf,
+    } = form.into_inner();
+    let email = email.trim();
+    let expected = login_nonce(&req).map(|n| login_csrf_token(&n));
+    let csrf_ok =
+        expected.is_some_and(|e| kernel::crypto::secrets_equal(csrf.as_bytes(), e.as_bytes()));
+    if !csrf_ok {
+        return Ok(sign_in_page(
+            &req,
+            StatusCode::FORBIDDEN,
+            "The sign-in form expired or did not come from this dashboard; sign in again.",
+            email,
+        ));
+    }
+    let tenant = request_tenant(&req).ok_or_else(|| unregistered("the request's tenant"))?;
+    let platform = platform.trim();
+    if !platform.is_empty() && platform != tenant.slug {
+        return Ok(sign_in_page(
+            &req,
+            StatusCode::UNAUTHORIZED,
+            &format!(
+                "This address serves platform {:?}; the dashboard of {platform:?} is \
+                 served where requests carry X-Platform: {platform}.",
+                tenant.slug
+            ),
+            email,
+        ));
+    }
+    let ctx = req
+        .app_data::<web::Data<AppContext>>()
+        .ok_or_else(|| unregistered("AppContext"))?;
+    let ip = ratelimit::client_ip(&req, ctx.config.auth.trust_proxy_headers);
+    let signer = req
+        .app_data::<web::Data<dyn PasswordSignIn>>()
+        .cloned()
+        .ok_or_else(|| unregistered("PasswordSignIn"))?;
+    let refused = |req: &HttpRequest, code: &str, detail: &str| {
+        tracing::info!(platform = %tenant.slug, %ip, code, "queue dashboard sign-in refused");
+        sign_in_page(req, StatusCode::UNAUTHORIZED, detail, email)
+    };
+    let token = match signer
+        .sign_in(&tenant, email, password.expose_secret().to_owned(), &ip)
+        .await
+    {
+        Ok(token) => token,
+        Err(AppError::Unauthorized { code, detail }) => return Ok(refused(&req, &code, &detail)),
+        // 429 and 503 (Redis down) as problem+json, like the login API
+        Err(err) => return Err(err),
+    };
+    // the user's current role and capabilities, as every page request will see them
+    let user = match auth::authenticate_token(&req, &token).await {
+        Ok(user) => user,
+        Err(AppError::Unauthorized { code, detail } | AppError::Forbidden { code, detail }) => {
+            return Ok(refused(&req, &code, &detail));
+        }
+        Err(err) => return Err(err),
+    };
+    if Viewer::new(&user).is_err() {
+        tracing::warn!(
+            user_id = %user.id,
+            platform = %tenant.slug,
+            role = ?user.role,
+            %ip,
+            "queue dashboard sign-in refused: neither SUPERADMIN nor ops"
+        );
+        return Ok(forbidden_page());
+    }
+    tracing::info!(
+        user_id = %user.id,
+        platform = %tenant.slug,
+        role = ?user.role,
+        %ip,
+        "signed in to the queue dashboard"
+    );
+    let ttl = i64::try_from(ctx.config.auth.access_token_ttl.as_secs()).unwrap_or(900);
+    let secure = is_https(&req);
+    let session = Cookie::build(PAGE_SESSION_COOKIE, token)
+        .path("/admin")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .max_age(CookieDuration::seconds(ttl))
+        .finish();
+    let mut spent = Cookie::build(LOGIN_CSRF_COOKIE, "").path("/admin").finish();
+    spent.make_removal();
+    Ok(HttpResponse::SeeOther()
+        .cookie(session)
+        .cookie(spent)
+        .insert_header((header::LOCATION, "/admin/queues"))
+        .finish())
 }
 
 /// Signs the browser out of the admin pages.
@@ -539,6 +737,16 @@ async fn sign_out() -> HttpResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn login_csrf_tokens_differ_per_nonce_and_from_session_tokens() {
+        let a = new_login_nonce();
+        let b = new_login_nonce();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_ne!(login_csrf_token(&a), login_csrf_token(&b));
+        assert_ne!(login_csrf_token(&a), csrf_token(&a));
+    }
 
     #[test]
     fn csrf_tokens_differ_per_session() {

@@ -7,9 +7,13 @@ use crate::common;
 use std::{path::PathBuf, time::Duration};
 
 use common::{Ping, consume, eventually, ping_registry};
+use kernel::{
+    auth::{Capability, Role},
+    text::percent_encode,
+};
 use reqwest::Method;
 use serde_json::{Value, json};
-use testkit::{TestApp, spawn_app};
+use testkit::{TestApp, TestOptions, TestResponse, spawn_app, spawn_app_with};
 
 /// Enqueues a ping that fails permanently, runs a worker until it has failed, stops the worker.
 async fn failed_job(app: &TestApp, n: u32) -> String {
@@ -367,6 +371,321 @@ async fn pausing_a_queue_stops_its_workers_until_resumed() {
     bg.close(Duration::from_secs(5)).await;
 }
 
+/// The `name=value` of the `Set-Cookie` for `name`, with its attributes; `None` when the
+/// answer sets no such cookie.
+fn set_cookie(res: &TestResponse, name: &str) -> Option<String> {
+    res.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+/// The value of a cookie set by the answer.
+fn cookie_value(res: &TestResponse, name: &str) -> Option<String> {
+    let header = set_cookie(res, name)?;
+    let pair = header.split(';').next()?;
+    Some(pair.split_once('=')?.1.to_owned())
+}
+
+/// The `value` of the input named `name` in an HTML page.
+fn input_value(html: &str, name: &str) -> String {
+    let at = html
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no input {name} in {html}"));
+    let rest = &html[at..];
+    let start = rest.find("value=\"").unwrap() + "value=\"".len();
+    rest[start..][..rest[start..].find('"').unwrap()].to_owned()
+}
+
+/// What a browser holds after rendering the sign-in page: its login-CSRF cookie and the
+/// form's CSRF token.
+struct SignInForm {
+    cookie: String,
+    csrf: String,
+}
+
+async fn sign_in_form(app: &TestApp) -> SignInForm {
+    let page = app.get("/admin/queues").await;
+    assert_eq!(page.status, 401, "{}", page.text);
+    SignInForm {
+        cookie: format!(
+            "mas_admin_login={}",
+            cookie_value(&page, "mas_admin_login").expect("the sign-in page sets its CSRF cookie")
+        ),
+        csrf: input_value(&page.text, "csrf"),
+    }
+}
+
+/// Posts the sign-in form (with the browser's login-CSRF cookie when given).
+async fn post_sign_in(
+    app: &TestApp,
+    cookie: Option<&str>,
+    fields: &[(&str, &str)],
+) -> TestResponse {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut req = app
+        .req(Method::POST, "/admin/session")
+        .body(body, "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        req = req.header("Cookie", cookie);
+    }
+    req.send().await
+}
+
+/// Signs in with email and password through a freshly rendered sign-in form.
+async fn sign_in(app: &TestApp, email: &str, password: &str) -> TestResponse {
+    let form = sign_in_form(app).await;
+    post_sign_in(
+        app,
+        Some(&form.cookie),
+        &[
+            ("csrf", &form.csrf),
+            ("email", email),
+            ("password", password),
+            ("platform", &app.config.default_platform),
+        ],
+    )
+    .await
+}
+
+fn assert_html(res: &TestResponse, status: u16) {
+    assert_eq!(res.status, status, "{}", res.text);
+    assert!(
+        res.header("content-type").unwrap().starts_with("text/html"),
+        "{:?}",
+        res.header("content-type")
+    );
+}
+
+#[tokio::test]
+async fn the_page_signs_in_with_email_and_password() {
+    let app = spawn_app().await;
+    let platform = app.config.default_platform.clone();
+    let superadmin = app.login_as(Role::Superadmin, &[], &platform).await;
+
+    // the sign-in page: email, password and the request's platform; no token field
+    let page = app.get("/admin/queues").await;
+    assert_html(&page, 401);
+    for field in ["email", "password", "platform", "csrf"] {
+        assert!(page.text.contains(&format!("name=\"{field}\"")), "{field}");
+    }
+    assert!(!page.text.contains("name=\"token\""));
+    assert_eq!(input_value(&page.text, "platform"), platform);
+    let login_cookie = set_cookie(&page, "mas_admin_login").unwrap();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/admin"] {
+        assert!(login_cookie.contains(attribute), "{login_cookie}");
+    }
+
+    let signed_in = sign_in(&app, &superadmin.email, &superadmin.password).await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.text);
+    assert_eq!(signed_in.header("location").unwrap(), "/admin/queues");
+    let session = set_cookie(&signed_in, "mas_admin").expect("the session cookie");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/admin", "Max-Age=900"] {
+        assert!(session.contains(attribute), "{session}");
+    }
+    // the spent login-CSRF cookie is removed
+    assert_eq!(
+        cookie_value(&signed_in, "mas_admin_login").as_deref(),
+        Some("")
+    );
+    let token = cookie_value(&signed_in, "mas_admin").unwrap();
+    let overview = app
+        .req(Method::GET, "/admin/queues")
+        .header("Cookie", &format!("mas_admin={token}"))
+        .send()
+        .await;
+    assert_html(&overview, 200);
+    assert!(overview.text.contains("data-queue=\"emailQueue\""));
+    assert!(overview.text.contains("Sign out"));
+    let queue = app
+        .req(Method::GET, "/admin/queues/emailQueue?state=waiting")
+        .header("Cookie", &format!("mas_admin={token}"))
+        .send()
+        .await;
+    assert_html(&queue, 200);
+
+    // a holder of the ops capability signs in too
+    let ops = app
+        .login_as(Role::User, &[Capability::Ops], &platform)
+        .await;
+    let res = sign_in(&app, &ops.email, &ops.password).await;
+    assert_eq!(res.status, 303, "{}", res.text);
+    assert!(set_cookie(&res, "mas_admin").is_some());
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_non_ops_users_get_no_cookie() {
+    let app = spawn_app().await;
+    let platform = app.config.default_platform.clone();
+    let superadmin = app.login_as(Role::Superadmin, &[], &platform).await;
+    let admin = app.login_as(Role::Admin, &[], &platform).await;
+
+    // a wrong password and an unknown email: the same 401 sign-in page, no cookie
+    let wrong = sign_in(&app, &superadmin.email, "not-the-password-1").await;
+    assert_html(&wrong, 401);
+    assert!(set_cookie(&wrong, "mas_admin").is_none());
+    assert!(
+        wrong.text.contains("the email or password is wrong"),
+        "{}",
+        wrong.text
+    );
+    assert!(wrong.text.contains("name=\"password\""));
+    let unknown = sign_in(&app, "nobody@test.example", &superadmin.password).await;
+    assert_html(&unknown, 401);
+    assert!(set_cookie(&unknown, "mas_admin").is_none());
+    assert!(unknown.text.contains("the email or password is wrong"));
+
+    // a plain ADMIN with the right password: the dashboard's 403 page, no cookie
+    let res = sign_in(&app, &admin.email, &admin.password).await;
+    assert_html(&res, 403);
+    assert!(set_cookie(&res, "mas_admin").is_none());
+    assert!(
+        res.text
+            .contains("superadmins and holders of the ops capability")
+    );
+    // and a USER
+    let user = app.login_as(Role::User, &[], &platform).await;
+    let res = sign_in(&app, &user.email, &user.password).await;
+    assert_html(&res, 403);
+    assert!(set_cookie(&res, "mas_admin").is_none());
+
+    // a suspended SUPERADMIN: 401, no cookie
+    let other_superadmin = app.login_as(Role::Superadmin, &[], &platform).await;
+    let res = app
+        .req(
+            Method::POST,
+            &format!("/api/admin/users/{}/suspend", superadmin.user_id),
+        )
+        .bearer(&other_superadmin.access_token)
+        .json(&json!({"reason": "test"}))
+        .send()
+        .await;
+    assert!(res.status < 300, "{}", res.text);
+    let res = sign_in(&app, &superadmin.email, &superadmin.password).await;
+    assert_html(&res, 401);
+    assert!(set_cookie(&res, "mas_admin").is_none());
+    assert!(res.text.contains("suspended"), "{}", res.text);
+}
+
+#[tokio::test]
+async fn the_sign_in_form_refuses_login_csrf_pasted_tokens_and_other_platforms() {
+    let app = spawn_app().await;
+    let platform = app.config.default_platform.clone();
+    let superadmin = app.login_as(Role::Superadmin, &[], &platform).await;
+    let form = sign_in_form(&app).await;
+    let creds = [
+        ("email", superadmin.email.as_str()),
+        ("password", superadmin.password.as_str()),
+    ];
+
+    // login CSRF: a cross-site form carries no cookie, or the wrong token for it
+    let no_cookie = post_sign_in(&app, None, &[("csrf", &form.csrf), creds[0], creds[1]]).await;
+    assert_html(&no_cookie, 403);
+    assert!(set_cookie(&no_cookie, "mas_admin").is_none());
+    assert!(no_cookie.text.contains("did not come from this dashboard"));
+    let forged = post_sign_in(
+        &app,
+        Some(&form.cookie),
+        &[("csrf", "0000"), creds[0], creds[1]],
+    )
+    .await;
+    assert_html(&forged, 403);
+    assert!(set_cookie(&forged, "mas_admin").is_none());
+    let other_nonce = post_sign_in(
+        &app,
+        Some(&format!("mas_admin_login={}", "a".repeat(64))),
+        &[("csrf", &form.csrf), creds[0], creds[1]],
+    )
+    .await;
+    assert_html(&other_nonce, 403);
+    assert!(set_cookie(&other_nonce, "mas_admin").is_none());
+
+    // the pasted-token form is gone: a token is no credential here
+    let pasted = post_sign_in(
+        &app,
+        Some(&form.cookie),
+        &[("csrf", &form.csrf), ("token", &superadmin.access_token)],
+    )
+    .await;
+    assert_html(&pasted, 401);
+    assert!(set_cookie(&pasted, "mas_admin").is_none());
+
+    // another platform than the request's
+    let other = post_sign_in(
+        &app,
+        Some(&form.cookie),
+        &[
+            ("csrf", &form.csrf),
+            creds[0],
+            creds[1],
+            ("platform", "mr-hire"),
+        ],
+    )
+    .await;
+    assert_html(&other, 401);
+    assert!(set_cookie(&other, "mas_admin").is_none());
+    assert!(other.text.contains("X-Platform: mr-hire"), "{}", other.text);
+
+    // the same form with its cookie signs in (the platform defaults to the request's)
+    let ok = post_sign_in(
+        &app,
+        Some(&form.cookie),
+        &[("csrf", &form.csrf), creds[0], creds[1]],
+    )
+    .await;
+    assert_eq!(ok.status, 303, "{}", ok.text);
+    assert!(set_cookie(&ok, "mas_admin").is_some());
+}
+
+#[tokio::test]
+async fn the_page_sign_in_shares_the_login_rate_limits_and_fails_closed_without_redis() {
+    let proxy = testkit::TcpProxy::start("127.0.0.1:6379".parse().unwrap()).await;
+    let app = spawn_app_with(
+        TestOptions::default()
+            .env("REDIS_URL", format!("redis://{}", proxy.host_port()))
+            // login_as's own API login is the first attempt on the account
+            .env("RATE_LIMIT_LOGIN_ACCOUNT", "3/900"),
+    )
+    .await;
+    let platform = app.config.default_platform.clone();
+    let superadmin = app.login_as(Role::Superadmin, &[], &platform).await;
+    let api_guess = app
+        .login(&superadmin.email, "not-the-password-1", &platform)
+        .await;
+    assert_eq!(api_guess.status, 401, "{}", api_guess.text);
+    let page_guess = sign_in(&app, &superadmin.email, "not-the-password-2").await;
+    assert_html(&page_guess, 401);
+    // the fourth attempt on the account, the right password, through the page
+    let limited = sign_in(&app, &superadmin.email, &superadmin.password).await;
+    limited.assert_problem(429, "too_many_requests");
+    assert!(limited.header("retry-after").is_some());
+    assert!(set_cookie(&limited, "mas_admin").is_none());
+
+    // without Redis nothing counts the guesses: refused, the right password too
+    let other = app.login_as(Role::Superadmin, &[], &platform).await;
+    let form = sign_in_form(&app).await;
+    proxy.cut();
+    let res = post_sign_in(
+        &app,
+        Some(&form.cookie),
+        &[
+            ("csrf", &form.csrf),
+            ("email", &other.email),
+            ("password", &other.password),
+        ],
+    )
+    .await;
+    res.assert_problem(503, "rate_limit_unavailable");
+    assert!(set_cookie(&res, "mas_admin").is_none());
+    proxy.restore();
+}
+
 #[tokio::test]
 async fn the_page_asks_browsers_to_sign_in_and_refuses_forged_forms() {
     let app = spawn_app().await;
@@ -377,7 +696,8 @@ async fn the_page_asks_browsers_to_sign_in_and_refuses_forged_forms() {
             .unwrap()
             .starts_with("text/html")
     );
-    assert!(page.text.contains("name=\"token\""));
+    assert!(page.text.contains("name=\"email\""));
+    assert!(page.text.contains("name=\"password\""));
 
     // a user's token does not open the page
     let res = app
@@ -437,6 +757,9 @@ async fn the_page_asks_browsers_to_sign_in_and_refuses_forged_forms() {
 #[tokio::test]
 async fn a_failed_job_is_retried_from_the_page_in_headless_chromium() {
     let app = spawn_app().await;
+    let superadmin = app
+        .login_as(Role::Superadmin, &[], &app.config.default_platform)
+        .await;
     let id = failed_job(&app, 77).await;
 
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/node");
@@ -448,7 +771,8 @@ async fn a_failed_job_is_retried_from_the_page_in_headless_chromium() {
     let out = tokio::process::Command::new("node")
         .arg(dir.join("dashboard.mjs"))
         .arg(&app.address)
-        .arg(app.superadmin_token())
+        .arg(&superadmin.email)
+        .arg(&superadmin.password)
         .arg("notificationQueue")
         .arg(&id)
         .args(std::env::var("DASHBOARD_SCREENSHOTS").ok())
@@ -464,6 +788,18 @@ async fn a_failed_job_is_retried_from_the_page_in_headless_chromium() {
     let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(seen["signInStatus"], 401, "{seen}");
     assert_eq!(seen["signInFormVisible"], true);
+    assert_eq!(
+        seen["platformPrefilled"],
+        app.config.default_platform.as_str()
+    );
+    assert_eq!(seen["wrongPasswordStatus"], 401, "{seen}");
+    assert!(
+        seen["wrongPasswordError"]
+            .as_str()
+            .unwrap()
+            .contains("the email or password is wrong"),
+        "{seen}"
+    );
     assert_eq!(seen["overviewUrl"], "/admin/queues");
     assert_eq!(
         seen["queues"].as_array().unwrap().len(),

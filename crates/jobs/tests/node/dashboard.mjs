@@ -1,10 +1,11 @@
 // Drives the queue dashboard in headless Chromium (Debian's `chromium`, through playwright-core):
-// signs in with an admin token, reads the overview, opens a queue's failed jobs and clicks Retry.
-// usage: node dashboard.mjs <baseUrl> <adminToken> <queue> <jobId> [screenshotDir]
+// types a wrong password, then signs in with email and password, reads the overview, opens a
+// queue's failed jobs and clicks Retry.
+// usage: node dashboard.mjs <baseUrl> <email> <password> <queue> <jobId> [screenshotDir]
 // Prints JSON describing what the browser saw.
 import { chromium } from "playwright-core";
 
-const [base, token, queue, jobId, shots] = process.argv.slice(2);
+const [base, email, password, queue, jobId, shots] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
@@ -14,8 +15,18 @@ const page = await browser.newPage();
 try {
   const first = await page.goto(`${base}/admin/queues`);
   out.signInStatus = first.status();
-  out.signInFormVisible = await page.isVisible("#token");
-  await page.fill("#token", token);
+  out.signInFormVisible = (await page.isVisible("#email")) && (await page.isVisible("#password"));
+  out.platformPrefilled = await page.inputValue("#platform");
+  if (shots) await page.screenshot({ path: `${shots}/sign-in.png`, fullPage: true });
+
+  await page.fill("#email", email);
+  await page.fill("#password", `${password}-wrong`);
+  const [wrong] = await Promise.all([page.waitForNavigation(), page.click("#sign-in")]);
+  out.wrongPasswordStatus = wrong.status();
+  out.wrongPasswordError = await page.textContent("#sign-in-error");
+
+  await page.fill("#email", email);
+  await page.fill("#password", password);
   await Promise.all([page.waitForNavigation(), page.click("#sign-in")]);
   out.overviewUrl = new URL(page.url()).pathname;
   out.overviewTitle = await page.title();
