@@ -659,7 +659,7 @@ async fn sign_in(req: HttpRequest, form: web::Form<SignInForm>) -> AppResult<Htt
     let ctx = req
         .app_data::<web::Data<AppContext>>()
         .ok_or_else(|| unregistered("AppContext"))?;
-    let ip = ratelimit::client_ip(&req, ctx.config.auth.trust_proxy_headers);
+    let ip = ratelimit::client_ip(&req, &ctx.config.auth.trusted_proxies);
     let signer = req
         .app_data::<web::Data<dyn PasswordSignIn>>()
         .cloned()
