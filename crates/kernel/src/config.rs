@@ -270,7 +270,7 @@ pub struct SeedUser {
     pub platform: Option<String>,
     /// Capability flags (`sales_head`, `cm`, `batch_lead`…).
     #[serde(default)]
-    pub capabilities: Vec<crate::auth::Capability>,
+    pub capabilities: Vec<crate::roles::Capability>,
 }
 
 impl fmt::Debug for SeedUser {

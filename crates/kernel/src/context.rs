@@ -6,7 +6,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    auth::JwtKeys, config::Config, metrics::Metrics, redis::RedisPool, tenant::TenantRegistry,
+    config::Config, jwt::JwtKeys, metrics::Metrics, redis::RedisPool, tenant::TenantRegistry,
 };
 
 /// Shared handles of one process. Cheap to clone.

@@ -18,7 +18,8 @@ async fn logins_are_limited_per_account_and_per_ip() {
         TestOptions::default()
             .env("RATE_LIMIT_LOGIN_ACCOUNT", "3/60")
             .env("RATE_LIMIT_LOGIN_IP", "6/60")
-            .env("TRUST_PROXY_HEADERS", "true"),
+            // the test client (127.0.0.1) stands for the load balancer: its X-Forwarded-For counts
+            .env("TRUSTED_PROXIES", "127.0.0.1"),
     )
     .await;
     signup(&app, MENTOR, "asha@example.com").await;

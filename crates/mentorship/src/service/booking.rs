@@ -19,20 +19,13 @@ use crate::{
     error::MentorshipError,
     service::{
         calendar_events::{CalendarAction, CalendarEvent},
-        completion::log,
+        meeting_log::log,
         notices,
     },
     settings,
 };
 
-/// Who acts on a booking or meeting.
-#[derive(Debug, Clone, Copy)]
-pub struct Actor {
-    /// User id.
-    pub user_id: Uuid,
-    /// Admins may act on any booking of their platform.
-    pub is_admin: bool,
-}
+pub use super::actor::Actor;
 
 async fn by_key(
     db: &impl sea_orm::ConnectionTrait,

@@ -11,9 +11,10 @@ use serde_json::json;
 use tokens::ledger::holds::{self, Settlement};
 use uuid::Uuid;
 
-use super::booking::Actor;
+use super::actor::Actor;
+pub use super::meeting_log::log;
 use crate::{
-    entities::{bookings, meeting_logs, meetings},
+    entities::{bookings, meetings},
     error::MentorshipError,
 };
 
@@ -130,25 +131,4 @@ pub async fn void<C: ConnectionTrait>(
     let meeting = m.update(txn).await?;
     log(txn, meeting.id, reason, None, json!({"refunded": refund})).await?;
     Ok(meeting)
-}
-
-/// Appends to a meeting's log.
-pub async fn log(
-    conn: &impl ConnectionTrait,
-    meeting_id: Uuid,
-    kind: &str,
-    actor: Option<Uuid>,
-    payload: serde_json::Value,
-) -> Result<(), MentorshipError> {
-    meeting_logs::ActiveModel {
-        id: Set(kernel::ids::new_id()),
-        meeting_id: Set(meeting_id),
-        kind: Set(kind.to_owned()),
-        actor_id: Set(actor),
-        payload: Set(payload),
-        created_at: Set(Utc::now()),
-    }
-    .insert(conn)
-    .await?;
-    Ok(())
 }

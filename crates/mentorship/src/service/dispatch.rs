@@ -9,7 +9,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{
-    completion::log,
+    meeting_log::log,
     notices::{self, MeetingNotice, Notice},
 };
 use crate::{

@@ -1,5 +1,6 @@
 //! Business rules; every function takes the connection or transaction it runs in.
 
+pub mod actor;
 pub mod booking;
 pub mod calendar;
 pub mod calendar_events;
@@ -9,6 +10,7 @@ pub mod generate;
 pub mod links;
 pub mod listings;
 pub mod live;
+pub mod meeting_log;
 pub mod meetings;
 pub mod notices;
 pub mod profiles;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::{
     booking::{Actor, dto},
-    completion::log,
+    meeting_log::log,
     notices,
 };
 use crate::{
