@@ -84,7 +84,7 @@ pub fn openapi() -> openapi::OpenApi {
 /// - a JSON request body: 400 `malformed_json`, 413 `payload_too_large`,
 ///   415 `unsupported_media_type`, 422 `validation_failed`; another body: 400, 413, 415;
 /// - path parameters: 404 `not_found` (a malformed parameter is a 404 too);
-/// - query parameters: 422 `validation_failed`.
+/// - query parameters or an `Idempotency-Key` header: 422 `validation_failed`.
 ///
 /// `apps/gateway/tests/it/openapi.rs` checks the result; `scripts/schemathesis.sh` checks it
 /// against the running server.
@@ -146,6 +146,9 @@ fn add_common_responses(op: &mut Operation, tenant: bool) {
         )
     };
     let (path_params, query_params) = (params(ParameterIn::Path), params(ParameterIn::Query));
+    let idempotency_key = op.parameters.iter().flatten().any(
+        |p| matches!(p, RefOr::T(p) if p.name.eq_ignore_ascii_case(kernel::extract::IDEMPOTENCY_KEY)),
+    );
 
     let mut add: Vec<(&str, String)> = Vec::new();
     let mut bad_request = Vec::new();
@@ -193,7 +196,14 @@ fn add_common_responses(op: &mut Operation, tenant: bool) {
             "`unsupported_media_type`: the body is not of the declared media type".into(),
         ));
     }
-    if json_body || query_params {
+    if idempotency_key {
+        add.push((
+            "409",
+            "`idempotency_key_reused`: the `Idempotency-Key` was used for a different request"
+                .into(),
+        ));
+    }
+    if json_body || query_params || idempotency_key {
         add.push((
             "422",
             "`validation_failed`: a field does not fit its schema; `errors` names each".into(),
@@ -264,12 +274,26 @@ impl RouteTable {
         Self { entries }
     }
 
-    /// The methods `path` answers, or `None` when no route has that path.
+    /// The methods `path` answers, or `None` when no route has that path. Where several
+    /// patterns match, the most literal ones win (`/api/mentors/me/slots` is not
+    /// `/api/mentors/{id}/slots`).
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
-        let mut allowed: Vec<String> = self
+        let matching: Vec<_> = self
             .entries
             .iter()
             .filter(|(def, _)| def.is_match(path))
+            .collect();
+        let literal = |def: &ResourceDef| {
+            def.pattern()
+                .unwrap_or_default()
+                .split('/')
+                .filter(|segment| !segment.contains('{'))
+                .count()
+        };
+        let most = matching.iter().map(|(def, _)| literal(def)).max()?;
+        let mut allowed: Vec<String> = matching
+            .iter()
+            .filter(|(def, _)| literal(def) == most)
             .flat_map(|(_, methods)| methods.iter().map(ToString::to_string))
             .collect();
         if allowed.is_empty() {
@@ -318,5 +342,10 @@ mod tests {
             "{allowed:?}"
         );
         assert!(table.allowed("/api/nope").is_none());
+        // a literal segment wins over a parameter that would match it
+        assert_eq!(
+            table.allowed("/api/mentors/me/slots").unwrap(),
+            vec!["POST".to_owned()]
+        );
     }
 }
