@@ -56,7 +56,7 @@ pub async fn mine(
 /// `insufficient_tokens` when short), the slot is booked (409 `slot_taken` when someone was
 /// first) and the meeting created. `Idempotency-Key` makes a repeat return the first booking.
 #[utoipa::path(tag = "mentorship", security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "dedupes repeats")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "dedupes repeats: 1-200 visible ASCII characters", pattern = r"^[\x21-\x7E]{1,200}$")),
     responses((status = 201, body = BookingDto), (status = 402, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem), (status = 409, body = kernel::error::Problem)))]
 #[post("/{id}/book")]
 pub async fn book(
