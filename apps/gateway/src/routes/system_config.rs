@@ -90,6 +90,7 @@ pub struct PutConfig {
     /// Any JSON value except null, at most 64 KiB serialized; declared keys check their
     /// type and limits (for example `MENTOR_COMMISSION_PERCENT`: an integer 0-100).
     #[validate(custom(function = "valid_value"))]
+    #[schema(schema_with = any_but_null)]
     pub value: serde_json::Value,
     /// What the key controls (deployment-wide changes only).
     #[validate(length(max = 500))]
@@ -97,6 +98,21 @@ pub struct PutConfig {
     pub description: Option<String>,
     /// Which value to set (default: `platform` for per-platform keys, `global` otherwise).
     pub target: Option<Target>,
+}
+
+/// Any JSON value but null.
+fn any_but_null() -> utoipa::openapi::Schema {
+    use utoipa::openapi::{ObjectBuilder, Schema, Type, schema::AnyOfBuilder};
+    let of = |t: Type| ObjectBuilder::new().schema_type(t);
+    Schema::AnyOf(
+        AnyOfBuilder::new()
+            .item(of(Type::Object))
+            .item(of(Type::Array))
+            .item(of(Type::String))
+            .item(of(Type::Number))
+            .item(of(Type::Boolean))
+            .build(),
+    )
 }
 
 fn valid_value(value: &serde_json::Value) -> Result<(), ValidationError> {
@@ -172,6 +188,7 @@ fn superadmin_only(admin: &AuthUser, why: &str) -> Result<(), AppError> {
 #[utoipa::path(
     tag = "platform",
     security(("bearer" = [])),
+    params(("key" = String, Path, description = "UPPER_SNAKE_CASE, 1-100 characters", pattern = "^[A-Z][A-Z0-9_]{0,99}$")),
     request_body = PutConfig,
     responses(
         (status = 200, body = ConfigEntry),

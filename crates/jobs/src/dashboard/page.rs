@@ -178,9 +178,11 @@ async fn overview(req: HttpRequest, jobs: web::Data<Jobs>) -> AppResult<HttpResp
 #[into_params(parameter_in = Query)]
 pub struct QueuePageQuery {
     /// A job state, or `dead-letters` (default `failed`).
+    #[param(schema_with = super::service::page_states_schema)]
     pub state: Option<String>,
     /// Offset.
     #[serde(default)]
+    #[param(format = Int64, minimum = 0, maximum = 4_294_967_295_u32)]
     pub start: u32,
     /// Message of the last action.
     pub msg: Option<String>,
