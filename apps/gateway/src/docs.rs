@@ -83,7 +83,8 @@ pub fn openapi() -> openapi::OpenApi {
 ///   `wrong_platform`;
 /// - a JSON request body: 400 `malformed_json`, 413 `payload_too_large`,
 ///   415 `unsupported_media_type`, 422 `validation_failed`; another body: 400, 413, 415;
-/// - path parameters: 404 `not_found` (a malformed parameter is a 404 too);
+/// - path parameters: 404 `not_found` (a malformed parameter is a 404 too); a tag naming a
+///   module (`kernel::tenant::MODULES`): 404 when the platform has not enabled it;
 /// - query parameters or an `Idempotency-Key` header: 422 `validation_failed`.
 ///
 /// `apps/gateway/tests/it/openapi.rs` checks the result; `scripts/schemathesis.sh` checks it
@@ -180,11 +181,25 @@ fn add_common_responses(op: &mut Operation, tenant: bool) {
                 .into(),
         ));
     }
-    if path_params {
-        add.push((
-            "404",
-            "`not_found`: no such resource (a malformed path parameter is one too)".into(),
-        ));
+    // the routes of a module answer 404 on a platform that has not enabled it
+    let module = op
+        .tags
+        .iter()
+        .flatten()
+        .find(|t| kernel::tenant::MODULES.contains(&t.as_str()));
+    if path_params || module.is_some() {
+        let mut why = Vec::new();
+        if path_params {
+            why.push("no such resource (a malformed path parameter is one too)".to_owned());
+        }
+        if let Some(module) = module.filter(|_| tenant) {
+            why.push(format!(
+                "the platform has not enabled the `{module}` module"
+            ));
+        }
+        if !why.is_empty() {
+            add.push(("404", format!("`not_found`: {}", why.join("; or "))));
+        }
     }
     if json_body || other_body {
         add.push((
