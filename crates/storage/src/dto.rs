@@ -7,12 +7,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
-/// The multipart form of `POST /api/upload` (documentation only; the handler streams it).
+/// The multipart form of `POST /api/upload` (documentation only; the handler streams it):
+/// at most 8 parts; parts other than `file` and `folder` are ignored.
 #[derive(Debug, ToSchema)]
+#[schema(max_properties = 8)]
 pub struct UploadForm {
     /// The file; its part's `Content-Type` must be on the allow-list and its size at most
     /// `UPLOAD_MAX_BYTES`.
-    #[schema(value_type = String, format = Binary)]
+    #[schema(value_type = String, format = Binary, min_length = 1)]
     pub file: Vec<u8>,
     /// Optional sub-folder: 1-3 segments of lowercase letters, digits, `_` and `-`.
     #[schema(pattern = r"^\s*/*([a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}){0,2})?/*\s*$")]
