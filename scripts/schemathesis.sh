@@ -21,8 +21,8 @@
 #      Exotel sending) stay unconfigured and answer their documented 503
 #      `provider_not_configured` (allowed for exactly those operations in schemathesis.toml);
 #   3. signs in through POST /api/auth/login and seeds a little data through the API (a token
-#      grant, an approved mentor profile with an open slot, a token pack, a vendor key), so the
-#      authenticated paths get past their 401/403/404s;
+#      grant, an approved mentor profile with an open slot, a token pack, a vendor key, a
+#      platform of its own to change), so the authenticated paths get past their 401/403/404s;
 #   4. installs Schemathesis into a venv under /work/.cache when it is missing (SCHEMATHESIS_VENV);
 #   5. runs `st run --checks all` as that SUPERADMIN (bearer header and the vendor X-API-Key)
 #      with a bounded --max-examples, and prints a summary;
@@ -55,6 +55,7 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$(cargo metadata -q --format-version 1 --no-deps
 GATEWAY="$TARGET_DIR/debug/gateway"
 REPORT_DIR="${ST_REPORT_DIR:-$TARGET_DIR/schemathesis}"
 mkdir -p "$REPORT_DIR"
+export ST_CACHE_DIR="$REPORT_DIR/cache"
 
 # --- 4. schemathesis (before the server, so a slow install does not eat the token's lifetime)
 if [ ! -x "$VENV/bin/st" ] || ! "$VENV/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
@@ -151,6 +152,10 @@ END=$(date -u -d '+3 days' +%Y-%m-%dT11:00:00Z)
 api POST /api/mentors/me/slots "{\"start_at\":\"$START\",\"end_at\":\"$END\"}" >/dev/null
 api POST /api/admin/token-packs '{"name":"Schemathesis pack","tokens":100,"amount_paise":10000}' >/dev/null
 API_KEY=$(api POST /api/admin/vendors '{"name":"schemathesis"}' | jq -r .api_key)
+# the platform the run may change (schemathesis.toml pins `{slug}` to it): changing the seeded
+# ones would take modules away from every later request
+export ST_PLATFORM="st-$SUFFIX"
+api POST /api/admin/platforms "{\"slug\":\"$ST_PLATFORM\",\"name\":\"Schemathesis\",\"modules\":[]}" >/dev/null
 
 # --- 5. run ----------------------------------------------------------------------------------
 # Excluded: /socket.io/ (Engine.IO long-polling: its bodies are Engine.IO packet framing
