@@ -177,7 +177,7 @@ async fn retry_job(
 }
 
 /// Removes a job that is not being processed.
-#[utoipa::path(tag = "queues", security(("bearer" = [])), responses((status = 204), (status = 404, body = kernel::error::Problem), (status = 409, body = kernel::error::Problem)))]
+#[utoipa::path(tag = "queues", security(("bearer" = [])), responses((status = 204), (status = 404, body = kernel::error::Problem), (status = 409, description = "`job_active` (being processed) or `job_scheduled` (the next run of a schedule)", body = kernel::error::Problem)))]
 #[delete("/api/admin/queues/{queue}/jobs/{job_id}")]
 async fn remove_job(
     user: Require<Ops>,

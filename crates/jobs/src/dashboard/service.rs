@@ -427,11 +427,19 @@ pub async fn remove(
     spec: &QueueSpec,
     id: &str,
 ) -> Result<(), AppError> {
-    let (_, state) = find(jobs, viewer, spec, id).await?;
+    let (job, state) = find(jobs, viewer, spec, id).await?;
     if state == "active" {
         return Err(AppError::Conflict {
             code: "job_active".into(),
             detail: format!("job {id:?} is being processed"),
+            field: None,
+        });
+    }
+    // BullMQ refuses to remove the next run of a job scheduler (it would end the schedule)
+    if let Some(scheduler) = job.repeat_job_key() {
+        return Err(AppError::Conflict {
+            code: "job_scheduled".into(),
+            detail: format!("job {id:?} is the next run of schedule {scheduler:?}"),
             field: None,
         });
     }
