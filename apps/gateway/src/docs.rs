@@ -57,6 +57,13 @@ impl Modify for SecuritySchemes {
             "api_key",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
         );
+        // the queue dashboard's pages: the cookie `POST /admin/session` sets (or a bearer)
+        components.add_security_scheme(
+            "admin_session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                kernel::auth::PAGE_SESSION_COOKIE,
+            ))),
+        );
     }
 }
 
@@ -128,7 +135,9 @@ fn add_common_responses(op: &mut Operation, tenant: bool) {
         .filter_map(|v| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()))
         .flatten()
         .collect();
-    let bearer = schemes.iter().any(|s| s == "bearer");
+    let bearer = schemes
+        .iter()
+        .any(|s| s == "bearer" || s == "admin_session");
     let api_key = schemes.iter().any(|s| s == "api_key");
     let (json_body, other_body) = match &op.request_body {
         Some(RefOr::T(body)) => {
