@@ -86,13 +86,14 @@ pub fn openapi() -> openapi::OpenApi {
 /// it here). What is added, and when:
 /// - every operation behind the tenant middleware: 400 `unknown_platform` (`X-Platform`),
 ///   503 `database_unavailable`;
-/// - a bearer (or API key) security requirement: 401 `unauthorized`, 403 `forbidden` /
-///   `wrong_platform`;
+/// - a `bearer`, `admin_session` or `api_key` security requirement: 401 `unauthorized`,
+///   403 `forbidden` / `wrong_platform`;
 /// - a JSON request body: 400 `malformed_json`, 413 `payload_too_large`,
 ///   415 `unsupported_media_type`, 422 `validation_failed`; another body: 400, 413, 415;
 /// - path parameters: 404 `not_found` (a malformed parameter is a 404 too); a tag naming a
 ///   module (`kernel::tenant::MODULES`): 404 when the platform has not enabled it;
-/// - query parameters or an `Idempotency-Key` header: 422 `validation_failed`.
+/// - query parameters: 422 `validation_failed`; an `Idempotency-Key` header: 422 and
+///   409 `idempotency_key_reused`.
 ///
 /// `apps/gateway/tests/it/openapi.rs` checks the result; `scripts/schemathesis.sh` checks it
 /// against the running server.
