@@ -6,10 +6,11 @@
 //! extractors -> handler.
 
 use actix_web::{
-    App, Error, HttpRequest, HttpResponse,
-    body::MessageBody,
+    App, Error, HttpRequest, HttpResponse, ResponseError,
+    body::{EitherBody, MessageBody},
     dev::{ServiceFactory, ServiceRequest, ServiceResponse},
-    middleware::{Compress, from_fn},
+    http::Method,
+    middleware::{Compress, Next, from_fn},
     web,
 };
 use kernel::{
@@ -140,6 +141,7 @@ pub fn build_app(
         .wrap(from_fn(http::public_body_limit))
         .wrap(from_fn(auth::resolve_middleware))
         .wrap(from_fn(tenant::resolve_middleware))
+        .wrap(from_fn(undeclared_method))
         .wrap(http::cors(&config))
         .wrap(Compress::default())
         .wrap(http::security_headers(&config))
@@ -153,6 +155,27 @@ async fn fallback(req: HttpRequest, docs: web::Data<ApiDocs>) -> Result<HttpResp
         Some(allow) => AppError::MethodNotAllowed { allow },
         None => AppError::not_found(format!("no route for {} {}", req.method(), req.path())),
     })
+}
+
+/// A method the document does not list for a known path (`TRACE`, `QUERY`, `PUT` on a
+/// read-only resource…) is answered 405 with `Allow` before tenant resolution and
+/// credentials, so it never turns into a 400 `unknown_platform` or a 401. `HEAD` is left to
+/// the router; CORS preflights never get here (CORS is outside).
+async fn undeclared_method(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    if req.method() != Method::HEAD
+        && let Some(docs) = req.app_data::<web::Data<ApiDocs>>()
+        && let Some(allow) = docs.routes.allowed(req.path())
+        && !allow.iter().any(|m| m == req.method().as_str())
+    {
+        let answer = AppError::MethodNotAllowed { allow }.error_response();
+        return Ok(req.into_response(answer).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 async fn docs_redirect() -> HttpResponse {

@@ -3,10 +3,12 @@
 //! route table derived from it that answers 405 with `Allow` for a known path.
 
 use actix_web::{App, dev::ResourceDef, http::Method};
+use kernel::error::PROBLEM_JSON;
 use utoipa::{
     Modify, OpenApi,
     openapi::{
-        self, PathItem,
+        self, ContentBuilder, PathItem, Ref, RefOr, ResponseBuilder,
+        path::{Operation, ParameterIn},
         security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
     },
 };
@@ -19,7 +21,8 @@ use utoipa_actix_web::AppExt;
         title = "MAS gateway",
         description = "One API for Mr. Mentor, the MAS LMS, Mr. Hire, the sales CRM and finance. \
             Errors are RFC 9457 problem+json `{type, title, status, detail, code, request_id, errors?}`. \
-            Send `X-Platform: <slug>` to choose the platform (default: the configured one).",
+            Send `X-Platform: <slug>` to choose the platform (default: the configured one). \
+            Text values cannot contain NUL (`\\u0000`) characters: 422 `validation_failed`.",
     ),
     modifiers(&SecuritySchemes),
     paths(realtime::docs::socket_io_get, realtime::docs::socket_io_post),
@@ -58,17 +61,228 @@ impl Modify for SecuritySchemes {
             "metrics_token",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        // the queue dashboard's pages: the cookie `POST /admin/session` sets (or a bearer)
+        components.add_security_scheme(
+            "admin_session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                kernel::auth::PAGE_SESSION_COOKIE,
+            ))),
+        );
     }
 }
 
-/// The whole document: the fixed part plus every route `routes::configure` mounts.
+/// The whole document: the fixed part plus every route `routes::configure` mounts, with the
+/// error answers every operation shares ([`CommonResponses`]).
 pub fn openapi() -> openapi::OpenApi {
-    let (_, doc) = App::new()
+    let (_, mut doc) = App::new()
         .into_utoipa_app()
         .openapi(BaseDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
+    CommonResponses.modify(&mut doc);
     doc
+}
+
+/// The error answers that come from the request path rather than from a handler, added to
+/// every operation that can give them (a status a handler already declares keeps the
+/// handler's description), and every problem body declared as `application/problem+json`
+/// (what the server sends; handlers that wrote `body = Problem` without a content type get
+/// it here). What is added, and when:
+/// - every operation behind the tenant middleware: 400 `unknown_platform` (`X-Platform`),
+///   503 `database_unavailable`;
+/// - a `bearer`, `admin_session` or `api_key` security requirement: 401 `unauthorized`,
+///   403 `forbidden` / `wrong_platform`;
+/// - a JSON request body: 400 `malformed_json`, 413 `payload_too_large`,
+///   415 `unsupported_media_type`, 422 `validation_failed`; another body: 400, 413, 415;
+/// - path parameters: 404 `not_found` (a malformed parameter is a 404 too); a tag naming a
+///   module (`kernel::tenant::MODULES`): 404 when the platform has not enabled it;
+/// - query parameters: 422 `validation_failed`; an `Idempotency-Key` header: 422 and
+///   409 `idempotency_key_reused`.
+///
+/// `apps/gateway/tests/it/openapi.rs` checks the result; `scripts/schemathesis.sh` checks it
+/// against the running server.
+pub struct CommonResponses;
+
+/// The Engine.IO endpoint answers Engine.IO's own error bodies, not problem+json.
+const NOT_PROBLEM_JSON: &[&str] = &["/socket.io/"];
+
+impl Modify for CommonResponses {
+    fn modify(&self, doc: &mut openapi::OpenApi) {
+        for (path, item) in &mut doc.paths.paths {
+            if NOT_PROBLEM_JSON.contains(&path.as_str()) {
+                continue;
+            }
+            let tenant = !kernel::tenant::EXEMPT_PREFIXES
+                .iter()
+                .any(|p| path.starts_with(p));
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                add_common_responses(op, tenant);
+            }
+        }
+    }
+}
+
+fn add_common_responses(op: &mut Operation, tenant: bool) {
+    let schemes: Vec<String> = op
+        .security
+        .iter()
+        .flatten()
+        .filter_map(|req| serde_json::to_value(req).ok())
+        .filter_map(|v| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()))
+        .flatten()
+        .collect();
+    let bearer = schemes
+        .iter()
+        .any(|s| s == "bearer" || s == "admin_session");
+    let api_key = schemes.iter().any(|s| s == "api_key");
+    let (json_body, other_body) = match &op.request_body {
+        Some(RefOr::T(body)) => {
+            let json = body
+                .content
+                .keys()
+                .any(|c| c == "application/json" || c.ends_with("+json"));
+            (json, !json)
+        }
+        Some(RefOr::Ref(_)) => (true, false),
+        None => (false, false),
+    };
+    let params = |place: ParameterIn| {
+        op.parameters.iter().flatten().any(
+            |p| matches!(p, RefOr::T(p) if std::mem::discriminant(&p.parameter_in) == std::mem::discriminant(&place)),
+        )
+    };
+    let (path_params, query_params) = (params(ParameterIn::Path), params(ParameterIn::Query));
+    let idempotency_key = op.parameters.iter().flatten().any(
+        |p| matches!(p, RefOr::T(p) if p.name.eq_ignore_ascii_case(kernel::extract::IDEMPOTENCY_KEY)),
+    );
+
+    let mut add: Vec<(&str, String)> = Vec::new();
+    let mut bad_request = Vec::new();
+    if tenant {
+        bad_request.push("`unknown_platform`: no platform has the `X-Platform` slug");
+    }
+    if json_body {
+        bad_request.push("`malformed_json`: the body is not JSON");
+    } else if other_body {
+        bad_request.push("the body cannot be read as the declared media type");
+    }
+    if !bad_request.is_empty() {
+        add.push(("400", bad_request.join("; ")));
+    }
+    if bearer || api_key {
+        add.push((
+            "401",
+            if bearer {
+                "`unauthorized`: no valid bearer token (missing, malformed, expired or revoked)"
+            } else {
+                "`unauthorized`: missing, unknown or revoked `X-API-Key`"
+            }
+            .into(),
+        ));
+        add.push((
+            "403",
+            "`forbidden`: the caller's role or capabilities do not allow this, or \
+             `wrong_platform`: the credential belongs to another platform"
+                .into(),
+        ));
+    }
+    // the routes of a module answer 404 on a platform that has not enabled it
+    let module = op
+        .tags
+        .iter()
+        .flatten()
+        .find(|t| kernel::tenant::MODULES.contains(&t.as_str()));
+    if path_params || module.is_some() {
+        let mut why = Vec::new();
+        if path_params {
+            why.push("no such resource (a malformed path parameter is one too)".to_owned());
+        }
+        if let Some(module) = module.filter(|_| tenant) {
+            why.push(format!(
+                "the platform has not enabled the `{module}` module"
+            ));
+        }
+        if !why.is_empty() {
+            add.push(("404", format!("`not_found`: {}", why.join("; or "))));
+        }
+    }
+    if json_body || other_body {
+        add.push((
+            "413",
+            "`payload_too_large`: the body is over the limit".into(),
+        ));
+        add.push((
+            "415",
+            "`unsupported_media_type`: the body is not of the declared media type".into(),
+        ));
+    }
+    if idempotency_key {
+        add.push((
+            "409",
+            "`idempotency_key_reused`: the `Idempotency-Key` was used for a different request"
+                .into(),
+        ));
+    }
+    if json_body || query_params || idempotency_key {
+        add.push((
+            "422",
+            "`validation_failed`: a field does not fit its schema; `errors` names each".into(),
+        ));
+    }
+    if tenant {
+        add.push((
+            "503",
+            "`database_unavailable` (with `Retry-After`): PostgreSQL cannot be reached".into(),
+        ));
+    }
+    for (status, description) in add {
+        op.responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::T(problem_response(&description)));
+    }
+    // every problem body is application/problem+json
+    for (status, response) in &mut op.responses.responses {
+        let RefOr::T(response) = response else {
+            continue;
+        };
+        if !status.starts_with('4') && !status.starts_with('5') {
+            continue;
+        }
+        let is_problem = |c: &RefOr<openapi::Content>| matches!(c, RefOr::T(c) if matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location == PROBLEM_REF));
+        if let Some(content) = response.content.shift_remove("application/json") {
+            if is_problem(&content) {
+                response.content.insert(PROBLEM_JSON.to_owned(), content);
+            } else {
+                response
+                    .content
+                    .insert("application/json".to_owned(), content);
+            }
+        }
+    }
+}
+
+const PROBLEM_REF: &str = "#/components/schemas/Problem";
+
+fn problem_response(description: &str) -> openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
 }
 
 /// (path pattern, methods) of every documented route, for 404 vs 405.
@@ -89,12 +303,26 @@ impl RouteTable {
         Self { entries }
     }
 
-    /// The methods `path` answers, or `None` when no route has that path.
+    /// The methods `path` answers, or `None` when no route has that path. Where several
+    /// patterns match, the most literal ones win (`/api/mentors/me/slots` is not
+    /// `/api/mentors/{id}/slots`).
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
-        let mut allowed: Vec<String> = self
+        let matching: Vec<_> = self
             .entries
             .iter()
             .filter(|(def, _)| def.is_match(path))
+            .collect();
+        let literal = |def: &ResourceDef| {
+            def.pattern()
+                .unwrap_or_default()
+                .split('/')
+                .filter(|segment| !segment.contains('{'))
+                .count()
+        };
+        let most = matching.iter().map(|(def, _)| literal(def)).max()?;
+        let mut allowed: Vec<String> = matching
+            .iter()
+            .filter(|(def, _)| literal(def) == most)
             .flat_map(|(_, methods)| methods.iter().map(ToString::to_string))
             .collect();
         if allowed.is_empty() {
@@ -143,5 +371,10 @@ mod tests {
             "{allowed:?}"
         );
         assert!(table.allowed("/api/nope").is_none());
+        // a literal segment wins over a parameter that would match it
+        assert_eq!(
+            table.allowed("/api/mentors/me/slots").unwrap(),
+            vec!["POST".to_owned()]
+        );
     }
 }

@@ -19,16 +19,24 @@ pub struct SignupRequest {
     /// Email address (case-insensitive; unique per platform; surrounding spaces ignored).
     #[serde(deserialize_with = "trimmed")]
     #[validate(email, length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     /// At least 8 characters, not the email, not a well-known password, letters mixed with
     /// digits or symbols.
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
     /// Display name.
     #[validate(custom(function = "valid_not_blank"), length(max = 200))]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     pub full_name: String,
-    /// Phone number (digits, spaces, `+ - ( )`).
+    /// Phone number (digits, spaces, `+ - ( )`; 7 to 15 digits).
     #[validate(custom(function = "valid_phone"))]
+    #[schema(pattern = r"^[ +()-]*([0-9][ +()-]*){7,15}$")]
     pub phone: Option<String>,
 }
 
@@ -37,9 +45,11 @@ pub struct SignupRequest {
 pub struct LoginRequest {
     /// Email address.
     #[validate(length(min = 1, max = 254))]
+    #[schema(min_length = 1, max_length = 254)]
     pub email: String,
     /// Password.
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
@@ -48,6 +58,7 @@ pub struct LoginRequest {
 pub struct RefreshRequest {
     /// The refresh token of the last pair.
     #[validate(length(min = 1, max = 512))]
+    #[schema(min_length = 1, max_length = 512)]
     pub refresh_token: String,
 }
 
@@ -57,6 +68,7 @@ pub struct EmailRequest {
     /// Email address.
     #[serde(deserialize_with = "trimmed")]
     #[validate(email, length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
 }
 
@@ -66,9 +78,11 @@ pub struct OtpVerifyRequest {
     /// Email address the code was sent to.
     #[serde(deserialize_with = "trimmed")]
     #[validate(email, length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     /// The 6-digit code.
     #[validate(length(min = 1, max = 12))]
+    #[schema(min_length = 1, max_length = 12)]
     pub code: String,
 }
 
@@ -77,9 +91,11 @@ pub struct OtpVerifyRequest {
 pub struct ResetPasswordRequest {
     /// The `token` of the emailed link.
     #[validate(length(min = 1, max = 512))]
+    #[schema(min_length = 1, max_length = 512)]
     pub token: String,
     /// The new password (same rules as signup).
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
@@ -89,9 +105,11 @@ pub struct ChangePasswordRequest {
     /// The current password (empty for an account that has none yet).
     #[serde(default)]
     #[validate(length(max = 1024))]
+    #[schema(max_length = 1024)]
     pub current_password: String,
     /// The new password (same rules as signup).
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub new_password: String,
 }
 
@@ -100,9 +118,15 @@ pub struct ChangePasswordRequest {
 pub struct UpdateMeRequest {
     /// New display name.
     #[validate(custom(function = "valid_not_blank"), length(max = 200))]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     pub full_name: Option<String>,
-    /// New phone number; `null` keeps it, `""` removes it.
+    /// New phone number (7 to 15 digits); `null` keeps it, `""` removes it.
     #[validate(custom(function = "valid_phone_or_empty"))]
+    #[schema(pattern = r"^$|^[ +()-]*([0-9][ +()-]*){7,15}$")]
     pub phone: Option<String>,
 }
 
@@ -220,6 +244,7 @@ impl From<&users::Model> for AdminUserDto {
 pub struct UserFilter {
     /// Matches email, name or phone (case-insensitive substring).
     #[validate(length(min = 1, max = 200))]
+    #[param(min_length = 1, max_length = 200)]
     pub q: Option<String>,
     /// Only this role.
     pub role: Option<Role>,
@@ -227,10 +252,13 @@ pub struct UserFilter {
     pub capability: Option<Capability>,
     /// `active` or `suspended`.
     #[validate(custom(function = "valid_status"))]
+    #[param(pattern = "^(active|suspended)$")]
     pub status: Option<String>,
     /// Page size, 1-100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
+    #[param(max_length = 2048)]
     pub cursor: Option<String>,
 }
 
@@ -249,6 +277,7 @@ pub struct UpdateAccessRequest {
 pub struct SuspendRequest {
     /// Why (kept in the audit log).
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub reason: Option<String>,
 }
 
@@ -314,8 +343,10 @@ pub struct AuditFilter {
     /// Only entries before this time.
     pub to: Option<DateTime<Utc>>,
     /// Page size, 1-100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
+    #[param(max_length = 2048)]
     pub cursor: Option<String>,
 }
 
@@ -324,6 +355,11 @@ pub struct AuditFilter {
 pub struct CreateVendorRequest {
     /// Display name.
     #[validate(custom(function = "valid_not_blank"), length(max = 200))]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     pub name: String,
 }
 
@@ -389,6 +425,10 @@ pub struct VendorWhoAmI {
 pub struct GoogleStart {
     /// Where the frontend wants to land afterwards (a path on this site), kept in the state.
     #[validate(custom(function = "valid_local_path"))]
+    #[param(
+        max_length = 512,
+        pattern = r"^/([^/\\\x00-\x1f\x7f-\x9f][^\\\x00-\x1f\x7f-\x9f]*)?$"
+    )]
     pub redirect_to: Option<String>,
 }
 
@@ -398,9 +438,11 @@ pub struct GoogleStart {
 pub struct GoogleCallback {
     /// The authorization code.
     #[validate(length(min = 1, max = 2048))]
+    #[param(min_length = 1, max_length = 2048)]
     pub code: Option<String>,
     /// The state `GET /api/auth/google` issued.
     #[validate(length(min = 1, max = 256))]
+    #[param(min_length = 1, max_length = 256)]
     pub state: Option<String>,
     /// Set instead of `code` when the user declined or Google failed.
     pub error: Option<String>,
@@ -465,7 +507,7 @@ fn valid_local_path(value: &str) -> Result<(), ValidationError> {
     let ok = value.starts_with('/')
         && !value.starts_with("//")
         && !value.contains('\\')
-        && value.len() <= 512
+        && value.chars().count() <= 512
         && !value.chars().any(char::is_control);
     if ok {
         return Ok(());

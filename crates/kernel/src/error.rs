@@ -318,11 +318,30 @@ pub fn is_unavailable(err: &DbErr) -> bool {
     }
 }
 
+/// Whether PostgreSQL refused a text value it cannot store: a NUL character (`\u0000`, SQLSTATE
+/// 22021 `character_not_in_repertoire`), which JSON and query strings can carry.
+pub fn is_unstorable_text(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e
+            .as_database_error()
+            .and_then(|d| d.code())
+            .is_some_and(|code| code == "22021"),
+        _ => false,
+    }
+}
+
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
         if is_unavailable(&err) {
             tracing::warn!(error = %err, "database unavailable");
             return Self::DatabaseUnavailable;
+        }
+        if is_unstorable_text(&err) {
+            return Self::invalid_field(
+                "request",
+                "text must not contain NUL (\\u0000) characters",
+            );
         }
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => Self::conflict(

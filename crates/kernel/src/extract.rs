@@ -1,6 +1,7 @@
 //! Input extractors that answer problem+json: [`ValidJson`] reads JSON (415 on another media
 //! type, 413 over the body limit, 400 when it is not JSON, 422 naming the field when it does
-//! not fit the type or fails validation); [`ValidQuery`] does the same for query strings.
+//! not fit the type or fails validation); [`OptionalJson`] the same for a body that may be
+//! left out; [`ValidQuery`] does the same for query strings.
 //! The `*_config` functions make actix's own extractors answer the same way.
 
 use std::{future::Future, pin::Pin};
@@ -31,20 +32,24 @@ impl<T> ValidJson<T> {
     }
 }
 
+/// Whether the request says its body is JSON (`application/json` or `*/*+json`).
+fn json_content_type(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| {
+            let mime = mime.trim().to_ascii_lowercase();
+            mime == "application/json" || mime.ends_with("+json")
+        })
+}
+
 impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let content_type_ok = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|mime| {
-                let mime = mime.trim().to_ascii_lowercase();
-                mime == "application/json" || mime.ends_with("+json")
-            });
+        let content_type_ok = json_content_type(req);
         let body = web::Bytes::from_request(req, payload);
         let limit = if crate::auth::is_signed_in(req) {
             BODY_LIMIT_BYTES
@@ -61,7 +66,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
             if bytes.len() > limit {
                 return Err(AppError::PayloadTooLarge { limit });
             }
-            let value: T = parse_json(&bytes)?;
+            let value: T = parse_json_object(&bytes, false)?;
             value
                 .validate()
                 .map_err(|e| AppError::Validation(field_errors(&e)))?;
@@ -70,10 +75,68 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
     }
 }
 
+/// A JSON body that may be left out: no body (or only whitespace) is `None`, and so is
+/// `null`; a body that is there must be valid, as for [`ValidJson`] (a malformed or invalid
+/// body is refused, never taken for an absent one).
+#[derive(Debug, Clone)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for OptionalJson<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = json_content_type(req);
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = body.await.map_err(|e| payload_error(&e))?;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(OptionalJson(None));
+            }
+            if !content_type_ok {
+                return Err(AppError::UnsupportedMediaType(
+                    "expected Content-Type: application/json".into(),
+                ));
+            }
+            let value: Option<T> = parse_json_object(&bytes, true)?;
+            if let Some(value) = &value {
+                value
+                    .validate()
+                    .map_err(|e| AppError::Validation(field_errors(&e)))?;
+            }
+            Ok(OptionalJson(value))
+        })
+    }
+}
+
 /// Deserializes JSON, telling syntax errors (400) from shape errors (422 naming the path).
+/// A number with a zero fraction (`5.0`) is that integer, as JSON Schema counts it.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|err| {
+    from_value(parse_value(bytes)?)
+}
+
+/// [`parse_json`] for a request body that is an object (every JSON body of the API): serde
+/// would also fill a struct from an array of its fields in order, which no schema allows.
+/// `null` passes when `null_ok` (an optional body).
+fn parse_json_object<T: DeserializeOwned>(bytes: &[u8], null_ok: bool) -> Result<T, AppError> {
+    let value = parse_value(bytes)?;
+    if !(value.is_object() || null_ok && value.is_null()) {
+        return Err(AppError::invalid_field("body", "must be a JSON object"));
+    }
+    from_value(value)
+}
+
+fn parse_value(bytes: &[u8]) -> Result<serde_json::Value, AppError> {
+    serde_json::from_slice(bytes).map_err(|inner| {
+        AppError::bad_request(
+            "malformed_json",
+            format!("the body is not valid JSON: {inner}"),
+        )
+    })
+}
+
+fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
+    serde_path_to_error::deserialize(integral_numbers(value)).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         if inner.is_syntax() || inner.is_eof() || inner.is_io() {
@@ -90,6 +153,36 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             AppError::invalid_field(field, strip_position(&inner.to_string()))
         }
     })
+}
+
+/// Numbers written with a zero fraction (`5.0`, `-3e2`) as integers, where they fit an
+/// `i64`/`u64`, everywhere in `value`: JSON has one number type and JSON Schema calls them
+/// integers, so an integer field must take them.
+fn integral_numbers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            // exact: 2^63 and 2^64 are powers of two, so the bounds compare without rounding
+            let integral = f.is_finite() && f.fract() == 0.0;
+            if integral && f >= -(2f64.powi(63)) && f < 2f64.powi(63) {
+                #[allow(clippy::cast_possible_truncation)]
+                Value::from(f as i64)
+            } else if integral && f >= 0.0 && f < 2f64.powi(64) {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                Value::from(f as u64)
+            } else {
+                Value::Number(n)
+            }
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(integral_numbers).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, integral_numbers(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// A query string, deserialized and validated.
@@ -278,6 +371,44 @@ mod tests {
         let err =
             parse_json::<Signup>(br#"{"email":"a@b.c","password":"x","age":"old"}"#).unwrap_err();
         assert_eq!(err.problem().errors.unwrap()[0].field, "age");
+    }
+
+    #[test]
+    fn integral_floats_are_integers_and_fractions_are_not() {
+        #[derive(Debug, Deserialize)]
+        struct N {
+            n: i64,
+            u: u64,
+        }
+        let v: N = parse_json(br#"{"n": -3.0, "u": 6108.0}"#).unwrap();
+        assert_eq!((v.n, v.u), (-3, 6108));
+        let v: N = parse_json(br#"{"n": 1e3, "u": 18446744073709549568.0}"#).unwrap();
+        assert_eq!((v.n, v.u), (1000, 18_446_744_073_709_549_568));
+        let err = parse_json::<N>(br#"{"n": 1.5, "u": 1}"#).unwrap_err();
+        assert_eq!(err.problem().errors.unwrap()[0].field, "n");
+        let err = parse_json::<N>(br#"{"n": 1, "u": -1.0}"#).unwrap_err();
+        assert_eq!(err.problem().errors.unwrap()[0].field, "u");
+        let err = parse_json::<N>(br#"{"n": 1, "u": 1} trailing"#).unwrap_err();
+        assert_eq!(err.code(), "malformed_json");
+    }
+
+    #[test]
+    fn a_body_is_an_object_not_an_array_of_its_fields() {
+        #[derive(Debug, Deserialize)]
+        struct Opt {
+            #[allow(dead_code)]
+            a: Option<String>,
+        }
+        assert!(parse_json::<Opt>(b"[null]").is_ok(), "serde alone takes it");
+        let err = parse_json_object::<Opt>(b"[null]", false).unwrap_err();
+        assert_eq!(err.problem().errors.unwrap()[0].field, "body");
+        assert!(
+            parse_json_object::<Option<Opt>>(b"null", true)
+                .unwrap()
+                .is_none()
+        );
+        assert!(parse_json_object::<Opt>(b"null", false).is_err());
+        assert!(parse_json_object::<Opt>(br#"{"a": "x"}"#, false).is_ok());
     }
 
     #[test]

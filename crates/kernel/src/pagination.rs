@@ -17,8 +17,11 @@ pub const MAX_LIMIT: u64 = 100;
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page size, 1-100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page (opaque; only a value this list produced is
+    /// accepted, others are 422; empty is the first page).
+    #[param(max_length = 2048, pattern = "^([0-9a-fA-F]{2})*$")]
     pub cursor: Option<String>,
 }
 
@@ -35,9 +38,13 @@ impl PageParams {
         }
     }
 
-    /// The decoded cursor key, if any.
+    /// The decoded cursor key, if any (an empty cursor is the first page).
     pub fn after<K: DeserializeOwned>(&self) -> Result<Option<K>, AppError> {
-        self.cursor.as_deref().map(decode_cursor).transpose()
+        self.cursor
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(decode_cursor)
+            .transpose()
     }
 }
 

@@ -7,14 +7,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
-/// The multipart form of `POST /api/upload` (documentation only; the handler streams it).
+/// The multipart form of `POST /api/upload` (documentation only; the handler streams it):
+/// at most 8 parts; parts other than `file` and `folder` are ignored.
 #[derive(Debug, ToSchema)]
+#[schema(max_properties = 8)]
 pub struct UploadForm {
     /// The file; its part's `Content-Type` must be on the allow-list and its size at most
     /// `UPLOAD_MAX_BYTES`.
-    #[schema(value_type = String, format = Binary)]
+    #[schema(value_type = String, format = Binary, min_length = 1)]
     pub file: Vec<u8>,
     /// Optional sub-folder: 1-3 segments of lowercase letters, digits, `_` and `-`.
+    #[schema(pattern = r"^\s*/*([a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}){0,2})?/*\s*$")]
     pub folder: Option<String>,
 }
 
@@ -42,16 +45,20 @@ pub struct UploadedFile {
 pub struct PresignRequest {
     /// The file's name (only a sanitised form of it ends up in the key).
     #[validate(length(min = 1, max = 255))]
+    #[schema(min_length = 1, max_length = 255)]
     pub filename: String,
     /// Its media type; must be on the allow-list.
     #[validate(custom(function = "allowed_content_type"))]
+    #[schema(schema_with = crate::media::allowed_schema)]
     pub content_type: String,
     /// Its exact size in bytes, at most `UPLOAD_MAX_BYTES` (the upload must send exactly this
     /// many).
     #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
     pub size: u64,
     /// Optional sub-folder: 1-3 segments of lowercase letters, digits, `_` and `-`.
     #[validate(custom(function = "valid_folder"))]
+    #[schema(pattern = r"^\s*/*([a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}){0,2})?/*\s*$")]
     pub folder: Option<String>,
 }
 
@@ -91,6 +98,10 @@ pub struct PresignResponse {
 pub struct UrlQuery {
     /// A key of the caller's platform.
     #[validate(length(min = 1, max = 1024))]
+    #[param(
+        max_length = 1024,
+        pattern = r"^[a-z0-9-]{1,200}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,199})+$"
+    )]
     pub key: String,
 }
 

@@ -44,6 +44,28 @@ pub const ALLOWED_CONTENT_TYPES: &[&str] = &[
     "video/x-matroska",
 ];
 
+/// The OpenAPI schema of a media type on the allow-list (an enum of [`ALLOWED_CONTENT_TYPES`]).
+pub fn allowed_schema() -> utoipa::openapi::Object {
+    enum_schema(ALLOWED_CONTENT_TYPES.iter().copied())
+}
+
+/// The OpenAPI schema of an audio or video media type on the allow-list (recordings).
+pub fn recording_schema() -> utoipa::openapi::Object {
+    enum_schema(
+        ALLOWED_CONTENT_TYPES
+            .iter()
+            .copied()
+            .filter(|t| t.starts_with("audio/") || t.starts_with("video/")),
+    )
+}
+
+fn enum_schema<'a>(values: impl Iterator<Item = &'a str>) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(values))
+        .build()
+}
+
 /// The essence of a media type (`Text/Plain; charset=utf-8` -> `text/plain`).
 pub fn essence(raw: &str) -> String {
     raw.split(';')

@@ -48,9 +48,11 @@ pub struct GrantRequest {
     pub user_id: Uuid,
     /// Tokens, 1-1,000,000.
     #[validate(range(min = 1, max = 1_000_000))]
+    #[schema(minimum = 1, maximum = 1_000_000)]
     pub amount: i64,
     /// Why (kept with the transfer).
     #[validate(length(min = 3, max = 500))]
+    #[schema(min_length = 3, max_length = 500)]
     pub reason: String,
 }
 
@@ -61,10 +63,30 @@ pub struct CorrectionRequest {
     pub user_id: Uuid,
     /// Tokens, non-zero, at most 1,000,000 either way.
     #[validate(range(min = -1_000_000, max = 1_000_000), custom(function = "non_zero"))]
+    #[schema(schema_with = non_zero_amount)]
     pub amount: i64,
     /// Why (kept with the transfer).
     #[validate(length(min = 3, max = 500))]
+    #[schema(min_length = 3, max_length = 500)]
     pub reason: String,
+}
+
+/// -1,000,000..=-1 or 1..=1,000,000.
+fn non_zero_amount() -> utoipa::openapi::Schema {
+    use utoipa::openapi::{KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type};
+    let range = |min: i64, max: i64| {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(min))
+            .maximum(Some(max))
+    };
+    Schema::OneOf(
+        OneOfBuilder::new()
+            .item(range(-1_000_000, -1))
+            .item(range(1, 1_000_000))
+            .build(),
+    )
 }
 
 fn non_zero(amount: i64) -> Result<(), validator::ValidationError> {
@@ -134,12 +156,15 @@ impl From<token_packs::Model> for PackDto {
 pub struct NewPack {
     /// Name, unique per platform.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// Tokens, 1-100,000.
     #[validate(range(min = 1, max = 100_000))]
+    #[schema(minimum = 1, maximum = 100_000)]
     pub tokens: i64,
     /// Price in paise, ₹1 to ₹10,00,000.
     #[validate(range(min = 100, max = 100_000_000))]
+    #[schema(minimum = 100, maximum = 100_000_000)]
     pub amount_paise: i64,
     /// Whether the price includes GST (default true).
     #[serde(default = "yes")]
@@ -158,12 +183,15 @@ fn yes() -> bool {
 pub struct PackChanges {
     /// Name.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     /// Tokens.
     #[validate(range(min = 1, max = 100_000))]
+    #[schema(minimum = 1, maximum = 100_000)]
     pub tokens: Option<i64>,
     /// Price in paise.
     #[validate(range(min = 100, max = 100_000_000))]
+    #[schema(minimum = 100, maximum = 100_000_000)]
     pub amount_paise: Option<i64>,
     /// GST-inclusive price.
     pub gst_inclusive: Option<bool>,
@@ -200,12 +228,15 @@ pub struct PurchaseOrder {
 pub struct VerifyRequest {
     /// `order_...`.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub razorpay_order_id: String,
     /// `pay_...`.
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub razorpay_payment_id: String,
     /// Hex HMAC from the checkout.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub razorpay_signature: String,
 }
 

@@ -66,13 +66,16 @@ impl From<platforms::Model> for PlatformDto {
 pub struct CreatePlatform {
     /// Lowercase words joined by `-`, at most 64 characters.
     #[validate(custom(function = "valid_slug"))]
+    #[schema(max_length = 64, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: String,
     /// Display name.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// Modules to enable (see `GET /api/platform` for names).
     #[validate(custom(function = "known_modules"))]
     #[serde(default)]
+    #[schema(schema_with = modules_schema)]
     pub modules: Vec<String>,
 }
 
@@ -81,9 +84,11 @@ pub struct CreatePlatform {
 pub struct UpdatePlatform {
     /// New display name.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     /// The full new list of enabled modules.
     #[validate(custom(function = "known_modules"))]
+    #[schema(schema_with = optional_modules_schema)]
     pub modules: Option<Vec<String>>,
     /// Serve or stop serving the platform.
     pub active: Option<bool>,
@@ -104,6 +109,29 @@ fn valid_slug(slug: &str) -> Result<(), ValidationError> {
         Err(ValidationError::new("slug")
             .with_message("must be lowercase words joined by '-'".into()))
     }
+}
+
+/// A list of module names (`kernel::tenant::MODULES`).
+fn modules_schema() -> utoipa::openapi::Array {
+    use utoipa::openapi::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(MODULES.iter().copied())),
+        )
+        .build()
+}
+
+/// [`modules_schema`] or null.
+fn optional_modules_schema() -> utoipa::openapi::Schema {
+    use utoipa::openapi::{ObjectBuilder, OneOfBuilder, Schema, Type};
+    Schema::OneOf(
+        OneOfBuilder::new()
+            .item(modules_schema())
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .build(),
+    )
 }
 
 fn known_modules(modules: &[String]) -> Result<(), ValidationError> {

@@ -87,9 +87,11 @@ pub enum Target {
 /// New value of a key.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct PutConfig {
-    /// Any JSON value except null, at most 64 KiB serialized; declared keys check their
-    /// type and limits (for example `MENTOR_COMMISSION_PERCENT`: an integer 0-100).
+    /// Any JSON value except null, at most 64 KiB serialized, numbers within ±1e300; declared
+    /// keys check their type and limits (for example `MENTOR_COMMISSION_PERCENT`: an integer
+    /// 0-100).
     #[validate(custom(function = "valid_value"))]
+    #[schema(schema_with = any_but_null)]
     pub value: serde_json::Value,
     /// What the key controls (deployment-wide changes only).
     #[validate(length(max = 500))]
@@ -99,6 +101,21 @@ pub struct PutConfig {
     pub target: Option<Target>,
 }
 
+/// Any JSON value but null.
+fn any_but_null() -> utoipa::openapi::Schema {
+    use utoipa::openapi::{ObjectBuilder, Schema, Type, schema::AnyOfBuilder};
+    let of = |t: Type| ObjectBuilder::new().schema_type(t);
+    Schema::AnyOf(
+        AnyOfBuilder::new()
+            .item(of(Type::Object))
+            .item(of(Type::Array))
+            .item(of(Type::String))
+            .item(of(Type::Number))
+            .item(of(Type::Boolean))
+            .build(),
+    )
+}
+
 fn valid_value(value: &serde_json::Value) -> Result<(), ValidationError> {
     if value.is_null() {
         return Err(ValidationError::new("required").with_message("must not be null".into()));
@@ -106,7 +123,24 @@ fn valid_value(value: &serde_json::Value) -> Result<(), ValidationError> {
     if value.to_string().len() > 64 * 1024 {
         return Err(ValidationError::new("length").with_message("must be at most 64 KiB".into()));
     }
+    if !numbers_within(value, 1e300) {
+        // jsonb keeps numbers as exact decimals; one near f64::MAX reads back out of range and
+        // would break every later read of the key (and of its audit entry)
+        return Err(ValidationError::new("range")
+            .with_message("numbers must be between -1e300 and 1e300".into()));
+    }
     Ok(())
+}
+
+/// Whether every number in `value` is within `±limit`.
+fn numbers_within(value: &serde_json::Value, limit: f64) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => n.as_f64().is_some_and(|f| f.abs() <= limit),
+        Value::Array(items) => items.iter().all(|v| numbers_within(v, limit)),
+        Value::Object(map) => map.values().all(|v| numbers_within(v, limit)),
+        _ => true,
+    }
 }
 
 fn check_key(key: &str) -> Result<(), AppError> {
@@ -172,6 +206,7 @@ fn superadmin_only(admin: &AuthUser, why: &str) -> Result<(), AppError> {
 #[utoipa::path(
     tag = "platform",
     security(("bearer" = [])),
+    params(("key" = String, Path, description = "UPPER_SNAKE_CASE, 1-100 characters", pattern = "^[A-Z][A-Z0-9_]{0,99}$")),
     request_body = PutConfig,
     responses(
         (status = 200, body = ConfigEntry),

@@ -10,6 +10,7 @@ mod email_interop;
 mod errors;
 mod health;
 mod http_edges;
+mod openapi;
 mod process;
 mod realtime_meeting;
 mod realtime_replicas;

@@ -15,7 +15,7 @@ use testkit::{TestApp, TestOptions, TestResponse, spawn_app_with};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Access {
+pub(crate) enum Access {
     /// Public by design (probes, sign-in endpoints, the OAuth callback).
     Public,
     /// Public by design, the credential is a secret or signature in the request itself
@@ -44,7 +44,7 @@ enum Access {
 use Access::*;
 
 /// Every route and its permission. Keep sorted by path, then method.
-const ROUTES: &[(&str, &str, Access)] = &[
+pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/admin/queues", AdminPage),
     ("GET", "/admin/queues/{queue}", AdminPage),
     ("POST", "/admin/queues/{queue}/actions", AdminPage),
@@ -257,7 +257,7 @@ async fn every_mounted_route_has_an_entry_and_every_entry_a_route() {
 }
 
 /// The path with its parameters filled with values the handlers accept as well-formed.
-fn concrete(path: &str) -> String {
+pub(crate) fn concrete(path: &str) -> String {
     path.replace("{queue}", "emailQueue")
         .replace("{job_id}", "1")
         .replace("{rid}", "0196a5e0-0000-7000-8000-000000000002")

@@ -22,9 +22,11 @@ use crate::{Comms, entities::exotel_calls, phone, provider::ProviderError};
 pub struct PlaceCall {
     /// The agent's phone number (`+919876543210`).
     #[validate(custom(function = "crate::phone::validate"))]
+    #[schema(pattern = r"^[ .()-]*(\+[ .()-]*)?([0-9][ .()-]*){8,15}$")]
     pub from: String,
     /// The number to connect.
     #[validate(custom(function = "crate::phone::validate"))]
+    #[schema(pattern = r"^[ .()-]*(\+[ .()-]*)?([0-9][ .()-]*){8,15}$")]
     pub to: String,
 }
 
@@ -33,9 +35,11 @@ pub struct PlaceCall {
 pub struct SendSms {
     /// Recipient phone number.
     #[validate(custom(function = "crate::phone::validate"))]
+    #[schema(pattern = r"^[ .()-]*(\+[ .()-]*)?([0-9][ .()-]*){8,15}$")]
     pub to: String,
     /// Text (DLT-registered template text in India).
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub body: String,
 }
 

@@ -23,10 +23,12 @@ pub use client::WhatsAppClient;
 pub struct TemplateMessage {
     /// Approved template name.
     #[validate(length(min = 1, max = 512))]
+    #[schema(min_length = 1, max_length = 512)]
     pub name: String,
     /// Language code of the template (`en`, `en_US`, `hi`).
     #[serde(default = "default_language")]
     #[validate(length(min = 2, max = 15))]
+    #[schema(min_length = 2, max_length = 15)]
     pub language: String,
     /// The Cloud API's `components` array (header/body/button parameters), passed through.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

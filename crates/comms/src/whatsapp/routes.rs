@@ -21,9 +21,11 @@ use crate::Comms;
 pub struct SendWhatsApp {
     /// Recipient phone number with country code (`+919876543210`).
     #[validate(custom(function = "crate::phone::validate"))]
+    #[schema(pattern = r"^[ .()-]*(\+[ .()-]*)?([0-9][ .()-]*){8,15}$")]
     pub to: String,
     /// Text body (only inside the 24-hour customer-service window).
     #[validate(length(min = 1, max = 4096))]
+    #[schema(min_length = 1, max_length = 4096)]
     pub text: Option<String>,
     /// An approved template.
     #[validate(nested)]

@@ -5,7 +5,7 @@ use actix_web::{get, patch, post, web};
 use kernel::{
     auth::{Admin, Require},
     error::{AppResult, Problem},
-    extract::{ValidJson, ValidQuery},
+    extract::{OptionalJson, ValidJson, ValidQuery},
     pagination::Page,
 };
 use uuid::Uuid;
@@ -89,9 +89,9 @@ pub async fn suspend(
     admin: Require<Admin>,
     identity: web::Data<Identity>,
     id: web::Path<Uuid>,
-    body: Option<ValidJson<SuspendRequest>>,
+    body: OptionalJson<SuspendRequest>,
 ) -> AppResult<web::Json<AdminUserDto>> {
-    let reason = body.and_then(|b| b.into_inner().reason);
+    let reason = body.0.and_then(|b| b.reason);
     let user = admin::set_status(identity.ctx(), &admin, id.into_inner(), true, reason).await?;
     Ok(web::Json(AdminUserDto::from(&user)))
 }

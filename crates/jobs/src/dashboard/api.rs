@@ -37,13 +37,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct JobsQuery {
     /// One of waiting, active, delayed, prioritized, completed, failed, waiting-children.
+    #[param(value_type = super::service::JobState, inline)]
     pub state: String,
     /// Offset (default 0).
     #[serde(default)]
+    #[param(format = Int64, minimum = 0, maximum = 4_294_967_295_u32)]
     pub start: u32,
     /// Page size, 1-200 (default 50).
     #[serde(default = "default_limit")]
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200)]
     pub limit: u32,
 }
 
@@ -53,10 +56,12 @@ pub struct JobsQuery {
 pub struct PageQuery {
     /// Offset (default 0).
     #[serde(default)]
+    #[param(format = Int64, minimum = 0, maximum = 4_294_967_295_u32)]
     pub start: u32,
     /// Page size, 1-200 (default 50).
     #[serde(default = "default_limit")]
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200)]
     pub limit: u32,
 }
 
@@ -68,12 +73,16 @@ fn default_limit() -> u32 {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct CleanRequest {
     /// completed, failed, delayed, waiting or prioritized.
+    #[schema(schema_with = super::service::cleanable_schema)]
     pub state: String,
     /// Only jobs older than this many milliseconds (default 0: all).
     #[serde(default)]
+    #[validate(range(max = 9_223_372_036_854_775_807_u64))]
+    #[schema(minimum = 0)]
     pub grace_ms: u64,
     /// At most this many jobs, 0 for no limit (default 0).
     #[serde(default)]
+    #[schema(format = Int64, minimum = 0, maximum = 4_294_967_295_u32)]
     pub limit: u32,
 }
 
@@ -168,7 +177,7 @@ async fn retry_job(
 }
 
 /// Removes a job that is not being processed.
-#[utoipa::path(tag = "queues", security(("bearer" = [])), responses((status = 204), (status = 404, body = kernel::error::Problem), (status = 409, body = kernel::error::Problem)))]
+#[utoipa::path(tag = "queues", security(("bearer" = [])), responses((status = 204), (status = 404, body = kernel::error::Problem), (status = 409, description = "`job_active` (being processed) or `job_scheduled` (the next run of a schedule)", body = kernel::error::Problem)))]
 #[delete("/api/admin/queues/{queue}/jobs/{job_id}")]
 async fn remove_job(
     user: Require<Ops>,

@@ -235,7 +235,7 @@ fn counts_row(q: &QueueSummary) -> String {
 }
 
 /// The dashboard: every queue with its counts by state.
-#[utoipa::path(tag = "queues", responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 401, description = "HTML sign-in page", content_type = "text/html")))]
+#[utoipa::path(tag = "queues", security(("bearer" = []), ("admin_session" = [])), responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 401, description = "HTML sign-in page", content_type = "text/html"), (status = 403, description = "HTML sign-in page: not SUPERADMIN nor ops", content_type = "text/html")))]
 #[get("/admin/queues")]
 async fn overview(req: HttpRequest, jobs: web::Data<Jobs>) -> AppResult<HttpResponse> {
     let user = match page_admin(&req).await {
@@ -257,9 +257,11 @@ async fn overview(req: HttpRequest, jobs: web::Data<Jobs>) -> AppResult<HttpResp
 #[into_params(parameter_in = Query)]
 pub struct QueuePageQuery {
     /// A job state, or `dead-letters` (default `failed`).
+    #[param(schema_with = super::service::page_states_schema)]
     pub state: Option<String>,
     /// Offset.
     #[serde(default)]
+    #[param(format = Int64, minimum = 0, maximum = 4_294_967_295_u32)]
     pub start: u32,
     /// Message of the last action.
     pub msg: Option<String>,
@@ -369,7 +371,7 @@ fn dead_letters_table(letters: &[DeadLetter], csrf: &Form<'_>) -> String {
 }
 
 /// One queue: its jobs in a state (or its dead letters) and the actions on them.
-#[utoipa::path(tag = "queues", params(QueuePageQuery), responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 401, description = "HTML sign-in page", content_type = "text/html"), (status = 404, body = kernel::error::Problem)))]
+#[utoipa::path(tag = "queues", security(("bearer" = []), ("admin_session" = [])), params(QueuePageQuery), responses((status = 200, description = "HTML page", content_type = "text/html"), (status = 401, description = "HTML sign-in page", content_type = "text/html"), (status = 403, description = "HTML sign-in page: not SUPERADMIN nor ops", content_type = "text/html"), (status = 404, body = kernel::error::Problem)))]
 #[get("/admin/queues/{queue}")]
 async fn queue_page(
     req: HttpRequest,
@@ -482,7 +484,7 @@ pub struct ActionForm {
 }
 
 /// Runs an action from a queue page and redirects back to it with its outcome.
-#[utoipa::path(tag = "queues", request_body(content = ActionForm, content_type = "application/x-www-form-urlencoded"), responses((status = 303, description = "back to the queue page"), (status = 401, description = "HTML sign-in page", content_type = "text/html"), (status = 403, body = kernel::error::Problem)))]
+#[utoipa::path(tag = "queues", security(("bearer" = []), ("admin_session" = [])), request_body(content = ActionForm, content_type = "application/x-www-form-urlencoded"), responses((status = 303, description = "back to the queue page"), (status = 401, description = "HTML sign-in page", content_type = "text/html"), (status = 403, description = "HTML sign-in page (not SUPERADMIN nor ops), or `invalid_csrf_token`", content((String = "text/html"), (kernel::error::Problem = "application/problem+json")))))]
 #[post("/admin/queues/{queue}/actions")]
 async fn action(
     req: HttpRequest,

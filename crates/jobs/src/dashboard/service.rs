@@ -36,6 +36,43 @@ pub const STATES: &[&str] = &[
 /// States `clean` may empty (active jobs belong to a worker and are never cleaned).
 pub const CLEANABLE: &[&str] = &["completed", "failed", "delayed", "waiting", "prioritized"];
 
+/// A job state as the document shows it (the same names as [`STATES`]; documentation only).
+#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum JobState {
+    /// `waiting`.
+    Waiting,
+    /// `active`.
+    Active,
+    /// `delayed`.
+    Delayed,
+    /// `prioritized`.
+    Prioritized,
+    /// `completed`.
+    Completed,
+    /// `failed`.
+    Failed,
+    /// `waiting-children`.
+    WaitingChildren,
+}
+
+/// The OpenAPI schema of a state `clean` accepts (an enum of [`CLEANABLE`]).
+pub fn cleanable_schema() -> utoipa::openapi::Object {
+    enum_schema(CLEANABLE.iter().copied())
+}
+
+/// The OpenAPI schema of a queue page's `state`: a job state or `dead-letters`.
+pub fn page_states_schema() -> utoipa::openapi::Object {
+    enum_schema(STATES.iter().copied().chain(["dead-letters"]))
+}
+
+fn enum_schema<'a>(values: impl Iterator<Item = &'a str>) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(values))
+        .build()
+}
+
 /// Jobs per page, at most.
 pub const MAX_PAGE: u32 = 200;
 
@@ -390,11 +427,19 @@ pub async fn remove(
     spec: &QueueSpec,
     id: &str,
 ) -> Result<(), AppError> {
-    let (_, state) = find(jobs, viewer, spec, id).await?;
+    let (job, state) = find(jobs, viewer, spec, id).await?;
     if state == "active" {
         return Err(AppError::Conflict {
             code: "job_active".into(),
             detail: format!("job {id:?} is being processed"),
+            field: None,
+        });
+    }
+    // BullMQ refuses to remove the next run of a job scheduler (it would end the schedule)
+    if let Some(scheduler) = job.repeat_job_key() {
+        return Err(AppError::Conflict {
+            code: "job_scheduled".into(),
+            detail: format!("job {id:?} is the next run of schedule {scheduler:?}"),
             field: None,
         });
     }
@@ -540,4 +585,33 @@ pub async fn replay_all(
         .audit(jobs, "queue.dead_letters_replayed", spec.name, json!({}))
         .await?;
     Ok(dlq::replay_all(jobs, spec.name).await?)
+}
+
+#[cfg(test)]
+mod state_schema_tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_states_are_the_states() {
+        let all = [
+            JobState::Waiting,
+            JobState::Active,
+            JobState::Delayed,
+            JobState::Prioritized,
+            JobState::Completed,
+            JobState::Failed,
+            JobState::WaitingChildren,
+        ];
+        let names: Vec<String> = all
+            .iter()
+            .map(|s| {
+                serde_json::to_value(s)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(names, STATES);
+    }
 }

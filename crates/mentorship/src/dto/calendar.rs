@@ -18,12 +18,15 @@ pub struct CalendarConnect {
 pub struct CalendarCallback {
     /// The authorization code.
     #[validate(length(min = 1, max = 2048))]
+    #[param(min_length = 1, max_length = 2048)]
     pub code: Option<String>,
     /// The state `GET /api/google-calendar/connect` issued.
     #[validate(length(min = 1, max = 256))]
+    #[param(min_length = 1, max_length = 256)]
     pub state: Option<String>,
     /// Set instead of `code` when the mentor declined or Google failed.
     #[validate(length(max = 256))]
+    #[param(max_length = 256)]
     pub error: Option<String>,
 }
 

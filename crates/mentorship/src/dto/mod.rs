@@ -20,35 +20,83 @@ use crate::entities::{mentor_profiles, mentor_slots};
 pub struct ApplyRequest {
     /// One line, 3-200 characters.
     #[validate(length(min = 3, max = 200))]
+    #[schema(min_length = 3, max_length = 200)]
     pub headline: String,
     /// About, up to 5,000 characters.
     #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
     pub bio: String,
     /// 1-20 expertise tags.
     #[validate(length(min = 1, max = 20), custom(function = "tags"))]
+    #[schema(schema_with = expertise_schema)]
     pub expertise: Vec<String>,
     /// Price of one session in tokens, 1-100,000.
     #[validate(range(min = 1, max = 100_000))]
+    #[schema(minimum = 1, maximum = 100_000)]
     pub price_tokens: i64,
     /// Years of experience.
     #[validate(range(min = 0, max = 80))]
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 80)]
     pub years: i32,
     /// Languages spoken.
     #[validate(length(max = 10), custom(function = "tags"))]
     #[serde(default)]
+    #[schema(schema_with = languages_schema)]
     pub languages: Vec<String>,
     /// Display name.
     #[validate(length(max = 200))]
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub full_name: String,
     /// IANA time zone (default Asia/Kolkata).
     #[validate(length(min = 3, max = 64))]
+    #[schema(min_length = 3, max_length = 64)]
     pub timezone: Option<String>,
 }
 
+/// A list of 1-50 character tags that are not blank.
+fn tag_list(min: usize, max: usize, description: &str) -> utoipa::openapi::Array {
+    use utoipa::openapi::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .description(Some(description))
+        .min_items(Some(min))
+        .max_items(Some(max))
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(50))
+                .pattern(Some(NOT_BLANK)),
+        )
+        .build()
+}
+
+/// Contains a character Rust's `str::trim` keeps (a not-blank string).
+const NOT_BLANK: &str =
+    r"[^\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
+
+fn expertise_schema() -> utoipa::openapi::Array {
+    tag_list(
+        1,
+        20,
+        "1-20 expertise tags, each 1-50 characters and not blank.",
+    )
+}
+
+fn languages_schema() -> utoipa::openapi::Array {
+    tag_list(
+        0,
+        10,
+        "Up to 10 languages, each 1-50 characters and not blank.",
+    )
+}
+
 fn tags(tags: &[String]) -> Result<(), validator::ValidationError> {
-    if tags.iter().any(|t| t.trim().is_empty() || t.len() > 50) {
+    if tags
+        .iter()
+        .any(|t| t.trim().is_empty() || t.chars().count() > 50)
+    {
         return Err(validator::ValidationError::new("tag")
             .with_message("each entry must be 1-50 characters".into()));
     }
@@ -172,8 +220,10 @@ pub struct MentorFilter {
     /// … and before.
     pub available_to: Option<DateTime<Utc>>,
     /// Page size, 1-100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     /// The `next_cursor` of the previous page.
+    #[param(max_length = 2048)]
     pub cursor: Option<String>,
 }
 
@@ -209,6 +259,7 @@ pub struct BookingDto {
 pub struct CancelRequest {
     /// Reason, up to 500 characters.
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub reason: Option<String>,
 }
 
@@ -267,10 +318,12 @@ pub struct JoinInfo {
 pub struct FeedbackRequest {
     /// 1-5.
     #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
     pub rating: i16,
     /// Up to 2,000 characters.
     #[validate(length(max = 2000))]
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub comment: String,
 }
 

@@ -15,12 +15,15 @@ use crate::entities::meeting_recordings;
 pub struct NewRecording {
     /// The file's name (a sanitised form of it ends up in the key), 1-255 characters.
     #[validate(length(min = 1, max = 255))]
+    #[schema(min_length = 1, max_length = 255)]
     pub filename: String,
     /// An audio or video media type on the storage allow-list (`video/webm`, `audio/mpeg`, …).
     #[validate(custom(function = "recording_type"))]
+    #[schema(schema_with = storage::media::recording_schema)]
     pub content_type: String,
     /// Exact size in bytes (at most `UPLOAD_MAX_BYTES`).
     #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
     pub size: u64,
 }
 

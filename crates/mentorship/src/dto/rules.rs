@@ -13,18 +13,31 @@ use crate::entities::mentor_availability_rules as rules;
 pub struct NewRule {
     /// 0 = Sunday, 1 = Monday … 6 = Saturday.
     #[validate(range(max = 6))]
+    #[schema(minimum = 0, maximum = 6)]
     pub weekday: u8,
     /// Wall-clock start, `HH:MM` (or `HH:MM:SS`).
     #[validate(length(min = 4, max = 8))]
+    #[schema(
+        min_length = 4,
+        max_length = 8,
+        pattern = r"^\s*([01]?[0-9]|2[0-3]):[0-5]?[0-9](:([0-5]?[0-9]|60))?\s*$"
+    )]
     pub start_time: String,
     /// Wall-clock end, `HH:MM`, after the start on the same day.
     #[validate(length(min = 4, max = 8))]
+    #[schema(
+        min_length = 4,
+        max_length = 8,
+        pattern = r"^\s*([01]?[0-9]|2[0-3]):[0-5]?[0-9](:([0-5]?[0-9]|60))?\s*$"
+    )]
     pub end_time: String,
-    /// IANA time zone (default: the mentor profile's).
+    /// IANA time zone (default: the mentor profile's), e.g. `Asia/Kolkata`.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub timezone: Option<String>,
     /// Length of each slot in minutes, 15-480 (default 60).
     #[validate(range(min = 15, max = 480))]
+    #[schema(minimum = 15, maximum = 480)]
     pub slot_minutes: Option<i32>,
 }
 

@@ -5,7 +5,7 @@ use kernel::{
     AppContext,
     auth::AuthUser,
     error::{AppResult, Problem},
-    extract::{IdempotencyKey, ValidJson, ValidQuery},
+    extract::{IdempotencyKey, OptionalJson, ValidJson, ValidQuery},
     pagination::Page,
 };
 use sea_orm::EntityTrait;
@@ -56,7 +56,7 @@ pub async fn mine(
 /// `insufficient_tokens` when short), the slot is booked (409 `slot_taken` when someone was
 /// first) and the meeting created. `Idempotency-Key` makes a repeat return the first booking.
 #[utoipa::path(tag = "mentorship", security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "dedupes repeats")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "dedupes repeats: 1-200 visible ASCII characters", pattern = r"^[\x21-\x7E]{1,200}$")),
     responses((status = 201, body = BookingDto), (status = 402, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem), (status = 409, body = kernel::error::Problem)))]
 #[post("/{id}/book")]
 pub async fn book(
@@ -82,17 +82,17 @@ pub async fn book(
 
 /// Cancels a booking (its student, its mentor, or an admin); tokens are released per the
 /// cancellation policy.
-#[utoipa::path(tag = "mentorship", security(("bearer" = [])), request_body = CancelRequest,
+#[utoipa::path(tag = "mentorship", security(("bearer" = [])), request_body(content = Option<CancelRequest>, description = "optional reason"),
     responses((status = 200, body = BookingDto), (status = 404, body = kernel::error::Problem), (status = 409, body = kernel::error::Problem)))]
 #[post("/{id}/cancel")]
 pub async fn cancel(
     user: AuthUser,
     ctx: web::Data<AppContext>,
     id: web::Path<Uuid>,
-    body: Option<ValidJson<CancelRequest>>,
+    body: OptionalJson<CancelRequest>,
     jobs: web::Data<jobs::Jobs>,
 ) -> AppResult<web::Json<BookingDto>> {
-    let reason = body.and_then(|b| b.into_inner().reason);
+    let reason = body.0.and_then(|b| b.reason);
     let cancelled =
         booking::cancel(&ctx, &user.tenant, actor(&user), id.into_inner(), reason).await?;
     jobs.notify_committed();

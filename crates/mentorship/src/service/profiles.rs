@@ -199,7 +199,12 @@ pub async fn list<C: ConnectionTrait>(
     f: &MentorFilter,
     limit: u64,
 ) -> Result<Page<MentorDto>, kernel::AppError> {
-    let after: Option<Uuid> = f.cursor.as_deref().map(decode_cursor).transpose()?;
+    let after: Option<Uuid> = f
+        .cursor
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(decode_cursor)
+        .transpose()?;
     let now = Utc::now();
     let from = f.available_from.unwrap_or(now).max(now);
     let mut values: Vec<Value> = vec![platform_id.into(), from.into()];

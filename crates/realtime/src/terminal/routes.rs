@@ -20,7 +20,27 @@ use super::{Grant, SESSION_TTL_SECS, TOKEN_TTL_SECS, Terminal, TerminalRole};
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 pub struct SessionRequest {
     /// An existing session to view.
+    #[schema(schema_with = optional_uuid)]
     pub session_id: Option<Uuid>,
+}
+
+/// A UUID or null, spelled `anyOf` (with `type: [string, null]` Schemathesis ignores the
+/// format and takes `""` for a valid value).
+fn optional_uuid() -> utoipa::openapi::Schema {
+    use utoipa::openapi::{
+        KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type, schema::AnyOfBuilder,
+    };
+    Schema::AnyOf(
+        AnyOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
+            )
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .description(Some("An existing session to view."))
+            .build(),
+    )
 }
 
 /// Tokens of a terminal session (each valid for 60 seconds, to open the WebSocket).

@@ -40,7 +40,7 @@ fn refused(key: &ObjectKey, err: StorageError) -> StorageError {
 /// credential).
 #[utoipa::path(
     tag = "storage",
-    params(("key" = String, Path, description = "The object key (may contain `/`)"), SignedQuery),
+    params(("key" = String, Path, description = "The object key (may contain `/`): a platform slug, then segments of letters, digits, `.`, `_` and `-` (not starting with `.`), at most 1024 characters", pattern = r"^[a-z0-9-]+(/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$", example = "mr-mentor/2026/01/0196a5e0-0000-7000-8000-000000000001-file.png"), SignedQuery),
     responses(
         (status = 200, description = "The object's bytes with its media type", content_type = "application/octet-stream", body = crate::dto::Binary),
         (status = 403, description = "`invalid_signature` or `url_expired`", body = kernel::error::Problem),
@@ -86,7 +86,7 @@ pub async fn download(
 /// content type and length, is the credential).
 #[utoipa::path(
     tag = "storage",
-    params(("key" = String, Path, description = "The object key (may contain `/`)"), SignedQuery),
+    params(("key" = String, Path, description = "The object key (may contain `/`): a platform slug, then segments of letters, digits, `.`, `_` and `-` (not starting with `.`), at most 1024 characters", pattern = r"^[a-z0-9-]+(/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$", example = "mr-mentor/2026/01/0196a5e0-0000-7000-8000-000000000001-file.png"), SignedQuery),
     request_body(content = crate::dto::Binary, content_type = "application/octet-stream", description = "Exactly the presigned size, sent with the presigned `Content-Type`"),
     responses(
         (status = 200, body = StoredObject),

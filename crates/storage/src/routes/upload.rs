@@ -33,7 +33,10 @@ struct FilePart {
 #[utoipa::path(
     tag = "storage",
     security(("bearer" = [])),
-    request_body(content = crate::dto::UploadForm, content_type = "multipart/form-data"),
+    // the part's media types: `media::ALLOWED_CONTENT_TYPES` (the gateway's openapi test
+    // checks they agree)
+    request_body(content = crate::dto::UploadForm, content_type = "multipart/form-data",
+        encoding(("file" = (content_type = "image/jpeg, image/png, image/gif, image/webp, image/avif, image/heic, image/heif, application/pdf, text/plain, text/csv, application/rtf, application/msword, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/vnd.ms-excel, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/vnd.ms-powerpoint, application/vnd.openxmlformats-officedocument.presentationml.presentation, application/vnd.oasis.opendocument.text, application/vnd.oasis.opendocument.spreadsheet, application/vnd.oasis.opendocument.presentation, audio/mpeg, audio/mp4, audio/aac, audio/wav, audio/x-wav, audio/webm, audio/ogg, audio/x-m4a, video/mp4, video/webm, video/quicktime, video/ogg, video/x-matroska")))),
     responses(
         (status = 201, body = UploadedFile),
         (status = 401, body = kernel::error::Problem),

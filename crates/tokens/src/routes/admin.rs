@@ -33,7 +33,7 @@ fn answer(posted: Posted) -> HttpResponse {
 /// Grants tokens to a user of this platform (ADMIN+). A repeat with the same
 /// `Idempotency-Key` returns the first transfer and grants nothing more.
 #[utoipa::path(tag = "tokens", security(("bearer" = [])), request_body = GrantRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "dedupes repeats")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "dedupes repeats: 1-200 visible ASCII characters", pattern = r"^[\x21-\x7E]{1,200}$")),
     responses((status = 201, body = TransferDto), (status = 409, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
 #[post("/grant")]
 pub async fn grant(
@@ -69,7 +69,7 @@ pub async fn grant(
 /// Corrects a user's balance with a new transfer (ADMIN+): positive credits, negative debits
 /// (never below zero). Transfers are never edited.
 #[utoipa::path(tag = "tokens", security(("bearer" = [])), request_body = CorrectionRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "dedupes repeats")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "dedupes repeats: 1-200 visible ASCII characters", pattern = r"^[\x21-\x7E]{1,200}$")),
     responses((status = 201, body = TransferDto), (status = 402, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
 #[post("/corrections")]
 pub async fn correct(
@@ -247,7 +247,7 @@ pub async fn create_pack(
 }
 
 /// Changes a pack (ADMIN+). Orders already placed keep the price they were created with.
-#[utoipa::path(tag = "tokens", security(("bearer" = [])), request_body = PackChanges, responses((status = 200, body = PackDto), (status = 404, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
+#[utoipa::path(tag = "tokens", security(("bearer" = [])), request_body = PackChanges, responses((status = 200, body = PackDto), (status = 404, body = kernel::error::Problem), (status = 409, description = "`pack_exists`: another pack has the name", body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
 #[patch("/{id}")]
 pub async fn update_pack(
     admin: Require<Admin>,

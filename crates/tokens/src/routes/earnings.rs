@@ -61,6 +61,7 @@ impl From<payouts::Model> for PayoutDto {
 pub struct PayoutRequest {
     /// Tokens, at least `MIN_PAYOUT_TOKENS`.
     #[validate(range(min = 1, max = 10_000_000))]
+    #[schema(minimum = 1, maximum = 10_000_000)]
     pub amount: i64,
 }
 
@@ -69,6 +70,7 @@ pub struct PayoutRequest {
 pub struct RejectRequest {
     /// Reason shown to the mentor.
     #[validate(length(min = 3, max = 500))]
+    #[schema(min_length = 3, max_length = 500)]
     pub reason: String,
 }
 
@@ -77,6 +79,7 @@ pub struct RejectRequest {
 pub struct MarkPaidRequest {
     /// Bank or UPI reference.
     #[validate(length(min = 3, max = 200))]
+    #[schema(min_length = 3, max_length = 200)]
     pub reference: String,
 }
 
