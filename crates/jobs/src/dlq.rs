@@ -17,8 +17,7 @@ pub struct DeadLetter {
     pub queue: String,
     /// Job name.
     pub name: String,
-    /// Original job data.
-    #[schema(value_type = Object)]
+    /// Original job data (any JSON: Node producers may enqueue more than objects).
     pub data: serde_json::Value,
     /// Why the last attempt failed.
     pub failed_reason: String,

@@ -125,8 +125,7 @@ pub struct JobView {
     pub state: String,
     /// Tenant slug carried by the job (absent for old Node producers).
     pub platform: Option<String>,
-    /// Job data.
-    #[schema(value_type = Object)]
+    /// Job data (any JSON: Node producers may enqueue more than objects).
     pub data: serde_json::Value,
     /// Attempts made so far.
     pub attempts_made: u32,
