@@ -615,24 +615,6 @@ impl Config {
             None if production => return Err(ConfigError::Missing("JWT_SECRET")),
             None => SecretString::from(DEV_JWT_SECRET),
         };
-        if production && jwt_secret.expose_secret() == DEV_JWT_SECRET {
-            return Err(invalid(
-                "JWT_SECRET",
-                "the development secret cannot be used in production",
-            ));
-        }
-        if production {
-            check_production_secret("JWT_SECRET", jwt_secret.expose_secret())?;
-            for name in [
-                "STORAGE_SIGNING_SECRET",
-                "GOOGLE_CALENDAR_TOKEN_KEY",
-                "METRICS_TOKEN",
-            ] {
-                if let Some(secret) = env.secret(name)? {
-                    check_production_secret(name, secret.expose_secret())?;
-                }
-            }
-        }
         let cors_allowed_origins = match env.get("CORS_ALLOWED_ORIGINS") {
             None => Vec::new(),
             Some(raw) if raw.trim().is_empty() => Vec::new(),
@@ -766,7 +748,7 @@ impl Config {
                 "must be longer than REALTIME_HEARTBEAT_MS",
             ));
         }
-        Ok(Config {
+        let config = Config {
             auth,
             google,
             realtime,
@@ -886,7 +868,32 @@ impl Config {
                 webhook_secret: env.secret("RAZORPAY_WEBHOOK_SECRET")?,
             },
             jwt_secret,
-        })
+        };
+        if production {
+            config.check_production_secrets()?;
+        }
+        Ok(config)
+    }
+
+    /// Production refuses example and weak secrets ([`check_production_secret`]): the JWT
+    /// secret (the development default is an example value), and the signing, sealing and
+    /// scrape secrets as they are in force (a value derived from the JWT secret passes).
+    fn check_production_secrets(&self) -> Result<(), ConfigError> {
+        let secrets = [
+            ("JWT_SECRET", Some(&self.jwt_secret)),
+            ("STORAGE_SIGNING_SECRET", Some(&self.storage.signing_secret)),
+            (
+                "GOOGLE_CALENDAR_TOKEN_KEY",
+                Some(&self.google.calendar_token_key),
+            ),
+            ("METRICS_TOKEN", self.metrics_token.as_ref()),
+        ];
+        for (name, secret) in secrets {
+            if let Some(secret) = secret {
+                check_production_secret(name, secret.expose_secret())?;
+            }
+        }
+        Ok(())
     }
 
     /// The socket address string to bind.

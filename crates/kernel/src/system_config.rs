@@ -248,6 +248,28 @@ pub async fn effective(
     }
 }
 
+/// Every value a platform set for itself, by key (one statement).
+pub async fn platform_values(
+    conn: &impl ConnectionTrait,
+    platform_id: Uuid,
+) -> Result<std::collections::HashMap<String, Value>, sea_orm::DbErr> {
+    let rows = conn
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT key, value FROM platform_settings WHERE platform_id = $1",
+            [platform_id.into()],
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<String>("", "key")?,
+                r.try_get::<Value>("", "value")?,
+            ))
+        })
+        .collect()
+}
+
 /// A platform's own value of `key`, if it set one.
 pub async fn platform_value(
     conn: &impl ConnectionTrait,

@@ -46,7 +46,7 @@ pub enum TokensError {
     #[error("the payout is already {0}")]
     PayoutSettled(String),
     /// A staff member decided on their own payout (four eyes: someone else must).
-    #[error("you cannot decide on your own payout")]
+    #[error("a payout is decided by someone other than the mentor who requested it")]
     OwnPayout,
     /// The database failed.
     #[error(transparent)]
@@ -71,7 +71,7 @@ impl From<TokensError> for AppError {
             TokensError::NotFound(what) => AppError::not_found(format!("no such {what}")),
             TokensError::OwnPayout => AppError::Forbidden {
                 code: "own_payout".into(),
-                detail: err_detail_own_payout(),
+                detail: err.to_string(),
             },
             TokensError::Governance { code, detail } => AppError::Forbidden {
                 code: code.into(),
@@ -90,8 +90,4 @@ impl From<TokensError> for AppError {
             TokensError::Db(e) => e.into(),
         }
     }
-}
-
-fn err_detail_own_payout() -> String {
-    "a payout is decided by someone other than the mentor who requested it".into()
 }

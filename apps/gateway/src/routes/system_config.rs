@@ -57,12 +57,18 @@ async fn entry(
     platform_id: Uuid,
     row: system_config_row::Model,
 ) -> Result<ConfigEntry, AppError> {
-    let scope = scope_of(&row.key);
-    let own = match scope {
+    let own = match scope_of(&row.key) {
         Scope::Platform => system_config::platform_value(db, platform_id, &row.key).await?,
         Scope::Global => None,
     };
-    Ok(ConfigEntry {
+    Ok(entry_with(row, own))
+}
+
+/// The entry of `row` given the platform's own value (ignored for global keys).
+fn entry_with(row: system_config_row::Model, own: Option<serde_json::Value>) -> ConfigEntry {
+    let scope = scope_of(&row.key);
+    let own = own.filter(|_| scope == Scope::Platform);
+    ConfigEntry {
         value: own.clone().unwrap_or_else(|| row.value.clone()),
         platform_override: own.is_some(),
         scope,
@@ -71,7 +77,7 @@ async fn entry(
         description: row.description,
         updated_at: row.updated_at,
         updated_by: row.updated_by,
-    })
+    }
 }
 
 /// Which value a change sets.
@@ -170,10 +176,14 @@ async fn list(
         .order_by_asc(system_config_row::Column::Key)
         .all(&ctx.db)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(entry(&ctx.db, admin.tenant.id, row).await?);
-    }
+    let mut own = system_config::platform_values(&ctx.db, admin.tenant.id).await?;
+    let out = rows
+        .into_iter()
+        .map(|row| {
+            let mine = own.remove(&row.key);
+            entry_with(row, mine)
+        })
+        .collect();
     Ok(web::Json(out))
 }
 

@@ -164,12 +164,22 @@ pub async fn set_password<C: sea_orm::ConnectionTrait>(
     user: users::Model,
     hash: String,
 ) -> IdentityResult<users::Model> {
+    replace_password(conn, user, Some(hash)).await
+}
+
+/// Replaces the password hash (`None`: the account has no password until a reset sets one)
+/// and refuses every access token issued before this second.
+pub async fn replace_password<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    user: users::Model,
+    hash: Option<String>,
+) -> IdentityResult<users::Model> {
     let now = Utc::now();
     // Tokens issued in this very second stay valid (iat has one-second resolution); the
     // cut-off is the start of the second, so the session returned alongside survives.
     let cutoff = chrono::DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
     let mut active = user.into_active_model();
-    active.password_hash = Set(Some(hash));
+    active.password_hash = Set(hash);
     active.tokens_valid_after = Set(Some(cutoff));
     active.updated_at = Set(now);
     Ok(active.update(conn).await?)

@@ -22,6 +22,7 @@ use crate::{
     entities::{oauth_identities, users},
     error::{IdentityError, IdentityResult},
     service::{
+        accounts,
         audit::{self, Audit},
         directory, secrets,
         sessions::{self, ClientMeta},
@@ -299,16 +300,8 @@ async fn disown_unverified<C: sea_orm::ConnectionTrait>(
     user: users::Model,
 ) -> IdentityResult<users::Model> {
     let had_password = user.password_hash.is_some();
-    let now = Utc::now();
     let user_id = user.id;
-    let mut active = sea_orm::IntoActiveModel::into_active_model(user);
-    active.password_hash = Set(None);
-    // tokens issued before this second are refused (iat has one-second resolution; the
-    // session this sign-in returns is issued now and survives)
-    let cutoff = chrono::DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
-    active.tokens_valid_after = Set(Some(cutoff));
-    active.updated_at = Set(now);
-    let user = sea_orm::ActiveModelTrait::update(active, txn).await?;
+    let user = accounts::replace_password(txn, user, None).await?;
     let revoked = sessions::revoke_all(txn, user_id).await?;
     audit::record(
         txn,
@@ -320,8 +313,8 @@ async fn disown_unverified<C: sea_orm::ConnectionTrait>(
             user_id,
         )
         .change(
-            serde_json::json!({"password": had_password, "email_verified": false}),
-            serde_json::json!({"password": false, "email_verified": true,
+            serde_json::json!({"has_password": had_password, "email_verified": false}),
+            serde_json::json!({"has_password": false, "email_verified": true,
                                "sessions_revoked": revoked, "by": "google"}),
         ),
     )

@@ -134,15 +134,7 @@ async fn list_jobs(
     let spec = queue_spec(&queue)?;
     let q = query.0;
     Ok(web::Json(
-        service::list(
-            &jobs,
-            &Viewer::new(&user)?,
-            spec,
-            &q.state,
-            q.start,
-            q.limit,
-        )
-        .await?,
+        service::list(&jobs, &Viewer::of(&user), spec, &q.state, q.start, q.limit).await?,
     ))
 }
 
@@ -157,7 +149,7 @@ async fn get_job(
     let (queue, id) = path.into_inner();
     let spec = queue_spec(&queue)?;
     Ok(web::Json(
-        service::get(&jobs, &Viewer::new(&user)?, spec, &id).await?,
+        service::get(&jobs, &Viewer::of(&user), spec, &id).await?,
     ))
 }
 
@@ -172,7 +164,7 @@ async fn retry_job(
     let (queue, id) = path.into_inner();
     let spec = queue_spec(&queue)?;
     Ok(web::Json(
-        service::retry(&jobs, &Viewer::new(&user)?, spec, &id).await?,
+        service::retry(&jobs, &Viewer::of(&user), spec, &id).await?,
     ))
 }
 
@@ -186,7 +178,7 @@ async fn remove_job(
 ) -> AppResult<HttpResponse> {
     let (queue, id) = path.into_inner();
     let spec = queue_spec(&queue)?;
-    service::remove(&jobs, &Viewer::new(&user)?, spec, &id).await?;
+    service::remove(&jobs, &Viewer::of(&user), spec, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -199,7 +191,7 @@ async fn retry_all(
     queue: web::Path<String>,
 ) -> AppResult<web::Json<Affected>> {
     let spec = queue_spec(&queue)?;
-    let count = service::retry_all(&jobs, &Viewer::new(&user)?, spec).await?;
+    let count = service::retry_all(&jobs, &Viewer::of(&user), spec).await?;
     Ok(web::Json(Affected { count }))
 }
 
@@ -216,7 +208,7 @@ async fn clean(
     let b = body.into_inner();
     let count = service::clean(
         &jobs,
-        &Viewer::new(&user)?,
+        &Viewer::of(&user),
         spec,
         &b.state,
         b.grace_ms,
@@ -238,7 +230,7 @@ async fn pause(
 ) -> AppResult<web::Json<QueueSummary>> {
     let spec = queue_spec(&queue)?;
     Ok(web::Json(
-        service::set_paused(&jobs, &Viewer::new(&user)?, spec, true).await?,
+        service::set_paused(&jobs, &Viewer::of(&user), spec, true).await?,
     ))
 }
 
@@ -252,7 +244,7 @@ async fn resume(
 ) -> AppResult<web::Json<QueueSummary>> {
     let spec = queue_spec(&queue)?;
     Ok(web::Json(
-        service::set_paused(&jobs, &Viewer::new(&user)?, spec, false).await?,
+        service::set_paused(&jobs, &Viewer::of(&user), spec, false).await?,
     ))
 }
 
@@ -268,7 +260,7 @@ async fn list_dead_letters(
     let spec = queue_spec(&queue)?;
     let q = query.0;
     Ok(web::Json(
-        service::dead_letters(&jobs, &Viewer::new(&user)?, spec, q.start, q.limit).await?,
+        service::dead_letters(&jobs, &Viewer::of(&user), spec, q.start, q.limit).await?,
     ))
 }
 
@@ -282,7 +274,7 @@ async fn replay_dead_letter(
 ) -> AppResult<web::Json<Replayed>> {
     let (queue, id) = path.into_inner();
     let spec = queue_spec(&queue)?;
-    let job_id = service::replay(&jobs, &Viewer::new(&user)?, spec, &id).await?;
+    let job_id = service::replay(&jobs, &Viewer::of(&user), spec, &id).await?;
     Ok(web::Json(Replayed { job_id }))
 }
 
@@ -295,7 +287,7 @@ async fn replay_all_dead_letters(
     queue: web::Path<String>,
 ) -> AppResult<web::Json<Affected>> {
     let spec = queue_spec(&queue)?;
-    let count = service::replay_all(&jobs, &Viewer::new(&user)?, spec).await?;
+    let count = service::replay_all(&jobs, &Viewer::of(&user), spec).await?;
     Ok(web::Json(Affected {
         count: count as u64,
     }))

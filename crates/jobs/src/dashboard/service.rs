@@ -11,7 +11,7 @@ use bullmq::{Job, types::RetryOptions};
 use kernel::{
     AppError,
     audit::{self, Audit},
-    auth::{AuthUser, Ops, Policy, Role},
+    auth::{AuthUser, Ops, Policy, Require, Role},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -175,6 +175,11 @@ impl<'a> Viewer<'a> {
                 Ops::NAME
             )))
         }
+    }
+
+    /// The viewer behind an extractor that already checked [`Ops`].
+    pub fn of(user: &'a Require<Ops>) -> Self {
+        Self { user }
     }
 
     /// The signed-in user.
