@@ -40,17 +40,13 @@ async fn an_admin_cannot_read_the_superadmins_reset_link_through_the_queue_api()
         .await;
     assert_eq!(res.status, 202, "{}", res.text);
     // ...and waits for the email job to be on the queue
-    let mut job = None;
-    for _ in 0..100 {
-        job = all_jobs(&app, &superadmin, "mr-mentor", "emailQueue")
+    let job = testkit::eventually(10, || async {
+        all_jobs(&app, &superadmin, "mr-mentor", "emailQueue")
             .await
             .into_iter()
-            .find(|j| j["data"]["to"] == root.email.as_str());
-        if job.is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+            .find(|j| j["data"]["to"] == root.email.as_str())
+    })
+    .await;
     let job = job.expect("the reset email was queued");
     let job_id = job["id"].as_str().unwrap().to_owned();
 
@@ -467,15 +463,11 @@ async fn login_fails_closed_while_redis_cannot_count_guesses() {
         res.assert_problem(503, "rate_limit_unavailable");
     }
     proxy.restore();
-    let mut status = 0;
-    for _ in 0..50 {
-        status = login(&who.password).await.status;
-        if status == 200 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert_eq!(status, 200, "login did not recover");
+    let recovered = testkit::eventually(5, || async {
+        (login(&who.password).await.status == 200).then_some(())
+    })
+    .await;
+    assert!(recovered.is_some(), "login did not recover");
 }
 
 #[tokio::test]

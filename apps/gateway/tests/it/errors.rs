@@ -199,22 +199,17 @@ async fn unexpected_failures_are_an_opaque_500() {
         .execute_unprepared("DROP TABLE platform_settings")
         .await
         .unwrap();
-    let mut res = app
-        .req(Method::GET, "/api/system-config")
-        .bearer(&admin)
-        .send()
-        .await;
-    for _ in 0..50 {
-        if res.status != 503 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        res = app
+    // (the pool may still hand out a connection broken by the outage: wait past the 503s)
+    let res = testkit::eventually(5, || async {
+        let res = app
             .req(Method::GET, "/api/system-config")
             .bearer(&admin)
             .send()
             .await;
-    }
+        (res.status != 503).then_some(res)
+    })
+    .await
+    .expect("the database came back");
     let body = res.assert_problem(500, "internal_error");
     let detail = body["detail"].as_str().unwrap().to_lowercase();
     for leak in [

@@ -134,13 +134,9 @@ async fn a_database_outage_answers_503_database_unavailable_quickly_and_readines
 
     proxy.restore();
     assert_eq!(wait_for_ready(&app, 200).await.status, 200);
-    let mut ok = false;
-    for _ in 0..50 {
-        if app.get("/api/mentors").await.status == 200 {
-            ok = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(ok, "the mentor list did not recover");
+    let recovered = testkit::eventually(5, || async {
+        (app.get("/api/mentors").await.status == 200).then_some(())
+    })
+    .await;
+    assert!(recovered.is_some(), "the mentor list did not recover");
 }

@@ -1,7 +1,7 @@
 //! Shared test helpers: tokens, consuming the app's queues with this crate's handlers, polling.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use jobs::{
     Registry,
@@ -25,18 +25,4 @@ pub async fn consume(app: &TestApp) -> Background {
         .unwrap()
 }
 
-/// Polls `f` until it returns `Some` or `secs` pass.
-pub async fn eventually<T, F, Fut>(secs: u64, mut f: F) -> Option<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-    while tokio::time::Instant::now() < deadline {
-        if let Some(v) = f().await {
-            return Some(v);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    None
-}
+pub use testkit::eventually;
