@@ -16,7 +16,7 @@ use actix_web::{
 use kernel::{
     AppContext, AppError,
     auth::{self, PasswordSignIn, UserDirectory},
-    extract, http, metrics, tenant,
+    extract, http,
 };
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -140,13 +140,13 @@ pub fn build_app(
         .default_service(web::to(fallback))
         .wrap(from_fn(http::public_body_limit))
         .wrap(from_fn(auth::resolve_middleware))
-        .wrap(from_fn(tenant::resolve_middleware))
+        .wrap(from_fn(http::resolve_tenant))
         .wrap(from_fn(undeclared_method))
         .wrap(http::cors(&config))
         .wrap(Compress::default())
         .wrap(http::security_headers(&config))
         .wrap(from_fn(http::request_context))
-        .wrap(from_fn(metrics::track))
+        .wrap(from_fn(http::track_metrics))
 }
 
 /// No route matched: 405 with `Allow` when the path exists with other methods, else 404.

@@ -7,7 +7,7 @@ use kernel::error::PROBLEM_JSON;
 use utoipa::{
     Modify, OpenApi,
     openapi::{
-        self, ContentBuilder, PathItem, Ref, RefOr, ResponseBuilder,
+        self, ContentBuilder, PathItem, Ref, RefOr, ResponseBuilder, Schema,
         path::{Operation, ParameterIn},
         security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
     },
@@ -80,7 +80,31 @@ pub fn openapi() -> openapi::OpenApi {
         .configure(crate::routes::configure)
         .split_for_parts();
     CommonResponses.modify(&mut doc);
+    ProblemCodes.modify(&mut doc);
     doc
+}
+
+/// `Problem.code` lists every registered code ([`crate::error::registry`], `docs/errors.md`),
+/// so generated clients get the codes as an enum and schema checks catch an unregistered one.
+pub struct ProblemCodes;
+
+impl Modify for ProblemCodes {
+    fn modify(&self, doc: &mut openapi::OpenApi) {
+        let Some(components) = doc.components.as_mut() else {
+            return;
+        };
+        let Some(RefOr::T(Schema::Object(problem))) = components.schemas.get_mut("Problem") else {
+            return;
+        };
+        if let Some(RefOr::T(Schema::Object(code))) = problem.properties.get_mut("code") {
+            let mut codes: Vec<&str> = crate::error::registry()
+                .into_iter()
+                .flat_map(|(_, codes)| codes.iter().map(|c| c.code))
+                .collect();
+            codes.sort_unstable();
+            code.enum_values = Some(codes.into_iter().map(serde_json::Value::from).collect());
+        }
+    }
 }
 
 /// The error answers that come from the request path rather than from a handler, added to

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod docs;
+pub mod error;
 pub mod live;
 pub mod routes;
 pub mod seed;

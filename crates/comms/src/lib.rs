@@ -14,6 +14,7 @@
 
 pub mod email;
 pub mod entities;
+pub mod error;
 pub mod exotel;
 pub use integrations::provider;
 pub mod secure;
@@ -29,6 +30,7 @@ use sea_orm::DatabaseConnection;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 pub use email::{EmailJob, Mailer, queue_email};
+pub use error::codes;
 pub use exotel::ExotelClient;
 pub use whatsapp::{WhatsAppClient, WhatsAppJob};
 

@@ -1,8 +1,32 @@
-//! The crate's errors and the problem each one answers (codes listed in
-//! `docs/architecture.md`).
+//! The crate's errors: its codes (registered in `docs/errors.md`) and the one each variant
+//! answers.
 
-use actix_web::http::StatusCode;
-use kernel::AppError;
+use kernel::{
+    AppError,
+    error::{ErrorCode, codes as kernel_codes},
+};
+
+/// Identity's error codes.
+pub mod codes {
+    kernel::error_codes! {
+        /// Another user of this platform has the email address.
+        EMAIL_TAKEN = CONFLICT "email_taken";
+        /// Unknown email or wrong password (one answer for both).
+        INVALID_CREDENTIALS = UNAUTHORIZED "invalid_credentials";
+        /// The refresh token is unknown, expired, revoked or of another platform.
+        INVALID_REFRESH_TOKEN = UNAUTHORIZED "invalid_refresh_token";
+        /// A spent refresh token came back; its whole family is revoked.
+        REFRESH_TOKEN_REUSED = UNAUTHORIZED "refresh_token_reused";
+        /// The one-time code is wrong, expired, used or out of tries.
+        INVALID_OTP = UNAUTHORIZED "invalid_otp";
+        /// The password-reset link is unknown, expired or used.
+        INVALID_RESET_TOKEN = BAD_REQUEST "invalid_reset_token";
+        /// The sign-in provider has not verified the account's email.
+        EMAIL_NOT_VERIFIED = FORBIDDEN "email_not_verified";
+        /// This account is already linked to another account of the provider.
+        OAUTH_ACCOUNT_LINKED = CONFLICT "oauth_account_linked";
+    }
+}
 
 /// What can go wrong signing in or managing users.
 #[derive(Debug, thiserror::Error)]
@@ -57,40 +81,39 @@ pub enum IdentityError {
     Unexpected(#[from] anyhow::Error),
 }
 
+impl IdentityError {
+    /// The registered code this error answers (its status comes with it).
+    pub fn code(&self) -> &'static ErrorCode {
+        match self {
+            Self::EmailTaken => &codes::EMAIL_TAKEN,
+            Self::InvalidCredentials => &codes::INVALID_CREDENTIALS,
+            Self::AccountSuspended => &kernel_codes::ACCOUNT_SUSPENDED,
+            Self::InvalidRefreshToken(_) => &codes::INVALID_REFRESH_TOKEN,
+            Self::RefreshTokenReused => &codes::REFRESH_TOKEN_REUSED,
+            Self::InvalidOtp => &codes::INVALID_OTP,
+            Self::InvalidResetToken => &codes::INVALID_RESET_TOKEN,
+            Self::InvalidOAuthState => &kernel_codes::INVALID_OAUTH_STATE,
+            Self::InvalidOAuthCode => &kernel_codes::INVALID_OAUTH_CODE,
+            Self::EmailNotVerified => &codes::EMAIL_NOT_VERIFIED,
+            Self::Provider(_) => &kernel_codes::BAD_GATEWAY,
+            Self::Forbidden(_) => &kernel_codes::FORBIDDEN,
+            Self::NotFound(_) => &kernel_codes::NOT_FOUND,
+            Self::App(e) => e.error_code(),
+            Self::Db(_) | Self::Unexpected(_) => &kernel_codes::INTERNAL_ERROR,
+        }
+    }
+}
+
 impl From<IdentityError> for AppError {
     fn from(err: IdentityError) -> Self {
-        let detail = err.to_string();
-        let unauthorized = |code: &'static str| AppError::Unauthorized {
-            code: code.into(),
-            detail: detail.clone(),
-        };
         match err {
-            IdentityError::EmailTaken => AppError::conflict("email_taken", detail, Some("email")),
-            IdentityError::InvalidCredentials => unauthorized("invalid_credentials"),
-            IdentityError::AccountSuspended => unauthorized("account_suspended"),
-            IdentityError::InvalidRefreshToken(_) => unauthorized("invalid_refresh_token"),
-            IdentityError::RefreshTokenReused => unauthorized("refresh_token_reused"),
-            IdentityError::InvalidOtp => unauthorized("invalid_otp"),
-            IdentityError::InvalidResetToken => {
-                AppError::bad_request("invalid_reset_token", detail)
-            }
-            IdentityError::InvalidOAuthState => {
-                AppError::bad_request("invalid_oauth_state", detail)
-            }
-            IdentityError::InvalidOAuthCode => AppError::bad_request("invalid_oauth_code", detail),
-            IdentityError::EmailNotVerified => AppError::Forbidden {
-                code: "email_not_verified".into(),
-                detail,
-            },
-            IdentityError::Provider(_) => AppError::Status {
-                status: StatusCode::BAD_GATEWAY,
-                detail,
-            },
-            IdentityError::Forbidden(_) => AppError::forbidden(detail),
-            IdentityError::NotFound(_) => AppError::not_found(detail),
             IdentityError::App(e) => e,
             IdentityError::Db(e) => AppError::from(e),
             IdentityError::Unexpected(e) => AppError::Unexpected(e),
+            IdentityError::EmailTaken => {
+                AppError::new(err.code(), err.to_string()).on_field("email")
+            }
+            other => AppError::new(other.code(), other.to_string()),
         }
     }
 }

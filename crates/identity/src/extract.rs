@@ -56,10 +56,10 @@ async fn authenticate(req: &HttpRequest) -> Result<VendorKey, AppError> {
     if let Some(asked) = req.headers().get(&kernel::tenant::HEADER)
         && asked.to_str().ok().map(str::trim) != Some(tenant.slug.as_str())
     {
-        return Err(AppError::Forbidden {
-            code: "wrong_platform".into(),
-            detail: format!("this key belongs to platform {:?}", tenant.slug),
-        });
+        return Err(AppError::new(
+            &kernel::error::codes::WRONG_PLATFORM,
+            format!("this key belongs to platform {:?}", tenant.slug),
+        ));
     }
     req.extensions_mut().insert(tenant.clone());
     Ok(VendorKey {

@@ -1,6 +1,5 @@
 //! Errors of outside providers (WhatsApp, Exotel), and how they map to retries and answers.
 
-use actix_web::http::StatusCode;
 use jobs::JobError;
 use kernel::AppError;
 
@@ -109,10 +108,7 @@ impl ProviderError {
     pub fn into_app_error(self) -> AppError {
         match self {
             Self::NotConfigured(provider) => AppError::provider_not_configured(provider),
-            other => AppError::Status {
-                status: StatusCode::BAD_GATEWAY,
-                detail: other.to_string(),
-            },
+            other => AppError::new(&kernel::error::codes::BAD_GATEWAY, other.to_string()),
         }
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod dashboard;
 pub mod dlq;
+pub mod error;
 pub mod job;
 pub mod metrics;
 pub mod outbox;
@@ -34,6 +35,7 @@ use kernel::AppContext;
 use secrecy::ExposeSecret;
 use tokio::sync::{Mutex, Notify};
 
+pub use error::codes;
 pub use job::{Envelope, JobContext, JobError, JobSpec};
 pub use registry::{EventSpec, Registry, SharedSources, WorkerTuning};
 pub use schedule::ScheduleSpec;

@@ -18,7 +18,11 @@ use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{context::AppContext, error::AppError, tenant::Tenant};
+use crate::{
+    context::AppContext,
+    error::{AppError, codes},
+    tenant::Tenant,
+};
 
 pub use crate::{
     jwt::{Claims, JwtKeys},
@@ -122,24 +126,21 @@ pub fn is_signed_in(req: &HttpRequest) -> bool {
 /// A copyable form of the errors authentication produces.
 #[derive(Clone)]
 enum Failure {
-    Unauthorized(std::borrow::Cow<'static, str>, String),
-    Forbidden(std::borrow::Cow<'static, str>, String),
+    Refused(&'static crate::error::ErrorCode, String),
     Unexpected(String),
 }
 
 impl Failure {
     fn from_error(err: AppError) -> Self {
         match err {
-            AppError::Unauthorized { code, detail } => Self::Unauthorized(code, detail),
-            AppError::Forbidden { code, detail } => Self::Forbidden(code, detail),
+            AppError::Coded { code, detail, .. } => Self::Refused(code, detail),
             other => Self::Unexpected(format!("{:#}", anyhow::Error::new(other))),
         }
     }
 
     fn to_error(&self) -> AppError {
         match self.clone() {
-            Self::Unauthorized(code, detail) => AppError::Unauthorized { code, detail },
-            Self::Forbidden(code, detail) => AppError::Forbidden { code, detail },
+            Self::Refused(code, detail) => AppError::new(code, detail),
             Self::Unexpected(message) => AppError::Unexpected(anyhow::anyhow!(message)),
         }
     }
@@ -221,10 +222,10 @@ pub async fn authenticate_token(req: &HttpRequest, token: &str) -> Result<AuthUs
         .cloned()
         .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("tenant not resolved before auth")))?;
     if claims.plat != tenant.slug {
-        return Err(AppError::Forbidden {
-            code: "wrong_platform".into(),
-            detail: format!("this token was issued for platform {:?}", claims.plat),
-        });
+        return Err(AppError::new(
+            &codes::WRONG_PLATFORM,
+            format!("this token was issued for platform {:?}", claims.plat),
+        ));
     }
     let mut user = AuthUser {
         id: claims.sub,
@@ -247,10 +248,10 @@ pub async fn authenticate_token(req: &HttpRequest, token: &str) -> Result<AuthUs
 pub fn admit(issued_at: i64, current: Option<CurrentUser>) -> Result<CurrentUser, AppError> {
     match current {
         None => Err(AppError::unauthorized("this account does not exist")),
-        Some(current) if !current.active => Err(AppError::Unauthorized {
-            code: "account_suspended".into(),
-            detail: "this account is suspended".into(),
-        }),
+        Some(current) if !current.active => Err(AppError::new(
+            &codes::ACCOUNT_SUSPENDED,
+            "this account is suspended",
+        )),
         Some(current) if current.tokens_valid_after.is_some_and(|t| issued_at < t) => Err(
             AppError::unauthorized("this token was revoked by a password change; sign in again"),
         ),
@@ -422,10 +423,10 @@ impl FromRequest for Enrolled {
             if check.is_enrolled(&user, course_id).await? {
                 Ok(Enrolled { user, course_id })
             } else {
-                Err(AppError::Forbidden {
-                    code: "not_enrolled".into(),
-                    detail: "you are not enrolled in this course".into(),
-                })
+                Err(AppError::new(
+                    &codes::NOT_ENROLLED,
+                    "you are not enrolled in this course",
+                ))
             }
         })
     }

@@ -4,12 +4,7 @@
 //! Every status mapping lives here. `code` is snake_case and stable: clients switch on it.
 //! Unexpected errors answer an opaque 500; their cause chain goes to the log only.
 
-use std::borrow::Cow;
-
-use actix_web::{
-    HttpResponse, ResponseError,
-    http::{StatusCode, header},
-};
+use actix_web::{HttpResponse, ResponseError, http::header};
 use sea_orm::{DbErr, SqlErr};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -59,48 +54,142 @@ pub struct Problem {
     pub errors: Option<Vec<FieldError>>,
 }
 
+/// One stable error code of the API: the `code` clients switch on, the one status it answers
+/// and what it means. Declared once, in the [`codes`] module of the crate that raises it (with
+/// [`error_codes!`](crate::error_codes)); the gateway's registry test checks that every code is
+/// unique, answers one status and is documented in `docs/errors.md`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ErrorCode {
+    /// The name of the constant (`SLOT_TAKEN`), for the registry test's usage check.
+    pub name: &'static str,
+    /// The wire code (`slot_taken`).
+    pub code: &'static str,
+    /// The status every answer with this code has.
+    pub status: StatusCode,
+    /// What it means, for the documentation table.
+    pub meaning: &'static str,
+}
+
+/// Declares a module's error codes as statics plus `ALL`, the list the registry test reads:
+///
+/// ```
+/// kernel::error_codes! {
+///     /// The slot is booked or gone.
+///     SLOT_TAKEN = CONFLICT "slot_taken";
+/// }
+/// assert_eq!(SLOT_TAKEN.status.as_u16(), 409);
+/// assert_eq!(ALL.len(), 1);
+/// ```
+#[macro_export]
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])+ $name:ident = $status:ident $code:literal;)+) => {
+        $(
+            $(#[doc = $doc])+
+            pub static $name: $crate::error::ErrorCode = $crate::error::ErrorCode {
+                name: stringify!($name),
+                code: $code,
+                status: $crate::error::StatusCode::$status,
+                meaning: concat!($($doc),+),
+            };
+        )+
+        /// Every code this module declares (read by the gateway's registry test).
+        pub static ALL: &[&$crate::error::ErrorCode] = &[$(&$name),+];
+    };
+}
+
+#[doc(hidden)]
+pub use actix_web::http::StatusCode;
+
+/// The codes of the kernel: generic answers and the HTTP edge (tenant, credentials, bodies).
+pub mod codes {
+    crate::error_codes! {
+        /// The request cannot be understood (a generic 400 produced outside our handlers).
+        BAD_REQUEST = BAD_REQUEST "bad_request";
+        /// The body is not valid JSON (or not the declared JSON shape).
+        MALFORMED_JSON = BAD_REQUEST "malformed_json";
+        /// The body could not be read (broken stream, wrong encoding, not a form).
+        BAD_BODY = BAD_REQUEST "bad_body";
+        /// `X-Platform` (or the host) names no known platform.
+        UNKNOWN_PLATFORM = BAD_REQUEST "unknown_platform";
+        /// Credentials are missing or invalid.
+        UNAUTHORIZED = UNAUTHORIZED "unauthorized";
+        /// The account is suspended: its tokens stop working at once.
+        ACCOUNT_SUSPENDED = UNAUTHORIZED "account_suspended";
+        /// A credential token (a link's, a webhook's, a terminal's) is missing, wrong or expired.
+        INVALID_TOKEN = UNAUTHORIZED "invalid_token";
+        /// A webhook's signature header is missing or does not sign the body.
+        INVALID_WEBHOOK_SIGNATURE = UNAUTHORIZED "invalid_webhook_signature";
+        /// Authenticated, but not allowed.
+        FORBIDDEN = FORBIDDEN "forbidden";
+        /// The token was issued for another platform.
+        WRONG_PLATFORM = FORBIDDEN "wrong_platform";
+        /// The OAuth `state` is unknown, expired or used (sign-in and account connections).
+        INVALID_OAUTH_STATE = BAD_REQUEST "invalid_oauth_state";
+        /// The provider refused the OAuth authorization code.
+        INVALID_OAUTH_CODE = BAD_REQUEST "invalid_oauth_code";
+        /// A student route of a course the caller is not enrolled in.
+        NOT_ENROLLED = FORBIDDEN "not_enrolled";
+        /// No such resource on this platform (or a module the platform has not enabled).
+        NOT_FOUND = NOT_FOUND "not_found";
+        /// The path exists, but not with this method (`Allow` lists the methods).
+        METHOD_NOT_ALLOWED = METHOD_NOT_ALLOWED "method_not_allowed";
+        /// A record with the same unique value already exists.
+        CONFLICT = CONFLICT "conflict";
+        /// The request refers to a record that does not exist or is still referenced.
+        INVALID_REFERENCE = CONFLICT "invalid_reference";
+        /// The body is over the route's limit.
+        PAYLOAD_TOO_LARGE = PAYLOAD_TOO_LARGE "payload_too_large";
+        /// The body is not of a media type the route accepts.
+        UNSUPPORTED_MEDIA_TYPE = UNSUPPORTED_MEDIA_TYPE "unsupported_media_type";
+        /// Well-formed input with invalid fields; `errors` names each one.
+        VALIDATION_FAILED = UNPROCESSABLE_ENTITY "validation_failed";
+        /// Too many requests; `Retry-After` says when to retry.
+        TOO_MANY_REQUESTS = TOO_MANY_REQUESTS "too_many_requests";
+        /// Anything unexpected; the body is opaque and the cause is logged with the request id.
+        INTERNAL_ERROR = INTERNAL_SERVER_ERROR "internal_error";
+        /// An outside provider answered with an error.
+        BAD_GATEWAY = BAD_GATEWAY "bad_gateway";
+        /// An outside provider did not answer in time.
+        GATEWAY_TIMEOUT = GATEWAY_TIMEOUT "gateway_timeout";
+        /// A dependency is unavailable (a generic 503 produced outside our handlers).
+        SERVICE_UNAVAILABLE = SERVICE_UNAVAILABLE "service_unavailable";
+        /// PostgreSQL could not be reached within `DB_ACQUIRE_TIMEOUT_MS`; `Retry-After` is set.
+        DATABASE_UNAVAILABLE = SERVICE_UNAVAILABLE "database_unavailable";
+        /// A rate limit that fails closed could not be checked (Redis is down).
+        RATE_LIMIT_UNAVAILABLE = SERVICE_UNAVAILABLE "rate_limit_unavailable";
+        /// The provider this route needs has no credentials on this deployment.
+        PROVIDER_NOT_CONFIGURED = SERVICE_UNAVAILABLE "provider_not_configured";
+        /// The client cannot accept any representation the route offers.
+        NOT_ACCEPTABLE = NOT_ACCEPTABLE "not_acceptable";
+        /// The resource existed and is gone for good.
+        GONE = GONE "gone";
+        /// The request needs a `Content-Length`.
+        LENGTH_REQUIRED = LENGTH_REQUIRED "length_required";
+        /// A precondition header (`If-Match`…) does not hold.
+        PRECONDITION_FAILED = PRECONDITION_FAILED "precondition_failed";
+        /// The request took too long to arrive.
+        REQUEST_TIMEOUT = REQUEST_TIMEOUT "request_timeout";
+        /// The URI is longer than the server accepts.
+        URI_TOO_LONG = URI_TOO_LONG "uri_too_long";
+        /// A header or all headers together are larger than the server accepts.
+        REQUEST_HEADER_FIELDS_TOO_LARGE = REQUEST_HEADER_FIELDS_TOO_LARGE "request_header_fields_too_large";
+        /// The server does not support what the request asks for.
+        NOT_IMPLEMENTED = NOT_IMPLEMENTED "not_implemented";
+    }
+}
+
 /// An error the API answers with.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// 400: a request that cannot be understood (the code says why).
+    /// An answer named by a registered code: the status is the code's.
     #[error("{detail}")]
-    BadRequest {
-        /// Stable code, e.g. `malformed_json`, `unknown_platform`.
-        code: Cow<'static, str>,
-        /// Human explanation.
+    Coded {
+        /// The registered code (a static of some crate's `codes` module).
+        code: &'static ErrorCode,
+        /// Human explanation of this occurrence.
         detail: String,
-    },
-    /// 401: credentials missing or invalid.
-    #[error("{detail}")]
-    Unauthorized {
-        /// Stable code, e.g. `unauthorized`, `invalid_credentials`.
-        code: Cow<'static, str>,
-        /// Human explanation.
-        detail: String,
-    },
-    /// 402: not enough balance for the operation.
-    #[error("{detail}")]
-    PaymentRequired {
-        /// Stable code, e.g. `insufficient_tokens`.
-        code: Cow<'static, str>,
-        /// Human explanation.
-        detail: String,
-    },
-    /// 403: authenticated, but not allowed.
-    #[error("{detail}")]
-    Forbidden {
-        /// Stable code, e.g. `forbidden`, `wrong_platform`.
-        code: Cow<'static, str>,
-        /// Human explanation.
-        detail: String,
-    },
-    /// 404: no such resource (or a route of a module the platform has not enabled).
-    #[error("{detail}")]
-    NotFound {
-        /// Stable code, usually `not_found`.
-        code: Cow<'static, str>,
-        /// Human explanation.
-        detail: String,
+        /// The field the problem is about, when known (listed in `errors`).
+        field: Option<String>,
     },
     /// 405: the path exists but not with this method.
     #[error("method not allowed; allowed: {}", allow.join(", "))]
@@ -108,55 +197,30 @@ pub enum AppError {
         /// Methods the path answers.
         allow: Vec<String>,
     },
-    /// 409: the request conflicts with current state (unique keys, state machines).
-    #[error("{detail}")]
-    Conflict {
-        /// Stable code, e.g. `conflict`, `email_taken`, `slot_taken`.
-        code: Cow<'static, str>,
-        /// Human explanation.
-        detail: String,
-        /// The field that conflicts, when known.
-        field: Option<String>,
-    },
     /// 413: the body is over the limit.
     #[error("request body is larger than {limit} bytes")]
     PayloadTooLarge {
         /// The limit in bytes.
         limit: usize,
     },
-    /// 415: the body is not of a supported media type.
-    #[error("{0}")]
-    UnsupportedMediaType(String),
     /// 422: the input is well-formed but invalid; names each field.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
-    /// 429: too many requests; retry after the given seconds.
-    #[error("too many requests")]
-    TooManyRequests {
-        /// Seconds until a retry may succeed (`Retry-After`).
-        retry_after_secs: u64,
-    },
-    /// 503: a dependency or provider is unavailable (`provider_not_configured`, `not_ready`).
+    /// 429 (or the code's status): too many requests; retry after the given seconds.
     #[error("{detail}")]
-    ServiceUnavailable {
-        /// Stable code.
-        code: Cow<'static, str>,
+    TooManyRequests {
+        /// The registered code (`too_many_requests`, or a domain's own quota code).
+        code: &'static ErrorCode,
         /// Human explanation.
         detail: String,
+        /// Seconds until a retry may succeed (`Retry-After`).
+        retry_after_secs: u64,
     },
     /// 503 `database_unavailable` with `Retry-After`: PostgreSQL could not be reached within
     /// the pool's acquire timeout (`DB_ACQUIRE_TIMEOUT_MS`) or the connection broke. The cause
     /// is logged, never answered.
     #[error("the database is unavailable")]
     DatabaseUnavailable,
-    /// Any other status produced outside our handlers (kept as it was; code from its reason).
-    #[error("{detail}")]
-    Status {
-        /// The status.
-        status: StatusCode,
-        /// Human explanation.
-        detail: String,
-    },
     /// 500: anything unexpected. The body is opaque; the chain is logged.
     #[error("unexpected error")]
     Unexpected(#[from] anyhow::Error),
@@ -166,44 +230,48 @@ pub enum AppError {
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
-    /// 400 with a code and detail.
-    pub fn bad_request(code: impl Into<Cow<'static, str>>, detail: impl Into<String>) -> Self {
-        Self::BadRequest {
-            code: code.into(),
+    /// An answer with a registered code (its status) and a detail.
+    pub fn new(code: &'static ErrorCode, detail: impl Into<String>) -> Self {
+        Self::Coded {
+            code,
             detail: detail.into(),
+            field: None,
+        }
+    }
+    /// The same answer, naming the field it is about.
+    #[must_use]
+    pub fn on_field(self, name: &str) -> Self {
+        match self {
+            Self::Coded { code, detail, .. } => Self::Coded {
+                code,
+                detail,
+                field: Some(name.to_owned()),
+            },
+            other => other,
         }
     }
     /// 401 `unauthorized`.
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::Unauthorized {
-            code: "unauthorized".into(),
-            detail: detail.into(),
-        }
+        Self::new(&codes::UNAUTHORIZED, detail)
     }
     /// 403 `forbidden`.
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::Forbidden {
-            code: "forbidden".into(),
-            detail: detail.into(),
-        }
+        Self::new(&codes::FORBIDDEN, detail)
     }
     /// 404 `not_found`.
     pub fn not_found(detail: impl Into<String>) -> Self {
-        Self::NotFound {
-            code: "not_found".into(),
-            detail: detail.into(),
-        }
+        Self::new(&codes::NOT_FOUND, detail)
     }
-    /// 409 with a code, detail and the conflicting field.
-    pub fn conflict(
-        code: impl Into<Cow<'static, str>>,
-        detail: impl Into<String>,
-        field: Option<&str>,
-    ) -> Self {
-        Self::Conflict {
-            code: code.into(),
-            detail: detail.into(),
-            field: field.map(str::to_owned),
+    /// 415 `unsupported_media_type`.
+    pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
+        Self::new(&codes::UNSUPPORTED_MEDIA_TYPE, detail)
+    }
+    /// 429 `too_many_requests` with `Retry-After`.
+    pub fn too_many_requests(retry_after_secs: u64) -> Self {
+        Self::TooManyRequests {
+            code: &codes::TOO_MANY_REQUESTS,
+            detail: "too many requests".into(),
+            retry_after_secs,
         }
     }
     /// 422 naming one field.
@@ -212,40 +280,36 @@ impl AppError {
     }
     /// 503 `provider_not_configured` for a provider without credentials.
     pub fn provider_not_configured(provider: &str) -> Self {
-        Self::ServiceUnavailable {
-            code: "provider_not_configured".into(),
-            detail: format!("{provider} is not configured on this deployment"),
-        }
+        Self::new(
+            &codes::PROVIDER_NOT_CONFIGURED,
+            format!("{provider} is not configured on this deployment"),
+        )
     }
 
-    /// Maps a unique-key violation to 409 with a code and field known at the call site;
-    /// any other database error stays unexpected. Use right where the insert happens.
-    pub fn on_unique(err: DbErr, code: &'static str, field: &str, detail: &str) -> Self {
+    /// Maps a unique-key violation to the given code naming `field`; any other database error
+    /// keeps its usual answer. Use right where the insert happens.
+    pub fn on_unique(err: DbErr, code: &'static ErrorCode, field: &str, detail: &str) -> Self {
         match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => Self::conflict(code, detail, Some(field)),
+            Some(SqlErr::UniqueConstraintViolation(_)) => Self::new(code, detail).on_field(field),
             _ => Self::from(err),
         }
     }
 
-    /// The stable code of this error.
-    pub fn code(&self) -> &str {
+    /// The registered code of this error.
+    pub fn error_code(&self) -> &'static ErrorCode {
         match self {
-            Self::BadRequest { code, .. }
-            | Self::Unauthorized { code, .. }
-            | Self::PaymentRequired { code, .. }
-            | Self::Forbidden { code, .. }
-            | Self::NotFound { code, .. }
-            | Self::Conflict { code, .. }
-            | Self::ServiceUnavailable { code, .. } => code,
-            Self::DatabaseUnavailable => "database_unavailable",
-            Self::Status { status, .. } => reason_code(*status),
-            Self::MethodNotAllowed { .. } => "method_not_allowed",
-            Self::PayloadTooLarge { .. } => "payload_too_large",
-            Self::UnsupportedMediaType(_) => "unsupported_media_type",
-            Self::Validation(_) => "validation_failed",
-            Self::TooManyRequests { .. } => "too_many_requests",
-            Self::Unexpected(_) => "internal_error",
+            Self::Coded { code, .. } | Self::TooManyRequests { code, .. } => code,
+            Self::DatabaseUnavailable => &codes::DATABASE_UNAVAILABLE,
+            Self::MethodNotAllowed { .. } => &codes::METHOD_NOT_ALLOWED,
+            Self::PayloadTooLarge { .. } => &codes::PAYLOAD_TOO_LARGE,
+            Self::Validation(_) => &codes::VALIDATION_FAILED,
+            Self::Unexpected(_) => &codes::INTERNAL_ERROR,
         }
+    }
+
+    /// The stable wire code of this error.
+    pub fn code(&self) -> &'static str {
+        self.error_code().code
     }
 
     /// The problem body of this error for the current request.
@@ -266,7 +330,7 @@ impl AppError {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Self::Conflict {
+            Self::Coded {
                 detail,
                 field: Some(field),
                 ..
@@ -275,7 +339,7 @@ impl AppError {
         };
         let errors = match self {
             Self::Validation(errors) => Some(errors.clone()),
-            Self::Conflict {
+            Self::Coded {
                 field: Some(field),
                 detail,
                 ..
@@ -344,17 +408,14 @@ impl From<DbErr> for AppError {
             );
         }
         match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => Self::conflict(
-                "conflict",
+            Some(SqlErr::UniqueConstraintViolation(_)) => Self::new(
+                &codes::CONFLICT,
                 "a record with the same unique value already exists",
-                None,
             ),
-            Some(SqlErr::ForeignKeyConstraintViolation(_)) => Self::Conflict {
-                code: "invalid_reference".into(),
-                detail: "the request refers to a record that does not exist or is still referenced"
-                    .into(),
-                field: None,
-            },
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => Self::new(
+                &codes::INVALID_REFERENCE,
+                "the request refers to a record that does not exist or is still referenced",
+            ),
             _ => Self::Unexpected(anyhow::Error::new(err).context("database error")),
         }
     }
@@ -374,24 +435,7 @@ impl From<deadpool_redis::PoolError> for AppError {
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            Self::PaymentRequired { .. } => StatusCode::PAYMENT_REQUIRED,
-            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
-            Self::NotFound { .. } => StatusCode::NOT_FOUND,
-            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::ServiceUnavailable { .. } | Self::DatabaseUnavailable => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
-            Self::Status { status, .. } => *status,
-            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.error_code().status
     }
 
     fn error_response(&self) -> HttpResponse {
@@ -404,7 +448,9 @@ impl ResponseError for AppError {
             Self::MethodNotAllowed { allow } => {
                 res.insert_header((header::ALLOW, allow.join(", ")));
             }
-            Self::TooManyRequests { retry_after_secs } => {
+            Self::TooManyRequests {
+                retry_after_secs, ..
+            } => {
                 res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             Self::DatabaseUnavailable => {
@@ -423,57 +469,38 @@ pub fn problem_body(problem: &Problem) -> String {
     })
 }
 
-/// A snake_case code from a status's reason phrase ("I'm a teapot" -> `i_m_a_teapot`).
-fn reason_code(status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        400 => "bad_request",
-        406 => "not_acceptable",
-        408 => "request_timeout",
-        410 => "gone",
-        411 => "length_required",
-        412 => "precondition_failed",
-        414 => "uri_too_long",
-        416 => "range_not_satisfiable",
-        417 => "expectation_failed",
-        418 => "i_m_a_teapot",
-        421 => "misdirected_request",
-        423 => "locked",
-        424 => "failed_dependency",
-        426 => "upgrade_required",
-        428 => "precondition_required",
-        431 => "request_header_fields_too_large",
-        501 => "not_implemented",
-        502 => "bad_gateway",
-        504 => "gateway_timeout",
-        s if s < 500 => "client_error",
-        _ => "server_error",
-    }
-}
-
-/// A problem answer for a bare status (used for errors produced outside our handlers).
+/// A problem answer for a bare status (errors produced outside our handlers: actix's own
+/// 400/404/413, a middleware's status). A status without a registered code answers as its
+/// class's generic code: 400 `bad_request` or 500 `internal_error`.
 pub fn problem_for_status(status: StatusCode, detail: Option<String>) -> AppError {
     let detail =
         detail.unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_lowercase());
     match status.as_u16() {
-        400 => AppError::bad_request("bad_request", detail),
-        401 => AppError::unauthorized(detail),
-        403 => AppError::forbidden(detail),
-        404 => AppError::not_found(detail),
         405 => AppError::MethodNotAllowed { allow: Vec::new() },
         413 => AppError::PayloadTooLarge {
             limit: crate::BODY_LIMIT_BYTES,
         },
-        415 => AppError::UnsupportedMediaType(detail),
-        429 => AppError::TooManyRequests {
-            retry_after_secs: 1,
-        },
-        503 => AppError::ServiceUnavailable {
-            code: "service_unavailable".into(),
-            detail,
-        },
+        422 => AppError::invalid_field("request", detail),
+        429 => AppError::too_many_requests(1),
         500 => AppError::Unexpected(anyhow::anyhow!("{status}: {detail}")),
-        _ => AppError::Status { status, detail },
+        _ => match codes::ALL
+            .iter()
+            .find(|code| code.status == status && code.code == reason_code(status))
+        {
+            Some(code) => AppError::new(code, detail),
+            None if status.is_client_error() => AppError::new(&codes::BAD_REQUEST, detail),
+            None => AppError::Unexpected(anyhow::anyhow!("{status}: {detail}")),
+        },
     }
+}
+
+/// The generic code of a status (its reason phrase in snake_case).
+fn reason_code(status: StatusCode) -> String {
+    status
+        .canonical_reason()
+        .unwrap_or_default()
+        .to_lowercase()
+        .replace([' ', '-', '\''], "_")
 }
 
 #[cfg(test)]
@@ -500,9 +527,38 @@ mod tests {
     }
 
     #[test]
+    fn bare_statuses_answer_registered_codes() {
+        for (status, code, answered) in [
+            (400, "bad_request", 400),
+            (404, "not_found", 404),
+            (408, "request_timeout", 408),
+            (414, "uri_too_long", 414),
+            (415, "unsupported_media_type", 415),
+            (431, "request_header_fields_too_large", 431),
+            (502, "bad_gateway", 502),
+            (503, "service_unavailable", 503),
+            (418, "bad_request", 400),
+            (599, "internal_error", 500),
+        ] {
+            let p = problem_for_status(StatusCode::from_u16(status).unwrap(), None).problem();
+            assert_eq!(
+                (p.code.as_str(), p.status),
+                (code, answered),
+                "status {status}"
+            );
+        }
+    }
+
+    #[test]
     fn conflict_with_a_field_lists_it() {
-        let p =
-            AppError::conflict("email_taken", "email already registered", Some("email")).problem();
+        crate::error_codes! {
+            /// Taken.
+            EMAIL_TAKEN = CONFLICT "email_taken";
+        }
+        assert_eq!(ALL, [&EMAIL_TAKEN]);
+        let p = AppError::new(&EMAIL_TAKEN, "email already registered")
+            .on_field("email")
+            .problem();
         assert_eq!(p.status, 409);
         assert_eq!(p.code, "email_taken");
         assert_eq!(p.errors.unwrap()[0].field, "email");

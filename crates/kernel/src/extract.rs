@@ -18,7 +18,7 @@ use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::{
     BODY_LIMIT_BYTES, PUBLIC_BODY_LIMIT_BYTES,
-    error::{AppError, FieldError},
+    error::{AppError, FieldError, codes},
 };
 
 /// A JSON body, deserialized and validated.
@@ -58,8 +58,8 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
         };
         Box::pin(async move {
             if !content_type_ok {
-                return Err(AppError::UnsupportedMediaType(
-                    "expected Content-Type: application/json".into(),
+                return Err(AppError::unsupported_media_type(
+                    "expected Content-Type: application/json",
                 ));
             }
             let bytes = body.await.map_err(|e| payload_error(&e))?;
@@ -94,8 +94,8 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for OptionalJson<T> {
                 return Ok(OptionalJson(None));
             }
             if !content_type_ok {
-                return Err(AppError::UnsupportedMediaType(
-                    "expected Content-Type: application/json".into(),
+                return Err(AppError::unsupported_media_type(
+                    "expected Content-Type: application/json",
                 ));
             }
             let value: Option<T> = parse_json_object(&bytes, true)?;
@@ -128,8 +128,8 @@ fn parse_json_object<T: DeserializeOwned>(bytes: &[u8], null_ok: bool) -> Result
 
 fn parse_value(bytes: &[u8]) -> Result<serde_json::Value, AppError> {
     serde_json::from_slice(bytes).map_err(|inner| {
-        AppError::bad_request(
-            "malformed_json",
+        AppError::new(
+            &codes::MALFORMED_JSON,
             format!("the body is not valid JSON: {inner}"),
         )
     })
@@ -140,8 +140,8 @@ fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppErr
         let path = err.path().to_string();
         let inner = err.into_inner();
         if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-            AppError::bad_request(
-                "malformed_json",
+            AppError::new(
+                &codes::MALFORMED_JSON,
                 format!("the body is not valid JSON: {inner}"),
             )
         } else {
@@ -287,7 +287,7 @@ fn payload_error(err: &actix_web::Error) -> AppError {
         _ if err.as_response_error().status_code().as_u16() == 413 => AppError::PayloadTooLarge {
             limit: BODY_LIMIT_BYTES,
         },
-        _ => AppError::bad_request("bad_body", format!("could not read the body: {err}")),
+        _ => AppError::new(&codes::BAD_BODY, format!("could not read the body: {err}")),
     }
 }
 
@@ -312,7 +312,7 @@ pub fn json_config() -> web::JsonConfig {
                     limit: BODY_LIMIT_BYTES,
                 },
                 JsonPayloadError::ContentType => {
-                    AppError::UnsupportedMediaType("expected Content-Type: application/json".into())
+                    AppError::unsupported_media_type("expected Content-Type: application/json")
                 }
                 JsonPayloadError::Deserialize(e) if e.is_data() => {
                     let msg = e.to_string();
@@ -321,8 +321,8 @@ pub fn json_config() -> web::JsonConfig {
                         strip_position(&msg),
                     )
                 }
-                other => AppError::bad_request(
-                    "malformed_json",
+                other => AppError::new(
+                    &codes::MALFORMED_JSON,
                     format!("the body is not valid JSON: {other}"),
                 ),
             };

@@ -1,23 +1,26 @@
 //! The request path's cross-cutting middleware: request context (id, root span, panic
 //! catching, problem+json for every error answer), security headers and CORS.
 
-use std::{panic::AssertUnwindSafe, time::Instant};
+use std::{panic::AssertUnwindSafe, sync::Arc, time::Instant};
 
 use actix_cors::Cors;
 use actix_web::{
     Error, HttpMessage, HttpResponse, ResponseError,
-    body::{BoxBody, MessageBody},
+    body::{BoxBody, EitherBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
     http::{Method, header},
     middleware::{DefaultHeaders, Next},
+    web,
 };
 use futures::FutureExt;
 use tracing::Instrument;
 
 use crate::{
     config::Config,
-    error::{AppError, PROBLEM_JSON, problem_for_status},
+    context::AppContext,
+    error::{AppError, PROBLEM_JSON, codes, problem_for_status},
     request_id::{self, RequestId},
+    tenant::{self, Tenant},
 };
 
 /// Paths that stream their bodies under their own limits (uploads to signed URLs, Socket.IO
@@ -287,4 +290,79 @@ pub fn cors(config: &Config) -> Cors {
     ])
     .supports_credentials()
     .max_age(600)
+}
+
+/// Middleware recording every request under its route pattern (`unmatched` for 404s, so
+/// scanners cannot blow up the label set).
+pub async fn track_metrics(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let metrics = req
+        .app_data::<web::Data<AppContext>>()
+        .map(|c| c.metrics.clone());
+    let method = req.method().to_string();
+    let started = Instant::now();
+    let result = next.call(req).await;
+    if let Some(metrics) = metrics {
+        let (route, status) = match &result {
+            Ok(res) => (
+                res.request()
+                    .match_pattern()
+                    .unwrap_or_else(|| "unmatched".into()),
+                res.status().as_u16(),
+            ),
+            Err(err) => (
+                "unmatched".into(),
+                err.as_response_error().status_code().as_u16(),
+            ),
+        };
+        metrics.observe(&method, &route, status, started.elapsed().as_secs_f64());
+    }
+    result
+}
+
+/// Middleware: resolves the tenant of every non-exempt request into the extensions.
+///
+/// A failure is answered here (not returned as `Err`) so the outer CORS and header
+/// middleware still decorate the answer.
+pub async fn resolve_tenant(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let path = req.path();
+    if !tenant::EXEMPT_PREFIXES.iter().any(|p| path.starts_with(p)) {
+        match resolve(&req).await {
+            Ok(tenant) => {
+                req.extensions_mut().insert(tenant);
+            }
+            Err(err) => {
+                return Ok(req
+                    .into_response(err.error_response())
+                    .map_into_right_body());
+            }
+        }
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
+async fn resolve(req: &ServiceRequest) -> Result<Arc<Tenant>, AppError> {
+    let ctx = req
+        .app_data::<web::Data<AppContext>>()
+        .cloned()
+        .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("AppContext is not registered")))?;
+    let slug = match req.headers().get(&tenant::HEADER) {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .map_err(|_| {
+                    AppError::new(&codes::UNKNOWN_PLATFORM, "X-Platform is not a valid slug")
+                })?
+                .trim()
+                .to_owned(),
+        ),
+    };
+    ctx.tenants.resolve(&ctx.db, slug.as_deref()).await
 }

@@ -1,22 +1,11 @@
 //! Prometheus metrics: HTTP requests by route pattern, method and status, latencies, and
 //! database pool gauges. One registry per process, passed in (no global).
 
-use std::time::Instant;
-
-use actix_web::{
-    Error,
-    body::MessageBody,
-    dev::{ServiceRequest, ServiceResponse},
-    middleware::Next,
-    web,
-};
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
     TextEncoder,
 };
 use sea_orm::DatabaseConnection;
-
-use crate::context::AppContext;
 
 /// The process's metrics.
 pub struct Metrics {
@@ -96,34 +85,4 @@ impl Metrics {
         }
         String::from_utf8(buf).unwrap_or_default()
     }
-}
-
-/// Middleware recording every request under its route pattern (`unmatched` for 404s, so
-/// scanners cannot blow up the label set).
-pub async fn track(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let metrics = req
-        .app_data::<web::Data<AppContext>>()
-        .map(|c| c.metrics.clone());
-    let method = req.method().to_string();
-    let started = Instant::now();
-    let result = next.call(req).await;
-    if let Some(metrics) = metrics {
-        let (route, status) = match &result {
-            Ok(res) => (
-                res.request()
-                    .match_pattern()
-                    .unwrap_or_else(|| "unmatched".into()),
-                res.status().as_u16(),
-            ),
-            Err(err) => (
-                "unmatched".into(),
-                err.as_response_error().status_code().as_u16(),
-            ),
-        };
-        metrics.observe(&method, &route, status, started.elapsed().as_secs_f64());
-    }
-    result
 }

@@ -12,7 +12,11 @@ use std::{net::IpAddr, sync::LazyLock, time::Duration};
 use actix_web::HttpRequest;
 use sha2::{Digest, Sha256};
 
-use crate::{config::RateLimit, context::AppContext, error::AppError};
+use crate::{
+    config::RateLimit,
+    context::AppContext,
+    error::{AppError, codes},
+};
 
 static FIXED_WINDOW: LazyLock<redis::Script> = LazyLock::new(|| {
     redis::Script::new(
@@ -35,9 +39,7 @@ fn millis(d: Duration) -> u64 {
 
 fn retry_after(ttl_ms: i64) -> AppError {
     let secs = u64::try_from(ttl_ms).unwrap_or(0).div_ceil(1000).max(1);
-    AppError::TooManyRequests {
-        retry_after_secs: secs,
-    }
+    AppError::too_many_requests(secs)
 }
 
 /// What a limit does while Redis cannot count.
@@ -88,10 +90,10 @@ pub async fn hit_with(
         }
         Err(err) => {
             tracing::warn!(key = %full, error = %err, "refused: the rate limit cannot count while Redis is unavailable");
-            Err(AppError::ServiceUnavailable {
-                code: "rate_limit_unavailable".into(),
-                detail: "sign-in is briefly unavailable; try again in a few seconds".into(),
-            })
+            Err(AppError::new(
+                &codes::RATE_LIMIT_UNAVAILABLE,
+                "sign-in is briefly unavailable; try again in a few seconds",
+            ))
         }
     }
 }
@@ -244,7 +246,9 @@ mod tests {
     #[test]
     fn retry_after_rounds_up_to_whole_seconds() {
         let secs = |ms| match retry_after(ms) {
-            AppError::TooManyRequests { retry_after_secs } => retry_after_secs,
+            AppError::TooManyRequests {
+                retry_after_secs, ..
+            } => retry_after_secs,
             _ => 0,
         };
         assert_eq!(secs(1), 1);

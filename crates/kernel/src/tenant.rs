@@ -13,11 +13,9 @@ use std::{
 
 use actix_web::{
     Error, FromRequest, HttpMessage, HttpRequest, ResponseError,
-    body::{EitherBody, MessageBody},
+    body::EitherBody,
     dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready},
     http::header::HeaderName,
-    middleware::Next,
-    web,
 };
 use futures::future::LocalBoxFuture;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -25,7 +23,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::{context::AppContext, error::AppError};
+use crate::error::{AppError, codes};
 
 /// The tenant header.
 pub const HEADER: HeaderName = HeaderName::from_static("x-platform");
@@ -196,8 +194,8 @@ impl TenantRegistry {
             }
         }
         self.lookup(slug).0.ok_or_else(|| {
-            AppError::bad_request(
-                "unknown_platform",
+            AppError::new(
+                &codes::UNKNOWN_PLATFORM,
                 format!("unknown platform {slug:?} in X-Platform"),
             )
         })
@@ -238,51 +236,6 @@ impl TenantRegistry {
         }
         Ok(())
     }
-}
-
-/// Middleware: resolves the tenant of every non-exempt request into the extensions.
-///
-/// A failure is answered here (not returned as `Err`) so the outer CORS and header
-/// middleware still decorate the answer.
-pub async fn resolve_middleware(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
-    let path = req.path();
-    if !EXEMPT_PREFIXES.iter().any(|p| path.starts_with(p)) {
-        match resolve(&req).await {
-            Ok(tenant) => {
-                req.extensions_mut().insert(tenant);
-            }
-            Err(err) => {
-                return Ok(req
-                    .into_response(err.error_response())
-                    .map_into_right_body());
-            }
-        }
-    }
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_left_body)
-}
-
-async fn resolve(req: &ServiceRequest) -> Result<Arc<Tenant>, AppError> {
-    let ctx = req
-        .app_data::<web::Data<AppContext>>()
-        .cloned()
-        .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("AppContext is not registered")))?;
-    let slug = match req.headers().get(&HEADER) {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .map_err(|_| {
-                    AppError::bad_request("unknown_platform", "X-Platform is not a valid slug")
-                })?
-                .trim()
-                .to_owned(),
-        ),
-    };
-    ctx.tenants.resolve(&ctx.db, slug.as_deref()).await
 }
 
 impl FromRequest for Tenant {

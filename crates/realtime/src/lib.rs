@@ -30,13 +30,13 @@
 
 pub mod adapter;
 pub mod auth;
-mod broadcast;
 pub mod docs;
 pub mod engine;
+pub mod error;
 pub mod meetings;
 pub mod metrics;
 pub mod options;
-mod realtime;
+mod server;
 pub mod socketio;
 pub mod terminal;
 
@@ -47,9 +47,10 @@ use serde_json::Value;
 
 pub use adapter::{Adapter, RedisAdapter, RedisAdapterOptions};
 pub use auth::{AllowAll, Authenticator, ConnectRefusal, ConnectRequest};
-pub use broadcast::BroadcastOperator;
+pub use error::codes;
 pub use metrics::RealtimeMetrics;
 pub use options::{CorsPolicy, RealtimeOptions};
+pub use socketio::broadcast::BroadcastOperator;
 pub use socketio::{
     args::Args,
     socket::{AckError, AckSender, DisconnectReason, Socket},
@@ -58,7 +59,7 @@ pub use socketio::{
 /// One Socket.IO server. Cheap to clone; register handlers at any time.
 #[derive(Clone)]
 pub struct Realtime {
-    inner: Arc<realtime::Inner>,
+    inner: Arc<server::Inner>,
 }
 
 /// Builds a [`Realtime`].
@@ -95,7 +96,7 @@ impl RealtimeBuilder {
             None => RealtimeMetrics::new()?,
         };
         Ok(Realtime {
-            inner: realtime::Inner::new(self.options, self.adapter, self.authenticator, metrics),
+            inner: server::Inner::new(self.options, self.adapter, self.authenticator, metrics),
         })
     }
 }
@@ -173,7 +174,7 @@ impl Realtime {
         F: Fn(String, String) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        let handler: realtime::LostHandler = Arc::new(move |n, r| Box::pin(handler(n, r)));
+        let handler: server::LostHandler = Arc::new(move |n, r| Box::pin(handler(n, r)));
         self.inner
             .lost
             .write()

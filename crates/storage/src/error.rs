@@ -7,8 +7,20 @@ use actix_web::{
 };
 use kernel::{
     AppError, FieldError,
-    error::{PROBLEM_JSON, Problem, problem_body},
+    error::{ErrorCode, PROBLEM_JSON, Problem, codes as kernel_codes, problem_body},
 };
+
+/// Storage's error codes.
+pub mod codes {
+    kernel::error_codes! {
+        /// The signed URL was altered or is incomplete.
+        INVALID_URL_SIGNATURE = FORBIDDEN "invalid_url_signature";
+        /// The signed URL was genuine but is past its expiry.
+        URL_EXPIRED = FORBIDDEN "url_expired";
+        /// The multipart form could not be read or has too many parts.
+        MALFORMED_MULTIPART = BAD_REQUEST "malformed_multipart";
+    }
+}
 
 /// What can go wrong storing, signing or serving an object.
 #[derive(Debug, thiserror::Error)]
@@ -19,7 +31,7 @@ pub enum StorageError {
     /// 404: no such object, or one of another platform.
     #[error("no object {0}")]
     NotFound(String),
-    /// 403 `invalid_signature`: the signed URL was altered or is incomplete.
+    /// 403 `invalid_url_signature`: the signed URL was altered or is incomplete.
     #[error("the URL signature is missing or does not match")]
     InvalidSignature,
     /// 403 `url_expired`: the signed URL was genuine but is past its expiry.
@@ -70,20 +82,9 @@ impl StorageError {
             Self::App(err) => return err.problem(),
             Self::InvalidKey(message) => (AppError::invalid_field("key", message.clone()), None),
             Self::NotFound(key) => (AppError::not_found(format!("no object {key:?}")), None),
-            Self::InvalidSignature => (
-                AppError::Forbidden {
-                    code: "invalid_signature".into(),
-                    detail: self.to_string(),
-                },
-                None,
-            ),
-            Self::Expired => (
-                AppError::Forbidden {
-                    code: "url_expired".into(),
-                    detail: self.to_string(),
-                },
-                None,
-            ),
+            Self::InvalidSignature | Self::Expired => {
+                (AppError::new(self.code(), self.to_string()), None)
+            }
             Self::TooLarge { field, limit } => (
                 AppError::PayloadTooLarge { limit: *limit },
                 Some((*field, format!("must be at most {limit} bytes"))),
@@ -92,7 +93,7 @@ impl StorageError {
                 field,
                 content_type,
             } => (
-                AppError::UnsupportedMediaType(self.to_string()),
+                AppError::unsupported_media_type(self.to_string()),
                 Some((
                     *field,
                     format!("{content_type:?} is not an accepted media type"),
@@ -112,6 +113,22 @@ impl StorageError {
     }
 }
 
+impl StorageError {
+    /// The registered code this error answers (its status comes with it).
+    pub fn code(&self) -> &'static ErrorCode {
+        match self {
+            Self::App(err) => err.error_code(),
+            Self::InvalidKey(_) => &kernel_codes::VALIDATION_FAILED,
+            Self::NotFound(_) => &kernel_codes::NOT_FOUND,
+            Self::InvalidSignature => &codes::INVALID_URL_SIGNATURE,
+            Self::Expired => &codes::URL_EXPIRED,
+            Self::TooLarge { .. } => &kernel_codes::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType { .. } => &kernel_codes::UNSUPPORTED_MEDIA_TYPE,
+            Self::Backend(_) | Self::Unexpected(_) => &kernel_codes::INTERNAL_ERROR,
+        }
+    }
+}
+
 impl From<StorageError> for AppError {
     /// For callers in other crates that work in [`AppError`]; the field of a 413/415 is kept
     /// in the detail only.
@@ -122,12 +139,11 @@ impl From<StorageError> for AppError {
             StorageError::NotFound(key) => AppError::not_found(format!("no object {key:?}")),
             StorageError::TooLarge { limit, .. } => AppError::PayloadTooLarge { limit },
             e @ StorageError::UnsupportedMediaType { .. } => {
-                AppError::UnsupportedMediaType(e.to_string())
+                AppError::unsupported_media_type(e.to_string())
             }
-            e @ (StorageError::InvalidSignature | StorageError::Expired) => AppError::Forbidden {
-                code: e.problem().code.into(),
-                detail: e.to_string(),
-            },
+            e @ (StorageError::InvalidSignature | StorageError::Expired) => {
+                AppError::new(e.code(), e.to_string())
+            }
             StorageError::Backend(e) => {
                 AppError::Unexpected(anyhow::Error::new(e).context("object store"))
             }
@@ -138,15 +154,7 @@ impl From<StorageError> for AppError {
 
 impl ResponseError for StorageError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            Self::App(err) => err.status_code(),
-            Self::InvalidKey(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::InvalidSignature | Self::Expired => StatusCode::FORBIDDEN,
-            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Backend(_) | Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.code().status
     }
 
     fn error_response(&self) -> HttpResponse {
@@ -190,7 +198,7 @@ mod tests {
     fn signature_problems_have_their_own_codes_and_backend_errors_are_opaque() {
         assert_eq!(
             StorageError::InvalidSignature.problem().code,
-            "invalid_signature"
+            "invalid_url_signature"
         );
         assert_eq!(StorageError::Expired.problem().code, "url_expired");
         let err = StorageError::Backend(object_store::Error::Generic {

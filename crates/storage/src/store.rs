@@ -418,7 +418,7 @@ impl Storage {
     }
 
     /// Checks a request on a local signed URL. 404 when this process has no local store (its
-    /// URLs are the bucket's), 403 `invalid_signature` or `url_expired` otherwise.
+    /// URLs are the bucket's), 403 `invalid_url_signature` or `url_expired` otherwise.
     pub fn verify_local(&self, grant: &Grant<'_>, sig: Option<&str>) -> Result<(), StorageError> {
         if self.kind() != BackendKind::Local {
             return Err(StorageError::NotFound(grant.key.to_owned()));

@@ -51,6 +51,16 @@ impl TestResponse {
         }
         let request_id = self.header("x-request-id").expect("X-Request-Id header");
         assert_eq!(body["request_id"], request_id.as_str());
+        let registered = gateway::error::registry()
+            .into_iter()
+            .flat_map(|(_, codes)| codes.iter())
+            .find(|c| c.code == code)
+            .map(|c| c.status.as_u16());
+        assert_eq!(
+            registered,
+            Some(status),
+            "{code:?} must be a registered code of status {status} (docs/errors.md)"
+        );
         body
     }
 }

@@ -54,12 +54,8 @@ impl Rules {
         if let Some(deadline) = deadline
             && deadline > Utc::now() + self.max_hold
         {
-            return Err(TokensError::Governance {
-                code: "hold_too_long",
-                detail: format!(
-                    "tokens may be held for at most {} hours",
-                    self.max_hold.num_hours()
-                ),
+            return Err(TokensError::HoldTooLong {
+                max_hours: self.max_hold.num_hours(),
             });
         }
         #[derive(FromQueryResult)]
@@ -77,12 +73,9 @@ impl Rules {
         .await?
         .map_or(0, |s| s.spent);
         if spent + amount > self.daily_spend_cap {
-            return Err(TokensError::Governance {
-                code: "daily_spend_cap_exceeded",
-                detail: format!(
-                    "{spent} of {} tokens already committed today",
-                    self.daily_spend_cap
-                ),
+            return Err(TokensError::DailySpendCapExceeded {
+                spent,
+                cap: self.daily_spend_cap,
             });
         }
         Ok(())

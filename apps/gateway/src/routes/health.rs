@@ -88,10 +88,10 @@ async fn ready(ctx: web::Data<AppContext>) -> HttpResponse {
             checks,
         });
     }
-    let err = kernel::AppError::ServiceUnavailable {
-        code: "not_ready".into(),
-        detail: format!("unavailable: {}", failing.join(", ")),
-    };
+    let err = kernel::AppError::new(
+        &crate::error::codes::NOT_READY,
+        format!("unavailable: {}", failing.join(", ")),
+    );
     let mut body = serde_json::to_value(err.problem()).unwrap_or_default();
     if let Some(obj) = body.as_object_mut() {
         obj.insert("checks".into(), serde_json::Value::Object(checks));

@@ -24,10 +24,7 @@ fn allowed(req: &HttpRequest, ctx: &AppContext) -> Result<(), AppError> {
         return if secrets_equal(given.as_bytes(), token.expose_secret().as_bytes()) {
             Ok(())
         } else {
-            Err(AppError::Unauthorized {
-                code: "unauthorized".into(),
-                detail: "metrics need the scrape token".into(),
-            })
+            Err(AppError::unauthorized("metrics need the scrape token"))
         };
     }
     let loopback = req.peer_addr().is_some_and(|a| a.ip().is_loopback());

@@ -189,7 +189,7 @@ async fn create(
         .map_err(|e| {
             AppError::on_unique(
                 e,
-                "platform_exists",
+                &crate::error::codes::PLATFORM_EXISTS,
                 "slug",
                 "a platform with this slug exists",
             )

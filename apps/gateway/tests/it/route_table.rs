@@ -163,8 +163,8 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/mentors/{id}/slots", Public),
     ("GET", "/api/platform", Public),
     ("POST", "/api/slots/{id}/book", User),
-    ("GET", "/api/storage/{key}", Secret("invalid_signature")),
-    ("PUT", "/api/storage/{key}", Secret("invalid_signature")),
+    ("GET", "/api/storage/{key}", Secret("invalid_url_signature")),
+    ("PUT", "/api/storage/{key}", Secret("invalid_url_signature")),
     ("GET", "/api/system-config", Admin),
     ("GET", "/api/system-config/{key}", Admin),
     ("PUT", "/api/system-config/{key}", Admin),
@@ -187,7 +187,7 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     (
         "POST",
         "/api/webhooks/razorpay",
-        Secret("invalid_signature"),
+        Secret("invalid_webhook_signature"),
     ),
     (
         "GET",
@@ -197,7 +197,7 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     (
         "POST",
         "/api/webhooks/whatsapp",
-        Secret("invalid_signature"),
+        Secret("invalid_webhook_signature"),
     ),
     ("POST", "/api/whatsapp/messages", Sales),
     ("GET", "/auth/google/callback", Public),

@@ -59,10 +59,10 @@ pub async fn status(
         })
         .unwrap_or_default();
     if !secure::secrets_equal(given.as_bytes(), expected.expose_secret().as_bytes()) {
-        return Err(AppError::Unauthorized {
-            code: "invalid_token".into(),
-            detail: "the Exotel webhook token is missing or wrong".into(),
-        });
+        return Err(AppError::new(
+            &kernel::error::codes::INVALID_TOKEN,
+            "the Exotel webhook token is missing or wrong",
+        ));
     }
     let fields = fields(&req, &body)?;
     let update = CallStatus {
@@ -106,10 +106,10 @@ fn fields(req: &HttpRequest, body: &[u8]) -> AppResult<HashMap<String, String>> 
             .collect());
     }
     let text = std::str::from_utf8(body)
-        .map_err(|_| AppError::bad_request("bad_body", "the form is not UTF-8"))?;
+        .map_err(|_| AppError::new(&kernel::error::codes::BAD_BODY, "the form is not UTF-8"))?;
     web::Query::<HashMap<String, String>>::from_query(text)
         .map(web::Query::into_inner)
-        .map_err(|e| AppError::bad_request("bad_body", format!("not a form: {e}")))
+        .map_err(|e| AppError::new(&kernel::error::codes::BAD_BODY, format!("not a form: {e}")))
 }
 
 fn required(fields: &HashMap<String, String>, name: &str) -> AppResult<String> {

@@ -59,10 +59,10 @@ pub async fn verify(
     if mode != Some("subscribe")
         || !secure::secrets_equal(token.as_bytes(), expected.expose_secret().as_bytes())
     {
-        return Err(AppError::Forbidden {
-            code: "invalid_verify_token".into(),
-            detail: "hub.mode must be subscribe and hub.verify_token must match".into(),
-        });
+        return Err(AppError::new(
+            &crate::codes::INVALID_VERIFY_TOKEN,
+            "hub.mode must be subscribe and hub.verify_token must match",
+        ));
     }
     let challenge = query.get("hub.challenge").cloned().unwrap_or_default();
     Ok(HttpResponse::Ok()
@@ -71,14 +71,14 @@ pub async fn verify(
 }
 
 /// A webhook notification: statuses of sent messages and inbound messages. 401
-/// `invalid_signature` unless `X-Hub-Signature-256` signs the raw body.
+/// `invalid_webhook_signature` unless `X-Hub-Signature-256` signs the raw body.
 #[utoipa::path(
     tag = "webhooks",
     params(("X-Hub-Signature-256" = String, Header, description = "sha256=<hex HMAC-SHA256 of the body under the app secret>")),
     request_body(content = Object, description = "The Cloud API notification"),
     responses(
         (status = 200, body = WebhookAck),
-        (status = 401, description = "invalid_signature", body = kernel::error::Problem),
+        (status = 401, description = "invalid_webhook_signature", body = kernel::error::Problem),
         (status = 503, description = "provider_not_configured", body = kernel::error::Problem),
     )
 )]
@@ -100,10 +100,10 @@ pub async fn receive(
         .get("x-hub-signature-256")
         .and_then(|v| v.to_str().ok());
     if !secure::valid_hub_signature(secret.expose_secret().as_bytes(), &body, signature) {
-        return Err(AppError::Unauthorized {
-            code: "invalid_signature".into(),
-            detail: "X-Hub-Signature-256 is missing or does not sign this body".into(),
-        });
+        return Err(AppError::new(
+            &kernel::error::codes::INVALID_WEBHOOK_SIGNATURE,
+            "X-Hub-Signature-256 is missing or does not sign this body",
+        ));
     }
     let notification: Notification = parse_json(&body)?;
     let mut ack = WebhookAck {

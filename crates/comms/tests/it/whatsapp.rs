@@ -161,7 +161,7 @@ async fn the_webhook_checks_the_handshake_and_the_signature() {
         .body(body.clone(), "application/json")
         .send()
         .await
-        .assert_problem(401, "invalid_signature");
+        .assert_problem(401, "invalid_webhook_signature");
     app.req(Method::POST, "/api/webhooks/whatsapp")
         .header(
             "X-Hub-Signature-256",
@@ -170,7 +170,7 @@ async fn the_webhook_checks_the_handshake_and_the_signature() {
         .body(body.clone(), "application/json")
         .send()
         .await
-        .assert_problem(401, "invalid_signature");
+        .assert_problem(401, "invalid_webhook_signature");
     let tampered = body.replace("delivered", "read");
     app.req(Method::POST, "/api/webhooks/whatsapp")
         .header(
@@ -180,7 +180,7 @@ async fn the_webhook_checks_the_handshake_and_the_signature() {
         .body(tampered, "application/json")
         .send()
         .await
-        .assert_problem(401, "invalid_signature");
+        .assert_problem(401, "invalid_webhook_signature");
 
     // a status for a message we did not send is kept under the request's platform
     let res = signed_post(&app, &statuses(&[("wamid.X", "delivered")])).await;

@@ -264,7 +264,7 @@ pub async fn callback(
             .map_err(|e| {
                 AppError::on_unique(
                     e,
-                    "oauth_account_linked",
+                    &crate::error::codes::OAUTH_ACCOUNT_LINKED,
                     "google",
                     "this account is already linked to another Google account",
                 )

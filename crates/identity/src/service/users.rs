@@ -150,8 +150,10 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, new: NewUser) -> IdentityResul
         .exec_with_returning(conn)
         .await
         .map_err(
-            |e| match AppError::on_unique(e, "email_taken", "email", "") {
-                AppError::Conflict { .. } => IdentityError::EmailTaken,
+            |e| match AppError::on_unique(e, &crate::error::codes::EMAIL_TAKEN, "email", "") {
+                AppError::Coded { code, .. } if *code == crate::error::codes::EMAIL_TAKEN => {
+                    IdentityError::EmailTaken
+                }
                 other => IdentityError::App(other),
             },
         )

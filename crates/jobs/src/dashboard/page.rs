@@ -186,7 +186,7 @@ async fn page_admin(req: &HttpRequest) -> Result<AuthUser, HttpResponse> {
     match auth::authenticate_page(req).await {
         Ok(user) if Viewer::new(&user).is_ok() => Ok(user),
         Ok(_) => Err(forbidden_page()),
-        Err(AppError::Forbidden { detail, .. }) => {
+        Err(AppError::Coded { code, detail, .. }) if code.status == StatusCode::FORBIDDEN => {
             Err(sign_in_page(req, StatusCode::FORBIDDEN, &detail, ""))
         }
         Err(err) => Err(sign_in_page(
@@ -500,10 +500,10 @@ async fn action(
     let spec = queue_spec(&queue)?;
     let expected = csrf_token(&session_token(&req).unwrap_or_default());
     if !kernel::crypto::secrets_equal(form.csrf.as_bytes(), expected.as_bytes()) {
-        return Err(AppError::Forbidden {
-            code: "invalid_csrf_token".into(),
-            detail: "the form is stale or did not come from this dashboard; reload the page".into(),
-        });
+        return Err(AppError::new(
+            &crate::codes::INVALID_CSRF_TOKEN,
+            "the form is stale or did not come from this dashboard; reload the page",
+        ));
     }
     let job_id = || {
         form.job_id
@@ -675,15 +675,22 @@ async fn sign_in(req: HttpRequest, form: web::Form<SignInForm>) -> AppResult<Htt
         .await
     {
         Ok(token) => token,
-        Err(AppError::Unauthorized { code, detail }) => return Ok(refused(&req, &code, &detail)),
+        Err(AppError::Coded { code, detail, .. }) if code.status == StatusCode::UNAUTHORIZED => {
+            return Ok(refused(&req, code.code, &detail));
+        }
         // 429 and 503 (Redis down) as problem+json, like the login API
         Err(err) => return Err(err),
     };
     // the user's current role and capabilities, as every page request will see them
     let user = match auth::authenticate_token(&req, &token).await {
         Ok(user) => user,
-        Err(AppError::Unauthorized { code, detail } | AppError::Forbidden { code, detail }) => {
-            return Ok(refused(&req, &code, &detail));
+        Err(AppError::Coded { code, detail, .. })
+            if matches!(
+                code.status,
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+            ) =>
+        {
+            return Ok(refused(&req, code.code, &detail));
         }
         Err(err) => return Err(err),
     };

@@ -230,9 +230,11 @@ fn platform_of(data: &serde_json::Value) -> Option<&str> {
 
 /// The queue named in a path, or 404 `unknown_queue`.
 pub fn queue_spec(name: &str) -> Result<&'static QueueSpec, AppError> {
-    queues::spec(name).ok_or_else(|| AppError::NotFound {
-        code: "unknown_queue".into(),
-        detail: format!("there is no queue named {name:?}"),
+    queues::spec(name).ok_or_else(|| {
+        AppError::new(
+            &crate::codes::UNKNOWN_QUEUE,
+            format!("there is no queue named {name:?}"),
+        )
     })
 }
 
@@ -346,9 +348,11 @@ async fn find(
         .await
         .map_err(bull)?
         .filter(|job| viewer.sees(jobs, job.data()))
-        .ok_or_else(|| AppError::NotFound {
-            code: "job_not_found".into(),
-            detail: format!("{} has no job {id:?}", spec.name),
+        .ok_or_else(|| {
+            AppError::new(
+                &crate::codes::JOB_NOT_FOUND,
+                format!("{} has no job {id:?}", spec.name),
+            )
         })?;
     let state = queue.get_job_state(id).await.map_err(bull)?;
     let state = match state.as_str() {
@@ -378,11 +382,10 @@ pub async fn retry(
 ) -> Result<JobView, AppError> {
     let (mut job, state) = find(jobs, viewer, spec, id).await?;
     if state != "failed" {
-        return Err(AppError::Conflict {
-            code: "job_not_failed".into(),
-            detail: format!("job {id:?} is {state}; only failed jobs can be retried"),
-            field: None,
-        });
+        return Err(AppError::new(
+            &crate::codes::JOB_NOT_FAILED,
+            format!("job {id:?} is {state}; only failed jobs can be retried"),
+        ));
     }
     viewer
         .audit(jobs, "queue.job_retried", spec.name, json!({"job_id": id}))
@@ -433,19 +436,17 @@ pub async fn remove(
 ) -> Result<(), AppError> {
     let (job, state) = find(jobs, viewer, spec, id).await?;
     if state == "active" {
-        return Err(AppError::Conflict {
-            code: "job_active".into(),
-            detail: format!("job {id:?} is being processed"),
-            field: None,
-        });
+        return Err(AppError::new(
+            &crate::codes::JOB_ACTIVE,
+            format!("job {id:?} is being processed"),
+        ));
     }
     // BullMQ refuses to remove the next run of a job scheduler (it would end the schedule)
     if let Some(scheduler) = job.repeat_job_key() {
-        return Err(AppError::Conflict {
-            code: "job_scheduled".into(),
-            detail: format!("job {id:?} is the next run of schedule {scheduler:?}"),
-            field: None,
-        });
+        return Err(AppError::new(
+            &crate::codes::JOB_SCHEDULED,
+            format!("job {id:?} is the next run of schedule {scheduler:?}"),
+        ));
     }
     viewer
         .audit(
@@ -552,9 +553,11 @@ pub async fn replay(
     spec: &QueueSpec,
     id: &str,
 ) -> Result<String, AppError> {
-    let not_found = || AppError::NotFound {
-        code: "dead_letter_not_found".into(),
-        detail: format!("{} has no dead letter for job {id:?}", spec.name),
+    let not_found = || {
+        AppError::new(
+            &crate::codes::DEAD_LETTER_NOT_FOUND,
+            format!("{} has no dead letter for job {id:?}", spec.name),
+        )
     };
     let letter = dlq::find(jobs, spec.name, id)
         .await?
@@ -570,12 +573,12 @@ pub async fn replay(
             json!({"job_id": id}),
         )
         .await?;
-    dlq::replay(jobs, spec.name, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound {
-            code: "dead_letter_not_found".into(),
-            detail: format!("{} has no dead letter for job {id:?}", spec.name),
-        })
+    dlq::replay(jobs, spec.name, id).await?.ok_or_else(|| {
+        AppError::new(
+            &crate::codes::DEAD_LETTER_NOT_FOUND,
+            format!("{} has no dead letter for job {id:?}", spec.name),
+        )
+    })
 }
 
 /// Replays every dead letter of a queue.

@@ -66,17 +66,31 @@ async fn a_panicking_handler_answers_an_opaque_500_with_the_request_id() {
 
 #[actix_web::test]
 async fn plain_error_answers_become_problems() {
-    let app = test::init_service(App::new().wrap(from_fn(request_context)).route(
-        "/teapot",
-        web::get().to(|| async { HttpResponse::ImATeapot().body("short and stout") }),
-    ))
+    let app = test::init_service(
+        App::new()
+            .wrap(from_fn(request_context))
+            .route(
+                "/gone",
+                web::get().to(|| async { HttpResponse::Gone().body("moved on") }),
+            )
+            .route(
+                "/teapot",
+                web::get().to(|| async { HttpResponse::ImATeapot().body("short and stout") }),
+            ),
+    )
     .await;
-    let req = test::TestRequest::get().uri("/teapot").to_request();
+    // a status with a registered code keeps its status
+    let req = test::TestRequest::get().uri("/gone").to_request();
     let (status, request_id, body) = problem_of(app.call(req).await).await;
-    assert_eq!(status.as_u16(), 418);
-    assert_eq!(body["status"], 418);
-    assert_eq!(body["code"], "i_m_a_teapot");
+    assert_eq!(status.as_u16(), 410);
+    assert_eq!(body["status"], 410);
+    assert_eq!(body["code"], "gone");
     assert_eq!(body["request_id"].as_str(), request_id.as_deref());
+    // one without answers its class's generic code: every code has one status
+    let req = test::TestRequest::get().uri("/teapot").to_request();
+    let (status, _, body) = problem_of(app.call(req).await).await;
+    assert_eq!(status.as_u16(), 400);
+    assert_eq!(body["code"], "bad_request");
 }
 
 fn tenant(modules: &[&str]) -> Arc<Tenant> {

@@ -174,20 +174,13 @@ pub async fn join(
     );
     let now = chrono::Utc::now();
     if matches!(m.status.as_str(), "cancelled" | "completed" | "ended") || now > window.closes_at {
-        return Err(MentorshipError::Conflict(
-            "meeting_over",
-            format!("the meeting is {}", m.status),
-        )
-        .into());
+        return Err(MentorshipError::MeetingOver(format!("the meeting is {}", m.status)).into());
     }
     if now < window.opens_at {
-        return Err(MentorshipError::Forbidden(
-            "too_early",
-            format!(
-                "the meeting can be joined from {}",
-                window.opens_at.to_rfc3339()
-            ),
-        )
+        return Err(MentorshipError::TooEarly(format!(
+            "the meeting can be joined from {}",
+            window.opens_at.to_rfc3339()
+        ))
         .into());
     }
     meetings_service::mark_joined(&ctx.db, &m, user.id, window, now).await?;

@@ -21,8 +21,7 @@ fn token(q: &LinkQuery) -> Result<&str, MentorshipError> {
     q.token
         .as_deref()
         .filter(|t| !t.trim().is_empty())
-        .ok_or(MentorshipError::Unauthorized(
-            "invalid_token",
+        .ok_or(MentorshipError::InvalidToken(
             "the link has no token".into(),
         ))
 }

@@ -94,10 +94,7 @@ pub async fn book(
         .await?
         .ok_or(MentorshipError::NotFound("mentor"))?;
     if mentor.user_id == student {
-        return Err(MentorshipError::Forbidden(
-            "own_slot",
-            "mentors cannot book their own slots".into(),
-        ));
+        return Err(MentorshipError::OwnSlot);
     }
     let booking_id = kernel::ids::new_id();
     let hold = holds::place(
@@ -207,10 +204,10 @@ pub async fn cancel(
         return Ok(dto(&booking, meeting.id));
     }
     if booking.status != "booked" {
-        return Err(MentorshipError::Conflict(
-            "booking_not_active",
-            format!("the booking is {}", booking.status),
-        ));
+        return Err(MentorshipError::BookingNotActive(format!(
+            "the booking is {}",
+            booking.status
+        )));
     }
     let by_student = is_student && !actor.is_admin;
     // once the start has passed (or anyone joined), the session is settled by who attended
@@ -219,10 +216,7 @@ pub async fn cancel(
         || matches!(meeting.status.as_str(), "live" | "ended")
         || Utc::now() >= meeting.starts_at;
     if by_student && started {
-        return Err(MentorshipError::Conflict(
-            "meeting_started",
-            "the session has started or taken place and can no longer be cancelled".into(),
-        ));
+        return Err(MentorshipError::MeetingStarted);
     }
     let refund = if by_student {
         let free_hours = settings::CANCELLATION_FREE_HOURS

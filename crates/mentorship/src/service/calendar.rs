@@ -8,7 +8,7 @@ use std::{sync::Arc, time::Duration};
 
 use chrono::Utc;
 use integrations::google_calendar::{self, GoogleCalendar, TokenSeal};
-use kernel::{AppContext, AppError, auth::AuthUser};
+use kernel::{AppContext, AppError, auth::AuthUser, error::codes};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::OnConflict,
 };
@@ -122,16 +122,16 @@ async fn take_state(cal: &Calendar, state: &str) -> Result<Pending, MentorshipEr
         .map_err(redis_err)?;
     raw.and_then(|r| serde_json::from_str(&r).ok())
         .ok_or_else(|| {
-            app(AppError::bad_request(
-                "invalid_oauth_state",
+            app(AppError::new(
+                &codes::INVALID_OAUTH_STATE,
                 "the connection was not started here, has expired or was used",
             ))
         })
 }
 
 fn refused() -> MentorshipError {
-    app(AppError::bad_request(
-        "invalid_oauth_code",
+    app(AppError::new(
+        &codes::INVALID_OAUTH_CODE,
         "Google refused the authorization code",
     ))
 }
@@ -144,8 +144,8 @@ pub async fn callback(
 ) -> Result<CalendarStatus, MentorshipError> {
     let google = cal.client()?;
     let state = query.state.ok_or_else(|| {
-        app(AppError::bad_request(
-            "invalid_oauth_state",
+        app(AppError::new(
+            &codes::INVALID_OAUTH_STATE,
             "state is missing",
         ))
     })?;
@@ -173,16 +173,13 @@ pub async fn callback(
         .split_whitespace()
         .any(|s| s == google_calendar::SCOPE)
     {
-        return Err(MentorshipError::Forbidden(
-            "calendar_scope_not_granted",
-            "calendar access was not granted on Google's consent page".into(),
-        ));
+        return Err(MentorshipError::CalendarScopeNotGranted);
     }
     let refresh: SecretString = grant.refresh_token.ok_or_else(|| {
-        app(AppError::Status {
-            status: actix_web::http::StatusCode::BAD_GATEWAY,
-            detail: "Google sent no refresh token".into(),
-        })
+        app(AppError::new(
+            &codes::BAD_GATEWAY,
+            "Google sent no refresh token",
+        ))
     })?;
     let sealed = cal
         .seal

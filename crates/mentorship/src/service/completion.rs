@@ -41,18 +41,14 @@ pub async fn complete(
         return Err(MentorshipError::NotFound("meeting"));
     }
     if actor.user_id != meeting.mentor_user_id && !actor.is_admin {
-        return Err(MentorshipError::Forbidden(
-            "forbidden",
+        return Err(MentorshipError::NotParticipant(
             "only the mentor or an admin marks a session held".into(),
         ));
     }
     match meeting.status.as_str() {
         "completed" => return Ok(meeting),
         "cancelled" => {
-            return Err(MentorshipError::Conflict(
-                "meeting_cancelled",
-                "the meeting was cancelled".into(),
-            ));
+            return Err(MentorshipError::MeetingCancelled);
         }
         _ => {}
     }

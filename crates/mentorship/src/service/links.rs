@@ -37,7 +37,7 @@ fn message(link: &links::Model) -> String {
 }
 
 fn invalid() -> MentorshipError {
-    MentorshipError::Unauthorized("invalid_token", "the link is invalid".into())
+    MentorshipError::InvalidToken("the link is invalid".into())
 }
 
 /// Issues a completion link for `m` inside `txn`; returns the token.
@@ -116,16 +116,10 @@ async fn verified<C: ConnectionTrait>(
 
 fn usable(link: &links::Model) -> Result<(), MentorshipError> {
     if link.used_at.is_some() {
-        return Err(MentorshipError::Conflict(
-            "link_used",
-            "this link was already used".into(),
-        ));
+        return Err(MentorshipError::LinkUsed);
     }
     if link.expires_at <= Utc::now() {
-        return Err(MentorshipError::Unauthorized(
-            "link_expired",
-            "this link has expired".into(),
-        ));
+        return Err(MentorshipError::LinkExpired);
     }
     Ok(())
 }
@@ -160,10 +154,7 @@ pub async fn redeem(ctx: &AppContext, token: &str) -> Result<meetings::Model, Me
     let m = match m.status.as_str() {
         "completed" => m,
         "cancelled" => {
-            return Err(MentorshipError::Conflict(
-                "meeting_cancelled",
-                "the meeting was cancelled".into(),
-            ));
+            return Err(MentorshipError::MeetingCancelled);
         }
         _ => {
             // the link is a convenience, not a proof: the same rule as the API

@@ -69,10 +69,7 @@ pub async fn enter<C: ConnectionTrait>(
 ) -> Result<LiveMeeting, MentorshipError> {
     let meeting = visible(conn, platform_id, user, is_admin, meeting_id).await?;
     if meeting.status == "cancelled" {
-        return Err(MentorshipError::Conflict(
-            "meeting_cancelled",
-            "this meeting was cancelled".into(),
-        ));
+        return Err(MentorshipError::MeetingCancelled);
     }
     Ok(meeting.into())
 }

@@ -97,16 +97,12 @@ pub async fn feedback(
         .filter(|m| m.platform_id == platform_id)
         .ok_or(MentorshipError::NotFound("meeting"))?;
     if meeting.student_user_id != student {
-        return Err(MentorshipError::Forbidden(
-            "forbidden",
+        return Err(MentorshipError::NotParticipant(
             "only the meeting's student gives feedback".into(),
         ));
     }
     if meeting.status != "completed" {
-        return Err(MentorshipError::Conflict(
-            "meeting_not_completed",
-            "feedback opens once the session is completed".into(),
-        ));
+        return Err(MentorshipError::MeetingNotCompleted);
     }
     let inserted = txn
         .execute_raw(Statement::from_sql_and_values(
@@ -119,10 +115,7 @@ pub async fn feedback(
         ))
         .await?;
     if inserted.rows_affected() == 0 {
-        return Err(MentorshipError::Conflict(
-            "feedback_given",
-            "feedback for this meeting was already given".into(),
-        ));
+        return Err(MentorshipError::FeedbackGiven);
     }
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
@@ -215,14 +208,12 @@ pub async fn ensure_held<C: ConnectionTrait>(
 ) -> Result<(), MentorshipError> {
     let over = meeting.ended_at.is_some() || now >= meeting.ends_at;
     if !over {
-        return Err(MentorshipError::Conflict(
-            "meeting_not_held",
+        return Err(MentorshipError::MeetingNotHeld(
             "the session has not happened yet: it can be marked held once it has ended".into(),
         ));
     }
     if !both_joined(conn, meeting).await? {
-        return Err(MentorshipError::Conflict(
-            "meeting_not_held",
+        return Err(MentorshipError::MeetingNotHeld(
             "the session was not held: both participants must have joined it".into(),
         ));
     }

@@ -110,21 +110,15 @@ pub async fn complete<C: ConnectionTrait>(
     let info = match store.head(&key).await {
         Ok(info) => info,
         Err(StorageError::NotFound(_)) => {
-            return Err(MentorshipError::Conflict(
-                "upload_missing",
-                "nothing was uploaded to this recording's URL yet".into(),
-            ));
+            return Err(MentorshipError::UploadMissing);
         }
         Err(e) => return Err(storage_err(e)),
     };
     if i64::try_from(info.size).ok() != Some(row.size_bytes) {
-        return Err(MentorshipError::Conflict(
-            "upload_size_mismatch",
-            format!(
-                "the stored object has {} bytes, {} were announced",
-                info.size, row.size_bytes
-            ),
-        ));
+        return Err(MentorshipError::UploadSizeMismatch(format!(
+            "the stored object has {} bytes, {} were announced",
+            info.size, row.size_bytes
+        )));
     }
     let mut r: recordings::ActiveModel = row.into();
     r.status = Set("uploaded".into());

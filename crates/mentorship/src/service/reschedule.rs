@@ -42,10 +42,10 @@ pub async fn reschedule(
         .filter(|b| actor.is_admin || b.student_id == actor.user_id)
         .ok_or(MentorshipError::NotFound("booking"))?;
     if booking.status != "booked" {
-        return Err(MentorshipError::Conflict(
-            "booking_not_active",
-            format!("the booking is {}", booking.status),
-        ));
+        return Err(MentorshipError::BookingNotActive(format!(
+            "the booking is {}",
+            booking.status
+        )));
     }
     // lock both slots in id order
     let mut ids = [booking.slot_id, new_slot];

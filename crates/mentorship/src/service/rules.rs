@@ -29,8 +29,7 @@ async fn approved<C: ConnectionTrait>(
 ) -> Result<mentor_profiles::Model, MentorshipError> {
     match profiles::of_user(conn, platform_id, user_id).await? {
         Some(p) if p.status == "approved" => Ok(p),
-        _ => Err(MentorshipError::Forbidden(
-            "mentor_not_approved",
+        _ => Err(MentorshipError::MentorNotApproved(
             "an approved mentor profile is needed".into(),
         )),
     }
@@ -80,7 +79,7 @@ pub async fn create<C: ConnectionTrait>(
     .await
     .map_err(|e| {
         if violates(&e, "mentor_availability_rules_unique") {
-            MentorshipError::Conflict("rule_exists", "you already have this rule".into())
+            MentorshipError::RuleExists
         } else {
             e.into()
         }

@@ -30,16 +30,11 @@ pub async fn open<C: ConnectionTrait>(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<mentor_slots::Model, MentorshipError> {
-    let profile =
-        profiles::of_user(conn, platform_id, user_id)
-            .await?
-            .ok_or(MentorshipError::Forbidden(
-                "mentor_not_approved",
-                "apply as a mentor first".into(),
-            ))?;
+    let profile = profiles::of_user(conn, platform_id, user_id).await?.ok_or(
+        MentorshipError::MentorNotApproved("apply as a mentor first".into()),
+    )?;
     if profile.status != "approved" {
-        return Err(MentorshipError::Forbidden(
-            "mentor_not_approved",
+        return Err(MentorshipError::MentorNotApproved(
             "your mentor profile is not approved yet".into(),
         ));
     }
@@ -163,8 +158,7 @@ pub async fn edit(
     let txn = db.begin().await?;
     let slot = lock_changeable(&txn, platform_id, profile.id, slot_id).await?;
     if profile.status != "approved" {
-        return Err(MentorshipError::Forbidden(
-            "mentor_not_approved",
+        return Err(MentorshipError::MentorNotApproved(
             "your mentor profile is not approved".into(),
         ));
     }

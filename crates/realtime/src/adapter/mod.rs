@@ -101,6 +101,14 @@ pub(crate) trait BusSink: Send + Sync {
     fn rooms_lost(&self, rooms: Vec<(String, String)>);
 }
 
+/// Microseconds since the Unix epoch (a bus message's `sent_at_us`, for relay latency).
+pub(crate) fn now_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{MeetingEvent, Meetings, Refusal, SocketUser, platform_room, signalling};
+use super::{MeetingEvent, Meetings, Refusal, SocketUser, platform_room};
 use crate::{AckSender, Realtime, Socket};
 
 /// The result of one event handler.
@@ -325,7 +325,6 @@ pub(super) fn register(rt: &Realtime, m: Arc<Meetings>) {
     on(rt, &m, "timer-start", timer_start);
     on(rt, &m, "timer-stop", timer_stop);
     on(rt, &m, "end-meeting", end);
-    signalling::register(rt, &m);
 
     rt.on_connect("/", |socket| async move {
         if let Ok(user) = user_of(&socket) {

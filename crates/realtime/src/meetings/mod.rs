@@ -156,5 +156,6 @@ pub fn register(rt: &Realtime, access: Arc<dyn MeetingAccess>) {
         access,
         joined: Joined::default(),
     });
+    signalling::register(rt, &meetings);
     handlers::register(rt, meetings);
 }

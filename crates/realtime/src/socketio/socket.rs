@@ -3,7 +3,7 @@
 use std::{
     collections::HashMap,
     sync::{
-        Arc, Mutex, Weak,
+        Arc, Mutex,
         atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::Duration,
@@ -15,10 +15,25 @@ use tokio::sync::oneshot;
 
 use super::{
     args::Args,
-    client::Client,
+    broadcast::{BroadcastOperator, Bus},
     packet::{Kind, encode, encode_ack, encode_event},
 };
-use crate::{BroadcastOperator, engine::Session, realtime::Inner};
+use crate::engine::Session;
+
+/// The server, as seen from a socket (implemented by the server; the protocol layer does
+/// not depend on it).
+pub(crate) trait Hub: Bus {
+    /// Joins `socket` to `room` (on this node, in presence, for broadcasts from every node).
+    fn join(&self, socket: &Socket, room: &str);
+    /// Takes `socket` out of `room`.
+    fn leave(&self, socket: &Socket, room: &str);
+    /// The rooms `socket` is in (its own included).
+    fn rooms_of(&self, socket: &Socket) -> Vec<String>;
+    /// Removes `socket` everywhere, fails its acks, runs the disconnect handlers.
+    fn detach(&self, socket: &Socket, reason: DisconnectReason);
+    /// Counts `n` delivered `event`s.
+    fn count_out(&self, event: &str, n: u64);
+}
 
 /// Why a socket left its namespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,8 +83,7 @@ pub(crate) struct SocketInner {
     pub data: Value,
     pub auth: Value,
     pub session: Arc<Session>,
-    pub client: Weak<Client>,
-    pub rt: Arc<Inner>,
+    pub rt: Arc<dyn Hub>,
     pub acks: Mutex<HashMap<u64, oneshot::Sender<Args>>>,
     pub next_ack: AtomicU64,
     pub connected: AtomicBool,

@@ -133,11 +133,10 @@ impl Relay {
     ) -> HttpResponse {
         let producer = role == TerminalRole::Producer;
         let Some(tx) = self.attach(session, producer) else {
-            return kernel::AppError::Conflict {
-                code: "producer_connected".into(),
-                detail: "this terminal session already has a producer".into(),
-                field: None,
-            }
+            return kernel::AppError::new(
+                &crate::codes::PRODUCER_CONNECTED,
+                "this terminal session already has a producer",
+            )
             .error_response();
         };
         let (response, ws, stream) = match actix_ws::handle(req, body) {

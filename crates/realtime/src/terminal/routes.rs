@@ -156,9 +156,11 @@ pub async fn connect(
         .as_deref()
         .and_then(|t| terminal.signer.verify(t, Utc::now().timestamp()))
         .filter(|g| g.session == session)
-        .ok_or_else(|| AppError::Unauthorized {
-            code: "invalid_token".into(),
-            detail: "the terminal token is missing, expired or for another session".into(),
+        .ok_or_else(|| {
+            AppError::new(
+                &kernel::error::codes::INVALID_TOKEN,
+                "the terminal token is missing, expired or for another session",
+            )
         })?;
     Ok(terminal.relay.serve(&req, body, session, grant.role))
 }

@@ -1,6 +1,6 @@
 //! The local store's signed URLs: `GET /api/storage/{key}` serves an object and
 //! `PUT /api/storage/{key}` stores one. Public by design: the HMAC signature in the query is
-//! the credential (403 `invalid_signature` / `url_expired`). With an S3 store they answer
+//! the credential (403 `invalid_url_signature` / `url_expired`). With an S3 store they answer
 //! 404, since its URLs point at the bucket.
 
 use actix_web::{
@@ -43,7 +43,7 @@ fn refused(key: &ObjectKey, err: StorageError) -> StorageError {
     params(("key" = String, Path, description = "The object key (may contain `/`): a platform slug, then segments of letters, digits, `.`, `_` and `-` (not starting with `.`), at most 1024 characters", pattern = r"^[a-z0-9-]+(/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$", example = "mr-mentor/2026/01/0196a5e0-0000-7000-8000-000000000001-file.png"), SignedQuery),
     responses(
         (status = 200, description = "The object's bytes with its media type", content_type = "application/octet-stream", body = crate::dto::Binary),
-        (status = 403, description = "`invalid_signature` or `url_expired`", body = kernel::error::Problem),
+        (status = 403, description = "`invalid_url_signature` or `url_expired`", body = kernel::error::Problem),
         (status = 404, body = kernel::error::Problem),
     )
 )]
@@ -90,7 +90,7 @@ pub async fn download(
     request_body(content = crate::dto::Binary, content_type = "application/octet-stream", description = "Exactly the presigned size, sent with the presigned `Content-Type`"),
     responses(
         (status = 200, body = StoredObject),
-        (status = 403, description = "`invalid_signature` or `url_expired`", body = kernel::error::Problem),
+        (status = 403, description = "`invalid_url_signature` or `url_expired`", body = kernel::error::Problem),
         (status = 404, body = kernel::error::Problem),
         (status = 413, body = kernel::error::Problem),
     )
@@ -130,7 +130,10 @@ pub async fn upload(
     let mut body = web::BytesMut::with_capacity(length);
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
-            AppError::bad_request("bad_body", format!("could not read the body: {e}"))
+            AppError::new(
+                &kernel::error::codes::BAD_BODY,
+                format!("could not read the body: {e}"),
+            )
         })?;
         if body.len() + chunk.len() > length {
             return Err(too_large());

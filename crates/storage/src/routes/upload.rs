@@ -72,8 +72,8 @@ pub async fn upload(
     while let Some(mut field) = form.try_next().await.map_err(form_error)? {
         parts += 1;
         if parts > MAX_PARTS {
-            return Err(AppError::bad_request(
-                "malformed_multipart",
+            return Err(AppError::new(
+                &crate::error::codes::MALFORMED_MULTIPART,
                 format!("a form may have at most {MAX_PARTS} parts"),
             )
             .into());
@@ -164,11 +164,10 @@ fn form_error(err: MultipartError) -> StorageError {
         | MultipartError::ContentTypeParse
         | MultipartError::ContentTypeIncompatible
         | MultipartError::BoundaryMissing => {
-            AppError::UnsupportedMediaType("expected Content-Type: multipart/form-data".into())
-                .into()
+            AppError::unsupported_media_type("expected Content-Type: multipart/form-data").into()
         }
-        other => AppError::bad_request(
-            "malformed_multipart",
+        other => AppError::new(
+            &crate::error::codes::MALFORMED_MULTIPART,
             format!("the multipart body could not be read: {other}"),
         )
         .into(),

@@ -66,7 +66,7 @@ async fn a_presigned_put_stores_what_a_signed_get_returns() {
     )
     .await;
     assert_eq!(wrong_type.status, 403);
-    assert_eq!(wrong_type.json()["code"], "invalid_signature");
+    assert_eq!(wrong_type.json()["code"], "invalid_url_signature");
     let wrong_size = raw(
         &app,
         Method::PUT,
@@ -75,7 +75,7 @@ async fn a_presigned_put_stores_what_a_signed_get_returns() {
         Some(binary(3_001)),
     )
     .await;
-    assert_eq!(wrong_size.json()["code"], "invalid_signature");
+    assert_eq!(wrong_size.json()["code"], "invalid_url_signature");
     // nothing was stored by the refused attempts
     app.req(Method::GET, &format!("/api/upload/url?key={key}"))
         .bearer(&token)
@@ -178,7 +178,7 @@ async fn a_tampered_signature_is_403() {
     ] {
         app.get(&tampered)
             .await
-            .assert_problem(403, "invalid_signature");
+            .assert_problem(403, "invalid_url_signature");
     }
     // a download URL cannot be used to upload
     let put = raw(
@@ -190,7 +190,7 @@ async fn a_tampered_signature_is_403() {
     )
     .await;
     assert_eq!(put.status, 403);
-    assert_eq!(put.json()["code"], "invalid_signature");
+    assert_eq!(put.json()["code"], "invalid_url_signature");
 }
 
 #[tokio::test]

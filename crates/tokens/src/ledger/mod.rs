@@ -285,7 +285,7 @@ pub async fn transfer<C: ConnectionTrait>(
         .ok_or_else(|| DbErr::RecordNotFound("debit account".into()))?;
     if !debit.allow_negative && debit.balance < t.amount {
         return Err(TokensError::Insufficient {
-            account: t.from.kind,
+            account: t.from.kind.as_str(),
             available: debit.balance,
             needed: t.amount,
         });

@@ -236,7 +236,14 @@ pub async fn create_pack(
     }
     .insert(&txn)
     .await
-    .map_err(|e| AppError::on_unique(e, "pack_exists", "name", "a pack with this name exists"))?;
+    .map_err(|e| {
+        AppError::on_unique(
+            e,
+            &crate::error::codes::PACK_EXISTS,
+            "name",
+            "a pack with this name exists",
+        )
+    })?;
     audit::record(
         &txn,
         Audit::by(&admin, "token_pack.created", "token_pack", pack.id).after(pack_json(&pack)),
@@ -283,7 +290,12 @@ pub async fn update_pack(
     }
     active.updated_at = Set(Utc::now());
     let pack = active.update(&txn).await.map_err(|e| {
-        AppError::on_unique(e, "pack_exists", "name", "a pack with this name exists")
+        AppError::on_unique(
+            e,
+            &crate::error::codes::PACK_EXISTS,
+            "name",
+            "a pack with this name exists",
+        )
     })?;
     audit::record(
         &txn,

@@ -104,8 +104,8 @@ pub async fn verify(
         &b.razorpay_payment_id,
         &b.razorpay_signature,
     ) {
-        return Err(AppError::bad_request(
-            "invalid_signature",
+        return Err(AppError::new(
+            &crate::error::codes::INVALID_SIGNATURE,
             "the checkout signature does not match this order and payment",
         ));
     }
@@ -150,10 +150,10 @@ pub async fn webhook(
     };
     let signature = header("X-Razorpay-Signature").unwrap_or_default();
     if !rzp.verify_webhook(&body, &signature) {
-        return Err(AppError::Unauthorized {
-            code: "invalid_signature".into(),
-            detail: "X-Razorpay-Signature does not match the body".into(),
-        });
+        return Err(AppError::new(
+            &kernel::error::codes::INVALID_WEBHOOK_SIGNATURE,
+            "X-Razorpay-Signature does not match the body",
+        ));
     }
     let event: Value = kernel::extract::parse_json(&body)?;
     let name = event["event"].as_str().unwrap_or_default().to_owned();

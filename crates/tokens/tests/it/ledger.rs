@@ -430,11 +430,15 @@ async fn governance_rules_apply_only_when_the_flag_is_on() {
         assert_eq!(res.status, 200, "{}", res.text);
     }
     match hold("b2", 5, 3).await {
-        Err(TokensError::Governance { code, .. }) => assert_eq!(code, "hold_too_long"),
+        Err(err @ TokensError::HoldTooLong { max_hours: 48 }) => {
+            assert_eq!(err.code().code, "hold_too_long");
+        }
         other => panic!("{other:?}"),
     }
     match hold("b3", 11, 1).await {
-        Err(TokensError::Governance { code, .. }) => assert_eq!(code, "daily_spend_cap_exceeded"),
+        Err(TokensError::DailySpendCapExceeded { spent, cap }) => {
+            assert_eq!((spent, cap), (60, 70));
+        }
         other => panic!("{other:?}"),
     }
     assert!(hold("b4", 10, 1).await.is_ok());

@@ -202,7 +202,7 @@ async fn webhooks_twice_and_out_of_order_credit_exactly_once() {
         "wrong-secret",
     )
     .await
-    .assert_problem(401, "invalid_signature");
+    .assert_problem(401, "invalid_webhook_signature");
 
     // captured arrives first, twice
     let first = webhook(&app, "evt_10", &captured("order_B1", "pay_B1"), HOOK_SECRET).await;

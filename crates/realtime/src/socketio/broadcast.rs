@@ -6,23 +6,29 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{
-    adapter::{BusMessage, BusOp},
-    realtime::{Inner, now_us},
-    socketio::{args::Args, packet::encode_event},
-};
+use super::{args::Args, packet::encode_event};
+use crate::adapter::{BusMessage, BusOp, now_us};
+
+/// Where broadcasts go: the server, which runs them on this node and publishes them to the
+/// others (implemented by the server; the protocol layer does not depend on it).
+pub(crate) trait Bus: Send + Sync {
+    /// This node's id on the bus (empty without the Redis adapter).
+    fn node_id(&self) -> String;
+    /// Runs a broadcast on this node and publishes it to the other nodes.
+    fn broadcast(&self, message: BusMessage);
+}
 
 /// A broadcast being built: `realtime.to("room").except(socket_id).emit("event", json)`.
 #[must_use = "a broadcast does nothing until emit or disconnect_sockets"]
 pub struct BroadcastOperator {
-    rt: Arc<Inner>,
+    rt: Arc<dyn Bus>,
     nsp: String,
     rooms: Vec<String>,
     except: Vec<String>,
 }
 
 impl BroadcastOperator {
-    pub(crate) fn new(rt: Arc<Inner>, nsp: &str) -> Self {
+    pub(crate) fn new(rt: Arc<dyn Bus>, nsp: &str) -> Self {
         Self {
             rt,
             nsp: nsp.to_owned(),
@@ -46,12 +52,7 @@ impl BroadcastOperator {
 
     fn message(&self, op: BusOp, event: Option<&str>) -> BusMessage {
         BusMessage {
-            node: self
-                .rt
-                .adapter
-                .redis()
-                .map(|r| r.node_id().to_owned())
-                .unwrap_or_default(),
+            node: self.rt.node_id(),
             op,
             nsp: self.nsp.clone(),
             rooms: self.rooms.clone(),
@@ -64,10 +65,7 @@ impl BroadcastOperator {
     }
 
     fn run(self, message: BusMessage) {
-        self.rt.apply(&message);
-        if let Some(redis) = self.rt.adapter.redis() {
-            redis.publish(&message);
-        }
+        self.rt.broadcast(message);
     }
 
     /// Emits an event with one JSON argument.

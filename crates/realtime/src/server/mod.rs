@@ -1,5 +1,9 @@
-//! The server: namespaces and their handlers, the sockets of this node, rooms, and the glue
-//! between Engine.IO sessions, the adapter and the metrics.
+//! The server: namespaces and their handlers, the connections ([`client`]) and sockets of
+//! this node, rooms, and the glue between Engine.IO sessions, the adapter and the metrics.
+//! Sockets and broadcasts reach it through [`Hub`] and [`Bus`] (it depends on `socketio`,
+//! not back).
+
+pub(crate) mod client;
 
 use std::{
     collections::HashMap,
@@ -9,18 +13,19 @@ use std::{
 use actix_web::web::Bytes;
 use tokio::sync::mpsc;
 
+use self::client::Client;
 use crate::{
-    adapter::{Adapter, BusMessage, BusOp, BusSink, local::LocalRooms},
+    adapter::{Adapter, BusMessage, BusOp, BusSink, local::LocalRooms, now_us},
     auth::Authenticator,
     engine::{CloseReason, Engine, EngineHandler, HandshakeInfo, Payload, Session},
     metrics::RealtimeMetrics,
     options::RealtimeOptions,
     socketio::{
         args::Args,
-        client::{self, Client},
+        broadcast::Bus,
         namespace::Namespace,
         packet::{Encoded, Packet},
-        socket::{DisconnectReason, Socket},
+        socket::{DisconnectReason, Hub, Socket},
     },
 };
 
@@ -58,13 +63,6 @@ fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
 
 fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     l.write().unwrap_or_else(|p| p.into_inner())
-}
-
-pub(crate) fn now_us() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros() as u64)
-        .unwrap_or(0)
 }
 
 impl Inner {
@@ -134,7 +132,10 @@ impl Inner {
         if !socket.0.connected.swap(false, Ordering::SeqCst) {
             return;
         }
-        if let Some(client) = socket.0.client.upgrade() {
+        let client = lock(&self.clients)
+            .get(socket.0.session.id())
+            .map(|entry| entry.client.clone());
+        if let Some(client) = client {
             client.lock_sockets().remove(socket.namespace());
         }
         write(&self.sockets).remove(socket.id());
@@ -249,6 +250,44 @@ impl Inner {
         if let Some(handler) = handler {
             let ack = client::ack_for(&socket, packet.id);
             tokio::spawn(handler(socket, args, ack));
+        }
+    }
+}
+
+impl Hub for Inner {
+    fn join(&self, socket: &Socket, room: &str) {
+        Inner::join(self, socket, room);
+    }
+
+    fn leave(&self, socket: &Socket, room: &str) {
+        Inner::leave(self, socket, room);
+    }
+
+    fn rooms_of(&self, socket: &Socket) -> Vec<String> {
+        Inner::rooms_of(self, socket)
+    }
+
+    fn detach(&self, socket: &Socket, reason: DisconnectReason) {
+        Inner::detach(self, socket, reason);
+    }
+
+    fn count_out(&self, event: &str, n: u64) {
+        Inner::count_out(self, event, n);
+    }
+}
+
+impl Bus for Inner {
+    fn node_id(&self) -> String {
+        self.adapter
+            .redis()
+            .map(|r| r.node_id().to_owned())
+            .unwrap_or_default()
+    }
+
+    fn broadcast(&self, message: BusMessage) {
+        self.apply(&message);
+        if let Some(redis) = self.adapter.redis() {
+            redis.publish(&message);
         }
     }
 }

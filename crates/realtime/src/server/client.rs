@@ -15,16 +15,16 @@ use actix_web::web::Bytes;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-use super::{
-    args::Args,
-    assembler::{Assembler, AssemblyError},
-    packet::{Kind, Packet, encode},
-    socket::{AckSender, DisconnectReason, Socket, SocketInner},
-};
+use super::Inner;
 use crate::{
     auth::ConnectRequest,
     engine::{CloseReason, HandshakeInfo, Payload, Session},
-    realtime::Inner,
+    socketio::{
+        args::Args,
+        assembler::{Assembler, AssemblyError},
+        packet::{Kind, Packet, encode},
+        socket::{AckSender, DisconnectReason, Socket, SocketInner},
+    },
 };
 
 /// One connection and its sockets (one per namespace).
@@ -175,7 +175,6 @@ async fn connect(rt: &Arc<Inner>, client: &Arc<Client>, packet: Packet) {
         data,
         auth,
         session: client.session.clone(),
-        client: Arc::downgrade(client),
         rt: rt.clone(),
         acks: Mutex::new(HashMap::new()),
         next_ack: AtomicU64::new(0),
