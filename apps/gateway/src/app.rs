@@ -21,7 +21,7 @@ use kernel::{
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::docs::RouteTable;
+use crate::{config::GatewayConfig, docs::RouteTable};
 
 /// What the App builder needs besides the context: the API document and its route table.
 #[derive(Clone)]
@@ -41,8 +41,9 @@ impl ApiDocs {
     }
 }
 
-/// The state of the crates that have some (clients, stores, queues), built once per process
-/// and registered as app data, so handlers extract `web::Data<TheirState>`.
+/// The state of the crates that have some (clients, stores, queues, their configuration
+/// section), built once per process and registered as app data, so handlers extract
+/// `web::Data<TheirState>`.
 /// A crate with state adds one field here, one line in [`Services::build`] and one in
 /// [`Services::register`].
 #[derive(Clone)]
@@ -61,6 +62,8 @@ pub struct Services {
     pub password_sign_in: web::Data<dyn PasswordSignIn>,
     /// The token wallet (Razorpay client when configured).
     pub tokens: web::Data<tokens::Tokens>,
+    /// Mr. Mentor: its configuration section (the join window) and Google Calendar.
+    pub mentorship: web::Data<mentorship::Mentorship>,
     /// Mr. Mentor's Google Calendar client and token seal (503 without Google credentials).
     pub calendar: web::Data<mentorship::Calendar>,
     /// The Socket.IO server (meeting signalling, presence, chat), shared by every worker.
@@ -70,22 +73,28 @@ pub struct Services {
 }
 
 impl Services {
-    /// Builds every crate's state from the shared context.
-    pub async fn build(ctx: &AppContext, jobs: &jobs::Jobs) -> anyhow::Result<Self> {
-        let storage =
-            storage::Storage::from_config(&ctx.config.storage, &ctx.config.public_base_url)?;
-        let identity = identity::Identity::new(ctx, jobs)?;
+    /// Builds every crate's state from the shared context, handing each its section of
+    /// `config`.
+    pub async fn build(
+        ctx: &AppContext,
+        jobs: &jobs::Jobs,
+        config: &GatewayConfig,
+    ) -> anyhow::Result<Self> {
+        let storage = storage::Storage::from_config(&config.storage, &ctx.config.public_base_url)?;
+        let identity = identity::Identity::new(ctx, jobs, config.identity.clone())?;
+        let mentorship = mentorship::Mentorship::new(ctx, jobs, config.mentorship.clone())?;
         Ok(Self {
             jobs: web::Data::new(jobs.clone()),
             storage: web::Data::new(storage),
-            comms: web::Data::new(comms::Comms::new(ctx, jobs)?),
+            comms: web::Data::new(comms::Comms::new(ctx, jobs, config.comms.clone())?),
             directory: web::Data::from(identity.directory()),
             password_sign_in: web::Data::from(identity.password_sign_in()),
             identity: web::Data::new(identity),
-            tokens: web::Data::new(tokens::Tokens::new(ctx, jobs)?),
-            calendar: web::Data::new(mentorship::Calendar::new(ctx)?),
-            realtime: crate::live::realtime(ctx).await?,
-            terminal: web::Data::new(crate::live::terminal(ctx)?),
+            tokens: web::Data::new(tokens::Tokens::new(jobs, config.tokens.clone())?),
+            calendar: web::Data::new(mentorship.calendar().clone()),
+            realtime: crate::live::realtime(ctx, &config.realtime, &mentorship).await?,
+            terminal: web::Data::new(crate::live::terminal(ctx, &config.realtime)?),
+            mentorship: web::Data::new(mentorship),
         })
     }
 
@@ -101,6 +110,7 @@ impl Services {
             .app_data(self.directory.clone())
             .app_data(self.password_sign_in.clone())
             .app_data(self.tokens.clone())
+            .app_data(self.mentorship.clone())
             .app_data(self.calendar.clone())
             .app_data(self.terminal.clone())
     }

@@ -9,11 +9,11 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use kernel::AppContext;
 use mentorship::{
-    MentorshipError,
+    Mentorship, MentorshipError,
     service::live::{self, JoinPolicy, LiveEvent},
 };
 use realtime::{
-    ConnectRefusal, ConnectRequest, Realtime, RealtimeOptions,
+    ConnectRefusal, ConnectRequest, Realtime, RealtimeConfig, RealtimeOptions,
     adapter::Adapter,
     meetings::{MeetingAccess, MeetingEvent, Refusal, SocketUser},
     terminal::{RelayOptions, Terminal},
@@ -118,10 +118,14 @@ impl MeetingAccess for Meetings {
 
 /// The Socket.IO server of this process: Redis fan-out and presence under the process's
 /// key prefix, the CONNECT check, the meeting events.
-pub async fn realtime(ctx: &AppContext) -> anyhow::Result<Realtime> {
-    let adapter = Adapter::redis_from_context(ctx).await?;
+pub async fn realtime(
+    ctx: &AppContext,
+    config: &RealtimeConfig,
+    mentorship: &Mentorship,
+) -> anyhow::Result<Realtime> {
+    let adapter = Adapter::redis_from_context(ctx, config).await?;
     let auth_ctx = ctx.clone();
-    let rt = Realtime::builder(RealtimeOptions::from_config(&ctx.config))
+    let rt = Realtime::builder(RealtimeOptions::from_config(&ctx.config, config))
         .adapter(adapter)
         .authenticator(move |req| authenticate(auth_ctx.clone(), req))
         .metrics(&ctx.metrics.registry)
@@ -130,17 +134,17 @@ pub async fn realtime(ctx: &AppContext) -> anyhow::Result<Realtime> {
         &rt,
         Arc::new(Meetings {
             db: ctx.db.clone(),
-            policy: JoinPolicy::from_config(&ctx.config),
+            policy: mentorship.join_policy(),
         }),
     );
     Ok(rt)
 }
 
 /// The terminal relay of this process.
-pub fn terminal(ctx: &AppContext) -> anyhow::Result<Terminal> {
+pub fn terminal(ctx: &AppContext, config: &RealtimeConfig) -> anyhow::Result<Terminal> {
     Ok(Terminal::new(
         &ctx.config,
-        RelayOptions::from_config(&ctx.config),
+        RelayOptions::from_config(config),
         &ctx.metrics.registry,
     )?)
 }

@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use gateway::config::GatewayConfig;
 use gateway::startup::{self, Role};
-use kernel::Config;
 
 /// MAS gateway: the Rust backend of the EdTech and recruitment suite.
 #[derive(Debug, Parser)]
@@ -44,14 +44,14 @@ fn main() -> ExitCode {
             }
         };
     }
-    let config = match Config::from_env() {
+    let config = match GatewayConfig::from_env() {
         Ok(config) => config,
         Err(err) => {
             eprintln!("configuration error: {err}");
             return ExitCode::FAILURE;
         }
     };
-    kernel::telemetry::init(&config);
+    kernel::telemetry::init(&config.kernel);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -3,7 +3,7 @@
 //! `ADMIN_PASSWORD`, sales users from `SEED_SALES_USERS`). Existing rows are never
 //! overwritten, so admin changes survive.
 
-use kernel::Config;
+use crate::config::GatewayConfig;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait, sea_query::OnConflict,
 };
@@ -34,10 +34,10 @@ pub const PLATFORMS: &[(&str, &str, &[&str])] = &[
 ];
 
 /// Runs every seeder in one transaction (what `serve`, `api` and `seed` do at boot).
-pub async fn run_all(db: &DatabaseConnection, config: &Config) -> anyhow::Result<()> {
+pub async fn run_all(db: &DatabaseConnection, config: &GatewayConfig) -> anyhow::Result<()> {
     let txn = db.begin().await?;
     core(&txn).await?;
-    identity::seed::run(&txn, config).await?;
+    identity::seed::run(&txn, &config.identity.auth, &config.kernel.default_platform).await?;
     txn.commit().await?;
     Ok(())
 }

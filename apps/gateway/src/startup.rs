@@ -6,14 +6,17 @@ use std::{future::Future, net::TcpListener, sync::Arc};
 
 use actix_web::{HttpServer, dev::Server, web};
 use anyhow::Context;
-use kernel::{AppContext, Config};
+use kernel::AppContext;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use secrecy::ExposeSecret;
 
 use jobs::runner::{Background, Mode};
 
-use crate::app::{ApiDocs, Services, build_app};
+use crate::{
+    app::{ApiDocs, Services, build_app},
+    config::GatewayConfig,
+};
 
 /// What a process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,10 +34,10 @@ const MIGRATION_LOCK: i64 = 0x6d61_735f_6d69_6772; // "mas_migr"
 
 /// Creates the database if missing, applies pending migrations and runs the seeders, holding
 /// an advisory lock so concurrent replicas take turns.
-pub async fn prepare_database(config: &Config) -> anyhow::Result<()> {
-    let url = config.database_url.expose_secret();
+pub async fn prepare_database(config: &GatewayConfig) -> anyhow::Result<()> {
+    let url = config.kernel.database_url.expose_secret();
     kernel::db::ensure_database(url).await?;
-    let mut single = config.clone();
+    let mut single = config.kernel.clone();
     single.db_pool_max = 1;
     single.db_pool_min = 1;
     let conn = kernel::db::connect_url(url, &single).await?;
@@ -55,10 +58,10 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<()> {
 }
 
 /// `gateway migrate`.
-pub async fn migrate_only(config: &Config) -> anyhow::Result<()> {
-    let url = config.database_url.expose_secret();
+pub async fn migrate_only(config: &GatewayConfig) -> anyhow::Result<()> {
+    let url = config.kernel.database_url.expose_secret();
     kernel::db::ensure_database(url).await?;
-    let conn = kernel::db::connect(config).await?;
+    let conn = kernel::db::connect(&config.kernel).await?;
     Migrator::up(&conn, None)
         .await
         .context("applying migrations")?;
@@ -68,8 +71,8 @@ pub async fn migrate_only(config: &Config) -> anyhow::Result<()> {
 }
 
 /// `gateway seed`.
-pub async fn seed_only(config: &Config) -> anyhow::Result<()> {
-    let conn = kernel::db::connect(config).await?;
+pub async fn seed_only(config: &GatewayConfig) -> anyhow::Result<()> {
+    let conn = kernel::db::connect(&config.kernel).await?;
     crate::seed::run_all(&conn, config).await?;
     conn.close().await.ok();
     tracing::info!("seeders ran");
@@ -90,19 +93,24 @@ pub struct Application {
 impl Application {
     /// Connects, binds `HOST:PORT` (port 0 picks one) and builds the server.
     /// The database must exist and be migrated ([`prepare_database`]).
-    pub async fn build(config: Config, role: Role) -> anyhow::Result<Self> {
-        let db = kernel::db::connect(&config).await?;
-        let redis = kernel::redis::pool(&config)?;
-        let ctx = AppContext::new(config, db, redis)?;
-        Self::from_context(ctx, role).await
+    pub async fn build(config: GatewayConfig, role: Role) -> anyhow::Result<Self> {
+        let db = kernel::db::connect(&config.kernel).await?;
+        let redis = kernel::redis::pool(&config.kernel)?;
+        let ctx = AppContext::new(config.kernel.clone(), db, redis)?;
+        Self::from_context(ctx, &config, role).await
     }
 
-    /// Builds the server around an existing context: queues and background work for every
-    /// role, HTTP unless the role is `worker`.
-    pub async fn from_context(ctx: AppContext, role: Role) -> anyhow::Result<Self> {
-        let config = ctx.config.clone();
+    /// Builds the server around an existing context (made from `config.kernel`): queues and
+    /// background work for every role, HTTP unless the role is `worker`; each crate's state
+    /// gets its section of `config`.
+    pub async fn from_context(
+        ctx: AppContext,
+        config: &GatewayConfig,
+        role: Role,
+    ) -> anyhow::Result<Self> {
         let jobs = jobs::Jobs::new(&ctx).await?;
-        let services = Services::build(&ctx, &jobs).await?;
+        let services = Services::build(&ctx, &jobs, config).await?;
+        let config = ctx.config.clone();
         let registry = Arc::new(crate::workers::registry(&jobs, &services));
         let mode = if role == Role::Api {
             Mode::ProduceOnly
@@ -247,7 +255,7 @@ pub async fn shutdown_signal() {
 }
 
 /// `gateway serve | api | worker`: prepare, build, run until a signal.
-pub async fn run(config: Config, role: Role) -> anyhow::Result<()> {
+pub async fn run(config: GatewayConfig, role: Role) -> anyhow::Result<()> {
     if role != Role::Worker {
         prepare_database(&config).await?;
     }

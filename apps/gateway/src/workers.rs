@@ -11,6 +11,6 @@ pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
     jobs::workers(&mut registry, jobs);
     comms::workers(&mut registry, &services.comms);
     identity::workers(&mut registry, &services.identity);
-    mentorship::workers(&mut registry, jobs);
+    mentorship::workers(&mut registry, &services.mentorship);
     registry
 }

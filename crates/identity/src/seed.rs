@@ -6,7 +6,6 @@
 
 use anyhow::Context;
 use kernel::{
-    Config,
     auth::{Capability, Role},
     tenant::entity as platforms,
 };
@@ -14,10 +13,13 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
-use crate::service::{
-    audit::{self, Audit},
-    passwords,
-    users::{NewUser, find_by_email, insert, role_str},
+use crate::{
+    config::AuthConfig,
+    service::{
+        audit::{self, Audit},
+        passwords,
+        users::{NewUser, find_by_email, insert, role_str},
+    },
 };
 
 struct Seed<'a> {
@@ -30,15 +32,19 @@ struct Seed<'a> {
     caps: &'a [Capability],
 }
 
-/// Runs the identity seeders on `conn` (the caller's transaction).
-pub async fn run<C: ConnectionTrait>(conn: &C, config: &Config) -> anyhow::Result<()> {
-    let auth = &config.auth;
+/// Runs the identity seeders on `conn` (the caller's transaction); users without a platform
+/// go to `default_platform` (`DEFAULT_PLATFORM`).
+pub async fn run<C: ConnectionTrait>(
+    conn: &C,
+    auth: &AuthConfig,
+    default_platform: &str,
+) -> anyhow::Result<()> {
     if let (Some(email), Some(password)) = (&auth.admin_email, &auth.admin_password) {
         ensure(
             conn,
-            config,
+            auth,
             Seed {
-                platform: &config.default_platform,
+                platform: default_platform,
                 email,
                 full_name: "Administrator",
                 phone: None,
@@ -53,9 +59,9 @@ pub async fn run<C: ConnectionTrait>(conn: &C, config: &Config) -> anyhow::Resul
     for user in &auth.seed_sales_users {
         ensure(
             conn,
-            config,
+            auth,
             Seed {
-                platform: user.platform.as_deref().unwrap_or(&config.default_platform),
+                platform: user.platform.as_deref().unwrap_or(default_platform),
                 email: &user.email,
                 full_name: &user.full_name,
                 phone: user.phone.as_deref(),
@@ -72,7 +78,7 @@ pub async fn run<C: ConnectionTrait>(conn: &C, config: &Config) -> anyhow::Resul
 
 async fn ensure<C: ConnectionTrait>(
     conn: &C,
-    config: &Config,
+    auth: &AuthConfig,
     seed: Seed<'_>,
 ) -> anyhow::Result<()> {
     let platform = platforms::Entity::find()
@@ -88,7 +94,7 @@ async fn ensure<C: ConnectionTrait>(
     }
     let password_hash = match seed.password {
         Some(p) => {
-            let argon = passwords::argon2(&config.auth)?;
+            let argon = passwords::argon2(auth)?;
             Some(passwords::hash_now(&argon, p.expose_secret())?)
         }
         None => None,

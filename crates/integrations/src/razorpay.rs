@@ -2,7 +2,7 @@
 //! Creating an order is not idempotent at Razorpay, so it is never retried here; a caller
 //! that gives up creates a new order (an unpaid order costs nothing).
 
-use kernel::config::RazorpayConfig;
+use kernel::config::{ConfigError, Env};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -10,6 +10,47 @@ use serde_json::Value;
 use crate::provider::{ProviderError, read_json};
 
 const PROVIDER: &str = "Razorpay";
+
+/// Razorpay (token and course payments); without keys purchases fail closed (503).
+#[derive(Clone)]
+pub struct RazorpayConfig {
+    /// `RAZORPAY_API_BASE`: API base URL (default `https://api.razorpay.com`; tests use wiremock).
+    pub api_base: String,
+    /// `RAZORPAY_KEY_ID`: the public key id, also handed to the checkout.
+    pub key_id: Option<String>,
+    /// `RAZORPAY_KEY_SECRET`: API secret; also the HMAC key of checkout signatures.
+    pub key_secret: Option<SecretString>,
+    /// `RAZORPAY_WEBHOOK_SECRET`: HMAC key of `X-Razorpay-Signature` on webhooks.
+    pub webhook_secret: Option<SecretString>,
+}
+
+impl RazorpayConfig {
+    /// Reads `RAZORPAY_*`.
+    pub fn from_env(env: &Env<'_>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            api_base: env.url("RAZORPAY_API_BASE", "https://api.razorpay.com"),
+            key_id: env.get("RAZORPAY_KEY_ID"),
+            key_secret: env.secret("RAZORPAY_KEY_SECRET")?,
+            webhook_secret: env.secret("RAZORPAY_WEBHOOK_SECRET")?,
+        })
+    }
+
+    /// Whether orders can be created and checkouts verified.
+    pub fn configured(&self) -> bool {
+        self.key_id.is_some() && self.key_secret.is_some()
+    }
+}
+
+impl std::fmt::Debug for RazorpayConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RazorpayConfig")
+            .field("api_base", &self.api_base)
+            .field("key_id", &self.key_id)
+            .field("configured", &self.configured())
+            .field("webhook_secret_set", &self.webhook_secret.is_some())
+            .finish_non_exhaustive()
+    }
+}
 
 /// The Razorpay client of a deployment with keys.
 #[derive(Clone)]

@@ -3,15 +3,17 @@
 //! generation from weekly rules (`databaseQueue`, daily); Google Calendar events of bookings
 //! (`notificationQueue`, `calendar-event`).
 
-use jobs::{JobContext, JobError, JobSpec, Jobs, Registry, ScheduleSpec};
+use jobs::{JobContext, JobError, JobSpec, Registry, ScheduleSpec};
 
-use crate::service::{
-    calendar::Calendar,
-    calendar_events::{self, CalendarEvent},
-    dispatch::{self, Outcome},
-    meetings,
-    notices::MeetingNotice,
-    rules, settle,
+use crate::{
+    Mentorship,
+    service::{
+        calendar_events::{self, CalendarEvent},
+        dispatch::{self, Outcome},
+        meetings,
+        notices::MeetingNotice,
+        rules, settle,
+    },
 };
 
 /// Generates open slots from every weekly rule `SLOT_GENERATION_DAYS` ahead
@@ -51,7 +53,8 @@ fn retry(e: crate::MentorshipError) -> JobError {
 }
 
 /// Registers the crate's jobs and schedules.
-pub fn workers(registry: &mut Registry, jobs: &Jobs) {
+pub fn workers(registry: &mut Registry, mentorship: &Mentorship) {
+    let jobs = mentorship.jobs();
     let db = jobs.context().db.clone();
     registry
         .handle(move |_ctx: JobContext, _job: ExpireSlots| {
@@ -69,12 +72,14 @@ pub fn workers(registry: &mut Registry, jobs: &Jobs) {
             "0 */15 * * * *",
             jobs::schedule::IST,
         ));
-    let handle = jobs.clone();
+    let state = mentorship.clone();
     registry
         .handle(move |_ctx: JobContext, _job: SettleEndedMeetings| {
-            let jobs = handle.clone();
+            let state = state.clone();
             async move {
-                let settled = settle::settle_ended(jobs.context()).await.map_err(retry)?;
+                let settled = settle::settle_ended(state.ctx(), state.config())
+                    .await
+                    .map_err(retry)?;
                 tracing::info!(?settled, "ended meetings settled");
                 Ok(())
             }
@@ -115,19 +120,13 @@ pub fn workers(registry: &mut Registry, jobs: &Jobs) {
             Ok(())
         }
     });
-    match Calendar::new(jobs.context()) {
-        Ok(cal) => {
-            registry.handle(move |ctx: JobContext, job: CalendarEvent| {
-                let cal = cal.clone();
-                async move {
-                    let outcome = calendar_events::run(&cal, &ctx.platform, &job).await?;
-                    tracing::info!(job_id = %ctx.job_id, meeting = %job.meeting_id, action = ?job.action, ?outcome, "calendar event");
-                    Ok(())
-                }
-            });
+    let cal = mentorship.calendar().clone();
+    registry.handle(move |ctx: JobContext, job: CalendarEvent| {
+        let cal = cal.clone();
+        async move {
+            let outcome = calendar_events::run(&cal, &ctx.platform, &job).await?;
+            tracing::info!(job_id = %ctx.job_id, meeting = %job.meeting_id, action = ?job.action, ?outcome, "calendar event");
+            Ok(())
         }
-        Err(e) => {
-            tracing::warn!(error = %e, "Google Calendar unavailable: calendar-event jobs wait unhandled");
-        }
-    }
+    });
 }

@@ -11,6 +11,9 @@
 //!   [`RealtimeOptions::attachment_timeout`] (ADR 0018).
 //! - [`adapter`]: local delivery, plus Redis pub/sub fan-out and presence across nodes.
 //!
+//! [`RealtimeConfig`] is the crate's environment section; the gateway builds the options of
+//! the server, the Redis adapter and the terminal relay from it.
+//!
 //! The crate runs without PostgreSQL: the conformance example uses the local adapter only.
 //!
 //! ```no_run
@@ -30,6 +33,7 @@
 
 pub mod adapter;
 pub mod auth;
+pub mod config;
 pub mod docs;
 pub mod engine;
 pub mod error;
@@ -47,6 +51,7 @@ use serde_json::Value;
 
 pub use adapter::{Adapter, RedisAdapter, RedisAdapterOptions};
 pub use auth::{AllowAll, Authenticator, ConnectRefusal, ConnectRequest};
+pub use config::RealtimeConfig;
 pub use error::codes;
 pub use metrics::RealtimeMetrics;
 pub use options::{CorsPolicy, RealtimeOptions};

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use kernel::Config;
 
+use crate::RealtimeConfig;
+
 /// Which browser origins may reach the long-polling transport.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CorsPolicy {
@@ -80,11 +82,11 @@ impl Default for RealtimeOptions {
 }
 
 impl RealtimeOptions {
-    /// Defaults with the CORS policy of the HTTP API.
-    pub fn from_config(config: &Config) -> Self {
-        let rt = &config.realtime;
+    /// Defaults with the CORS policy of the HTTP API (`base`) and the heartbeats and payload
+    /// limit of the crate's section (`rt`).
+    pub fn from_config(base: &Config, rt: &RealtimeConfig) -> Self {
         Self {
-            cors: CorsPolicy::from_config(config),
+            cors: CorsPolicy::from_config(base),
             ping_interval: rt.ping_interval,
             ping_timeout: rt.ping_timeout,
             max_payload: rt.max_payload,

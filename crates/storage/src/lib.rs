@@ -2,7 +2,8 @@
 //! S3-compatible endpoint (MinIO, R2) when `AWS_S3_BUCKET` is set.
 //!
 //! - [`Storage`] is the process's store (`put`, `get`, `head`, `delete`, signed download and
-//!   upload URLs); the gateway builds it once and registers it as `web::Data<Storage>`.
+//!   upload URLs) and the crate's state (it keeps the [`StorageConfig`] section); the gateway
+//!   builds it once and registers it as `web::Data<Storage>`.
 //! - Keys are generated here, never by clients: `<platform>/[<folder>/]<yyyy>/<mm>/<uuidv7>-<name>`
 //!   ([`keys`]); a key handed back is checked and must belong to the caller's platform.
 //! - Downloads and direct uploads go through short-lived URLs: SigV4 presigned for S3,
@@ -10,6 +11,7 @@
 //! - [`configure`] mounts `POST /api/upload`, `POST /api/upload/presign`,
 //!   `GET /api/upload/url` and the local signed `GET`/`PUT /api/storage/{key}`.
 
+pub mod config;
 pub mod dto;
 pub mod error;
 pub mod keys;
@@ -18,6 +20,7 @@ pub mod routes;
 pub mod signing;
 pub mod store;
 
+pub use config::StorageConfig;
 pub use error::StorageError;
 pub use keys::ObjectKey;
 pub use routes::configure;

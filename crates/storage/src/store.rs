@@ -9,10 +9,10 @@
 
 use std::{collections::BTreeMap, fmt, sync::Arc, time::Duration};
 
+use crate::config::StorageConfig;
 use actix_web::web::Bytes;
 use anyhow::Context;
 use chrono::{DateTime, TimeZone, Utc};
-use kernel::config::StorageConfig;
 use object_store::{
     Attribute, Attributes, GetOptions, ObjectStore, ObjectStoreExt, PutOptions, PutPayload,
     aws::{AmazonS3, AmazonS3Builder},
@@ -20,7 +20,7 @@ use object_store::{
     path::Path,
     signer::{HeaderName, HeaderValue, Method, SignedUrlOptions, Signer},
 };
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -52,10 +52,8 @@ enum Backend {
 
 struct Inner {
     backend: Backend,
-    signing_secret: SecretString,
+    config: StorageConfig,
     public_base_url: String,
-    upload_max_bytes: usize,
-    signed_url_ttl: Duration,
 }
 
 /// The object store of this process. Cheap to clone.
@@ -69,7 +67,7 @@ impl fmt::Debug for Storage {
         f.debug_struct("Storage")
             .field("backend", &self.kind())
             .field("public_base_url", &self.inner.public_base_url)
-            .field("upload_max_bytes", &self.inner.upload_max_bytes)
+            .field("upload_max_bytes", &self.inner.config.upload_max_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -147,7 +145,7 @@ pub fn s3_builder(config: &StorageConfig, bucket: &str) -> AmazonS3Builder {
 }
 
 impl Storage {
-    /// Builds the store from `config.storage`: S3 when `AWS_S3_BUCKET` is set, else the local
+    /// Builds the store from its configuration section: S3 when `AWS_S3_BUCKET` is set, else the local
     /// directory (created if missing). `public_base_url` is where local signed URLs point.
     pub fn from_config(config: &StorageConfig, public_base_url: &str) -> anyhow::Result<Self> {
         let backend = match &config.s3_bucket {
@@ -173,12 +171,15 @@ impl Storage {
         Ok(Self {
             inner: Arc::new(Inner {
                 backend,
-                signing_secret: config.signing_secret.clone(),
+                config: config.clone(),
                 public_base_url: public_base_url.trim_end_matches('/').to_owned(),
-                upload_max_bytes: config.upload_max_bytes,
-                signed_url_ttl: config.signed_url_ttl,
             }),
         })
+    }
+
+    /// The crate's configuration section.
+    pub fn config(&self) -> &StorageConfig {
+        &self.inner.config
     }
 
     /// Which kind of store this is.
@@ -191,12 +192,12 @@ impl Storage {
 
     /// `UPLOAD_MAX_BYTES`.
     pub fn upload_max_bytes(&self) -> usize {
-        self.inner.upload_max_bytes
+        self.inner.config.upload_max_bytes
     }
 
     /// `SIGNED_URL_TTL_SECS`.
     pub fn signed_url_ttl(&self) -> Duration {
-        self.inner.signed_url_ttl
+        self.inner.config.signed_url_ttl
     }
 
     fn store(&self) -> &dyn ObjectStore {
@@ -409,8 +410,11 @@ impl Storage {
             content_type,
             content_length,
         };
-        let sig = signing::sign(self.inner.signing_secret.expose_secret().as_bytes(), &grant)
-            .ok_or_else(|| anyhow::anyhow!("keying the URL signature"))?;
+        let sig = signing::sign(
+            self.inner.config.signing_secret.expose_secret().as_bytes(),
+            &grant,
+        )
+        .ok_or_else(|| anyhow::anyhow!("keying the URL signature"))?;
         Ok(format!(
             "{}{LOCAL_ROUTE_PREFIX}{key}?expires={expires}&sig={sig}",
             self.inner.public_base_url
@@ -424,7 +428,7 @@ impl Storage {
             return Err(StorageError::NotFound(grant.key.to_owned()));
         }
         let sig = sig.ok_or(StorageError::InvalidSignature)?;
-        let secret = self.inner.signing_secret.expose_secret().as_bytes();
+        let secret = self.inner.config.signing_secret.expose_secret().as_bytes();
         signing::verify(secret, grant, sig, Utc::now().timestamp()).map_err(|r| match r {
             Rejection::InvalidSignature => StorageError::InvalidSignature,
             Rejection::Expired => StorageError::Expired,

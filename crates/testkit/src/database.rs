@@ -94,7 +94,7 @@ async fn build_template(admin: &DatabaseConnection, name: &str) {
         .execute_unprepared(&format!("CREATE DATABASE \"{building}\""))
         .await
         .unwrap();
-    let config = kernel::Config::from_lookup(|k| match k {
+    let config = gateway::config::GatewayConfig::from_lookup(|k| match k {
         "DATABASE_URL" => Some(format!("{}/{building}", postgres_server())),
         _ => None,
     })

@@ -14,7 +14,7 @@ pub mod users;
 
 use std::{collections::HashMap, sync::Once};
 
-use gateway::startup::Application;
+use gateway::{config::GatewayConfig, startup::Application};
 use kernel::{
     AppContext, Config,
     auth::{Capability, Role as UserRole},
@@ -65,8 +65,9 @@ pub struct TestApp {
     pub address: String,
     /// The bound port.
     pub port: u16,
-    /// The configuration the app runs with.
-    pub config: Config,
+    /// The configuration the app runs with (kernel's settings and every crate's section,
+    /// composed as `main` does).
+    pub config: GatewayConfig,
     /// The app's context (its pool, Redis, JWT keys).
     pub ctx: AppContext,
     /// The app's queues handle (BullMQ prefix of its own).
@@ -151,7 +152,7 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     env.extend(options.env.clone());
-    let config = Config::from_lookup(|k| env.get(k).cloned()).expect("test configuration");
+    let config = GatewayConfig::from_lookup(|k| env.get(k).cloned()).expect("test configuration");
     let app = Application::build(config.clone(), options.role.unwrap_or(Role::Api))
         .await
         .expect("building the app");
@@ -204,17 +205,21 @@ impl TestApp {
 
     /// A USER token on the default platform.
     pub fn user_token(&self) -> String {
-        self.token(UserRole::User, &[], &self.config.default_platform)
+        self.token(UserRole::User, &[], &self.config.kernel.default_platform)
     }
 
     /// An ADMIN token on the default platform.
     pub fn admin_token(&self) -> String {
-        self.token(UserRole::Admin, &[], &self.config.default_platform)
+        self.token(UserRole::Admin, &[], &self.config.kernel.default_platform)
     }
 
     /// A SUPERADMIN token on the default platform.
     pub fn superadmin_token(&self) -> String {
-        self.token(UserRole::Superadmin, &[], &self.config.default_platform)
+        self.token(
+            UserRole::Superadmin,
+            &[],
+            &self.config.kernel.default_platform,
+        )
     }
 
     /// Stops the server gracefully and waits for it.
@@ -234,8 +239,8 @@ impl Drop for TestApp {
             let _ = tx.send(());
         }
         let db_name = self.db_name.clone();
-        let prefix = self.config.redis_key_prefix.clone();
-        let bull_prefix = format!("{}:", self.config.bullmq_prefix);
+        let prefix = self.config.kernel.redis_key_prefix.clone();
+        let bull_prefix = format!("{}:", self.config.kernel.bullmq_prefix);
         // Cleanup runs on its own thread and runtime: Drop cannot await.
         let _ = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()

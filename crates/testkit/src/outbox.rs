@@ -9,7 +9,7 @@ impl TestApp {
     /// Every `.eml` in the app's `MAIL_OUTBOX_DIR`, quoted-printable soft line breaks and
     /// `=3D` undone so a test can search the text.
     pub fn mails(&self) -> Vec<String> {
-        let Ok(entries) = std::fs::read_dir(&self.config.email.outbox_dir) else {
+        let Ok(entries) = std::fs::read_dir(&self.config.comms.email.outbox_dir) else {
             return Vec::new();
         };
         entries

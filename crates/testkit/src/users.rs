@@ -112,7 +112,7 @@ impl TestApp {
     /// in through the API.
     pub async fn login_as(&self, role: Role, caps: &[Capability], platform: &str) -> Session {
         let email = synthetic_email(role);
-        let auth = self.config.auth.clone();
+        let auth = self.config.identity.auth.clone();
         let hash = tokio::task::spawn_blocking(move || {
             let argon = passwords::argon2(&auth).unwrap();
             passwords::hash_now(&argon, TEST_PASSWORD).unwrap()

@@ -4,6 +4,7 @@
 //! ([`governance`]). Other crates move tokens only through [`ledger`] functions that take
 //! their transaction.
 
+pub mod config;
 pub mod dto;
 pub mod earnings;
 pub mod entities;
@@ -13,34 +14,9 @@ pub mod ledger;
 pub mod purchases;
 pub mod routes;
 pub mod settings;
+mod state;
 
-use integrations::razorpay::Razorpay;
-use kernel::AppContext;
-
+pub use config::TokensConfig;
 pub use error::TokensError;
 pub use routes::configure;
-
-/// The crate's state: the Razorpay client (none without keys) and the queues handle.
-#[derive(Clone)]
-pub struct Tokens {
-    /// Razorpay, when configured.
-    pub razorpay: Option<Razorpay>,
-    /// Queues (wakes the outbox relay after a credited purchase).
-    pub jobs: jobs::Jobs,
-}
-
-impl Tokens {
-    /// Builds the state; missing Razorpay keys disable purchases, nothing else.
-    pub fn new(ctx: &AppContext, jobs: &jobs::Jobs) -> anyhow::Result<Self> {
-        let razorpay = Razorpay::from_config(&ctx.config.razorpay, integrations::http_client()?);
-        if razorpay.is_none() {
-            tracing::info!(
-                "Razorpay keys not set: token purchases answer 503 provider_not_configured"
-            );
-        }
-        Ok(Self {
-            razorpay,
-            jobs: jobs.clone(),
-        })
-    }
-}
+pub use state::Tokens;

@@ -360,7 +360,7 @@ async fn a_mentor_is_not_paid_for_a_session_that_did_not_happen() {
     let b = crate::common::booked_meeting(&app).await;
     let meeting: uuid::Uuid = b.meeting_id.parse().unwrap();
     let (mentor, student) = (&b.mentor, &b.student);
-    let policy = JoinPolicy::from_config(&app.config);
+    let policy = JoinPolicy::from_config(&app.config.mentorship);
     let complete = || {
         app.req(
             Method::POST,

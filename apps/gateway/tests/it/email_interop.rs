@@ -30,8 +30,8 @@ async fn a_node_producers_email_job_is_delivered_by_the_rust_worker() {
     });
     let out = tokio::process::Command::new("node")
         .arg(node_dir.join("produce.mjs"))
-        .arg(app.config.redis_url.expose_secret())
-        .arg(&app.config.bullmq_prefix)
+        .arg(app.config.kernel.redis_url.expose_secret())
+        .arg(&app.config.kernel.bullmq_prefix)
         .args(["emailQueue", "send-email", &payload.to_string()])
         .current_dir(&node_dir)
         .output()
@@ -45,7 +45,7 @@ async fn a_node_producers_email_job_is_delivered_by_the_rust_worker() {
     let added: Value = serde_json::from_slice(&out.stdout).unwrap();
     let id = added["id"].as_str().unwrap().to_owned();
 
-    let outbox = app.config.email.outbox_dir.clone();
+    let outbox = app.config.comms.email.outbox_dir.clone();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
     let mail = loop {
         let found = std::fs::read_dir(&outbox).ok().and_then(|dir| {

@@ -6,7 +6,7 @@
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::Context;
-use kernel::config::{Config, redact_url};
+use kernel::config::redact_url;
 use lettre::{
     Address, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{Mailbox, MultiPart},
@@ -18,6 +18,7 @@ use lettre::{
 use secrecy::ExposeSecret;
 
 use super::templates::Rendered;
+use crate::config::EmailConfig;
 
 /// How long one SMTP command may take.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
@@ -59,9 +60,9 @@ enum Transport {
 }
 
 impl Mailer {
-    /// SMTP when configured, else the outbox directory (created if missing).
-    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
-        let email = &config.email;
+    /// SMTP when configured, else the outbox directory (created if missing); links in
+    /// messages point at `public_base_url`.
+    pub fn from_config(email: &EmailConfig, public_base_url: &str) -> anyhow::Result<Self> {
         let from: Mailbox = email
             .from
             .parse()
@@ -99,13 +100,13 @@ impl Mailer {
                 format!("smtp://{user}@{host}:{} ({mode})", email.port),
             )
         } else {
-            return Self::outbox(email.outbox_dir.clone(), from, &config.public_base_url);
+            return Self::outbox(email.outbox_dir.clone(), from, public_base_url);
         };
         Ok(Self {
             inner: Arc::new(Inner {
                 transport,
                 from,
-                base_url: config.public_base_url.clone(),
+                base_url: public_base_url.to_owned(),
                 description,
             }),
         })

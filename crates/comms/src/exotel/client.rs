@@ -1,7 +1,7 @@
 //! The Exotel client: `POST {api_base}/v1/Accounts/{sid}/Calls/connect.json` and
 //! `.../Sms/send.json`, form-encoded, with HTTP basic auth `api_key:api_token`.
 
-use kernel::config::ExotelConfig;
+use crate::config::ExotelConfig;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 

@@ -12,7 +12,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::service::{self, CallStatus};
-use crate::secure;
+use crate::{Comms, secure};
 
 /// What the callback changed.
 #[derive(Debug, Serialize, ToSchema)]
@@ -40,9 +40,10 @@ pub struct StatusAck {
 pub async fn status(
     req: HttpRequest,
     ctx: web::Data<AppContext>,
+    comms: web::Data<Comms>,
     body: web::Bytes,
 ) -> AppResult<web::Json<StatusAck>> {
-    let expected = ctx
+    let expected = comms
         .config
         .exotel
         .webhook_token

@@ -1,7 +1,7 @@
 //! The WhatsApp Cloud API client: `POST {api_base}/{phone_number_id}/messages` with the
 //! bearer token.
 
-use kernel::config::WhatsAppConfig;
+use crate::config::WhatsAppConfig;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 

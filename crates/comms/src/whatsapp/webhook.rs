@@ -14,7 +14,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::service::{self, Inbound, StatusUpdate};
-use crate::secure;
+use crate::{Comms, secure};
 
 /// What a notification contained that was new.
 #[derive(Debug, Serialize, ToSchema)]
@@ -42,10 +42,10 @@ pub struct WebhookAck {
 )]
 #[get("/api/webhooks/whatsapp")]
 pub async fn verify(
-    ctx: web::Data<AppContext>,
+    comms: web::Data<Comms>,
     query: web::Query<HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
-    let expected = ctx
+    let expected = comms
         .config
         .whatsapp
         .verify_token
@@ -86,10 +86,11 @@ pub async fn verify(
 pub async fn receive(
     req: HttpRequest,
     ctx: web::Data<AppContext>,
+    comms: web::Data<Comms>,
     tenant: Tenant,
     body: web::Bytes,
 ) -> AppResult<web::Json<WebhookAck>> {
-    let secret = ctx
+    let secret = comms
         .config
         .whatsapp
         .app_secret

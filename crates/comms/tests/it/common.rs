@@ -17,7 +17,7 @@ pub fn sales_token(app: &TestApp, platform: &str) -> String {
 
 /// Starts workers for this crate's queues on the app's own BullMQ prefix.
 pub async fn consume(app: &TestApp) -> Background {
-    let comms = comms::Comms::new(&app.ctx, &app.jobs).unwrap();
+    let comms = comms::Comms::new(&app.ctx, &app.jobs, app.config.comms.clone()).unwrap();
     let mut registry = Registry::new();
     comms::workers(&mut registry, &comms);
     Background::start(&app.jobs, Arc::new(registry), Mode::Consume)

@@ -8,7 +8,7 @@ use std::{path::Path, time::Duration};
 
 use comms::email::{self, EmailJob, Mailer, Template};
 use jobs::{JobError, JobSpec};
-use kernel::Config;
+use kernel::config::Env;
 use serde_json::json;
 use testkit::spawn_app;
 use tokio::{
@@ -31,7 +31,7 @@ fn eml_files(dir: &Path) -> Vec<String> {
 #[tokio::test]
 async fn an_otp_job_is_rendered_into_the_outbox() {
     let app = spawn_app().await;
-    let outbox = app.config.email.outbox_dir.clone();
+    let outbox = app.config.comms.email.outbox_dir.clone();
     let bg = common::consume(&app).await;
 
     let id = email::queue_email(
@@ -85,14 +85,17 @@ async fn an_otp_job_is_rendered_into_the_outbox() {
     bg.close(Duration::from_secs(5)).await;
 }
 
+/// A mailer built from the configuration the gateway would read from these variables.
+fn mailer_with(pairs: &[(&str, &str)]) -> Mailer {
+    let env = Env::from_pairs(pairs);
+    let base = kernel::Config::read(&env).unwrap();
+    let config = comms::CommsConfig::from_env(&env, &base).unwrap();
+    Mailer::from_config(&config.email, &base.public_base_url).unwrap()
+}
+
 fn outbox_mailer() -> (Mailer, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!("comms-outbox-{}", uuid::Uuid::now_v7()));
-    let config = Config::from_lookup(|k| match k {
-        "MAIL_OUTBOX_DIR" => Some(dir.display().to_string()),
-        _ => None,
-    })
-    .unwrap();
-    let mailer = Mailer::from_config(&config).unwrap();
+    let mailer = mailer_with(&[("MAIL_OUTBOX_DIR", &dir.display().to_string())]);
     assert!(!mailer.is_smtp());
     (mailer, dir)
 }
@@ -180,12 +183,7 @@ async fn fake_smtp(auth_reply: &'static str, rcpt_reply: &'static str) -> u16 {
 
 fn smtp_mailer(port: u16) -> Mailer {
     let url = format!("smtp://user:secret@127.0.0.1:{port}");
-    let config = Config::from_lookup(|k| match k {
-        "SMTP_URL" => Some(url.clone()),
-        _ => None,
-    })
-    .unwrap();
-    let mailer = Mailer::from_config(&config).unwrap();
+    let mailer = mailer_with(&[("SMTP_URL", &url)]);
     assert!(mailer.is_smtp());
     assert!(
         !mailer.describe().contains("secret"),

@@ -324,7 +324,8 @@ async fn provider_failures_retry_or_dead_letter() {
         .mount(&api)
         .await;
     let app = app_with_whatsapp(&api).await;
-    let client = WhatsAppClient::from_config(&app.config.whatsapp, reqwest::Client::new()).unwrap();
+    let client =
+        WhatsAppClient::from_config(&app.config.comms.whatsapp, reqwest::Client::new()).unwrap();
     let job = |to: &str| WhatsAppJob {
         message_id: None,
         to: to.into(),

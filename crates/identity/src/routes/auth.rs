@@ -45,7 +45,7 @@ pub async fn signup(
         &identity,
         &meta,
         "signup",
-        ctx.config.auth.rate_limits.signup_ip,
+        identity.config().auth.rate_limits.signup_ip,
         None,
     )
     .await?;
@@ -89,7 +89,7 @@ async fn limit_login(
     tenant: &Tenant,
     email: &str,
 ) -> Result<(), AppError> {
-    let limits = &identity.ctx().config.auth.rate_limits;
+    let limits = &identity.config().auth.rate_limits;
     limit(
         identity,
         meta,
@@ -141,7 +141,7 @@ pub async fn refresh(
     body: ValidJson<RefreshRequest>,
 ) -> AppResult<web::Json<AuthResponse>> {
     let meta = client_meta(&req, identity.ctx());
-    let result = sessions::refresh(identity.ctx(), &tenant, &body.0.refresh_token, &meta).await;
+    let result = sessions::refresh(&identity, &tenant, &body.0.refresh_token, &meta).await;
     identity.metrics().observe("refresh", &result);
     Ok(web::Json(result?))
 }

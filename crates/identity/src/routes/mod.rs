@@ -64,7 +64,7 @@ pub(crate) fn client_meta(req: &HttpRequest, ctx: &AppContext) -> ClientMeta {
         .and_then(|v| v.to_str().ok())
         .map(|ua| ua.chars().take(300).collect());
     ClientMeta {
-        ip: Some(ratelimit::client_ip(req, &ctx.config.auth.trusted_proxies)),
+        ip: Some(ratelimit::client_ip(req, &ctx.config.trusted_proxies)),
         user_agent,
     }
 }

@@ -36,7 +36,7 @@ pub async fn request(
     let ctx = identity.ctx();
     let meta = client_meta(&req, ctx);
     let email = body.into_inner().email;
-    let auth = &ctx.config.auth;
+    let auth = &identity.config().auth;
     limit(
         &identity,
         &meta,
@@ -72,7 +72,7 @@ pub async fn verify(
     let ctx = identity.ctx();
     let meta = client_meta(&req, ctx);
     let body = body.into_inner();
-    let limits = &ctx.config.auth.rate_limits;
+    let limits = &identity.config().auth.rate_limits;
     limit(
         &identity,
         &meta,

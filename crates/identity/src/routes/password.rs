@@ -35,7 +35,7 @@ pub async fn forgot(
     let ctx = identity.ctx();
     let meta = client_meta(&req, ctx);
     let email = body.into_inner().email;
-    let limits = &ctx.config.auth.rate_limits;
+    let limits = &identity.config().auth.rate_limits;
     limit(
         &identity,
         &meta,
@@ -72,7 +72,7 @@ pub async fn reset(
         &identity,
         &meta,
         "reset",
-        ctx.config.auth.rate_limits.reset_ip,
+        identity.config().auth.rate_limits.reset_ip,
         None,
     )
     .await?;

@@ -40,7 +40,7 @@ pub async fn signup(
     new.phone = body.phone;
     new.password_hash = Some(hash);
     let user = insert(&txn, new).await?;
-    let session = sessions::start(&txn, ctx, &user, tenant, meta).await?;
+    let session = sessions::start(&txn, identity, &user, tenant, meta).await?;
     txn.commit().await?;
     tracing::info!(user_id = %user.id, platform = %tenant.slug, "signed up");
     Ok(session)
@@ -71,8 +71,7 @@ pub async fn login(
     meta: &ClientMeta,
 ) -> IdentityResult<AuthResponse> {
     let user = verify_password(identity, tenant, email, password).await?;
-    let ctx = identity.ctx();
-    sessions::start(&ctx.db, ctx, &user, tenant, meta).await
+    sessions::start(&identity.ctx().db, identity, &user, tenant, meta).await
 }
 
 /// Signs in to a server-rendered page (the queue dashboard) with email and password: the
@@ -85,8 +84,7 @@ pub async fn page_login(
     password: String,
 ) -> IdentityResult<String> {
     let user = verify_password(identity, tenant, email, password).await?;
-    let ctx = identity.ctx();
-    sessions::start_page(&ctx.db, ctx, &user, tenant).await
+    sessions::start_page(&identity.ctx().db, identity, &user, tenant).await
 }
 
 /// The caller's row.
@@ -152,7 +150,7 @@ pub async fn change_password(
         ),
     )
     .await?;
-    let session = sessions::start(&txn, ctx, &user, tenant, meta).await?;
+    let session = sessions::start(&txn, identity, &user, tenant, meta).await?;
     txn.commit().await?;
     directory::invalidate(ctx, user.id).await;
     Ok(session)

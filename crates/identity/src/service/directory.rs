@@ -36,10 +36,10 @@ fn key(ctx: &AppContext, user_id: Uuid) -> String {
 
 impl Directory {
     /// A directory caching for `USER_CACHE_TTL_SECS` (0 disables the cache).
-    pub fn new(ctx: &AppContext) -> Self {
+    pub fn new(ctx: &AppContext, ttl: Duration) -> Self {
         Self {
             ctx: ctx.clone(),
-            ttl: ctx.config.auth.user_cache_ttl,
+            ttl,
         }
     }
 

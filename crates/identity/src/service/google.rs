@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use kernel::{AppError, Tenant, config::GoogleConfig};
+use kernel::{AppError, Tenant};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
 };
@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Identity,
+    config::GoogleConfig,
     dto::{GoogleCallback, GoogleSession},
     entities::{oauth_identities, users},
     error::{IdentityError, IdentityResult},
@@ -86,7 +87,7 @@ pub async fn start(
     tenant: &Tenant,
     redirect_to: Option<String>,
 ) -> IdentityResult<String> {
-    let cfg = &identity.ctx().config.google;
+    let cfg = &identity.config().google;
     let (client_id, _) = configured(cfg)?;
     let state = secrets::random_url_token()?;
     let verifier = secrets::random_url_token()?;
@@ -135,7 +136,7 @@ async fn take_state(identity: &Identity, state: &str) -> IdentityResult<Pending>
 }
 
 async fn exchange(identity: &Identity, code: &str, verifier: &str) -> IdentityResult<String> {
-    let cfg = &identity.ctx().config.google;
+    let cfg = &identity.config().google;
     let (client_id, client_secret) = configured(cfg)?;
     let res = identity
         .http()
@@ -169,7 +170,7 @@ async fn exchange(identity: &Identity, code: &str, verifier: &str) -> IdentityRe
 }
 
 async fn userinfo(identity: &Identity, access_token: &str) -> IdentityResult<UserInfo> {
-    let cfg = &identity.ctx().config.google;
+    let cfg = &identity.config().google;
     let res = identity
         .http()
         .get(&cfg.userinfo_url)
@@ -196,7 +197,7 @@ pub async fn callback(
     meta: &ClientMeta,
 ) -> IdentityResult<GoogleSession> {
     let ctx = identity.ctx();
-    configured(&ctx.config.google)?;
+    configured(&identity.config().google)?;
     let state = query.state.ok_or(IdentityError::InvalidOAuthState)?;
     let pending = take_state(identity, &state).await?;
     if let Some(error) = query.error {
@@ -279,7 +280,7 @@ pub async fn callback(
             .exec(&txn)
             .await?;
     }
-    let session = sessions::start(&txn, ctx, &user, &tenant, meta).await?;
+    let session = sessions::start(&txn, identity, &user, &tenant, meta).await?;
     txn.commit().await?;
     // role, suspension and token cut-off are cached per user: drop the entry
     directory::invalidate(ctx, user.id).await;

@@ -44,7 +44,7 @@ pub async fn request(identity: &Identity, tenant: &Tenant, email: &str) -> Ident
     let code = secrets::otp_code()?;
     let id = kernel::ids::new_id();
     let now = Utc::now();
-    let ttl = chrono::Duration::from_std(ctx.config.auth.otp_ttl)
+    let ttl = chrono::Duration::from_std(identity.config().auth.otp_ttl)
         .map_err(|e| anyhow::anyhow!("OTP_TTL_SECS: {e}"))?;
     let txn = ctx.db.begin().await?;
     otp_codes::Entity::update_many()
@@ -107,7 +107,7 @@ pub async fn verify(
     else {
         return Err(IdentityError::InvalidOtp);
     };
-    let max = i32::try_from(ctx.config.auth.otp_max_attempts).unwrap_or(5);
+    let max = i32::try_from(identity.config().auth.otp_max_attempts).unwrap_or(5);
     if row.expires_at <= now || row.attempts >= max {
         return Err(IdentityError::InvalidOtp);
     }
@@ -137,7 +137,7 @@ pub async fn verify(
             .exec(&txn)
             .await?;
     }
-    let session = sessions::start(&txn, ctx, &user, tenant, meta).await?;
+    let session = sessions::start(&txn, identity, &user, tenant, meta).await?;
     txn.commit().await?;
     Ok(session)
 }

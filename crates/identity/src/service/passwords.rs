@@ -8,7 +8,9 @@ use argon2::{
     Algorithm, Argon2, Params, Version,
     password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash},
 };
-use kernel::{AppError, FieldError, config::AuthConfig};
+use kernel::{AppError, FieldError};
+
+use crate::config::AuthConfig;
 use prometheus::IntCounter;
 use tokio::sync::Semaphore;
 
@@ -228,12 +230,12 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_verify_and_unknown_accounts_fail() {
-        let cfg = kernel::Config::from_lookup(|k| match k {
-            "ARGON2_MEMORY_KIB" => Some("1024".into()),
-            "ARGON2_ITERATIONS" => Some("1".into()),
-            _ => None,
-        })
-        .unwrap();
+        let env = kernel::config::Env::from_pairs(&[
+            ("ARGON2_MEMORY_KIB", "1024"),
+            ("ARGON2_ITERATIONS", "1"),
+        ]);
+        let base = kernel::Config::read(&env).unwrap();
+        let cfg = crate::IdentityConfig::from_env(&env, &base).unwrap();
         let p = Passwords::new(&cfg.auth, IntCounter::new("v", "v").unwrap()).unwrap();
         let h = p.hash("Tr0ub4dor&3x".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"), "{h}");

@@ -39,7 +39,7 @@ pub async fn forgot(identity: &Identity, tenant: &Tenant, email: &str) -> Identi
     };
     let token = secrets::random_token()?;
     let now = Utc::now();
-    let ttl = chrono::Duration::from_std(ctx.config.auth.password_reset_ttl)
+    let ttl = chrono::Duration::from_std(identity.config().auth.password_reset_ttl)
         .map_err(|e| anyhow::anyhow!("PASSWORD_RESET_TTL_SECS: {e}"))?;
     let txn = ctx.db.begin().await?;
     password_resets::Entity::update_many()

@@ -15,6 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
+    Identity,
     dto::{AuthResponse, UserDto},
     entities::{refresh_tokens, users},
     error::{IdentityError, IdentityResult},
@@ -35,19 +36,20 @@ pub struct ClientMeta {
 
 /// A signed access token for `user` on `tenant`, with its current role and capabilities.
 pub fn access_token(
-    ctx: &AppContext,
+    identity: &Identity,
     user: &users::Model,
     tenant: &Tenant,
 ) -> IdentityResult<String> {
-    let ttl = i64::try_from(ctx.config.auth.access_token_ttl.as_secs()).unwrap_or(900);
-    Ok(ctx
+    let ttl = i64::try_from(identity.config().auth.access_token_ttl.as_secs()).unwrap_or(900);
+    Ok(identity
+        .ctx()
         .jwt
         .issue(user.id, role_of(user), caps_of(user), &tenant.slug, ttl)?)
 }
 
 async fn insert_refresh<C: ConnectionTrait>(
     conn: &C,
-    ctx: &AppContext,
+    identity: &Identity,
     user: &users::Model,
     family_id: Uuid,
     meta: &ClientMeta,
@@ -55,7 +57,7 @@ async fn insert_refresh<C: ConnectionTrait>(
     let raw = secrets::random_token()?;
     let id = kernel::ids::new_id();
     let now = Utc::now();
-    let ttl = chrono::Duration::from_std(ctx.config.auth.refresh_token_ttl)
+    let ttl = chrono::Duration::from_std(identity.config().auth.refresh_token_ttl)
         .map_err(|e| anyhow::anyhow!("REFRESH_TOKEN_TTL_SECS: {e}"))?;
     refresh_tokens::Entity::insert(refresh_tokens::ActiveModel {
         id: Set(id),
@@ -77,23 +79,23 @@ async fn insert_refresh<C: ConnectionTrait>(
 }
 
 fn response(
-    ctx: &AppContext,
+    identity: &Identity,
     user: &users::Model,
     tenant: &Tenant,
     refresh_token: String,
 ) -> IdentityResult<AuthResponse> {
     Ok(AuthResponse {
         user: UserDto::from(user),
-        access_token: access_token(ctx, user, tenant)?,
+        access_token: access_token(identity, user, tenant)?,
         refresh_token,
-        expires_in: ctx.config.auth.access_token_ttl.as_secs(),
+        expires_in: identity.config().auth.access_token_ttl.as_secs(),
     })
 }
 
 /// Opens a session for `user` (already authenticated): a new family, and `last_login_at`.
 pub async fn start<C: ConnectionTrait>(
     conn: &C,
-    ctx: &AppContext,
+    identity: &Identity,
     user: &users::Model,
     tenant: &Tenant,
     meta: &ClientMeta,
@@ -101,16 +103,16 @@ pub async fn start<C: ConnectionTrait>(
     if user.status != ACTIVE {
         return Err(IdentityError::AccountSuspended);
     }
-    let (_, raw) = insert_refresh(conn, ctx, user, kernel::ids::new_id(), meta).await?;
+    let (_, raw) = insert_refresh(conn, identity, user, kernel::ids::new_id(), meta).await?;
     touch_last_login(conn, user.id).await?;
-    response(ctx, user, tenant, raw)
+    response(identity, user, tenant, raw)
 }
 
 /// Signs `user` (already authenticated) in to a server-rendered page: an access token only,
 /// no refresh-token family; and `last_login_at`.
 pub async fn start_page<C: ConnectionTrait>(
     conn: &C,
-    ctx: &AppContext,
+    identity: &Identity,
     user: &users::Model,
     tenant: &Tenant,
 ) -> IdentityResult<String> {
@@ -118,7 +120,7 @@ pub async fn start_page<C: ConnectionTrait>(
         return Err(IdentityError::AccountSuspended);
     }
     touch_last_login(conn, user.id).await?;
-    access_token(ctx, user, tenant)
+    access_token(identity, user, tenant)
 }
 
 async fn touch_last_login<C: ConnectionTrait>(conn: &C, user_id: Uuid) -> IdentityResult<()> {
@@ -132,13 +134,13 @@ async fn touch_last_login<C: ConnectionTrait>(conn: &C, user_id: Uuid) -> Identi
 
 /// Exchanges a refresh token for a new pair (rotation with reuse detection).
 pub async fn refresh(
-    ctx: &AppContext,
+    identity: &Identity,
     tenant: &Tenant,
     raw: &str,
     meta: &ClientMeta,
 ) -> IdentityResult<AuthResponse> {
     let hash = secrets::sha256(raw.trim().as_bytes());
-    let txn = ctx.db.begin().await?;
+    let txn = identity.ctx().db.begin().await?;
     let row = refresh_tokens::Entity::find()
         .filter(refresh_tokens::Column::TokenHash.eq(hash))
         .lock_exclusive()
@@ -173,7 +175,7 @@ pub async fn refresh(
         txn.commit().await?;
         return Err(IdentityError::AccountSuspended);
     }
-    let (next_id, next_raw) = insert_refresh(&txn, ctx, &user, row.family_id, meta).await?;
+    let (next_id, next_raw) = insert_refresh(&txn, identity, &user, row.family_id, meta).await?;
     refresh_tokens::Entity::update_many()
         .col_expr(refresh_tokens::Column::UsedAt, Expr::value(Utc::now()))
         .col_expr(refresh_tokens::Column::ReplacedBy, Expr::value(next_id))
@@ -181,7 +183,7 @@ pub async fn refresh(
         .exec(&txn)
         .await?;
     txn.commit().await?;
-    response(ctx, &user, tenant, next_raw)
+    response(identity, &user, tenant, next_raw)
 }
 
 /// Revokes the family of a refresh token. Unknown tokens are ignored (logout is idempotent

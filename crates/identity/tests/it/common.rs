@@ -47,7 +47,7 @@ pub async fn signup(app: &TestApp, platform: &str, email: &str) -> Value {
 
 /// Starts the email worker (comms' handlers) on the app's own BullMQ prefix.
 pub async fn email_worker(app: &TestApp) -> Background {
-    let comms = comms::Comms::new(&app.ctx, &app.jobs).unwrap();
+    let comms = comms::Comms::new(&app.ctx, &app.jobs, app.config.comms.clone()).unwrap();
     let mut registry = Registry::new();
     comms::workers(&mut registry, &comms);
     Background::start(&app.jobs, Arc::new(registry), Mode::Consume)
@@ -58,7 +58,7 @@ pub async fn email_worker(app: &TestApp) -> Background {
 /// Waits (up to 15 s) for an email to `to` containing `needle`, and returns it decoded of
 /// quoted-printable soft breaks.
 pub async fn wait_for_mail(app: &TestApp, to: &str, needle: &str) -> String {
-    let dir = app.config.email.outbox_dir.clone();
+    let dir = app.config.comms.email.outbox_dir.clone();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
     loop {
         if let Some(mail) = app

@@ -239,16 +239,18 @@ async fn vendor_keys_are_shown_once_scoped_to_a_platform_and_revocable() {
 #[tokio::test]
 async fn the_first_superadmin_and_sales_users_are_seeded_idempotently() {
     let app = spawn_app().await;
-    let mut config = app.config.clone();
-    config.auth.admin_email = Some("root@example.com".into());
-    config.auth.admin_password = Some("Granite-Falcon-51".into());
-    config.auth.seed_sales_users = serde_json::from_value(json!([
+    let mut auth = app.config.identity.auth.clone();
+    auth.admin_email = Some("root@example.com".into());
+    auth.admin_password = Some("Granite-Falcon-51".into());
+    auth.seed_sales_users = serde_json::from_value(json!([
         {"email": "Head@Example.com", "full_name": "Sales Head", "password": "Amber-Comet-62", "capabilities": ["sales_head"]},
         {"email": "agent@example.com", "full_name": "Agent", "platform": "mr-hire"}
     ]))
     .unwrap();
     for _ in 0..2 {
-        identity::seed::run(&app.db, &config).await.unwrap();
+        identity::seed::run(&app.db, &auth, &app.config.kernel.default_platform)
+            .await
+            .unwrap();
     }
     let root = app
         .login("root@example.com", "Granite-Falcon-51", MENTOR)
@@ -277,9 +279,11 @@ async fn the_first_superadmin_and_sales_users_are_seeded_idempotently() {
     assert_eq!(sales["items"][0]["has_password"], false);
 
     // a re-run does not overwrite what changed since
-    let mut changed = config.clone();
-    changed.auth.admin_password = Some("Other-Password-99".into());
-    identity::seed::run(&app.db, &changed).await.unwrap();
+    let mut changed = auth.clone();
+    changed.admin_password = Some("Other-Password-99".into());
+    identity::seed::run(&app.db, &changed, &app.config.kernel.default_platform)
+        .await
+        .unwrap();
     assert_eq!(
         app.login("root@example.com", "Granite-Falcon-51", MENTOR)
             .await

@@ -11,7 +11,7 @@ mod oauth;
 mod seal;
 
 use chrono::{DateTime, Utc};
-use kernel::config::GoogleConfig;
+use kernel::config::{ConfigError, Env};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 use uuid::Uuid;
@@ -26,6 +26,61 @@ const PROVIDER: &str = "Google Calendar";
 pub const SCOPE: &str = "https://www.googleapis.com/auth/calendar.events";
 /// The calendar events go to.
 pub const PRIMARY: &str = "primary";
+
+/// The OAuth client and API endpoints of the calendar client: the deployment's Google OAuth
+/// client (the same `GOOGLE_CLIENT_ID`/`GOOGLE_CLIENT_SECRET` as Google sign-in) and the
+/// Calendar API.
+#[derive(Clone)]
+pub struct GoogleCalendarConfig {
+    /// `GOOGLE_CLIENT_ID`.
+    pub client_id: Option<String>,
+    /// `GOOGLE_CLIENT_SECRET`.
+    pub client_secret: Option<SecretString>,
+    /// `GOOGLE_AUTH_URL`: the consent page.
+    pub auth_url: String,
+    /// `GOOGLE_TOKEN_URL`: the code exchange and refresh endpoint.
+    pub token_url: String,
+    /// `GOOGLE_CALENDAR_API_BASE`: the Calendar API (default
+    /// `https://www.googleapis.com/calendar/v3`).
+    pub api_base: String,
+}
+
+impl GoogleCalendarConfig {
+    /// Reads `GOOGLE_CLIENT_ID`, `GOOGLE_CLIENT_SECRET`, `GOOGLE_AUTH_URL`, `GOOGLE_TOKEN_URL`
+    /// and `GOOGLE_CALENDAR_API_BASE`.
+    pub fn from_env(env: &Env<'_>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            client_id: env.get("GOOGLE_CLIENT_ID"),
+            client_secret: env.secret("GOOGLE_CLIENT_SECRET")?,
+            auth_url: env
+                .get("GOOGLE_AUTH_URL")
+                .unwrap_or_else(|| "https://accounts.google.com/o/oauth2/v2/auth".into()),
+            token_url: env
+                .get("GOOGLE_TOKEN_URL")
+                .unwrap_or_else(|| "https://oauth2.googleapis.com/token".into()),
+            api_base: env.url(
+                "GOOGLE_CALENDAR_API_BASE",
+                "https://www.googleapis.com/calendar/v3",
+            ),
+        })
+    }
+
+    /// Whether the client can run.
+    pub fn configured(&self) -> bool {
+        self.client_id.is_some() && self.client_secret.is_some()
+    }
+}
+
+impl std::fmt::Debug for GoogleCalendarConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GoogleCalendarConfig")
+            .field("client_id", &self.client_id)
+            .field("configured", &self.configured())
+            .field("token_url", &self.token_url)
+            .field("api_base", &self.api_base)
+            .finish_non_exhaustive()
+    }
+}
 
 /// The Google Calendar client of a deployment with Google OAuth credentials.
 #[derive(Clone)]
@@ -97,14 +152,14 @@ fn transport(e: reqwest::Error) -> ProviderError {
 
 impl GoogleCalendar {
     /// The client, or `None` without `GOOGLE_CLIENT_ID`/`GOOGLE_CLIENT_SECRET`.
-    pub fn from_config(config: &GoogleConfig, http: reqwest::Client) -> Option<Self> {
+    pub fn from_config(config: &GoogleCalendarConfig, http: reqwest::Client) -> Option<Self> {
         Some(Self {
             http,
             client_id: config.client_id.clone()?,
             client_secret: config.client_secret.clone()?,
             auth_url: config.auth_url.clone(),
             token_url: config.token_url.clone(),
-            api_base: config.calendar_api_base.clone(),
+            api_base: config.api_base.clone(),
         })
     }
 

@@ -5,9 +5,8 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use integrations::google_calendar::{
-    Deleted, GoogleCalendar, Inserted, NewEvent, PRIMARY, SCOPE, event_id_for,
+    Deleted, GoogleCalendar, GoogleCalendarConfig, Inserted, NewEvent, PRIMARY, SCOPE, event_id_for,
 };
-use kernel::config::GoogleConfig;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 use uuid::Uuid;
@@ -21,16 +20,12 @@ fn client(google: &MockServer) -> GoogleCalendar {
 }
 
 fn client_at(base: &str) -> GoogleCalendar {
-    let config = GoogleConfig {
+    let config = GoogleCalendarConfig {
         client_id: Some("client-1".into()),
         client_secret: Some(SecretString::from("secret-1")),
-        redirect_uri: String::new(),
         auth_url: format!("{base}/auth"),
         token_url: format!("{base}/token"),
-        userinfo_url: String::new(),
-        calendar_api_base: format!("{base}/calendar/v3"),
-        calendar_redirect_uri: "https://mas.example/api/google-calendar/callback".into(),
-        calendar_token_key: SecretString::from("k"),
+        api_base: format!("{base}/calendar/v3"),
     };
     GoogleCalendar::from_config(&config, integrations::http_client().unwrap()).unwrap()
 }

@@ -661,7 +661,7 @@ async fn sign_in(req: HttpRequest, form: web::Form<SignInForm>) -> AppResult<Htt
     let ctx = req
         .app_data::<web::Data<AppContext>>()
         .ok_or_else(|| unregistered("AppContext"))?;
-    let ip = ratelimit::client_ip(&req, &ctx.config.auth.trusted_proxies);
+    let ip = ratelimit::client_ip(&req, &ctx.config.trusted_proxies);
     let signer = req
         .app_data::<web::Data<dyn PasswordSignIn>>()
         .cloned()
@@ -711,7 +711,11 @@ async fn sign_in(req: HttpRequest, form: web::Form<SignInForm>) -> AppResult<Htt
         %ip,
         "signed in to the queue dashboard"
     );
-    let ttl = i64::try_from(ctx.config.auth.access_token_ttl.as_secs()).unwrap_or(900);
+    // the cookie lives as long as the access token it carries
+    let ttl = ctx
+        .jwt
+        .verify(&token)
+        .map_or(900, |claims| claims.exp - claims.iat);
     let secure = is_https(&req);
     let session = Cookie::build(PAGE_SESSION_COOKIE, token)
         .path("/admin")

@@ -25,9 +25,12 @@ const JOBS: i64 = 1_000;
 fn probe(app: &TestApp, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_jobs_probe"));
     cmd.args(args)
-        .env("DATABASE_URL", app.config.database_url.expose_secret())
-        .env("REDIS_URL", app.config.redis_url.expose_secret())
-        .env("BULLMQ_PREFIX", &app.config.bullmq_prefix)
+        .env(
+            "DATABASE_URL",
+            app.config.kernel.database_url.expose_secret(),
+        )
+        .env("REDIS_URL", app.config.kernel.redis_url.expose_secret())
+        .env("BULLMQ_PREFIX", &app.config.kernel.bullmq_prefix)
         .env("RUST_LOG", "warn")
         .kill_on_drop(true);
     cmd

@@ -448,7 +448,7 @@ async fn sign_in(app: &TestApp, email: &str, password: &str) -> TestResponse {
             ("csrf", &form.csrf),
             ("email", email),
             ("password", password),
-            ("platform", &app.config.default_platform),
+            ("platform", &app.config.kernel.default_platform),
         ],
     )
     .await
@@ -466,7 +466,7 @@ fn assert_html(res: &TestResponse, status: u16) {
 #[tokio::test]
 async fn the_page_signs_in_with_email_and_password() {
     let app = spawn_app().await;
-    let platform = app.config.default_platform.clone();
+    let platform = app.config.kernel.default_platform.clone();
     let superadmin = app.login_as(Role::Superadmin, &[], &platform).await;
 
     // the sign-in page: email, password and the request's platform; no token field
@@ -522,7 +522,7 @@ async fn the_page_signs_in_with_email_and_password() {
 #[tokio::test]
 async fn wrong_passwords_and_non_ops_users_get_no_cookie() {
     let app = spawn_app().await;
-    let platform = app.config.default_platform.clone();
+    let platform = app.config.kernel.default_platform.clone();
     let superadmin = app.login_as(Role::Superadmin, &[], &platform).await;
     let admin = app.login_as(Role::Admin, &[], &platform).await;
 
@@ -576,7 +576,7 @@ async fn wrong_passwords_and_non_ops_users_get_no_cookie() {
 #[tokio::test]
 async fn the_sign_in_form_refuses_login_csrf_pasted_tokens_and_other_platforms() {
     let app = spawn_app().await;
-    let platform = app.config.default_platform.clone();
+    let platform = app.config.kernel.default_platform.clone();
     let superadmin = app.login_as(Role::Superadmin, &[], &platform).await;
     let form = sign_in_form(&app).await;
     let creds = [
@@ -653,7 +653,7 @@ async fn the_page_sign_in_shares_the_login_rate_limits_and_fails_closed_without_
             .env("RATE_LIMIT_LOGIN_ACCOUNT", "3/900"),
     )
     .await;
-    let platform = app.config.default_platform.clone();
+    let platform = app.config.kernel.default_platform.clone();
     let superadmin = app.login_as(Role::Superadmin, &[], &platform).await;
     let api_guess = app
         .login(&superadmin.email, "not-the-password-1", &platform)
@@ -758,7 +758,7 @@ async fn the_page_asks_browsers_to_sign_in_and_refuses_forged_forms() {
 async fn a_failed_job_is_retried_from_the_page_in_headless_chromium() {
     let app = spawn_app().await;
     let superadmin = app
-        .login_as(Role::Superadmin, &[], &app.config.default_platform)
+        .login_as(Role::Superadmin, &[], &app.config.kernel.default_platform)
         .await;
     let id = failed_job(&app, 77).await;
 
@@ -790,7 +790,7 @@ async fn a_failed_job_is_retried_from_the_page_in_headless_chromium() {
     assert_eq!(seen["signInFormVisible"], true);
     assert_eq!(
         seen["platformPrefilled"],
-        app.config.default_platform.as_str()
+        app.config.kernel.default_platform.as_str()
     );
     assert_eq!(seen["wrongPasswordStatus"], 401, "{seen}");
     assert!(

@@ -36,8 +36,8 @@ fn node(app: &TestApp, script: &str, args: &[&str]) -> Value {
     );
     let out = Command::new("node")
         .arg(dir.join(script))
-        .arg(app.config.redis_url.expose_secret())
-        .arg(&app.config.bullmq_prefix)
+        .arg(app.config.kernel.redis_url.expose_secret())
+        .arg(&app.config.kernel.bullmq_prefix)
         .args(args)
         .current_dir(&dir)
         .output()

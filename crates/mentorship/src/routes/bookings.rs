@@ -12,6 +12,7 @@ use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use crate::{
+    Mentorship,
     dto::{
         BookingDto, CancelRequest, Completed, FeedbackRequest, JoinInfo, MeetingDto, Participant,
         RescheduleRequest,
@@ -157,6 +158,7 @@ pub async fn complete(
 pub async fn join(
     user: AuthUser,
     ctx: web::Data<AppContext>,
+    mentorship: web::Data<Mentorship>,
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<JoinInfo>> {
     let m = meetings_service::visible(
@@ -167,11 +169,7 @@ pub async fn join(
         id.into_inner(),
     )
     .await?;
-    let window = meetings_service::JoinWindow::of(
-        &m,
-        ctx.config.allow_early_meeting_join,
-        ctx.config.meeting_join_buffer_minutes,
-    );
+    let window = mentorship.join_policy().window(&m);
     let now = chrono::Utc::now();
     if matches!(m.status.as_str(), "cancelled" | "completed" | "ended") || now > window.closes_at {
         return Err(MentorshipError::MeetingOver(format!("the meeting is {}", m.status)).into());

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
+    MentorshipConfig,
     dto::calendar::{CalendarCallback, CalendarConnect, CalendarStatus},
     entities::google_calendar_connections as connections,
     error::MentorshipError,
@@ -33,6 +34,8 @@ pub struct Calendar {
     pub google: Option<GoogleCalendar>,
     /// Seals and opens stored refresh tokens.
     pub seal: Arc<TokenSeal>,
+    /// `GOOGLE_CALENDAR_REDIRECT_URI`.
+    redirect_uri: String,
     ctx: AppContext,
 }
 
@@ -45,13 +48,14 @@ struct Pending {
 }
 
 impl Calendar {
-    /// Builds the state from the configuration.
-    pub fn new(ctx: &AppContext) -> anyhow::Result<Self> {
-        let google = GoogleCalendar::from_config(&ctx.config.google, integrations::http_client()?);
-        let seal = TokenSeal::new(&ctx.config.google.calendar_token_key)?;
+    /// Builds the client and the seal from the crate's configuration section.
+    pub fn new(ctx: &AppContext, config: &MentorshipConfig) -> anyhow::Result<Self> {
+        let google = GoogleCalendar::from_config(&config.google, integrations::http_client()?);
+        let seal = TokenSeal::new(&config.calendar_token_key)?;
         Ok(Self {
             google,
             seal: Arc::new(seal),
+            redirect_uri: config.calendar_redirect_uri.clone(),
             ctx: ctx.clone(),
         })
     }
@@ -104,11 +108,7 @@ pub async fn connect(cal: &Calendar, user: &AuthUser) -> Result<CalendarConnect,
         .map_err(redis_err)?;
     let challenge = identity::service::secrets::pkce_challenge(&verifier);
     let authorization_url = google
-        .consent_url(
-            &cal.ctx.config.google.calendar_redirect_uri,
-            &state,
-            &challenge,
-        )
+        .consent_url(&cal.redirect_uri, &state, &challenge)
         .map_err(app)?;
     Ok(CalendarConnect { authorization_url })
 }
@@ -155,7 +155,7 @@ pub async fn callback(
         return Err(refused());
     }
     let code = query.code.ok_or_else(refused)?;
-    let redirect = &cal.ctx.config.google.calendar_redirect_uri;
+    let redirect = &cal.redirect_uri;
     let grant = match google
         .exchange_code(&code, &pending.verifier, redirect)
         .await

@@ -28,8 +28,8 @@ pub struct JoinPolicy {
 }
 
 impl JoinPolicy {
-    /// The policy of the running configuration.
-    pub fn from_config(config: &kernel::Config) -> Self {
+    /// The policy of the crate's configuration section.
+    pub fn from_config(config: &crate::MentorshipConfig) -> Self {
         Self {
             allow_early: config.allow_early_meeting_join,
             buffer_minutes: config.meeting_join_buffer_minutes,

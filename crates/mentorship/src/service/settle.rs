@@ -18,7 +18,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::completion;
-use crate::{entities::meetings, error::MentorshipError};
+use crate::{MentorshipConfig, entities::meetings, error::MentorshipError};
 
 /// Meetings settled per transaction.
 const BATCH: i64 = 100;
@@ -54,8 +54,11 @@ const DUE: &str = "
        FOR UPDATE OF m SKIP LOCKED";
 
 /// Settles every meeting whose join window has closed; returns the counts.
-pub async fn settle_ended(ctx: &AppContext) -> Result<Settled, MentorshipError> {
-    let cutoff = Utc::now() - Duration::minutes(ctx.config.meeting_join_buffer_minutes);
+pub async fn settle_ended(
+    ctx: &AppContext,
+    config: &MentorshipConfig,
+) -> Result<Settled, MentorshipError> {
+    let cutoff = Utc::now() - Duration::minutes(config.meeting_join_buffer_minutes);
     let mut total = Settled::default();
     loop {
         let txn = ctx.db.begin().await?;

@@ -205,8 +205,8 @@ async fn ended_meetings_settle_by_presence_exactly_once() {
     bg.close(StdDuration::from_secs(5)).await;
     // and twice more at once
     let (a, b) = tokio::join!(
-        mentorship::service::settle::settle_ended(&app.ctx),
-        mentorship::service::settle::settle_ended(&app.ctx)
+        mentorship::service::settle::settle_ended(&app.ctx, &app.config.mentorship),
+        mentorship::service::settle::settle_ended(&app.ctx, &app.config.mentorship)
     );
     assert_eq!(a.unwrap(), Default::default());
     assert_eq!(b.unwrap(), Default::default());

@@ -307,7 +307,7 @@ async fn admins_list_their_platforms_meetings_with_filters_and_read_the_log() {
     assert_eq!(res.status, 200, "{}", res.text);
     app.hold_session(&meeting(&m1), &mentor_a_token, &s1_token)
         .await;
-    let policy = JoinPolicy::from_config(&app.config);
+    let policy = JoinPolicy::from_config(&app.config.mentorship);
     let m1_id: Uuid = meeting(&m1).parse().unwrap();
     let chat = LiveEvent::Chat {
         id: Uuid::now_v7(),

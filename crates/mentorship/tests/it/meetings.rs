@@ -201,7 +201,9 @@ async fn the_cleanup_job_expires_past_open_slots() {
         .await
         .unwrap();
     let mut registry = jobs::Registry::new();
-    mentorship::workers(&mut registry, &app.jobs);
+    let state =
+        mentorship::Mentorship::new(&app.ctx, &app.jobs, app.config.mentorship.clone()).unwrap();
+    mentorship::workers(&mut registry, &state);
     assert!(
         registry
             .schedules()

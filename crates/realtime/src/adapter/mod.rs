@@ -22,8 +22,11 @@ pub enum Adapter {
 impl Adapter {
     /// The Redis adapter of the gateway: `REDIS_URL` for pub/sub, the process pool for
     /// commands, keys under `AppContext::redis_key("realtime:")`.
-    pub async fn redis_from_context(ctx: &kernel::AppContext) -> anyhow::Result<Self> {
-        let options = RedisAdapterOptions::from_context(ctx);
+    pub async fn redis_from_context(
+        ctx: &kernel::AppContext,
+        config: &crate::RealtimeConfig,
+    ) -> anyhow::Result<Self> {
+        let options = RedisAdapterOptions::from_context(ctx, config);
         Ok(Adapter::Redis(
             RedisAdapter::connect(options, ctx.redis.clone()).await?,
         ))

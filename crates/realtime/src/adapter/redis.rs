@@ -54,11 +54,12 @@ impl RedisAdapterOptions {
         }
     }
 
-    /// `REDIS_URL` and the process key prefix + `realtime:`.
-    pub fn from_context(ctx: &kernel::AppContext) -> Self {
+    /// `REDIS_URL` and the process key prefix + `realtime:`, the node heartbeat and TTL of
+    /// `config`.
+    pub fn from_context(ctx: &kernel::AppContext, config: &crate::RealtimeConfig) -> Self {
         Self {
-            heartbeat_interval: ctx.config.realtime.node_heartbeat,
-            node_ttl: ctx.config.realtime.node_ttl,
+            heartbeat_interval: config.node_heartbeat,
+            node_ttl: config.node_ttl,
             ..Self::new(
                 ctx.config.redis_url.expose_secret(),
                 ctx.redis_key("realtime:"),

@@ -31,10 +31,10 @@ pub struct RelayOptions {
 
 impl RelayOptions {
     /// `TERMINAL_MAX_FRAME_BYTES` and `TERMINAL_IDLE_TIMEOUT_SECS`.
-    pub fn from_config(config: &kernel::Config) -> Self {
+    pub fn from_config(config: &crate::RealtimeConfig) -> Self {
         Self {
-            max_frame: config.realtime.terminal_max_frame,
-            idle_timeout: config.realtime.terminal_idle_timeout,
+            max_frame: config.terminal_max_frame,
+            idle_timeout: config.terminal_idle_timeout,
             ..Self::default()
         }
     }

@@ -9,10 +9,10 @@ use crate::common;
 use std::collections::HashMap;
 
 use common::{Part, binary, upload};
-use kernel::Config;
+use kernel::config::Env;
 use reqwest::Method;
 use serde_json::json;
-use storage::{BackendKind, Storage};
+use storage::{BackendKind, Storage, StorageConfig};
 use testkit::{TestOptions, spawn_app_with};
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
@@ -22,12 +22,14 @@ use wiremock::{
 const BUCKET: &str = "media-bucket";
 const KEY_ID: &str = "AKIDSTORAGETEST";
 
-fn config(pairs: &[(&str, &str)]) -> Config {
-    let map: HashMap<String, String> = pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    Config::from_lookup(|k| map.get(k).cloned()).unwrap()
+/// The store section the gateway would read from these variables, and `PUBLIC_BASE_URL`.
+fn config(pairs: &[(&str, &str)]) -> (StorageConfig, String) {
+    let env = Env::from_pairs(pairs);
+    let base = kernel::Config::read(&env).unwrap();
+    (
+        StorageConfig::from_env(&env, &base).unwrap(),
+        base.public_base_url,
+    )
 }
 
 #[test]
@@ -35,7 +37,7 @@ fn the_configuration_selects_the_store() {
     let dir = std::env::temp_dir().join(format!("mas-storage-{}", uuid::Uuid::now_v7()));
     let nested = dir.join("a/b");
     let local = config(&[("STORAGE_DIR", nested.to_str().unwrap())]);
-    let store = Storage::from_config(&local.storage, &local.public_base_url).unwrap();
+    let store = Storage::from_config(&local.0, &local.1).unwrap();
     assert_eq!(store.kind(), BackendKind::Local);
     assert!(nested.is_dir(), "STORAGE_DIR is created");
     assert!(
@@ -50,7 +52,7 @@ fn the_configuration_selects_the_store() {
         ("AWS_ACCESS_KEY_ID", KEY_ID),
         ("AWS_SECRET_ACCESS_KEY", "secret"),
     ]);
-    let store = Storage::from_config(&s3.storage, &s3.public_base_url).unwrap();
+    let store = Storage::from_config(&s3.0, &s3.1).unwrap();
     assert_eq!(store.kind(), BackendKind::S3);
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -198,7 +198,8 @@ async fn an_expired_url_is_refused() {
     let app = spawn_app().await;
     let (key, _) = uploaded_key(&app).await;
     // a URL signed with the app's own secret, but an hour in the past
-    let store = Storage::from_config(&app.config.storage, &app.config.public_base_url).unwrap();
+    let store =
+        Storage::from_config(&app.config.storage, &app.config.kernel.public_base_url).unwrap();
     let key = ObjectKey::parse(&key).unwrap();
     let expired = store
         .local_url("GET", &key, Utc::now() - Duration::hours(1), None, None)
@@ -279,7 +280,8 @@ async fn traversal_keys_are_rejected() {
         .assert_problem(422, "validation_failed");
 
     // the public routes refuse them before looking at the signature
-    let store = Storage::from_config(&app.config.storage, &app.config.public_base_url).unwrap();
+    let store =
+        Storage::from_config(&app.config.storage, &app.config.kernel.public_base_url).unwrap();
     let (key, _) = uploaded_key(&app).await;
     let url = store
         .local_url(

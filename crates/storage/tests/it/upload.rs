@@ -36,7 +36,7 @@ async fn an_upload_round_trips_through_its_signed_url() {
     assert!(
         url.starts_with(&format!(
             "{}/api/storage/{key}?expires=",
-            app.config.public_base_url
+            app.config.kernel.public_base_url
         )),
         "{url}"
     );

@@ -184,9 +184,9 @@ impl Replica {
                 format!("{}/{}", testkit::postgres_server(), app.db_name),
             )
             .env("DB_POOL_MAX", "4")
-            .env("REDIS_URL", app.config.redis_url.expose_secret())
-            .env("REDIS_KEY_PREFIX", &app.config.redis_key_prefix)
-            .env("BULLMQ_PREFIX", &app.config.bullmq_prefix)
+            .env("REDIS_URL", app.config.kernel.redis_url.expose_secret())
+            .env("REDIS_KEY_PREFIX", &app.config.kernel.redis_key_prefix)
+            .env("BULLMQ_PREFIX", &app.config.kernel.bullmq_prefix)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(if std::env::var_os("TEST_LOG").is_some() {

@@ -103,10 +103,12 @@ pub async fn book(app: &TestApp, student: &str, slot: &str) -> Value {
 
 /// Runs comms' email handler and this crate's jobs on the app's BullMQ prefix.
 pub async fn workers(app: &TestApp) -> Background {
-    let comms = comms::Comms::new(&app.ctx, &app.jobs).unwrap();
+    let comms = comms::Comms::new(&app.ctx, &app.jobs, app.config.comms.clone()).unwrap();
     let mut registry = Registry::new();
     comms::workers(&mut registry, &comms);
-    mentorship::workers(&mut registry, &app.jobs);
+    let state =
+        mentorship::Mentorship::new(&app.ctx, &app.jobs, app.config.mentorship.clone()).unwrap();
+    mentorship::workers(&mut registry, &state);
     Background::start(&app.jobs, Arc::new(registry), Mode::Consume)
         .await
         .unwrap()
