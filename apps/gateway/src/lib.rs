@@ -9,6 +9,7 @@ pub mod docs;
 pub mod live;
 pub mod routes;
 pub mod seed;
+pub mod service;
 pub mod settings;
 pub mod startup;
 pub mod workers;

@@ -10,6 +10,7 @@ mod email_interop;
 mod errors;
 mod health;
 mod http_edges;
+mod layering;
 mod openapi;
 mod process;
 mod realtime_meeting;
