@@ -12,6 +12,7 @@ pub mod error;
 pub mod live;
 pub mod routes;
 pub mod seed;
+pub mod service;
 pub mod settings;
 pub mod startup;
 pub mod workers;

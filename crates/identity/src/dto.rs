@@ -9,7 +9,11 @@ use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
 use crate::{
-    entities::{audit_log, users, vendors},
+    entities::{
+        audit_log,
+        users::{self, UserStatus},
+        vendors,
+    },
     service::users::{caps_of, role_of},
 };
 
@@ -206,7 +210,7 @@ pub struct AdminUserDto {
     /// Capability flags.
     pub capabilities: Vec<Capability>,
     /// `active` or `suspended`.
-    pub status: String,
+    pub status: UserStatus,
     /// Whether the email address was proven.
     pub email_verified: bool,
     /// Whether the account has a password (else OTP/Google only).
@@ -228,7 +232,7 @@ impl From<&users::Model> for AdminUserDto {
             phone: m.phone.clone(),
             role: role_of(m),
             capabilities: caps_of(m),
-            status: m.status.clone(),
+            status: m.status,
             email_verified: m.email_verified_at.is_some(),
             has_password: m.password_hash.is_some(),
             last_login_at: m.last_login_at,
@@ -251,9 +255,8 @@ pub struct UserFilter {
     /// Only users with this capability flag.
     pub capability: Option<Capability>,
     /// `active` or `suspended`.
-    #[validate(custom(function = "valid_status"))]
-    #[param(pattern = "^(active|suspended)$")]
-    pub status: Option<String>,
+    #[param(inline)]
+    pub status: Option<UserStatus>,
     /// Page size, 1-100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
@@ -492,15 +495,6 @@ fn valid_phone_or_empty(value: &str) -> Result<(), ValidationError> {
     } else {
         valid_phone(value)
     }
-}
-
-fn valid_status(value: &str) -> Result<(), ValidationError> {
-    if matches!(value, "active" | "suspended") {
-        return Ok(());
-    }
-    let mut e = ValidationError::new("status");
-    e.message = Some("must be active or suspended".into());
-    Err(e)
 }
 
 fn valid_local_path(value: &str) -> Result<(), ValidationError> {

@@ -204,10 +204,42 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidQuery<T> {
     }
 }
 
+/// Deserializes a query string, naming the parameter a value does not fit (`status` for
+/// `?status=soon`), as JSON bodies do.
 fn serde_urlencoded_path<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
-    web::Query::<T>::from_query(query)
-        .map(web::Query::into_inner)
-        .map_err(|e| query_error(&e))
+    match web::Query::<Tracked<T>>::from_query(query) {
+        Ok(web::Query(Tracked(Ok(value)))) => Ok(value),
+        Ok(web::Query(Tracked(Err(TrackedError { path, message })))) => {
+            let field = if path.is_empty() || path == "." {
+                missing_field(&message).unwrap_or_else(|| "query".into())
+            } else {
+                path
+            };
+            Err(AppError::invalid_field(field, message))
+        }
+        Err(e) => Err(query_error(&e)),
+    }
+}
+
+/// Where a value failed to deserialize, and why.
+struct TrackedError {
+    path: String,
+    message: String,
+}
+
+/// A `T` deserialized through `serde_path_to_error` from whatever deserializer actix's
+/// `Query` uses, so a failure keeps the path of the field it happened in.
+struct Tracked<T>(Result<T, TrackedError>);
+
+impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for Tracked<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Tracked(
+            serde_path_to_error::deserialize(deserializer).map_err(|err| TrackedError {
+                path: err.path().to_string(),
+                message: err.into_inner().to_string(),
+            }),
+        ))
+    }
 }
 
 /// Flattens validator errors into `[{field, message}]` with dotted paths.
@@ -418,6 +450,38 @@ mod tests {
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["email", "password"]);
         assert_eq!(errors[1].message, "length must be between 8 and 128");
+    }
+
+    #[test]
+    fn query_errors_name_the_parameter() {
+        #[derive(Debug, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Status {
+            Open,
+            Closed,
+        }
+        #[derive(Debug, Deserialize)]
+        struct Filter {
+            #[allow(dead_code)]
+            status: Option<Status>,
+            #[allow(dead_code)]
+            limit: Option<u64>,
+            #[allow(dead_code)]
+            token: String,
+        }
+        let field = |q: &str| {
+            serde_urlencoded_path::<Filter>(q)
+                .unwrap_err()
+                .problem()
+                .errors
+                .unwrap()[0]
+                .field
+                .clone()
+        };
+        assert!(serde_urlencoded_path::<Filter>("token=t&status=open&limit=5").is_ok());
+        assert_eq!(field("token=t&status=soon"), "status");
+        assert_eq!(field("token=t&limit=many"), "limit");
+        assert_eq!(field("status=closed"), "token");
     }
 }
 

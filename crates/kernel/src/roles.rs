@@ -1,22 +1,41 @@
 //! Roles and capability flags (the contract's `role` and `caps` claims). Kept apart from
 //! [`crate::auth`] so configuration (seeded users) and tokens can name them without a cycle.
 
+use sea_orm::{DeriveActiveEnum, EnumIter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Application roles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+/// Application roles; also the `users.role` column (the table's CHECK: the same names).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Role {
     /// Student / mentee / candidate.
+    #[sea_orm(string_value = "USER")]
     User,
     /// Platform administrator.
+    #[sea_orm(string_value = "ADMIN")]
     Admin,
     /// Administrator of everything, including platforms.
+    #[sea_orm(string_value = "SUPERADMIN")]
     Superadmin,
     /// Approved mentor.
+    #[sea_orm(string_value = "EXPERT")]
     Expert,
     /// Sales agent.
+    #[sea_orm(string_value = "SALES")]
     Sales,
 }
 

@@ -6,15 +6,18 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::entities::{ledger_transfers, token_packs};
+use crate::entities::{
+    ledger_transfers::{self, TransferKind},
+    token_packs,
+};
 
 /// A ledger transfer.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TransferDto {
     /// Id.
     pub id: Uuid,
-    /// `purchase`, `grant`, `correction`, `hold`, `hold_post`, `hold_commission`, `hold_void`, …
-    pub kind: String,
+    /// What moved the tokens.
+    pub kind: TransferKind,
     /// Tokens.
     pub amount: i64,
     /// Why.
@@ -104,7 +107,7 @@ pub struct HistoryLine {
     /// The transfer.
     pub transfer_id: Uuid,
     /// What moved the tokens.
-    pub kind: String,
+    pub kind: TransferKind,
     /// `available` or `held`.
     pub account: String,
     /// Signed change of that account.

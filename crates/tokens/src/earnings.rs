@@ -5,8 +5,9 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect, Statement, sea_query::LockType,
+    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Statement, TransactionTrait, sea_query::LockType,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -16,7 +17,7 @@ use uuid::Uuid;
 use kernel::audit::{self, Audit};
 
 use crate::{
-    entities::payouts,
+    entities::payouts::{self, PayoutStatus},
     error::TokensError,
     ledger::{
         self, Account, AccountKind, NewTransfer, TransferKind,
@@ -135,8 +136,21 @@ pub async fn by_month<C: ConnectionTrait>(
     .await?)
 }
 
-/// Requests a payout of `amount` tokens.
-pub async fn request<C: ConnectionTrait>(
+/// Requests a payout of `amount` tokens, in its own transaction.
+pub async fn request(
+    db: &DatabaseConnection,
+    platform_id: Uuid,
+    mentor: Uuid,
+    amount: i64,
+) -> Result<payouts::Model, TokensError> {
+    let txn = db.begin().await?;
+    let payout = request_in(&txn, platform_id, mentor, amount).await?;
+    txn.commit().await?;
+    Ok(payout)
+}
+
+/// [`request`] inside the caller's transaction.
+pub async fn request_in<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
     mentor: Uuid,
@@ -162,7 +176,7 @@ pub async fn request<C: ConnectionTrait>(
     let open = payouts::Entity::find()
         .filter(payouts::Column::PlatformId.eq(platform_id))
         .filter(payouts::Column::MentorId.eq(mentor))
-        .filter(payouts::Column::Status.is_in(["requested", "approved"]))
+        .filter(payouts::Column::Status.is_in([PayoutStatus::Requested, PayoutStatus::Approved]))
         .one(conn)
         .await?;
     if open.is_some() {
@@ -181,7 +195,7 @@ pub async fn request<C: ConnectionTrait>(
         platform_id: Set(platform_id),
         mentor_id: Set(mentor),
         amount: Set(amount),
-        status: Set("requested".into()),
+        status: Set(PayoutStatus::Requested),
         reference: Set(None),
         reason: Set(None),
         transfer_id: Set(None),
@@ -204,10 +218,56 @@ pub enum Decision {
     MarkPaid(String),
 }
 
+/// A mentor's own payout requests, newest first (at most 100).
+pub async fn payouts_of<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    mentor: Uuid,
+) -> Result<Vec<payouts::Model>, TokensError> {
+    Ok(payouts::Entity::find()
+        .filter(payouts::Column::PlatformId.eq(platform_id))
+        .filter(payouts::Column::MentorId.eq(mentor))
+        .order_by_desc(payouts::Column::CreatedAt)
+        .limit(100)
+        .all(conn)
+        .await?)
+}
+
+/// The platform's payout requests, newest first (at most 200), only those in `status` when
+/// given.
+pub async fn payouts_of_platform<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    status: Option<PayoutStatus>,
+) -> Result<Vec<payouts::Model>, TokensError> {
+    let mut q = payouts::Entity::find().filter(payouts::Column::PlatformId.eq(platform_id));
+    if let Some(status) = status {
+        q = q.filter(payouts::Column::Status.eq(status));
+    }
+    Ok(q.order_by_desc(payouts::Column::CreatedAt)
+        .limit(200)
+        .all(conn)
+        .await?)
+}
+
+/// [`decide_in`] in its own transaction.
+pub async fn decide(
+    db: &DatabaseConnection,
+    platform_id: Uuid,
+    payout_id: Uuid,
+    by: Uuid,
+    decision: Decision,
+) -> Result<payouts::Model, TokensError> {
+    let txn = db.begin().await?;
+    let payout = decide_in(&txn, platform_id, payout_id, by, decision).await?;
+    txn.commit().await?;
+    Ok(payout)
+}
+
 /// Applies a decision (admins/finance) and audits it with the old and new status. Nobody
 /// decides on their own payout (403 `own_payout`). Moving a payout to the state it is already
 /// in changes nothing; other moves out of a final state are 409 `payout_settled`.
-pub async fn decide<C: ConnectionTrait>(
+pub async fn decide_in<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
     payout_id: Uuid,
@@ -224,15 +284,15 @@ pub async fn decide<C: ConnectionTrait>(
         return Err(TokensError::OwnPayout);
     }
     let target = match &decision {
-        Decision::Approve => "approved",
-        Decision::Reject(_) => "rejected",
-        Decision::MarkPaid(_) => "paid",
+        Decision::Approve => PayoutStatus::Approved,
+        Decision::Reject(_) => PayoutStatus::Rejected,
+        Decision::MarkPaid(_) => PayoutStatus::Paid,
     };
     if payout.status == target {
         return Ok(payout);
     }
-    if matches!(payout.status.as_str(), "paid" | "rejected") {
-        return Err(TokensError::PayoutSettled(payout.status));
+    if matches!(payout.status, PayoutStatus::Paid | PayoutStatus::Rejected) {
+        return Err(TokensError::PayoutSettled(payout.status.to_value()));
     }
     let mut active: payouts::ActiveModel = payout.clone().into();
     match decision {
@@ -259,13 +319,13 @@ pub async fn decide<C: ConnectionTrait>(
             active.reference = Set(Some(reference));
         }
     }
-    active.status = Set(target.into());
+    active.status = Set(target);
     active.decided_by = Set(Some(by));
     active.updated_at = Set(Utc::now());
     let saved = active.update(conn).await?;
     let action = match target {
-        "approved" => "payout.approved",
-        "rejected" => "payout.rejected",
+        PayoutStatus::Approved => "payout.approved",
+        PayoutStatus::Rejected => "payout.rejected",
         _ => "payout.paid",
     };
     audit::record(

@@ -3,22 +3,19 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use kernel::{
-    AppContext, AppError, Tenant,
-    audit::{self, Audit},
+    AppContext, Tenant,
     auth::{Admin, Require, SuperAdmin},
     error::AppResult,
     extract::ValidJson,
-    tenant::{MODULES, entity as platforms, new_platform_row},
-};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    tenant::{MODULES, entity as platforms},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
+
+use crate::service::platforms as service;
 
 /// Mounts `/api/platform` and `/api/admin/platforms`.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -161,10 +158,7 @@ async fn list(
     _admin: Require<Admin>,
     ctx: web::Data<AppContext>,
 ) -> AppResult<web::Json<Vec<PlatformDto>>> {
-    let rows = platforms::Entity::find()
-        .order_by_asc(platforms::Column::Slug)
-        .all(&ctx.db)
-        .await?;
+    let rows = service::all(&ctx.db).await?;
     Ok(web::Json(rows.into_iter().map(PlatformDto::from).collect()))
 }
 
@@ -182,24 +176,7 @@ async fn create(
     body: ValidJson<CreatePlatform>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner();
-    let txn = ctx.db.begin().await?;
-    let row = new_platform_row(&body.slug, &body.name, &body.modules)
-        .insert(&txn)
-        .await
-        .map_err(|e| {
-            AppError::on_unique(
-                e,
-                &crate::error::codes::PLATFORM_EXISTS,
-                "slug",
-                "a platform with this slug exists",
-            )
-        })?;
-    audit::record(
-        &txn,
-        Audit::by(&admin, "platform.created", "platform", row.id).after(platform_json(&row)),
-    )
-    .await?;
-    txn.commit().await?;
+    let row = service::create(&ctx.db, &admin, &body.slug, &body.name, &body.modules).await?;
     ctx.tenants.invalidate();
     Ok(HttpResponse::Created().json(PlatformDto::from(row)))
 }
@@ -219,37 +196,17 @@ async fn update(
     body: ValidJson<UpdatePlatform>,
 ) -> AppResult<web::Json<PlatformDto>> {
     let body = body.into_inner();
-    let txn = ctx.db.begin().await?;
-    let existing = platforms::Entity::find()
-        .filter(platforms::Column::Slug.eq(slug.as_str()))
-        .lock_exclusive()
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("no platform {:?}", slug.as_str())))?;
-    let before = platform_json(&existing);
-    let mut row: platforms::ActiveModel = existing.into();
-    if let Some(name) = body.name {
-        row.name = Set(name);
-    }
-    if let Some(modules) = body.modules {
-        row.modules = Set(serde_json::json!(modules));
-    }
-    if let Some(active) = body.active {
-        row.active = Set(active);
-    }
-    row.updated_at = Set(Utc::now());
-    let row = row.update(&txn).await?;
-    audit::record(
-        &txn,
-        Audit::by(&admin, "platform.updated", "platform", row.id)
-            .change(before, platform_json(&row)),
+    let row = service::update(
+        &ctx.db,
+        &admin,
+        slug.as_str(),
+        service::Changes {
+            name: body.name,
+            modules: body.modules,
+            active: body.active,
+        },
     )
     .await?;
-    txn.commit().await?;
     ctx.tenants.invalidate();
     Ok(web::Json(PlatformDto::from(row)))
-}
-
-fn platform_json(p: &platforms::Model) -> serde_json::Value {
-    serde_json::json!({"slug": p.slug, "name": p.name, "modules": p.modules, "active": p.active})
 }

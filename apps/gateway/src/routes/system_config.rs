@@ -5,22 +5,21 @@
 
 use actix_web::{get, put, web};
 use chrono::{DateTime, Utc};
-use jobs::schedule_source::SchedulesChanged;
 use kernel::{
     AppContext, AppError,
-    audit::{self, Audit},
-    auth::{Admin, AuthUser, Require, Role},
+    auth::{Admin, Require},
     error::AppResult,
     extract::ValidJson,
-    system_config::{self, Scope, entity as system_config_row},
+    system_config::{Scope, entity as system_config_row},
 };
-use sea_orm::{EntityTrait, QueryOrder, Set, TransactionTrait, sea_query::OnConflict};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
+
+pub use crate::service::system_config::Target;
+use crate::service::system_config::{self as service, Change, scope_of};
 
 /// Mounts `/api/system-config`.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -48,22 +47,6 @@ pub struct ConfigEntry {
     pub updated_by: Option<Uuid>,
 }
 
-fn scope_of(key: &str) -> Scope {
-    crate::settings::find(key).map_or(Scope::Global, |k| k.scope)
-}
-
-async fn entry(
-    db: &impl sea_orm::ConnectionTrait,
-    platform_id: Uuid,
-    row: system_config_row::Model,
-) -> Result<ConfigEntry, AppError> {
-    let own = match scope_of(&row.key) {
-        Scope::Platform => system_config::platform_value(db, platform_id, &row.key).await?,
-        Scope::Global => None,
-    };
-    Ok(entry_with(row, own))
-}
-
 /// The entry of `row` given the platform's own value (ignored for global keys).
 fn entry_with(row: system_config_row::Model, own: Option<serde_json::Value>) -> ConfigEntry {
     let scope = scope_of(&row.key);
@@ -78,16 +61,6 @@ fn entry_with(row: system_config_row::Model, own: Option<serde_json::Value>) -> 
         updated_at: row.updated_at,
         updated_by: row.updated_by,
     }
-}
-
-/// Which value a change sets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Target {
-    /// The caller's platform's own value (per-platform keys; the default for them).
-    Platform,
-    /// The deployment-wide value (SUPERADMIN; the default for global keys).
-    Global,
 }
 
 /// New value of a key.
@@ -172,19 +145,12 @@ async fn list(
     admin: Require<Admin>,
     ctx: web::Data<AppContext>,
 ) -> AppResult<web::Json<Vec<ConfigEntry>>> {
-    let rows = system_config_row::Entity::find()
-        .order_by_asc(system_config_row::Column::Key)
-        .all(&ctx.db)
-        .await?;
-    let mut own = system_config::platform_values(&ctx.db, admin.tenant.id).await?;
-    let out = rows
-        .into_iter()
-        .map(|row| {
-            let mine = own.remove(&row.key);
-            entry_with(row, mine)
-        })
-        .collect();
-    Ok(web::Json(out))
+    let rows = service::all(&ctx.db, admin.tenant.id).await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|(row, own)| entry_with(row, own))
+            .collect(),
+    ))
 }
 
 /// One key (admins).
@@ -195,19 +161,10 @@ async fn get_one(
     ctx: web::Data<AppContext>,
     key: web::Path<String>,
 ) -> AppResult<web::Json<ConfigEntry>> {
-    let row = system_config_row::Entity::find_by_id(key.clone())
-        .one(&ctx.db)
+    let (row, own) = service::one(&ctx.db, admin.tenant.id, &key)
         .await?
         .ok_or_else(|| AppError::not_found(format!("no configuration key {:?}", key.as_str())))?;
-    Ok(web::Json(entry(&ctx.db, admin.tenant.id, row).await?))
-}
-
-fn superadmin_only(admin: &AuthUser, why: &str) -> Result<(), AppError> {
-    if admin.role == Role::Superadmin {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(format!("{why} requires a superadmin")))
-    }
+    Ok(web::Json(entry_with(row, own)))
 }
 
 /// Sets a key. Per-platform keys: the caller's platform's own value (ADMIN of that platform),
@@ -254,98 +211,17 @@ async fn put_one(
             ));
         }
     };
-    let txn = ctx.db.begin().await?;
-    let (before, after) = match target {
-        Target::Platform => {
-            let old = system_config::set_platform_value(
-                &txn,
-                admin.tenant.id,
-                &key,
-                &body.value,
-                admin.id,
-            )
-            .await?;
-            let scope = json!({"target": "platform", "platform": admin.tenant.slug});
-            (
-                json!({"value": old, "scope": scope}),
-                json!({"value": body.value, "scope": scope}),
-            )
-        }
-        Target::Global => {
-            superadmin_only(&admin, "changing a deployment-wide value")?;
-            let old = system_config::get(&txn, &key).await?;
-            upsert_global(&txn, &key, &body, admin.id).await?;
-            (
-                json!({"value": old, "scope": {"target": "global"}}),
-                json!({"value": body.value, "scope": {"target": "global"}}),
-            )
-        }
-    };
-    audit::record(
-        &txn,
-        Audit::by(&admin, "system_config.changed", "system_config", &key).change(before, after),
+    let (row, own) = service::set(
+        &ctx.db,
+        &admin,
+        Change {
+            key: &key,
+            value: &body.value,
+            description: body.description.as_deref(),
+            target,
+        },
     )
     .await?;
-    // the change and its `schedules.changed` event commit together, so schedules toggled by
-    // this key follow the commit (see jobs::schedule_source)
-    let event = SchedulesChanged {
-        what: format!("system_config:{key}"),
-    };
-    jobs::outbox::publish_in(&txn, &admin.tenant, &event).await?;
-    let row = system_config_row::Entity::find_by_id(key.clone())
-        .one(&txn)
-        .await?;
-    let row = match row {
-        Some(row) => row,
-        // a platform value of a declared key whose default row is missing (never seeded)
-        None => {
-            let k = declared.ok_or_else(|| AppError::not_found("no such key"))?;
-            upsert_global(
-                &txn,
-                &key,
-                &PutConfig {
-                    value: k.default_value(),
-                    description: Some(k.description.to_owned()),
-                    target: None,
-                },
-                admin.id,
-            )
-            .await?
-        }
-    };
-    let saved = entry(&txn, admin.tenant.id, row).await?;
-    txn.commit().await?;
     queues.notify_committed();
-    Ok(web::Json(saved))
-}
-
-async fn upsert_global(
-    txn: &impl sea_orm::ConnectionTrait,
-    key: &str,
-    body: &PutConfig,
-    by: Uuid,
-) -> Result<system_config_row::Model, AppError> {
-    let row = system_config_row::ActiveModel {
-        key: Set(key.to_owned()),
-        value: Set(body.value.clone()),
-        description: Set(body.description.clone().unwrap_or_default()),
-        updated_at: Set(Utc::now()),
-        updated_by: Set(Some(by)),
-    };
-    let mut columns = vec![
-        system_config_row::Column::Value,
-        system_config_row::Column::UpdatedAt,
-        system_config_row::Column::UpdatedBy,
-    ];
-    if body.description.is_some() {
-        columns.push(system_config_row::Column::Description);
-    }
-    Ok(system_config_row::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(system_config_row::Column::Key)
-                .update_columns(columns)
-                .to_owned(),
-        )
-        .exec_with_returning(txn)
-        .await?)
+    Ok(web::Json(entry_with(row, own)))
 }

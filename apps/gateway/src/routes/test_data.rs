@@ -7,7 +7,6 @@ use kernel::{
     auth::{Admin, Require},
     error::AppResult,
 };
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -36,21 +35,12 @@ pub struct Probe {
 #[utoipa::path(tag = "meta", security(("bearer" = [])), responses((status = 200, body = Probe)))]
 #[get("/api/test-data")]
 async fn probe(_admin: Require<Admin>, ctx: web::Data<AppContext>) -> AppResult<web::Json<Probe>> {
-    let row = ctx
-        .db
-        .query_one_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT now() AS server_time, version() AS server_version, \
-             (SELECT count(*) FROM seaql_migrations) AS migrations_applied, \
-             (SELECT count(*) FROM platforms WHERE active) AS platforms",
-        ))
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the probe query returned no row"))?;
+    let seen = crate::service::probe::run(&ctx.db).await?;
     Ok(web::Json(Probe {
         database: "ok",
-        server_time: row.try_get("", "server_time")?,
-        server_version: row.try_get("", "server_version")?,
-        migrations_applied: row.try_get("", "migrations_applied")?,
-        platforms: row.try_get("", "platforms")?,
+        server_time: seen.server_time,
+        server_version: seen.server_version,
+        migrations_applied: seen.migrations_applied,
+        platforms: seen.platforms,
     }))
 }

@@ -11,6 +11,7 @@ mod error_registry;
 mod errors;
 mod health;
 mod http_edges;
+mod layering;
 mod module_graph;
 mod openapi;
 mod process;

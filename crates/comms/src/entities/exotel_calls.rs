@@ -21,6 +21,8 @@ pub struct Model {
     /// The ExoPhone shown to both.
     pub caller_id: String,
     /// Exotel's status (`queued`, `in-progress`, `completed`, `busy`, `no-answer`, `failed`, …).
+    /// A `String`, not an enum: the values are Exotel's, an open set the table only checks
+    /// the length of, stored as the callback sends them.
     pub status: String,
     /// Talk time in seconds, once known.
     pub duration_secs: Option<i32>,

@@ -18,7 +18,9 @@ pub struct Model {
     pub wa_message_id: Option<String>,
     /// The other party's phone number (digits with country code).
     pub peer: String,
-    /// `text`, `template`, or the inbound message type (`image`, `button`, …).
+    /// `text`, `template`, or the inbound message type (`image`, `button`, …). A `String`,
+    /// not an enum: inbound types are whatever WhatsApp sends (the table only checks the
+    /// length), and new ones must be stored, not refused.
     pub kind: String,
     /// Text body, when there is one.
     pub body: Option<String>,
@@ -26,7 +28,9 @@ pub struct Model {
     pub template_name: Option<String>,
     /// The request sent (outbound) or the message received (inbound).
     pub payload: Json,
-    /// `queued`, `sent`, `delivered`, `read`, `failed` (outbound) or `received` (inbound).
+    /// `queued`, `sent`, `delivered`, `read`, `failed` (outbound) or `received` (inbound). A
+    /// `String`, not an enum: delivery statuses come from WhatsApp's webhook, an open set the
+    /// table only checks the length of (an unknown one is stored and ranks lowest).
     pub status: String,
     /// The last error reported for the message.
     pub error: Option<Json>,

@@ -7,7 +7,6 @@ use kernel::{
     error::AppResult,
     extract::ValidJson,
 };
-use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -60,7 +59,7 @@ pub async fn send(
     comms: web::Data<Comms>,
     ValidJson(req): ValidJson<SendWhatsApp>,
 ) -> AppResult<HttpResponse> {
-    let mut job = WhatsAppJob {
+    let job = WhatsAppJob {
         message_id: None,
         to: req.to,
         text: req.text,
@@ -72,12 +71,7 @@ pub async fn send(
     if comms.whatsapp.is_none() {
         return Err(AppError::provider_not_configured("WhatsApp"));
     }
-    let txn = ctx.db.begin().await?;
-    let row =
-        service::insert_outbound(&txn, user.tenant.id, &job.to, content, Some(user.id)).await?;
-    job.message_id = Some(row.id);
-    jobs::outbox::enqueue_in(&txn, &user.tenant, &job).await?;
-    txn.commit().await?;
+    let row = service::queue_outbound(&ctx.db, &user.tenant, &job, content, Some(user.id)).await?;
     comms.jobs.notify_committed();
     Ok(HttpResponse::Accepted().json(QueuedMessage {
         id: row.id,

@@ -3,9 +3,10 @@
 //! caller picks pool or transaction.
 
 use chrono::{DateTime, Utc};
+use kernel::Tenant;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
-    Statement, sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
+    EntityTrait, QueryFilter, Statement, TransactionTrait, sea_query::OnConflict,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -55,6 +56,26 @@ pub async fn insert_outbound(
         updated_at: Set(now),
     };
     messages::Entity::insert(row).exec_with_returning(db).await
+}
+
+/// Queues `job` from the send route: its outbound row (`queued`) and its `send-whatsapp` job,
+/// which carries the row's id, commit together.
+pub async fn queue_outbound(
+    db: &DatabaseConnection,
+    tenant: &Tenant,
+    job: &WhatsAppJob,
+    content: Content<'_>,
+    created_by: Option<Uuid>,
+) -> Result<messages::Model, DbErr> {
+    let txn = db.begin().await?;
+    let row = insert_outbound(&txn, tenant.id, &job.to, content, created_by).await?;
+    let queued = WhatsAppJob {
+        message_id: Some(row.id),
+        ..job.clone()
+    };
+    jobs::outbox::enqueue_in(&txn, tenant, &queued).await?;
+    txn.commit().await?;
+    Ok(row)
 }
 
 fn describe(content: Content<'_>) -> (&'static str, Option<String>, Option<String>) {

@@ -1,6 +1,9 @@
 //! `users`: one row per person per platform (membership is `platform_id`).
 
+use kernel::auth::Role;
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A user of one platform.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -20,11 +23,11 @@ pub struct Model {
     /// argon2id PHC string; `None` for accounts that sign in by OTP or Google only.
     pub password_hash: Option<String>,
     /// `USER | ADMIN | SUPERADMIN | EXPERT | SALES`.
-    pub role: String,
+    pub role: Role,
     /// Capability flags, a JSON array of snake_case names.
     pub capabilities: Json,
     /// `active` or `suspended`.
-    pub status: String,
+    pub status: UserStatus,
     /// When the address was proven (OTP, Google, reset link).
     pub email_verified_at: Option<DateTimeUtc>,
     /// Access tokens issued before this are refused (password changes).
@@ -42,3 +45,28 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// An account's status (the table's CHECK: active, suspended).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum UserStatus {
+    /// Signs in and calls the API.
+    #[sea_orm(string_value = "active")]
+    Active,
+    /// Suspended by an admin: neither calls nor refreshes.
+    #[sea_orm(string_value = "suspended")]
+    Suspended,
+}

@@ -23,12 +23,12 @@ use uuid::Uuid;
 
 use crate::{
     dto::{AdminUserDto, UpdateAccessRequest, UserFilter},
-    entities::users,
+    entities::users::{self, UserStatus},
     error::{IdentityError, IdentityResult},
     service::{
         audit::{self, Audit},
         directory, sessions,
-        users::{ACTIVE, SUSPENDED, caps_json, caps_of, lock_in, role_of, role_str},
+        users::{caps_json, caps_of, lock_in, role_of},
     },
 };
 
@@ -68,10 +68,10 @@ pub async fn list<C: ConnectionTrait>(
         );
     }
     if let Some(role) = filter.role {
-        query = query.filter(users::Column::Role.eq(role_str(role)));
+        query = query.filter(users::Column::Role.eq(role));
     }
-    if let Some(status) = &filter.status {
-        query = query.filter(users::Column::Status.eq(status.clone()));
+    if let Some(status) = filter.status {
+        query = query.filter(users::Column::Status.eq(status));
     }
     if let Some(cap) = filter.capability {
         query = query.filter(Expr::cust_with_values(
@@ -141,7 +141,7 @@ pub async fn update_access(
         return Ok(user);
     }
     let mut active = user.into_active_model();
-    active.role = Set(role_str(new_role).to_owned());
+    active.role = Set(new_role);
     active.capabilities = Set(caps_json(&new_caps));
     active.updated_at = Set(Utc::now());
     let user = active.update(&txn).await?;
@@ -177,16 +177,16 @@ pub async fn set_status(
     let user = lock_in(&txn, tenant, target_id).await?;
     ensure_may_manage(actor, &user)?;
     let (from, to) = if suspend {
-        (ACTIVE, SUSPENDED)
+        (UserStatus::Active, UserStatus::Suspended)
     } else {
-        (SUSPENDED, ACTIVE)
+        (UserStatus::Suspended, UserStatus::Active)
     };
     if user.status != from {
         txn.commit().await?;
         return Ok(user);
     }
     let mut active = user.into_active_model();
-    active.status = Set(to.to_owned());
+    active.status = Set(to);
     active.updated_at = Set(Utc::now());
     let user = active.update(&txn).await?;
     if suspend {
@@ -233,7 +233,7 @@ pub async fn promote_user<C: ConnectionTrait>(
     }
     let caps = caps_of(&user);
     let mut active = user.into_active_model();
-    active.role = Set(role_str(role).to_owned());
+    active.role = Set(role);
     active.updated_at = Set(Utc::now());
     let user = active.update(conn).await?;
     audit::record(

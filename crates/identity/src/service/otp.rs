@@ -16,12 +16,15 @@ use uuid::Uuid;
 use crate::{
     Identity,
     dto::AuthResponse,
-    entities::{otp_codes, users},
+    entities::{
+        otp_codes,
+        users::{self, UserStatus},
+    },
     error::{IdentityError, IdentityResult},
     service::{
         secrets,
         sessions::{self, ClientMeta},
-        users::{ACTIVE, find_by_email},
+        users::find_by_email,
     },
 };
 
@@ -36,7 +39,7 @@ pub async fn request(identity: &Identity, tenant: &Tenant, email: &str) -> Ident
     let ctx = identity.ctx();
     let Some(user) = find_by_email(&ctx.db, tenant.id, email)
         .await?
-        .filter(|u| u.status == ACTIVE)
+        .filter(|u| u.status == UserStatus::Active)
     else {
         tracing::info!(platform = %tenant.slug, "OTP requested for an unknown or inactive address");
         return Ok(());

@@ -14,7 +14,10 @@ use serde_json::json;
 
 use crate::{
     Identity,
-    entities::{password_resets, users},
+    entities::{
+        password_resets,
+        users::{self, UserStatus},
+    },
     error::{IdentityError, IdentityResult},
     service::{
         accounts::set_password,
@@ -22,7 +25,7 @@ use crate::{
         directory,
         passwords::check_strength,
         secrets, sessions,
-        users::{ACTIVE, find_by_email},
+        users::find_by_email,
     },
 };
 
@@ -32,7 +35,7 @@ pub async fn forgot(identity: &Identity, tenant: &Tenant, email: &str) -> Identi
     let ctx = identity.ctx();
     let Some(user) = find_by_email(&ctx.db, tenant.id, email)
         .await?
-        .filter(|u| u.status == ACTIVE)
+        .filter(|u| u.status == UserStatus::Active)
     else {
         tracing::info!(platform = %tenant.slug, "reset requested for an unknown or inactive address");
         return Ok(());

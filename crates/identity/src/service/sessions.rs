@@ -17,11 +17,14 @@ use uuid::Uuid;
 use crate::{
     Identity,
     dto::{AuthResponse, UserDto},
-    entities::{refresh_tokens, users},
+    entities::{
+        refresh_tokens,
+        users::{self, UserStatus},
+    },
     error::{IdentityError, IdentityResult},
     service::{
         secrets,
-        users::{ACTIVE, caps_of, role_of},
+        users::{caps_of, role_of},
     },
 };
 
@@ -100,7 +103,7 @@ pub async fn start<C: ConnectionTrait>(
     tenant: &Tenant,
     meta: &ClientMeta,
 ) -> IdentityResult<AuthResponse> {
-    if user.status != ACTIVE {
+    if user.status != UserStatus::Active {
         return Err(IdentityError::AccountSuspended);
     }
     let (_, raw) = insert_refresh(conn, identity, user, kernel::ids::new_id(), meta).await?;
@@ -116,7 +119,7 @@ pub async fn start_page<C: ConnectionTrait>(
     user: &users::Model,
     tenant: &Tenant,
 ) -> IdentityResult<String> {
-    if user.status != ACTIVE {
+    if user.status != UserStatus::Active {
         return Err(IdentityError::AccountSuspended);
     }
     touch_last_login(conn, user.id).await?;
@@ -170,7 +173,7 @@ pub async fn refresh(
         .one(&txn)
         .await?
         .ok_or(IdentityError::InvalidRefreshToken("unknown"))?;
-    if user.status != ACTIVE {
+    if user.status != UserStatus::Active {
         revoke_family(&txn, row.family_id).await?;
         txn.commit().await?;
         return Err(IdentityError::AccountSuspended);

@@ -12,14 +12,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    entities::users,
+    entities::users::{self, UserStatus},
     error::{IdentityError, IdentityResult},
 };
-
-/// Status of an active account.
-pub const ACTIVE: &str = "active";
-/// Status of a suspended account.
-pub const SUSPENDED: &str = "suspended";
 
 /// The stored spelling of a role (`USER`, `SUPERADMIN`…).
 pub fn role_str(role: Role) -> &'static str {
@@ -32,15 +27,9 @@ pub fn role_str(role: Role) -> &'static str {
     }
 }
 
-/// The role of a row (an unknown spelling, impossible under the CHECK, reads as USER).
+/// The role of a row.
 pub fn role_of(m: &users::Model) -> Role {
-    match m.role.as_str() {
-        "ADMIN" => Role::Admin,
-        "SUPERADMIN" => Role::Superadmin,
-        "EXPERT" => Role::Expert,
-        "SALES" => Role::Sales,
-        _ => Role::User,
-    }
+    m.role
 }
 
 /// The capability flags of a row (unknown names are ignored).
@@ -73,7 +62,7 @@ pub fn current_of(m: &users::Model) -> CurrentUser {
     CurrentUser {
         role: role_of(m),
         caps: caps_of(m),
-        active: m.status == ACTIVE,
+        active: m.status == UserStatus::Active,
         tokens_valid_after: m.tokens_valid_after.map(|t| t.timestamp()),
     }
 }
@@ -137,9 +126,9 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, new: NewUser) -> IdentityResul
         full_name: Set(new.full_name.trim().to_owned()),
         phone: Set(new.phone.as_deref().map(normalize_phone)),
         password_hash: Set(new.password_hash),
-        role: Set(role_str(new.role).to_owned()),
+        role: Set(new.role),
         capabilities: Set(caps_json(&new.caps)),
-        status: Set(ACTIVE.to_owned()),
+        status: Set(UserStatus::Active),
         email_verified_at: Set(new.email_verified.then_some(now)),
         tokens_valid_after: Set(None),
         last_login_at: Set(None),
@@ -215,5 +204,20 @@ mod tests {
             caps_json(&[Capability::Hr, Capability::Finance, Capability::Hr]),
             serde_json::json!(["finance", "hr"])
         );
+    }
+
+    #[test]
+    fn roles_and_statuses_are_spelled_as_stored() {
+        use sea_orm::{ActiveEnum, Iterable};
+        for role in Role::iter() {
+            assert_eq!(role_str(role), role.to_value());
+            assert_eq!(serde_json::json!(role), serde_json::json!(role.to_value()));
+        }
+        for status in UserStatus::iter() {
+            assert_eq!(
+                serde_json::json!(status),
+                serde_json::json!(status.to_value())
+            );
+        }
     }
 }

@@ -5,45 +5,19 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use validator::{Validate, ValidationError};
+use validator::Validate;
 
 use super::bookings::{MentorRef, Person};
 
-/// A meeting's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum MeetingStatus {
-    /// Booked, nobody in the room yet.
-    Scheduled,
-    /// Someone is in the room.
-    Live,
-    /// Ended in the room, not settled yet.
-    Ended,
-    /// Held: the tokens went to the mentor.
-    Completed,
-    /// Cancelled (or voided for a mentor's no-show).
-    Cancelled,
-}
-
-/// The statuses as stored and as clients spell them.
-pub const MEETING_STATUSES: [&str; 5] = ["scheduled", "live", "ended", "completed", "cancelled"];
-
-fn meeting_status(raw: &str) -> Result<(), ValidationError> {
-    if MEETING_STATUSES.contains(&raw) {
-        return Ok(());
-    }
-    Err(ValidationError::new("one_of")
-        .with_message("must be one of scheduled, live, ended, completed, cancelled".into()))
-}
+pub use crate::entities::{bookings::BookingStatus, meetings::MeetingStatus};
 
 /// Filters of the admin's meeting list (every filter optional; newest start first).
 #[derive(Debug, Clone, Default, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MeetingFilter {
     /// Only meetings in this status.
-    #[validate(custom(function = "meeting_status"))]
-    #[param(value_type = Option<MeetingStatus>, inline)]
-    pub status: Option<String>,
+    #[param(inline)]
+    pub status: Option<MeetingStatus>,
     /// Only this mentor's meetings: the mentor profile id or the mentor's user id.
     pub mentor_id: Option<Uuid>,
     /// Only this student's meetings (user id).
@@ -81,8 +55,8 @@ pub struct LogPage {
 pub struct AdminMeetingItem {
     /// Meeting id.
     pub id: Uuid,
-    /// `scheduled`, `live`, `ended`, `completed` or `cancelled`.
-    pub status: String,
+    /// The meeting's status.
+    pub status: MeetingStatus,
     /// Scheduled start.
     pub starts_at: DateTime<Utc>,
     /// Scheduled end.
@@ -99,8 +73,8 @@ pub struct AdminMeetingItem {
     pub student: Person,
     /// The booking.
     pub booking_id: Uuid,
-    /// The booking's status: `booked`, `cancelled` or `completed`.
-    pub booking_status: String,
+    /// The booking's status.
+    pub booking_status: BookingStatus,
     /// Tokens of the booking.
     pub tokens: i64,
 }

@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use validator::{Validate, ValidationError};
+use validator::Validate;
+
+use crate::entities::{bookings::BookingStatus, meetings::MeetingStatus};
 
 /// Which bookings a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -19,40 +21,14 @@ pub enum BookingView {
     Cancelled,
 }
 
-impl BookingView {
-    /// Every value, as clients spell them.
-    pub const ALL: [(&'static str, Self); 3] = [
-        ("upcoming", Self::Upcoming),
-        ("past", Self::Past),
-        ("cancelled", Self::Cancelled),
-    ];
-
-    /// The view named `raw`, if any.
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL
-            .iter()
-            .find(|(name, _)| *name == raw)
-            .map(|(_, v)| *v)
-    }
-}
-
-fn booking_view(raw: &str) -> Result<(), ValidationError> {
-    match BookingView::parse(raw) {
-        Some(_) => Ok(()),
-        None => Err(ValidationError::new("one_of")
-            .with_message("must be one of upcoming, past, cancelled".into())),
-    }
-}
-
 /// Filters of a booking list.
 #[derive(Debug, Clone, Default, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct BookingFilter {
     /// `upcoming` (soonest first), `past` or `cancelled` (newest first); absent: every
     /// booking, newest first.
-    #[validate(custom(function = "booking_view"))]
-    #[param(value_type = Option<BookingView>, inline)]
-    pub status: Option<String>,
+    #[param(inline)]
+    pub status: Option<BookingView>,
     /// Page size, 1-100 (default 20).
     #[validate(range(min = 1, max = 100))]
     #[param(minimum = 1, maximum = 100)]
@@ -66,7 +42,7 @@ pub struct BookingFilter {
 impl BookingFilter {
     /// The validated view (`None`: every booking).
     pub fn view(&self) -> Option<BookingView> {
-        self.status.as_deref().and_then(BookingView::parse)
+        self.status
     }
 }
 
@@ -109,10 +85,10 @@ pub struct BookingItem {
     pub end_at: DateTime<Utc>,
     /// Tokens the booking holds (or held).
     pub tokens: i64,
-    /// `booked`, `cancelled` or `completed`.
-    pub status: String,
-    /// The meeting: `scheduled`, `live`, `ended`, `completed` or `cancelled`.
-    pub meeting_status: String,
+    /// The booking's status.
+    pub status: BookingStatus,
+    /// The meeting's status.
+    pub meeting_status: MeetingStatus,
     /// Tokens returned on cancellation.
     pub refunded_tokens: Option<i64>,
     /// When it was booked.

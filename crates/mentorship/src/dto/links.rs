@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::entities::meetings::MeetingStatus;
+
 /// The token of an emailed link.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -21,7 +23,7 @@ pub struct LinkInfo {
     /// The meeting.
     pub meeting_id: Uuid,
     /// The meeting's status now.
-    pub status: String,
+    pub status: MeetingStatus,
     /// Scheduled start.
     pub starts_at: DateTime<Utc>,
     /// Scheduled end.

@@ -13,7 +13,12 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::entities::{mentor_profiles, mentor_slots};
+use crate::entities::{
+    bookings::BookingStatus,
+    meetings::MeetingStatus,
+    mentor_profiles::{self, MentorStatus},
+    mentor_slots::{self, SlotStatus},
+};
 
 /// An application to mentor.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -126,8 +131,8 @@ pub struct MentorDto {
     pub price_tokens: i64,
     /// IANA time zone.
     pub timezone: String,
-    /// `pending`, `approved`, …
-    pub status: String,
+    /// The profile's status.
+    pub status: MentorStatus,
     /// Average rating (1-5), when rated.
     pub rating: Option<f64>,
     /// Ratings.
@@ -168,8 +173,8 @@ pub struct SlotDto {
     pub start_at: DateTime<Utc>,
     /// End.
     pub end_at: DateTime<Utc>,
-    /// `open`, `booked`, …
-    pub status: String,
+    /// The slot's status.
+    pub status: SlotStatus,
 }
 
 impl From<mentor_slots::Model> for SlotDto {
@@ -248,8 +253,8 @@ pub struct BookingDto {
     pub slot_id: Uuid,
     /// Tokens held for it.
     pub tokens_held: i64,
-    /// `booked`, `cancelled`, `completed`.
-    pub status: String,
+    /// The booking's status.
+    pub status: BookingStatus,
     /// Tokens returned on cancellation.
     pub refunded_tokens: Option<i64>,
 }
@@ -270,8 +275,8 @@ pub struct MeetingDto {
     pub id: Uuid,
     /// Its booking.
     pub booking_id: Uuid,
-    /// `scheduled`, `live`, `ended`, `completed`, `cancelled`.
-    pub status: String,
+    /// The meeting's status.
+    pub status: MeetingStatus,
     /// Scheduled start.
     pub starts_at: DateTime<Utc>,
     /// Scheduled end.
@@ -294,8 +299,8 @@ pub struct Participant {
 pub struct Completed {
     /// The meeting.
     pub meeting_id: Uuid,
-    /// `completed`.
-    pub status: String,
+    /// The meeting's status (`completed`).
+    pub status: MeetingStatus,
 }
 
 /// Where and when to join a meeting.

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
-use crate::entities::meeting_recordings;
+use crate::entities::meeting_recordings::{self, RecordingStatus};
 
 /// A recording about to be uploaded.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -51,7 +51,7 @@ pub struct RecordingDto {
     /// Size in bytes.
     pub size: i64,
     /// `pending` or `uploaded`.
-    pub status: String,
+    pub status: RecordingStatus,
     /// Who uploaded it.
     pub created_by: Uuid,
     /// Started.

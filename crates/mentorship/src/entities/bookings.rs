@@ -1,6 +1,8 @@
 //! `bookings`.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A booking.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -18,7 +20,7 @@ pub struct Model {
     /// The student (user id).
     pub student_id: Uuid,
     /// `booked`, `cancelled`, `completed`.
-    pub status: String,
+    pub status: BookingStatus,
     /// Tokens held.
     pub tokens: i64,
     /// The ledger hold.
@@ -42,3 +44,31 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A booking's status (the table's CHECK: booked, cancelled, completed).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum BookingStatus {
+    /// Tokens held, the session ahead (or not settled yet).
+    #[sea_orm(string_value = "booked")]
+    Booked,
+    /// Cancelled; tokens returned per the policy.
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+    /// Held; the tokens went to the mentor.
+    #[sea_orm(string_value = "completed")]
+    Completed,
+}

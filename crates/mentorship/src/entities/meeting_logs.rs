@@ -11,7 +11,9 @@ pub struct Model {
     pub id: Uuid,
     /// The meeting.
     pub meeting_id: Uuid,
-    /// What happened.
+    /// What happened: `joined`, `started`, `chat`, `completed`, `cancelled`, … An open set,
+    /// so a `String` and not an enum: the table only checks the length, and the kinds
+    /// include values built at run time (`notice:<name>:<plan>` per reminder sent).
     pub kind: String,
     /// Who did it.
     pub actor_id: Option<Uuid>,

@@ -1,6 +1,8 @@
 //! `meeting_recordings`.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A recording of a meeting, stored in object storage.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -22,7 +24,7 @@ pub struct Model {
     /// Announced size in bytes.
     pub size_bytes: i64,
     /// `pending` or `uploaded`.
-    pub status: String,
+    pub status: RecordingStatus,
     /// Who started the upload.
     pub created_by: Uuid,
     /// Started.
@@ -36,3 +38,28 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A recording's status (the table's CHECK: pending, uploaded).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum RecordingStatus {
+    /// Upload started, not confirmed.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// In storage.
+    #[sea_orm(string_value = "uploaded")]
+    Uploaded,
+}

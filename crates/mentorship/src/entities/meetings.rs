@@ -1,6 +1,8 @@
 //! `meetings`.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A meeting (one per booking).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -22,7 +24,7 @@ pub struct Model {
     /// Scheduled end.
     pub ends_at: DateTimeUtc,
     /// `scheduled`, `live`, `ended`, `completed`, `cancelled`.
-    pub status: String,
+    pub status: MeetingStatus,
     /// First join.
     pub started_at: Option<DateTimeUtc>,
     /// Ended.
@@ -44,3 +46,37 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A meeting's status (the table's CHECK: scheduled, live, ended, completed, cancelled).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    /// Booked, nobody in the room yet.
+    #[sea_orm(string_value = "scheduled")]
+    Scheduled,
+    /// Someone is in the room.
+    #[sea_orm(string_value = "live")]
+    Live,
+    /// Ended in the room, not settled yet.
+    #[sea_orm(string_value = "ended")]
+    Ended,
+    /// Held: the tokens went to the mentor.
+    #[sea_orm(string_value = "completed")]
+    Completed,
+    /// Cancelled (or voided for a mentor's no-show).
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+}

@@ -1,6 +1,8 @@
 //! `mentor_profiles`.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A mentor profile.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -30,7 +32,7 @@ pub struct Model {
     /// IANA time zone.
     pub timezone: String,
     /// `pending`, `approved`, `rejected`, `suspended`.
-    pub status: String,
+    pub status: MentorStatus,
     /// Sum of ratings.
     pub rating_sum: i64,
     /// Ratings.
@@ -50,3 +52,34 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A mentor profile's status (the table's CHECK: pending, approved, rejected, suspended).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum MentorStatus {
+    /// Applied, waiting for an admin.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// Listed and bookable.
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    /// Refused by an admin (may be approved later).
+    #[sea_orm(string_value = "rejected")]
+    Rejected,
+    /// Taken off the list.
+    #[sea_orm(string_value = "suspended")]
+    Suspended,
+}

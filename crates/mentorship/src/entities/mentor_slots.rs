@@ -1,6 +1,8 @@
 //! `mentor_slots`.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// An availability slot.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -18,7 +20,7 @@ pub struct Model {
     /// End.
     pub ends_at: DateTimeUtc,
     /// `open`, `booked`, `cancelled`, `expired`.
-    pub status: String,
+    pub status: SlotStatus,
     /// Created.
     pub created_at: DateTimeUtc,
 }
@@ -28,3 +30,34 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A slot's status (the table's CHECK: open, booked, cancelled, expired).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum SlotStatus {
+    /// Bookable.
+    #[sea_orm(string_value = "open")]
+    Open,
+    /// Taken by a booking.
+    #[sea_orm(string_value = "booked")]
+    Booked,
+    /// Withdrawn (by its mentor, or with a cancelled booking).
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+    /// Started without being booked.
+    #[sea_orm(string_value = "expired")]
+    Expired,
+}

@@ -8,7 +8,6 @@ use kernel::{
     extract::{IdempotencyKey, OptionalJson, ValidJson, ValidQuery},
     pagination::Page,
 };
-use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use crate::{
@@ -18,7 +17,7 @@ use crate::{
         RescheduleRequest,
         bookings::{BookingFilter, BookingItem},
     },
-    entities::meetings,
+    entities::MeetingStatus,
     error::MentorshipError,
     service::{
         booking::{self, Actor},
@@ -108,14 +107,14 @@ pub async fn meeting(
     ctx: web::Data<AppContext>,
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<MeetingDto>> {
-    let m = meetings::Entity::find_by_id(id.into_inner())
-        .one(&ctx.db)
-        .await?
-        .filter(|m| m.platform_id == user.tenant.id)
-        .filter(|m| {
-            user.role.is_admin() || user.id == m.mentor_user_id || user.id == m.student_user_id
-        })
-        .ok_or(MentorshipError::NotFound("meeting"))?;
+    let m = meetings_service::visible(
+        &ctx.db,
+        user.tenant.id,
+        user.id,
+        user.role.is_admin(),
+        id.into_inner(),
+    )
+    .await?;
     Ok(web::Json(MeetingDto {
         id: m.id,
         booking_id: m.booking_id,
@@ -171,7 +170,11 @@ pub async fn join(
     .await?;
     let window = mentorship.join_policy().window(&m);
     let now = chrono::Utc::now();
-    if matches!(m.status.as_str(), "cancelled" | "completed" | "ended") || now > window.closes_at {
+    let over = matches!(
+        m.status,
+        MeetingStatus::Cancelled | MeetingStatus::Completed | MeetingStatus::Ended
+    );
+    if over || now > window.closes_at {
         return Err(MentorshipError::MeetingOver(format!("the meeting is {}", m.status)).into());
     }
     if now < window.opens_at {

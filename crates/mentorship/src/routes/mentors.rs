@@ -4,12 +4,11 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{Duration, Utc};
 use kernel::{
     AppContext, AppError, Tenant,
-    auth::{Admin, AuthUser, Expert, Require, Role},
+    auth::{Admin, AuthUser, Expert, Require},
     error::{AppResult, Problem},
     extract::{ValidJson, ValidQuery},
     pagination::{MAX_LIMIT, Page},
 };
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use crate::{
@@ -17,6 +16,7 @@ use crate::{
         ApplyRequest, MentorDto, MentorFilter, NewSlot, Range, SlotDto,
         bookings::{BookingFilter, BookingItem},
     },
+    entities::MentorStatus,
     service::{
         listings::{self, Scope},
         profiles, slots,
@@ -119,7 +119,7 @@ pub async fn detail(
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<MentorDto>> {
     let profile = profiles::get(&ctx.db, tenant.id, id.into_inner()).await?;
-    if profile.status != "approved" {
+    if profile.status != MentorStatus::Approved {
         return Err(AppError::not_found("no such mentor"));
     }
     let next = slots::open_between(
@@ -166,21 +166,7 @@ pub async fn approve(
     ctx: web::Data<AppContext>,
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<MentorDto>> {
-    let txn = ctx.db.begin().await?;
-    let profile = profiles::approve(&txn, admin.tenant.id, id.into_inner(), admin.id).await?;
-    let promoted = identity::service::admin::promote_user(
-        &txn,
-        &admin.tenant,
-        admin.id,
-        profile.user_id,
-        Role::Expert,
-        "mentor.approved",
-    )
-    .await
-    .map_err(AppError::from)?;
-    txn.commit().await?;
-    if promoted {
-        identity::service::directory::invalidate(&ctx, profile.user_id).await;
-    }
+    let profile =
+        profiles::approve_and_promote(&ctx, &admin.tenant, id.into_inner(), admin.id).await?;
     Ok(web::Json(MentorDto::new(profile, None)))
 }

@@ -8,7 +8,6 @@ use kernel::{
     error::AppResult,
     extract::ValidJson,
 };
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use crate::{
@@ -26,9 +25,7 @@ pub async fn create(
     ctx: web::Data<AppContext>,
     body: ValidJson<NewRule>,
 ) -> AppResult<HttpResponse> {
-    let txn = ctx.db.begin().await?;
-    let made = rules::create(&txn, mentor.tenant.id, mentor.id, body.into_inner()).await?;
-    txn.commit().await?;
+    let made = rules::create(&ctx.db, mentor.tenant.id, mentor.id, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(made))
 }
 
@@ -54,8 +51,6 @@ pub async fn remove(
     ctx: web::Data<AppContext>,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    let txn = ctx.db.begin().await?;
-    rules::delete(&txn, mentor.tenant.id, mentor.id, id.into_inner()).await?;
-    txn.commit().await?;
+    rules::delete(&ctx.db, mentor.tenant.id, mentor.id, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -13,6 +13,7 @@ use serde_json::json;
 use tokens::ledger::holds::{self, NewHold, Settlement};
 use uuid::Uuid;
 
+use crate::entities::{BookingStatus, MeetingStatus, SlotStatus};
 use crate::{
     dto::BookingDto,
     entities::{bookings, meetings, mentor_profiles, mentor_slots},
@@ -56,7 +57,7 @@ pub(crate) fn dto(b: &bookings::Model, meeting_id: Uuid) -> BookingDto {
         meeting_id,
         slot_id: b.slot_id,
         tokens_held: b.tokens,
-        status: b.status.clone(),
+        status: b.status,
         refunded_tokens: b.refunded_tokens,
     }
 }
@@ -86,7 +87,7 @@ pub async fn book(
     {
         return Ok((first, false));
     }
-    if slot.status != "open" || slot.starts_at <= Utc::now() {
+    if slot.status != SlotStatus::Open || slot.starts_at <= Utc::now() {
         return Err(MentorshipError::SlotTaken);
     }
     let mentor = mentor_profiles::Entity::find_by_id(slot.mentor_id)
@@ -115,7 +116,7 @@ pub async fn book(
         slot_id: Set(slot.id),
         mentor_id: Set(mentor.id),
         student_id: Set(student),
-        status: Set("booked".into()),
+        status: Set(BookingStatus::Booked),
         tokens: Set(mentor.price_tokens),
         hold_id: Set(hold.id),
         idempotency_key: Set(key.map(str::to_owned)),
@@ -135,7 +136,7 @@ pub async fn book(
         student_user_id: Set(student),
         starts_at: Set(slot.starts_at),
         ends_at: Set(slot.ends_at),
-        status: Set("scheduled".into()),
+        status: Set(MeetingStatus::Scheduled),
         started_at: Set(None),
         ended_at: Set(None),
         completed_at: Set(None),
@@ -163,7 +164,7 @@ pub async fn book(
     )
     .await?;
     let mut slot: mentor_slots::ActiveModel = slot.into();
-    slot.status = Set("booked".into());
+    slot.status = Set(SlotStatus::Booked);
     slot.update(&txn).await?;
     txn.commit().await?;
     tracing::info!(booking = %booking.id, tokens = booking.tokens, "slot booked");
@@ -200,10 +201,10 @@ pub async fn cancel(
     if !(is_student || is_mentor || actor.is_admin) {
         return Err(MentorshipError::NotFound("booking"));
     }
-    if booking.status == "cancelled" {
+    if booking.status == BookingStatus::Cancelled {
         return Ok(dto(&booking, meeting.id));
     }
-    if booking.status != "booked" {
+    if booking.status != BookingStatus::Booked {
         return Err(MentorshipError::BookingNotActive(format!(
             "the booking is {}",
             booking.status
@@ -213,7 +214,7 @@ pub async fn cancel(
     // once the start has passed (or anyone joined), the session is settled by who attended
     // (see `settle`), never by a student's late cancellation after taking part
     let started = meeting.started_at.is_some()
-        || matches!(meeting.status.as_str(), "live" | "ended")
+        || matches!(meeting.status, MeetingStatus::Live | MeetingStatus::Ended)
         || Utc::now() >= meeting.starts_at;
     if by_student && started {
         return Err(MentorshipError::MeetingStarted);
@@ -250,7 +251,7 @@ pub async fn cancel(
     let now = Utc::now();
     let slot_id = booking.slot_id;
     let mut b: bookings::ActiveModel = booking.into();
-    b.status = Set("cancelled".into());
+    b.status = Set(BookingStatus::Cancelled);
     b.cancelled_by = Set(Some(actor.user_id));
     b.cancel_reason = Set(reason.clone());
     b.refunded_tokens = Set(Some(refund));
@@ -259,7 +260,7 @@ pub async fn cancel(
     let meeting_id = meeting.id;
     let plan = meeting.plan_version + 1;
     let mut m: meetings::ActiveModel = meeting.into();
-    m.status = Set("cancelled".into());
+    m.status = Set(MeetingStatus::Cancelled);
     m.plan_version = Set(plan);
     m.updated_at = Set(now);
     let meeting = m.update(&txn).await?;
@@ -285,7 +286,11 @@ pub async fn cancel(
         .ok_or(MentorshipError::NotFound("slot"))?;
     let reopen = by_student && slot.starts_at > now;
     let mut s: mentor_slots::ActiveModel = slot.into();
-    s.status = Set(if reopen { "open" } else { "cancelled" }.into());
+    s.status = Set(if reopen {
+        SlotStatus::Open
+    } else {
+        SlotStatus::Cancelled
+    });
     s.update(&txn).await?;
     log(
         &txn,

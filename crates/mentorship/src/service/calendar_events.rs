@@ -20,6 +20,7 @@ use super::{
     calendar::{self, Calendar},
     notices,
 };
+use crate::entities::MeetingStatus;
 use crate::entities::{meeting_calendar_events as events, meetings};
 
 /// What to do with a meeting's calendar event.
@@ -119,7 +120,7 @@ pub async fn run(cal: &Calendar, platform: &str, job: &CalendarEvent) -> Result<
     if job.action == CalendarAction::Create && stored.is_some() {
         return Ok(Outcome::AlreadyDone);
     }
-    if job.action != CalendarAction::Delete && m.status == "cancelled" {
+    if job.action != CalendarAction::Delete && m.status == MeetingStatus::Cancelled {
         return Ok(Outcome::Stale);
     }
     if job.action == CalendarAction::Delete
@@ -225,7 +226,7 @@ async fn create(
     // a cancellation that committed while Google was creating the event: its delete job may
     // have found nothing to delete yet, so delete it here
     let now = meetings::Entity::find_by_id(m.id).one(db).await?;
-    if now.is_some_and(|n| n.status == "cancelled") {
+    if now.is_some_and(|n| n.status == MeetingStatus::Cancelled) {
         google
             .delete_event(access, google_calendar::PRIMARY, &google_id)
             .await

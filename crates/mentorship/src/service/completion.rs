@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::actor::Actor;
 pub use super::meeting_log::log;
+use crate::entities::{BookingStatus, MeetingStatus};
 use crate::{
     entities::{bookings, meetings},
     error::MentorshipError,
@@ -45,9 +46,9 @@ pub async fn complete(
             "only the mentor or an admin marks a session held".into(),
         ));
     }
-    match meeting.status.as_str() {
-        "completed" => return Ok(meeting),
-        "cancelled" => {
+    match meeting.status {
+        MeetingStatus::Completed => return Ok(meeting),
+        MeetingStatus::Cancelled => {
             return Err(MentorshipError::MeetingCancelled);
         }
         _ => {}
@@ -75,11 +76,11 @@ pub async fn post<C: ConnectionTrait>(
     tokens::earnings::post_session(txn, booking.hold_id, meeting.mentor_user_id).await?;
     let now = Utc::now();
     let mut b: bookings::ActiveModel = booking.into();
-    b.status = Set("completed".into());
+    b.status = Set(BookingStatus::Completed);
     b.updated_at = Set(now);
     b.update(txn).await?;
     let mut m: meetings::ActiveModel = meeting.into();
-    m.status = Set("completed".into());
+    m.status = Set(MeetingStatus::Completed);
     m.completed_at = Set(Some(now));
     m.completed_by = Set(by);
     m.updated_at = Set(now);
@@ -114,14 +115,14 @@ pub async fn void<C: ConnectionTrait>(
     let now = Utc::now();
     let refund = booking.tokens;
     let mut b: bookings::ActiveModel = booking.into();
-    b.status = Set("cancelled".into());
+    b.status = Set(BookingStatus::Cancelled);
     b.cancel_reason = Set(Some(reason.to_owned()));
     b.refunded_tokens = Set(Some(refund));
     b.updated_at = Set(now);
     b.update(txn).await?;
     let plan = meeting.plan_version + 1;
     let mut m: meetings::ActiveModel = meeting.into();
-    m.status = Set("cancelled".into());
+    m.status = Set(MeetingStatus::Cancelled);
     m.plan_version = Set(plan);
     m.updated_at = Set(now);
     let meeting = m.update(txn).await?;

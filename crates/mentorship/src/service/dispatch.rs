@@ -12,6 +12,7 @@ use super::{
     meeting_log::log,
     notices::{self, MeetingNotice, Notice},
 };
+use crate::entities::MeetingStatus;
 use crate::{
     entities::{meeting_logs, meetings},
     error::MentorshipError,
@@ -38,7 +39,12 @@ pub async fn run(ctx: &AppContext, job: &MeetingNotice) -> Result<Outcome, Mento
     else {
         return Ok(Outcome::Stale);
     };
-    if m.plan_version != job.plan || matches!(m.status.as_str(), "cancelled" | "completed") {
+    if m.plan_version != job.plan
+        || matches!(
+            m.status,
+            MeetingStatus::Cancelled | MeetingStatus::Completed
+        )
+    {
         tracing::info!(meeting = %m.id, notice = job.notice.name(), plan = job.plan, current = m.plan_version, status = %m.status, "stale meeting notice skipped");
         return Ok(Outcome::Stale);
     }

@@ -16,6 +16,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{completion, notices};
+use crate::entities::MeetingStatus;
 use crate::{
     entities::{meeting_action_links as links, meetings},
     error::MentorshipError,
@@ -151,9 +152,9 @@ pub async fn redeem(ctx: &AppContext, token: &str) -> Result<meetings::Model, Me
         .one(&txn)
         .await?
         .ok_or(MentorshipError::NotFound("meeting"))?;
-    let m = match m.status.as_str() {
-        "completed" => m,
-        "cancelled" => {
+    let m = match m.status {
+        MeetingStatus::Completed => m,
+        MeetingStatus::Cancelled => {
             return Err(MentorshipError::MeetingCancelled);
         }
         _ => {

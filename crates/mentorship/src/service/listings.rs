@@ -15,7 +15,10 @@ use crate::{
         admin::{AdminMeetingItem, LogLine, MeetingFilter},
         bookings::{BookingFilter, BookingItem, BookingView, MentorRef, Person},
     },
-    entities::meetings,
+    entities::{
+        bookings::BookingStatus,
+        meetings::{self, MeetingStatus},
+    },
     error::MentorshipError,
 };
 
@@ -34,10 +37,10 @@ struct Row {
     meeting_id: Uuid,
     slot_id: Uuid,
     tokens: i64,
-    booking_status: String,
+    booking_status: BookingStatus,
     refunded_tokens: Option<i64>,
     booked_at: DateTime<Utc>,
-    meeting_status: String,
+    meeting_status: MeetingStatus,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
     started_at: Option<DateTime<Utc>>,
@@ -120,6 +123,16 @@ impl Query {
         format!("${}", self.values.len())
     }
 
+    /// The condition of a booking that is booked and not over yet (the session is scheduled
+    /// or live and has not ended by now).
+    fn upcoming(&mut self) -> String {
+        let booked = self.param(BookingStatus::Booked);
+        let scheduled = self.param(MeetingStatus::Scheduled);
+        let live = self.param(MeetingStatus::Live);
+        let now = self.param(Utc::now());
+        format!("b.status = {booked} AND m.status IN ({scheduled}, {live}) AND m.ends_at > {now}")
+    }
+
     fn and(&mut self, sql: &str) {
         self.filters += " AND ";
         self.filters += sql;
@@ -193,20 +206,18 @@ pub async fn bookings<C: ConnectionTrait>(
     let mut q = Query::new(vec![platform_id.into(), user.into()]);
     let view = filter.view();
     if let Some(view) = view {
-        let upcoming = "b.status = 'booked' AND m.status IN ('scheduled', 'live') AND m.ends_at";
-        match view {
-            BookingView::Upcoming => {
-                let now = q.param(Utc::now());
-                q.and(&format!("{upcoming} > {now}"));
-            }
+        let condition = match view {
+            BookingView::Upcoming => q.upcoming(),
             BookingView::Past => {
-                let now = q.param(Utc::now());
-                q.and(&format!(
-                    "b.status <> 'cancelled' AND NOT ({upcoming} > {now})"
-                ));
+                let cancelled = q.param(BookingStatus::Cancelled);
+                format!("b.status <> {cancelled} AND NOT ({})", q.upcoming())
             }
-            BookingView::Cancelled => q.and("b.status = 'cancelled'"),
-        }
+            BookingView::Cancelled => {
+                let cancelled = q.param(BookingStatus::Cancelled);
+                format!("b.status = {cancelled}")
+            }
+        };
+        q.and(&condition);
     }
     let params = PageParams {
         limit: filter.limit,
@@ -230,8 +241,8 @@ pub async fn meetings<C: ConnectionTrait>(
         return Err(MentorshipError::Invalid("to", "must be after from".into()));
     }
     let mut q = Query::new(vec![platform_id.into()]);
-    if let Some(status) = &filter.status {
-        let p = q.param(status.clone());
+    if let Some(status) = filter.status {
+        let p = q.param(status);
         q.and(&format!("m.status = {p}"));
     }
     if let Some(mentor) = filter.mentor_id {

@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::entities::MeetingStatus;
 use crate::{
     entities::{meeting_logs, meetings},
     error::MentorshipError,
@@ -35,7 +36,7 @@ pub struct LiveMeeting {
     /// Scheduled end.
     pub ends_at: DateTime<Utc>,
     /// `scheduled`, `live`, `ended`, `completed`, `cancelled`.
-    pub status: String,
+    pub status: MeetingStatus,
     /// First join, when it happened.
     pub started_at: Option<DateTime<Utc>>,
     /// End, when it happened.
@@ -68,7 +69,7 @@ pub async fn enter<C: ConnectionTrait>(
     meeting_id: Uuid,
 ) -> Result<LiveMeeting, MentorshipError> {
     let meeting = visible(conn, platform_id, user, is_admin, meeting_id).await?;
-    if meeting.status == "cancelled" {
+    if meeting.status == MeetingStatus::Cancelled {
         return Err(MentorshipError::MeetingCancelled);
     }
     Ok(meeting.into())

@@ -7,6 +7,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::entities::MeetingStatus;
 use crate::{entities::meetings, error::MentorshipError};
 
 /// When a meeting can be joined.
@@ -101,7 +102,7 @@ pub async fn feedback(
             "only the meeting's student gives feedback".into(),
         ));
     }
-    if meeting.status != "completed" {
+    if meeting.status != MeetingStatus::Completed {
         return Err(MentorshipError::MeetingNotCompleted);
     }
     let inserted = txn

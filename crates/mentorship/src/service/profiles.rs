@@ -2,14 +2,19 @@
 //! and read.
 
 use chrono::{DateTime, Utc};
-use kernel::pagination::{Page, decode_cursor};
+use kernel::{
+    AppContext, AppError, Tenant,
+    auth::Role,
+    pagination::{Page, decode_cursor},
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    FromQueryResult, QueryFilter, Statement, Value,
+    FromQueryResult, QueryFilter, Statement, TransactionTrait, Value,
 };
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::entities::{MentorStatus, SlotStatus};
 use crate::{
     dto::{ApplyRequest, MentorDto, MentorFilter, SlotDto},
     entities::mentor_profiles,
@@ -36,7 +41,7 @@ pub async fn apply<C: ConnectionTrait>(
         years: Set(req.years),
         price_tokens: Set(req.price_tokens),
         timezone: Set(req.timezone.unwrap_or_else(|| "Asia/Kolkata".into())),
-        status: Set("pending".into()),
+        status: Set(MentorStatus::Pending),
         rating_sum: Set(0),
         rating_count: Set(0),
         approved_at: Set(None),
@@ -71,12 +76,12 @@ pub async fn approve<C: ConnectionTrait>(
     admin: Uuid,
 ) -> Result<mentor_profiles::Model, MentorshipError> {
     let profile = get(conn, platform_id, profile_id).await?;
-    if profile.status == "approved" {
+    if profile.status == MentorStatus::Approved {
         return Ok(profile);
     }
-    let before = profile.status.clone();
+    let before = profile.status;
     let mut active: mentor_profiles::ActiveModel = profile.into();
-    active.status = Set("approved".into());
+    active.status = Set(MentorStatus::Approved);
     active.approved_at = Set(Some(Utc::now()));
     active.approved_by = Set(Some(admin));
     active.updated_at = Set(Utc::now());
@@ -97,6 +102,33 @@ pub async fn approve<C: ConnectionTrait>(
     )
     .await?;
     Ok(saved)
+}
+
+/// Approves an application ([`approve`]) and makes its user an EXPERT, audited, in one
+/// transaction; the user's cached directory entry is dropped once it committed.
+pub async fn approve_and_promote(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    profile_id: Uuid,
+    admin: Uuid,
+) -> Result<mentor_profiles::Model, MentorshipError> {
+    let txn = ctx.db.begin().await?;
+    let profile = approve(&txn, tenant.id, profile_id, admin).await?;
+    let promoted = identity::service::admin::promote_user(
+        &txn,
+        tenant,
+        admin,
+        profile.user_id,
+        Role::Expert,
+        "mentor.approved",
+    )
+    .await
+    .map_err(|e| MentorshipError::App(AppError::from(e)))?;
+    txn.commit().await?;
+    if promoted {
+        identity::service::directory::invalidate(ctx, profile.user_id).await;
+    }
+    Ok(profile)
 }
 
 /// A profile of this platform.
@@ -138,7 +170,7 @@ struct Row {
     years: i32,
     price_tokens: i64,
     timezone: String,
-    status: String,
+    status: MentorStatus,
     rating_sum: i64,
     rating_count: i32,
     approved_at: Option<DateTime<Utc>>,
@@ -157,7 +189,7 @@ impl Row {
                 id,
                 start_at,
                 end_at,
-                status: "open".into(),
+                status: SlotStatus::Open,
             }),
             _ => None,
         };

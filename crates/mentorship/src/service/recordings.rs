@@ -13,6 +13,7 @@ use storage::{ObjectKey, Storage, StorageError, keys::parse_folder};
 use uuid::Uuid;
 
 use super::meetings::visible;
+use crate::entities::RecordingStatus;
 use crate::{
     dto::recordings::{NewRecording, RecordingDto, RecordingUpload, UploadTarget},
     entities::meeting_recordings as recordings,
@@ -68,7 +69,7 @@ pub async fn start<C: ConnectionTrait>(
         filename: Set(req.filename),
         content_type: Set(content_type),
         size_bytes: Set(i64::try_from(req.size).unwrap_or(i64::MAX)),
-        status: Set("pending".into()),
+        status: Set(RecordingStatus::Pending),
         created_by: Set(who.user_id),
         created_at: Set(Utc::now()),
         uploaded_at: Set(None),
@@ -103,7 +104,7 @@ pub async fn complete<C: ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or(MentorshipError::NotFound("recording"))?;
-    if row.status == "uploaded" {
+    if row.status == RecordingStatus::Uploaded {
         return Ok(row.into());
     }
     let key = ObjectKey::parse(&row.object_key).map_err(storage_err)?;
@@ -121,7 +122,7 @@ pub async fn complete<C: ConnectionTrait>(
         )));
     }
     let mut r: recordings::ActiveModel = row.into();
-    r.status = Set("uploaded".into());
+    r.status = Set(RecordingStatus::Uploaded);
     r.uploaded_at = Set(Some(Utc::now()));
     Ok(r.update(conn).await?.into())
 }
@@ -144,7 +145,7 @@ pub async fn list<C: ConnectionTrait>(
         .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let uploaded = row.status == "uploaded";
+        let uploaded = row.status == RecordingStatus::Uploaded;
         let key = row.object_key.clone();
         let mut dto = RecordingDto::from(row);
         if uploaded {

@@ -16,6 +16,7 @@ use super::{
     meeting_log::log,
     notices,
 };
+use crate::entities::{BookingStatus, SlotStatus};
 use crate::{
     dto::BookingDto,
     entities::{bookings, meetings, mentor_slots},
@@ -41,7 +42,7 @@ pub async fn reschedule(
         .await?
         .filter(|b| actor.is_admin || b.student_id == actor.user_id)
         .ok_or(MentorshipError::NotFound("booking"))?;
-    if booking.status != "booked" {
+    if booking.status != BookingStatus::Booked {
         return Err(MentorshipError::BookingNotActive(format!(
             "the booking is {}",
             booking.status
@@ -67,7 +68,7 @@ pub async fn reschedule(
             "must be a slot of the same mentor".into(),
         ));
     }
-    if target.status != "open" || target.starts_at <= Utc::now() {
+    if target.status != SlotStatus::Open || target.starts_at <= Utc::now() {
         return Err(MentorshipError::SlotTaken);
     }
     let old = locked
@@ -77,14 +78,13 @@ pub async fn reschedule(
         .ok_or(MentorshipError::NotFound("slot"))?;
     let mut o: mentor_slots::ActiveModel = old.clone().into();
     o.status = Set(if old.starts_at > Utc::now() {
-        "open"
+        SlotStatus::Open
     } else {
-        "expired"
-    }
-    .into());
+        SlotStatus::Expired
+    });
     o.update(&txn).await?;
     let mut t: mentor_slots::ActiveModel = target.clone().into();
-    t.status = Set("booked".into());
+    t.status = Set(SlotStatus::Booked);
     t.update(&txn).await?;
     let mut b: bookings::ActiveModel = booking.into();
     b.slot_id = Set(target.id);

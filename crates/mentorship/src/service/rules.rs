@@ -5,11 +5,12 @@
 use chrono::{NaiveTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement,
+    DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::{generate, profiles};
+use crate::entities::MentorStatus;
 use crate::{
     dto::rules::{CreatedRule, NewRule},
     entities::{mentor_availability_rules as rules, mentor_profiles},
@@ -28,7 +29,7 @@ async fn approved<C: ConnectionTrait>(
     user_id: Uuid,
 ) -> Result<mentor_profiles::Model, MentorshipError> {
     match profiles::of_user(conn, platform_id, user_id).await? {
-        Some(p) if p.status == "approved" => Ok(p),
+        Some(p) if p.status == MentorStatus::Approved => Ok(p),
         _ => Err(MentorshipError::MentorNotApproved(
             "an approved mentor profile is needed".into(),
         )),
@@ -36,8 +37,21 @@ async fn approved<C: ConnectionTrait>(
 }
 
 /// Adds a rule for the caller's approved profile and opens its slots for the configured
-/// days ahead (run it inside a transaction: rule and slots commit together).
-pub async fn create<C: ConnectionTrait>(
+/// days ahead, in one transaction (rule and slots commit together).
+pub async fn create(
+    db: &DatabaseConnection,
+    platform_id: Uuid,
+    user_id: Uuid,
+    req: NewRule,
+) -> Result<CreatedRule, MentorshipError> {
+    let txn = db.begin().await?;
+    let made = create_in(&txn, platform_id, user_id, req).await?;
+    txn.commit().await?;
+    Ok(made)
+}
+
+/// [`create`] inside the caller's transaction.
+pub async fn create_in<C: ConnectionTrait>(
     txn: &C,
     platform_id: Uuid,
     user_id: Uuid,
@@ -110,9 +124,22 @@ pub async fn list<C: ConnectionTrait>(
         .await?)
 }
 
-/// Deletes one of the caller's rules and its future open slots (booked ones stay); run it
-/// inside a transaction.
-pub async fn delete<C: ConnectionTrait>(
+/// Deletes one of the caller's rules and its future open slots (booked ones stay), in one
+/// transaction.
+pub async fn delete(
+    db: &DatabaseConnection,
+    platform_id: Uuid,
+    user_id: Uuid,
+    rule_id: Uuid,
+) -> Result<(), MentorshipError> {
+    let txn = db.begin().await?;
+    delete_in(&txn, platform_id, user_id, rule_id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// [`delete`] inside the caller's transaction.
+pub async fn delete_in<C: ConnectionTrait>(
     txn: &C,
     platform_id: Uuid,
     user_id: Uuid,
@@ -147,7 +174,7 @@ pub async fn generate_all(db: &DatabaseConnection) -> Result<u64, MentorshipErro
                 sea_orm::sea_query::Query::select()
                     .column(mentor_profiles::Column::Id)
                     .from(mentor_profiles::Entity)
-                    .and_where(mentor_profiles::Column::Status.eq("approved"))
+                    .and_where(mentor_profiles::Column::Status.eq(MentorStatus::Approved))
                     .to_owned(),
             ),
         )

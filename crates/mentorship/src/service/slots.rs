@@ -17,6 +17,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::profiles;
+use crate::entities::{MentorStatus, SlotStatus};
 use crate::{
     entities::mentor_slots,
     error::{MentorshipError, violates},
@@ -33,7 +34,7 @@ pub async fn open<C: ConnectionTrait>(
     let profile = profiles::of_user(conn, platform_id, user_id).await?.ok_or(
         MentorshipError::MentorNotApproved("apply as a mentor first".into()),
     )?;
-    if profile.status != "approved" {
+    if profile.status != MentorStatus::Approved {
         return Err(MentorshipError::MentorNotApproved(
             "your mentor profile is not approved yet".into(),
         ));
@@ -73,7 +74,7 @@ async fn insert<C: ConnectionTrait>(
         mentor_id: Set(mentor_id),
         starts_at: Set(start),
         ends_at: Set(end),
-        status: Set("open".into()),
+        status: Set(SlotStatus::Open),
         created_at: Set(Utc::now()),
     }
     .insert(conn)
@@ -98,7 +99,7 @@ pub async fn open_between<C: ConnectionTrait>(
     Ok(mentor_slots::Entity::find()
         .filter(mentor_slots::Column::PlatformId.eq(platform_id))
         .filter(mentor_slots::Column::MentorId.eq(mentor_id))
-        .filter(mentor_slots::Column::Status.eq("open"))
+        .filter(mentor_slots::Column::Status.eq(SlotStatus::Open))
         .filter(mentor_slots::Column::StartsAt.gte(from.max(Utc::now())))
         .filter(mentor_slots::Column::StartsAt.lt(to))
         .order_by_asc(mentor_slots::Column::StartsAt)
@@ -122,11 +123,11 @@ async fn lock_changeable<C: ConnectionTrait>(
         .one(txn)
         .await?
         .ok_or(MentorshipError::NotFound("slot"))?;
-    match slot.status.as_str() {
-        "booked" => Err(MentorshipError::SlotBooked),
-        "open" if slot.starts_at > Utc::now() => Ok(slot),
-        "open" | "expired" => Err(MentorshipError::SlotExpired),
-        _ => Err(MentorshipError::NotFound("slot")),
+    match slot.status {
+        SlotStatus::Booked => Err(MentorshipError::SlotBooked),
+        SlotStatus::Open if slot.starts_at > Utc::now() => Ok(slot),
+        SlotStatus::Open | SlotStatus::Expired => Err(MentorshipError::SlotExpired),
+        SlotStatus::Cancelled => Err(MentorshipError::NotFound("slot")),
     }
 }
 
@@ -135,7 +136,7 @@ async fn withdraw_locked<C: ConnectionTrait>(
     slot: mentor_slots::Model,
 ) -> Result<(), MentorshipError> {
     let mut s: mentor_slots::ActiveModel = slot.into();
-    s.status = Set("cancelled".into());
+    s.status = Set(SlotStatus::Cancelled);
     s.update(txn).await?;
     Ok(())
 }
@@ -157,7 +158,7 @@ pub async fn edit(
         .ok_or(MentorshipError::NotFound("slot"))?;
     let txn = db.begin().await?;
     let slot = lock_changeable(&txn, platform_id, profile.id, slot_id).await?;
-    if profile.status != "approved" {
+    if profile.status != MentorStatus::Approved {
         return Err(MentorshipError::MentorNotApproved(
             "your mentor profile is not approved".into(),
         ));

@@ -2,6 +2,8 @@
 //! proven against the transfers by reconciliation.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// An account.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,7 +15,7 @@ pub struct Model {
     /// Platform.
     pub platform_id: Uuid,
     /// `user_available`, `user_held`, `mentor_earnings`, `platform_*`.
-    pub kind: String,
+    pub kind: AccountKind,
     /// The user (none for platform accounts).
     pub owner_id: Option<Uuid>,
     /// Credits minus debits, in tokens.
@@ -31,3 +33,74 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Kinds of account.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    /// A user's spendable tokens.
+    #[sea_orm(string_value = "user_available")]
+    UserAvailable,
+    /// A user's tokens held for bookings.
+    #[sea_orm(string_value = "user_held")]
+    UserHeld,
+    /// A mentor's earned tokens (paid out on request).
+    #[sea_orm(string_value = "mentor_earnings")]
+    MentorEarnings,
+    /// The platform's commission.
+    #[sea_orm(string_value = "platform_revenue")]
+    PlatformRevenue,
+    /// Source of purchased tokens (goes negative by what users bought).
+    #[sea_orm(string_value = "platform_purchases")]
+    PlatformPurchases,
+    /// Source of granted tokens (goes negative by what admins granted).
+    #[sea_orm(string_value = "platform_grants")]
+    PlatformGrants,
+    /// Sink of paid-out earnings.
+    #[sea_orm(string_value = "platform_payouts")]
+    PlatformPayouts,
+}
+
+impl AccountKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UserAvailable => "user_available",
+            Self::UserHeld => "user_held",
+            Self::MentorEarnings => "mentor_earnings",
+            Self::PlatformRevenue => "platform_revenue",
+            Self::PlatformPurchases => "platform_purchases",
+            Self::PlatformGrants => "platform_grants",
+            Self::PlatformPayouts => "platform_payouts",
+        }
+    }
+
+    /// Source accounts may go negative; every other account never does.
+    pub fn allow_negative(self) -> bool {
+        matches!(self, Self::PlatformPurchases | Self::PlatformGrants)
+    }
+
+    /// Platform accounts have no owner.
+    pub fn is_platform(self) -> bool {
+        matches!(
+            self,
+            Self::PlatformRevenue
+                | Self::PlatformPurchases
+                | Self::PlatformGrants
+                | Self::PlatformPayouts
+        )
+    }
+}

@@ -2,6 +2,8 @@
 //! mentor and the platform) or voided (back to the user), possibly split.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A hold.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -17,7 +19,7 @@ pub struct Model {
     /// Tokens held.
     pub amount: i64,
     /// `pending`, `posted`, `voided`.
-    pub status: String,
+    pub status: HoldStatus,
     /// What the hold is for (`booking:<id>`), unique per platform.
     pub reference: String,
     /// Latest settlement time allowed by governance, if any.
@@ -37,3 +39,31 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A hold's status (the table's CHECK: pending, posted, voided).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum HoldStatus {
+    /// Tokens set aside, not settled.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// Settled with some tokens posted to the mentor (the rest refunded).
+    #[sea_orm(string_value = "posted")]
+    Posted,
+    /// Settled with everything returned to the user.
+    #[sea_orm(string_value = "voided")]
+    Voided,
+}

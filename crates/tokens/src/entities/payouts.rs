@@ -1,6 +1,8 @@
 //! `payouts`: a mentor's request to be paid their earned tokens.
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A payout request.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -16,7 +18,7 @@ pub struct Model {
     /// Tokens to pay out.
     pub amount: i64,
     /// `requested`, `approved`, `rejected`, `paid`.
-    pub status: String,
+    pub status: PayoutStatus,
     /// The bank/UPI reference of the payment.
     pub reference: Option<String>,
     /// Why it was rejected.
@@ -36,3 +38,34 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A payout's status (the table's CHECK: requested, approved, rejected, paid).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum PayoutStatus {
+    /// Asked for by the mentor.
+    #[sea_orm(string_value = "requested")]
+    Requested,
+    /// Approved for payment.
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    /// Refused; the tokens stay earned.
+    #[sea_orm(string_value = "rejected")]
+    Rejected,
+    /// Paid, with its reference; the earnings were debited.
+    #[sea_orm(string_value = "paid")]
+    Paid,
+}

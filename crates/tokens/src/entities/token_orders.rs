@@ -2,6 +2,8 @@
 //! credited (a check constraint ties the two).
 
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// An order.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -27,7 +29,7 @@ pub struct Model {
     /// Razorpay's payment id, once paid.
     pub razorpay_payment_id: Option<String>,
     /// `created`, `paid`, `failed`.
-    pub status: String,
+    pub status: OrderStatus,
     /// Why the payment failed.
     pub failure_reason: Option<String>,
     /// The purchase transfer.
@@ -43,3 +45,31 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// An order's status (the table's CHECK: created, paid, failed).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Razorpay order created, not paid.
+    #[sea_orm(string_value = "created")]
+    Created,
+    /// Paid and the tokens credited.
+    #[sea_orm(string_value = "paid")]
+    Paid,
+    /// The payment failed.
+    #[sea_orm(string_value = "failed")]
+    Failed,
+}

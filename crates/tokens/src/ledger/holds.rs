@@ -13,7 +13,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{Account, AccountKind, NewTransfer, TransferKind, transfer};
-use crate::{entities::ledger_holds, error::TokensError};
+use crate::{
+    entities::ledger_holds::{self, HoldStatus},
+    error::TokensError,
+};
 
 /// A hold to place.
 #[derive(Debug, Clone)]
@@ -51,7 +54,7 @@ pub async fn place<C: ConnectionTrait>(
         platform_id: Set(h.platform_id),
         user_id: Set(h.user_id),
         amount: Set(h.amount),
-        status: Set("pending".into()),
+        status: Set(HoldStatus::Pending),
         reference: Set(h.reference.to_owned()),
         expires_at: Set(h.expires_at),
         posted: Set(0),
@@ -153,7 +156,7 @@ pub async fn settle<C: ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or(TokensError::NotFound("hold"))?;
-    if hold.status != "pending" {
+    if hold.status != HoldStatus::Pending {
         return Ok(Settled {
             hold,
             changed: false,
@@ -213,9 +216,13 @@ pub async fn settle<C: ConnectionTrait>(
         )
         .await?;
     }
-    let status = if s.post > 0 { "posted" } else { "voided" };
+    let status = if s.post > 0 {
+        HoldStatus::Posted
+    } else {
+        HoldStatus::Voided
+    };
     let mut active: ledger_holds::ActiveModel = hold.into();
-    active.status = Set(status.into());
+    active.status = Set(status);
     active.posted = Set(s.post);
     active.refunded = Set(s.refund);
     active.settled_at = Set(Some(Utc::now()));

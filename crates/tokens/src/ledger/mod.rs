@@ -6,6 +6,7 @@
 //! backstop. A transfer's idempotency key is unique per platform: repeating it returns the
 //! first transfer and changes nothing.
 
+pub mod history;
 pub mod holds;
 pub mod reconcile;
 
@@ -14,58 +15,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub use crate::entities::{ledger_accounts::AccountKind, ledger_transfers::TransferKind};
 use crate::{entities::ledger_transfers, error::TokensError};
-
-/// Kinds of account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountKind {
-    /// A user's spendable tokens.
-    UserAvailable,
-    /// A user's tokens held for bookings.
-    UserHeld,
-    /// A mentor's earned tokens (paid out on request).
-    MentorEarnings,
-    /// The platform's commission.
-    PlatformRevenue,
-    /// Source of purchased tokens (goes negative by what users bought).
-    PlatformPurchases,
-    /// Source of granted tokens (goes negative by what admins granted).
-    PlatformGrants,
-    /// Sink of paid-out earnings.
-    PlatformPayouts,
-}
-
-impl AccountKind {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::UserAvailable => "user_available",
-            Self::UserHeld => "user_held",
-            Self::MentorEarnings => "mentor_earnings",
-            Self::PlatformRevenue => "platform_revenue",
-            Self::PlatformPurchases => "platform_purchases",
-            Self::PlatformGrants => "platform_grants",
-            Self::PlatformPayouts => "platform_payouts",
-        }
-    }
-
-    /// Source accounts may go negative; every other account never does.
-    pub fn allow_negative(self) -> bool {
-        matches!(self, Self::PlatformPurchases | Self::PlatformGrants)
-    }
-
-    /// Platform accounts have no owner.
-    pub fn is_platform(self) -> bool {
-        matches!(
-            self,
-            Self::PlatformRevenue
-                | Self::PlatformPurchases
-                | Self::PlatformGrants
-                | Self::PlatformPayouts
-        )
-    }
-}
 
 /// An account by what it is, not by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,47 +52,6 @@ impl Account {
     /// A platform account.
     pub fn platform(kind: AccountKind) -> Self {
         Self { kind, owner: None }
-    }
-}
-
-/// What moved tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TransferKind {
-    /// Tokens bought.
-    Purchase,
-    /// Tokens granted by an admin.
-    Grant,
-    /// An admin's correction (either direction).
-    Correction,
-    /// Tokens held for a booking.
-    Hold,
-    /// A hold posted to the mentor.
-    HoldPost,
-    /// A hold's platform commission.
-    HoldCommission,
-    /// A hold (or part) returned to the user.
-    HoldVoid,
-    /// Earnings paid out.
-    Payout,
-    /// A payout undone.
-    PayoutReversal,
-}
-
-impl TransferKind {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Purchase => "purchase",
-            Self::Grant => "grant",
-            Self::Correction => "correction",
-            Self::Hold => "hold",
-            Self::HoldPost => "hold_post",
-            Self::HoldCommission => "hold_commission",
-            Self::HoldVoid => "hold_void",
-            Self::Payout => "payout",
-            Self::PayoutReversal => "payout_reversal",
-        }
     }
 }
 
@@ -361,7 +271,7 @@ fn replay(
     let same = existing.debit_account == from
         && existing.credit_account == to
         && existing.amount == t.amount
-        && existing.kind == t.kind.as_str();
+        && existing.kind == t.kind;
     if same {
         Ok(Posted {
             transfer: existing,
@@ -389,7 +299,7 @@ pub async fn balance<C: ConnectionTrait>(
 ) -> Result<Balance, DbErr> {
     #[derive(FromQueryResult)]
     struct Row {
-        kind: String,
+        kind: AccountKind,
         balance: i64,
     }
     let rows = Row::find_by_statement(Statement::from_sql_and_values(
@@ -402,8 +312,8 @@ pub async fn balance<C: ConnectionTrait>(
     .await?;
     let mut b = Balance::default();
     for r in rows {
-        match r.kind.as_str() {
-            "user_available" => b.available = r.balance,
+        match r.kind {
+            AccountKind::UserAvailable => b.available = r.balance,
             _ => b.held = r.balance,
         }
     }

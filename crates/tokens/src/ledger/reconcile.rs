@@ -3,10 +3,15 @@
 //! keep non-negative is below zero, and that every user's held balance equals their pending
 //! holds.
 
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
+use sea_orm::{
+    AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult,
+    IsolationLevel, Statement, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+use super::AccountKind;
 
 /// An account whose kept balance disagrees with its transfers (or with its rules).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, FromQueryResult)]
@@ -14,7 +19,7 @@ pub struct Disagreement {
     /// Account id.
     pub account_id: Uuid,
     /// Kind.
-    pub kind: String,
+    pub kind: AccountKind,
     /// Owner.
     pub owner_id: Option<Uuid>,
     /// The balance in the row.
@@ -38,8 +43,25 @@ pub struct Reconciliation {
     pub disagreements: Vec<Disagreement>,
 }
 
+/// [`reconcile`] in one consistent snapshot of balances and transfers (a read-only,
+/// repeatable-read transaction), as the admin endpoint runs it.
+pub async fn reconcile_snapshot(
+    db: &DatabaseConnection,
+    platform_id: Uuid,
+) -> Result<Reconciliation, DbErr> {
+    let txn = db
+        .begin_with_config(
+            Some(IsolationLevel::RepeatableRead),
+            Some(AccessMode::ReadOnly),
+        )
+        .await?;
+    let result = reconcile(&txn, platform_id).await?;
+    txn.commit().await?;
+    Ok(result)
+}
+
 /// Reconciles one platform's ledger (in one snapshot when `conn` is a repeatable-read
-/// transaction; the admin endpoint uses one).
+/// transaction; [`reconcile_snapshot`] opens one).
 pub async fn reconcile<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,

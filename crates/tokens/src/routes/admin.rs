@@ -2,27 +2,20 @@
 //! reconciliation, and the token packs.
 
 use actix_web::{HttpResponse, get, patch, post, web};
-use chrono::Utc;
 use kernel::{
-    AppContext, AppError, Tenant,
-    audit::{self, Audit},
+    AppContext, Tenant,
     auth::{Admin, Require},
     error::AppResult,
     extract::{IdempotencyKey, ValidJson},
-};
-use sea_orm::{
-    AccessMode, ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IsolationLevel,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
     dto::{CorrectionRequest, GrantRequest, NewPack, PackChanges, PackDto, TransferDto},
-    entities::token_packs,
-    ledger::{
-        self, Account, AccountKind, NewTransfer, Posted, TransferKind, reconcile::Reconciliation,
-    },
+    grants::{self, AdminTransfer},
+    ledger::{self, Account, AccountKind, Posted, TransferKind, reconcile::Reconciliation},
+    packs,
 };
 
 fn answer(posted: Posted) -> HttpResponse {
@@ -43,9 +36,9 @@ pub async fn grant(
     body: ValidJson<GrantRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner();
-    let posted = admin_transfer(
+    let posted = grants::admin_transfer(
+        &ctx.db,
         &admin,
-        &ctx,
         AdminTransfer {
             key: format!("grant:{}", key.or_unique()),
             kind: TransferKind::Grant,
@@ -86,9 +79,9 @@ pub async fn correct(
     } else {
         (user, grants)
     };
-    let posted = admin_transfer(
+    let posted = grants::admin_transfer(
+        &ctx.db,
         &admin,
-        &ctx,
         AdminTransfer {
             key: format!("correction:{}", key.or_unique()),
             kind: TransferKind::Correction,
@@ -106,70 +99,6 @@ pub async fn correct(
     Ok(answer(posted))
 }
 
-/// A transfer an admin asks for.
-struct AdminTransfer<'a> {
-    key: String,
-    kind: TransferKind,
-    from: Account,
-    to: Account,
-    amount: i64,
-    reason: &'a str,
-    metadata: serde_json::Value,
-    /// The audit action (`tokens.granted`, `tokens.corrected`).
-    action: &'static str,
-    /// The user whose balance changes.
-    user_id: Uuid,
-    /// The change to their balance (negative for a debit).
-    signed_amount: i64,
-}
-
-/// Writes an admin's transfer in its own transaction, recording who asked and the request id,
-/// and its audit entry (the user's balance before and after) in the same transaction.
-async fn admin_transfer(
-    admin: &Require<Admin>,
-    ctx: &AppContext,
-    t: AdminTransfer<'_>,
-) -> Result<Posted, AppError> {
-    let mut metadata = t.metadata;
-    metadata["request_id"] = json!(kernel::request_id::current());
-    let txn = ctx.db.begin().await?;
-    let before = ledger::balance(&txn, admin.tenant.id, t.user_id)
-        .await?
-        .available;
-    let posted = ledger::transfer(
-        &txn,
-        NewTransfer {
-            platform_id: admin.tenant.id,
-            key: &t.key,
-            kind: t.kind,
-            from: t.from,
-            to: t.to,
-            amount: t.amount,
-            hold_id: None,
-            reason: t.reason,
-            metadata,
-            created_by: Some(admin.id),
-        },
-    )
-    .await?;
-    if posted.created {
-        let after = ledger::balance(&txn, admin.tenant.id, t.user_id)
-            .await?
-            .available;
-        audit::record(
-            &txn,
-            Audit::by(admin, t.action, "user", t.user_id).change(
-                json!({"available": before}),
-                json!({"available": after, "amount": t.signed_amount, "reason": t.reason,
-                       "transfer_id": posted.transfer.id}),
-            ),
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(posted)
-}
-
 /// Proves this platform's ledger: every balance equals its transfers, the ledger sums to
 /// zero, held balances equal pending holds (ADMIN+).
 #[utoipa::path(tag = "tokens", security(("bearer" = [])), responses((status = 200, body = Reconciliation)))]
@@ -178,16 +107,7 @@ pub async fn reconcile(
     admin: Require<Admin>,
     ctx: web::Data<AppContext>,
 ) -> AppResult<web::Json<Reconciliation>> {
-    // one consistent snapshot of balances and transfers
-    let txn = ctx
-        .db
-        .begin_with_config(
-            Some(IsolationLevel::RepeatableRead),
-            Some(AccessMode::ReadOnly),
-        )
-        .await?;
-    let result = ledger::reconcile::reconcile(&txn, admin.tenant.id).await?;
-    txn.commit().await?;
+    let result = ledger::reconcile::reconcile_snapshot(&ctx.db, admin.tenant.id).await?;
     if !result.ok {
         tracing::error!(platform = %admin.tenant.slug, disagreements = result.disagreements.len(), ledger_sum = result.ledger_sum, "ledger does not reconcile");
     }
@@ -202,11 +122,7 @@ pub async fn list_packs(
     tenant: Tenant,
     ctx: web::Data<AppContext>,
 ) -> AppResult<web::Json<Vec<PackDto>>> {
-    let rows = token_packs::Entity::find()
-        .filter(token_packs::Column::PlatformId.eq(tenant.id))
-        .order_by_asc(token_packs::Column::PricePaise)
-        .all(&ctx.db)
-        .await?;
+    let rows = packs::all(&ctx.db, tenant.id).await?;
     Ok(web::Json(rows.into_iter().map(PackDto::from).collect()))
 }
 
@@ -219,37 +135,7 @@ pub async fn create_pack(
     ctx: web::Data<AppContext>,
     body: ValidJson<NewPack>,
 ) -> AppResult<HttpResponse> {
-    let b = body.into_inner();
-    let now = Utc::now();
-    let txn = ctx.db.begin().await?;
-    let pack = token_packs::ActiveModel {
-        id: Set(kernel::ids::new_id()),
-        platform_id: Set(tenant.id),
-        name: Set(b.name),
-        tokens: Set(b.tokens),
-        price_paise: Set(b.amount_paise),
-        currency: Set("INR".into()),
-        gst_inclusive: Set(b.gst_inclusive),
-        active: Set(b.active),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| {
-        AppError::on_unique(
-            e,
-            &crate::error::codes::PACK_EXISTS,
-            "name",
-            "a pack with this name exists",
-        )
-    })?;
-    audit::record(
-        &txn,
-        Audit::by(&admin, "token_pack.created", "token_pack", pack.id).after(pack_json(&pack)),
-    )
-    .await?;
-    txn.commit().await?;
+    let pack = packs::create(&ctx.db, tenant.id, &admin, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(PackDto::from(pack)))
 }
 
@@ -263,51 +149,13 @@ pub async fn update_pack(
     id: web::Path<Uuid>,
     body: ValidJson<PackChanges>,
 ) -> AppResult<web::Json<PackDto>> {
-    let b = body.into_inner();
-    let txn = ctx.db.begin().await?;
-    let pack = token_packs::Entity::find_by_id(id.into_inner())
-        .filter(token_packs::Column::PlatformId.eq(tenant.id))
-        .lock_exclusive()
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("no such token pack"))?;
-    let before = pack_json(&pack);
-    let mut active: token_packs::ActiveModel = pack.into();
-    if let Some(v) = b.name {
-        active.name = Set(v);
-    }
-    if let Some(v) = b.tokens {
-        active.tokens = Set(v);
-    }
-    if let Some(v) = b.amount_paise {
-        active.price_paise = Set(v);
-    }
-    if let Some(v) = b.gst_inclusive {
-        active.gst_inclusive = Set(v);
-    }
-    if let Some(v) = b.active {
-        active.active = Set(v);
-    }
-    active.updated_at = Set(Utc::now());
-    let pack = active.update(&txn).await.map_err(|e| {
-        AppError::on_unique(
-            e,
-            &crate::error::codes::PACK_EXISTS,
-            "name",
-            "a pack with this name exists",
-        )
-    })?;
-    audit::record(
-        &txn,
-        Audit::by(&admin, "token_pack.updated", "token_pack", pack.id)
-            .change(before, pack_json(&pack)),
+    let pack = packs::update(
+        &ctx.db,
+        tenant.id,
+        &admin,
+        id.into_inner(),
+        body.into_inner(),
     )
     .await?;
-    txn.commit().await?;
     Ok(web::Json(pack.into()))
-}
-
-fn pack_json(p: &token_packs::Model) -> serde_json::Value {
-    json!({"name": p.name, "tokens": p.tokens, "price_paise": p.price_paise,
-           "gst_inclusive": p.gst_inclusive, "active": p.active})
 }

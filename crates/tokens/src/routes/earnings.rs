@@ -7,9 +7,8 @@ use kernel::{
     AppContext,
     auth::{Expert, Finance, Require},
     error::AppResult,
-    extract::ValidJson,
+    extract::{ValidJson, ValidQuery},
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -17,7 +16,7 @@ use validator::Validate;
 
 use crate::{
     earnings::{self, Decision, Period, Summary},
-    entities::payouts,
+    entities::payouts::{self, PayoutStatus},
 };
 
 /// A payout request.
@@ -30,7 +29,7 @@ pub struct PayoutDto {
     /// Tokens.
     pub amount: i64,
     /// `requested`, `approved`, `rejected`, `paid`.
-    pub status: String,
+    pub status: PayoutStatus,
     /// Payment reference, once paid.
     pub reference: Option<String>,
     /// Why it was rejected.
@@ -84,11 +83,12 @@ pub struct MarkPaidRequest {
 }
 
 /// Filter of the admin list.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PayoutFilter {
     /// Only this status.
-    pub status: Option<String>,
+    #[param(inline)]
+    pub status: Option<PayoutStatus>,
 }
 
 /// The caller's earnings (mentors).
@@ -123,9 +123,7 @@ pub async fn request(
     ctx: web::Data<AppContext>,
     body: ValidJson<PayoutRequest>,
 ) -> AppResult<HttpResponse> {
-    let txn = ctx.db.begin().await?;
-    let payout = earnings::request(&txn, mentor.tenant.id, mentor.id, body.0.amount).await?;
-    txn.commit().await?;
+    let payout = earnings::request(&ctx.db, mentor.tenant.id, mentor.id, body.0.amount).await?;
     Ok(HttpResponse::Created().json(PayoutDto::from(payout)))
 }
 
@@ -136,33 +134,19 @@ pub async fn my_payouts(
     mentor: Require<Expert>,
     ctx: web::Data<AppContext>,
 ) -> AppResult<web::Json<Vec<PayoutDto>>> {
-    let rows = payouts::Entity::find()
-        .filter(payouts::Column::PlatformId.eq(mentor.tenant.id))
-        .filter(payouts::Column::MentorId.eq(mentor.id))
-        .order_by_desc(payouts::Column::CreatedAt)
-        .limit(100)
-        .all(&ctx.db)
-        .await?;
+    let rows = earnings::payouts_of(&ctx.db, mentor.tenant.id, mentor.id).await?;
     Ok(web::Json(rows.into_iter().map(PayoutDto::from).collect()))
 }
 
 /// Payout requests of this platform, newest first (admins, finance).
-#[utoipa::path(tag = "tokens", security(("bearer" = [])), params(PayoutFilter), responses((status = 200, body = Vec<PayoutDto>)))]
+#[utoipa::path(tag = "tokens", security(("bearer" = [])), params(PayoutFilter), responses((status = 200, body = Vec<PayoutDto>), (status = 422, description = "`status` is not a payout status", body = kernel::error::Problem)))]
 #[get("")]
 pub async fn list(
     staff: Require<Finance>,
     ctx: web::Data<AppContext>,
-    filter: web::Query<PayoutFilter>,
+    filter: ValidQuery<PayoutFilter>,
 ) -> AppResult<web::Json<Vec<PayoutDto>>> {
-    let mut q = payouts::Entity::find().filter(payouts::Column::PlatformId.eq(staff.tenant.id));
-    if let Some(status) = &filter.status {
-        q = q.filter(payouts::Column::Status.eq(status.as_str()));
-    }
-    let rows = q
-        .order_by_desc(payouts::Column::CreatedAt)
-        .limit(200)
-        .all(&ctx.db)
-        .await?;
+    let rows = earnings::payouts_of_platform(&ctx.db, staff.tenant.id, filter.0.status).await?;
     Ok(web::Json(rows.into_iter().map(PayoutDto::from).collect()))
 }
 
@@ -172,9 +156,7 @@ async fn decide(
     id: Uuid,
     decision: Decision,
 ) -> AppResult<web::Json<PayoutDto>> {
-    let txn = ctx.db.begin().await?;
-    let payout = earnings::decide(&txn, staff.tenant.id, id, staff.id, decision).await?;
-    txn.commit().await?;
+    let payout = earnings::decide(&ctx.db, staff.tenant.id, id, staff.id, decision).await?;
     Ok(web::Json(payout.into()))
 }
 

@@ -3,23 +3,15 @@
 //! closed, as the seed does).
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use chrono::Utc;
-use integrations::razorpay::{PaymentEvent, Razorpay};
-use kernel::{
-    AppContext, AppError, auth::AuthUser, error::AppResult, extract::ValidJson,
-    tenant::entity as platforms,
-};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    QueryFilter, Statement, TransactionTrait,
-};
+use integrations::razorpay::Razorpay;
+use kernel::{AppContext, AppError, auth::AuthUser, error::AppResult, extract::ValidJson};
 use serde_json::{Value, json};
 
 use crate::{
     Tokens,
     dto::{PurchaseOrder, PurchaseRequest, Verified, VerifyRequest},
-    entities::{token_orders, token_packs},
-    ledger, purchases,
+    packs,
+    purchases::{self, WebhookOutcome},
 };
 
 fn razorpay(tokens: &Tokens) -> Result<&Razorpay, AppError> {
@@ -40,10 +32,7 @@ pub async fn purchase(
     body: ValidJson<PurchaseRequest>,
 ) -> AppResult<HttpResponse> {
     let rzp = razorpay(&tokens)?;
-    let pack = token_packs::Entity::find_by_id(body.0.pack_id)
-        .filter(token_packs::Column::PlatformId.eq(user.tenant.id))
-        .filter(token_packs::Column::Active.eq(true))
-        .one(&ctx.db)
+    let pack = packs::on_sale_by_id(&ctx.db, user.tenant.id, body.0.pack_id)
         .await?
         .ok_or_else(|| AppError::not_found("no such token pack on sale"))?;
     let order_id = kernel::ids::new_id();
@@ -57,25 +46,7 @@ pub async fn purchase(
             json!({"platform": user.tenant.slug, "user_id": user.id, "pack_id": pack.id}),
         )
         .await?;
-    let now = Utc::now();
-    token_orders::ActiveModel {
-        id: Set(order_id),
-        platform_id: Set(user.tenant.id),
-        user_id: Set(user.id),
-        pack_id: Set(pack.id),
-        tokens: Set(pack.tokens),
-        amount_paise: Set(pack.price_paise),
-        currency: Set(pack.currency.clone()),
-        razorpay_order_id: Set(order.id.clone()),
-        razorpay_payment_id: Set(None),
-        status: Set("created".into()),
-        failure_reason: Set(None),
-        credited_transfer: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&ctx.db)
-    .await?;
+    purchases::record_order(&ctx.db, user.tenant.id, user.id, &pack, order_id, &order.id).await?;
     Ok(HttpResponse::Created().json(PurchaseOrder {
         order_id,
         razorpay_order_id: order.id,
@@ -109,14 +80,14 @@ pub async fn verify(
             "the checkout signature does not match this order and payment",
         ));
     }
-    let txn = ctx.db.begin().await?;
-    let order = purchases::lock_order(&txn, &b.razorpay_order_id)
-        .await?
-        .filter(|o| o.user_id == user.id && o.platform_id == user.tenant.id)
-        .ok_or_else(|| AppError::not_found("no such order"))?;
-    let credited = purchases::credit(&txn, &user.tenant, order, &b.razorpay_payment_id).await?;
-    let balance = ledger::balance(&txn, user.tenant.id, user.id).await?;
-    txn.commit().await?;
+    let (credited, balance) = purchases::verify(
+        &ctx.db,
+        &user.tenant,
+        user.id,
+        &b.razorpay_order_id,
+        &b.razorpay_payment_id,
+    )
+    .await?;
     if credited.changed {
         tokens.jobs.notify_committed();
     }
@@ -164,61 +135,9 @@ pub async fn webhook(
             .and_then(Value::as_str);
         format!("{name}:{}", payment.unwrap_or_default())
     });
-    let txn = ctx.db.begin().await?;
-    let fresh = txn
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO razorpay_events (event_id, event, payload) VALUES ($1, $2, $3)
-             ON CONFLICT (event_id) DO NOTHING",
-            [
-                event_id.clone().into(),
-                name.clone().into(),
-                event.clone().into(),
-            ],
-        ))
-        .await?
-        .rows_affected()
-        == 1;
-    if !fresh {
-        return Ok(HttpResponse::Ok().json(json!({"status": "duplicate"})));
-    }
-    let Some(payment) = PaymentEvent::parse(&event) else {
-        txn.commit().await?;
-        return Ok(HttpResponse::Ok().json(json!({"status": "ignored"})));
-    };
-    let Some(order) = purchases::lock_order(&txn, &payment.order_id).await? else {
-        tracing::warn!(order = %payment.order_id, event = %name, "Razorpay event for an unknown order");
-        txn.commit().await?;
-        return Ok(HttpResponse::Ok().json(json!({"status": "unknown_order"})));
-    };
-    let status = match name.as_str() {
-        "payment.captured" => {
-            if payment.amount != order.amount_paise || payment.currency != order.currency {
-                tracing::error!(order = %order.id, paid = payment.amount, expected = order.amount_paise, "captured amount differs from the order");
-                txn.commit().await?;
-                return Ok(HttpResponse::Ok().json(json!({"status": "amount_mismatch"})));
-            }
-            let platform = platforms::Entity::find_by_id(order.platform_id)
-                .one(&txn)
-                .await?
-                .ok_or_else(|| AppError::not_found("platform of the order"))?;
-            let tenant = ctx.tenants.resolve(&ctx.db, Some(&platform.slug)).await?;
-            let credited = purchases::credit(&txn, &tenant, order, &payment.payment_id).await?;
-            if credited.changed {
-                "credited"
-            } else {
-                "already_credited"
-            }
-        }
-        "payment.failed" => {
-            purchases::fail(&txn, order, payment.error).await?;
-            "recorded"
-        }
-        _ => "ignored",
-    };
-    txn.commit().await?;
-    if status == "credited" {
+    let outcome = purchases::apply_webhook(&ctx, &event_id, &name, &event).await?;
+    if outcome == WebhookOutcome::Credited {
         tokens.jobs.notify_committed();
     }
-    Ok(HttpResponse::Ok().json(json!({"status": status})))
+    Ok(HttpResponse::Ok().json(json!({"status": outcome})))
 }

@@ -12,6 +12,7 @@ use serde_json::json;
 use testkit::spawn_app;
 use tokens::{
     TokensError,
+    entities::ledger_holds::HoldStatus,
     ledger::{
         self, Account, AccountKind,
         holds::{self, NewHold, Settlement},
@@ -315,7 +316,7 @@ async fn concurrent_holds_never_overdraw_and_settle_once() {
         .await
         .unwrap();
     assert!(!again.changed);
-    assert_eq!(again.hold.status, "posted");
+    assert_eq!(again.hold.status, HoldStatus::Posted);
     txn.commit().await.unwrap();
 
     assert_eq!(balance(&app, MM, &token).await, (1 + 3 + 2, 0));
