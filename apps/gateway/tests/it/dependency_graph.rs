@@ -2,14 +2,9 @@
 //! `deps:start` / `deps:end` markers), and the document may list no edge that is gone.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::{collections::BTreeSet, path::PathBuf, process::Command};
+use std::{collections::BTreeSet, process::Command};
 
-fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+use crate::common::sources::workspace_root;
 
 /// `from -> to` for every dependency between workspace members; dev-dependencies are
 /// written `from -> to (dev)`.

@@ -7,15 +7,13 @@
 
 use std::{
     collections::{BTreeMap, BTreeSet},
-    path::{Path, PathBuf},
+    path::PathBuf,
 };
 
 use gateway::error::registry;
 use kernel::error::{ErrorCode, codes as kernel_codes, problem_for_status};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use crate::common::sources::{crate_sources, rust_files, workspace_root};
 
 fn declared() -> Vec<(&'static str, &'static ErrorCode)> {
     registry()
@@ -59,7 +57,7 @@ fn every_code_is_declared_once_and_snake_case() {
 
 /// The rows of the table in `docs/errors.md`: code -> (status, crate).
 fn documented() -> BTreeMap<String, (u16, String)> {
-    let text = std::fs::read_to_string(root().join("docs/errors.md")).unwrap();
+    let text = std::fs::read_to_string(workspace_root().join("docs/errors.md")).unwrap();
     let mut rows = BTreeMap::new();
     for line in text.lines().filter(|l| l.starts_with("| `")) {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
@@ -114,24 +112,21 @@ fn the_documented_table_is_the_registry() {
     );
 }
 
-fn sources(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            if !path.ends_with("tests") && !path.ends_with("node_modules") {
-                sources(&path, out);
-            }
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push((path.clone(), std::fs::read_to_string(&path).unwrap()));
-        }
-    }
+/// The text of every non-test source file of the workspace.
+fn code_files() -> Vec<(PathBuf, String)> {
+    crate_sources()
+        .iter()
+        .flat_map(|src| rust_files(src, true))
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            (path, text)
+        })
+        .collect()
 }
 
 #[test]
 fn every_declared_code_is_raised_somewhere() {
-    let mut files = Vec::new();
-    sources(&root().join("crates"), &mut files);
-    sources(&root().join("apps"), &mut files);
+    let files = code_files();
     let by_status = |code: &ErrorCode| problem_for_status(code.status, None).code() == code.code;
     let mut unused = Vec::new();
     for (krate, code) in declared() {
@@ -147,9 +142,7 @@ fn every_declared_code_is_raised_somewhere() {
 
 #[test]
 fn no_code_is_built_outside_the_registry() {
-    let mut files = Vec::new();
-    sources(&root().join("crates"), &mut files);
-    sources(&root().join("apps"), &mut files);
+    let files = code_files();
     let offenders: Vec<_> = files
         .iter()
         .filter(|(path, text)| {

@@ -3,38 +3,15 @@
 //! under `crates/*/src/routes/`, every `routes.rs` of a crate, and `apps/gateway/src/routes/`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-/// Every `.rs` file under `dir`, recursively.
-fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            sources(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
+use crate::common::sources::{crate_sources, rust_files, workspace_root};
 
 /// The route sources of the workspace.
-fn route_files(root: &Path) -> Vec<PathBuf> {
-    let mut all = Vec::new();
-    for krate in std::fs::read_dir(root.join("crates")).unwrap() {
-        let src = krate.unwrap().path().join("src");
-        if src.is_dir() {
-            sources(&src, &mut all);
-        }
-    }
-    sources(&root.join("apps/gateway/src"), &mut all);
-    all.into_iter()
+fn route_files() -> Vec<PathBuf> {
+    crate_sources()
+        .iter()
+        .flat_map(|src| rust_files(src, true))
         .filter(|p| {
             p.components().any(|c| c.as_os_str() == "routes")
                 || p.file_name().is_some_and(|n| n == "routes.rs")
@@ -45,7 +22,7 @@ fn route_files(root: &Path) -> Vec<PathBuf> {
 #[test]
 fn route_handlers_never_touch_sea_orm() {
     let root = workspace_root();
-    let files = route_files(&root);
+    let files = route_files();
     assert!(
         files.len() > 20,
         "found only {} route files: did the layout change?",

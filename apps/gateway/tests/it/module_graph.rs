@@ -10,43 +10,30 @@ use std::{
     path::{Path, PathBuf},
 };
 
-type Module = Vec<String>;
+use crate::common::sources::{crate_sources, rust_files};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+type Module = Vec<String>;
 
 /// Every module of a crate's `src` (binaries under `src/bin` left out), with its file.
 fn modules(src: &Path) -> BTreeMap<Module, PathBuf> {
-    fn walk(dir: &Path, src: &Path, out: &mut BTreeMap<Module, PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, src, out);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let rel = path.strip_prefix(src).unwrap().with_extension("");
-            let mut module: Module = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            if module.first().is_some_and(|m| m == "bin") {
-                continue;
-            }
-            if matches!(
-                module.last().map(String::as_str),
-                Some("mod" | "lib" | "main")
-            ) {
-                module.pop();
-            }
-            out.insert(module, path);
-        }
-    }
     let mut out = BTreeMap::new();
-    walk(src, src, &mut out);
+    for path in rust_files(src, false) {
+        let rel = path.strip_prefix(src).unwrap().with_extension("");
+        let mut module: Module = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if module.first().is_some_and(|m| m == "bin") {
+            continue;
+        }
+        if matches!(
+            module.last().map(String::as_str),
+            Some("mod" | "lib" | "main")
+        ) {
+            module.pop();
+        }
+        out.insert(module, path);
+    }
     out
 }
 
@@ -214,17 +201,6 @@ fn cycles(
         }
     }
     state.out
-}
-
-fn crate_sources() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("crates"))
-        .unwrap()
-        .map(|e| e.unwrap().path().join("src"))
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.push(root().join("apps/gateway/src"));
-    dirs.sort();
-    dirs
 }
 
 #[test]

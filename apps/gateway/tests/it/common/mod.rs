@@ -3,6 +3,8 @@
 //! and extra gateway processes (real replicas) on the test's database and Redis prefix.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod sources;
+
 use std::{
     net::TcpListener,
     path::PathBuf,
