@@ -67,11 +67,17 @@ pub struct Services {
     pub realtime: realtime::Realtime,
     /// The terminal relay.
     pub terminal: web::Data<realtime::terminal::Terminal>,
+    /// The LLM gateway (providers' client, sealed credentials).
+    pub integrations: web::Data<integrations::Integrations>,
 }
 
 impl Services {
     /// Builds every crate's state from the shared context.
-    pub async fn build(ctx: &AppContext, jobs: &jobs::Jobs) -> anyhow::Result<Self> {
+    pub async fn build(
+        ctx: &AppContext,
+        jobs: &jobs::Jobs,
+        integrations: &integrations::IntegrationsConfig,
+    ) -> anyhow::Result<Self> {
         let storage =
             storage::Storage::from_config(&ctx.config.storage, &ctx.config.public_base_url)?;
         let identity = identity::Identity::new(ctx, jobs)?;
@@ -86,6 +92,7 @@ impl Services {
             calendar: web::Data::new(mentorship::Calendar::new(ctx)?),
             realtime: crate::live::realtime(ctx).await?,
             terminal: web::Data::new(crate::live::terminal(ctx)?),
+            integrations: web::Data::new(integrations::Integrations::new(ctx, integrations)?),
         })
     }
 
@@ -103,6 +110,7 @@ impl Services {
             .app_data(self.tokens.clone())
             .app_data(self.calendar.clone())
             .app_data(self.terminal.clone())
+            .app_data(self.integrations.clone())
     }
 }
 

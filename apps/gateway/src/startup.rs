@@ -91,18 +91,33 @@ impl Application {
     /// Connects, binds `HOST:PORT` (port 0 picks one) and builds the server.
     /// The database must exist and be migrated ([`prepare_database`]).
     pub async fn build(config: Config, role: Role) -> anyhow::Result<Self> {
+        let integrations = integrations::IntegrationsConfig::from_env()?;
+        Self::build_with(config, integrations, role).await
+    }
+
+    /// [`Application::build`] with the integrations' section given (tests read it from their
+    /// own variables instead of the process environment).
+    pub async fn build_with(
+        config: Config,
+        integrations: integrations::IntegrationsConfig,
+        role: Role,
+    ) -> anyhow::Result<Self> {
         let db = kernel::db::connect(&config).await?;
         let redis = kernel::redis::pool(&config)?;
         let ctx = AppContext::new(config, db, redis)?;
-        Self::from_context(ctx, role).await
+        Self::from_context(ctx, &integrations, role).await
     }
 
     /// Builds the server around an existing context: queues and background work for every
     /// role, HTTP unless the role is `worker`.
-    pub async fn from_context(ctx: AppContext, role: Role) -> anyhow::Result<Self> {
+    pub async fn from_context(
+        ctx: AppContext,
+        integrations: &integrations::IntegrationsConfig,
+        role: Role,
+    ) -> anyhow::Result<Self> {
         let config = ctx.config.clone();
         let jobs = jobs::Jobs::new(&ctx).await?;
-        let services = Services::build(&ctx, &jobs).await?;
+        let services = Services::build(&ctx, &jobs, integrations).await?;
         let registry = Arc::new(crate::workers::registry(&jobs, &services));
         let mode = if role == Role::Api {
             Mode::ProduceOnly

@@ -152,9 +152,15 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     .collect();
     env.extend(options.env.clone());
     let config = Config::from_lookup(|k| env.get(k).cloned()).expect("test configuration");
-    let app = Application::build(config.clone(), options.role.unwrap_or(Role::Api))
-        .await
-        .expect("building the app");
+    let integrations = integrations::IntegrationsConfig::from_lookup(|k| env.get(k).cloned())
+        .expect("test integrations configuration");
+    let app = Application::build_with(
+        config.clone(),
+        integrations,
+        options.role.unwrap_or(Role::Api),
+    )
+    .await
+    .expect("building the app");
     let port = app.port();
     let ctx = app.context().clone();
     let jobs = app.jobs().clone();
