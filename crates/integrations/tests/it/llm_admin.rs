@@ -92,6 +92,7 @@ async fn agent_config_reads_defaults_validates_and_audits_changes() {
 
 #[tokio::test]
 async fn credentials_are_write_only_and_never_leak() {
+    let logs = testkit::logs::capture();
     let t = ai_app().await;
     let listed = t.send(Method::GET, "/api/admin/credentials", None).await;
     assert_eq!(listed.status, 200, "{}", listed.text);
@@ -235,6 +236,15 @@ async fn credentials_are_write_only_and_never_leak() {
     for body in &bodies {
         assert!(!body.contains(LEAKY), "the key leaked: {body}");
         assert!(!body.contains("canary"), "part of the key leaked: {body}");
+    }
+    // and no log line of the process (this test's failing calls included) holds it
+    if let Some(logs) = logs {
+        let text = logs.text();
+        assert!(
+            text.contains("LLM attempt failed"),
+            "the failing calls were logged: {text}"
+        );
+        assert!(!text.contains("canary"), "the key reached a log line");
     }
     // the key reached the providers only in headers
     let sent = &t.providers.gemini.received_requests().await.unwrap()[0];
