@@ -47,7 +47,7 @@ pub struct CompleteRequest {
     /// What the prompt's `{{input}}` placeholders are filled with (a string or an object),
     /// at most 100000 characters as JSON.
     #[validate(custom(function = "input_size"))]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub input: Value,
     /// A JSON schema the answer must satisfy (subset: `type`, `properties`, `required`,
     /// `additionalProperties: false`, `items`, `enum`, length and range bounds); the answer
@@ -68,7 +68,7 @@ pub struct CompleteResponse {
     /// The answer's text.
     pub text: String,
     /// The parsed answer (when a schema was given).
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Value>)]
     pub output: Option<Value>,
     /// Input tokens.
     pub tokens_in: i64,

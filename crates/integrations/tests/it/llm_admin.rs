@@ -270,3 +270,62 @@ async fn credentials_are_write_only_and_never_leak() {
     assert_eq!(res.status, 200, "{}", res.text);
     assert_eq!(res.json(), json!([]));
 }
+
+#[tokio::test]
+async fn another_platforms_admin_can_neither_read_nor_change_this_platforms_ai() {
+    let t = ai_app().await;
+    let other = t.app.token(kernel::auth::Role::Admin, &[], "mr-hire");
+    for (m, uri, body) in [
+        (Method::GET, "/api/admin/agent-config/course_plan", None),
+        (
+            Method::PUT,
+            "/api/admin/agent-config/course_plan",
+            Some(json!({"providers": [entry("groq", "x")]})),
+        ),
+        (
+            Method::PUT,
+            "/api/admin/credentials/openai",
+            Some(json!({"value": LEAKY})),
+        ),
+        (Method::GET, "/api/admin/ai-calls", None),
+        (Method::GET, "/api/admin/ai-usage", None),
+    ] {
+        let mut req = t.app.req(m, uri).platform("mr-mentor").bearer(&other);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        req.send().await.assert_problem(403, "wrong_platform");
+    }
+    // nothing changed on mr-mentor: seeded providers, no key, no audit entry
+    let got = t
+        .send(Method::GET, "/api/admin/agent-config/course_plan", None)
+        .await
+        .json();
+    assert_eq!(got["providers"][0]["provider"], "openai");
+    let keys = t.send(Method::GET, "/api/admin/credentials", None).await;
+    assert_eq!(keys.json(), json!([]));
+    // mr-hire's own configuration is its own
+    let res = t
+        .app
+        .req(Method::PUT, "/api/admin/agent-config/course_plan")
+        .platform("mr-hire")
+        .bearer(&other)
+        .json(&json!({"providers": [entry("groq", "hire-model")]}))
+        .send()
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let mine = t
+        .send(Method::GET, "/api/admin/agent-config/course_plan", None)
+        .await
+        .json();
+    assert_eq!(mine["providers"][0]["provider"], "openai");
+    let audit = t
+        .send(
+            Method::GET,
+            "/api/admin/audit-log?action=agent_config.updated",
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(audit["items"].as_array().unwrap().len(), 0);
+}
