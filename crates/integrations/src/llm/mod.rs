@@ -237,3 +237,33 @@ pub(crate) fn count(body: &Value, pointer: &str) -> i64 {
         .unwrap_or(0)
         .max(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_timeouts_429_and_5xx_fall_back_and_messages_lose_the_key() {
+        let client = CallError::Client {
+            provider: "OpenAI",
+            status: 401,
+            message: "Incorrect API key provided: sk-secret-123".into(),
+        };
+        assert!(!client.falls_back());
+        let scrubbed = client.scrub("sk-secret-123").to_string();
+        assert!(!scrubbed.contains("sk-secret-123"), "{scrubbed}");
+        assert!(scrubbed.contains("[redacted]"));
+        assert!(CallError::Timeout { provider: "Groq" }.falls_back());
+        let limited = CallError::RateLimited {
+            provider: "Gemini",
+            message: "sk-secret-123".into(),
+        };
+        assert!(limited.falls_back());
+        assert!(
+            !limited
+                .scrub("sk-secret-123")
+                .to_string()
+                .contains("secret")
+        );
+    }
+}
