@@ -70,6 +70,8 @@ pub struct Services {
     pub realtime: realtime::Realtime,
     /// The terminal relay.
     pub terminal: web::Data<realtime::terminal::Terminal>,
+    /// The LLM gateway (providers' client, sealed credentials).
+    pub integrations: web::Data<integrations::Integrations>,
 }
 
 impl Services {
@@ -95,6 +97,10 @@ impl Services {
             realtime: crate::live::realtime(ctx, &config.realtime, &mentorship).await?,
             terminal: web::Data::new(crate::live::terminal(ctx, &config.realtime)?),
             mentorship: web::Data::new(mentorship),
+            integrations: web::Data::new(integrations::Integrations::new(
+                ctx,
+                &config.integrations,
+            )?),
         })
     }
 
@@ -113,6 +119,7 @@ impl Services {
             .app_data(self.mentorship.clone())
             .app_data(self.calendar.clone())
             .app_data(self.terminal.clone())
+            .app_data(self.integrations.clone())
     }
 }
 

@@ -22,6 +22,8 @@ pub struct GatewayConfig {
     pub mentorship: mentorship::MentorshipConfig,
     /// Socket.IO and the terminal relay.
     pub realtime: realtime::RealtimeConfig,
+    /// The LLM gateway's providers, timeouts and retries.
+    pub integrations: integrations::IntegrationsConfig,
 }
 
 impl GatewayConfig {
@@ -45,6 +47,7 @@ impl GatewayConfig {
             tokens: tokens::TokensConfig::from_env(env, &kernel)?,
             mentorship: mentorship::MentorshipConfig::from_env(env, &kernel)?,
             realtime: realtime::RealtimeConfig::from_env(env, &kernel)?,
+            integrations: integrations::IntegrationsConfig::from_env(env, &kernel)?,
             kernel,
         })
     }
@@ -66,6 +69,7 @@ mod tests {
             ("RAZORPAY_KEY_ID", "rzp_test_1"),
             ("MEETING_JOIN_BUFFER_MINUTES", "15"),
             ("SOCKET_MAX_PAYLOAD_BYTES", "2048"),
+            ("LLM_TIMEOUT_MS", "1500"),
         ]))
         .unwrap();
         assert_eq!(c.kernel.public_base_url, "https://mas.example");
@@ -78,6 +82,7 @@ mod tests {
         assert_eq!(c.storage.upload_max_bytes, 1024);
         assert_eq!(c.tokens.razorpay.key_id.as_deref(), Some("rzp_test_1"));
         assert_eq!(c.mentorship.meeting_join_buffer_minutes, 15);
+        assert_eq!(c.integrations.llm.timeout.as_millis(), 1500);
         assert_eq!(c.realtime.max_payload, 2048);
     }
 

@@ -65,5 +65,6 @@ async fn core<C: ConnectionTrait>(txn: &C) -> anyhow::Result<()> {
         .await?;
     let keys: Vec<_> = crate::settings::keys().copied().collect();
     kernel::system_config::seed_defaults(txn, &keys).await?;
+    integrations::service::agent_config::seed_defaults(txn).await?;
     Ok(())
 }

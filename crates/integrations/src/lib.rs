@@ -1,13 +1,33 @@
-//! Typed clients of outside APIs (Razorpay, Google Calendar). Each has a configurable base URL (tests point it at
-//! wiremock), a timeout, and errors ([`provider::ProviderError`]) that say whether a retry can
-//! help and how a request should be answered. A provider without credentials self-disables:
-//! its constructor returns `None` and its routes answer 503 `provider_not_configured`.
+//! Typed clients of outside APIs (Razorpay, Google Calendar) and the LLM gateway. Each
+//! client has a configurable base URL (tests point it at wiremock), a timeout, and errors
+//! ([`provider::ProviderError`]) that say whether a retry can help and how a request should
+//! be answered. A provider without credentials self-disables: its constructor returns `None`
+//! and its routes answer 503 `provider_not_configured`.
+//!
+//! The LLM gateway ([`llm`], docs/ai.md) mounts `/api/ai/complete`,
+//! `/api/admin/agent-config/{agent}`, `/api/admin/credentials[/{name}]`,
+//! `/api/admin/ai-calls` and `/api/admin/ai-usage`; it owns `ai_agent_configs`,
+//! `ai_credentials` and `ai_calls` (migration band 40).
 
+pub mod config;
+pub mod dto;
+pub mod entities;
+pub mod error;
 pub mod google_calendar;
+pub mod llm;
 pub mod provider;
 pub mod razorpay;
+pub mod routes;
+pub mod service;
+pub mod settings;
+pub mod state;
 
 use std::time::Duration;
+
+pub use config::{IntegrationsConfig, LlmConfig};
+pub use error::IntegrationsError;
+pub use routes::configure;
+pub use state::Integrations;
 
 /// Timeout of one provider call.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);

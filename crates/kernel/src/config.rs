@@ -385,6 +385,7 @@ mod tests {
             labels::TERMINAL_TOKENS,
             labels::GOOGLE_CALENDAR_SEAL,
             labels::STORAGE_SIGNED_URLS,
+            labels::AI_CREDENTIALS_SEAL,
         ]
         .map(|l| c.derived_key(l));
         for (i, a) in keys.iter().enumerate() {

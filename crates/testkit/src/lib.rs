@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod database;
+pub mod logs;
 mod meetings;
 mod outbox;
 pub mod proxy;

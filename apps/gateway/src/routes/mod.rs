@@ -21,5 +21,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(identity::configure)
         .configure(tokens::configure)
         .configure(mentorship::configure)
+        .configure(integrations::configure)
         .configure(realtime::terminal::configure);
 }

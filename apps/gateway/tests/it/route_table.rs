@@ -50,7 +50,13 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/admin/queues/{queue}/actions", AdminPage),
     ("POST", "/admin/session", Public),
     ("POST", "/admin/session/logout", Public),
+    ("GET", "/api/admin/agent-config/{agent}", Admin),
+    ("PUT", "/api/admin/agent-config/{agent}", Admin),
+    ("GET", "/api/admin/ai-calls", Admin),
+    ("GET", "/api/admin/ai-usage", Admin),
     ("GET", "/api/admin/audit-log", Admin),
+    ("GET", "/api/admin/credentials", Admin),
+    ("PUT", "/api/admin/credentials/{name}", Admin),
     ("GET", "/api/admin/meetings", Admin),
     ("GET", "/api/admin/meetings/{id}/log", Admin),
     ("POST", "/api/admin/mentors/{id}/approve", Admin),
@@ -104,6 +110,7 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/admin/vendors", Admin),
     ("POST", "/api/admin/vendors", Admin),
     ("POST", "/api/admin/vendors/{id}/revoke", Admin),
+    ("POST", "/api/ai/complete", Admin),
     ("GET", "/api/auth/google", Public),
     ("POST", "/api/auth/login", Public),
     ("POST", "/api/auth/logout", Public),
@@ -269,6 +276,8 @@ pub(crate) fn concrete(path: &str) -> String {
         )
         .replace("{key}", "mr-mentor/2026/01/x.txt")
         .replace("{session_id}", "0196a5e0-0000-7000-8000-000000000002")
+        .replace("{agent}", "course_plan")
+        .replace("{name}", "openai")
 }
 
 struct Caller<'a> {

@@ -2,4 +2,7 @@
 //! whole dependency tree, so one link instead of one per file). A module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 mod google_calendar;
+mod llm_admin;
+mod llm_calls;

@@ -40,6 +40,8 @@ pub mod labels {
     pub const GOOGLE_CALENDAR_SEAL: &str = "integrations/google-calendar-seal/v1";
     /// Default HMAC key of local signed URLs (`STORAGE_SIGNING_SECRET`).
     pub const STORAGE_SIGNED_URLS: &str = "storage/signed-urls/v1";
+    /// Sealing key of the LLM providers' credentials stored by the admin (`ai_credentials`).
+    pub const AI_CREDENTIALS_SEAL: &str = "integrations/ai-credentials-seal/v1";
 }
 
 /// The entropy of `secret` estimated from its characters: length times the Shannon entropy of

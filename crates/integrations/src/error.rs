@@ -1,0 +1,87 @@
+//! The crate's error codes and its one error enum (the LLM gateway's answers).
+
+use kernel::{
+    AppError,
+    error::{ErrorCode, codes as kernel_codes},
+};
+
+/// The LLM gateway's error codes.
+pub mod codes {
+    kernel::error_codes! {
+        /// An LLM provider refused the request (a 4xx other than 429) or every configured provider failed (timeouts, 429, 5xx).
+        AI_PROVIDER_ERROR = BAD_GATEWAY "ai_provider_error";
+        /// The providers' answers did not satisfy the requested JSON schema (each retried once, then the next provider).
+        AI_INVALID_OUTPUT = BAD_GATEWAY "ai_invalid_output";
+        /// The platform's monthly LLM budget (`AI_MONTHLY_BUDGET_PAISE`) is spent; `Retry-After` points at the next month.
+        AI_BUDGET_EXHAUSTED = TOO_MANY_REQUESTS "ai_budget_exhausted";
+    }
+}
+
+/// What can go wrong in the integrations' own routes. Each variant answers one code.
+#[derive(Debug, thiserror::Error)]
+pub enum IntegrationsError {
+    /// 404 `not_found` (an unknown agent or credential name).
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    /// 422 naming a field.
+    #[error("{0}: {1}")]
+    Invalid(String, String),
+    /// 502 `ai_provider_error`, saying which provider refused and why (never a key).
+    #[error("{0}")]
+    Provider(String),
+    /// 502 `ai_invalid_output`.
+    #[error("{0}")]
+    InvalidOutput(String),
+    /// 429 `ai_budget_exhausted` with `Retry-After` (seconds to the next month).
+    #[error("this platform's monthly AI budget is spent")]
+    BudgetExhausted {
+        /// Seconds until the month changes.
+        retry_after_secs: u64,
+    },
+    /// 503 `provider_not_configured`: no provider of the agent has a credential.
+    #[error("{0}")]
+    NotConfigured(String),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+    /// An error already in the API's terms (page limits, cursors).
+    #[error(transparent)]
+    App(#[from] AppError),
+    /// Anything unexpected (sealing, serialisation); the chain goes to the log.
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl IntegrationsError {
+    /// The registered code this error answers; the fallbacks answer their own.
+    pub fn code(&self) -> Option<&'static ErrorCode> {
+        Some(match self {
+            Self::NotFound(_) => &kernel_codes::NOT_FOUND,
+            Self::Provider(_) => &codes::AI_PROVIDER_ERROR,
+            Self::InvalidOutput(_) => &codes::AI_INVALID_OUTPUT,
+            Self::BudgetExhausted { .. } => &codes::AI_BUDGET_EXHAUSTED,
+            Self::NotConfigured(_) => &kernel_codes::PROVIDER_NOT_CONFIGURED,
+            Self::Invalid(..) | Self::Db(_) | Self::App(_) | Self::Unexpected(_) => return None,
+        })
+    }
+}
+
+impl From<IntegrationsError> for AppError {
+    fn from(err: IntegrationsError) -> Self {
+        match err {
+            IntegrationsError::BudgetExhausted { retry_after_secs } => AppError::TooManyRequests {
+                code: &codes::AI_BUDGET_EXHAUSTED,
+                detail: err.to_string(),
+                retry_after_secs,
+            },
+            IntegrationsError::Invalid(field, message) => AppError::invalid_field(field, message),
+            IntegrationsError::Db(e) => e.into(),
+            IntegrationsError::App(e) => e,
+            IntegrationsError::Unexpected(e) => AppError::Unexpected(e),
+            other => match other.code() {
+                Some(code) => AppError::new(code, other.to_string()),
+                None => AppError::Unexpected(anyhow::anyhow!("{other}")),
+            },
+        }
+    }
+}

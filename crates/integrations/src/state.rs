@@ -1,0 +1,43 @@
+//! The crate's state, registered once in the gateway: the LLM client and the seal of stored
+//! provider credentials.
+
+use std::sync::Arc;
+
+use kernel::{AppContext, config::labels};
+use secrecy::SecretString;
+
+use crate::{config::IntegrationsConfig, google_calendar::TokenSeal, llm::LlmClient};
+
+/// The LLM gateway's state.
+#[derive(Clone)]
+pub struct Integrations {
+    /// Database and Redis.
+    pub ctx: AppContext,
+    /// The providers' client (base URLs, timeout, retries).
+    pub llm: LlmClient,
+    /// Seals and opens `ai_credentials` (key derived from `JWT_SECRET` under
+    /// [`labels::AI_CREDENTIALS_SEAL`]).
+    pub seal: Arc<TokenSeal>,
+}
+
+impl std::fmt::Debug for Integrations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Integrations")
+            .field("llm", &self.llm)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Integrations {
+    /// Builds the state from the context and the crate's configuration.
+    pub fn new(ctx: &AppContext, config: &IntegrationsConfig) -> anyhow::Result<Self> {
+        let key = SecretString::from(hex::encode(
+            ctx.config.derived_key(labels::AI_CREDENTIALS_SEAL),
+        ));
+        Ok(Self {
+            ctx: ctx.clone(),
+            llm: LlmClient::new(config.llm.clone())?,
+            seal: Arc::new(TokenSeal::new(&key).map_err(anyhow::Error::new)?),
+        })
+    }
+}
