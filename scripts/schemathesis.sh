@@ -20,7 +20,9 @@
 #      every outbound URL pointing at a closed local port, so their routes validate input
 #      instead of answering 503; providers that must call out to work (Razorpay, WhatsApp and
 #      Exotel sending) stay unconfigured and answer their documented 503
-#      `provider_not_configured` (allowed for exactly those operations in schemathesis.toml);
+#      `provider_not_configured`, and the LLM providers point at the closed port (503 without a
+#      stored credential, 502 with one) (allowed for exactly those operations in
+#      schemathesis.toml);
 #   3. signs in through POST /api/auth/login and seeds a little data through the API (a token
 #      grant, an approved mentor profile with an open slot, a token pack, a vendor key, a
 #      platform of its own to change), so the authenticated paths get past their 401/403/404s;
@@ -120,6 +122,9 @@ log "starting the gateway on $BASE (database $DB_NAME)"
     GOOGLE_CLIENT_ID=schemathesis.apps.googleusercontent.com GOOGLE_CLIENT_SECRET="st-$SUFFIX" \
     GOOGLE_TOKEN_URL=http://127.0.0.1:9/token GOOGLE_USERINFO_URL=http://127.0.0.1:9/userinfo \
     GOOGLE_CALENDAR_API_BASE=http://127.0.0.1:9/calendar \
+    OPENAI_API_BASE=http://127.0.0.1:9/openai ANTHROPIC_API_BASE=http://127.0.0.1:9/anthropic \
+    GEMINI_API_BASE=http://127.0.0.1:9/gemini GROQ_API_BASE=http://127.0.0.1:9/groq \
+    LLM_TIMEOUT_MS=500 LLM_RETRIES=0 \
     EXOTEL_WEBHOOK_TOKEN="st-exotel-$SUFFIX" \
     WHATSAPP_VERIFY_TOKEN="st-whatsapp-$SUFFIX" WHATSAPP_APP_SECRET="st-whatsapp-secret-$SUFFIX" \
     MAIL_OUTBOX_DIR="$WORK/mail" STORAGE_DIR="$WORK/storage" PUBLIC_BASE_URL="$BASE" \
