@@ -52,6 +52,7 @@ mod m20261126_600005_create_meeting_recordings;
 mod m20261126_600006_create_availability_rules;
 mod m20261201_600007_create_google_calendar;
 mod m20261202_000003_create_platform_settings;
+mod m20261202_200003_create_notifications;
 mod m20261202_400001_create_ai_tables;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
@@ -86,6 +87,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_600006_create_availability_rules::Migration),
             Box::new(m20261201_600007_create_google_calendar::Migration),
             Box::new(m20261202_000003_create_platform_settings::Migration),
+            Box::new(m20261202_200003_create_notifications::Migration),
             Box::new(m20261202_400001_create_ai_tables::Migration),
         ]
     }

@@ -1,7 +1,8 @@
 //! Real time as the gateway wires it: the Socket.IO server with the Redis adapter, the
 //! CONNECT check (identity's access tokens), the meeting events backed by Mr. Mentor's
-//! public API (`mentorship::service::live`), and the terminal relay. The realtime crate
-//! depends on neither identity nor mentorship: they meet here.
+//! public API (`mentorship::service::live`), the per-user room and the push of comms'
+//! notifications ([`UserPush`]), and the terminal relay. The realtime crate depends on
+//! neither identity, mentorship nor comms: they meet here.
 
 use std::sync::Arc;
 
@@ -137,7 +138,30 @@ pub async fn realtime(
             policy: mentorship.join_policy(),
         }),
     );
+    rt.on_connect("/", |socket| async move {
+        if let Ok(user) = serde_json::from_value::<SocketUser>(socket.data().clone()) {
+            socket.join(&user_room(user.platform_id, user.user_id));
+        }
+    });
     Ok(rt)
+}
+
+/// The room of one user's sockets (every authenticated socket joins it on connect).
+pub fn user_room(platform_id: Uuid, user_id: Uuid) -> String {
+    format!("user:{platform_id}:{user_id}")
+}
+
+/// Comms' [`comms::LivePush`] over the Socket.IO server: an emit to the user's room, which
+/// the Redis adapter carries to every replica.
+#[derive(Clone)]
+pub struct UserPush(pub Realtime);
+
+impl comms::LivePush for UserPush {
+    fn to_user(&self, platform_id: Uuid, user_id: Uuid, event: &str, payload: Value) {
+        self.0
+            .to(&user_room(platform_id, user_id))
+            .emit(event, payload);
+    }
 }
 
 /// The terminal relay of this process.

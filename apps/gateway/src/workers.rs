@@ -10,6 +10,11 @@ pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
     let mut registry = Registry::new();
     jobs::workers(&mut registry, jobs);
     comms::workers(&mut registry, &services.comms);
+    comms::notifications::workers(
+        &mut registry,
+        services.comms.db.clone(),
+        std::sync::Arc::new(crate::live::UserPush(services.realtime.clone())),
+    );
     identity::workers(&mut registry, &services.identity);
     mentorship::workers(&mut registry, &services.mentorship);
     registry

@@ -9,6 +9,15 @@
 //! - [`exotel`]: click-to-call and SMS for sales users, and the status callback guarded by
 //!   `EXOTEL_WEBHOOK_TOKEN`.
 //!
+//! - [`notifications`]: in-app notifications. Other crates call
+//!   [`notifications::notify_in`] in their transaction; the `send-notification` job on
+//!   `notificationQueue` writes the row once and pushes the Socket.IO event `notification`
+//!   to the user's room on every replica (through the gateway's [`notifications::LivePush`]).
+//!   Routes, for the signed-in user's own notifications:
+//!   `GET /api/notifications` (`?unread=true&limit=&cursor=`, newest first),
+//!   `GET /api/notifications/unread-count`, `POST /api/notifications/{id}/read`,
+//!   `POST /api/notifications/read-all`.
+//!
 //! [`CommsConfig`] is the crate's environment section, kept in [`Comms`].
 //!
 //! A provider without credentials self-disables: its routes answer 503
@@ -19,6 +28,7 @@ pub mod email;
 pub mod entities;
 pub mod error;
 pub mod exotel;
+pub mod notifications;
 pub use integrations::provider;
 pub mod secure;
 pub mod whatsapp;
@@ -33,6 +43,7 @@ pub use config::CommsConfig;
 pub use email::{EmailJob, Mailer, queue_email};
 pub use error::codes;
 pub use exotel::ExotelClient;
+pub use notifications::{LivePush, Notice, notify_in};
 pub use state::Comms;
 pub use whatsapp::{WhatsAppClient, WhatsAppJob};
 
@@ -53,13 +64,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .wrap(ModuleGate(MODULE))
             .service(whatsapp::routes::send),
     )
+    .service(
+        scope::scope("/api/notifications")
+            .service(notifications::routes::list)
+            .service(notifications::routes::unread_count)
+            .service(notifications::routes::read_all)
+            .service(notifications::routes::read),
+    )
     .service(whatsapp::webhook::verify)
     .service(whatsapp::webhook::receive)
     .service(exotel::webhook::status);
 }
 
 /// Registers this crate's job handlers: `send-email` on `emailQueue` and `send-whatsapp`
-/// on `whatsappQueue`.
+/// on `whatsappQueue` (`send-notification` is registered by [`notifications::workers`],
+/// which needs the process's [`notifications::LivePush`]).
 pub fn workers(registry: &mut jobs::Registry, comms: &Comms) {
     email::workers(registry, comms.mailer.clone());
     whatsapp::workers(registry, comms.whatsapp.clone(), comms.db.clone());

@@ -13,6 +13,7 @@ mod health;
 mod http_edges;
 mod layering;
 mod module_graph;
+mod notifications_replicas;
 mod openapi;
 mod process;
 mod realtime_meeting;

@@ -5,4 +5,5 @@
 mod common;
 mod email;
 mod exotel;
+mod notifications;
 mod whatsapp;
