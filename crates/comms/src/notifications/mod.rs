@@ -78,9 +78,9 @@ impl NotificationJob {
             platform_id: tenant.id,
             user_id: notice.user_id,
             kind: notice.kind,
-            title: notice.title,
-            body: notice.body,
-            link: notice.link,
+            title: clip(notice.title, TITLE_MAX),
+            body: clip(notice.body, BODY_MAX),
+            link: notice.link.filter(|l| l.chars().count() <= LINK_MAX),
             data: if notice.data.is_null() {
                 Value::Object(Default::default())
             } else {
@@ -91,6 +91,24 @@ impl NotificationJob {
     }
 }
 
+/// Longest title the table keeps (characters).
+const TITLE_MAX: usize = 200;
+/// Longest body the table keeps (characters).
+const BODY_MAX: usize = 2000;
+/// Longest link the table keeps (characters).
+const LINK_MAX: usize = 500;
+
+/// `text` cut to `max` characters (the last one an ellipsis), so a long title or body is
+/// shown shortened instead of failing the job at the table's length check.
+fn clip(text: String, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut cut: String = text.chars().take(max - 1).collect();
+    cut.push('…');
+    cut
+}
+
 /// Sends `notice` to one user of `tenant` when `txn` commits (through the outbox; call
 /// `Jobs::notify_committed` after the commit to relay it at once). Returns the
 /// notification's id.
@@ -99,6 +117,14 @@ pub async fn notify_in<C: ConnectionTrait>(
     tenant: &Tenant,
     notice: Notice,
 ) -> Result<Uuid, DbErr> {
+    // the kind is a constant of the calling code: a wrong one is a bug, refused here rather
+    // than retried by the worker until it is dead-lettered
+    if !(1..=100).contains(&notice.kind.chars().count()) || notice.title.trim().is_empty() {
+        return Err(DbErr::Custom(format!(
+            "a notification needs a kind of 1-100 characters and a title (kind {:?})",
+            notice.kind
+        )));
+    }
     let job = NotificationJob::new(tenant, notice);
     jobs::outbox::enqueue_in(txn, tenant, &job).await?;
     Ok(job.id)
@@ -145,4 +171,17 @@ pub async fn deliver(
         .map_err(|e| JobError::Permanent(anyhow::Error::new(e)))?;
     push.to_user(job.platform_id, job.user_id, EVENT, payload);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_clipped_to_the_table_limits() {
+        assert_eq!(clip("short".into(), TITLE_MAX), "short");
+        let long = clip("é".repeat(300), TITLE_MAX);
+        assert_eq!(long.chars().count(), TITLE_MAX);
+        assert!(long.ends_with('…'));
+    }
 }
