@@ -5,16 +5,15 @@
 
 use crate::common;
 
-use std::{process::Stdio, time::Duration};
+use std::time::Duration;
 
-use common::Replica;
+use common::{NodeLines, Replica};
 use comms::{Notice, notify_in};
 use gateway::startup::Role as ProcessRole;
 use kernel::auth::Role;
 use sea_orm::TransactionTrait;
 use serde_json::{Value, json};
 use testkit::{TestOptions, spawn_app_with};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 #[tokio::test]
 async fn a_notification_sent_on_replica_a_arrives_at_a_client_on_replica_b() {
@@ -29,25 +28,11 @@ async fn a_notification_sent_on_replica_a_arrives_at_a_client_on_replica_b() {
     let platform = a.config.kernel.default_platform.clone();
     let (user, token) = a.user(Role::User, &[], &platform);
 
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../crates/realtime/tests/node");
-    let mut node = tokio::process::Command::new("node")
-        .arg(dir.join("notification.mjs"))
-        .arg(json!({"url": b.address, "token": token}).to_string())
-        .current_dir(&dir)
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("running node");
-    let mut lines = BufReader::new(node.stdout.take().unwrap()).lines();
-    let mut next = async || -> Value {
-        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-            .await
-            .expect("the client went quiet")
-            .unwrap()
-            .expect("the client exited");
-        serde_json::from_str(&line).unwrap()
-    };
+    let mut node = NodeLines::spawn(
+        "notification.mjs",
+        &json!({"url": b.address, "token": token}),
+    );
+    let mut next = async || node.next(Duration::from_secs(30)).await;
     let ready = next().await;
     assert!(ready["ready"].is_string(), "{ready}");
 

@@ -5,15 +5,11 @@
 
 use crate::common;
 
-use std::{
-    process::Stdio,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
-use common::{Replica, assert_meeting, booked_meeting, config, run_meeting};
-use serde_json::{Value, json};
+use common::{NodeLines, Replica, assert_meeting, booked_meeting, config, run_meeting};
+use serde_json::json;
 use testkit::{TestOptions, spawn_app_with};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 const HEARTBEAT_MS: u64 = 300;
 const NODE_TTL_MS: u64 = 1_200;
@@ -60,25 +56,8 @@ async fn a_killed_replicas_users_leave_the_room_within_the_heartbeat_window() {
         "mentor": {"url": app.address, "token": b.mentor.1},
         "student": {"url": other.address, "token": b.student.1},
     });
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../crates/realtime/tests/node");
-    let mut node = tokio::process::Command::new("node")
-        .arg(dir.join("presence.mjs"))
-        .arg(cfg.to_string())
-        .current_dir(&dir)
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("running node");
-    let mut lines = BufReader::new(node.stdout.take().unwrap()).lines();
-    let mut next = async || -> Value {
-        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
-            .await
-            .expect("the client went quiet")
-            .unwrap()
-            .expect("the client exited");
-        serde_json::from_str(&line).unwrap()
-    };
+    let mut node = NodeLines::spawn("presence.mjs", &cfg);
+    let mut next = async || node.next(Duration::from_secs(20)).await;
 
     let ready = next().await;
     let users = ready["ready"]["users"].as_array().unwrap();

@@ -119,6 +119,43 @@ fn node_dir() -> PathBuf {
     dir
 }
 
+/// A long-running Node peer (a script of `crates/realtime/tests/node` given `config` as its
+/// argument) that prints one JSON object per line as things happen.
+pub struct NodeLines {
+    _child: tokio::process::Child,
+    lines: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+}
+
+impl NodeLines {
+    /// Starts `script` (killed when this is dropped).
+    pub fn spawn(script: &str, config: &Value) -> Self {
+        let dir = node_dir();
+        let mut child = tokio::process::Command::new("node")
+            .arg(dir.join(script))
+            .arg(config.to_string())
+            .current_dir(&dir)
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("running node");
+        let stdout = child.stdout.take().unwrap();
+        Self {
+            _child: child,
+            lines: tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stdout)),
+        }
+    }
+
+    /// The next line, within `within` (fails when the peer goes quiet or exits).
+    pub async fn next(&mut self, within: Duration) -> Value {
+        let line = tokio::time::timeout(within, self.lines.next_line())
+            .await
+            .expect("the client went quiet")
+            .unwrap()
+            .expect("the client exited");
+        serde_json::from_str(&line).unwrap()
+    }
+}
+
 /// Runs `meeting.mjs` with `config` and returns its transcript (`{steps:[{name,value}], error?}`).
 pub async fn run_meeting(config: Value) -> Value {
     let dir = node_dir();
