@@ -76,9 +76,8 @@ impl MeetingAccess for Meetings {
                     "you are not a participant of this meeting",
                 )),
                 // a meeting in a state that refuses entry (cancelled): its registered code
-                Err(err) if err.code().is_some_and(|c| c.status.as_u16() == 409) => {
-                    let code = err.code().map_or("conflict", |c| c.code);
-                    Err(Refusal::new(code, err.to_string()))
+                Err(err @ MentorshipError::MeetingCancelled) => {
+                    Err(Refusal::new(err.code().code, err.to_string()))
                 }
                 Err(err) => {
                     tracing::warn!(error = %err, %meeting, "meeting lookup failed");

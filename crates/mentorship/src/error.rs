@@ -144,10 +144,10 @@ pub enum MentorshipError {
 }
 
 impl MentorshipError {
-    /// The registered code this error answers (its status comes with it). Errors of other
-    /// layers (wallet, database, API) answer their own.
-    pub fn code(&self) -> Option<&'static ErrorCode> {
-        Some(match self {
+    /// The registered code this error answers (its status comes with it); errors of other
+    /// layers (wallet, API) answer their own, a database error as its usual answer does.
+    pub fn code(&self) -> &'static ErrorCode {
+        match self {
             Self::NotFound(_) => &kernel_codes::NOT_FOUND,
             Self::SlotTaken => &codes::SLOT_TAKEN,
             Self::SlotOverlap => &codes::SLOT_OVERLAP,
@@ -172,26 +172,25 @@ impl MentorshipError {
             Self::InvalidToken(_) => &kernel_codes::INVALID_TOKEN,
             Self::LinkExpired => &codes::LINK_EXPIRED,
             Self::LinkUsed => &codes::LINK_USED,
-            Self::Invalid(..) | Self::Tokens(_) | Self::Db(_) | Self::App(_) => return None,
-        })
+            Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,
+            Self::Tokens(e) => e.code(),
+            Self::Db(_) => &kernel_codes::INTERNAL_ERROR,
+            Self::App(e) => e.error_code(),
+        }
     }
 }
 
 impl From<MentorshipError> for AppError {
     fn from(err: MentorshipError) -> Self {
-        if let Some(code) = err.code() {
-            let answer = AppError::new(code, err.to_string());
-            return match err {
-                MentorshipError::SlotOverlap => answer.on_field("start_at"),
-                _ => answer,
-            };
-        }
         match err {
             MentorshipError::Invalid(field, message) => AppError::invalid_field(field, message),
             MentorshipError::Tokens(e) => e.into(),
             MentorshipError::Db(e) => e.into(),
             MentorshipError::App(e) => e,
-            _ => AppError::Unexpected(anyhow::anyhow!("an error without a code: {err}")),
+            MentorshipError::SlotOverlap => {
+                AppError::new(err.code(), err.to_string()).on_field("start_at")
+            }
+            other => AppError::new(other.code(), other.to_string()),
         }
     }
 }

@@ -3,11 +3,11 @@
 
 use chrono::Utc;
 use kernel::{
-    AppError, Tenant,
+    Tenant,
     auth::{Capability, CurrentUser, Role},
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, SqlErr,
 };
 use uuid::Uuid;
 
@@ -138,14 +138,10 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, new: NewUser) -> IdentityResul
     users::Entity::insert(row)
         .exec_with_returning(conn)
         .await
-        .map_err(
-            |e| match AppError::on_unique(e, &crate::error::codes::EMAIL_TAKEN, "email", "") {
-                AppError::Coded { code, .. } if *code == crate::error::codes::EMAIL_TAKEN => {
-                    IdentityError::EmailTaken
-                }
-                other => IdentityError::App(other),
-            },
-        )
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => IdentityError::EmailTaken,
+            _ => IdentityError::Db(e),
+        })
 }
 
 /// The user of `platform_id` with this email.
