@@ -3,6 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+mod drive;
+mod drive_common;
 mod google_calendar;
 mod llm_admin;
 mod llm_calls;
+mod profile;
+mod proxy;
