@@ -15,7 +15,7 @@ use sha2::Digest;
 use testkit::{TestApp, TestOptions, TestResponse, spawn_app_with};
 use wiremock::{
     Match, Mock, MockServer, Request, ResponseTemplate,
-    matchers::{body_string_contains, method, path},
+    matchers::{body_string_contains, header, method, path, query_param, query_param_is_missing},
 };
 
 pub const SCOPE: &str = "https://www.googleapis.com/auth/drive.readonly";
@@ -163,4 +163,58 @@ pub fn file(id: &str, name: &str, mime: &str, size: Option<u64>) -> Value {
         f["size"] = json!(size.to_string());
     }
     f
+}
+
+pub const MM: &str = "mr-mentor";
+pub const MAS: &str = "my-analytics-school";
+
+pub async fn scalar<T: sea_orm::TryGetable>(app: &TestApp, sql: &str) -> T {
+    use sea_orm::ConnectionTrait;
+    let row = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            sql.to_owned(),
+        ))
+        .await
+        .unwrap()
+        .expect("a row");
+    row.try_get_by_index(0).unwrap()
+}
+
+pub async fn mock_list(google: &MockServer, access: &str) {
+    Mock::given(method("GET"))
+        .and(path("/drive/v3/files"))
+        .and(header("authorization", format!("Bearer {access}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "files": [file("f1", "notes.pdf", "application/pdf", Some(11))],
+            "nextPageToken": "page-2"
+        })))
+        .mount(google)
+        .await;
+}
+
+pub async fn mock_file(google: &MockServer, meta: serde_json::Value, route: &str, bytes: Vec<u8>) {
+    let id = meta["id"].as_str().unwrap().to_owned();
+    Mock::given(method("GET"))
+        .and(path(format!("/drive/v3/files/{id}")))
+        .and(query_param_is_missing("alt"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(meta))
+        .mount(google)
+        .await;
+    let bytes = ResponseTemplate::new(200).set_body_bytes(bytes);
+    if route.ends_with("/export") {
+        Mock::given(method("GET"))
+            .and(path(route))
+            .respond_with(bytes)
+            .mount(google)
+            .await;
+    } else {
+        Mock::given(method("GET"))
+            .and(path(route))
+            .and(query_param("alt", "media"))
+            .respond_with(bytes)
+            .mount(google)
+            .await;
+    }
 }

@@ -4,7 +4,9 @@
 
 mod common;
 mod drive;
+mod drive_access;
 mod drive_common;
+mod drive_import;
 mod google_calendar;
 mod llm_admin;
 mod llm_calls;
