@@ -12,13 +12,23 @@ use validator::Validate;
 pub struct ProxyRequest {
     /// `GET` or `POST` (each allowed path takes one).
     #[validate(length(min = 1, max = 10))]
-    #[schema(min_length = 1, max_length = 10, example = "POST")]
+    #[schema(
+        min_length = 1,
+        max_length = 10,
+        example = "POST",
+        pattern = r"^(GET|POST|get|post)$"
+    )]
     pub method: String,
     /// A path on the provider's allow-list, relative to its configured base URL (e.g.
     /// `/chat/completions` for OpenAI, `/v1/messages` for Anthropic); no query, encoding,
     /// host or `..`.
     #[validate(length(min = 1, max = 300))]
-    #[schema(min_length = 1, max_length = 300, example = "/chat/completions")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        example = "/chat/completions",
+        pattern = r"^(/chat/completions|/embeddings|/models|/v1/messages|/v1/messages/count_tokens|/v1/models|/v1beta/models|/v1beta/models/[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}:(generateContent|countTokens|embedContent))$"
+    )]
     pub path: String,
     /// Query parameters (at most 10; names `[a-z_]{1,40}` other than `key`; values up to
     /// 200 characters).
