@@ -16,7 +16,7 @@
 #      (postgres://.../mas_schemathesis_<random>, created and migrated by the gateway itself),
 #      its own Redis key prefixes, mail outbox and storage directory, with ADMIN_EMAIL /
 #      ADMIN_PASSWORD so a SUPERADMIN is seeded. Providers that only check a secret (Google
-#      sign-in and calendar, the WhatsApp and Exotel webhooks) get made-up credentials, with
+#      sign-in, calendar and Drive, the WhatsApp and Exotel webhooks) get made-up credentials, with
 #      every outbound URL pointing at a closed local port, so their routes validate input
 #      instead of answering 503; providers that must call out to work (Razorpay, WhatsApp and
 #      Exotel sending) stay unconfigured and answer their documented 503
@@ -122,6 +122,7 @@ log "starting the gateway on $BASE (database $DB_NAME)"
     GOOGLE_CLIENT_ID=schemathesis.apps.googleusercontent.com GOOGLE_CLIENT_SECRET="st-$SUFFIX" \
     GOOGLE_TOKEN_URL=http://127.0.0.1:9/token GOOGLE_USERINFO_URL=http://127.0.0.1:9/userinfo \
     GOOGLE_CALENDAR_API_BASE=http://127.0.0.1:9/calendar \
+    GOOGLE_REVOKE_URL=http://127.0.0.1:9/revoke GOOGLE_DRIVE_API_BASE_URL=http://127.0.0.1:9/drive \
     OPENAI_API_BASE=http://127.0.0.1:9/openai ANTHROPIC_API_BASE=http://127.0.0.1:9/anthropic \
     GEMINI_API_BASE=http://127.0.0.1:9/gemini GROQ_API_BASE=http://127.0.0.1:9/groq \
     LLM_TIMEOUT_MS=500 LLM_RETRIES=0 \

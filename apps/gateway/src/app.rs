@@ -72,6 +72,8 @@ pub struct Services {
     pub terminal: web::Data<realtime::terminal::Terminal>,
     /// The LLM gateway (providers' client, sealed credentials).
     pub integrations: web::Data<integrations::Integrations>,
+    /// The student profile's sections (identity, mentorship, tokens; the LMS later).
+    pub profile: web::Data<integrations::profile::ProfileSections>,
 }
 
 impl Services {
@@ -101,6 +103,7 @@ impl Services {
                 ctx,
                 &config.integrations,
             )?),
+            profile: web::Data::new(crate::profile::sections()),
         })
     }
 
@@ -120,6 +123,7 @@ impl Services {
             .app_data(self.calendar.clone())
             .app_data(self.terminal.clone())
             .app_data(self.integrations.clone())
+            .app_data(self.profile.clone())
     }
 }
 

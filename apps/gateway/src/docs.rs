@@ -35,7 +35,8 @@ use utoipa_actix_web::AppExt;
         (name = "admin", description = "User management, audit log and vendor API keys (ADMIN+)"),
         (name = "vendor", description = "Machine clients authenticated by X-API-Key"),
         (name = "realtime", description = "Socket.IO (meeting signalling, presence, chat) and the terminal relay"),
-        (name = "ai", description = "The LLM gateway: agents, their provider configuration, sealed provider credentials, call records and monthly cost"),
+        (name = "ai", description = "The LLM gateway: agents, their provider configuration, sealed provider credentials, call records and monthly cost; the credential proxy; the student profile for AI agents"),
+        (name = "google-drive", description = "Google Drive connector: connect (OAuth PKCE), list files, import into storage"),
     )
 )]
 struct BaseDoc;

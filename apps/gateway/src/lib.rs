@@ -10,6 +10,7 @@ pub mod config;
 pub mod docs;
 pub mod error;
 pub mod live;
+pub mod profile;
 pub mod routes;
 pub mod seed;
 pub mod service;

@@ -12,6 +12,8 @@ use kernel::config::{ConfigError, Env, invalid};
 pub struct IntegrationsConfig {
     /// The LLM gateway.
     pub llm: LlmConfig,
+    /// The Google Drive connector.
+    pub drive: crate::google_drive::GoogleDriveConfig,
 }
 
 /// The LLM gateway's settings (`*_API_BASE`, `LLM_*`).
@@ -37,9 +39,10 @@ pub struct LlmConfig {
 
 impl IntegrationsConfig {
     /// Reads the crate's section (the gateway calls it with its one lookup).
-    pub fn from_env(env: &Env<'_>, _base: &kernel::Config) -> Result<Self, ConfigError> {
+    pub fn from_env(env: &Env<'_>, base: &kernel::Config) -> Result<Self, ConfigError> {
         Ok(Self {
             llm: LlmConfig::from_env(env)?,
+            drive: crate::google_drive::GoogleDriveConfig::from_env(env, base)?,
         })
     }
 }

@@ -5,7 +5,7 @@ use kernel::{
     error::{ErrorCode, codes as kernel_codes},
 };
 
-/// The LLM gateway's error codes.
+/// The integrations' error codes (LLM gateway, credential proxy, Google Drive, profile).
 pub mod codes {
     kernel::error_codes! {
         /// An LLM provider refused the request (a 4xx other than 429) or every configured provider failed (timeouts, 429, 5xx).
@@ -14,6 +14,20 @@ pub mod codes {
         AI_INVALID_OUTPUT = BAD_GATEWAY "ai_invalid_output";
         /// The platform's monthly LLM budget (`AI_MONTHLY_BUDGET_PAISE`) is spent; `Retry-After` points at the next month.
         AI_BUDGET_EXHAUSTED = TOO_MANY_REQUESTS "ai_budget_exhausted";
+        /// The caller has not connected Google Drive on this platform (or Google revoked the connection).
+        DRIVE_NOT_CONNECTED = CONFLICT "drive_not_connected";
+        /// The Drive file is larger than `GOOGLE_DRIVE_IMPORT_MAX_BYTES`.
+        DRIVE_FILE_TOO_LARGE = PAYLOAD_TOO_LARGE "drive_file_too_large";
+        /// The Drive file cannot be imported (a folder, a form, or a media type storage does not accept).
+        DRIVE_FILE_NOT_IMPORTABLE = UNPROCESSABLE_ENTITY "drive_file_not_importable";
+        /// The credential proxy refuses this path for this provider (not on its allow-list, or not a plain relative path).
+        PROXY_PATH_FORBIDDEN = UNPROCESSABLE_ENTITY "proxy_path_forbidden";
+        /// The credential proxy refuses this HTTP method for this path.
+        PROXY_METHOD_FORBIDDEN = UNPROCESSABLE_ENTITY "proxy_method_forbidden";
+        /// The credential proxy's request body is over its limit.
+        PROXY_BODY_TOO_LARGE = PAYLOAD_TOO_LARGE "proxy_body_too_large";
+        /// No user with this id on this platform (or not one the caller may see).
+        PROFILE_NOT_FOUND = NOT_FOUND "profile_not_found";
     }
 }
 
@@ -41,6 +55,33 @@ pub enum IntegrationsError {
     /// 503 `provider_not_configured`: no provider of the agent has a credential.
     #[error("{0}")]
     NotConfigured(String),
+    /// 409 `drive_not_connected`.
+    #[error("Google Drive is not connected")]
+    DriveNotConnected,
+    /// 413 `drive_file_too_large`.
+    #[error("the file is larger than {limit} bytes")]
+    DriveFileTooLarge {
+        /// `GOOGLE_DRIVE_IMPORT_MAX_BYTES`.
+        limit: u64,
+    },
+    /// 422 `drive_file_not_importable`, saying why.
+    #[error("{0}")]
+    DriveFileNotImportable(String),
+    /// 422 `proxy_path_forbidden` naming `path`.
+    #[error("{0}")]
+    ProxyPathForbidden(String),
+    /// 422 `proxy_method_forbidden` naming `method`.
+    #[error("{0}")]
+    ProxyMethodForbidden(String),
+    /// 413 `proxy_body_too_large` naming `body`.
+    #[error("the body is over {limit} bytes")]
+    ProxyBodyTooLarge {
+        /// The limit.
+        limit: usize,
+    },
+    /// 404 `profile_not_found`.
+    #[error("no such user on this platform")]
+    ProfileNotFound,
     /// The database failed.
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
@@ -61,6 +102,13 @@ impl IntegrationsError {
             Self::InvalidOutput(_) => &codes::AI_INVALID_OUTPUT,
             Self::BudgetExhausted { .. } => &codes::AI_BUDGET_EXHAUSTED,
             Self::NotConfigured(_) => &kernel_codes::PROVIDER_NOT_CONFIGURED,
+            Self::DriveNotConnected => &codes::DRIVE_NOT_CONNECTED,
+            Self::DriveFileTooLarge { .. } => &codes::DRIVE_FILE_TOO_LARGE,
+            Self::DriveFileNotImportable(_) => &codes::DRIVE_FILE_NOT_IMPORTABLE,
+            Self::ProxyPathForbidden(_) => &codes::PROXY_PATH_FORBIDDEN,
+            Self::ProxyMethodForbidden(_) => &codes::PROXY_METHOD_FORBIDDEN,
+            Self::ProxyBodyTooLarge { .. } => &codes::PROXY_BODY_TOO_LARGE,
+            Self::ProfileNotFound => &codes::PROFILE_NOT_FOUND,
             Self::Invalid(..) | Self::Db(_) | Self::App(_) | Self::Unexpected(_) => return None,
         })
     }
@@ -75,6 +123,15 @@ impl From<IntegrationsError> for AppError {
                 retry_after_secs,
             },
             IntegrationsError::Invalid(field, message) => AppError::invalid_field(field, message),
+            IntegrationsError::ProxyPathForbidden(ref m) => {
+                AppError::new(&codes::PROXY_PATH_FORBIDDEN, m.clone()).on_field("path")
+            }
+            IntegrationsError::ProxyMethodForbidden(ref m) => {
+                AppError::new(&codes::PROXY_METHOD_FORBIDDEN, m.clone()).on_field("method")
+            }
+            IntegrationsError::ProxyBodyTooLarge { .. } => {
+                AppError::new(&codes::PROXY_BODY_TOO_LARGE, err.to_string()).on_field("body")
+            }
             IntegrationsError::Db(e) => e.into(),
             IntegrationsError::App(e) => e,
             IntegrationsError::Unexpected(e) => AppError::Unexpected(e),
@@ -83,5 +140,11 @@ impl From<IntegrationsError> for AppError {
                 None => AppError::Unexpected(anyhow::anyhow!("{other}")),
             },
         }
+    }
+}
+
+impl From<crate::provider::ProviderError> for IntegrationsError {
+    fn from(err: crate::provider::ProviderError) -> Self {
+        Self::App(err.into())
     }
 }

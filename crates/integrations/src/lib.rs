@@ -1,4 +1,5 @@
-//! Typed clients of outside APIs (Razorpay, Google Calendar) and the LLM gateway. Each
+//! Typed clients of outside APIs (Razorpay, Google Calendar, Google Drive) and the LLM
+//! gateway. Each
 //! client has a configurable base URL (tests point it at wiremock), a timeout, and errors
 //! ([`provider::ProviderError`]) that say whether a retry can help and how a request should
 //! be answered. A provider without credentials self-disables: its constructor returns `None`
@@ -7,15 +8,25 @@
 //! The LLM gateway ([`llm`], docs/ai.md) mounts `/api/ai/complete`,
 //! `/api/admin/agent-config/{agent}`, `/api/admin/credentials[/{name}]`,
 //! `/api/admin/ai-calls` and `/api/admin/ai-usage`; it owns `ai_agent_configs`,
-//! `ai_credentials` and `ai_calls` (migration band 40).
+//! `ai_credentials` and `ai_calls` (migration band 40). The credential proxy ([`proxy`],
+//! `POST /api/credential-proxy/{provider}`) lets internal services call a provider without
+//! its key; the student profile for AI agents (`GET /api/ai/student-profile/{user_id}`) is
+//! assembled from [`profile::ProfileSection`]s the owning crates register. The Google Drive
+//! connector ([`google_drive`], `/api/google-drive-connector/*`, docs/google-drive.md) owns
+//! `google_drive_connections`; Google OAuth and PKCE shared with Calendar are in
+//! [`google_oauth`].
 
 pub mod config;
 pub mod dto;
 pub mod entities;
 pub mod error;
 pub mod google_calendar;
+pub mod google_drive;
+pub mod google_oauth;
 pub mod llm;
+pub mod profile;
 pub mod provider;
+pub mod proxy;
 pub mod razorpay;
 pub mod routes;
 pub mod service;

@@ -1,12 +1,15 @@
-//! The crate's state, registered once in the gateway: the LLM client and the seal of stored
-//! provider credentials.
+//! The crate's state, registered once in the gateway: the LLM client, the seal of stored
+//! provider credentials, and the Google Drive client with the seal of its stored tokens.
 
 use std::sync::Arc;
 
 use kernel::{AppContext, config::labels};
 use secrecy::SecretString;
 
-use crate::{config::IntegrationsConfig, google_calendar::TokenSeal, llm::LlmClient};
+use crate::{
+    config::IntegrationsConfig, google_calendar::TokenSeal, google_drive::GoogleDrive,
+    llm::LlmClient,
+};
 
 /// The LLM gateway's state.
 #[derive(Clone)]
@@ -18,12 +21,18 @@ pub struct Integrations {
     /// Seals and opens `ai_credentials` (key derived from `JWT_SECRET` under
     /// [`labels::AI_CREDENTIALS_SEAL`]).
     pub seal: Arc<TokenSeal>,
+    /// The Google Drive client (`None` without Google OAuth credentials: 503).
+    pub drive: Option<GoogleDrive>,
+    /// Seals and opens `google_drive_connections` tokens (key derived from `JWT_SECRET`
+    /// under [`crate::google_drive::SEAL_LABEL`]).
+    pub drive_seal: Arc<TokenSeal>,
 }
 
 impl std::fmt::Debug for Integrations {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Integrations")
             .field("llm", &self.llm)
+            .field("drive", &self.drive)
             .finish_non_exhaustive()
     }
 }
@@ -34,10 +43,15 @@ impl Integrations {
         let key = SecretString::from(hex::encode(
             ctx.config.derived_key(labels::AI_CREDENTIALS_SEAL),
         ));
+        let drive_key = SecretString::from(hex::encode(
+            ctx.config.derived_key(crate::google_drive::SEAL_LABEL),
+        ));
         Ok(Self {
             ctx: ctx.clone(),
             llm: LlmClient::new(config.llm.clone())?,
             seal: Arc::new(TokenSeal::new(&key).map_err(anyhow::Error::new)?),
+            drive: GoogleDrive::from_config(&config.drive, crate::http_client()?),
+            drive_seal: Arc::new(TokenSeal::new(&drive_key).map_err(anyhow::Error::new)?),
         })
     }
 }

@@ -13,6 +13,7 @@ pub mod governance;
 pub mod grants;
 pub mod ledger;
 pub mod packs;
+pub mod profile;
 pub mod purchases;
 pub mod routes;
 pub mod settings;

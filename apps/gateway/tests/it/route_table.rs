@@ -111,6 +111,8 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/admin/vendors", Admin),
     ("POST", "/api/admin/vendors/{id}/revoke", Admin),
     ("POST", "/api/ai/complete", Admin),
+    // or the user themself (a plain USER asking for another user's profile is refused)
+    ("GET", "/api/ai/student-profile/{user_id}", Admin),
     ("GET", "/api/auth/google", Public),
     ("POST", "/api/auth/login", Public),
     ("POST", "/api/auth/logout", Public),
@@ -126,6 +128,7 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/bookings/me", User),
     ("POST", "/api/bookings/{id}/cancel", User),
     ("POST", "/api/bookings/{id}/reschedule", User),
+    ("POST", "/api/credential-proxy/{provider}", Admin),
     ("POST", "/api/exotel/call", Sales),
     ("GET", "/api/exotel/calls", Sales),
     ("POST", "/api/exotel/sms", Sales),
@@ -133,6 +136,16 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/google-calendar/connect", Expert),
     ("DELETE", "/api/google-calendar/connection", Expert),
     ("GET", "/api/google-calendar/status", Expert),
+    ("DELETE", "/api/google-drive-connector", User),
+    ("GET", "/api/google-drive-connector/callback", Public),
+    ("POST", "/api/google-drive-connector/connect", User),
+    ("GET", "/api/google-drive-connector/files", User),
+    (
+        "POST",
+        "/api/google-drive-connector/files/{id}/import",
+        User,
+    ),
+    ("GET", "/api/google-drive-connector/status", User),
     ("GET", "/api/health", Public),
     ("GET", "/api/health/ready", Public),
     (
@@ -282,6 +295,8 @@ pub(crate) fn concrete(path: &str) -> String {
         .replace("{session_id}", "0196a5e0-0000-7000-8000-000000000002")
         .replace("{agent}", "course_plan")
         .replace("{name}", "openai")
+        .replace("{provider}", "openai")
+        .replace("{user_id}", "0196a5e0-0000-7000-8000-000000000003")
 }
 
 struct Caller<'a> {

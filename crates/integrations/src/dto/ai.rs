@@ -18,6 +18,16 @@ use crate::{
     },
 };
 
+fn recorded_agent_name(name: &str) -> Result<(), validator::ValidationError> {
+    match Agent::parse_recorded(name) {
+        Some(_) => Ok(()),
+        None => Err(validator::ValidationError::new("agent").with_message(
+            "must be one of resume_screening, course_plan, student_profile_summary, workflow_text, proxy"
+                .into(),
+        )),
+    }
+}
+
 fn agent_name(name: &str) -> Result<(), validator::ValidationError> {
     match Agent::parse(name) {
         Some(_) => Ok(()),
@@ -98,7 +108,7 @@ impl From<Completion> for CompleteResponse {
 #[into_params(parameter_in = Query)]
 pub struct CallFilter {
     /// Only this agent's calls.
-    #[validate(custom(function = "agent_name"))]
+    #[validate(custom(function = "recorded_agent_name"))]
     #[param(value_type = Option<Agent>, inline)]
     pub agent: Option<String>,
     /// Page size, 1-100 (default 20).

@@ -1,5 +1,8 @@
-//! Request and response bodies of the LLM gateway's routes.
+//! Request and response bodies of the integrations' routes.
 
 pub mod agent_config;
 pub mod ai;
 pub mod credentials;
+pub mod drive;
+pub mod profile;
+pub mod proxy;

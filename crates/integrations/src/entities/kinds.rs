@@ -34,10 +34,14 @@ pub enum Agent {
     /// Writes text for CRM workflows.
     #[sea_orm(string_value = "workflow_text")]
     WorkflowText,
+    /// The credential proxy (`POST /api/credential-proxy/{provider}`): recorded and
+    /// budgeted, not configurable (not in [`Agent::ALL`]).
+    #[sea_orm(string_value = "proxy")]
+    Proxy,
 }
 
 impl Agent {
-    /// Every agent.
+    /// Every configurable agent (not [`Agent::Proxy`]).
     pub const ALL: [Agent; 4] = [
         Agent::ResumeScreening,
         Agent::CoursePlan,
@@ -52,12 +56,18 @@ impl Agent {
             Agent::CoursePlan => "course_plan",
             Agent::StudentProfileSummary => "student_profile_summary",
             Agent::WorkflowText => "workflow_text",
+            Agent::Proxy => "proxy",
         }
     }
 
-    /// The agent of a name.
+    /// The configurable agent of a name.
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+
+    /// The agent of a recorded call's name (the configurable ones and [`Agent::Proxy`]).
+    pub fn parse_recorded(name: &str) -> Option<Self> {
+        Self::parse(name).or((name == "proxy").then_some(Agent::Proxy))
     }
 }
 

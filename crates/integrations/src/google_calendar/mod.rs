@@ -16,7 +16,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::provider::{ProviderError, read_json};
+use crate::{
+    google_oauth::{Endpoints, GoogleOAuth},
+    provider::{ProviderError, read_json},
+};
 
 pub use oauth::Grant;
 pub use seal::{SealError, TokenSeal};
@@ -86,18 +89,14 @@ impl std::fmt::Debug for GoogleCalendarConfig {
 #[derive(Clone)]
 pub struct GoogleCalendar {
     http: reqwest::Client,
-    client_id: String,
-    client_secret: SecretString,
-    auth_url: String,
-    token_url: String,
+    oauth: GoogleOAuth,
     api_base: String,
 }
 
 impl std::fmt::Debug for GoogleCalendar {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GoogleCalendar")
-            .field("client_id", &self.client_id)
-            .field("token_url", &self.token_url)
+            .field("oauth", &self.oauth)
             .field("api_base", &self.api_base)
             .finish_non_exhaustive()
     }
@@ -153,12 +152,20 @@ fn transport(e: reqwest::Error) -> ProviderError {
 impl GoogleCalendar {
     /// The client, or `None` without `GOOGLE_CLIENT_ID`/`GOOGLE_CLIENT_SECRET`.
     pub fn from_config(config: &GoogleCalendarConfig, http: reqwest::Client) -> Option<Self> {
+        let oauth = GoogleOAuth::new(
+            PROVIDER,
+            http.clone(),
+            config.client_id.clone(),
+            config.client_secret.clone(),
+            Endpoints {
+                auth_url: config.auth_url.clone(),
+                token_url: config.token_url.clone(),
+                revoke_url: crate::google_oauth::DEFAULT_REVOKE_URL.into(),
+            },
+        )?;
         Some(Self {
             http,
-            client_id: config.client_id.clone()?,
-            client_secret: config.client_secret.clone()?,
-            auth_url: config.auth_url.clone(),
-            token_url: config.token_url.clone(),
+            oauth,
             api_base: config.api_base.clone(),
         })
     }

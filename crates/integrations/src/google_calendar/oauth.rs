@@ -1,12 +1,11 @@
-//! The OAuth side of the Google Calendar client: the consent URL of the connect flow, the
-//! authorization code exchange and access tokens from a stored refresh token, all at the
-//! configured `GOOGLE_AUTH_URL` / `GOOGLE_TOKEN_URL`.
+//! The OAuth side of the Google Calendar client, on the shared [`GoogleOAuth`]
+//! (`crate::google_oauth`): the consent URL of the connect flow asking for [`SCOPE`], the
+//! authorization code exchange and access tokens from a stored refresh token.
 
-use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
+use secrecy::SecretString;
 
-use super::{GoogleCalendar, PROVIDER, SCOPE, transport};
-use crate::provider::{ProviderError, read_json};
+use super::{GoogleCalendar, SCOPE};
+use crate::provider::ProviderError;
 
 /// What the token endpoint grants for an authorization code.
 #[derive(Debug)]
@@ -15,15 +14,6 @@ pub struct Grant {
     pub refresh_token: Option<SecretString>,
     /// The scopes granted, space separated.
     pub scope: String,
-}
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    #[serde(default)]
-    refresh_token: Option<String>,
-    #[serde(default)]
-    scope: Option<String>,
 }
 
 impl GoogleCalendar {
@@ -36,41 +26,8 @@ impl GoogleCalendar {
         state: &str,
         challenge: &str,
     ) -> Result<String, ProviderError> {
-        let url = reqwest::Url::parse_with_params(
-            &self.auth_url,
-            &[
-                ("client_id", self.client_id.as_str()),
-                ("redirect_uri", redirect_uri),
-                ("response_type", "code"),
-                ("scope", SCOPE),
-                ("access_type", "offline"),
-                ("prompt", "consent"),
-                ("include_granted_scopes", "true"),
-                ("state", state),
-                ("code_challenge", challenge),
-                ("code_challenge_method", "S256"),
-            ],
-        )
-        .map_err(|e| ProviderError::Body {
-            provider: PROVIDER,
-            message: format!("GOOGLE_AUTH_URL is not a URL: {e}"),
-        })?;
-        Ok(url.into())
-    }
-
-    async fn token(&self, form: &[(&str, &str)]) -> Result<TokenAnswer, ProviderError> {
-        let res = self
-            .http
-            .post(&self.token_url)
-            .form(form)
-            .send()
-            .await
-            .map_err(transport)?;
-        let body = read_json(PROVIDER, res, "/error").await?;
-        serde_json::from_value(body).map_err(|e| ProviderError::Body {
-            provider: PROVIDER,
-            message: format!("token answer: {e}"),
-        })
+        self.oauth
+            .consent_url(SCOPE, redirect_uri, state, challenge)
     }
 
     /// Exchanges an authorization code (with its PKCE verifier) for tokens.
@@ -80,19 +37,13 @@ impl GoogleCalendar {
         verifier: &str,
         redirect_uri: &str,
     ) -> Result<Grant, ProviderError> {
-        let answer = self
-            .token(&[
-                ("grant_type", "authorization_code"),
-                ("code", code),
-                ("client_id", &self.client_id),
-                ("client_secret", self.client_secret.expose_secret()),
-                ("redirect_uri", redirect_uri),
-                ("code_verifier", verifier),
-            ])
+        let grant = self
+            .oauth
+            .exchange_code(code, verifier, redirect_uri)
             .await?;
         Ok(Grant {
-            refresh_token: answer.refresh_token.map(SecretString::from),
-            scope: answer.scope.unwrap_or_default(),
+            refresh_token: grant.refresh_token,
+            scope: grant.scope,
         })
     }
 
@@ -102,14 +53,6 @@ impl GoogleCalendar {
         &self,
         refresh_token: &SecretString,
     ) -> Result<SecretString, ProviderError> {
-        let answer = self
-            .token(&[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", refresh_token.expose_secret()),
-                ("client_id", &self.client_id),
-                ("client_secret", self.client_secret.expose_secret()),
-            ])
-            .await?;
-        Ok(SecretString::from(answer.access_token))
+        Ok(self.oauth.refresh(refresh_token).await?.token)
     }
 }

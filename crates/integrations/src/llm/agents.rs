@@ -84,10 +84,12 @@ pub fn render(template: &str, input: &Value) -> String {
     out
 }
 
-/// The seeded provider list of an agent (an admin changes it with `PUT`). Prices are list
+/// The seeded provider list of an agent (an admin changes it with `PUT`; none for the
+/// proxy). Prices are list
 /// prices in paise at about ₹85 a dollar.
 pub fn defaults(agent: Agent) -> Vec<ProviderEntry> {
     let (prompt, temperature, max_tokens) = match agent {
+        Agent::Proxy => return Vec::new(),
         Agent::ResumeScreening => (
             "You screen resumes for a hiring team. Score the candidate against the job and list strengths and gaps.\n\n{{input}}",
             0.2,

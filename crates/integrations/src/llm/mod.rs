@@ -146,6 +146,22 @@ impl LlmClient {
         Ok(Self { http, config })
     }
 
+    /// The HTTP client (the credential proxy sends through it too).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The configured base URL of `provider`.
+    pub fn base(&self, provider: ProviderName) -> &str {
+        let c = &self.config;
+        match provider {
+            ProviderName::Openai => &c.openai_base,
+            ProviderName::Groq => &c.groq_base,
+            ProviderName::Anthropic => &c.anthropic_base,
+            ProviderName::Gemini => &c.gemini_base,
+        }
+    }
+
     /// The configuration (retries and backoff are applied by the caller).
     pub fn config(&self) -> &LlmConfig {
         &self.config

@@ -1,9 +1,13 @@
-//! The LLM gateway's HTTP routes. Not behind a platform module: every platform may use the
-//! gateway, each with its own agents, keys and budget.
+//! The integrations' HTTP routes: the LLM gateway, the credential proxy, the student
+//! profile for AI agents and the Google Drive connector. Not behind a platform module: every
+//! platform may use them, each with its own agents, keys, budget and connections.
 
 pub mod agent_config;
 pub mod ai;
 pub mod credentials;
+pub mod drive;
+pub mod profile;
+pub mod proxy;
 pub mod usage;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -13,17 +17,31 @@ pub const TAG: &str = "ai";
 
 /// Mounts every route of the crate.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(scope::scope("/api/ai").service(ai::complete))
-        .service(
-            scope::scope("/api/admin/agent-config")
-                .service(agent_config::get)
-                .service(agent_config::put),
-        )
-        .service(
-            scope::scope("/api/admin/credentials")
-                .service(credentials::list)
-                .service(credentials::put),
-        )
-        .service(scope::scope("/api/admin/ai-calls").service(usage::calls))
-        .service(scope::scope("/api/admin/ai-usage").service(usage::usage));
+    cfg.service(
+        scope::scope("/api/ai")
+            .service(ai::complete)
+            .service(profile::student_profile),
+    )
+    .service(scope::scope("/api/credential-proxy").service(proxy::forward))
+    .service(
+        scope::scope("/api/google-drive-connector")
+            .service(drive::connect)
+            .service(drive::callback)
+            .service(drive::status)
+            .service(drive::disconnect)
+            .service(drive::files)
+            .service(drive::import),
+    )
+    .service(
+        scope::scope("/api/admin/agent-config")
+            .service(agent_config::get)
+            .service(agent_config::put),
+    )
+    .service(
+        scope::scope("/api/admin/credentials")
+            .service(credentials::list)
+            .service(credentials::put),
+    )
+    .service(scope::scope("/api/admin/ai-calls").service(usage::calls))
+    .service(scope::scope("/api/admin/ai-usage").service(usage::usage));
 }

@@ -34,7 +34,7 @@ pub async fn calls(
         limit: filter.limit,
         cursor: filter.cursor,
     };
-    let agent = filter.agent.as_deref().and_then(Agent::parse);
+    let agent = filter.agent.as_deref().and_then(Agent::parse_recorded);
     let page = records::list(&state.ctx.db, &admin.tenant, agent, &params).await?;
     Ok(web::Json(page.map(CallDto::from)))
 }

@@ -1,8 +1,13 @@
-//! The LLM gateway's use cases: agent configuration, sealed credentials, the completion run
-//! with fallback and budget, and the call records.
+//! The integrations' use cases: agent configuration, sealed credentials, the completion run
+//! with fallback and budget, the call records, the credential proxy, the student profile and
+//! the Google Drive connector.
 
 pub mod agent_config;
 pub mod budget;
 pub mod calls;
 pub mod complete;
 pub mod credentials;
+pub mod drive;
+pub mod drive_files;
+pub mod profile;
+pub mod proxy;

@@ -3,6 +3,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+mod drive;
+mod drive_access;
+mod drive_common;
+mod drive_import;
 mod google_calendar;
 mod llm_admin;
 mod llm_calls;
+mod profile;
+mod proxy;

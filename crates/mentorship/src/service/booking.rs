@@ -64,8 +64,8 @@ pub(crate) fn dto(b: &bookings::Model, meeting_id: Uuid) -> BookingDto {
 
 /// Books `slot_id` for `student`: holds the mentor's price in tokens, books the slot and
 /// creates the meeting, all or nothing. A repeated `key` returns the first booking.
-/// The confirmations to both participants and the delayed reminders are queued through the
-/// outbox in the same transaction. Returns whether this call made it.
+/// The confirmations (email and in-app) to both participants and the delayed reminders are
+/// queued through the outbox in the same transaction. Returns whether this call made it.
 pub async fn book(
     ctx: &AppContext,
     tenant: &Tenant,
@@ -156,6 +156,7 @@ pub async fn book(
         json!({}),
     )
     .await?;
+    notices::in_app_to_both(&txn, tenant, &meeting, notices::InApp::Booked).await?;
     notices::plan(&txn, tenant, &meeting).await?;
     jobs::outbox::enqueue_in(
         &txn,
@@ -174,8 +175,9 @@ pub async fn book(
 /// Cancels a booking. The mentor (or an admin) cancelling refunds everything; the student
 /// cancelling refunds everything before `CANCELLATION_FREE_HOURS` (default 24) ahead of the
 /// start, else `LATE_CANCELLATION_REFUND_PERCENT` (default 50) and the rest goes to the
-/// mentor. A student's cancellation reopens the slot. Both participants are emailed; the
-/// planned reminders become no-ops (the meeting is cancelled and its plan version bumped).
+/// mentor. A student's cancellation reopens the slot. Both participants are emailed and
+/// notified in-app; the planned reminders become no-ops (the meeting is cancelled and its
+/// plan version bumped).
 pub async fn cancel(
     ctx: &AppContext,
     tenant: &Tenant,
@@ -273,6 +275,7 @@ pub async fn cancel(
         json!({"reason": reason}),
     )
     .await?;
+    notices::in_app_to_both(&txn, tenant, &meeting, notices::InApp::Cancelled).await?;
     jobs::outbox::enqueue_in(
         &txn,
         tenant,

@@ -1,19 +1,22 @@
 //! Connecting a mentor's Google Calendar: OAuth 2.0 authorization code flow with PKCE (S256)
 //! and a single-use `state` kept in Redis for ten minutes, bound to the user and platform
-//! that started it. The callback exchanges the code at `GOOGLE_TOKEN_URL`, checks the
-//! `calendar.events` scope was granted, and stores the refresh token sealed
-//! ([`TokenSeal`], bound to the user id). Tokens are never logged nor answered.
+//! that started it (the shared `integrations::google_oauth::pkce` store, also used by
+//! Drive). The callback exchanges the code at `GOOGLE_TOKEN_URL`, checks the
+//! `calendar.events` scope was granted, and stores the refresh token sealed ([`TokenSeal`],
+//! bound to the user id). Tokens are never logged nor answered.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use chrono::Utc;
-use integrations::google_calendar::{self, GoogleCalendar, TokenSeal};
+use integrations::{
+    google_calendar::{self, GoogleCalendar, TokenSeal},
+    google_oauth::pkce::{self, Pending},
+};
 use kernel::{AppContext, AppError, auth::AuthUser, error::codes};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::OnConflict,
 };
 use secrecy::SecretString;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
@@ -24,7 +27,7 @@ use crate::{
 };
 
 /// How long a started connection may take.
-pub const STATE_TTL: Duration = Duration::from_secs(600);
+pub const STATE_TTL: std::time::Duration = pkce::STATE_TTL;
 
 /// The crate's Google Calendar state: the client (none without Google credentials) and the
 /// seal of stored refresh tokens. Cheap to clone.
@@ -39,13 +42,8 @@ pub struct Calendar {
     ctx: AppContext,
 }
 
-/// What `connect` remembers for `callback`.
-#[derive(Debug, Serialize, Deserialize)]
-struct Pending {
-    verifier: String,
-    platform_id: Uuid,
-    user_id: Uuid,
-}
+/// The shared PKCE store's purpose of this flow.
+const PURPOSE: &str = "google-calendar";
 
 impl Calendar {
     /// Builds the client and the seal from the crate's configuration section.
@@ -71,56 +69,28 @@ impl Calendar {
     pub fn ctx(&self) -> &AppContext {
         &self.ctx
     }
-
-    fn state_key(&self, state: &str) -> String {
-        self.ctx
-            .redis_key(&format!("mentorship:google-calendar:state:{state}"))
-    }
 }
 
 fn app(e: impl Into<AppError>) -> MentorshipError {
     MentorshipError::App(e.into())
 }
 
-fn redis_err(e: impl std::fmt::Display) -> MentorshipError {
-    app(anyhow::anyhow!("redis: {e}"))
-}
-
 /// Starts connecting the caller's calendar; returns Google's consent URL.
 pub async fn connect(cal: &Calendar, user: &AuthUser) -> Result<CalendarConnect, MentorshipError> {
     let google = cal.client()?;
-    let state = identity::service::secrets::random_url_token().map_err(app)?;
-    let verifier = identity::service::secrets::random_url_token().map_err(app)?;
-    let pending = serde_json::to_string(&Pending {
-        verifier: verifier.clone(),
-        platform_id: user.tenant.id,
-        user_id: user.id,
-    })
-    .map_err(|e| app(anyhow::anyhow!("serializing OAuth state: {e}")))?;
-    let mut conn = cal.ctx.redis.get().await.map_err(redis_err)?;
-    redis::cmd("SET")
-        .arg(cal.state_key(&state))
-        .arg(pending)
-        .arg("EX")
-        .arg(STATE_TTL.as_secs())
-        .query_async::<()>(&mut conn)
+    let started = pkce::begin(&cal.ctx, PURPOSE, user.tenant.id, user.id)
         .await
-        .map_err(redis_err)?;
-    let challenge = identity::service::secrets::pkce_challenge(&verifier);
+        .map_err(app)?;
     let authorization_url = google
-        .consent_url(&cal.redirect_uri, &state, &challenge)
+        .consent_url(&cal.redirect_uri, &started.state, &started.challenge)
         .map_err(app)?;
     Ok(CalendarConnect { authorization_url })
 }
 
 async fn take_state(cal: &Calendar, state: &str) -> Result<Pending, MentorshipError> {
-    let mut conn = cal.ctx.redis.get().await.map_err(redis_err)?;
-    let raw: Option<String> = redis::cmd("GETDEL")
-        .arg(cal.state_key(state))
-        .query_async(&mut conn)
+    pkce::take(&cal.ctx, PURPOSE, state)
         .await
-        .map_err(redis_err)?;
-    raw.and_then(|r| serde_json::from_str(&r).ok())
+        .map_err(app)?
         .ok_or_else(|| {
             app(AppError::new(
                 &codes::INVALID_OAUTH_STATE,

@@ -1,4 +1,4 @@
-//! Booking emails. Confirmations and cancellations go into the outbox inside the booking's own
+//! Booking emails and in-app notifications. Confirmations and cancellations go into the outbox inside the booking's own
 //! transaction (sent exactly when it commits). Reminders 24 h and 1 h ahead, and the
 //! completion link at the end, are delayed [`MeetingNotice`] jobs planned for one
 //! `plan_version` of the meeting: when one runs it re-reads the meeting and does nothing if it
@@ -119,6 +119,52 @@ pub async fn to_both<C: ConnectionTrait>(
             d.extend(extra.clone());
         }
         comms::email::enqueue_in(txn, tenant, &EmailJob::new(template, &to.email, d)).await?;
+    }
+    Ok(())
+}
+
+/// Which in-app notification a booking change sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InApp {
+    /// `meeting.booked`.
+    Booked,
+    /// `meeting.cancelled`.
+    Cancelled,
+}
+
+/// Sends `kind` as an in-app notification ([`comms::notify_in`]) to both participants
+/// inside `txn`: written and pushed over Socket.IO once `txn` commits, never if it rolls back.
+pub async fn in_app_to_both<C: ConnectionTrait>(
+    txn: &C,
+    tenant: &Tenant,
+    m: &meetings::Model,
+    kind: InApp,
+) -> Result<(), MentorshipError> {
+    let (mentor, student) = people(txn, m).await?;
+    for (to, with) in [(&student, &mentor), (&mentor, &student)] {
+        let (code, title) = match kind {
+            InApp::Booked => (
+                "meeting.booked",
+                format!("Session booked with {}", with.full_name),
+            ),
+            InApp::Cancelled => (
+                "meeting.cancelled",
+                format!("Session with {} cancelled", with.full_name),
+            ),
+        };
+        comms::notify_in(
+            txn,
+            tenant,
+            comms::Notice {
+                user_id: to.id,
+                kind: code.to_owned(),
+                title,
+                body: format!("{} (UTC)", m.starts_at.format("%a %d %b %Y, %H:%M")),
+                link: Some(format!("/meetings/{}", m.id)),
+                data: json!({"meeting_id": m.id, "starts_at": m.starts_at}),
+            },
+        )
+        .await?;
     }
     Ok(())
 }

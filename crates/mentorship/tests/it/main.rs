@@ -11,6 +11,7 @@ mod common;
 mod completion;
 mod emails;
 mod google;
+mod in_app;
 mod lists;
 mod meetings;
 mod recordings;

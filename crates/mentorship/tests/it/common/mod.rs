@@ -101,11 +101,21 @@ pub async fn book(app: &TestApp, student: &str, slot: &str) -> Value {
     res.json()
 }
 
-/// Runs comms' email handler and this crate's jobs on the app's BullMQ prefix.
+/// The Socket.IO side of in-app notifications, which these tests do not watch (the
+/// gateway's replica test does): the rows are written, the pushes dropped.
+struct NoSockets;
+
+impl comms::LivePush for NoSockets {
+    fn to_user(&self, _: Uuid, _: Uuid, _: &str, _: Value) {}
+}
+
+/// Runs comms' email and in-app notification handlers and this crate's jobs on the app's
+/// BullMQ prefix (`notificationQueue` carries both the calendar events and the notices).
 pub async fn workers(app: &TestApp) -> Background {
     let comms = comms::Comms::new(&app.ctx, &app.jobs, app.config.comms.clone()).unwrap();
     let mut registry = Registry::new();
     comms::workers(&mut registry, &comms);
+    comms::notifications::workers(&mut registry, app.db.clone(), Arc::new(NoSockets));
     let state =
         mentorship::Mentorship::new(&app.ctx, &app.jobs, app.config.mentorship.clone()).unwrap();
     mentorship::workers(&mut registry, &state);

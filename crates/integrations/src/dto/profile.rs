@@ -1,0 +1,92 @@
+//! The student profile for AI agents: the answer and the named sections' shapes (each
+//! section is filled by the crate that owns its data; see `crate::profile`).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// `GET /api/ai/student-profile/{user_id}`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct StudentProfile {
+    /// The user.
+    pub user_id: Uuid,
+    /// When it was assembled.
+    pub generated_at: DateTime<Utc>,
+    /// The sections by name.
+    #[schema(value_type = ProfileSectionsDoc)]
+    pub sections: BTreeMap<String, Value>,
+}
+
+/// The named sections. `user` is always there; the others when their crate is part of the
+/// deployment. The LMS adds `enrollments`, `progress`, `quizzes` and `risk`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ProfileSectionsDoc {
+    /// Who the user is.
+    pub user: UserSection,
+    /// Mentorship sessions.
+    pub mentorship: Option<MentorshipSection>,
+    /// The token wallet.
+    pub tokens: Option<TokensSection>,
+}
+
+/// Section `user` (identity).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UserSection {
+    /// Id.
+    pub id: Uuid,
+    /// Full name.
+    pub full_name: String,
+    /// Email: whole for an ADMIN viewer, masked (`a***@example.com`) for the user themself.
+    pub email: String,
+    /// Role.
+    pub role: String,
+    /// `active` or `suspended`.
+    pub status: String,
+    /// Signed up.
+    pub created_at: DateTime<Utc>,
+    /// Last sign-in.
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+/// Section `mentorship`: the user's meetings as a student.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct MentorshipSection {
+    /// Meetings booked (every status).
+    pub meetings_booked: i64,
+    /// Meetings held (completed).
+    pub meetings_held: i64,
+    /// Meetings cancelled.
+    pub meetings_cancelled: i64,
+    /// Meetings still ahead.
+    pub meetings_upcoming: i64,
+    /// Start of the last held meeting.
+    pub last_meeting_at: Option<DateTime<Utc>>,
+    /// The mentors met most (up to 5).
+    pub mentors: Vec<MentorCount>,
+}
+
+/// A mentor and how many meetings the user booked with them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MentorCount {
+    /// The mentor's user id.
+    pub mentor_user_id: Uuid,
+    /// Meetings booked with them.
+    pub meetings: i64,
+}
+
+/// Section `tokens`: the wallet.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct TokensSection {
+    /// Spendable tokens.
+    pub available: i64,
+    /// Tokens held for bookings.
+    pub held: i64,
+    /// Tokens spent on held sessions.
+    pub spent: i64,
+    /// Tokens bought.
+    pub purchased: i64,
+}
