@@ -72,6 +72,8 @@ pub struct Services {
     pub terminal: web::Data<realtime::terminal::Terminal>,
     /// The LLM gateway (providers' client, sealed credentials).
     pub integrations: web::Data<integrations::Integrations>,
+    /// The Graphy / EzExam sync (outside APIs' client, sealed config keys).
+    pub sync: web::Data<integrations::sync::ExternalSync>,
 }
 
 impl Services {
@@ -101,6 +103,11 @@ impl Services {
                 ctx,
                 &config.integrations,
             )?),
+            sync: web::Data::new(integrations::sync::ExternalSync::new(
+                ctx,
+                jobs,
+                config.integrations.sync.clone(),
+            )?),
         })
     }
 
@@ -120,6 +127,7 @@ impl Services {
             .app_data(self.calendar.clone())
             .app_data(self.terminal.clone())
             .app_data(self.integrations.clone())
+            .app_data(self.sync.clone())
     }
 }
 

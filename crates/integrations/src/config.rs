@@ -12,6 +12,8 @@ use kernel::config::{ConfigError, Env, invalid};
 pub struct IntegrationsConfig {
     /// The LLM gateway.
     pub llm: LlmConfig,
+    /// The Graphy / EzExam sync.
+    pub sync: crate::sync::SyncConfig,
 }
 
 /// The LLM gateway's settings (`*_API_BASE`, `LLM_*`).
@@ -40,6 +42,7 @@ impl IntegrationsConfig {
     pub fn from_env(env: &Env<'_>, _base: &kernel::Config) -> Result<Self, ConfigError> {
         Ok(Self {
             llm: LlmConfig::from_env(env)?,
+            sync: crate::sync::SyncConfig::from_env(env)?,
         })
     }
 }

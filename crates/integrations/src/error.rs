@@ -1,4 +1,4 @@
-//! The crate's error codes and its one error enum (the LLM gateway's answers).
+//! The crate's error codes and its one error enum (the LLM gateway's and the sync's answers).
 
 use kernel::{
     AppError,
@@ -14,6 +14,12 @@ pub mod codes {
         AI_INVALID_OUTPUT = BAD_GATEWAY "ai_invalid_output";
         /// The platform's monthly LLM budget (`AI_MONTHLY_BUDGET_PAISE`) is spent; `Retry-After` points at the next month.
         AI_BUDGET_EXHAUSTED = TOO_MANY_REQUESTS "ai_budget_exhausted";
+        /// No Graphy or EzExam sync config with this id on this platform.
+        SYNC_CONFIG_NOT_FOUND = NOT_FOUND "sync_config_not_found";
+        /// A sync config with this name exists on the platform.
+        SYNC_CONFIG_EXISTS = CONFLICT "sync_config_exists";
+        /// Graphy or EzExam answered with an error, an unreadable body, or not at all.
+        EXTERNAL_API_ERROR = BAD_GATEWAY "external_api_error";
     }
 }
 
@@ -41,6 +47,15 @@ pub enum IntegrationsError {
     /// 503 `provider_not_configured`: no provider of the agent has a credential.
     #[error("{0}")]
     NotConfigured(String),
+    /// 404 `sync_config_not_found`.
+    #[error("no such sync config")]
+    SyncConfigNotFound,
+    /// 409 `sync_config_exists` (on `name`).
+    #[error("a sync config with this name exists")]
+    SyncConfigExists,
+    /// 502 `external_api_error`: Graphy or EzExam failed (the message never holds the key).
+    #[error("{0}")]
+    ExternalApi(String),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
@@ -61,6 +76,9 @@ impl IntegrationsError {
             Self::InvalidOutput(_) => &codes::AI_INVALID_OUTPUT,
             Self::BudgetExhausted { .. } => &codes::AI_BUDGET_EXHAUSTED,
             Self::NotConfigured(_) => &kernel_codes::PROVIDER_NOT_CONFIGURED,
+            Self::SyncConfigNotFound => &codes::SYNC_CONFIG_NOT_FOUND,
+            Self::SyncConfigExists => &codes::SYNC_CONFIG_EXISTS,
+            Self::ExternalApi(_) => &codes::EXTERNAL_API_ERROR,
             Self::Invalid(..) | Self::Db(_) | Self::App(_) | Self::Unexpected(_) => return None,
         })
     }
@@ -75,6 +93,9 @@ impl From<IntegrationsError> for AppError {
                 retry_after_secs,
             },
             IntegrationsError::Invalid(field, message) => AppError::invalid_field(field, message),
+            IntegrationsError::SyncConfigExists => {
+                AppError::new(&codes::SYNC_CONFIG_EXISTS, err.to_string()).on_field("name")
+            }
             IntegrationsError::Db(e) => e.into(),
             IntegrationsError::App(e) => e,
             IntegrationsError::Unexpected(e) => AppError::Unexpected(e),

@@ -8,6 +8,12 @@
 //! `/api/admin/agent-config/{agent}`, `/api/admin/credentials[/{name}]`,
 //! `/api/admin/ai-calls` and `/api/admin/ai-usage`; it owns `ai_agent_configs`,
 //! `ai_credentials` and `ai_calls` (migration band 40).
+//!
+//! The Graphy (Mr. Learn) and EzExam (Mr. Test) sync ([`sync`], docs/integrations-sync.md)
+//! mounts `/api/graphy/*` and `/api/ezexam/*`, registers its workers and row-defined
+//! schedules through [`sync::workers::workers`], and owns `mrlearn_sync_configs`,
+//! `mrtest_sync_configs`, `sync_runs`, `mrlearn_enrolments`, `mrlearn_progress`,
+//! `mrtest_exams`, `mrtest_results` and `mrlearn_reminders_sent`.
 
 pub mod config;
 pub mod dto;
@@ -21,6 +27,7 @@ pub mod routes;
 pub mod service;
 pub mod settings;
 pub mod state;
+pub mod sync;
 
 use std::time::Duration;
 

@@ -1,9 +1,12 @@
-//! The LLM gateway's HTTP routes. Not behind a platform module: every platform may use the
-//! gateway, each with its own agents, keys and budget.
+//! The crate's HTTP routes: the LLM gateway's (not behind a platform module: every platform
+//! may use the gateway, each with its own agents, keys and budget) and the Graphy / EzExam
+//! sync's (`/api/graphy`, `/api/ezexam`).
 
 pub mod agent_config;
 pub mod ai;
 pub mod credentials;
+pub mod ezexam;
+pub mod graphy;
 pub mod usage;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -26,4 +29,35 @@ pub fn configure(cfg: &mut ServiceConfig) {
         )
         .service(scope::scope("/api/admin/ai-calls").service(usage::calls))
         .service(scope::scope("/api/admin/ai-usage").service(usage::usage));
+    configure_sync(cfg);
+}
+
+/// The Graphy / EzExam sync's scopes (not behind a platform module: any platform may connect
+/// its own Graphy school or EzExam account). Literal segments (`/sync-configs`) are mounted
+/// under their own segment, so no `{id}` can shadow them.
+fn configure_sync(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/graphy")
+            .service(graphy::list)
+            .service(graphy::create)
+            .service(graphy::get)
+            .service(graphy::update)
+            .service(graphy::remove)
+            .service(graphy::run)
+            .service(graphy::runs)
+            .service(graphy::learners)
+            .service(graphy::courses),
+    )
+    .service(
+        scope::scope("/api/ezexam")
+            .service(ezexam::list)
+            .service(ezexam::create)
+            .service(ezexam::get)
+            .service(ezexam::update)
+            .service(ezexam::remove)
+            .service(ezexam::run)
+            .service(ezexam::runs)
+            .service(ezexam::exams)
+            .service(ezexam::results),
+    );
 }

@@ -6,3 +6,8 @@ mod common;
 mod google_calendar;
 mod llm_admin;
 mod llm_calls;
+mod sync_configs;
+mod sync_reminders;
+mod sync_runs;
+mod sync_schedules;
+mod sync_support;
