@@ -4,3 +4,4 @@ pub mod agent_config;
 pub mod ai;
 pub mod credentials;
 pub mod sync;
+pub mod sync_runs;

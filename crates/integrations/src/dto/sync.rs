@@ -1,21 +1,14 @@
-//! `/api/graphy/*` and `/api/ezexam/*` bodies: sync configs (the API key is write-only: no
-//! response carries it, `Debug` does not print it), runs, and the proxies' queries.
+//! `/api/graphy/*` and `/api/ezexam/*` sync config bodies (the API key is write-only: no
+//! response carries it, `Debug` does not print it). Runs and the proxies: `sync_runs`.
 
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
-use crate::{
-    entities::{
-        sync_configs::SyncConfigRow,
-        sync_runs::{self, RunStatus, RunTrigger},
-    },
-    sync::SyncKind,
-};
+use crate::{entities::sync_configs::SyncConfigRow, sync::SyncKind};
 
 fn http_url(url: &str) -> Result<(), ValidationError> {
     let ok = (url.starts_with("http://") || url.starts_with("https://"))
@@ -28,7 +21,8 @@ fn http_url(url: &str) -> Result<(), ValidationError> {
     }
 }
 
-fn outside_id(id: &str) -> bool {
+/// Whether `id` is an outside id we accept: 1-64 of `[A-Za-z0-9_-]`.
+pub fn valid_outside_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
         && id
             .chars()
@@ -36,7 +30,7 @@ fn outside_id(id: &str) -> bool {
 }
 
 fn outside_ids(ids: &[String]) -> Result<(), ValidationError> {
-    if ids.len() <= 100 && ids.iter().all(|id| outside_id(id)) {
+    if ids.len() <= 100 && ids.iter().all(|id| valid_outside_id(id)) {
         Ok(())
     } else {
         Err(ValidationError::new("ids")
@@ -143,20 +137,25 @@ pub struct UpdateSyncConfig {
     pub reminder_stale_hours: Option<i32>,
 }
 
-macro_rules! redacted_debug {
-    ($t:ty, $($f:ident),*) => {
-        impl std::fmt::Debug for $t {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(stringify!($t))
-                    $(.field(stringify!($f), &self.$f))*
-                    .field("api_key", &"[redacted]")
-                    .finish_non_exhaustive()
-            }
-        }
-    };
+impl std::fmt::Debug for CreateSyncConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateSyncConfig")
+            .field("name", &self.name)
+            .field("api_key", &"[redacted]")
+            .field("interval_seconds", &self.interval_seconds)
+            .finish_non_exhaustive()
+    }
 }
-redacted_debug!(CreateSyncConfig, name, interval_seconds, enabled);
-redacted_debug!(UpdateSyncConfig, name, interval_seconds, enabled);
+
+impl std::fmt::Debug for UpdateSyncConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateSyncConfig")
+            .field("name", &self.name)
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("interval_seconds", &self.interval_seconds)
+            .finish_non_exhaustive()
+    }
+}
 
 /// A key from a request body, trimmed.
 pub fn secret(value: &str) -> SecretString {
@@ -216,111 +215,4 @@ impl SyncConfigDto {
             updated_at: row.updated_at,
         }
     }
-}
-
-/// One run of a config.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SyncRunDto {
-    /// Id.
-    pub id: Uuid,
-    /// The config.
-    pub config_id: Uuid,
-    /// What started it.
-    pub trigger: RunTrigger,
-    /// The job's attempt.
-    pub attempt: i32,
-    /// How it ended.
-    pub status: RunStatus,
-    /// Pages read.
-    pub pages: i32,
-    /// Rows inserted or changed.
-    pub upserted: i32,
-    /// Rows already up to date.
-    pub unchanged: i32,
-    /// `[{message, at}]`.
-    #[schema(value_type = Vec<Object>)]
-    pub errors: Value,
-    /// Started.
-    pub started_at: DateTime<Utc>,
-    /// Finished.
-    pub finished_at: Option<DateTime<Utc>>,
-    /// Length in milliseconds.
-    pub duration_ms: Option<i64>,
-}
-
-impl From<sync_runs::Model> for SyncRunDto {
-    fn from(m: sync_runs::Model) -> Self {
-        Self {
-            id: m.id,
-            config_id: m.config_id,
-            trigger: m.trigger,
-            attempt: m.attempt,
-            status: m.status,
-            pages: m.pages,
-            upserted: m.upserted,
-            unchanged: m.unchanged,
-            errors: m.errors,
-            started_at: m.started_at,
-            finished_at: m.finished_at,
-            duration_ms: m.duration_ms,
-        }
-    }
-}
-
-/// `GET …/runs`: the newest runs first.
-#[derive(Debug, Clone, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct RunsQuery {
-    /// How many, 1-100 (default 20).
-    #[validate(range(min = 1, max = 100))]
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u64>,
-}
-
-/// A run was queued.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RunQueued {
-    /// The config.
-    pub config_id: Uuid,
-    /// Always true: the job follows the commit.
-    pub queued: bool,
-}
-
-/// A proxied listing: which config's key, which page.
-#[derive(Debug, Clone, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ProxyQuery {
-    /// The sync config whose key and base URL are used.
-    pub config_id: Uuid,
-    /// Page, 1-10000 (default 1).
-    #[validate(range(min = 1, max = 10_000))]
-    #[param(minimum = 1, maximum = 10_000)]
-    pub page: Option<u32>,
-    /// Items per page, 1-100 (default 20).
-    #[validate(range(min = 1, max = 100))]
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<u32>,
-    /// Text search (Graphy learners only), at most 100 characters.
-    #[validate(length(max = 100))]
-    #[param(max_length = 100)]
-    pub search: Option<String>,
-}
-
-/// The outside API's page, passed through (`{data, page, per_page, has_more}`).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ProxyPage {
-    /// Items as the outside API gave them.
-    #[schema(value_type = Vec<Object>)]
-    pub data: Vec<Value>,
-    /// Page.
-    pub page: u32,
-    /// Items per page.
-    pub per_page: u32,
-    /// Whether another page follows.
-    pub has_more: bool,
-}
-
-/// Validates an outside id in a path (`exam_id`).
-pub fn valid_outside_id(id: &str) -> bool {
-    outside_id(id)
 }

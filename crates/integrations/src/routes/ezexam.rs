@@ -12,11 +12,11 @@ use uuid::Uuid;
 
 use crate::{
     IntegrationsError,
-    dto::sync::{
-        CreateSyncConfig, ProxyPage, ProxyQuery, RunQueued, RunsQuery, SyncConfigDto, SyncRunDto,
-        UpdateSyncConfig, valid_outside_id,
+    dto::{
+        sync::{CreateSyncConfig, SyncConfigDto, UpdateSyncConfig, valid_outside_id},
+        sync_runs::{ProxyPage, ProxyQuery, RunQueued, RunsQuery, SyncRunDto},
     },
-    service::sync::{configs, proxy, runs as run_records},
+    service::sync::{config_changes, configs, proxy, runs as run_records},
     sync::{ExternalSync, SyncKind, ezexam},
 };
 
@@ -56,7 +56,7 @@ pub async fn create(
     sync: web::Data<ExternalSync>,
     body: ValidJson<CreateSyncConfig>,
 ) -> AppResult<HttpResponse> {
-    let row = configs::create(&sync, &admin, KIND, &body.0).await?;
+    let row = config_changes::create(&sync, &admin, KIND, &body.0).await?;
     Ok(HttpResponse::Created().json(SyncConfigDto::new(KIND, row)))
 }
 
@@ -95,7 +95,7 @@ pub async fn update(
     id: web::Path<Uuid>,
     body: ValidJson<UpdateSyncConfig>,
 ) -> AppResult<web::Json<SyncConfigDto>> {
-    let row = configs::update(&sync, &admin, KIND, *id, &body.0).await?;
+    let row = config_changes::update(&sync, &admin, KIND, *id, &body.0).await?;
     Ok(web::Json(SyncConfigDto::new(KIND, row)))
 }
 
@@ -112,7 +112,7 @@ pub async fn remove(
     sync: web::Data<ExternalSync>,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    configs::delete(&sync, &admin, KIND, *id).await?;
+    config_changes::delete(&sync, &admin, KIND, *id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -7,6 +7,7 @@ mod google_calendar;
 mod llm_admin;
 mod llm_calls;
 mod sync_configs;
+mod sync_proxy;
 mod sync_reminders;
 mod sync_runs;
 mod sync_schedules;

@@ -2,6 +2,8 @@
 //! commit), runs (record, list, run now), the sync itself (paging + idempotent upserts), the
 //! WhatsApp progress nudges and the admin screens' proxy.
 
+pub mod config_changes;
+pub mod config_values;
 pub mod configs;
 pub mod engine;
 pub mod proxy;

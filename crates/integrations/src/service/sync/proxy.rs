@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::configs;
 use crate::{
     IntegrationsError,
-    dto::sync::{ProxyPage, ProxyQuery},
+    dto::sync_runs::{ProxyPage, ProxyQuery},
     sync::{ExternalSync, SyncKind},
 };
 

@@ -169,3 +169,28 @@ pub async fn nudge(
     tracing::info!(queued, "progress nudges queued");
     Ok(queued)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dashboard_shows_no_message_content() {
+        let job = WhatsAppTemplateJob {
+            to: "+919876543210".into(),
+            template: Template {
+                name: "progress_nudge".into(),
+                language: "en".into(),
+                components: vec![
+                    json!({"type": "body", "parameters": [{"type": "text", "text": "Asha Verma"}]}),
+                ],
+            },
+        };
+        let shown = jobs::redact::redact_fields(
+            &serde_json::to_value(&job).unwrap(),
+            WhatsAppTemplateJob::SECRET_FIELDS,
+        );
+        assert!(!shown.to_string().contains("Asha Verma"), "{shown}");
+        assert_eq!(shown["template"], "[redacted]");
+    }
+}
