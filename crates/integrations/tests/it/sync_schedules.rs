@@ -181,3 +181,55 @@ async fn schedules_survive_a_redis_flush_and_a_restart_and_stop_when_disabled() 
     );
     worker.stop().await;
 }
+
+#[tokio::test]
+async fn the_new_student_sync_follows_its_system_config_keys() {
+    let t = sync_app().await;
+    let id = "system-config:mrlearn-new-student-sync";
+    let queue = "mrlearnNewStudentSyncQueue";
+    let superadmin = t.app.superadmin_token();
+    let put = |key: &'static str, value: serde_json::Value| {
+        t.app
+            .req(Method::PUT, &format!("/api/system-config/{key}"))
+            .bearer(&superadmin)
+            .json(&json!({ "value": value }))
+            .send()
+    };
+    let worker = t.app.start_worker().await;
+    assert_eq!(scheduler_every(&t, queue, id).await, None, "off by default");
+    assert_eq!(
+        put("MRLEARN_NEW_STUDENT_SYNC_INTERVAL_HOURS", json!(2))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        put("MRLEARN_NEW_STUDENT_SYNC_ENABLED", json!(true))
+            .await
+            .status,
+        200
+    );
+    assert!(
+        testkit::eventually(10, || async {
+            (scheduler_every(&t, queue, id).await == Some(2 * 3_600_000)).then_some(())
+        })
+        .await
+        .is_some(),
+        "enabling the key did not create the scheduler"
+    );
+    assert_eq!(
+        put("MRLEARN_NEW_STUDENT_SYNC_ENABLED", json!(false))
+            .await
+            .status,
+        200
+    );
+    assert!(
+        testkit::eventually(10, || async {
+            scheduler_every(&t, queue, id).await.is_none().then_some(())
+        })
+        .await
+        .is_some(),
+        "disabling the key did not remove the scheduler"
+    );
+    worker.stop().await;
+}
