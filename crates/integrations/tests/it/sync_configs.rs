@@ -54,6 +54,21 @@ async fn configs_are_validated_and_audited() {
     t.send(Method::POST, "/api/graphy/sync-configs", Some(bad_url))
         .await
         .assert_problem(422, "validation_failed");
+    // a platform ADMIN cannot point the sync (and the key, and the proxies) at an internal
+    // address: only SYNC_ALLOWED_HOSTS may be named
+    for internal in [
+        "http://169.254.169.254/latest/meta-data",
+        "http://localhost:6379",
+        "http://10.0.0.5",
+        "http://127.0.0.1.nip.io",
+    ] {
+        let body = json!({"name": "ssrf", "api_key": "graphy-key-123", "interval_seconds": 60, "base_url": internal});
+        let res = t
+            .send(Method::POST, "/api/graphy/sync-configs", Some(body))
+            .await;
+        res.assert_problem(422, "validation_failed");
+        assert_eq!(res.json()["errors"][0]["field"], "base_url", "{internal}");
+    }
 
     let id = created["id"].as_str().unwrap();
     let res = t

@@ -43,7 +43,9 @@ pub async fn sync_app_with(options: TestOptions) -> SyncApp {
         .env("EZEXAM_BASE_URL", ezexam.uri())
         .env("SYNC_PAGE_SIZE", PAGE.to_string())
         .env("SYNC_MIN_INTERVAL_SECS", "1")
-        .env("SYNC_TIMEOUT_MS", "2000");
+        .env("SYNC_TIMEOUT_MS", "2000")
+        // the wiremock servers' host, so configs may name them as their own base URL
+        .env("SYNC_ALLOWED_HOSTS", "127.0.0.1");
     // the caller's settings win
     with.env.extend(options.env);
     with.role = options.role;

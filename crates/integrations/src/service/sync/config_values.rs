@@ -47,6 +47,11 @@ impl Values {
         if self.name.trim().is_empty() {
             return invalid("name", "must not be blank");
         }
+        if let Some(url) = &self.base_url {
+            if let Err(why) = sync.config.check_base_url(url) {
+                return invalid("base_url", &why);
+            }
+        }
         match kind {
             SyncKind::Mrlearn if !self.filters.exam_ids.is_empty() => {
                 invalid("filters.exam_ids", "only EzExam configs filter by exam")
