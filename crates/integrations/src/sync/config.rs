@@ -56,7 +56,7 @@ impl SyncConfig {
     /// fragment, and a host on [`SyncConfig::allowed_hosts`].
     pub fn check_base_url(&self, url: &str) -> Result<(), String> {
         let host = host_of(url)?;
-        if self.allowed_hosts.iter().any(|h| *h == host) {
+        if self.allowed_hosts.contains(&host) {
             Ok(())
         } else {
             Err(format!(

@@ -47,10 +47,12 @@ impl Values {
         if self.name.trim().is_empty() {
             return invalid("name", "must not be blank");
         }
-        if let Some(url) = &self.base_url {
-            if let Err(why) = sync.config.check_base_url(url) {
-                return invalid("base_url", &why);
-            }
+        if let Some(Err(why)) = self
+            .base_url
+            .as_ref()
+            .map(|u| sync.config.check_base_url(u))
+        {
+            return invalid("base_url", &why);
         }
         match kind {
             SyncKind::Mrlearn if !self.filters.exam_ids.is_empty() => {
