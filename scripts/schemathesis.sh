@@ -126,6 +126,7 @@ log "starting the gateway on $BASE (database $DB_NAME)"
     OPENAI_API_BASE=http://127.0.0.1:9/openai ANTHROPIC_API_BASE=http://127.0.0.1:9/anthropic \
     GEMINI_API_BASE=http://127.0.0.1:9/gemini GROQ_API_BASE=http://127.0.0.1:9/groq \
     LLM_TIMEOUT_MS=500 LLM_RETRIES=0 \
+    GRAPHY_BASE_URL=http://127.0.0.1:9/graphy EZEXAM_BASE_URL=http://127.0.0.1:9/ezexam SYNC_TIMEOUT_MS=500 \
     EXOTEL_WEBHOOK_TOKEN="st-exotel-$SUFFIX" \
     WHATSAPP_VERIFY_TOKEN="st-whatsapp-$SUFFIX" WHATSAPP_APP_SECRET="st-whatsapp-secret-$SUFFIX" \
     MAIL_OUTBOX_DIR="$WORK/mail" STORAGE_DIR="$WORK/storage" PUBLIC_BASE_URL="$BASE" \

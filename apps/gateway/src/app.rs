@@ -74,6 +74,8 @@ pub struct Services {
     pub integrations: web::Data<integrations::Integrations>,
     /// The student profile's sections (identity, mentorship, tokens; the LMS later).
     pub profile: web::Data<integrations::profile::ProfileSections>,
+    /// The Graphy / EzExam sync (outside APIs' client, sealed config keys).
+    pub sync: web::Data<integrations::sync::ExternalSync>,
 }
 
 impl Services {
@@ -104,6 +106,11 @@ impl Services {
                 &config.integrations,
             )?),
             profile: web::Data::new(crate::profile::sections()),
+            sync: web::Data::new(integrations::sync::ExternalSync::new(
+                ctx,
+                jobs,
+                config.integrations.sync.clone(),
+            )?),
         })
     }
 
@@ -124,6 +131,7 @@ impl Services {
             .app_data(self.terminal.clone())
             .app_data(self.integrations.clone())
             .app_data(self.profile.clone())
+            .app_data(self.sync.clone())
     }
 }
 

@@ -37,6 +37,8 @@ use utoipa_actix_web::AppExt;
         (name = "realtime", description = "Socket.IO (meeting signalling, presence, chat) and the terminal relay"),
         (name = "ai", description = "The LLM gateway: agents, their provider configuration, sealed provider credentials, call records and monthly cost; the credential proxy; the student profile for AI agents"),
         (name = "google-drive", description = "Google Drive connector: connect (OAuth PKCE), list files, import into storage"),
+        (name = "graphy", description = "Graphy (Mr. Learn) sync: configs with sealed keys and their schedules, runs, and the admin screens' read-only proxy"),
+        (name = "ezexam", description = "EzExam (Mr. Test) sync: configs with sealed keys and their schedules, runs, and the admin screens' read-only proxy"),
     )
 )]
 struct BaseDoc;

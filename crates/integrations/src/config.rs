@@ -14,6 +14,8 @@ pub struct IntegrationsConfig {
     pub llm: LlmConfig,
     /// The Google Drive connector.
     pub drive: crate::google_drive::GoogleDriveConfig,
+    /// The Graphy / EzExam sync.
+    pub sync: crate::sync::SyncConfig,
 }
 
 /// The LLM gateway's settings (`*_API_BASE`, `LLM_*`).
@@ -43,6 +45,7 @@ impl IntegrationsConfig {
         Ok(Self {
             llm: LlmConfig::from_env(env)?,
             drive: crate::google_drive::GoogleDriveConfig::from_env(env, base)?,
+            sync: crate::sync::SyncConfig::from_env(env)?,
         })
     }
 }

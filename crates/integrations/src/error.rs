@@ -1,4 +1,4 @@
-//! The crate's error codes and its one error enum (the LLM gateway's answers).
+//! The crate's error codes and its one error enum (the LLM gateway's and the sync's answers).
 
 use kernel::{
     AppError,
@@ -28,6 +28,12 @@ pub mod codes {
         PROXY_BODY_TOO_LARGE = PAYLOAD_TOO_LARGE "proxy_body_too_large";
         /// No user with this id on this platform (or not one the caller may see).
         PROFILE_NOT_FOUND = NOT_FOUND "profile_not_found";
+        /// No Graphy or EzExam sync config with this id on this platform.
+        SYNC_CONFIG_NOT_FOUND = NOT_FOUND "sync_config_not_found";
+        /// A sync config with this name exists on the platform.
+        SYNC_CONFIG_EXISTS = CONFLICT "sync_config_exists";
+        /// Graphy or EzExam answered with an error, an unreadable body, or not at all.
+        EXTERNAL_API_ERROR = BAD_GATEWAY "external_api_error";
     }
 }
 
@@ -82,6 +88,15 @@ pub enum IntegrationsError {
     /// 404 `profile_not_found`.
     #[error("no such user on this platform")]
     ProfileNotFound,
+    /// 404 `sync_config_not_found`.
+    #[error("no such sync config")]
+    SyncConfigNotFound,
+    /// 409 `sync_config_exists` (on `name`).
+    #[error("a sync config with this name exists")]
+    SyncConfigExists,
+    /// 502 `external_api_error`: Graphy or EzExam failed (the message never holds the key).
+    #[error("{0}")]
+    ExternalApi(String),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
@@ -109,6 +124,9 @@ impl IntegrationsError {
             Self::ProxyMethodForbidden(_) => &codes::PROXY_METHOD_FORBIDDEN,
             Self::ProxyBodyTooLarge { .. } => &codes::PROXY_BODY_TOO_LARGE,
             Self::ProfileNotFound => &codes::PROFILE_NOT_FOUND,
+            Self::SyncConfigNotFound => &codes::SYNC_CONFIG_NOT_FOUND,
+            Self::SyncConfigExists => &codes::SYNC_CONFIG_EXISTS,
+            Self::ExternalApi(_) => &codes::EXTERNAL_API_ERROR,
             Self::Invalid(..) | Self::Db(_) | Self::App(_) | Self::Unexpected(_) => return None,
         })
     }
@@ -131,6 +149,9 @@ impl From<IntegrationsError> for AppError {
             }
             IntegrationsError::ProxyBodyTooLarge { .. } => {
                 AppError::new(&codes::PROXY_BODY_TOO_LARGE, err.to_string()).on_field("body")
+            }
+            IntegrationsError::SyncConfigExists => {
+                AppError::new(&codes::SYNC_CONFIG_EXISTS, err.to_string()).on_field("name")
             }
             IntegrationsError::Db(e) => e.into(),
             IntegrationsError::App(e) => e,

@@ -15,6 +15,12 @@
 //! connector ([`google_drive`], `/api/google-drive-connector/*`, docs/google-drive.md) owns
 //! `google_drive_connections`; Google OAuth and PKCE shared with Calendar are in
 //! [`google_oauth`].
+//!
+//! The Graphy (Mr. Learn) and EzExam (Mr. Test) sync ([`sync`], docs/integrations-sync.md)
+//! mounts `/api/graphy/*` and `/api/ezexam/*`, registers its workers and row-defined
+//! schedules through [`sync::workers::workers`], and owns `mrlearn_sync_configs`,
+//! `mrtest_sync_configs`, `sync_runs`, `mrlearn_enrolments`, `mrlearn_progress`,
+//! `mrtest_exams`, `mrtest_results` and `mrlearn_reminders_sent`.
 
 pub mod config;
 pub mod dto;
@@ -32,6 +38,7 @@ pub mod routes;
 pub mod service;
 pub mod settings;
 pub mod state;
+pub mod sync;
 
 use std::time::Duration;
 

@@ -12,6 +12,7 @@ mod meetings;
 mod outbox;
 pub mod proxy;
 pub mod users;
+pub mod worker;
 
 use std::{collections::HashMap, sync::Once};
 
@@ -27,6 +28,7 @@ pub use client::TestResponse;
 pub use gateway::startup::Role;
 pub use proxy::TcpProxy;
 pub use users::Session;
+pub use worker::Worker;
 
 /// Where the machine's PostgreSQL server is (no database name).
 pub fn postgres_server() -> String {

@@ -132,6 +132,15 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/exotel/call", Sales),
     ("GET", "/api/exotel/calls", Sales),
     ("POST", "/api/exotel/sms", Sales),
+    ("GET", "/api/ezexam/exams", Admin),
+    ("GET", "/api/ezexam/exams/{exam_id}/results", Admin),
+    ("GET", "/api/ezexam/sync-configs", Admin),
+    ("POST", "/api/ezexam/sync-configs", Admin),
+    ("DELETE", "/api/ezexam/sync-configs/{id}", Admin),
+    ("GET", "/api/ezexam/sync-configs/{id}", Admin),
+    ("PATCH", "/api/ezexam/sync-configs/{id}", Admin),
+    ("POST", "/api/ezexam/sync-configs/{id}/run", Admin),
+    ("GET", "/api/ezexam/sync-configs/{id}/runs", Admin),
     ("GET", "/api/google-calendar/callback", Public),
     ("GET", "/api/google-calendar/connect", Expert),
     ("DELETE", "/api/google-calendar/connection", Expert),
@@ -146,6 +155,15 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
         User,
     ),
     ("GET", "/api/google-drive-connector/status", User),
+    ("GET", "/api/graphy/courses", Admin),
+    ("GET", "/api/graphy/learners", Admin),
+    ("GET", "/api/graphy/sync-configs", Admin),
+    ("POST", "/api/graphy/sync-configs", Admin),
+    ("DELETE", "/api/graphy/sync-configs/{id}", Admin),
+    ("GET", "/api/graphy/sync-configs/{id}", Admin),
+    ("PATCH", "/api/graphy/sync-configs/{id}", Admin),
+    ("POST", "/api/graphy/sync-configs/{id}/run", Admin),
+    ("GET", "/api/graphy/sync-configs/{id}/runs", Admin),
     ("GET", "/api/health", Public),
     ("GET", "/api/health/ready", Public),
     (
@@ -297,6 +315,7 @@ pub(crate) fn concrete(path: &str) -> String {
         .replace("{name}", "openai")
         .replace("{provider}", "openai")
         .replace("{user_id}", "0196a5e0-0000-7000-8000-000000000003")
+        .replace("{exam_id}", "exam-1")
 }
 
 struct Caller<'a> {

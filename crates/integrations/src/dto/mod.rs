@@ -6,3 +6,5 @@ pub mod credentials;
 pub mod drive;
 pub mod profile;
 pub mod proxy;
+pub mod sync;
+pub mod sync_runs;

@@ -1,12 +1,15 @@
 //! The integrations' HTTP routes: the LLM gateway, the credential proxy, the student
 //! profile for AI agents and the Google Drive connector. Not behind a platform module: every
-//! platform may use them, each with its own agents, keys, budget and connections.
+//! platform may use them, each with its own agents, keys, budget and connections. The
+//! Graphy / EzExam sync's routes are under `/api/graphy` and `/api/ezexam`.
 
 pub mod agent_config;
 pub mod ai;
 pub mod credentials;
 pub mod drive;
 pub mod profile;
+pub mod ezexam;
+pub mod graphy;
 pub mod proxy;
 pub mod usage;
 
@@ -44,4 +47,35 @@ pub fn configure(cfg: &mut ServiceConfig) {
     )
     .service(scope::scope("/api/admin/ai-calls").service(usage::calls))
     .service(scope::scope("/api/admin/ai-usage").service(usage::usage));
+    configure_sync(cfg);
+}
+
+/// The Graphy / EzExam sync's scopes (not behind a platform module: any platform may connect
+/// its own Graphy school or EzExam account). Literal segments (`/sync-configs`) are mounted
+/// under their own segment, so no `{id}` can shadow them.
+fn configure_sync(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/graphy")
+            .service(graphy::list)
+            .service(graphy::create)
+            .service(graphy::get)
+            .service(graphy::update)
+            .service(graphy::remove)
+            .service(graphy::run)
+            .service(graphy::runs)
+            .service(graphy::learners)
+            .service(graphy::courses),
+    )
+    .service(
+        scope::scope("/api/ezexam")
+            .service(ezexam::list)
+            .service(ezexam::create)
+            .service(ezexam::get)
+            .service(ezexam::update)
+            .service(ezexam::remove)
+            .service(ezexam::run)
+            .service(ezexam::runs)
+            .service(ezexam::exams)
+            .service(ezexam::results),
+    );
 }

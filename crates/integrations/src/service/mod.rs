@@ -1,6 +1,6 @@
 //! The integrations' use cases: agent configuration, sealed credentials, the completion run
-//! with fallback and budget, the call records, the credential proxy, the student profile and
-//! the Google Drive connector.
+//! with fallback and budget, the call records, the credential proxy, the student profile,
+//! the Google Drive connector and the Graphy / EzExam sync.
 
 pub mod agent_config;
 pub mod budget;
@@ -11,3 +11,4 @@ pub mod drive;
 pub mod drive_files;
 pub mod profile;
 pub mod proxy;
+pub mod sync;
