@@ -38,6 +38,22 @@ fn agent_name(name: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
+/// The agents that can be called and configured (every [`Agent`] but the credential proxy's
+/// record-only `proxy`): the OpenAPI schema of `agent` in requests and paths.
+/// (Schema only: requests carry the name as text, parsed by `Agent::parse`.)
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfigurableAgent {
+    /// Scores a resume against a job (Mr. Hire).
+    ResumeScreening,
+    /// Drafts a course plan (LMS).
+    CoursePlan,
+    /// Summarises a student's profile for mentors and sales.
+    StudentProfileSummary,
+    /// Writes the text of a workflow step (CRM).
+    WorkflowText,
+}
+
 fn input_size(input: &Value) -> Result<(), validator::ValidationError> {
     if input.to_string().len() <= 100_000 {
         Ok(())
@@ -52,7 +68,7 @@ fn input_size(input: &Value) -> Result<(), validator::ValidationError> {
 pub struct CompleteRequest {
     /// The agent to run.
     #[validate(custom(function = "agent_name"))]
-    #[schema(value_type = Agent)]
+    #[schema(value_type = ConfigurableAgent)]
     pub agent: String,
     /// What the prompt's `{{input}}` placeholders are filled with (a string or an object),
     /// at most 100000 characters as JSON.

@@ -20,7 +20,7 @@ fn agent(name: &str) -> Result<Agent, IntegrationsError> {
 
 /// An agent's providers on the caller's platform, in the order they are tried.
 #[utoipa::path(tag = "ai", security(("bearer" = [])),
-    params(("agent" = Agent, Path, description = "the agent")),
+    params(("agent" = crate::dto::ai::ConfigurableAgent, Path, description = "the agent")),
     responses(
         (status = 200, body = AgentConfigDto),
         (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
@@ -40,7 +40,7 @@ pub async fn get(
 /// Replaces an agent's providers (1-5 entries, tried in order); audited with the lists
 /// before and after.
 #[utoipa::path(tag = "ai", security(("bearer" = [])),
-    params(("agent" = Agent, Path, description = "the agent")),
+    params(("agent" = crate::dto::ai::ConfigurableAgent, Path, description = "the agent")),
     request_body = AgentConfigBody,
     responses(
         (status = 200, body = AgentConfigDto),
