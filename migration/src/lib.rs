@@ -54,6 +54,7 @@ mod m20261201_600007_create_google_calendar;
 mod m20261202_000003_create_platform_settings;
 mod m20261202_200003_create_notifications;
 mod m20261202_400001_create_ai_tables;
+mod m20261202_410001_create_imports;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -89,6 +90,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000003_create_platform_settings::Migration),
             Box::new(m20261202_200003_create_notifications::Migration),
             Box::new(m20261202_400001_create_ai_tables::Migration),
+            Box::new(m20261202_410001_create_imports::Migration),
         ]
     }
 }

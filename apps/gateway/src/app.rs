@@ -72,6 +72,16 @@ pub struct Services {
     pub terminal: web::Data<realtime::terminal::Terminal>,
     /// The LLM gateway (providers' client, sealed credentials).
     pub integrations: web::Data<integrations::Integrations>,
+    /// Bulk imports and the kinds the owning crates register ([`import_kinds`]).
+    pub imports: web::Data<imports::Imports>,
+}
+
+/// Every import kind of the process, registered by the crate that owns its table: identity's
+/// `students` (lms' questions and crm's leads add one line each here).
+pub fn import_kinds() -> imports::Kinds {
+    let mut kinds = imports::Kinds::new();
+    kinds.register(identity::import::Students);
+    kinds
 }
 
 impl Services {
@@ -85,6 +95,8 @@ impl Services {
         let storage = storage::Storage::from_config(&config.storage, &ctx.config.public_base_url)?;
         let identity = identity::Identity::new(ctx, jobs, config.identity.clone())?;
         let mentorship = mentorship::Mentorship::new(ctx, jobs, config.mentorship.clone())?;
+        let imports =
+            imports::Imports::new(ctx, jobs, &storage, config.imports.clone(), import_kinds());
         Ok(Self {
             jobs: web::Data::new(jobs.clone()),
             storage: web::Data::new(storage),
@@ -101,6 +113,7 @@ impl Services {
                 ctx,
                 &config.integrations,
             )?),
+            imports: web::Data::new(imports),
         })
     }
 
@@ -120,6 +133,7 @@ impl Services {
             .app_data(self.calendar.clone())
             .app_data(self.terminal.clone())
             .app_data(self.integrations.clone())
+            .app_data(self.imports.clone())
     }
 }
 

@@ -36,6 +36,7 @@ use utoipa_actix_web::AppExt;
         (name = "vendor", description = "Machine clients authenticated by X-API-Key"),
         (name = "realtime", description = "Socket.IO (meeting signalling, presence, chat) and the terminal relay"),
         (name = "ai", description = "The LLM gateway: agents, their provider configuration, sealed provider credentials, call records and monthly cost"),
+        (name = "imports", description = "Bulk .xlsx/.csv imports: kinds and templates, upload with preview, start, progress, error report (ADMIN)"),
     )
 )]
 struct BaseDoc;

@@ -17,5 +17,6 @@ pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
     );
     identity::workers(&mut registry, &services.identity);
     mentorship::workers(&mut registry, &services.mentorship);
+    imports::workers(&mut registry, &services.imports);
     registry
 }

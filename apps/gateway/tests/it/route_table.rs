@@ -126,6 +126,13 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/bookings/me", User),
     ("POST", "/api/bookings/{id}/cancel", User),
     ("POST", "/api/bookings/{id}/reschedule", User),
+    ("GET", "/api/bulk-upload", Admin),
+    ("GET", "/api/bulk-upload/kinds", Admin),
+    ("GET", "/api/bulk-upload/kinds/{kind}/template", Admin),
+    ("GET", "/api/bulk-upload/{id}", Admin),
+    ("GET", "/api/bulk-upload/{id}/errors", Admin),
+    ("POST", "/api/bulk-upload/{id}/start", Admin),
+    ("POST", "/api/bulk-upload/{kind}", Admin),
     ("POST", "/api/exotel/call", Sales),
     ("GET", "/api/exotel/calls", Sales),
     ("POST", "/api/exotel/sms", Sales),
@@ -282,6 +289,7 @@ pub(crate) fn concrete(path: &str) -> String {
         .replace("{session_id}", "0196a5e0-0000-7000-8000-000000000002")
         .replace("{agent}", "course_plan")
         .replace("{name}", "openai")
+        .replace("{kind}", "students")
 }
 
 struct Caller<'a> {

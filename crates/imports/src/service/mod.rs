@@ -1,0 +1,7 @@
+//! The importer's rules and SQL: uploads and previews, reading and starting imports, the
+//! job that writes them, and the workbooks it answers.
+
+pub mod imports;
+pub mod report;
+pub mod run;
+pub mod upload;
