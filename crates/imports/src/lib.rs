@@ -18,6 +18,7 @@ pub mod config;
 pub mod dto;
 pub mod entities;
 pub mod error;
+pub mod job;
 pub mod kind;
 pub mod reader;
 pub mod routes;
@@ -28,7 +29,8 @@ pub mod workers;
 
 pub use config::ImportsConfig;
 pub use error::ImportError;
+pub use job::RunImport;
 pub use kind::{CellError, Column, ColumnType, ImportKind, Kinds, Row};
 pub use routes::configure;
 pub use state::Imports;
-pub use workers::{RunImport, workers};
+pub use workers::workers;

@@ -1,26 +1,14 @@
 //! The crate's job: `run-import` on `bulkImportQueue`, carrying the import id only (the file
 //! stays in storage; nothing of its content goes to Redis).
 
-use jobs::{JobContext, JobError, JobSpec, Registry};
-use uuid::Uuid;
+use jobs::{JobContext, JobError, Registry};
 
 use crate::{
     Imports,
     service::run::{self, Outcome},
 };
 
-/// Runs (or resumes after its checkpoint) one started import.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct RunImport {
-    /// The import.
-    pub import_id: Uuid,
-}
-
-impl JobSpec for RunImport {
-    const QUEUE: &'static str = "bulkImportQueue";
-    const NAME: &'static str = "run-import";
-    const SECRET_FIELDS: &'static [&'static str] = &[];
-}
+pub use crate::job::RunImport;
 
 /// What an import that gave up says (the cause is in the log, not in the API).
 const GAVE_UP: &str =
@@ -55,6 +43,8 @@ pub fn workers(registry: &mut Registry, imports: &Imports) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jobs::JobSpec;
+    use uuid::Uuid;
 
     #[test]
     fn the_payload_is_the_import_id_only() {

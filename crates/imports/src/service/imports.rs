@@ -19,7 +19,7 @@ use crate::{
         imports::{self, ImportStatus},
     },
     error::ImportError,
-    workers::RunImport,
+    job::RunImport,
 };
 
 /// The import `id` of `tenant`.
