@@ -3,7 +3,10 @@
 //! (`worksheet_cells_reader`) over the first worksheet. The real type is sniffed from the
 //! bytes, not from the name or the client's `Content-Type`.
 
-use std::{io::Cursor, ops::ControlFlow};
+use std::{
+    io::{BufReader, Read, Seek},
+    ops::ControlFlow,
+};
 
 use calamine::{DataRef, Reader, Xlsx};
 
@@ -65,27 +68,28 @@ pub fn sniff(head: &[u8]) -> Result<Format, ReadError> {
     Ok(Format::Csv)
 }
 
-/// Calls `f(row_number, cells)` for every non-empty row of the file in order (the header
-/// included; row numbers as a spreadsheet shows them, from 1) until it breaks.
-pub fn for_each_row(
-    bytes: &[u8],
+/// Calls `f(row_number, cells)` for every non-empty row of `source` in order (the header
+/// included; row numbers as a spreadsheet shows them, from 1) until it breaks. `source` is
+/// the uploaded bytes (`Cursor`) or the job's local copy of the stored file.
+pub fn for_each_row<R: Read + Seek>(
+    source: R,
     format: Format,
     f: impl FnMut(u64, Vec<String>) -> ControlFlow<()>,
 ) -> Result<(), ReadError> {
     match format {
-        Format::Csv => csv_rows(bytes, f),
-        Format::Xlsx => xlsx_rows(bytes, f),
+        Format::Csv => csv_rows(source, f),
+        Format::Xlsx => xlsx_rows(BufReader::new(source), f),
     }
 }
 
 fn csv_rows(
-    bytes: &[u8],
+    source: impl Read,
     mut f: impl FnMut(u64, Vec<String>) -> ControlFlow<()>,
 ) -> Result<(), ReadError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(bytes);
+        .from_reader(source);
     let mut record = csv::StringRecord::new();
     let mut number = 0u64;
     loop {
@@ -105,12 +109,12 @@ fn csv_rows(
     }
 }
 
-fn xlsx_rows(
-    bytes: &[u8],
+fn xlsx_rows<R: Read + Seek>(
+    source: R,
     mut f: impl FnMut(u64, Vec<String>) -> ControlFlow<()>,
 ) -> Result<(), ReadError> {
     let bad = |e: calamine::XlsxError| ReadError(format!("the workbook cannot be read: {e}"));
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(bad)?;
+    let mut workbook: Xlsx<R> = Xlsx::new(source).map_err(bad)?;
     let sheet = workbook
         .sheet_names()
         .first()
@@ -191,7 +195,8 @@ mod tests {
     #[test]
     fn csv_rows_are_numbered_like_a_spreadsheet_and_blank_rows_skipped() {
         let mut seen = Vec::new();
-        for_each_row(b"a,b\n1,2\n,\n\"x,y\",3\n", Format::Csv, |n, cells| {
+        let file = std::io::Cursor::new(b"a,b\n1,2\n,\n\"x,y\",3\n");
+        for_each_row(file, Format::Csv, |n, cells| {
             seen.push((n, cells));
             ControlFlow::Continue(())
         })

@@ -2,6 +2,7 @@
 //! job that writes them, and the workbooks it answers.
 
 pub mod imports;
+pub mod local_copy;
 pub mod report;
 pub mod run;
 pub mod upload;

@@ -5,7 +5,11 @@
 //! NOTHING`) and the checkpoint `rows_done` moved forward, guarded by its previous value. A
 //! retried job skips the rows before the checkpoint, so good rows land exactly once.
 
-use std::{ops::ControlFlow, sync::Arc};
+use std::{
+    io::{Read, Seek},
+    ops::ControlFlow,
+    sync::Arc,
+};
 
 use anyhow::Context;
 use chrono::Utc;
@@ -27,7 +31,7 @@ use crate::{
     },
     kind::{CellError, ImportKind, Row},
     reader::{self, Format},
-    service::imports::get,
+    service::{imports::get, local_copy::LocalCopy},
     validate::{self, Mapping},
 };
 
@@ -105,19 +109,20 @@ pub async fn run(state: &Imports, ctx: &JobContext, id: Uuid) -> Result<Outcome,
         .await?;
     let key =
         storage::ObjectKey::parse(&import.file_key).map_err(|e| retry(anyhow::anyhow!("{e}")))?;
-    let file = state
-        .storage()
-        .get(&key)
+    let copy = LocalCopy::fetch(state.storage(), &key)
         .await
-        .map_err(|e| retry(anyhow::anyhow!("reading the stored file: {e}")))?;
+        .map_err(retry)?;
 
     let (tx, mut rx) = mpsc::channel::<Batch>(2);
     let skip = u64::try_from(import.rows_done).unwrap_or(0);
     let size = state.config().batch_size;
     let producer_kind = kind.clone();
     let producer = tokio::task::spawn_blocking(move || {
+        let file = copy
+            .open()
+            .map_err(|e| reader::ReadError(format!("opening the local copy: {e}")))?;
         produce(
-            &file.bytes,
+            file,
             format,
             producer_kind.as_ref(),
             &mapping,
@@ -160,7 +165,7 @@ pub async fn run(state: &Imports, ctx: &JobContext, id: Uuid) -> Result<Outcome,
 /// Reads the file (blocking), skipping the header and the first `skip` data rows, and sends
 /// checked batches of `size` rows. Stops when the receiver is gone.
 fn produce(
-    bytes: &[u8],
+    source: impl Read + Seek,
     format: Format,
     kind: &dyn ImportKind,
     mapping: &Mapping,
@@ -172,7 +177,7 @@ fn produce(
     let mut index = 0u64;
     let mut batch = Batch::default();
     let mut closed = false;
-    reader::for_each_row(bytes, format, |number, cells| {
+    reader::for_each_row(source, format, |number, cells| {
         if !header_seen {
             header_seen = true;
             return ControlFlow::Continue(());

@@ -32,7 +32,7 @@ fn scan(bytes: &[u8], format: Format) -> Result<Scan, reader::ReadError> {
     let mut header: Option<Vec<String>> = None;
     let mut first = Vec::new();
     let mut data_rows = 0u64;
-    reader::for_each_row(bytes, format, |number, cells| {
+    reader::for_each_row(std::io::Cursor::new(bytes), format, |number, cells| {
         if header.is_none() {
             header = Some(cells);
         } else {

@@ -78,11 +78,21 @@ pub async fn status(app: &TestApp, token: &str, id: &str) -> Value {
 
 /// Waits until the import reaches `completed` or `failed` (at most `secs`).
 pub async fn finished(app: &TestApp, token: &str, id: &str, secs: u64) -> Value {
+    watch(app, token, id, secs).await.0
+}
+
+/// Like [`finished`], also answering the progress seen while the job was `running`
+/// (`rows_done` of each poll).
+pub async fn watch(app: &TestApp, token: &str, id: &str, secs: u64) -> (Value, Vec<i64>) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    let mut progress = Vec::new();
     loop {
         let s = status(app, token, id).await;
         if s["status"] == "completed" || s["status"] == "failed" {
-            return s;
+            return (s, progress);
+        }
+        if s["status"] == "running" {
+            progress.push(s["rows_done"].as_i64().unwrap());
         }
         assert!(
             tokio::time::Instant::now() < deadline,

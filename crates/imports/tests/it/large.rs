@@ -8,7 +8,7 @@ use std::{collections::BTreeSet, time::Instant};
 use sea_orm::ConnectionTrait;
 use testkit::{Role, TestOptions, spawn_app_with};
 
-use crate::common::{CSV, count, finished, sheet_rows, start, students_csv, upload};
+use crate::common::{CSV, count, finished, sheet_rows, start, students_csv, upload, watch};
 
 /// Makes the insert of the 25,001st student fail once (a sequence is not rolled back, so the
 /// retry passes): the first attempt has committed 50 batches of 500 by then.
@@ -44,10 +44,17 @@ async fn fifty_thousand_rows_land_once_through_a_retry_and_every_bad_row_is_repo
 
     let t0 = Instant::now();
     assert_eq!(start(&app, &admin, &id).await.status, 202);
-    let done = finished(&app, &admin, &id, 300).await;
+    let (done, progress) = watch(&app, &admin, &id, 300).await;
     eprintln!(
         "50,000 rows imported in {:?} (with one retry)",
         t0.elapsed()
+    );
+    // progress is visible while the job runs, batch by batch
+    assert!(
+        progress
+            .iter()
+            .any(|&n| n > 0 && n < 50_000 && n % 500 == 0),
+        "no intermediate progress seen: {progress:?}"
     );
     assert_eq!(done["status"], "completed", "{done}");
     assert_eq!(

@@ -64,6 +64,16 @@ async fn an_upload_is_previewed_with_per_cell_errors_and_nothing_is_written() {
     )
     .await;
     assert_eq!(queued, 1);
+    // the job carries the import id only, never the file's content
+    let keys = crate::common::count(
+        &app,
+        &format!(
+            "SELECT count(*) FROM outbox, jsonb_object_keys(payload) k \
+             WHERE queue = 'bulkImportQueue' AND payload->>'import_id' = '{id}'"
+        ),
+    )
+    .await;
+    assert_eq!(keys, 2, "payload = {{platform, import_id}}");
 
     // the list shows it
     let list = app
