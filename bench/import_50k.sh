@@ -4,7 +4,7 @@
 # (peak resident set, /proc/<pid>/status) belongs to that import alone. It is read after the
 # upload (login, argon2 and the upload's preview included: peak_before) and after the import
 # and its error report (peak_after); max_rss_run is the largest VmRSS sampled every 50 ms while
-# the job runs. Flat memory means these hardly move with the number of rows.
+# the job runs, rss_uploaded the VmRSS after the upload, before the start. Flat memory means these hardly move with the number of rows.
 #
 # A fresh database (mas_bench_imports) and Redis prefix; the SUPERADMIN seeded from
 # ADMIN_EMAIL/ADMIN_PASSWORD uploads. Time is from `POST .../start` to `completed`.
@@ -50,7 +50,7 @@ PY
 }
 field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)"; }
 
-printf "%-8s %-9s %-10s %-11s %-12s %-15s %-15s %-14s\n" rows file_kb import_s rows_per_s idle_rss_mb max_rss_run_mb peak_before_mb peak_after_mb
+printf "%-8s %-9s %-10s %-11s %-12s %-16s %-15s %-15s %-14s\n" rows file_kb import_s rows_per_s idle_rss_mb rss_uploaded_mb max_rss_run_mb peak_before_mb peak_after_mb
 for N in $SIZES; do
   gen "$N" "$WORK/$N.csv"
   PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -65,6 +65,7 @@ for N in $SIZES; do
   ID=$(curl -sf -X POST "$BASE/api/bulk-upload/students" -H "Authorization: Bearer $TOKEN" \
     -F "file=@$WORK/$N.csv;type=text/csv" | field '["import"]["id"]')
   BEFORE=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")
+  UPLOADED=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
   T0=$(date +%s.%N)
   curl -sf -X POST "$BASE/api/bulk-upload/$ID/start" -H "Authorization: Bearer $TOKEN" >/dev/null
   MAXRSS=0
@@ -82,6 +83,6 @@ for N in $SIZES; do
   curl -sf "$BASE/api/bulk-upload/$ID/errors" -H "Authorization: Bearer $TOKEN" -o "$WORK/report-$N.xlsx"
   PEAK=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")
   KB=$(( $(stat -c %s "$WORK/$N.csv") / 1024 ))
-  python3 -c "n=$N; t=$T1-$T0; print(f'{n:<8} {$KB:<9} {t:<10.2f} {n/t:<11.0f} {$IDLE/1024:<12.1f} {$MAXRSS/1024:<15.1f} {$BEFORE/1024:<15.1f} {$PEAK/1024:<14.1f}')"
+  python3 -c "n=$N; t=$T1-$T0; print(f'{n:<8} {$KB:<9} {t:<10.2f} {n/t:<11.0f} {$IDLE/1024:<12.1f} {$UPLOADED/1024:<16.1f} {$MAXRSS/1024:<15.1f} {$BEFORE/1024:<15.1f} {$PEAK/1024:<14.1f}')"
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
 done
