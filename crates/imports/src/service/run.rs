@@ -5,11 +5,7 @@
 //! NOTHING`) and the checkpoint `rows_done` moved forward, guarded by its previous value. A
 //! retried job skips the rows before the checkpoint, so good rows land exactly once.
 
-use std::{
-    io::{Read, Seek},
-    ops::ControlFlow,
-    sync::Arc,
-};
+use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::Utc;
@@ -29,10 +25,14 @@ use crate::{
         import_errors,
         imports::{self, ImportStatus},
     },
-    kind::{CellError, ImportKind, Row},
+    kind::{CellError, ImportKind},
     reader::{self, Format},
-    service::{imports::get, local_copy::LocalCopy},
-    validate::{self, Mapping},
+    service::{
+        batches::{Batch, produce},
+        imports::get,
+        local_copy::LocalCopy,
+    },
+    validate::Mapping,
 };
 
 /// Bad cells written per statement (6 parameters each, far below PostgreSQL's limit).
@@ -45,14 +45,6 @@ pub enum Outcome {
     Completed,
     /// The import was already complete (a duplicate or late job): nothing to do.
     AlreadyDone,
-}
-
-#[derive(Default)]
-struct Batch {
-    rows: Vec<Row>,
-    errors: Vec<(u64, CellError)>,
-    failed: i64,
-    processed: i64,
 }
 
 fn retry(e: impl Into<anyhow::Error>) -> JobError {
@@ -160,51 +152,6 @@ pub async fn run(state: &Imports, ctx: &JobContext, id: Uuid) -> Result<Outcome,
         .await?;
     tracing::info!(rows = done, "import completed");
     Ok(Outcome::Completed)
-}
-
-/// Reads the file (blocking), skipping the header and the first `skip` data rows, and sends
-/// checked batches of `size` rows. Stops when the receiver is gone.
-fn produce(
-    source: impl Read + Seek,
-    format: Format,
-    kind: &dyn ImportKind,
-    mapping: &Mapping,
-    skip: u64,
-    size: usize,
-    tx: &mpsc::Sender<Batch>,
-) -> Result<(), reader::ReadError> {
-    let mut header_seen = false;
-    let mut index = 0u64;
-    let mut batch = Batch::default();
-    let mut closed = false;
-    reader::for_each_row(source, format, |number, cells| {
-        if !header_seen {
-            header_seen = true;
-            return ControlFlow::Continue(());
-        }
-        index += 1;
-        if index <= skip {
-            return ControlFlow::Continue(());
-        }
-        match validate::check_row(kind, mapping, number, &cells) {
-            Ok(row) => batch.rows.push(row),
-            Err(errors) => {
-                batch.failed += 1;
-                batch.errors.extend(errors.into_iter().map(|e| (number, e)));
-            }
-        }
-        batch.processed += 1;
-        if batch.processed as usize >= size && tx.blocking_send(std::mem::take(&mut batch)).is_err()
-        {
-            closed = true;
-            return ControlFlow::Break(());
-        }
-        ControlFlow::Continue(())
-    })?;
-    if !closed && batch.processed > 0 {
-        let _ = tx.blocking_send(batch);
-    }
-    Ok(())
 }
 
 /// One batch in one transaction: the kind's rows, the bad cells, the checkpoint.
