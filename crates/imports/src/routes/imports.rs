@@ -140,7 +140,7 @@ pub async fn start(
     state: web::Data<Imports>,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    let model = service::start(&state.ctx().db, &admin.tenant, *id).await?;
+    let model = service::start(&state.ctx().db, &admin, *id).await?;
     state.jobs().notify_committed();
     Ok(HttpResponse::Accepted().json(ImportView::from(model)))
 }

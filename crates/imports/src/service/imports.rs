@@ -5,6 +5,8 @@ use chrono::Utc;
 use jobs::outbox;
 use kernel::{
     Tenant,
+    audit::{self, Audit},
+    auth::AuthUser,
     pagination::{Page, PageParams},
 };
 use sea_orm::{
@@ -57,13 +59,14 @@ pub async fn list(
 
 /// Starts a previewed (or failed) import: `queued`, and its job goes through the outbox in
 /// the same transaction. The status change is the guard, so starting twice makes one job;
-/// the second start answers 409 `import_already_started`.
+/// the second start answers 409 `import_already_started`. Audited (`import.started`).
 #[tracing::instrument(skip_all, fields(import = %id), err)]
 pub async fn start(
     db: &DatabaseConnection,
-    tenant: &Tenant,
+    admin: &AuthUser,
     id: Uuid,
 ) -> Result<imports::Model, ImportError> {
+    let tenant = admin.tenant.as_ref();
     let txn = db.begin().await?;
     let current = get(&txn, tenant, id).await?;
     let moved = imports::Entity::update_many()
@@ -79,6 +82,14 @@ pub async fn start(
         return Err(ImportError::AlreadyStarted(status_name(current.status)));
     }
     outbox::enqueue_in(&txn, tenant, &RunImport { import_id: id }).await?;
+    audit::record(
+        &txn,
+        Audit::by(admin, "import.started", "import", id).change(
+            serde_json::json!({"status": status_name(current.status)}),
+            serde_json::json!({"status": "queued"}),
+        ),
+    )
+    .await?;
     let model = get(&txn, tenant, id).await?;
     txn.commit().await?;
     Ok(model)

@@ -5,8 +5,12 @@
 use std::{collections::BTreeMap, ops::ControlFlow, sync::Arc};
 
 use chrono::Utc;
-use kernel::{Tenant, auth::AuthUser};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use kernel::{
+    Tenant,
+    audit::{self, Audit},
+    auth::AuthUser,
+};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionTrait};
 use uuid::Uuid;
 
 use crate::{
@@ -102,8 +106,9 @@ pub async fn create(
         .storage()
         .put(&key, upload.bytes.clone(), content_type)
         .await?;
+    let txn = state.ctx().db.begin().await?;
     let model = insert(
-        &state.ctx().db,
+        &txn,
         tenant,
         admin.id,
         kind.name(),
@@ -114,6 +119,14 @@ pub async fn create(
         scan.data_rows,
     )
     .await?;
+    audit::record(
+        &txn,
+        Audit::by(admin, "import.created", "import", model.id).after(serde_json::json!({
+            "kind": model.kind, "file_name": model.file_name, "rows_total": model.rows_total,
+        })),
+    )
+    .await?;
+    txn.commit().await?;
     tracing::info!(import = %model.id, rows = scan.data_rows, "import previewed");
     Ok(preview(&kind, &mapping, scan, model.into()))
 }

@@ -74,6 +74,16 @@ async fn an_upload_is_previewed_with_per_cell_errors_and_nothing_is_written() {
     )
     .await;
     assert_eq!(keys, 2, "payload = {{platform, import_id}}");
+    // the upload and the one start are audited, the refused start is not
+    let audited = crate::common::count(
+        &app,
+        &format!(
+            "SELECT count(*) FROM audit_log WHERE target_id = '{id}' \
+             AND action IN ('import.created', 'import.started') AND request_id IS NOT NULL"
+        ),
+    )
+    .await;
+    assert_eq!(audited, 2);
 
     // the list shows it
     let list = app
