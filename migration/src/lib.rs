@@ -56,6 +56,7 @@ mod m20261202_200003_create_notifications;
 mod m20261202_400001_create_ai_tables;
 mod m20261202_400002_create_sync_tables;
 mod m20261202_400003_create_google_drive;
+mod m20261202_410001_create_imports;
 mod m20261202_600008_add_meeting_indexes;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
@@ -94,6 +95,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_400001_create_ai_tables::Migration),
             Box::new(m20261202_400002_create_sync_tables::Migration),
             Box::new(m20261202_400003_create_google_drive::Migration),
+            Box::new(m20261202_410001_create_imports::Migration),
             Box::new(m20261202_600008_add_meeting_indexes::Migration),
         ]
     }

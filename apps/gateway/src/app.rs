@@ -76,6 +76,16 @@ pub struct Services {
     pub profile: web::Data<integrations::profile::ProfileSections>,
     /// The Graphy / EzExam sync (outside APIs' client, sealed config keys).
     pub sync: web::Data<integrations::sync::ExternalSync>,
+    /// Bulk imports and the kinds the owning crates register ([`import_kinds`]).
+    pub imports: web::Data<imports::Imports>,
+}
+
+/// Every import kind of the process, registered by the crate that owns its table: identity's
+/// `students` (lms' questions and crm's leads add one line each here).
+pub fn import_kinds() -> imports::Kinds {
+    let mut kinds = imports::Kinds::new();
+    kinds.register(identity::import::Students);
+    kinds
 }
 
 impl Services {
@@ -89,6 +99,8 @@ impl Services {
         let storage = storage::Storage::from_config(&config.storage, &ctx.config.public_base_url)?;
         let identity = identity::Identity::new(ctx, jobs, config.identity.clone())?;
         let mentorship = mentorship::Mentorship::new(ctx, jobs, config.mentorship.clone())?;
+        let imports =
+            imports::Imports::new(ctx, jobs, &storage, config.imports.clone(), import_kinds());
         Ok(Self {
             jobs: web::Data::new(jobs.clone()),
             storage: web::Data::new(storage),
@@ -111,6 +123,7 @@ impl Services {
                 jobs,
                 config.integrations.sync.clone(),
             )?),
+            imports: web::Data::new(imports),
         })
     }
 
@@ -132,6 +145,7 @@ impl Services {
             .app_data(self.integrations.clone())
             .app_data(self.profile.clone())
             .app_data(self.sync.clone())
+            .app_data(self.imports.clone())
     }
 }
 

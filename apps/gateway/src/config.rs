@@ -24,6 +24,8 @@ pub struct GatewayConfig {
     pub realtime: realtime::RealtimeConfig,
     /// The LLM gateway's providers, timeouts and retries.
     pub integrations: integrations::IntegrationsConfig,
+    /// Bulk imports: the largest file, rows per transaction.
+    pub imports: imports::ImportsConfig,
 }
 
 impl GatewayConfig {
@@ -48,6 +50,7 @@ impl GatewayConfig {
             mentorship: mentorship::MentorshipConfig::from_env(env, &kernel)?,
             realtime: realtime::RealtimeConfig::from_env(env, &kernel)?,
             integrations: integrations::IntegrationsConfig::from_env(env, &kernel)?,
+            imports: imports::ImportsConfig::from_env(env, &kernel)?,
             kernel,
         })
     }

@@ -18,5 +18,6 @@ pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
     identity::workers(&mut registry, &services.identity);
     mentorship::workers(&mut registry, &services.mentorship);
     integrations::sync::workers::workers(&mut registry, &services.sync);
+    imports::workers(&mut registry, &services.imports);
     registry
 }

@@ -31,7 +31,8 @@ const fn q(
     }
 }
 
-/// Every queue of the seed's "Background jobs & async" table, plus the domain-events queue.
+/// Every queue of the seed's "Background jobs & async" table, plus the bulk-import and
+/// domain-events queues.
 pub const QUEUES: &[QueueSpec] = &[
     q(
         "emailQueue",
@@ -128,6 +129,13 @@ pub const QUEUES: &[QueueSpec] = &[
         "Students-at-risk scoring",
     ),
     q(
+        "bulkImportQueue",
+        1,
+        3,
+        2_000,
+        "Bulk Excel/CSV imports, resumed after their last committed batch",
+    ),
+    q(
         EVENTS_QUEUE,
         4,
         8,
@@ -158,7 +166,7 @@ mod tests {
 
     #[test]
     fn the_seed_queues_are_all_declared_once() {
-        assert_eq!(QUEUES.len(), 23);
+        assert_eq!(QUEUES.len(), 24);
         let mut names: Vec<_> = QUEUES.iter().map(|q| q.name).collect();
         names.sort_unstable();
         names.dedup();

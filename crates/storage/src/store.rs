@@ -274,6 +274,34 @@ impl Storage {
         })
     }
 
+    /// Streams an object into `out` chunk by chunk, never holding it whole (404 when
+    /// absent). Answers the bytes written.
+    pub async fn copy_to(
+        &self,
+        key: &ObjectKey,
+        out: &mut (impl tokio::io::AsyncWrite + Unpin),
+    ) -> Result<u64, StorageError> {
+        use futures::StreamExt;
+        use tokio::io::AsyncWriteExt;
+        let fail = |e| StorageError::from_store(e, key.as_str());
+        let mut stream = self
+            .store()
+            .get(&path_of(key)?)
+            .await
+            .map_err(fail)?
+            .into_stream();
+        let mut size = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(fail)?;
+            out.write_all(&chunk)
+                .await
+                .context("writing a local copy")?;
+            size += chunk.len() as u64;
+        }
+        out.flush().await.context("writing a local copy")?;
+        Ok(size)
+    }
+
     /// Size, type and time of an object (404 when absent).
     pub async fn head(&self, key: &ObjectKey) -> Result<ObjectInfo, StorageError> {
         let result = self

@@ -22,5 +22,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(tokens::configure)
         .configure(mentorship::configure)
         .configure(integrations::configure)
+        .configure(imports::configure)
         .configure(realtime::terminal::configure);
 }

@@ -129,6 +129,13 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/bookings/{id}/cancel", User),
     ("POST", "/api/bookings/{id}/reschedule", User),
     ("POST", "/api/credential-proxy/{provider}", Admin),
+    ("GET", "/api/bulk-upload", Admin),
+    ("GET", "/api/bulk-upload/kinds", Admin),
+    ("GET", "/api/bulk-upload/kinds/{kind}/template", Admin),
+    ("GET", "/api/bulk-upload/{id}", Admin),
+    ("GET", "/api/bulk-upload/{id}/errors", Admin),
+    ("POST", "/api/bulk-upload/{id}/start", Admin),
+    ("POST", "/api/bulk-upload/{kind}", Admin),
     ("POST", "/api/exotel/call", Sales),
     ("GET", "/api/exotel/calls", Sales),
     ("POST", "/api/exotel/sms", Sales),
@@ -316,6 +323,7 @@ pub(crate) fn concrete(path: &str) -> String {
         .replace("{provider}", "openai")
         .replace("{user_id}", "0196a5e0-0000-7000-8000-000000000003")
         .replace("{exam_id}", "exam-1")
+        .replace("{kind}", "students")
 }
 
 struct Caller<'a> {

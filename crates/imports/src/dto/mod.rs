@@ -1,0 +1,4 @@
+//! Request and response bodies of the importer.
+
+pub mod imports;
+pub mod kinds;

@@ -1,0 +1,4 @@
+//! The crate's tables.
+
+pub mod import_errors;
+pub mod imports;

@@ -1,0 +1,26 @@
+//! The importer's HTTP routes under `/api/bulk-upload` (ADMIN of the platform). Not behind a
+//! platform module: every platform imports its own users, and the kinds of other crates
+//! (questions, leads) sit behind their owners' rules.
+
+pub mod imports;
+pub mod kinds;
+
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+/// The OpenAPI tag of these routes.
+pub const TAG: &str = "imports";
+
+/// Mounts every route of the crate.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/bulk-upload")
+            // literal paths before `/{id}`, which would take `kinds` for an id
+            .service(kinds::list)
+            .service(kinds::template)
+            .service(imports::list)
+            .service(imports::upload)
+            .service(imports::start)
+            .service(imports::errors)
+            .service(imports::get),
+    );
+}
