@@ -7,9 +7,9 @@ pub mod agent_config;
 pub mod ai;
 pub mod credentials;
 pub mod drive;
-pub mod profile;
 pub mod ezexam;
 pub mod graphy;
+pub mod profile;
 pub mod proxy;
 pub mod usage;
 
