@@ -62,7 +62,7 @@ for N in $SIZES; do
     -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | field '["access_token"]')
   sleep 1
   IDLE=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
-  ID=$(curl -sf -X POST "$BASE/api/bulk-upload/students" -H "Authorization: Bearer $TOKEN" \
+  ID=$(curl -sf -X POST "$BASE/api/bulk-upload/kinds/students" -H "Authorization: Bearer $TOKEN" \
     -F "file=@$WORK/$N.csv;type=text/csv" | field '["import"]["id"]')
   BEFORE=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")
   UPLOADED=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")

@@ -1,4 +1,4 @@
-//! The `students` import kind (`POST /api/bulk-upload/students`): each row creates a USER
+//! The `students` import kind (`POST /api/bulk-upload/kinds/students`): each row creates a USER
 //! account of the platform without a password (students sign in with an emailed code or set
 //! a password through the reset link). The natural key is the platform and the lowercased
 //! email (`users_platform_email`): a row whose email exists is left as it is, so a retried

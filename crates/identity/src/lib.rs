@@ -11,7 +11,7 @@
 //!   `/api/admin/audit-log`, `/api/admin/vendors*` and `/api/v1/vendor/me`.
 //! - [`extract::VendorKey`] authenticates machine clients by `X-API-Key`.
 //! - [`seed::run`] seeds the first SUPERADMIN and the configured sales users.
-//! - [`import::Students`] is the `students` import kind (`/api/bulk-upload/students`).
+//! - [`import::Students`] is the `students` import kind (`/api/bulk-upload/kinds/students`).
 //! - [`IdentityConfig`] is the crate's environment section (sign-in settings, Google sign-in).
 
 pub mod config;

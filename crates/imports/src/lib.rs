@@ -10,7 +10,7 @@
 //! - [`Imports`] is the crate's state (registered as `web::Data<Imports>`), with its
 //!   environment section [`ImportsConfig`].
 //! - [`configure`] mounts `GET /api/bulk-upload`, `GET /api/bulk-upload/kinds`,
-//!   `GET /api/bulk-upload/kinds/{kind}/template`, `POST /api/bulk-upload/{kind}`,
+//!   `GET /api/bulk-upload/kinds/{kind}/template`, `POST /api/bulk-upload/kinds/{kind}`,
 //!   `POST /api/bulk-upload/{id}/start`, `GET /api/bulk-upload/{id}` and
 //!   `GET /api/bulk-upload/{id}/errors`.
 

@@ -12,7 +12,7 @@ use crate::{
     kind::CellError,
 };
 
-/// The multipart form of `POST /api/bulk-upload/{kind}`.
+/// The multipart form of `POST /api/bulk-upload/kinds/{kind}`.
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct ImportForm {

@@ -8,7 +8,7 @@ use crate::kind::{Column, ImportKind};
 /// An import kind and the columns a file of it has.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct KindInfo {
-    /// The kind's name, used in `POST /api/bulk-upload/{kind}`.
+    /// The kind's name, used in `POST /api/bulk-upload/kinds/{kind}`.
     pub name: &'static str,
     /// What rows of this kind create.
     pub description: &'static str,

@@ -46,7 +46,7 @@ const MAX_PARTS: usize = 4;
         (status = 413, description = "the file is over `IMPORT_MAX_BYTES`", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "the body is not multipart/form-data", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`import_file_invalid` (names `file`: not .xlsx/CSV, empty, no data rows), `import_missing_column` (names the column), or no `file` part", body = Problem, content_type = "application/problem+json")))]
-#[post("/{kind}")]
+#[post("/kinds/{kind}")]
 pub async fn upload(
     admin: Require<Admin>,
     state: web::Data<Imports>,

@@ -14,11 +14,12 @@ pub const TAG: &str = "imports";
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/api/bulk-upload")
-            // literal paths before `/{id}`, which would take `kinds` for an id
+            // literal paths before `/{id}`, which would take `kinds` for an id; the upload is
+            // under `/kinds/{kind}` so that no path template means both an import and a kind
             .service(kinds::list)
             .service(kinds::template)
-            .service(imports::list)
             .service(imports::upload)
+            .service(imports::list)
             .service(imports::start)
             .service(imports::errors)
             .service(imports::get),

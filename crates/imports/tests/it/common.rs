@@ -14,7 +14,7 @@ pub const CSV: &str = "text/csv";
 /// The .xlsx media type.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// Uploads `bytes` as the form part `file` to `POST /api/bulk-upload/{kind}`.
+/// Uploads `bytes` as the form part `file` to `POST /api/bulk-upload/kinds/{kind}`.
 pub async fn upload(
     app: &TestApp,
     token: &str,
@@ -30,7 +30,7 @@ pub async fn upload(
     .into_bytes();
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    app.req(Method::POST, &format!("/api/bulk-upload/{kind}"))
+    app.req(Method::POST, &format!("/api/bulk-upload/kinds/{kind}"))
         .bearer(token)
         .body(body, &format!("multipart/form-data; boundary={boundary}"))
         .send()
