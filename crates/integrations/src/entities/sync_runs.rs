@@ -27,7 +27,8 @@ pub enum RunTrigger {
 #[sea_orm(rs_type = "String", db_type = "Text")]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
-    /// Still going (or its process died; the job's retry records a new run).
+    /// Still going. A run whose worker stopped is closed as `failed` ("abandoned") when its
+    /// job starts again (retry or stalled-job takeover).
     #[sea_orm(string_value = "running")]
     Running,
     /// Every page was read and stored.

@@ -221,3 +221,61 @@ async fn the_new_student_sync_reads_only_enrolments_after_the_newest_stored_one(
     );
     worker.stop().await;
 }
+
+#[tokio::test]
+async fn a_run_left_open_by_a_stopped_worker_is_closed_when_its_job_starts_again() {
+    use integrations::{entities::sync_runs::RunTrigger, service::sync::runs, sync::SyncKind};
+    let t = sync_app().await;
+    let config = t
+        .config(
+            "graphy",
+            json!({"name": "c", "api_key": "graphy-key-123", "interval_seconds": 3600, "enabled": false}),
+        )
+        .await;
+    let platform: Uuid = t
+        .rows(&format!(
+            "SELECT platform_id FROM mrlearn_sync_configs WHERE id = '{config}'"
+        ))
+        .await[0]["platform_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let db = &t.app.db;
+    let start = |job: &'static str, attempt| {
+        runs::start(
+            db,
+            platform,
+            SyncKind::Mrlearn,
+            config,
+            RunTrigger::Schedule,
+            Some((job, attempt)),
+        )
+    };
+    // attempt 1 of job-1 starts, and its worker dies without finishing the run
+    let dead = start("job-1", 1).await.unwrap();
+    let other = start("job-2", 1).await.unwrap();
+    // BullMQ hands job-1 to another worker (a retry or a stalled-job takeover)
+    let retry = start("job-1", 2).await.unwrap();
+
+    let dead = &run_status(&t, dead.id).await;
+    assert_eq!(dead["status"], "failed", "{dead}");
+    assert_eq!(dead["finished"], true);
+    assert!(
+        dead["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("abandoned"),
+        "{dead}"
+    );
+    // another job's run and the new attempt stay open
+    assert_eq!(run_status(&t, other.id).await["status"], "running");
+    assert_eq!(run_status(&t, retry.id).await["status"], "running");
+}
+
+async fn run_status(t: &SyncApp, id: Uuid) -> Value {
+    let sql = format!(
+        "SELECT status, finished_at IS NOT NULL AS finished, errors FROM sync_runs WHERE id = '{id}'"
+    );
+    t.rows(&sql).await.remove(0)
+}

@@ -28,7 +28,10 @@ pub struct Counts {
     pub unchanged: i32,
 }
 
-/// Records a run's start.
+/// Records a run's start. A job runs on one worker at a time (BullMQ's lock), so when a job
+/// starts again (a retry, or a stalled job taken over after its process died), every run of
+/// that job still `running` was abandoned: it is closed as `failed`, saying so, instead of
+/// staying `running` forever.
 pub async fn start(
     conn: &impl ConnectionTrait,
     platform_id: Uuid,
@@ -37,6 +40,9 @@ pub async fn start(
     trigger: RunTrigger,
     job: Option<(&str, u32)>,
 ) -> Result<sync_runs::Model, sea_orm::DbErr> {
+    if let Some((job_id, attempt)) = job {
+        close_abandoned(conn, platform_id, job_id, attempt).await?;
+    }
     sync_runs::Entity::insert(sync_runs::ActiveModel {
         id: Set(new_id()),
         platform_id: Set(platform_id),
@@ -56,6 +62,47 @@ pub async fn start(
     })
     .exec_with_returning(conn)
     .await
+}
+
+/// Closes the runs of `job_id` left `running` by an earlier attempt or a dead process.
+async fn close_abandoned(
+    conn: &impl ConnectionTrait,
+    platform_id: Uuid,
+    job_id: &str,
+    attempt: u32,
+) -> Result<u64, sea_orm::DbErr> {
+    let now = Utc::now();
+    let message = format!(
+        "abandoned: the job started again (attempt {attempt}) while this run was still open \
+         (its worker stopped)"
+    );
+    let closed = sync_runs::Entity::update_many()
+        .col_expr(
+            sync_runs::Column::Status,
+            sea_orm::sea_query::Expr::value(RunStatus::Failed),
+        )
+        .col_expr(
+            sync_runs::Column::Errors,
+            sea_orm::sea_query::Expr::value(json!([{"message": message, "at": now}])),
+        )
+        .col_expr(
+            sync_runs::Column::FinishedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(sync_runs::Column::PlatformId.eq(platform_id))
+        .filter(sync_runs::Column::JobId.eq(job_id))
+        .filter(sync_runs::Column::Status.eq(RunStatus::Running))
+        .exec(conn)
+        .await?
+        .rows_affected;
+    if closed > 0 {
+        tracing::warn!(
+            job_id,
+            closed,
+            "closed sync runs abandoned by a stopped worker"
+        );
+    }
+    Ok(closed)
 }
 
 /// Records a run's end: its counts, its error if any, its duration.
