@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use kernel::config::{ConfigError, Env, invalid};
+use kernel::config::{ConfigError, Env};
 
 /// Every setting of `integrations` read from the environment.
 #[derive(Debug, Clone)]
@@ -53,24 +53,8 @@ impl IntegrationsConfig {
 impl LlmConfig {
     /// Reads the LLM section.
     pub fn from_env(env: &Env<'_>) -> Result<Self, ConfigError> {
-        let base = |name: &str, default: &str| -> Result<String, ConfigError> {
-            let value = env.url(name, default);
-            if !(value.starts_with("http://") || value.starts_with("https://")) {
-                return Err(invalid(name, "must be an http(s) URL"));
-            }
-            Ok(value)
-        };
-        let int = |name: &str, (min, max): (u64, u64), default: u64| {
-            let n: u64 = env.parse(name, default)?;
-            if (min..=max).contains(&n) {
-                Ok(n)
-            } else {
-                Err(invalid(
-                    name,
-                    format!("must be an integer between {min} and {max}"),
-                ))
-            }
-        };
+        let base = |name: &str, default: &str| env.http_url(name, default);
+        let int = |name: &str, bounds: (u64, u64), default: u64| env.int_in(name, bounds, default);
         Ok(Self {
             openai_base: base("OPENAI_API_BASE", "https://api.openai.com/v1")?,
             anthropic_base: base("ANTHROPIC_API_BASE", "https://api.anthropic.com")?,

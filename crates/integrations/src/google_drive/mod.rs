@@ -60,16 +60,10 @@ impl GoogleDriveConfig {
                 "must be between 1 and 104857600",
             ));
         }
-        let api_base = env.url(
+        let api_base = env.http_url(
             "GOOGLE_DRIVE_API_BASE_URL",
             "https://www.googleapis.com/drive/v3",
-        );
-        if !(api_base.starts_with("http://") || api_base.starts_with("https://")) {
-            return Err(invalid(
-                "GOOGLE_DRIVE_API_BASE_URL",
-                "must be an http(s) URL",
-            ));
-        }
+        )?;
         Ok(Self {
             client_id: env.get("GOOGLE_CLIENT_ID"),
             client_secret: env.secret("GOOGLE_CLIENT_SECRET")?,

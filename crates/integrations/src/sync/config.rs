@@ -70,24 +70,8 @@ impl SyncConfig {
 impl SyncConfig {
     /// Reads the section.
     pub fn from_env(env: &Env<'_>) -> Result<Self, ConfigError> {
-        let base = |name: &str, default: &str| -> Result<String, ConfigError> {
-            let value = env.url(name, default);
-            if !(value.starts_with("http://") || value.starts_with("https://")) {
-                return Err(invalid(name, "must be an http(s) URL"));
-            }
-            Ok(value)
-        };
-        let int = |name: &str, (min, max): (u32, u32), default: u32| {
-            let n: u32 = env.parse(name, default)?;
-            if (min..=max).contains(&n) {
-                Ok(n)
-            } else {
-                Err(invalid(
-                    name,
-                    format!("must be an integer between {min} and {max}"),
-                ))
-            }
-        };
+        let base = |name: &str, default: &str| env.http_url(name, default);
+        let int = |name: &str, bounds: (u32, u32), default: u32| env.int_in(name, bounds, default);
         let graphy_base = base("GRAPHY_BASE_URL", "https://api.graphy.com")?;
         let ezexam_base = base("EZEXAM_BASE_URL", "https://api.ezexam.in")?;
         let allowed_hosts = match env.get("SYNC_ALLOWED_HOSTS") {

@@ -120,6 +120,34 @@ impl<'a> Env<'a> {
             .transpose()
     }
 
+    /// `name` parsed as a number within `min..=max`, or `default` when unset; a value outside
+    /// the bounds is an error naming the variable and the bounds.
+    pub fn int_in<T>(&self, name: &str, (min, max): (T, T), default: T) -> Result<T, ConfigError>
+    where
+        T: FromStr + PartialOrd + fmt::Display,
+        T::Err: fmt::Display,
+    {
+        let n = self.parse(name, default)?;
+        if min <= n && n <= max {
+            Ok(n)
+        } else {
+            Err(invalid(
+                name,
+                format!("must be an integer between {min} and {max}"),
+            ))
+        }
+    }
+
+    /// Like [`Env::url`], refusing a value that is not an http(s) URL.
+    pub fn http_url(&self, name: &str, default: &str) -> Result<String, ConfigError> {
+        let value = self.url(name, default);
+        if value.starts_with("http://") || value.starts_with("https://") {
+            Ok(value)
+        } else {
+            Err(invalid(name, "must be an http(s) URL"))
+        }
+    }
+
     /// A URL variable with its trailing slashes removed, or `default`.
     pub fn url(&self, name: &str, default: &str) -> String {
         self.get(name)
