@@ -58,6 +58,7 @@ mod m20261202_400002_create_sync_tables;
 mod m20261202_400003_create_google_drive;
 mod m20261202_410001_create_imports;
 mod m20261202_600008_add_meeting_indexes;
+mod m20261203_700001_create_lms_courses;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -97,6 +98,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_400003_create_google_drive::Migration),
             Box::new(m20261202_410001_create_imports::Migration),
             Box::new(m20261202_600008_add_meeting_indexes::Migration),
+            Box::new(m20261203_700001_create_lms_courses::Migration),
         ]
     }
 }

@@ -66,6 +66,10 @@ pub struct Services {
     pub mentorship: web::Data<mentorship::Mentorship>,
     /// Mr. Mentor's Google Calendar client and token seal (503 without Google credentials).
     pub calendar: web::Data<mentorship::Calendar>,
+    /// The LMS (courses, enrolment, the student portal).
+    pub lms: web::Data<lms::Lms>,
+    /// The LMS's enrolment check behind `kernel::auth::Enrolled`.
+    pub enrollment_check: web::Data<dyn kernel::auth::EnrollmentCheck>,
     /// The Socket.IO server (meeting signalling, presence, chat), shared by every worker.
     pub realtime: realtime::Realtime,
     /// The terminal relay.
@@ -101,6 +105,7 @@ impl Services {
         let mentorship = mentorship::Mentorship::new(ctx, jobs, config.mentorship.clone())?;
         let imports =
             imports::Imports::new(ctx, jobs, &storage, config.imports.clone(), import_kinds());
+        let lms = lms::Lms::new(ctx, jobs, &storage, config.lms.clone());
         Ok(Self {
             jobs: web::Data::new(jobs.clone()),
             storage: web::Data::new(storage),
@@ -113,6 +118,11 @@ impl Services {
             realtime: crate::live::realtime(ctx, &config.realtime, &mentorship).await?,
             terminal: web::Data::new(crate::live::terminal(ctx, &config.realtime)?),
             mentorship: web::Data::new(mentorship),
+            lms: web::Data::new(lms),
+            enrollment_check: web::Data::from(std::sync::Arc::new(
+                lms::service::enrollment::LmsEnrollmentCheck::new(ctx),
+            )
+                as std::sync::Arc<dyn kernel::auth::EnrollmentCheck>),
             integrations: web::Data::new(integrations::Integrations::new(
                 ctx,
                 &config.integrations,
@@ -141,6 +151,8 @@ impl Services {
             .app_data(self.tokens.clone())
             .app_data(self.mentorship.clone())
             .app_data(self.calendar.clone())
+            .app_data(self.lms.clone())
+            .app_data(self.enrollment_check.clone())
             .app_data(self.terminal.clone())
             .app_data(self.integrations.clone())
             .app_data(self.profile.clone())

@@ -20,6 +20,8 @@ pub struct GatewayConfig {
     pub tokens: tokens::TokensConfig,
     /// The meeting join window and Google Calendar.
     pub mentorship: mentorship::MentorshipConfig,
+    /// The LMS: the quiz submit grace.
+    pub lms: lms::LmsConfig,
     /// Socket.IO and the terminal relay.
     pub realtime: realtime::RealtimeConfig,
     /// The LLM gateway's providers, timeouts and retries.
@@ -48,6 +50,7 @@ impl GatewayConfig {
             storage: storage::StorageConfig::from_env(env, &kernel)?,
             tokens: tokens::TokensConfig::from_env(env, &kernel)?,
             mentorship: mentorship::MentorshipConfig::from_env(env, &kernel)?,
+            lms: lms::LmsConfig::from_env(env)?,
             realtime: realtime::RealtimeConfig::from_env(env, &kernel)?,
             integrations: integrations::IntegrationsConfig::from_env(env, &kernel)?,
             imports: imports::ImportsConfig::from_env(env, &kernel)?,

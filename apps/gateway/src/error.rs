@@ -26,6 +26,7 @@ pub fn registry() -> Vec<(&'static str, &'static [&'static ErrorCode])> {
         ("realtime", realtime::codes::ALL),
         ("tokens", tokens::error::codes::ALL),
         ("mentorship", mentorship::error::codes::ALL),
+        ("lms", lms::error::codes::ALL),
         ("integrations", integrations::error::codes::ALL),
         ("imports", imports::error::codes::ALL),
         ("gateway", codes::ALL),

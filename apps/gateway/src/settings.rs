@@ -8,6 +8,7 @@ const LISTS: &[&[Key]] = &[
     kernel::system_config::KEYS,
     tokens::settings::KEYS,
     mentorship::settings::KEYS,
+    lms::settings::KEYS,
     integrations::settings::KEYS,
 ];
 

@@ -17,6 +17,7 @@ pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
     );
     identity::workers(&mut registry, &services.identity);
     mentorship::workers(&mut registry, &services.mentorship);
+    lms::workers(&mut registry, &services.lms);
     integrations::sync::workers::workers(&mut registry, &services.sync);
     imports::workers(&mut registry, &services.imports);
     registry

@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(identity::configure)
         .configure(tokens::configure)
         .configure(mentorship::configure)
+        .configure(lms::configure)
         .configure(integrations::configure)
         .configure(imports::configure)
         .configure(realtime::terminal::configure);

@@ -36,6 +36,9 @@ pub(crate) enum Access {
     Finance,
     /// A vendor's `X-API-Key`.
     Vendor,
+    /// A student enrolled in the course of the path (`kernel::auth::Enrolled`): a plain
+    /// USER gets 403 `not_enrolled`; admins pass.
+    Enrolled,
     /// A server-rendered ops page (HTML 401 sign-in page / 403 page): SUPERADMIN or the
     /// ops capability, never a plain ADMIN.
     AdminPage,
@@ -55,6 +58,20 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/admin/ai-calls", Admin),
     ("GET", "/api/admin/ai-usage", Admin),
     ("GET", "/api/admin/audit-log", Admin),
+    ("POST", "/api/admin/course-enrollments", Admin),
+    ("PUT", "/api/admin/course-enrollments/{id}/batch", Admin),
+    ("GET", "/api/admin/courses", Admin),
+    ("POST", "/api/admin/courses", Admin),
+    ("GET", "/api/admin/courses/{id}", Admin),
+    ("PATCH", "/api/admin/courses/{id}", Admin),
+    ("GET", "/api/admin/courses/{id}/batches", Admin),
+    ("POST", "/api/admin/courses/{id}/batches", Admin),
+    ("POST", "/api/admin/courses/{id}/modules", Admin),
+    (
+        "POST",
+        "/api/admin/courses/{id}/modules/{module_id}/items",
+        Admin,
+    ),
     ("GET", "/api/admin/credentials", Admin),
     ("PUT", "/api/admin/credentials/{name}", Admin),
     ("GET", "/api/admin/meetings", Admin),
@@ -128,6 +145,8 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/bookings/me", User),
     ("POST", "/api/bookings/{id}/cancel", User),
     ("POST", "/api/bookings/{id}/reschedule", User),
+    ("GET", "/api/courses", Public),
+    ("GET", "/api/courses/{slug}", Public),
     ("POST", "/api/credential-proxy/{provider}", Admin),
     ("GET", "/api/bulk-upload", Admin),
     ("GET", "/api/bulk-upload/kinds", Admin),
@@ -219,6 +238,12 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("PUT", "/api/system-config/{key}", Admin),
     ("POST", "/api/terminal-session", User),
     ("GET", "/api/test-data", Admin),
+    ("GET", "/api/student/courses/{course_id}", Enrolled),
+    (
+        "POST",
+        "/api/student/courses/{course_id}/items/{item_id}/complete",
+        Enrolled,
+    ),
     ("GET", "/api/tokens/balance", User),
     ("GET", "/api/tokens/packs", User),
     ("POST", "/api/tokens/purchase", User),
@@ -324,6 +349,9 @@ pub(crate) fn concrete(path: &str) -> String {
         .replace("{user_id}", "0196a5e0-0000-7000-8000-000000000003")
         .replace("{exam_id}", "exam-1")
         .replace("{kind}", "students")
+        .replace("{course_id}", "0196a5e0-0000-7000-8000-000000000004")
+        .replace("{module_id}", "0196a5e0-0000-7000-8000-000000000005")
+        .replace("{item_id}", "0196a5e0-0000-7000-8000-000000000006")
 }
 
 struct Caller<'a> {
@@ -428,6 +456,7 @@ async fn every_route_answers_anonymous_user_and_required_role_as_listed() {
             Expert => Some(expert.as_str()),
             Finance => Some(finance.as_str()),
             Vendor => Some(""),
+            Enrolled => Some(admin.as_str()),
         };
         check(
             anon.status == 401,
@@ -436,6 +465,10 @@ async fn every_route_answers_anonymous_user_and_required_role_as_listed() {
         match access {
             User => check(
                 !denied(&plain),
+                format!("{route}: USER got {}: {}", plain.status, plain.text),
+            ),
+            Enrolled => check(
+                plain.status == 403 && code(&plain) == "not_enrolled",
                 format!("{route}: USER got {}: {}", plain.status, plain.text),
             ),
             // a bearer token is no API key

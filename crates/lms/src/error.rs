@@ -1,0 +1,132 @@
+//! The crate's errors and their answers.
+
+use kernel::{
+    AppError,
+    error::{ErrorCode, codes as kernel_codes},
+};
+
+/// The LMS's error codes.
+pub mod codes {
+    kernel::error_codes! {
+        /// Another course of the platform has this slug.
+        SLUG_TAKEN = CONFLICT "slug_taken";
+        /// Another batch of the course has this name.
+        BATCH_NAME_TAKEN = CONFLICT "batch_name_taken";
+        /// Every seat of the batch is taken.
+        BATCH_FULL = CONFLICT "batch_full";
+        /// The course is not published (not in the catalogue, cannot be bought).
+        COURSE_NOT_PUBLISHED = CONFLICT "course_not_published";
+        /// The enrolment is revoked.
+        ENROLLMENT_REVOKED = CONFLICT "enrollment_revoked";
+    }
+}
+
+/// What can go wrong in the LMS. Each variant answers one registered code ([`Self::code`]).
+#[derive(Debug, thiserror::Error)]
+pub enum LmsError {
+    /// 404 `not_found` on this platform.
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    /// 409 `slug_taken` on `slug`.
+    #[error("another course of this platform has this slug")]
+    SlugTaken,
+    /// 409 `batch_name_taken` on `name`.
+    #[error("another batch of this course has this name")]
+    BatchNameTaken,
+    /// 409 `batch_full`.
+    #[error("every seat of this batch is taken")]
+    BatchFull,
+    /// 409 `course_not_published`.
+    #[error("the course is not published")]
+    CourseNotPublished,
+    /// 409 `enrollment_revoked`.
+    #[error("the enrolment is revoked")]
+    EnrollmentRevoked,
+    /// 403 `not_enrolled`.
+    #[error("you are not enrolled in this course")]
+    NotEnrolled,
+    /// 403 `forbidden`, saying what is missing.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 422 naming a field.
+    #[error("{0}: {1}")]
+    Invalid(&'static str, String),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+    /// An error already in the API's terms (from storage, providers).
+    #[error(transparent)]
+    App(AppError),
+}
+
+impl LmsError {
+    /// The registered code this error answers (its status comes with it).
+    pub fn code(&self) -> &'static ErrorCode {
+        match self {
+            Self::NotFound(_) => &kernel_codes::NOT_FOUND,
+            Self::SlugTaken => &codes::SLUG_TAKEN,
+            Self::BatchNameTaken => &codes::BATCH_NAME_TAKEN,
+            Self::BatchFull => &codes::BATCH_FULL,
+            Self::CourseNotPublished => &codes::COURSE_NOT_PUBLISHED,
+            Self::EnrollmentRevoked => &codes::ENROLLMENT_REVOKED,
+            Self::NotEnrolled => &kernel_codes::NOT_ENROLLED,
+            Self::Forbidden(_) => &kernel_codes::FORBIDDEN,
+            Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,
+            Self::Db(_) => &kernel_codes::INTERNAL_ERROR,
+            Self::App(e) => e.error_code(),
+        }
+    }
+}
+
+impl From<AppError> for LmsError {
+    fn from(err: AppError) -> Self {
+        Self::App(err)
+    }
+}
+
+impl From<storage::StorageError> for LmsError {
+    fn from(err: storage::StorageError) -> Self {
+        Self::App(err.into())
+    }
+}
+
+impl From<LmsError> for AppError {
+    fn from(err: LmsError) -> Self {
+        match err {
+            LmsError::Invalid(field, message) => AppError::invalid_field(field, message),
+            LmsError::Db(e) => e.into(),
+            LmsError::App(e) => e,
+            LmsError::SlugTaken => AppError::new(err.code(), err.to_string()).on_field("slug"),
+            LmsError::BatchNameTaken => AppError::new(err.code(), err.to_string()).on_field("name"),
+            other => AppError::new(other.code(), other.to_string()),
+        }
+    }
+}
+
+/// Whether a database error is the violation of a named constraint.
+pub fn violates(err: &sea_orm::DbErr, constraint: &str) -> bool {
+    err.to_string().contains(constraint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_answer_their_codes() {
+        for (err, status, code) in [
+            (LmsError::BatchFull, 409, "batch_full"),
+            (LmsError::SlugTaken, 409, "slug_taken"),
+            (LmsError::NotEnrolled, 403, "not_enrolled"),
+            (LmsError::NotFound("course"), 404, "not_found"),
+            (
+                LmsError::Invalid("title", "empty".into()),
+                422,
+                "validation_failed",
+            ),
+        ] {
+            let problem = AppError::from(err).problem();
+            assert_eq!((problem.status, problem.code.as_str()), (status, code));
+        }
+    }
+}

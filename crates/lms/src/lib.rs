@@ -1,0 +1,32 @@
+//! The MAS LMS. Courses (draft/published, price in paise, GST-inclusive flag, level, cover
+//! image in storage) with modules and content items in order, batches with a batch lead and a
+//! capacity, the public catalogue (`/api/courses`), enrolment granted by an admin
+//! (`/api/admin/course-enrollments`, idempotent per user and course) with batch seats taken
+//! under a row lock, and progress per content item and per course for enrolled students
+//! (`/api/student/courses/{course_id}`, behind [`kernel::auth::Enrolled`], which this crate
+//! answers through [`service::enrollment::LmsEnrollmentCheck`]).
+//!
+//! Paths mounted (all behind the `lms` module): `/api/admin/courses/*`,
+//! `/api/admin/course-enrollments/*`, `/api/courses/*`, `/api/student/*`.
+//!
+//! Owns (migration band 70): `courses`, `course_modules`, `course_items`, `batches`,
+//! `enrollments`, `item_progress`.
+//!
+//! [`Lms`] is the crate's state (registered as `web::Data<Lms>`) and keeps its environment
+//! section, [`LmsConfig`].
+
+pub mod config;
+pub mod dto;
+pub mod entities;
+pub mod error;
+pub mod routes;
+pub mod service;
+pub mod settings;
+mod state;
+pub mod workers;
+
+pub use config::LmsConfig;
+pub use error::LmsError;
+pub use routes::{MODULE, configure};
+pub use state::Lms;
+pub use workers::workers;

@@ -1,0 +1,53 @@
+//! `/api/student/courses/{course_id}`: the course as an enrolled student sees it, and
+//! completing its items. Every route here takes [`Enrolled`] (403 `not_enrolled`).
+
+use actix_web::{get, post, web};
+use kernel::{auth::Enrolled, error::AppResult};
+use uuid::Uuid;
+
+use crate::{
+    Lms,
+    dto::enrollments::{ItemCompleted, StudentCourse},
+    service::progress,
+};
+
+/// The course for an enrolled student: every item's content (stored files as signed URLs),
+/// which items the student completed, and progress. Not enrolled: 403 `not_enrolled`.
+#[utoipa::path(tag = "lms", security(("bearer" = [])),
+    responses((status = 200, body = StudentCourse), (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem)))]
+#[get("/courses/{course_id}")]
+pub async fn course(student: Enrolled, lms: web::Data<Lms>) -> AppResult<web::Json<StudentCourse>> {
+    Ok(web::Json(
+        progress::student_course(
+            &lms.ctx().db,
+            lms.storage(),
+            student.user.tenant.id,
+            student.user.id,
+            student.course_id,
+        )
+        .await?,
+    ))
+}
+
+/// Marks an item of the course complete (once; a repeat answers the first time) and answers
+/// the course's progress. Without an enrolment (admins too): 403 `not_enrolled`.
+#[utoipa::path(tag = "lms", security(("bearer" = [])),
+    responses((status = 200, body = ItemCompleted), (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem)))]
+#[post("/courses/{course_id}/items/{item_id}/complete")]
+pub async fn complete_item(
+    student: Enrolled,
+    lms: web::Data<Lms>,
+    path: web::Path<(Uuid, Uuid)>,
+) -> AppResult<web::Json<ItemCompleted>> {
+    let (_, item_id) = path.into_inner();
+    Ok(web::Json(
+        progress::complete_item(
+            &lms.ctx().db,
+            student.user.tenant.id,
+            student.user.id,
+            student.course_id,
+            item_id,
+        )
+        .await?,
+    ))
+}

@@ -1,0 +1,7 @@
+//! The one integration-test binary of `lms` (one binary per crate: each links the whole
+//! dependency tree). A module per area.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod batches;
+mod common;
+mod courses;
