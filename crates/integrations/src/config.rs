@@ -1,4 +1,4 @@
-//! The crate's own environment section: the LLM providers' base URLs, the timeout of one
+//! The crate's own environment section: the LLM providers' base URLs, Razorpay's keys, the timeout of one
 //! provider call, and the bounded retry of a throttled or failing provider before the next
 //! one is tried. Read once at boot by [`IntegrationsConfig::from_env`]; a bad value stops boot
 //! naming the variable.
@@ -16,6 +16,8 @@ pub struct IntegrationsConfig {
     pub drive: crate::google_drive::GoogleDriveConfig,
     /// The Graphy / EzExam sync.
     pub sync: crate::sync::SyncConfig,
+    /// Razorpay, the payment provider of every product ([`crate::payments`]).
+    pub razorpay: crate::razorpay::RazorpayConfig,
 }
 
 /// The LLM gateway's settings (`*_API_BASE`, `LLM_*`).
@@ -46,6 +48,7 @@ impl IntegrationsConfig {
             llm: LlmConfig::from_env(env)?,
             drive: crate::google_drive::GoogleDriveConfig::from_env(env, base)?,
             sync: crate::sync::SyncConfig::from_env(env)?,
+            razorpay: crate::razorpay::RazorpayConfig::from_env(env)?,
         })
     }
 }

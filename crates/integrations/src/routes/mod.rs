@@ -1,7 +1,8 @@
 //! The integrations' HTTP routes: the LLM gateway, the credential proxy, the student
 //! profile for AI agents and the Google Drive connector. Not behind a platform module: every
 //! platform may use them, each with its own agents, keys, budget and connections. The
-//! Graphy / EzExam sync's routes are under `/api/graphy` and `/api/ezexam`.
+//! Graphy / EzExam sync's routes are under `/api/graphy` and `/api/ezexam`; Razorpay's
+//! webhook for every product that sells something is `POST /api/webhooks/razorpay`.
 
 pub mod agent_config;
 pub mod ai;
@@ -9,6 +10,7 @@ pub mod credentials;
 pub mod drive;
 pub mod ezexam;
 pub mod graphy;
+pub mod payments;
 pub mod profile;
 pub mod proxy;
 pub mod usage;
@@ -46,7 +48,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(credentials::put),
     )
     .service(scope::scope("/api/admin/ai-calls").service(usage::calls))
-    .service(scope::scope("/api/admin/ai-usage").service(usage::usage));
+    .service(scope::scope("/api/admin/ai-usage").service(usage::usage))
+    .service(payments::razorpay_webhook);
     configure_sync(cfg);
 }
 

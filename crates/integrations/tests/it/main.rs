@@ -10,6 +10,7 @@ mod drive_import;
 mod google_calendar;
 mod llm_admin;
 mod llm_calls;
+mod payments;
 mod profile;
 mod proxy;
 mod sync_configs;
