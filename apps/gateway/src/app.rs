@@ -96,10 +96,11 @@ pub fn import_kinds() -> imports::Kinds {
 }
 
 /// Every product sold through Razorpay, registered by the crate that owns its orders table:
-/// tokens' token packs (the LMS's course enrollments add one line here).
+/// tokens' token packs and the LMS's course enrollments.
 pub fn payment_products() -> integrations::payments::PaymentProducts {
     let mut products = integrations::payments::PaymentProducts::new();
     products.register(tokens::purchases::TokenPacks);
+    products.register(lms::service::orders::CourseEnrollments);
     products
 }
 

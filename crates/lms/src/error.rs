@@ -18,6 +18,8 @@ pub mod codes {
         COURSE_NOT_PUBLISHED = CONFLICT "course_not_published";
         /// The enrolment is revoked.
         ENROLLMENT_REVOKED = CONFLICT "enrollment_revoked";
+        /// The caller is already enrolled in the course.
+        ALREADY_ENROLLED = CONFLICT "already_enrolled";
     }
 }
 
@@ -42,6 +44,9 @@ pub enum LmsError {
     /// 409 `enrollment_revoked`.
     #[error("the enrolment is revoked")]
     EnrollmentRevoked,
+    /// 409 `already_enrolled`.
+    #[error("you are already enrolled in this course")]
+    AlreadyEnrolled,
     /// 403 `not_enrolled`.
     #[error("you are not enrolled in this course")]
     NotEnrolled,
@@ -69,6 +74,7 @@ impl LmsError {
             Self::BatchFull => &codes::BATCH_FULL,
             Self::CourseNotPublished => &codes::COURSE_NOT_PUBLISHED,
             Self::EnrollmentRevoked => &codes::ENROLLMENT_REVOKED,
+            Self::AlreadyEnrolled => &codes::ALREADY_ENROLLED,
             Self::NotEnrolled => &kernel_codes::NOT_ENROLLED,
             Self::Forbidden(_) => &kernel_codes::FORBIDDEN,
             Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,

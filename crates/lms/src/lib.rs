@@ -6,11 +6,17 @@
 //! (`/api/student/courses/{course_id}`, behind [`kernel::auth::Enrolled`], which this crate
 //! answers through [`service::enrollment::LmsEnrollmentCheck`]).
 //!
+//! Courses are sold through the shared payments (`integrations::payments`):
+//! `/api/course-enrollment/orders` places an order, its verification (or Razorpay's webhook,
+//! whichever comes first) enrols once ([`service::orders::CourseEnrollments`]), and a daily
+//! job reconciles open orders against Razorpay ([`payment_workers`]).
+//!
 //! Paths mounted (all behind the `lms` module): `/api/admin/courses/*`,
-//! `/api/admin/course-enrollments/*`, `/api/courses/*`, `/api/student/*`.
+//! `/api/admin/course-enrollments/*`, `/api/course-enrollment/*`, `/api/courses/*`,
+//! `/api/student/*`.
 //!
 //! Owns (migration band 70): `courses`, `course_modules`, `course_items`, `batches`,
-//! `enrollments`, `item_progress`.
+//! `enrollments`, `item_progress`, `course_orders`.
 //!
 //! [`Lms`] is the crate's state (registered as `web::Data<Lms>`) and keeps its environment
 //! section, [`LmsConfig`].
@@ -30,4 +36,4 @@ pub use config::LmsConfig;
 pub use error::LmsError;
 pub use routes::{MODULE, configure};
 pub use state::Lms;
-pub use workers::workers;
+pub use workers::{payment_workers, workers};

@@ -3,6 +3,7 @@
 pub mod admin_courses;
 pub mod catalogue;
 pub mod enrollments;
+pub mod orders;
 pub mod student;
 
 use kernel::tenant::ModuleGate;
@@ -30,6 +31,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .wrap(ModuleGate(MODULE))
             .service(enrollments::grant)
             .service(enrollments::assign_batch),
+    )
+    .service(
+        scope::scope("/api/course-enrollment")
+            .wrap(ModuleGate(MODULE))
+            .service(orders::verify)
+            .service(orders::place)
+            .service(orders::mine),
     )
     .service(
         scope::scope("/api/courses")

@@ -5,5 +5,6 @@ pub mod batches;
 pub mod catalogue;
 pub mod courses;
 pub mod enrollment;
+pub mod orders;
 pub mod outline;
 pub mod progress;

@@ -5,3 +5,4 @@
 mod batches;
 mod common;
 mod courses;
+mod orders;
