@@ -39,6 +39,7 @@ use utoipa_actix_web::AppExt;
         (name = "google-drive", description = "Google Drive connector: connect (OAuth PKCE), list files, import into storage"),
         (name = "graphy", description = "Graphy (Mr. Learn) sync: configs with sealed keys and their schedules, runs, and the admin screens' read-only proxy"),
         (name = "ezexam", description = "EzExam (Mr. Test) sync: configs with sealed keys and their schedules, runs, and the admin screens' read-only proxy"),
+        (name = "judge0", description = "The Judge0 proxy: run a program in an allow-listed language and get its verdict and output (per-user rate limit; the deployment's Judge0 token stays server-side)"),
         (name = "imports", description = "Bulk .xlsx/.csv imports: kinds and templates, upload with preview, start, progress, error report (ADMIN)"),
     )
 )]

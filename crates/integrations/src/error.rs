@@ -5,7 +5,8 @@ use kernel::{
     error::{ErrorCode, codes as kernel_codes},
 };
 
-/// The integrations' error codes (LLM gateway, credential proxy, Google Drive, profile).
+/// The integrations' error codes (LLM gateway, credential proxy, Google Drive, profile, sync,
+/// Judge0).
 pub mod codes {
     kernel::error_codes! {
         /// An LLM provider refused the request (a 4xx other than 429) or every configured provider failed (timeouts, 429, 5xx).
@@ -34,6 +35,12 @@ pub mod codes {
         SYNC_CONFIG_EXISTS = CONFLICT "sync_config_exists";
         /// Graphy or EzExam answered with an error, an unreadable body, or not at all.
         EXTERNAL_API_ERROR = BAD_GATEWAY "external_api_error";
+        /// Judge0 could not be reached, answered 5xx or 429, or refused the deployment's token.
+        JUDGE0_UNAVAILABLE = SERVICE_UNAVAILABLE "judge0_unavailable";
+        /// Judge0 gave no result within `JUDGE0_TIMEOUT_SECONDS`.
+        JUDGE0_TIMEOUT = GATEWAY_TIMEOUT "judge0_timeout";
+        /// Judge0 refused the submission (a 4xx other than 401, 403 and 429) or answered a body that cannot be read.
+        JUDGE0_ERROR = BAD_GATEWAY "judge0_error";
     }
 }
 

@@ -1,5 +1,5 @@
 //! The integrations' HTTP routes: the LLM gateway, the credential proxy, the student
-//! profile for AI agents and the Google Drive connector. Not behind a platform module: every
+//! profile for AI agents, the Google Drive connector and the Judge0 proxy. Not behind a platform module: every
 //! platform may use them, each with its own agents, keys, budget and connections. The
 //! Graphy / EzExam sync's routes are under `/api/graphy` and `/api/ezexam`.
 
@@ -9,6 +9,7 @@ pub mod credentials;
 pub mod drive;
 pub mod ezexam;
 pub mod graphy;
+pub mod judge0;
 pub mod profile;
 pub mod proxy;
 pub mod usage;
@@ -26,6 +27,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(profile::student_profile),
     )
     .service(scope::scope("/api/credential-proxy").service(proxy::forward))
+    .service(
+        scope::scope("/api/judge0")
+            .service(judge0::submit)
+            .service(judge0::languages),
+    )
     .service(
         scope::scope("/api/google-drive-connector")
             .service(drive::connect)

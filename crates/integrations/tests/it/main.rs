@@ -8,6 +8,7 @@ mod drive_access;
 mod drive_common;
 mod drive_import;
 mod google_calendar;
+mod judge0;
 mod llm_admin;
 mod llm_calls;
 mod profile;
