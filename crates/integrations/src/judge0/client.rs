@@ -1,24 +1,19 @@
 //! The Judge0 client: checks a submission against the deployment's allow-list and limits,
 //! sends it with `base64_encoded=true&wait=true` (polling by token if Judge0 answers before
-//! the run is done), all within `JUDGE0_TIMEOUT_SECONDS`; and runs a program against test
-//! cases for graders. A submission creates work at Judge0, so it is never retried here.
+//! the run is done), all within `JUDGE0_TIMEOUT_SECONDS`. A submission creates work at
+//! Judge0, so it is never retried here.
 
 use std::time::Duration;
 
-use futures::{StreamExt, TryStreamExt, stream};
-use kernel::AppError;
 use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
 use super::{
-    Judge0Config, Language,
-    outcome::{self, Execution, Verdict},
+    Judge0Config, Judge0Error, Language,
+    outcome::{self, Execution},
 };
-use crate::{error::codes, provider::clip};
-
-/// Test cases [`Judge0::run_cases`] runs at once (after the first).
-pub const CASE_CONCURRENCY: usize = 3;
+use crate::provider::clip;
 
 /// Wait between two looks at a submission Judge0 has not finished.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
@@ -46,102 +41,6 @@ pub struct Submission<'a> {
     pub expected_output: Option<&'a str>,
     /// Resource limits.
     pub limits: RunLimits,
-}
-
-/// One test case of a graded program.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TestCase {
-    /// The input.
-    pub stdin: String,
-    /// The output that passes.
-    pub expected_output: String,
-}
-
-/// The result of one test case.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CaseResult {
-    /// Whether the case passed (`accepted`).
-    pub passed: bool,
-    /// How it ended (`compilation_error` for the cases not run after a failed compile).
-    pub verdict: Verdict,
-    /// The run; `None` for a case not run because the program did not compile.
-    pub execution: Option<Execution>,
-}
-
-impl From<Execution> for CaseResult {
-    fn from(run: Execution) -> Self {
-        Self {
-            passed: run.status == Verdict::Accepted,
-            verdict: run.status,
-            execution: Some(run),
-        }
-    }
-}
-
-/// The submission of one test case.
-fn case_submission<'a>(
-    language_id: u32,
-    source_code: &'a str,
-    case: &'a TestCase,
-    limits: RunLimits,
-) -> Submission<'a> {
-    Submission {
-        language_id,
-        source_code,
-        stdin: Some(&case.stdin),
-        expected_output: Some(&case.expected_output),
-        limits,
-    }
-}
-
-/// Why a submission was not run (no message ever holds the Judge0 token).
-#[derive(Debug, thiserror::Error)]
-pub enum Judge0Error {
-    /// 422 on `language_id`: not on `JUDGE0_LANGUAGES`.
-    #[error("language {0} is not allowed (GET /api/judge0/languages lists the allowed ones)")]
-    LanguageNotAllowed(u32),
-    /// 422 on the field: over `JUDGE0_MAX_SOURCE_BYTES` / `JUDGE0_MAX_STDIN_BYTES`.
-    #[error("must be at most {limit} bytes")]
-    TooLarge {
-        /// `source_code`, `stdin` or `expected_output`.
-        field: &'static str,
-        /// The limit in bytes.
-        limit: usize,
-    },
-    /// 503 `judge0_unavailable`: Judge0 could not be reached, answered 5xx or 429, or refused
-    /// the deployment's token.
-    #[error("Judge0 is unavailable: {0}")]
-    Unavailable(String),
-    /// 504 `judge0_timeout`: no result within `JUDGE0_TIMEOUT_SECONDS`.
-    #[error("Judge0 did not finish within {0} s")]
-    Timeout(u64),
-    /// 502 `judge0_error`: Judge0 refused the submission (a 4xx) or answered an unreadable
-    /// body.
-    #[error("Judge0 refused the submission: {0}")]
-    Rejected(String),
-}
-
-impl Judge0Error {
-    /// Whether trying again later may succeed (Judge0 down, busy or slow).
-    pub fn is_retryable(&self) -> bool {
-        matches!(self, Self::Unavailable(_) | Self::Timeout(_))
-    }
-}
-
-impl From<Judge0Error> for AppError {
-    fn from(err: Judge0Error) -> Self {
-        match err {
-            Judge0Error::LanguageNotAllowed(_) => {
-                AppError::invalid_field("language_id", err.to_string())
-            }
-            Judge0Error::TooLarge { field, .. } => AppError::invalid_field(field, err.to_string()),
-            Judge0Error::Unavailable(_) => {
-                AppError::new(&codes::JUDGE0_UNAVAILABLE, err.to_string())
-            }
-            Judge0Error::Timeout(_) => AppError::new(&codes::JUDGE0_TIMEOUT, err.to_string()),
-            Judge0Error::Rejected(_) => AppError::new(&codes::JUDGE0_ERROR, err.to_string()),
-        }
-    }
 }
 
 /// The Judge0 client of a deployment with `JUDGE0_URL`.
@@ -233,63 +132,13 @@ impl Judge0 {
     }
 
     /// Runs one submission and waits for its result (at most `JUDGE0_TIMEOUT_SECONDS`).
-    #[tracing::instrument(skip_all, fields(language_id = sub.language_id), err(Display))]
+    #[tracing::instrument(skip_all, fields(language_id = sub.language_id), err(level = "warn", Display))]
     pub async fn submit(&self, sub: &Submission<'_>) -> Result<Execution, Judge0Error> {
         self.check(sub)?;
         let timeout = self.config.timeout;
         tokio::time::timeout(timeout, self.execute(sub))
             .await
             .unwrap_or(Err(Judge0Error::Timeout(timeout.as_secs())))
-    }
-
-    /// Runs `source` against each case (the first alone, then [`CASE_CONCURRENCY`] at a
-    /// time), one result per case in order. A program that does not compile stops after the
-    /// first case; the others are `compilation_error` without a run. Every case is checked
-    /// against the limits before anything is sent. Not rate-limited: graders call it once per
-    /// graded answer.
-    pub async fn run_cases(
-        &self,
-        language_id: u32,
-        source: &str,
-        cases: &[TestCase],
-    ) -> Result<Vec<CaseResult>, Judge0Error> {
-        self.run_cases_with(language_id, source, cases, RunLimits::default())
-            .await
-    }
-
-    /// [`Judge0::run_cases`] with resource limits for every run.
-    pub async fn run_cases_with(
-        &self,
-        language_id: u32,
-        source: &str,
-        cases: &[TestCase],
-        limits: RunLimits,
-    ) -> Result<Vec<CaseResult>, Judge0Error> {
-        let submission = |case| case_submission(language_id, source, case, limits);
-        for case in cases {
-            self.check(&submission(case))?;
-        }
-        let Some((first, rest)) = cases.split_first() else {
-            return Ok(Vec::new());
-        };
-        let first = self.submit(&submission(first)).await?;
-        let compiled = first.status != Verdict::CompilationError;
-        let mut results = vec![CaseResult::from(first)];
-        if !compiled {
-            results.extend(rest.iter().map(|_| CaseResult {
-                passed: false,
-                verdict: Verdict::CompilationError,
-                execution: None,
-            }));
-            return Ok(results);
-        }
-        let others: Vec<CaseResult> = stream::iter(rest)
-            .map(|case| async move { self.submit(&submission(case)).await.map(CaseResult::from) })
-            .buffered(CASE_CONCURRENCY)
-            .try_collect()
-            .await?;
-        results.extend(others);
-        Ok(results)
     }
 
     /// Sends the submission, then polls by token until it is finished.

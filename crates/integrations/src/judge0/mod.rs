@@ -9,6 +9,8 @@
 //! `JUDGE0_URL` there is no client and the routes answer 503 `provider_not_configured`.
 
 mod client;
+mod error;
+mod grading;
 mod outcome;
 
 use std::time::Duration;
@@ -18,7 +20,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use client::{CaseResult, Judge0, Judge0Error, RunLimits, Submission, TestCase};
+pub use client::{Judge0, RunLimits, Submission};
+pub use error::Judge0Error;
+pub use grading::{CASE_CONCURRENCY, CaseResult, TestCase};
 pub use outcome::{Execution, RuntimeSignal, Verdict};
 
 /// Name of the provider in errors.
