@@ -1,13 +1,15 @@
 //! Grading: a program run against test cases ([`Judge0::run_cases`]), for the quiz engine.
 
 use futures::{StreamExt, TryStreamExt, stream};
+use serde::{Deserialize, Serialize};
 
 use super::{Execution, Judge0, Judge0Error, RunLimits, Submission, Verdict};
 
 /// Test cases [`Judge0::run_cases`] runs at once (after the first).
 pub const CASE_CONCURRENCY: usize = 3;
+
 /// One test case of a graded program.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TestCase {
     /// The input.
     pub stdin: String,
@@ -15,8 +17,8 @@ pub struct TestCase {
     pub expected_output: String,
 }
 
-/// The result of one test case.
-#[derive(Debug, Clone, PartialEq)]
+/// The result of one test case (serializable, so a grader can keep it with the answer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseResult {
     /// Whether the case passed (`accepted`).
     pub passed: bool,
