@@ -6,7 +6,7 @@ use kernel::{
 };
 
 /// The integrations' error codes (LLM gateway, credential proxy, Google Drive, profile,
-/// sync, payments).
+/// sync, payments, Judge0).
 pub mod codes {
     kernel::error_codes! {
         /// An LLM provider refused the request (a 4xx other than 429) or every configured provider failed (timeouts, 429, 5xx).
@@ -37,6 +37,12 @@ pub mod codes {
         EXTERNAL_API_ERROR = BAD_GATEWAY "external_api_error";
         /// The checkout signature does not match the order and payment.
         INVALID_SIGNATURE = BAD_REQUEST "invalid_signature";
+        /// Judge0 could not be reached, answered 5xx or 429, or refused the deployment's token.
+        JUDGE0_UNAVAILABLE = SERVICE_UNAVAILABLE "judge0_unavailable";
+        /// Judge0 gave no result within `JUDGE0_TIMEOUT_SECONDS`.
+        JUDGE0_TIMEOUT = GATEWAY_TIMEOUT "judge0_timeout";
+        /// Judge0 refused the submission (a 4xx other than 401, 403 and 429) or answered a body that cannot be read.
+        JUDGE0_ERROR = BAD_GATEWAY "judge0_error";
     }
 }
 

@@ -1,4 +1,4 @@
-//! Typed clients of outside APIs (Razorpay, Google Calendar, Google Drive), the LLM gateway
+//! Typed clients of outside APIs (Razorpay, Google Calendar, Google Drive, Judge0), the LLM gateway
 //! and the payments every product shares. Each client has a configurable base URL (tests
 //! point it at wiremock), a timeout, and errors ([`provider::ProviderError`]) that say
 //! whether a retry can help and how a request should be answered. A provider without credentials self-disables: its constructor returns `None`
@@ -29,6 +29,11 @@
 //! schedules through [`sync::workers::workers`], and owns `mrlearn_sync_configs`,
 //! `mrtest_sync_configs`, `sync_runs`, `mrlearn_enrolments`, `mrlearn_progress`,
 //! `mrtest_exams`, `mrtest_results` and `mrlearn_reminders_sent`.
+//!
+//! The Judge0 client ([`judge0`], ADR 0044, `JUDGE0_*`) runs programs for the proxy
+//! `POST /api/judge0/submissions` and `GET /api/judge0/languages` (any signed-in user;
+//! language allow-list, size limits, per-user rate limit, the token kept server-side) and for
+//! graders ([`judge0::Judge0::run_cases`]: a program against test cases).
 
 pub mod config;
 pub mod dto;
@@ -37,6 +42,7 @@ pub mod error;
 pub mod google_calendar;
 pub mod google_drive;
 pub mod google_oauth;
+pub mod judge0;
 pub mod llm;
 pub mod payments;
 pub mod profile;

@@ -195,6 +195,8 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/graphy/sync-configs/{id}/runs", Admin),
     ("GET", "/api/health", Public),
     ("GET", "/api/health/ready", Public),
+    ("GET", "/api/judge0/languages", User),
+    ("POST", "/api/judge0/submissions", User),
     (
         "GET",
         "/api/meetings/complete-by-link",

@@ -1,5 +1,5 @@
 //! The integrations' HTTP routes: the LLM gateway, the credential proxy, the student
-//! profile for AI agents and the Google Drive connector. Not behind a platform module: every
+//! profile for AI agents, the Google Drive connector and the Judge0 proxy. Not behind a platform module: every
 //! platform may use them, each with its own agents, keys, budget and connections. The
 //! Graphy / EzExam sync's routes are under `/api/graphy` and `/api/ezexam`; Razorpay's
 //! webhook for every product that sells something is `POST /api/webhooks/razorpay`.
@@ -11,6 +11,7 @@ pub mod drive;
 pub mod ezexam;
 pub mod graphy;
 pub mod payments;
+pub mod judge0;
 pub mod profile;
 pub mod proxy;
 pub mod usage;
@@ -28,6 +29,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(profile::student_profile),
     )
     .service(scope::scope("/api/credential-proxy").service(proxy::forward))
+    .service(
+        scope::scope("/api/judge0")
+            .service(judge0::submit)
+            .service(judge0::languages),
+    )
     .service(
         scope::scope("/api/google-drive-connector")
             .service(drive::connect)

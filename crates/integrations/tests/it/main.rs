@@ -8,6 +8,8 @@ mod drive_access;
 mod drive_common;
 mod drive_import;
 mod google_calendar;
+mod judge0;
+mod judge0_client;
 mod llm_admin;
 mod llm_calls;
 mod payments;
