@@ -244,6 +244,7 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/terminal-session", User),
     ("GET", "/api/test-data", Admin),
     ("GET", "/api/student/courses/{course_id}", Enrolled),
+    ("GET", "/api/student/dashboard", User),
     (
         "POST",
         "/api/student/courses/{course_id}/items/{item_id}/complete",

@@ -48,6 +48,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .service(
         scope::scope("/api/student")
             .wrap(ModuleGate(MODULE))
+            .service(student::my_dashboard)
             .service(student::course)
             .service(student::complete_item),
     );

@@ -4,6 +4,7 @@
 pub mod batches;
 pub mod catalogue;
 pub mod courses;
+pub mod dashboard;
 pub mod enrollment;
 pub mod orders;
 pub mod outline;

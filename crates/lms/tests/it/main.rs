@@ -5,4 +5,5 @@
 mod batches;
 mod common;
 mod courses;
+mod dashboard;
 mod orders;
