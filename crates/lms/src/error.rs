@@ -18,6 +18,18 @@ pub mod codes {
         COURSE_NOT_PUBLISHED = CONFLICT "course_not_published";
         /// The enrolment is revoked.
         ENROLLMENT_REVOKED = CONFLICT "enrollment_revoked";
+        /// The assignment no longer accepts submissions (past its `reject_after` cutoff).
+        SUBMISSION_CLOSED = CONFLICT "submission_closed";
+        /// The submission is graded: it cannot be replaced any more.
+        SUBMISSION_GRADED = CONFLICT "submission_graded";
+        /// The assignment has submissions and cannot be deleted.
+        ASSIGNMENT_HAS_SUBMISSIONS = CONFLICT "assignment_has_submissions";
+        /// The live class cannot be joined yet (the join window opens shortly before it starts).
+        CLASS_NOT_STARTED = CONFLICT "class_not_started";
+        /// The live class is over.
+        CLASS_ENDED = CONFLICT "class_ended";
+        /// Another document of the platform is registered with this storage key.
+        DOCUMENT_TAKEN = CONFLICT "document_taken";
     }
 }
 
@@ -45,6 +57,24 @@ pub enum LmsError {
     /// 403 `not_enrolled`.
     #[error("you are not enrolled in this course")]
     NotEnrolled,
+    /// 409 `submission_closed`.
+    #[error("this assignment no longer accepts submissions")]
+    SubmissionClosed,
+    /// 409 `submission_graded`.
+    #[error("your submission is graded and cannot be replaced")]
+    SubmissionGraded,
+    /// 409 `assignment_has_submissions`.
+    #[error("the assignment has submissions")]
+    AssignmentHasSubmissions,
+    /// 409 `class_not_started`, saying when the join window opens.
+    #[error("the class cannot be joined before {0}")]
+    ClassNotStarted(String),
+    /// 409 `class_ended`.
+    #[error("the class is over")]
+    ClassEnded,
+    /// 409 `document_taken` on `storage_key`.
+    #[error("this file is already registered as a document")]
+    DocumentTaken,
     /// 403 `forbidden`, saying what is missing.
     #[error("{0}")]
     Forbidden(String),
@@ -70,6 +100,12 @@ impl LmsError {
             Self::CourseNotPublished => &codes::COURSE_NOT_PUBLISHED,
             Self::EnrollmentRevoked => &codes::ENROLLMENT_REVOKED,
             Self::NotEnrolled => &kernel_codes::NOT_ENROLLED,
+            Self::SubmissionClosed => &codes::SUBMISSION_CLOSED,
+            Self::SubmissionGraded => &codes::SUBMISSION_GRADED,
+            Self::AssignmentHasSubmissions => &codes::ASSIGNMENT_HAS_SUBMISSIONS,
+            Self::ClassNotStarted(_) => &codes::CLASS_NOT_STARTED,
+            Self::ClassEnded => &codes::CLASS_ENDED,
+            Self::DocumentTaken => &codes::DOCUMENT_TAKEN,
             Self::Forbidden(_) => &kernel_codes::FORBIDDEN,
             Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,
             Self::Db(_) => &kernel_codes::INTERNAL_ERROR,
@@ -98,6 +134,9 @@ impl From<LmsError> for AppError {
             LmsError::App(e) => e,
             LmsError::SlugTaken => AppError::new(err.code(), err.to_string()).on_field("slug"),
             LmsError::BatchNameTaken => AppError::new(err.code(), err.to_string()).on_field("name"),
+            LmsError::DocumentTaken => {
+                AppError::new(err.code(), err.to_string()).on_field("storage_key")
+            }
             other => AppError::new(other.code(), other.to_string()),
         }
     }

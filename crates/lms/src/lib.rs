@@ -19,6 +19,7 @@ pub mod config;
 pub mod dto;
 pub mod entities;
 pub mod error;
+pub mod events;
 pub mod routes;
 pub mod service;
 pub mod settings;

@@ -2,6 +2,10 @@
 //! dependency tree). A module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod assignments;
 mod batches;
 mod common;
 mod courses;
+mod documents;
+mod live_classes;
+mod reminders;
