@@ -214,7 +214,11 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
         User,
     ),
     ("GET", "/api/google-drive-connector/status", User),
-    ("GET", "/api/grading/assignments/{id}/submissions", BatchLead),
+    (
+        "GET",
+        "/api/grading/assignments/{id}/submissions",
+        BatchLead,
+    ),
     ("POST", "/api/grading/submissions/{id}/grade", BatchLead),
     ("GET", "/api/graphy/courses", Admin),
     ("GET", "/api/graphy/learners", Admin),
@@ -274,7 +278,11 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/terminal-session", User),
     ("GET", "/api/test-data", Admin),
     ("GET", "/api/student/courses/{course_id}", Enrolled),
-    ("GET", "/api/student/courses/{course_id}/assignments", Enrolled),
+    (
+        "GET",
+        "/api/student/courses/{course_id}/assignments",
+        Enrolled,
+    ),
     (
         "GET",
         "/api/student/courses/{course_id}/assignments/{assignment_id}/submissions",
@@ -290,7 +298,11 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
         "/api/student/courses/{course_id}/items/{item_id}/complete",
         Enrolled,
     ),
-    ("GET", "/api/student/courses/{course_id}/live-classes", Enrolled),
+    (
+        "GET",
+        "/api/student/courses/{course_id}/live-classes",
+        Enrolled,
+    ),
     (
         "POST",
         "/api/student/courses/{course_id}/live-classes/{class_id}/join",
