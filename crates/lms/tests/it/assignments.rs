@@ -227,6 +227,8 @@ async fn only_an_admin_or_the_students_batch_lead_grades_and_the_rubric_is_check
     let (lead_a_id, lead_a) = app.user(Role::User, &[Capability::BatchLead], "mr-mentor");
     let (lead_b_id, lead_b) = app.user(Role::User, &[Capability::BatchLead], "mr-mentor");
     let plain = app.user_token();
+    let elsewhere_lead = app.token(Role::User, &[Capability::BatchLead], "my-analytics-school");
+    let elsewhere_admin = app.token(Role::Admin, &[], "my-analytics-school");
     let course = common::course(&app, &admin, "graded", true).await;
     let cid = course["id"].as_str().unwrap().to_owned();
     let batch_a = common::batch(&app, &admin, &cid, "A", Some(&lead_a_id.to_string())).await;
@@ -261,6 +263,23 @@ async fn only_an_admin_or_the_students_batch_lead_grades_and_the_rubric_is_check
     app.call(Method::POST, &grade_path, &plain, Some(good.clone()))
         .await
         .assert_problem(403, "forbidden");
+
+    // another platform's lead or admin: no such submission or assignment there
+    for token in [&elsewhere_lead, &elsewhere_admin] {
+        app.req(Method::POST, &grade_path)
+            .platform("my-analytics-school")
+            .bearer(token)
+            .json(&good)
+            .send()
+            .await
+            .assert_problem(404, "not_found");
+        app.req(Method::GET, &list_path)
+            .platform("my-analytics-school")
+            .bearer(token)
+            .send()
+            .await
+            .assert_problem(404, "not_found");
+    }
 
     // the rubric is checked, naming the field
     for (body, field) in [

@@ -16,6 +16,7 @@ async fn joining_is_open_around_the_class_and_attendance_is_recorded_once() {
     let (s1, student) = app.user(Role::User, &[], "mr-mentor");
     let (s2, other_batch) = app.user(Role::User, &[], "mr-mentor");
     let outsider = app.user_token();
+    let elsewhere = app.token(Role::Admin, &[], "my-analytics-school");
     let course = common::course(&app, &admin, "live", true).await;
     let cid = course["id"].as_str().unwrap().to_owned();
     let a = common::batch(&app, &admin, &cid, "A", None).await;
@@ -79,6 +80,14 @@ async fn joining_is_open_around_the_class_and_attendance_is_recorded_once() {
             .status,
         200
     );
+
+    // another platform's admin sees neither the class nor its attendance
+    app.req(Method::GET, &format!("{base}/{running}/attendance"))
+        .platform("my-analytics-school")
+        .bearer(&elsewhere)
+        .send()
+        .await
+        .assert_problem(404, "not_found");
 
     // attendance: once per student
     let att = app
