@@ -14,6 +14,7 @@ use crate::{
 /// The course for an enrolled student: every item's content (stored files as signed URLs),
 /// which items the student completed, and progress. Not enrolled: 403 `not_enrolled`.
 #[utoipa::path(tag = "lms", security(("bearer" = [])),
+    params(("course_id" = Uuid, Path, description = "The course")),
     responses((status = 200, body = StudentCourse), (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem)))]
 #[get("/courses/{course_id}")]
 pub async fn course(student: Enrolled, lms: web::Data<Lms>) -> AppResult<web::Json<StudentCourse>> {

@@ -14,6 +14,7 @@ use crate::{
 /// The course's assignments by due time, each with the caller's current submission (and
 /// its grade and feedback once graded).
 #[utoipa::path(tag = "lms", security(("bearer" = [])),
+    params(("course_id" = Uuid, Path, description = "The course")),
     responses((status = 200, body = StudentAssignmentList), (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem)))]
 #[get("/courses/{course_id}/assignments")]
 pub async fn list(

@@ -14,7 +14,7 @@ use crate::{
 
 /// The live classes of the course and the caller's batch: upcoming and running ones soonest
 /// first, or with `past=true` the ones that are over, newest first, with recording URLs.
-#[utoipa::path(tag = "lms", security(("bearer" = [])), params(ClassQuery),
+#[utoipa::path(tag = "lms", security(("bearer" = [])), params(("course_id" = Uuid, Path, description = "The course"), ClassQuery),
     responses((status = 200, body = LiveClassList), (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem)))]
 #[get("/courses/{course_id}/live-classes")]
 pub async fn list(
