@@ -470,3 +470,57 @@ async fn bad_input_names_the_field_and_strangers_are_refused() {
         .await;
     assert_eq!(res.status, 204, "{}", res.text);
 }
+
+#[tokio::test]
+async fn concurrent_hand_ins_of_one_student_get_distinct_versions_and_one_current() {
+    let app = spawn_app().await;
+    let admin = app.admin_token();
+    let (student_id, student) = app.user(Role::User, &[], "mr-mentor");
+    let course = common::course(&app, &admin, "racing", true).await;
+    let cid = course["id"].as_str().unwrap().to_owned();
+    common::grant(&app, &admin, &student_id.to_string(), &cid).await;
+    let a = common::assignment(
+        &app,
+        &admin,
+        &cid,
+        json!({"title": "Race", "due_at": Utc::now() + Duration::days(1), "max_points": 10}),
+    )
+    .await;
+    let aid = a["id"].as_str().unwrap().to_owned();
+    let calls = (0..6).map(|i| {
+        common::submit(
+            &app,
+            &student,
+            &cid,
+            &aid,
+            json!({"text": format!("try {i}")}),
+        )
+    });
+    let answers = futures::future::join_all(calls).await;
+    let mut versions: Vec<i64> = answers
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status, 201, "{}", r.text);
+            r.json()["version"].as_i64().unwrap()
+        })
+        .collect();
+    versions.sort_unstable();
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6]);
+    let history = app
+        .call(
+            Method::GET,
+            &format!("/api/student/courses/{cid}/assignments/{aid}/submissions"),
+            &student,
+            None,
+        )
+        .await
+        .json();
+    let current: Vec<i64> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] == "submitted")
+        .map(|s| s["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(current, [6]);
+}
