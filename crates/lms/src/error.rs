@@ -20,6 +20,18 @@ pub mod codes {
         ENROLLMENT_REVOKED = CONFLICT "enrollment_revoked";
         /// The caller is already enrolled in the course.
         ALREADY_ENROLLED = CONFLICT "already_enrolled";
+        /// The assignment no longer accepts submissions (past its `reject_after` cutoff).
+        SUBMISSION_CLOSED = CONFLICT "submission_closed";
+        /// The submission is graded: it cannot be replaced any more.
+        SUBMISSION_GRADED = CONFLICT "submission_graded";
+        /// The assignment has submissions and cannot be deleted.
+        ASSIGNMENT_HAS_SUBMISSIONS = CONFLICT "assignment_has_submissions";
+        /// The live class cannot be joined yet (the join window opens shortly before it starts).
+        CLASS_NOT_STARTED = CONFLICT "class_not_started";
+        /// The live class is over.
+        CLASS_ENDED = CONFLICT "class_ended";
+        /// Another document of the platform is registered with this storage key.
+        DOCUMENT_TAKEN = CONFLICT "document_taken";
     }
 }
 
@@ -50,6 +62,24 @@ pub enum LmsError {
     /// 403 `not_enrolled`.
     #[error("you are not enrolled in this course")]
     NotEnrolled,
+    /// 409 `submission_closed`.
+    #[error("this assignment no longer accepts submissions")]
+    SubmissionClosed,
+    /// 409 `submission_graded`.
+    #[error("your submission is graded and cannot be replaced")]
+    SubmissionGraded,
+    /// 409 `assignment_has_submissions`.
+    #[error("the assignment has submissions")]
+    AssignmentHasSubmissions,
+    /// 409 `class_not_started`, saying when the join window opens.
+    #[error("the class cannot be joined before {0}")]
+    ClassNotStarted(String),
+    /// 409 `class_ended`.
+    #[error("the class is over")]
+    ClassEnded,
+    /// 409 `document_taken` on `storage_key`.
+    #[error("this file is already registered as a document")]
+    DocumentTaken,
     /// 403 `forbidden`, saying what is missing.
     #[error("{0}")]
     Forbidden(String),
@@ -76,6 +106,12 @@ impl LmsError {
             Self::EnrollmentRevoked => &codes::ENROLLMENT_REVOKED,
             Self::AlreadyEnrolled => &codes::ALREADY_ENROLLED,
             Self::NotEnrolled => &kernel_codes::NOT_ENROLLED,
+            Self::SubmissionClosed => &codes::SUBMISSION_CLOSED,
+            Self::SubmissionGraded => &codes::SUBMISSION_GRADED,
+            Self::AssignmentHasSubmissions => &codes::ASSIGNMENT_HAS_SUBMISSIONS,
+            Self::ClassNotStarted(_) => &codes::CLASS_NOT_STARTED,
+            Self::ClassEnded => &codes::CLASS_ENDED,
+            Self::DocumentTaken => &codes::DOCUMENT_TAKEN,
             Self::Forbidden(_) => &kernel_codes::FORBIDDEN,
             Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,
             Self::Db(_) => &kernel_codes::INTERNAL_ERROR,
@@ -104,6 +140,9 @@ impl From<LmsError> for AppError {
             LmsError::App(e) => e,
             LmsError::SlugTaken => AppError::new(err.code(), err.to_string()).on_field("slug"),
             LmsError::BatchNameTaken => AppError::new(err.code(), err.to_string()).on_field("name"),
+            LmsError::DocumentTaken => {
+                AppError::new(err.code(), err.to_string()).on_field("storage_key")
+            }
             other => AppError::new(other.code(), other.to_string()),
         }
     }

@@ -18,6 +18,18 @@
 //! Owns (migration band 70): `courses`, `course_modules`, `course_items`, `batches`,
 //! `enrollments`, `item_progress`, `course_orders`.
 //!
+//! Coursework (issue 11, [docs/lms.md](../../docs/lms.md)): assignments per course with a
+//! rubric, late rules and file rules (`/api/admin/courses/{id}/assignments`), hand-ins by
+//! enrolled students as numbered versions with the late flag and penalty fixed at hand-in
+//! (`/api/student/courses/{course_id}/assignments/*`, publishing `assignment.submitted`),
+//! grading by an admin or the student's batch lead (`/api/grading/*`), reminders at 19:00 IST
+//! for work due tomorrow (`assignmentReminderQueue`), live classes with a join window and attendance
+//! (`/api/admin/courses/{id}/live-classes/*`, `/api/student/courses/{course_id}/live-classes/*`),
+//! and the student's profile and documents (`/api/student/profile`, `/api/student/documents/*`,
+//! `/api/admin/students/{user_id}/documents`). Tables: `assignments`,
+//! `assignment_submissions`, `assignment_reminders`, `live_classes`, `live_class_attendance`,
+//! `student_profiles`, `student_documents`.
+//!
 //! [`Lms`] is the crate's state (registered as `web::Data<Lms>`) and keeps its environment
 //! section, [`LmsConfig`].
 
@@ -25,6 +37,7 @@ pub mod config;
 pub mod dto;
 pub mod entities;
 pub mod error;
+pub mod events;
 pub mod profile;
 pub mod routes;
 pub mod service;

@@ -1,12 +1,23 @@
-//! The crate's jobs and schedules: the daily reconciliation of course orders against
-//! Razorpay (`cleanupQueue`, 03:15 IST), registered by [`payment_workers`] because it needs
-//! the shared payments; the quiz sweeper and assignment reminders register in [`workers`].
+//! The crate's jobs and schedules: the assignment reminders (`assignmentReminderQueue`,
+//! daily at 19:00 IST; see [`reminders`]) in [`workers`]; the daily reconciliation of course
+//! orders against Razorpay (`cleanupQueue`, 03:15 IST) in [`payment_workers`], because it
+//! needs the shared payments.
 
-use chrono::Duration;
+use chrono::{Duration, Utc};
 use integrations::payments::Payments;
 use jobs::{JobContext, JobError, JobSpec, Registry, ScheduleSpec};
 
-use crate::{Lms, service::orders};
+use crate::{
+    Lms,
+    service::{
+        orders,
+        reminders::{self, AssignmentReminders},
+    },
+};
+
+fn retry(e: crate::LmsError) -> JobError {
+    JobError::Retry(anyhow::Error::new(e))
+}
 
 /// Reconciles course orders left `initiated` against Razorpay: captures what Razorpay says was
 /// paid (enrolling once), expires what was never paid within a day (`cleanupQueue`, daily).
@@ -20,7 +31,30 @@ impl JobSpec for ReconcileCourseOrders {
 }
 
 /// Registers the crate's jobs and schedules.
-pub fn workers(_registry: &mut Registry, _lms: &Lms) {}
+pub fn workers(registry: &mut Registry, lms: &Lms) {
+    let state = lms.clone();
+    registry
+        .handle(move |ctx: JobContext, _job: AssignmentReminders| {
+            let state = state.clone();
+            async move {
+                let sent = reminders::send_due(state.ctx(), Utc::now())
+                    .await
+                    .map_err(retry)?;
+                tracing::info!(job_id = %ctx.job_id, sent, "assignment reminders");
+                if sent > 0 {
+                    state.jobs().notify_committed();
+                }
+                Ok(())
+            }
+        })
+        .schedule(ScheduleSpec::cron(
+            "lms:assignment-reminders",
+            AssignmentReminders::QUEUE,
+            AssignmentReminders::NAME,
+            "0 0 19 * * *",
+            jobs::schedule::IST,
+        ));
+}
 
 /// Registers the jobs that need the shared payments (the course-order reconciliation).
 pub fn payment_workers(registry: &mut Registry, payments: &Payments) {

@@ -34,6 +34,9 @@ pub(crate) enum Access {
     Expert,
     /// The finance capability or admin.
     Finance,
+    /// The batch-lead capability or admin (`Require<BatchLead>`; the route then checks
+    /// the caller leads the batch concerned).
+    BatchLead,
     /// A vendor's `X-API-Key`.
     Vendor,
     /// A student enrolled in the course of the path (`kernel::auth::Enrolled`): a plain
@@ -64,8 +67,37 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/admin/courses", Admin),
     ("GET", "/api/admin/courses/{id}", Admin),
     ("PATCH", "/api/admin/courses/{id}", Admin),
+    ("GET", "/api/admin/courses/{id}/assignments", Admin),
+    ("POST", "/api/admin/courses/{id}/assignments", Admin),
+    (
+        "DELETE",
+        "/api/admin/courses/{id}/assignments/{assignment_id}",
+        Admin,
+    ),
+    (
+        "PATCH",
+        "/api/admin/courses/{id}/assignments/{assignment_id}",
+        Admin,
+    ),
     ("GET", "/api/admin/courses/{id}/batches", Admin),
     ("POST", "/api/admin/courses/{id}/batches", Admin),
+    ("GET", "/api/admin/courses/{id}/live-classes", Admin),
+    ("POST", "/api/admin/courses/{id}/live-classes", Admin),
+    (
+        "DELETE",
+        "/api/admin/courses/{id}/live-classes/{class_id}",
+        Admin,
+    ),
+    (
+        "PATCH",
+        "/api/admin/courses/{id}/live-classes/{class_id}",
+        Admin,
+    ),
+    (
+        "GET",
+        "/api/admin/courses/{id}/live-classes/{class_id}/attendance",
+        Admin,
+    ),
     ("POST", "/api/admin/courses/{id}/modules", Admin),
     (
         "POST",
@@ -113,6 +145,7 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/admin/queues/{queue}/pause", SuperAdmin),
     ("POST", "/api/admin/queues/{queue}/resume", SuperAdmin),
     ("POST", "/api/admin/queues/{queue}/retry", SuperAdmin),
+    ("GET", "/api/admin/students/{user_id}/documents", Admin),
     ("GET", "/api/admin/token-packs", Admin),
     ("POST", "/api/admin/token-packs", Admin),
     ("PATCH", "/api/admin/token-packs/{id}", Admin),
@@ -184,6 +217,12 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
         User,
     ),
     ("GET", "/api/google-drive-connector/status", User),
+    (
+        "GET",
+        "/api/grading/assignments/{id}/submissions",
+        BatchLead,
+    ),
+    ("POST", "/api/grading/submissions/{id}/grade", BatchLead),
     ("GET", "/api/graphy/courses", Admin),
     ("GET", "/api/graphy/learners", Admin),
     ("GET", "/api/graphy/sync-configs", Admin),
@@ -246,10 +285,40 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/student/courses/{course_id}", Enrolled),
     ("GET", "/api/student/dashboard", User),
     (
+        "GET",
+        "/api/student/courses/{course_id}/assignments",
+        Enrolled,
+    ),
+    (
+        "GET",
+        "/api/student/courses/{course_id}/assignments/{assignment_id}/submissions",
+        Enrolled,
+    ),
+    (
+        "POST",
+        "/api/student/courses/{course_id}/assignments/{assignment_id}/submissions",
+        Enrolled,
+    ),
+    (
         "POST",
         "/api/student/courses/{course_id}/items/{item_id}/complete",
         Enrolled,
     ),
+    (
+        "GET",
+        "/api/student/courses/{course_id}/live-classes",
+        Enrolled,
+    ),
+    (
+        "POST",
+        "/api/student/courses/{course_id}/live-classes/{class_id}/join",
+        Enrolled,
+    ),
+    ("GET", "/api/student/documents", User),
+    ("POST", "/api/student/documents", User),
+    ("DELETE", "/api/student/documents/{id}", User),
+    ("GET", "/api/student/profile", User),
+    ("PATCH", "/api/student/profile", User),
     ("GET", "/api/tokens/balance", User),
     ("GET", "/api/tokens/packs", User),
     ("POST", "/api/tokens/purchase", User),
@@ -358,6 +427,8 @@ pub(crate) fn concrete(path: &str) -> String {
         .replace("{course_id}", "0196a5e0-0000-7000-8000-000000000004")
         .replace("{module_id}", "0196a5e0-0000-7000-8000-000000000005")
         .replace("{item_id}", "0196a5e0-0000-7000-8000-000000000006")
+        .replace("{assignment_id}", "0196a5e0-0000-7000-8000-000000000007")
+        .replace("{class_id}", "0196a5e0-0000-7000-8000-000000000008")
 }
 
 struct Caller<'a> {
@@ -409,6 +480,7 @@ async fn every_route_answers_anonymous_user_and_required_role_as_listed() {
     let sales = app.token(Role::Sales, &[], "mr-mentor");
     let expert = app.token(Role::Expert, &[], "mr-mentor");
     let finance = app.token(Role::User, &[Capability::Finance], "mr-mentor");
+    let batch_lead = app.token(Role::User, &[Capability::BatchLead], "mr-mentor");
     let vendor = app
         .req(Method::POST, "/api/admin/vendors")
         .bearer(&admin)
@@ -461,6 +533,7 @@ async fn every_route_answers_anonymous_user_and_required_role_as_listed() {
             Sales => Some(sales.as_str()),
             Expert => Some(expert.as_str()),
             Finance => Some(finance.as_str()),
+            BatchLead => Some(batch_lead.as_str()),
             Vendor => Some(""),
             Enrolled => Some(admin.as_str()),
         };

@@ -1,6 +1,9 @@
 //! Request and response bodies.
 
+pub mod assignments;
 pub mod courses;
 pub mod dashboard;
 pub mod enrollments;
+pub mod live_classes;
 pub mod orders;
+pub mod profile;

@@ -34,3 +34,9 @@ macro_rules! text_enum {
     };
 }
 pub(crate) use text_enum;
+
+pub mod assignment_submissions;
+pub mod assignments;
+pub mod live_classes;
+pub mod student_documents;
+pub mod student_profiles;

@@ -6,6 +6,13 @@ pub mod enrollments;
 pub mod orders;
 pub mod student;
 
+pub mod admin_assignments;
+pub mod admin_live_classes;
+pub mod grading;
+pub mod profile;
+pub mod student_assignments;
+pub mod student_live_classes;
+
 use kernel::tenant::ModuleGate;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -24,7 +31,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(admin_courses::add_module)
             .service(admin_courses::add_item)
             .service(admin_courses::create_batch)
-            .service(admin_courses::list_batches),
+            .service(admin_courses::list_batches)
+            .service(admin_assignments::create)
+            .service(admin_assignments::list)
+            .service(admin_assignments::update)
+            .service(admin_assignments::remove)
+            .service(admin_live_classes::create)
+            .service(admin_live_classes::list)
+            .service(admin_live_classes::update)
+            .service(admin_live_classes::remove)
+            .service(admin_live_classes::attendance),
     )
     .service(
         scope::scope("/api/admin/course-enrollments")
@@ -50,6 +66,27 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .wrap(ModuleGate(MODULE))
             .service(student::my_dashboard)
             .service(student::course)
-            .service(student::complete_item),
+            .service(student::complete_item)
+            .service(student_assignments::list)
+            .service(student_assignments::submit)
+            .service(student_assignments::history)
+            .service(student_live_classes::list)
+            .service(student_live_classes::join)
+            .service(profile::get_profile)
+            .service(profile::update_profile)
+            .service(profile::add_document)
+            .service(profile::list_documents)
+            .service(profile::delete_document),
+    )
+    .service(
+        scope::scope("/api/grading")
+            .wrap(ModuleGate(MODULE))
+            .service(grading::list)
+            .service(grading::grade),
+    )
+    .service(
+        scope::scope("/api/admin/students")
+            .wrap(ModuleGate(MODULE))
+            .service(profile::student_documents),
     );
 }

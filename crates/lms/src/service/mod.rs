@@ -1,11 +1,19 @@
 //! The LMS's rules and SQL. Functions take `&impl ConnectionTrait` (the caller picks pool or
 //! transaction) and the platform id of the request's tenant.
 
+pub mod assignments;
 pub mod batches;
 pub mod catalogue;
 pub mod courses;
 pub mod dashboard;
+pub mod documents;
 pub mod enrollment;
+pub mod files;
+pub mod grading;
+pub mod live_classes;
 pub mod orders;
 pub mod outline;
+pub mod profile;
 pub mod progress;
+pub mod reminders;
+pub mod submissions;

@@ -2,8 +2,12 @@
 //! dependency tree). A module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod assignments;
 mod batches;
 mod common;
 mod courses;
 mod dashboard;
+mod documents;
+mod live_classes;
 mod orders;
+mod reminders;
