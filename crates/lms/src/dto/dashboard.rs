@@ -26,6 +26,40 @@ pub struct DashboardCourse {
     pub enrolled_at: DateTime<Utc>,
 }
 
+/// A live class coming up (or running) in one of the student's courses.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, sea_orm::FromQueryResult)]
+pub struct UpcomingClass {
+    /// Class.
+    pub id: Uuid,
+    /// Course.
+    pub course_id: Uuid,
+    /// Course title.
+    pub course_title: String,
+    /// Class title.
+    pub title: String,
+    /// Start.
+    pub starts_at: DateTime<Utc>,
+    /// End.
+    pub ends_at: DateTime<Utc>,
+}
+
+/// An assignment the student has not handed in that still accepts submissions.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, sea_orm::FromQueryResult)]
+pub struct PendingAssignment {
+    /// Assignment.
+    pub id: Uuid,
+    /// Course.
+    pub course_id: Uuid,
+    /// Course title.
+    pub course_title: String,
+    /// Assignment title.
+    pub title: String,
+    /// Due.
+    pub due_at: DateTime<Utc>,
+    /// Past its due date (a late submission is still accepted, with its penalty).
+    pub overdue: bool,
+}
+
 /// `GET /api/student/dashboard`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Dashboard {
@@ -33,6 +67,10 @@ pub struct Dashboard {
     pub enrollments: Vec<DashboardCourse>,
     /// Overall progress across every enrolled course.
     pub progress: Progress,
+    /// The next live classes of the student's courses and batches (at most 10), soonest first.
+    pub upcoming_classes: Vec<UpcomingClass>,
+    /// Assignments not handed in that still accept submissions (at most 20), by due date.
+    pub pending_assignments: Vec<PendingAssignment>,
     /// Experience points (the engagement area fills them; 0 until then).
     pub xp: i64,
     /// Days in a row with activity (the engagement area fills it; 0 until then).

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::{
     dto::{
-        dashboard::{Dashboard, DashboardCourse},
+        dashboard::{Dashboard, DashboardCourse, PendingAssignment, UpcomingClass},
         enrollments::Progress,
     },
     error::LmsError,
@@ -47,6 +47,37 @@ pub async fn load<C: ConnectionTrait>(
     ))
     .all(conn)
     .await?;
+    let upcoming_classes = UpcomingClass::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT lc.id, lc.course_id, c.title AS course_title, lc.title, lc.starts_at, lc.ends_at
+           FROM enrollments e
+           JOIN live_classes lc ON lc.course_id = e.course_id
+                               AND (lc.batch_id IS NULL OR lc.batch_id = e.batch_id)
+           JOIN courses c ON c.id = e.course_id
+          WHERE e.platform_id = $1 AND e.user_id = $2 AND e.status = 'active'
+            AND lc.ends_at > now()
+          ORDER BY lc.starts_at, lc.id LIMIT 10",
+        [platform_id.into(), user_id.into()],
+    ))
+    .all(conn)
+    .await?;
+    let pending_assignments = PendingAssignment::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT a.id, a.course_id, c.title AS course_title, a.title, a.due_at,
+                (a.due_at < now()) AS overdue
+           FROM enrollments e
+           JOIN assignments a ON a.course_id = e.course_id
+           JOIN courses c ON c.id = e.course_id
+          WHERE e.platform_id = $1 AND e.user_id = $2 AND e.status = 'active'
+            AND (a.reject_after IS NULL OR a.reject_after > now())
+            AND NOT EXISTS (SELECT 1 FROM assignment_submissions s
+                             WHERE s.assignment_id = a.id AND s.user_id = $2
+                               AND s.status <> 'superseded')
+          ORDER BY a.due_at, a.id LIMIT 20",
+        [platform_id.into(), user_id.into()],
+    ))
+    .all(conn)
+    .await?;
     let (done, total) = rows
         .iter()
         .fold((0, 0), |(d, t), r| (d + r.done.min(r.total), t + r.total));
@@ -64,6 +95,8 @@ pub async fn load<C: ConnectionTrait>(
             })
             .collect(),
         progress: Progress::of(done, total),
+        upcoming_classes,
+        pending_assignments,
         xp: 0,
         streak: 0,
     })

@@ -1,6 +1,6 @@
 //! `GET /api/student/dashboard` runs a constant number of SQL statements whatever the number
-//! of enrolments (counted on the wire by `testkit::SqlLog`), and shows each enrolment's
-//! progress.
+//! of enrolments, classes and assignments (counted on the wire by `testkit::SqlLog`), and
+//! shows each enrolment's progress, the next classes and the work not handed in.
 
 use kernel::auth::Role;
 use reqwest::Method;
@@ -30,10 +30,20 @@ pub async fn enrol_in_courses(app: &TestApp, student: Uuid, n: i64, tag: &str) {
              e AS (
                INSERT INTO enrollments (id, platform_id, user_id, course_id, source)
                SELECT gen_random_uuid(), c.platform_id, '{student}', c.id, 'grant' FROM c
-               RETURNING id, platform_id, course_id)
-             INSERT INTO item_progress (enrollment_id, item_id, platform_id, user_id, course_id)
-             SELECT e.id, it.id, e.platform_id, '{student}', e.course_id
-               FROM e JOIN it ON it.course_id = e.course_id WHERE it.position <= 2"
+               RETURNING id, platform_id, course_id),
+             pr AS (
+               INSERT INTO item_progress (enrollment_id, item_id, platform_id, user_id, course_id)
+               SELECT e.id, it.id, e.platform_id, '{student}', e.course_id
+                 FROM e JOIN it ON it.course_id = e.course_id WHERE it.position <= 2
+               RETURNING 1),
+             lc AS (
+               INSERT INTO live_classes (id, platform_id, course_id, title, starts_at, ends_at, join_url)
+               SELECT gen_random_uuid(), c.platform_id, c.id, 'Class', now() + interval '1 day',
+                      now() + interval '1 day 1 hour', 'https://meet.example/x' FROM c
+               RETURNING 1)
+             INSERT INTO assignments (id, platform_id, course_id, title, due_at, max_points)
+             SELECT gen_random_uuid(), c.platform_id, c.id, 'Essay ' || k, now() + make_interval(days => k), 10
+               FROM c, generate_series(1, 2) k"
         ))
         .await
         .unwrap();
@@ -71,6 +81,12 @@ async fn the_dashboard_is_a_constant_number_of_statements() {
         serde_json::json!({"completed": 20, "total": 50, "percent": 40})
     );
     assert!(body["xp"].is_number() && body["streak"].is_number());
+    assert_eq!(body["upcoming_classes"].as_array().unwrap().len(), 10);
+    assert_eq!(body["pending_assignments"].as_array().unwrap().len(), 20);
+    assert_eq!(
+        one.json()["pending_assignments"].as_array().unwrap().len(),
+        2
+    );
     eprintln!(
         "dashboard statements: 1 enrolment {}, 10 enrolments {}",
         with_one.len(),
@@ -82,4 +98,30 @@ async fn the_dashboard_is_a_constant_number_of_statements() {
         "{with_one:#?}\n{with_ten:#?}"
     );
     assert!(with_ten.len() <= 6, "{with_ten:#?}");
+    // handing in takes an assignment off the list
+    let course = &body["pending_assignments"][0];
+    let res = app
+        .call(
+            Method::POST,
+            &format!(
+                "/api/student/courses/{}/assignments/{}/submissions",
+                course["course_id"].as_str().unwrap(),
+                course["id"].as_str().unwrap()
+            ),
+            &token,
+            Some(serde_json::json!({"text": "my essay"})),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    let after = app
+        .call(Method::GET, "/api/student/dashboard", &token, None)
+        .await
+        .json();
+    let ids: Vec<&str> = after["pending_assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&course["id"].as_str().unwrap()));
 }
