@@ -18,6 +18,14 @@ pub mod codes {
         COURSE_NOT_PUBLISHED = CONFLICT "course_not_published";
         /// The enrolment is revoked.
         ENROLLMENT_REVOKED = CONFLICT "enrollment_revoked";
+        /// The learner has used every attempt of the quiz (accommodations included).
+        ATTEMPTS_EXHAUSTED = CONFLICT "attempts_exhausted";
+        /// The attempt's deadline plus the grace has passed; its saved answers are graded.
+        ATTEMPT_EXPIRED = CONFLICT "attempt_expired";
+        /// The attempt is already submitted (and graded once).
+        ATTEMPT_SUBMITTED = CONFLICT "attempt_submitted";
+        /// The quiz closed: no attempt starts any more.
+        QUIZ_CLOSED = CONFLICT "quiz_closed";
     }
 }
 
@@ -42,6 +50,21 @@ pub enum LmsError {
     /// 409 `enrollment_revoked`.
     #[error("the enrolment is revoked")]
     EnrollmentRevoked,
+    /// 409 `attempts_exhausted`.
+    #[error("every attempt of this quiz is used")]
+    AttemptsExhausted,
+    /// 409 `attempt_expired`.
+    #[error("the attempt's time is over; its saved answers were graded")]
+    AttemptExpired,
+    /// 409 `attempt_submitted`.
+    #[error("the attempt is already submitted")]
+    AttemptSubmitted,
+    /// 409 `quiz_closed`.
+    #[error("the quiz is closed")]
+    QuizClosed,
+    /// 401 `invalid_token`: a candidate link that is unknown, expired or spent.
+    #[error("this quiz link is invalid, expired or already used")]
+    InvalidToken,
     /// 403 `not_enrolled`.
     #[error("you are not enrolled in this course")]
     NotEnrolled,
@@ -69,6 +92,11 @@ impl LmsError {
             Self::BatchFull => &codes::BATCH_FULL,
             Self::CourseNotPublished => &codes::COURSE_NOT_PUBLISHED,
             Self::EnrollmentRevoked => &codes::ENROLLMENT_REVOKED,
+            Self::AttemptsExhausted => &codes::ATTEMPTS_EXHAUSTED,
+            Self::AttemptExpired => &codes::ATTEMPT_EXPIRED,
+            Self::AttemptSubmitted => &codes::ATTEMPT_SUBMITTED,
+            Self::QuizClosed => &codes::QUIZ_CLOSED,
+            Self::InvalidToken => &kernel_codes::INVALID_TOKEN,
             Self::NotEnrolled => &kernel_codes::NOT_ENROLLED,
             Self::Forbidden(_) => &kernel_codes::FORBIDDEN,
             Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,

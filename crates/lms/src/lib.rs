@@ -19,6 +19,8 @@ pub mod config;
 pub mod dto;
 pub mod entities;
 pub mod error;
+pub mod events;
+pub mod import;
 pub mod routes;
 pub mod service;
 pub mod settings;

@@ -3,5 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod batches;
+mod candidate;
 mod common;
 mod courses;
+mod quiz_fixtures;
+mod quizzes;
