@@ -6,11 +6,21 @@
 //! (`/api/student/courses/{course_id}`, behind [`kernel::auth::Enrolled`], which this crate
 //! answers through [`service::enrollment::LmsEnrollmentCheck`]).
 //!
+//! The question bank (a new version per edit), timed quizzes with the server's clock, attempts
+//! (one in progress per learner, answers saved one by one with a sequence number, graded
+//! once), learners' accommodations, candidate quizzes by single-use invite link, the
+//! overdue-attempt sweeper and `quiz.passed` (ADR 0046, docs/lms.md).
+//!
 //! Paths mounted (all behind the `lms` module): `/api/admin/courses/*`,
-//! `/api/admin/course-enrollments/*`, `/api/courses/*`, `/api/student/*`.
+//! `/api/admin/course-enrollments/*`, `/api/courses/*`, `/api/student/*`,
+//! `/api/question-bank/*`, `/api/admin/quizzes/*`, `/api/admin/quiz-invites/*`,
+//! `/api/admin/learners/*`, `/api/quizzes/*`, `/api/quiz-attempts/*`,
+//! `/api/candidate-quiz/*`.
 //!
 //! Owns (migration band 70): `courses`, `course_modules`, `course_items`, `batches`,
-//! `enrollments`, `item_progress`.
+//! `enrollments`, `item_progress`; `questions`, `question_versions`, `quizzes`,
+//! `quiz_questions`, `learner_accommodations`, `quiz_invites`, `quiz_attempts`,
+//! `attempt_questions`, `attempt_answers`.
 //!
 //! [`Lms`] is the crate's state (registered as `web::Data<Lms>`) and keeps its environment
 //! section, [`LmsConfig`].

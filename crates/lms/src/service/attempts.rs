@@ -197,6 +197,15 @@ pub async fn create_in<C: ConnectionTrait>(
     if quiz.shuffle_questions {
         shuffle(&mut questions)?;
     }
+    let mut orders = Vec::with_capacity(questions.len());
+    for q in &questions {
+        let mut order: Vec<usize> = (0..q.options.as_array().map_or(0, Vec::len)).collect();
+        if quiz.shuffle_options {
+            shuffle(&mut order)?;
+        }
+        orders.push(order);
+    }
+    // nothing is written before this point (a refusal above leaves the transaction clean)
     let (user_id, invite_id) = match taker {
         Taker::Learner(u) => (Some(u), None),
         Taker::Candidate(i) => (None, Some(i)),
@@ -220,11 +229,7 @@ pub async fn create_in<C: ConnectionTrait>(
         ],
     ))
     .await?;
-    for (position, q) in questions.iter().enumerate() {
-        let mut order: Vec<usize> = (0..q.options.as_array().map_or(0, Vec::len)).collect();
-        if quiz.shuffle_options {
-            shuffle(&mut order)?;
-        }
+    for (position, (q, order)) in questions.iter().zip(orders).enumerate() {
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "INSERT INTO attempt_questions (attempt_id, question_id, version, position, option_order)
@@ -306,20 +311,30 @@ pub async fn start(
         .transpose()?
         .unwrap_or(0);
     let allowance = accommodations::allowance(&txn, tenant.id, user_id).await?;
-    if used >= i64::from(quiz.max_attempts + allowance.extra_attempts) {
-        return Err(LmsError::AttemptsExhausted);
-    }
-    let attempt_no = i32::try_from(used + 1).unwrap_or(i32::MAX);
-    let attempt = create_in(
-        &txn,
-        tenant.id,
-        &quiz,
-        Taker::Learner(user_id),
-        attempt_no,
-        allowance,
-        runner.is_some(),
-    )
-    .await?;
+    let created = if used >= i64::from(quiz.max_attempts + allowance.extra_attempts) {
+        Err(LmsError::AttemptsExhausted)
+    } else {
+        let attempt_no = i32::try_from(used + 1).unwrap_or(i32::MAX);
+        create_in(
+            &txn,
+            tenant.id,
+            &quiz,
+            Taker::Learner(user_id),
+            attempt_no,
+            allowance,
+            runner.is_some(),
+        )
+        .await
+    };
+    let attempt = match created {
+        Ok(attempt) => attempt,
+        // refused before anything was written: keep the grading of an overdue attempt above
+        Err(e @ (LmsError::AttemptsExhausted | LmsError::QuizClosed | LmsError::App(_))) => {
+            txn.commit().await?;
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     let view = view(&txn, &attempt, &quiz, grace).await?;
     txn.commit().await?;
     Ok((view, true))
