@@ -4,7 +4,9 @@
 
 mod batches;
 mod candidate;
+mod code_grading;
 mod common;
 mod courses;
+mod question_import;
 mod quiz_fixtures;
 mod quizzes;

@@ -683,3 +683,56 @@ async fn another_platform_cannot_see_or_attempt_the_quiz() {
         .await;
     res.assert_problem(422, "validation_failed");
 }
+
+#[tokio::test]
+async fn shuffled_orders_are_per_attempt_and_survive_a_reload() {
+    let app = spawn_app().await;
+    let admin = app.admin_token();
+    let [mcq, multi, numeric] = three_questions(&app, &admin).await;
+    let quiz = quiz(
+        &app,
+        &admin,
+        &[mcq.clone(), multi.clone(), numeric],
+        json!({"shuffle_questions": true, "shuffle_options": true}),
+    )
+    .await;
+    let quiz_id = quiz["id"].as_str().unwrap();
+    let mut orders = std::collections::HashSet::new();
+    for _ in 0..4 {
+        let student = app.user_token();
+        let started = start(&app, &student, quiz_id).await.json();
+        let id = started["attempt_id"].as_str().unwrap();
+        let reloaded = attempt(&app, &student, id).await;
+        assert_eq!(
+            reloaded["questions"], started["questions"],
+            "a reload shows the same order"
+        );
+        let mut order = Vec::new();
+        for q in started["questions"].as_array().unwrap() {
+            let mut idx: Vec<u64> = q["options"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["index"].as_u64().unwrap())
+                .collect();
+            order.push(format!("{}:{idx:?}", q["question_id"]));
+            idx.sort_unstable();
+            assert_eq!(
+                idx,
+                (0..idx.len() as u64).collect::<Vec<_>>(),
+                "every option once"
+            );
+        }
+        orders.insert(order);
+        // answers name the option's index, whatever the order shown
+        let graded = submit(
+            &app,
+            &student,
+            id,
+            json!([{"question_id": mcq, "answer": 1}, {"question_id": multi, "answer": [0, 2]}]),
+        )
+        .await;
+        assert_eq!(graded.json()["score"], 5.0);
+    }
+    assert!(orders.len() > 1, "four attempts, one order: {orders:?}");
+}
