@@ -92,6 +92,7 @@ pub struct Services {
 pub fn import_kinds() -> imports::Kinds {
     let mut kinds = imports::Kinds::new();
     kinds.register(identity::import::Students);
+    kinds.register(lms::import::Questions);
     kinds
 }
 

@@ -32,6 +32,14 @@ pub mod codes {
         CLASS_ENDED = CONFLICT "class_ended";
         /// Another document of the platform is registered with this storage key.
         DOCUMENT_TAKEN = CONFLICT "document_taken";
+        /// The learner has used every attempt of the quiz (accommodations included).
+        ATTEMPTS_EXHAUSTED = CONFLICT "attempts_exhausted";
+        /// The attempt's deadline plus the grace has passed; its saved answers are graded.
+        ATTEMPT_EXPIRED = CONFLICT "attempt_expired";
+        /// The attempt is already submitted (and graded once).
+        ATTEMPT_SUBMITTED = CONFLICT "attempt_submitted";
+        /// The quiz closed: no attempt starts any more.
+        QUIZ_CLOSED = CONFLICT "quiz_closed";
     }
 }
 
@@ -59,6 +67,21 @@ pub enum LmsError {
     /// 409 `already_enrolled`.
     #[error("you are already enrolled in this course")]
     AlreadyEnrolled,
+    /// 409 `attempts_exhausted`.
+    #[error("every attempt of this quiz is used")]
+    AttemptsExhausted,
+    /// 409 `attempt_expired`.
+    #[error("the attempt's time is over; its saved answers were graded")]
+    AttemptExpired,
+    /// 409 `attempt_submitted`.
+    #[error("the attempt is already submitted")]
+    AttemptSubmitted,
+    /// 409 `quiz_closed`.
+    #[error("the quiz is closed")]
+    QuizClosed,
+    /// 401 `invalid_token`: a candidate link that is unknown, expired or spent.
+    #[error("this quiz link is invalid, expired or already used")]
+    InvalidToken,
     /// 403 `not_enrolled`.
     #[error("you are not enrolled in this course")]
     NotEnrolled,
@@ -105,6 +128,11 @@ impl LmsError {
             Self::CourseNotPublished => &codes::COURSE_NOT_PUBLISHED,
             Self::EnrollmentRevoked => &codes::ENROLLMENT_REVOKED,
             Self::AlreadyEnrolled => &codes::ALREADY_ENROLLED,
+            Self::AttemptsExhausted => &codes::ATTEMPTS_EXHAUSTED,
+            Self::AttemptExpired => &codes::ATTEMPT_EXPIRED,
+            Self::AttemptSubmitted => &codes::ATTEMPT_SUBMITTED,
+            Self::QuizClosed => &codes::QUIZ_CLOSED,
+            Self::InvalidToken => &kernel_codes::INVALID_TOKEN,
             Self::NotEnrolled => &kernel_codes::NOT_ENROLLED,
             Self::SubmissionClosed => &codes::SUBMISSION_CLOSED,
             Self::SubmissionGraded => &codes::SUBMISSION_GRADED,

@@ -13,10 +13,14 @@
 //!
 //! Paths mounted (all behind the `lms` module): `/api/admin/courses/*`,
 //! `/api/admin/course-enrollments/*`, `/api/course-enrollment/*`, `/api/courses/*`,
-//! `/api/student/*`.
+//! `/api/student/*`, `/api/grading/*`, `/api/admin/students/*`, `/api/question-bank/*`,
+//! `/api/admin/quizzes/*`, `/api/admin/quiz-invites/*`, `/api/admin/learners/*`,
+//! `/api/quizzes/*`, `/api/quiz-attempts/*`, `/api/candidate-quiz/*`.
 //!
 //! Owns (migration band 70): `courses`, `course_modules`, `course_items`, `batches`,
-//! `enrollments`, `item_progress`, `course_orders`.
+//! `enrollments`, `item_progress`, `course_orders`; quizzes: `questions`, `question_versions`,
+//! `quizzes`, `quiz_questions`, `learner_accommodations`, `quiz_invites`, `quiz_attempts`,
+//! `attempt_questions`, `attempt_answers`.
 //!
 //! Coursework (issue 11, [docs/lms.md](../../docs/lms.md)): assignments per course with a
 //! rubric, late rules and file rules (`/api/admin/courses/{id}/assignments`), hand-ins by
@@ -30,6 +34,11 @@
 //! `assignment_submissions`, `assignment_reminders`, `live_classes`, `live_class_attendance`,
 //! `student_profiles`, `student_documents`.
 //!
+//! The question bank (a new version per edit), timed quizzes with the server's clock, attempts
+//! (one in progress per learner, answers saved one by one with a sequence number, graded
+//! once), learners' accommodations, candidate quizzes by single-use invite link, the
+//! overdue-attempt sweeper and `quiz.passed` (ADR 0046, docs/lms.md).
+//!
 //! [`Lms`] is the crate's state (registered as `web::Data<Lms>`) and keeps its environment
 //! section, [`LmsConfig`].
 
@@ -38,6 +47,7 @@ pub mod dto;
 pub mod entities;
 pub mod error;
 pub mod events;
+pub mod import;
 pub mod profile;
 pub mod routes;
 pub mod service;

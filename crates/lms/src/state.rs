@@ -8,7 +8,7 @@ use jobs::Jobs;
 use kernel::AppContext;
 use storage::Storage;
 
-use crate::LmsConfig;
+use crate::{LmsConfig, service::code_runner::CodeRunner};
 
 /// The LMS's state.
 #[derive(Clone)]
@@ -17,6 +17,7 @@ pub struct Lms {
     jobs: Jobs,
     storage: Storage,
     config: Arc<LmsConfig>,
+    code_runner: Option<Arc<dyn CodeRunner>>,
 }
 
 impl Lms {
@@ -27,6 +28,7 @@ impl Lms {
             jobs: jobs.clone(),
             storage: storage.clone(),
             config: Arc::new(config),
+            code_runner: None,
         }
     }
 
@@ -48,5 +50,16 @@ impl Lms {
     /// The crate's configuration section.
     pub fn config(&self) -> &LmsConfig {
         &self.config
+    }
+
+    /// The same state, grading code questions through `runner`.
+    pub fn with_code_runner(mut self, runner: Arc<dyn CodeRunner>) -> Self {
+        self.code_runner = Some(runner);
+        self
+    }
+
+    /// The runner of code answers, when one is configured.
+    pub fn code_runner(&self) -> Option<&dyn CodeRunner> {
+        self.code_runner.as_deref()
     }
 }

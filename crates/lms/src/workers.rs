@@ -1,5 +1,7 @@
-//! The crate's jobs and schedules: the assignment reminders (`assignmentReminderQueue`,
-//! daily at 19:00 IST; see [`reminders`]) in [`workers`]; the daily reconciliation of course
+//! The crate's jobs and schedules: the quiz sweeper (`cleanupQueue`, every minute), which
+//! finalises attempts whose deadline plus `QUIZ_SUBMIT_GRACE_SECONDS` has passed, grading
+//! their saved answers, and the assignment reminders (`assignmentReminderQueue`, daily at
+//! 19:00 IST; see [`reminders`]) in [`workers`]; the daily reconciliation of course
 //! orders against Razorpay (`cleanupQueue`, 03:15 IST) in [`payment_workers`], because it
 //! needs the shared payments.
 
@@ -10,7 +12,7 @@ use jobs::{JobContext, JobError, JobSpec, Registry, ScheduleSpec};
 use crate::{
     Lms,
     service::{
-        orders,
+        attempts, orders,
         reminders::{self, AssignmentReminders},
     },
 };
@@ -30,8 +32,41 @@ impl JobSpec for ReconcileCourseOrders {
     const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 
+/// Finalises overdue quiz attempts with their saved answers (`cleanupQueue`, every minute).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct SweepQuizAttempts {}
+
+impl JobSpec for SweepQuizAttempts {
+    const QUEUE: &'static str = "cleanupQueue";
+    const NAME: &'static str = "sweep-quiz-attempts";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
 /// Registers the crate's jobs and schedules.
 pub fn workers(registry: &mut Registry, lms: &Lms) {
+    let state = lms.clone();
+    registry
+        .handle(move |_ctx: JobContext, _job: SweepQuizAttempts| {
+            let state = state.clone();
+            async move {
+                let done = attempts::sweep_overdue(
+                    &state.ctx().db,
+                    state.config().quiz_submit_grace_seconds,
+                    state.code_runner(),
+                )
+                .await
+                .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
+                tracing::info!(finalised = done, "overdue quiz attempts swept");
+                Ok(())
+            }
+        })
+        .schedule(ScheduleSpec::cron(
+            "lms:sweep-quiz-attempts",
+            SweepQuizAttempts::QUEUE,
+            SweepQuizAttempts::NAME,
+            "0 * * * * *",
+            jobs::schedule::IST,
+        ));
     let state = lms.clone();
     registry
         .handle(move |ctx: JobContext, _job: AssignmentReminders| {

@@ -106,6 +106,8 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/api/admin/credentials", Admin),
     ("PUT", "/api/admin/credentials/{name}", Admin),
+    ("GET", "/api/admin/learners/{user_id}/accommodations", Admin),
+    ("PUT", "/api/admin/learners/{user_id}/accommodations", Admin),
     ("GET", "/api/admin/meetings", Admin),
     ("GET", "/api/admin/meetings/{id}/log", Admin),
     ("POST", "/api/admin/mentors/{id}/approve", Admin),
@@ -146,6 +148,11 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/admin/queues/{queue}/resume", SuperAdmin),
     ("POST", "/api/admin/queues/{queue}/retry", SuperAdmin),
     ("GET", "/api/admin/students/{user_id}/documents", Admin),
+    ("GET", "/api/admin/quiz-invites/{id}", Admin),
+    ("GET", "/api/admin/quizzes", Admin),
+    ("POST", "/api/admin/quizzes", Admin),
+    ("GET", "/api/admin/quizzes/{id}", Admin),
+    ("POST", "/api/admin/quizzes/{id}/invites", Admin),
     ("GET", "/api/admin/token-packs", Admin),
     ("POST", "/api/admin/token-packs", Admin),
     ("PATCH", "/api/admin/token-packs/{id}", Admin),
@@ -181,6 +188,26 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/course-enrollment/orders", User),
     ("POST", "/api/course-enrollment/orders", User),
     ("POST", "/api/course-enrollment/orders/verify", User),
+    (
+        "GET",
+        "/api/candidate-quiz/{token}",
+        Secret("invalid_token"),
+    ),
+    (
+        "PUT",
+        "/api/candidate-quiz/{token}/answers/{question_id}",
+        Secret("invalid_token"),
+    ),
+    (
+        "POST",
+        "/api/candidate-quiz/{token}/start",
+        Secret("invalid_token"),
+    ),
+    (
+        "POST",
+        "/api/candidate-quiz/{token}/submit",
+        Secret("invalid_token"),
+    ),
     ("GET", "/api/courses", Public),
     ("GET", "/api/courses/{slug}", Public),
     ("POST", "/api/credential-proxy/{provider}", Admin),
@@ -274,6 +301,14 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/notifications/unread-count", User),
     ("POST", "/api/notifications/{id}/read", User),
     ("GET", "/api/platform", Public),
+    ("GET", "/api/question-bank", Admin),
+    ("POST", "/api/question-bank", Admin),
+    ("GET", "/api/question-bank/{id}", Admin),
+    ("PATCH", "/api/question-bank/{id}", Admin),
+    ("GET", "/api/quiz-attempts/{id}", User),
+    ("PUT", "/api/quiz-attempts/{id}/answers/{question_id}", User),
+    ("POST", "/api/quiz-attempts/{id}/submit", User),
+    ("POST", "/api/quizzes/{id}/attempts", User),
     ("POST", "/api/slots/{id}/book", User),
     ("GET", "/api/storage/{key}", Secret("invalid_url_signature")),
     ("PUT", "/api/storage/{key}", Secret("invalid_url_signature")),
@@ -429,6 +464,11 @@ pub(crate) fn concrete(path: &str) -> String {
         .replace("{item_id}", "0196a5e0-0000-7000-8000-000000000006")
         .replace("{assignment_id}", "0196a5e0-0000-7000-8000-000000000007")
         .replace("{class_id}", "0196a5e0-0000-7000-8000-000000000008")
+        .replace("{question_id}", "0196a5e0-0000-7000-8000-000000000007")
+        .replace(
+            "{token}",
+            "0000000000000000000000000000000000000000000000000000000000000000",
+        )
 }
 
 struct Caller<'a> {

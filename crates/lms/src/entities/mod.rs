@@ -12,6 +12,20 @@ pub use course_items::ItemKind;
 pub use courses::{CourseLevel, CourseStatus};
 pub use enrollments::{EnrollmentSource, EnrollmentStatus};
 
+pub mod attempt_answers;
+pub mod attempt_questions;
+pub mod learner_accommodations;
+pub mod question_versions;
+pub mod questions;
+pub mod quiz_attempts;
+pub mod quiz_invites;
+pub mod quiz_questions;
+pub mod quizzes;
+
+pub use questions::{Difficulty, QuestionKind};
+pub use quiz_attempts::AttemptStatus;
+pub use quizzes::ReviewPolicy;
+
 /// A text enum stored as its snake_case name, serialised the same way, documented in OpenAPI.
 macro_rules! text_enum {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $value:literal),+ $(,)? }) => {

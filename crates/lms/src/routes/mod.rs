@@ -1,9 +1,13 @@
 //! The HTTP routes of the LMS (behind the `lms` module).
 
 pub mod admin_courses;
+pub mod admin_quizzes;
+pub mod attempts;
+pub mod candidate;
 pub mod catalogue;
 pub mod enrollments;
 pub mod orders;
+pub mod question_bank;
 pub mod student;
 
 pub mod admin_assignments;
@@ -88,5 +92,57 @@ pub fn configure(cfg: &mut ServiceConfig) {
         scope::scope("/api/admin/students")
             .wrap(ModuleGate(MODULE))
             .service(profile::student_documents),
+    );
+    configure_quizzes(cfg);
+}
+
+/// The question bank, quizzes, attempts, accommodations and candidate quizzes.
+fn configure_quizzes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/question-bank")
+            .wrap(ModuleGate(MODULE))
+            .service(question_bank::create)
+            .service(question_bank::list)
+            .service(question_bank::detail)
+            .service(question_bank::update),
+    )
+    .service(
+        scope::scope("/api/admin/quizzes")
+            .wrap(ModuleGate(MODULE))
+            .service(admin_quizzes::create)
+            .service(admin_quizzes::list)
+            .service(admin_quizzes::detail)
+            .service(admin_quizzes::invite),
+    )
+    .service(
+        scope::scope("/api/admin/quiz-invites")
+            .wrap(ModuleGate(MODULE))
+            .service(admin_quizzes::invite_result),
+    )
+    .service(
+        scope::scope("/api/admin/learners")
+            .wrap(ModuleGate(MODULE))
+            .service(admin_quizzes::get_accommodations)
+            .service(admin_quizzes::put_accommodations),
+    )
+    .service(
+        scope::scope("/api/quizzes")
+            .wrap(ModuleGate(MODULE))
+            .service(attempts::start),
+    )
+    .service(
+        scope::scope("/api/quiz-attempts")
+            .wrap(ModuleGate(MODULE))
+            .service(attempts::detail)
+            .service(attempts::save_answer)
+            .service(attempts::submit),
+    )
+    .service(
+        scope::scope("/api/candidate-quiz")
+            .wrap(ModuleGate(MODULE))
+            .service(candidate::show)
+            .service(candidate::start)
+            .service(candidate::save_answer)
+            .service(candidate::submit),
     );
 }

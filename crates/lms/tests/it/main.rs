@@ -4,10 +4,15 @@
 
 mod assignments;
 mod batches;
+mod candidate;
+mod code_grading;
 mod common;
 mod courses;
 mod dashboard;
 mod documents;
 mod live_classes;
 mod orders;
+mod question_import;
+mod quiz_fixtures;
+mod quizzes;
 mod reminders;

@@ -1,0 +1,106 @@
+//! Code questions graded through the `CodeRunner` trait (a fake runner here; Judge0 in
+//! production), called through the service API since the test app has no runner.
+
+use futures::future::BoxFuture;
+use kernel::{AppError, auth::Role};
+use lms::{
+    dto::attempts::SubmittedAnswer,
+    service::{
+        attempts,
+        code_runner::{CaseResult, CodeRunner, TestCase, output_matches},
+    },
+};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::json;
+use testkit::spawn_app;
+use uuid::Uuid;
+
+use crate::quiz_fixtures::{question, quiz};
+
+/// "Runs" a program by treating its source as a table `input=output;…`.
+struct FakeRunner;
+
+impl CodeRunner for FakeRunner {
+    fn run_cases<'a>(
+        &'a self,
+        _language_id: i32,
+        source: &'a str,
+        cases: &'a [TestCase],
+    ) -> BoxFuture<'a, Result<Vec<CaseResult>, AppError>> {
+        Box::pin(async move {
+            Ok(cases
+                .iter()
+                .map(|c| {
+                    let out = source
+                        .split(';')
+                        .find_map(|pair| pair.strip_prefix(&format!("{}=", c.stdin)))
+                        .unwrap_or("");
+                    let passed = output_matches(out, &c.expected_output);
+                    CaseResult {
+                        passed,
+                        status: if passed { "Accepted" } else { "Wrong Answer" }.into(),
+                    }
+                })
+                .collect())
+        })
+    }
+}
+
+#[tokio::test]
+async fn code_answers_earn_credit_per_passing_case_through_the_runner() {
+    let app = spawn_app().await;
+    let admin = app.admin_token();
+    let (user_id, _) = app.user(Role::User, &[], "mr-mentor");
+    let code = question(
+        &app,
+        &admin,
+        json!({"kind": "code", "prompt": "Double the input", "answer": "print(2*int(input()))", "marks": 6,
+               "partial_credit": true, "language_id": 71,
+               "test_cases": [{"stdin": "1", "expected_output": "2"}, {"stdin": "2", "expected_output": "4"},
+                              {"stdin": "5", "expected_output": "10", "hidden": true}]}),
+    )
+    .await;
+    let quiz = quiz(&app, &admin, std::slice::from_ref(&code), json!({})).await;
+    let quiz_id: Uuid = quiz["id"].as_str().unwrap().parse().unwrap();
+    let platform: Uuid = app
+        .db
+        .query_one_raw(Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT id FROM platforms WHERE slug = 'mr-mentor'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    let tenant = attempts::tenant_of(&app.db, platform).await.unwrap();
+    let runner = FakeRunner;
+
+    let (view, created) = attempts::start(&app.db, &tenant, user_id, quiz_id, 30, Some(&runner))
+        .await
+        .unwrap();
+    assert!(created);
+    let q = &view.questions[0];
+    assert_eq!(q.sample_cases.len(), 2, "hidden cases are not shown");
+    assert_eq!(q.language_id, Some(71));
+
+    // two of three cases pass: 6 × 2/3
+    let result = attempts::submit(
+        &app.db,
+        &tenant,
+        user_id,
+        view.attempt_id,
+        30,
+        Some(&runner),
+        vec![SubmittedAnswer {
+            question_id: code.parse().unwrap(),
+            answer: json!("1=2;2=4;5=11"),
+        }],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (result.score, result.max_score, result.passed),
+        (4.0, 6.0, true)
+    );
+}
