@@ -20,6 +20,7 @@ pub mod outline;
 pub mod profile;
 pub mod progress;
 pub mod questions;
+pub mod quiz_grading;
 pub mod quizzes;
 pub mod reminders;
 pub mod submissions;
