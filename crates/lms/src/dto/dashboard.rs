@@ -60,6 +60,29 @@ pub struct PendingAssignment {
     pub overdue: bool,
 }
 
+/// A quiz of one of the student's courses still to do: not passed, attempts left, not closed.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, sea_orm::FromQueryResult)]
+pub struct PendingQuiz {
+    /// Quiz.
+    pub id: Uuid,
+    /// Course.
+    pub course_id: Uuid,
+    /// Course title.
+    pub course_title: String,
+    /// Quiz title.
+    pub title: String,
+    /// When it closes, if it does.
+    pub closes_at: Option<DateTime<Utc>>,
+    /// Attempts finished.
+    pub attempts_used: i64,
+    /// Attempts allowed (with the learner's extra attempts).
+    pub attempts_allowed: i64,
+    /// An attempt is running (resume it).
+    pub in_progress: bool,
+    /// Best score so far, percent.
+    pub best_percent: Option<f64>,
+}
+
 /// `GET /api/student/dashboard`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Dashboard {
@@ -69,6 +92,8 @@ pub struct Dashboard {
     pub progress: Progress,
     /// The next live classes of the student's courses and batches (at most 10), soonest first.
     pub upcoming_classes: Vec<UpcomingClass>,
+    /// Quizzes not passed yet with attempts left (at most 20), closing soonest first.
+    pub pending_quizzes: Vec<PendingQuiz>,
     /// Assignments not handed in that still accept submissions (at most 20), by due date.
     pub pending_assignments: Vec<PendingAssignment>,
     /// Experience points (the engagement area fills them; 0 until then).

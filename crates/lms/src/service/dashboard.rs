@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::{
     dto::{
-        dashboard::{Dashboard, DashboardCourse, PendingAssignment, UpcomingClass},
+        dashboard::{Dashboard, DashboardCourse, PendingAssignment, PendingQuiz, UpcomingClass},
         enrollments::Progress,
     },
     error::LmsError,
@@ -78,6 +78,29 @@ pub async fn load<C: ConnectionTrait>(
     ))
     .all(conn)
     .await?;
+    let pending_quizzes = PendingQuiz::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT q.id, q.course_id, c.title AS course_title, q.title, q.closes_at,
+                (count(a.id) FILTER (WHERE a.status <> 'in_progress'))::bigint AS attempts_used,
+                (q.max_attempts + coalesce(max(la.extra_attempts), 0))::bigint AS attempts_allowed,
+                coalesce(bool_or(a.status = 'in_progress'), false) AS in_progress,
+                max(100.0 * a.score / nullif(a.max_score, 0)) AS best_percent
+           FROM enrollments e
+           JOIN quizzes q ON q.course_id = e.course_id
+           JOIN courses c ON c.id = e.course_id
+           LEFT JOIN quiz_attempts a ON a.quiz_id = q.id AND a.user_id = $2
+           LEFT JOIN learner_accommodations la ON la.user_id = $2 AND la.platform_id = $1
+          WHERE e.platform_id = $1 AND e.user_id = $2 AND e.status = 'active'
+            AND (q.closes_at IS NULL OR q.closes_at > now())
+          GROUP BY q.id, c.title
+         HAVING NOT coalesce(bool_or(a.passed), false)
+            AND (count(a.id) FILTER (WHERE a.status <> 'in_progress') < q.max_attempts + coalesce(max(la.extra_attempts), 0)
+                 OR coalesce(bool_or(a.status = 'in_progress'), false))
+          ORDER BY q.closes_at NULLS LAST, q.created_at, q.id LIMIT 20",
+        [platform_id.into(), user_id.into()],
+    ))
+    .all(conn)
+    .await?;
     let (done, total) = rows
         .iter()
         .fold((0, 0), |(d, t), r| (d + r.done.min(r.total), t + r.total));
@@ -96,6 +119,7 @@ pub async fn load<C: ConnectionTrait>(
             .collect(),
         progress: Progress::of(done, total),
         upcoming_classes,
+        pending_quizzes,
         pending_assignments,
         xp: 0,
         streak: 0,

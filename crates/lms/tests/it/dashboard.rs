@@ -8,8 +8,9 @@ use sea_orm::ConnectionTrait;
 use testkit::{SqlLog, TestApp, spawn_app_with};
 use uuid::Uuid;
 
-/// `n` published courses of 5 items each, the student enrolled in all, 2 items of each done.
-pub async fn enrol_in_courses(app: &TestApp, student: Uuid, n: i64, tag: &str) {
+/// `n` published courses of 5 items each, the student enrolled in all, 2 items of each done,
+/// a live class, two assignments and two quizzes per course with `attempts` failed attempts each.
+pub async fn enrol_in_courses(app: &TestApp, student: Uuid, n: i64, attempts: i64, tag: &str) {
     app.db
         .execute_unprepared(&format!(
             "WITH p AS (SELECT id FROM platforms WHERE slug = 'mr-mentor'),
@@ -40,10 +41,23 @@ pub async fn enrol_in_courses(app: &TestApp, student: Uuid, n: i64, tag: &str) {
                INSERT INTO live_classes (id, platform_id, course_id, title, starts_at, ends_at, join_url)
                SELECT gen_random_uuid(), c.platform_id, c.id, 'Class', now() + interval '1 day',
                       now() + interval '1 day 1 hour', 'https://meet.example/x' FROM c
-               RETURNING 1)
-             INSERT INTO assignments (id, platform_id, course_id, title, due_at, max_points)
-             SELECT gen_random_uuid(), c.platform_id, c.id, 'Essay ' || k, now() + make_interval(days => k), 10
-               FROM c, generate_series(1, 2) k"
+               RETURNING 1),
+             asg AS (
+               INSERT INTO assignments (id, platform_id, course_id, title, due_at, max_points)
+               SELECT gen_random_uuid(), c.platform_id, c.id, 'Essay ' || k, now() + make_interval(days => k), 10
+                 FROM c, generate_series(1, 2) k
+               RETURNING 1),
+             qz AS (
+               INSERT INTO quizzes (id, platform_id, course_id, title, duration_seconds, max_attempts, pass_percent)
+               SELECT gen_random_uuid(), c.platform_id, c.id, 'Quiz ' || k, 600, 100, 60
+                 FROM c, generate_series(1, 2) k
+               RETURNING id, platform_id)
+             INSERT INTO quiz_attempts (id, platform_id, quiz_id, user_id, attempt_no, status, started_at,
+                                        deadline, submitted_at, score, max_score, passed)
+             SELECT gen_random_uuid(), qz.platform_id, qz.id, '{student}', n, 'submitted',
+                    now() - interval '1 day', now() - interval '1 day' + interval '10 minutes',
+                    now() - interval '1 day' + interval '5 minutes', n % 5, 10, false
+               FROM qz, generate_series(1, {attempts}) n"
         ))
         .await
         .unwrap();
@@ -54,7 +68,7 @@ async fn the_dashboard_is_a_constant_number_of_statements() {
     let log = SqlLog::start().await.unwrap();
     let app = spawn_app_with(log.options()).await;
     let (student, token) = app.user(Role::User, &[], "mr-mentor");
-    enrol_in_courses(&app, student, 1, "one").await;
+    enrol_in_courses(&app, student, 1, 1, "one").await;
     // warm up: tenant cache, user directory, the pool's connection
     let res = app
         .call(Method::GET, "/api/student/dashboard", &token, None)
@@ -69,7 +83,8 @@ async fn the_dashboard_is_a_constant_number_of_statements() {
     assert_eq!(one.json()["enrollments"].as_array().unwrap().len(), 1);
     assert_eq!(one.json()["enrollments"][0]["progress"]["percent"], 40);
 
-    enrol_in_courses(&app, student, 9, "nine").await;
+    // ten enrolments and 200 quiz attempts in all (9 courses x 2 quizzes x 11, plus the first two)
+    enrol_in_courses(&app, student, 9, 11, "nine").await;
     let ten = app
         .call(Method::GET, "/api/student/dashboard", &token, None)
         .await;
