@@ -1,9 +1,10 @@
-//! The `enrollments` section of the student profile for AI agents (`integrations::profile`):
-//! the user's active courses with their progress, in two statements.
+//! The LMS's sections of the student profile for AI agents (`integrations::profile`):
+//! `enrollments` (the user's active courses with their progress, in two statements) and
+//! `quizzes` (attempts, quizzes passed, mean score, in one).
 
 use chrono::{DateTime, Utc};
 use integrations::{
-    dto::profile::{CourseProgress, EnrollmentsSection},
+    dto::profile::{CourseProgress, EnrollmentsSection, QuizzesSection},
     profile::{ProfileSection, SectionFuture, Subject},
 };
 use kernel::AppError;
@@ -92,6 +93,61 @@ impl ProfileSection for EnrollmentsProfile {
     fn load<'a>(&'a self, subject: Subject<'a>) -> SectionFuture<'a> {
         Box::pin(async move {
             let found = section(subject.db, subject.tenant.id, subject.user_id).await?;
+            let value = serde_json::to_value(found).map_err(|e| AppError::Unexpected(e.into()))?;
+            Ok::<_, AppError>(Some(value))
+        })
+    }
+}
+
+/// The `quizzes` section (registered by the gateway).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QuizzesProfile;
+
+#[derive(Debug, FromQueryResult)]
+struct QuizTotals {
+    attempts: i64,
+    quizzes: i64,
+    passed: i64,
+    average_percent: Option<f64>,
+    last_attempt_at: Option<DateTime<Utc>>,
+}
+
+/// The user's finished quiz attempts on the platform.
+pub async fn quizzes_section(
+    conn: &impl ConnectionTrait,
+    platform_id: Uuid,
+    user_id: Uuid,
+) -> Result<QuizzesSection, sea_orm::DbErr> {
+    let t = QuizTotals::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT count(*)::bigint AS attempts, count(DISTINCT quiz_id)::bigint AS quizzes,
+                count(DISTINCT quiz_id) FILTER (WHERE passed)::bigint AS passed,
+                avg(100.0 * score / nullif(max_score, 0))::float8 AS average_percent,
+                max(submitted_at) AS last_attempt_at
+           FROM quiz_attempts
+          WHERE platform_id = $1 AND user_id = $2 AND status <> 'in_progress'",
+        [platform_id.into(), user_id.into()],
+    ))
+    .one(conn)
+    .await?;
+    Ok(t.map(|t| QuizzesSection {
+        attempts: t.attempts,
+        quizzes: t.quizzes,
+        passed: t.passed,
+        average_percent: t.average_percent,
+        last_attempt_at: t.last_attempt_at,
+    })
+    .unwrap_or_default())
+}
+
+impl ProfileSection for QuizzesProfile {
+    fn name(&self) -> &'static str {
+        "quizzes"
+    }
+
+    fn load<'a>(&'a self, subject: Subject<'a>) -> SectionFuture<'a> {
+        Box::pin(async move {
+            let found = quizzes_section(subject.db, subject.tenant.id, subject.user_id).await?;
             let value = serde_json::to_value(found).map_err(|e| AppError::Unexpected(e.into()))?;
             Ok::<_, AppError>(Some(value))
         })

@@ -33,6 +33,8 @@ pub struct ProfileSectionsDoc {
     pub tokens: Option<TokensSection>,
     /// LMS enrolments and progress.
     pub enrollments: Option<EnrollmentsSection>,
+    /// LMS quiz results.
+    pub quizzes: Option<QuizzesSection>,
 }
 
 /// Section `user` (identity).
@@ -123,4 +125,19 @@ pub struct CourseProgress {
     pub items_completed: i64,
     /// Items in the course.
     pub items_total: i64,
+}
+
+/// Section `quizzes` (the LMS): how the user does in timed quizzes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct QuizzesSection {
+    /// Finished attempts.
+    pub attempts: i64,
+    /// Quizzes attempted.
+    pub quizzes: i64,
+    /// Quizzes passed.
+    pub passed: i64,
+    /// Mean score of finished attempts, percent.
+    pub average_percent: Option<f64>,
+    /// When the last attempt finished.
+    pub last_attempt_at: Option<DateTime<Utc>>,
 }

@@ -16,3 +16,4 @@ mod question_import;
 mod quiz_fixtures;
 mod quizzes;
 mod reminders;
+mod student_path;
