@@ -21,8 +21,9 @@
 #      instead of answering 503; providers that must call out to work (Razorpay, WhatsApp and
 #      Exotel sending) stay unconfigured and answer their documented 503
 #      `provider_not_configured`, and the LLM providers point at the closed port (503 without a
-#      stored credential, 502 with one) (allowed for exactly those operations in
-#      schemathesis.toml);
+#      stored credential, 502 with one), and so does Judge0 (its proxy checks language, sizes
+#      and rate, then answers 503 `judge0_unavailable`) (allowed for exactly those operations
+#      in schemathesis.toml);
 #   3. signs in through POST /api/auth/login and seeds a little data through the API (a token
 #      grant, an approved mentor profile with an open slot, a token pack, a vendor key, a
 #      platform of its own to change), so the authenticated paths get past their 401/403/404s;
@@ -127,6 +128,7 @@ log "starting the gateway on $BASE (database $DB_NAME)"
     GEMINI_API_BASE=http://127.0.0.1:9/gemini GROQ_API_BASE=http://127.0.0.1:9/groq \
     LLM_TIMEOUT_MS=500 LLM_RETRIES=0 \
     GRAPHY_BASE_URL=http://127.0.0.1:9/graphy EZEXAM_BASE_URL=http://127.0.0.1:9/ezexam SYNC_TIMEOUT_MS=500 \
+    JUDGE0_URL=http://127.0.0.1:9/judge0 JUDGE0_TIMEOUT_SECONDS=1 JUDGE0_RATE_PER_MINUTE=10000 \
     EXOTEL_WEBHOOK_TOKEN="st-exotel-$SUFFIX" \
     WHATSAPP_VERIFY_TOKEN="st-whatsapp-$SUFFIX" WHATSAPP_APP_SECRET="st-whatsapp-secret-$SUFFIX" \
     MAIL_OUTBOX_DIR="$WORK/mail" STORAGE_DIR="$WORK/storage" PUBLIC_BASE_URL="$BASE" \

@@ -60,6 +60,7 @@ mod m20261202_410001_create_imports;
 mod m20261202_600008_add_meeting_indexes;
 mod m20261203_700001_create_lms_courses;
 mod m20261203_700002_create_lms_quizzes;
+mod m20261203_700004_create_course_orders;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -101,6 +102,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_600008_add_meeting_indexes::Migration),
             Box::new(m20261203_700001_create_lms_courses::Migration),
             Box::new(m20261203_700002_create_lms_quizzes::Migration),
+            Box::new(m20261203_700004_create_course_orders::Migration),
         ]
     }
 }

@@ -60,8 +60,11 @@ pub struct Services {
     pub directory: web::Data<dyn UserDirectory>,
     /// Email-and-password sign-in of the admin pages (identity's login).
     pub password_sign_in: web::Data<dyn PasswordSignIn>,
-    /// The token wallet (Razorpay client when configured).
+    /// The token wallet.
     pub tokens: web::Data<tokens::Tokens>,
+    /// Payments: the Razorpay client (when configured) and the products that sell through it
+    /// ([`payment_products`]).
+    pub payments: web::Data<integrations::payments::Payments>,
     /// Mr. Mentor: its configuration section (the join window) and Google Calendar.
     pub mentorship: web::Data<mentorship::Mentorship>,
     /// Mr. Mentor's Google Calendar client and token seal (503 without Google credentials).
@@ -93,6 +96,15 @@ pub fn import_kinds() -> imports::Kinds {
     kinds
 }
 
+/// Every product sold through Razorpay, registered by the crate that owns its orders table:
+/// tokens' token packs and the LMS's course enrollments.
+pub fn payment_products() -> integrations::payments::PaymentProducts {
+    let mut products = integrations::payments::PaymentProducts::new();
+    products.register(tokens::purchases::TokenPacks);
+    products.register(lms::service::orders::CourseEnrollments);
+    products
+}
+
 impl Services {
     /// Builds every crate's state from the shared context, handing each its section of
     /// `config`.
@@ -106,7 +118,12 @@ impl Services {
         let mentorship = mentorship::Mentorship::new(ctx, jobs, config.mentorship.clone())?;
         let imports =
             imports::Imports::new(ctx, jobs, &storage, config.imports.clone(), import_kinds());
-        let lms = lms::Lms::new(ctx, jobs, &storage, config.lms.clone());
+        let integrations = integrations::Integrations::new(ctx, &config.integrations)?;
+        let mut lms = lms::Lms::new(ctx, jobs, &storage, config.lms.clone());
+        if let Some(judge0) = integrations.judge0.clone() {
+            // code questions of quizzes are graded through Judge0
+            lms = lms.with_code_runner(std::sync::Arc::new(judge0));
+        }
         Ok(Self {
             jobs: web::Data::new(jobs.clone()),
             storage: web::Data::new(storage),
@@ -115,6 +132,12 @@ impl Services {
             password_sign_in: web::Data::from(identity.password_sign_in()),
             identity: web::Data::new(identity),
             tokens: web::Data::new(tokens::Tokens::new(jobs, config.tokens.clone())?),
+            payments: web::Data::new(integrations::payments::Payments::new(
+                ctx,
+                jobs,
+                &config.integrations.razorpay,
+                payment_products(),
+            )?),
             calendar: web::Data::new(mentorship.calendar().clone()),
             realtime: crate::live::realtime(ctx, &config.realtime, &mentorship).await?,
             terminal: web::Data::new(crate::live::terminal(ctx, &config.realtime)?),
@@ -124,10 +147,7 @@ impl Services {
                 lms::service::enrollment::LmsEnrollmentCheck::new(ctx),
             )
                 as std::sync::Arc<dyn kernel::auth::EnrollmentCheck>),
-            integrations: web::Data::new(integrations::Integrations::new(
-                ctx,
-                &config.integrations,
-            )?),
+            integrations: web::Data::new(integrations),
             profile: web::Data::new(crate::profile::sections()),
             sync: web::Data::new(integrations::sync::ExternalSync::new(
                 ctx,
@@ -150,6 +170,7 @@ impl Services {
             .app_data(self.directory.clone())
             .app_data(self.password_sign_in.clone())
             .app_data(self.tokens.clone())
+            .app_data(self.payments.clone())
             .app_data(self.mentorship.clone())
             .app_data(self.calendar.clone())
             .app_data(self.lms.clone())

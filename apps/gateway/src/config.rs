@@ -16,7 +16,7 @@ pub struct GatewayConfig {
     pub comms: comms::CommsConfig,
     /// Object storage.
     pub storage: storage::StorageConfig,
-    /// Razorpay (token purchases).
+    /// Tokens (nothing of its own today).
     pub tokens: tokens::TokensConfig,
     /// The meeting join window and Google Calendar.
     pub mentorship: mentorship::MentorshipConfig,
@@ -24,7 +24,7 @@ pub struct GatewayConfig {
     pub lms: lms::LmsConfig,
     /// Socket.IO and the terminal relay.
     pub realtime: realtime::RealtimeConfig,
-    /// The LLM gateway's providers, timeouts and retries.
+    /// The LLM gateway's providers, timeouts and retries; Razorpay; Drive; the sync.
     pub integrations: integrations::IntegrationsConfig,
     /// Bulk imports: the largest file, rows per transaction.
     pub imports: imports::ImportsConfig,
@@ -86,7 +86,10 @@ mod tests {
         );
         assert_eq!(c.comms.email.outbox_dir.to_str(), Some("/tmp/mail"));
         assert_eq!(c.storage.upload_max_bytes, 1024);
-        assert_eq!(c.tokens.razorpay.key_id.as_deref(), Some("rzp_test_1"));
+        assert_eq!(
+            c.integrations.razorpay.key_id.as_deref(),
+            Some("rzp_test_1")
+        );
         assert_eq!(c.mentorship.meeting_join_buffer_minutes, 15);
         assert_eq!(c.integrations.llm.timeout.as_millis(), 1500);
         assert_eq!(c.realtime.max_payload, 2048);

@@ -1,7 +1,7 @@
 //! The student profile's sections for AI agents (`integrations::profile`), collected here
 //! because the gateway is the one crate that sees every owner: `user` comes from identity
 //! (the subject: a user not on the caller's platform is a 404), `mentorship` and `tokens`
-//! from their crates. The LMS adds its sections with one `.with(..)` line.
+//! from their crates, `enrollments` from the LMS.
 
 use std::sync::Arc;
 
@@ -18,6 +18,7 @@ pub fn sections() -> ProfileSections {
     ProfileSections::new(Arc::new(UserProfile))
         .with(Arc::new(mentorship::profile::MentorshipProfile))
         .with(Arc::new(tokens::profile::TokensProfile))
+        .with(Arc::new(lms::profile::EnrollmentsProfile))
 }
 
 /// The `user` section (identity).

@@ -18,6 +18,7 @@ pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
     identity::workers(&mut registry, &services.identity);
     mentorship::workers(&mut registry, &services.mentorship);
     lms::workers(&mut registry, &services.lms);
+    lms::payment_workers(&mut registry, &services.payments);
     integrations::sync::workers::workers(&mut registry, &services.sync);
     imports::workers(&mut registry, &services.imports);
     registry

@@ -1,6 +1,6 @@
-//! The crate's own environment section: the LLM providers' base URLs, the timeout of one
+//! The crate's own environment section: the LLM providers' base URLs, Razorpay's keys, the timeout of one
 //! provider call, and the bounded retry of a throttled or failing provider before the next
-//! one is tried. Read once at boot by [`IntegrationsConfig::from_env`]; a bad value stops boot
+//! one is tried; the Drive, sync and Judge0 sections come from their modules. Read once at boot by [`IntegrationsConfig::from_env`]; a bad value stops boot
 //! naming the variable.
 
 use std::time::Duration;
@@ -16,6 +16,10 @@ pub struct IntegrationsConfig {
     pub drive: crate::google_drive::GoogleDriveConfig,
     /// The Graphy / EzExam sync.
     pub sync: crate::sync::SyncConfig,
+    /// Razorpay, the payment provider of every product ([`crate::payments`]).
+    pub razorpay: crate::razorpay::RazorpayConfig,
+    /// Judge0 (code execution).
+    pub judge0: crate::judge0::Judge0Config,
 }
 
 /// The LLM gateway's settings (`*_API_BASE`, `LLM_*`).
@@ -46,6 +50,8 @@ impl IntegrationsConfig {
             llm: LlmConfig::from_env(env)?,
             drive: crate::google_drive::GoogleDriveConfig::from_env(env, base)?,
             sync: crate::sync::SyncConfig::from_env(env)?,
+            razorpay: crate::razorpay::RazorpayConfig::from_env(env)?,
+            judge0: crate::judge0::Judge0Config::from_env(env)?,
         })
     }
 }

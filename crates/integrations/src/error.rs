@@ -5,7 +5,8 @@ use kernel::{
     error::{ErrorCode, codes as kernel_codes},
 };
 
-/// The integrations' error codes (LLM gateway, credential proxy, Google Drive, profile).
+/// The integrations' error codes (LLM gateway, credential proxy, Google Drive, profile,
+/// sync, payments, Judge0).
 pub mod codes {
     kernel::error_codes! {
         /// An LLM provider refused the request (a 4xx other than 429) or every configured provider failed (timeouts, 429, 5xx).
@@ -34,6 +35,14 @@ pub mod codes {
         SYNC_CONFIG_EXISTS = CONFLICT "sync_config_exists";
         /// Graphy or EzExam answered with an error, an unreadable body, or not at all.
         EXTERNAL_API_ERROR = BAD_GATEWAY "external_api_error";
+        /// The checkout signature does not match the order and payment.
+        INVALID_SIGNATURE = BAD_REQUEST "invalid_signature";
+        /// Judge0 could not be reached, answered 5xx or 429, or refused the deployment's token.
+        JUDGE0_UNAVAILABLE = SERVICE_UNAVAILABLE "judge0_unavailable";
+        /// Judge0 gave no result within `JUDGE0_TIMEOUT_SECONDS`.
+        JUDGE0_TIMEOUT = GATEWAY_TIMEOUT "judge0_timeout";
+        /// Judge0 refused the submission (a 4xx other than 401, 403 and 429) or answered a body that cannot be read.
+        JUDGE0_ERROR = BAD_GATEWAY "judge0_error";
     }
 }
 
@@ -97,6 +106,10 @@ pub enum IntegrationsError {
     /// 502 `external_api_error`: Graphy or EzExam failed (the message never holds the key).
     #[error("{0}")]
     ExternalApi(String),
+    /// 400 `invalid_signature`: a checkout's signature is not Razorpay's for its order and
+    /// payment.
+    #[error("the checkout signature does not match this order and payment")]
+    InvalidCheckoutSignature,
     /// The database failed.
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
@@ -127,6 +140,7 @@ impl IntegrationsError {
             Self::SyncConfigNotFound => &codes::SYNC_CONFIG_NOT_FOUND,
             Self::SyncConfigExists => &codes::SYNC_CONFIG_EXISTS,
             Self::ExternalApi(_) => &codes::EXTERNAL_API_ERROR,
+            Self::InvalidCheckoutSignature => &codes::INVALID_SIGNATURE,
             Self::Invalid(..) | Self::Db(_) | Self::App(_) | Self::Unexpected(_) => return None,
         })
     }

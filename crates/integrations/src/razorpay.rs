@@ -11,7 +11,8 @@ use crate::provider::{ProviderError, read_json};
 
 const PROVIDER: &str = "Razorpay";
 
-/// Razorpay (token and course payments); without keys purchases fail closed (503).
+/// Razorpay (every product's payments, [`crate::payments`]); without keys the payment routes
+/// fail closed (503).
 #[derive(Clone)]
 pub struct RazorpayConfig {
     /// `RAZORPAY_API_BASE`: API base URL (default `https://api.razorpay.com`; tests use wiremock).
@@ -87,6 +88,43 @@ pub struct Order {
     pub status: String,
 }
 
+/// A payment as Razorpay returns it (`GET /v1/orders/{id}/payments`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Payment {
+    /// `pay_...`.
+    pub id: String,
+    /// The order it pays (`order_...`).
+    #[serde(default)]
+    pub order_id: Option<String>,
+    /// Amount in paise.
+    pub amount: i64,
+    /// ISO currency.
+    pub currency: String,
+    /// `created`, `authorized`, `captured`, `refunded`, `failed`.
+    pub status: String,
+    /// Whether the payment was captured.
+    #[serde(default)]
+    pub captured: bool,
+    /// Paise refunded so far.
+    #[serde(default)]
+    pub amount_refunded: i64,
+    /// `card`, `upi`, `netbanking`, …
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Why it failed, for `failed`.
+    #[serde(default)]
+    pub error_description: Option<String>,
+    /// Unix seconds.
+    #[serde(default)]
+    pub created_at: i64,
+}
+
+/// A Razorpay collection (`{entity: "collection", count, items}`).
+#[derive(Debug, Clone, Deserialize)]
+struct Collection<T> {
+    items: Vec<T>,
+}
+
 impl Razorpay {
     /// The client, or `None` when the keys are not configured (purchases fail closed).
     pub fn from_config(config: &RazorpayConfig, http: reqwest::Client) -> Option<Self> {
@@ -130,6 +168,39 @@ impl Razorpay {
             provider: PROVIDER,
             message: format!("order: {e}"),
         })
+    }
+
+    /// Every payment attempt of an order (`GET /v1/orders/{id}/payments`), for the daily
+    /// reconciliation. A read, so a caller may retry it.
+    pub async fn fetch_order_payments(
+        &self,
+        razorpay_order_id: &str,
+    ) -> Result<Vec<Payment>, ProviderError> {
+        // ids come from our rows, but a path segment is encoded all the same
+        let id: String = razorpay_order_id
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        let res = self
+            .http
+            .get(format!("{}/v1/orders/{id}/payments", self.api_base))
+            .basic_auth(&self.key_id, Some(self.key_secret.expose_secret()))
+            .send()
+            .await
+            .map_err(|e| ProviderError::transport(PROVIDER, e))?;
+        let body = read_json(PROVIDER, res, "/error/description").await?;
+        serde_json::from_value::<Collection<Payment>>(body)
+            .map(|c| c.items)
+            .map_err(|e| ProviderError::Body {
+                provider: PROVIDER,
+                message: format!("order payments: {e}"),
+            })
     }
 
     /// Whether a checkout's `razorpay_signature` is Razorpay's HMAC-SHA256 of
@@ -237,6 +308,52 @@ mod tests {
         assert_eq!(e.amount, 49_900);
         assert_eq!(e.error.as_deref(), Some("card declined"));
         assert!(PaymentEvent::parse(&serde_json::json!({"event": "order.paid"})).is_none());
+    }
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<RazorpayConfig, ConfigError> {
+        RazorpayConfig::from_env(&Env::from_pairs(pairs))
+    }
+
+    #[test]
+    fn config_defaults_match_the_contract() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(c.api_base, "https://api.razorpay.com");
+        assert!(!c.configured());
+        let c = cfg(&[
+            ("RAZORPAY_API_BASE", "http://127.0.0.1:9/"),
+            ("RAZORPAY_KEY_ID", "rzp_test_1"),
+            ("RAZORPAY_KEY_SECRET", "rzp-secret-1"),
+        ])
+        .unwrap();
+        assert_eq!(c.api_base, "http://127.0.0.1:9");
+        assert!(c.configured());
+    }
+
+    #[test]
+    fn bad_config_values_name_the_variable() {
+        let dir = std::env::temp_dir().join(format!("rzp-config-{}", uuid::Uuid::now_v7()));
+        let missing = dir.join("razorpay-secret");
+        let err = cfg(&[("RAZORPAY_KEY_SECRET_FILE", missing.to_str().unwrap_or("x"))])
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("RAZORPAY_KEY_SECRET_FILE:"), "{err}");
+    }
+
+    #[test]
+    fn config_secrets_never_print() {
+        let c = cfg(&[
+            ("RAZORPAY_KEY_ID", "rzp_test_1"),
+            ("RAZORPAY_KEY_SECRET", "rzp-secret-1"),
+            ("RAZORPAY_WEBHOOK_SECRET", "rzp-hook-2"),
+        ])
+        .unwrap();
+        let printed = format!(
+            "{c:?} {:?}",
+            Razorpay::from_config(&c, reqwest::Client::new())
+        );
+        assert!(printed.contains("rzp_test_1"), "{printed}");
+        assert!(!printed.contains("rzp-secret-1"), "{printed}");
+        assert!(!printed.contains("rzp-hook-2"), "{printed}");
     }
 
     #[test]

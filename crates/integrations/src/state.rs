@@ -1,5 +1,6 @@
 //! The crate's state, registered once in the gateway: the LLM client, the seal of stored
-//! provider credentials, and the Google Drive client with the seal of its stored tokens.
+//! provider credentials, the Google Drive client with the seal of its stored tokens, and the
+//! Judge0 client.
 
 use std::sync::Arc;
 
@@ -8,7 +9,7 @@ use secrecy::SecretString;
 
 use crate::{
     config::IntegrationsConfig, google_calendar::TokenSeal, google_drive::GoogleDrive,
-    llm::LlmClient,
+    judge0::Judge0, llm::LlmClient,
 };
 
 /// The LLM gateway's state.
@@ -26,6 +27,8 @@ pub struct Integrations {
     /// Seals and opens `google_drive_connections` tokens (key derived from `JWT_SECRET`
     /// under [`crate::google_drive::SEAL_LABEL`]).
     pub drive_seal: Arc<TokenSeal>,
+    /// The Judge0 client (`None` without `JUDGE0_URL`: 503).
+    pub judge0: Option<Judge0>,
 }
 
 impl std::fmt::Debug for Integrations {
@@ -33,6 +36,7 @@ impl std::fmt::Debug for Integrations {
         f.debug_struct("Integrations")
             .field("llm", &self.llm)
             .field("drive", &self.drive)
+            .field("judge0", &self.judge0)
             .finish_non_exhaustive()
     }
 }
@@ -52,6 +56,7 @@ impl Integrations {
             seal: Arc::new(TokenSeal::new(&key).map_err(anyhow::Error::new)?),
             drive: GoogleDrive::from_config(&config.drive, crate::http_client()?),
             drive_seal: Arc::new(TokenSeal::new(&drive_key).map_err(anyhow::Error::new)?),
+            judge0: Judge0::from_config(&config.judge0, crate::http_client()?),
         })
     }
 }

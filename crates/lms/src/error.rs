@@ -26,6 +26,8 @@ pub mod codes {
         ATTEMPT_SUBMITTED = CONFLICT "attempt_submitted";
         /// The quiz closed: no attempt starts any more.
         QUIZ_CLOSED = CONFLICT "quiz_closed";
+        /// The caller is already enrolled in the course.
+        ALREADY_ENROLLED = CONFLICT "already_enrolled";
     }
 }
 
@@ -65,6 +67,9 @@ pub enum LmsError {
     /// 401 `invalid_token`: a candidate link that is unknown, expired or spent.
     #[error("this quiz link is invalid, expired or already used")]
     InvalidToken,
+    /// 409 `already_enrolled`.
+    #[error("you are already enrolled in this course")]
+    AlreadyEnrolled,
     /// 403 `not_enrolled`.
     #[error("you are not enrolled in this course")]
     NotEnrolled,
@@ -97,6 +102,7 @@ impl LmsError {
             Self::AttemptSubmitted => &codes::ATTEMPT_SUBMITTED,
             Self::QuizClosed => &codes::QUIZ_CLOSED,
             Self::InvalidToken => &kernel_codes::INVALID_TOKEN,
+            Self::AlreadyEnrolled => &codes::ALREADY_ENROLLED,
             Self::NotEnrolled => &kernel_codes::NOT_ENROLLED,
             Self::Forbidden(_) => &kernel_codes::FORBIDDEN,
             Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,

@@ -6,20 +6,25 @@
 //! (`/api/student/courses/{course_id}`, behind [`kernel::auth::Enrolled`], which this crate
 //! answers through [`service::enrollment::LmsEnrollmentCheck`]).
 //!
+//! Courses are sold through the shared payments (`integrations::payments`):
+//! `/api/course-enrollment/orders` places an order, its verification (or Razorpay's webhook,
+//! whichever comes first) enrols once ([`service::orders::CourseEnrollments`]), and a daily
+//! job reconciles open orders against Razorpay ([`payment_workers`]).
+//!
 //! The question bank (a new version per edit), timed quizzes with the server's clock, attempts
 //! (one in progress per learner, answers saved one by one with a sequence number, graded
 //! once), learners' accommodations, candidate quizzes by single-use invite link, the
 //! overdue-attempt sweeper and `quiz.passed` (ADR 0046, docs/lms.md).
 //!
 //! Paths mounted (all behind the `lms` module): `/api/admin/courses/*`,
-//! `/api/admin/course-enrollments/*`, `/api/courses/*`, `/api/student/*`,
-//! `/api/question-bank/*`, `/api/admin/quizzes/*`, `/api/admin/quiz-invites/*`,
-//! `/api/admin/learners/*`, `/api/quizzes/*`, `/api/quiz-attempts/*`,
-//! `/api/candidate-quiz/*`.
+//! `/api/admin/course-enrollments/*`, `/api/course-enrollment/*`, `/api/courses/*`,
+//! `/api/student/*`, `/api/question-bank/*`, `/api/admin/quizzes/*`,
+//! `/api/admin/quiz-invites/*`, `/api/admin/learners/*`, `/api/quizzes/*`,
+//! `/api/quiz-attempts/*`, `/api/candidate-quiz/*`.
 //!
 //! Owns (migration band 70): `courses`, `course_modules`, `course_items`, `batches`,
-//! `enrollments`, `item_progress`; `questions`, `question_versions`, `quizzes`,
-//! `quiz_questions`, `learner_accommodations`, `quiz_invites`, `quiz_attempts`,
+//! `enrollments`, `item_progress`, `course_orders`; `questions`, `question_versions`,
+//! `quizzes`, `quiz_questions`, `learner_accommodations`, `quiz_invites`, `quiz_attempts`,
 //! `attempt_questions`, `attempt_answers`.
 //!
 //! [`Lms`] is the crate's state (registered as `web::Data<Lms>`) and keeps its environment
@@ -31,6 +36,7 @@ pub mod entities;
 pub mod error;
 pub mod events;
 pub mod import;
+pub mod profile;
 pub mod routes;
 pub mod service;
 pub mod settings;
@@ -41,4 +47,4 @@ pub use config::LmsConfig;
 pub use error::LmsError;
 pub use routes::{MODULE, configure};
 pub use state::Lms;
-pub use workers::workers;
+pub use workers::{payment_workers, workers};

@@ -11,6 +11,7 @@ pub mod logs;
 mod meetings;
 mod outbox;
 pub mod proxy;
+pub mod sql_log;
 pub mod users;
 pub mod worker;
 
@@ -27,6 +28,7 @@ use uuid::Uuid;
 pub use client::TestResponse;
 pub use gateway::startup::Role;
 pub use proxy::TcpProxy;
+pub use sql_log::SqlLog;
 pub use users::Session;
 pub use worker::Worker;
 

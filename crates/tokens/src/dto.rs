@@ -226,23 +226,6 @@ pub struct PurchaseOrder {
     pub tokens: i64,
 }
 
-/// The checkout's answer.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-pub struct VerifyRequest {
-    /// `order_...`.
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub razorpay_order_id: String,
-    /// `pay_...`.
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub razorpay_payment_id: String,
-    /// Hex HMAC from the checkout.
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
-    pub razorpay_signature: String,
-}
-
 /// A verified purchase.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Verified {

@@ -24,8 +24,6 @@ pub mod codes {
         PAYOUT_SETTLED = CONFLICT "payout_settled";
         /// A staff member cannot decide on their own payout (four eyes).
         OWN_PAYOUT = FORBIDDEN "own_payout";
-        /// The checkout signature does not match the order and payment.
-        INVALID_SIGNATURE = BAD_REQUEST "invalid_signature";
     }
 }
 

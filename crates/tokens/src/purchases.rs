@@ -1,19 +1,18 @@
-//! Purchases through Razorpay. The checkout verification and the `payment.captured` webhook
-//! both call [`credit`]: it locks the order, credits the tokens once (transfer key
-//! `purchase:<order id>`), marks the order paid and publishes `payment.captured` through the
-//! outbox, all in one transaction — whichever arrives first credits, the other changes
-//! nothing.
+//! Token packs as a product sold through the shared payments ([`integrations::payments`]):
+//! [`TokenPacks`] is tokens' [`PaymentProduct`], registered by the gateway. The checkout
+//! verification and the Razorpay webhook (both in `integrations`) lock the order through
+//! it and, once per order, call [`TokenPacks::capture`]: the tokens are credited (transfer key
+//! `purchase:<order id>`) and the order marked paid in the caller's transaction, and the
+//! shared code publishes `payment.captured` with it.
 
 use chrono::Utc;
-use integrations::razorpay::PaymentEvent;
-use kernel::{AppContext, AppError, Tenant, tenant::entity as platforms};
+use integrations::payments::{CapturedItem, PayableOrder, PaymentFuture, PaymentProduct};
+use kernel::{AppError, Tenant};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect, Statement,
-    TransactionTrait, sea_query::LockType,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter, QuerySelect, sea_query::LockType,
 };
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
@@ -22,47 +21,21 @@ use crate::{
         token_packs,
     },
     error::TokensError,
-    ledger::{self, Account, AccountKind, Balance, NewTransfer, TransferKind},
+    ledger::{self, Account, AccountKind, NewTransfer, TransferKind},
 };
 
-/// Domain event: a payment was captured and its tokens credited (finance invoices it).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct PaymentCaptured {
-    /// Our order id.
-    pub order_id: Uuid,
-    /// Buyer.
-    pub user_id: Uuid,
-    /// Amount paid in paise.
-    pub amount_paise: i64,
-    /// ISO currency.
-    pub currency: String,
-    /// Tokens credited.
-    pub tokens: i64,
-    /// What was bought.
-    pub item: String,
-    /// Razorpay's payment id.
-    pub razorpay_payment_id: String,
-}
+/// The item kind of token packs in payment events.
+pub const ITEM_KIND: &str = "token_pack";
 
-impl jobs::EventSpec for PaymentCaptured {
-    const NAME: &'static str = "payment.captured";
-    const SECRET_FIELDS: &'static [&'static str] = &[];
-}
-
-/// What [`credit`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Credited {
-    /// The order after crediting.
-    pub order: token_orders::Model,
-    /// False when the order had already been credited.
-    pub changed: bool,
-}
+/// Token packs, the product (registered in `gateway::app::payment_products`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokenPacks;
 
 /// Locks an order by Razorpay id.
 pub async fn lock_order(
     txn: &DatabaseTransaction,
     razorpay_order_id: &str,
-) -> Result<Option<token_orders::Model>, sea_orm::DbErr> {
+) -> Result<Option<token_orders::Model>, DbErr> {
     token_orders::Entity::find()
         .filter(token_orders::Column::RazorpayOrderId.eq(razorpay_order_id))
         .lock(LockType::Update)
@@ -70,19 +43,28 @@ pub async fn lock_order(
         .await
 }
 
-/// Credits a locked order once.
+/// The order's view for the shared payment code.
+fn payable(order: &token_orders::Model) -> PayableOrder {
+    PayableOrder {
+        id: order.id,
+        platform_id: order.platform_id,
+        user_id: order.user_id,
+        amount_paise: order.amount_paise,
+        currency: order.currency.clone(),
+        paid: order.status == OrderStatus::Paid,
+    }
+}
+
+/// Credits a locked, unpaid order's tokens and marks it paid; what it bought, for the event.
 pub async fn credit(
     txn: &DatabaseTransaction,
-    tenant: &Tenant,
-    order: token_orders::Model,
+    order_id: Uuid,
     payment_id: &str,
-) -> Result<Credited, TokensError> {
-    if order.status == OrderStatus::Paid {
-        return Ok(Credited {
-            order,
-            changed: false,
-        });
-    }
+) -> Result<CapturedItem, TokensError> {
+    let order = token_orders::Entity::find_by_id(order_id)
+        .one(txn)
+        .await?
+        .ok_or(TokensError::NotFound("order"))?;
     let posted = ledger::transfer(
         txn,
         NewTransfer {
@@ -103,15 +85,20 @@ pub async fn credit(
         },
     )
     .await?;
-    let event = PaymentCaptured {
-        order_id: order.id,
-        user_id: order.user_id,
-        amount_paise: order.amount_paise,
-        currency: order.currency.clone(),
-        tokens: order.tokens,
-        item: "token_pack".into(),
-        razorpay_payment_id: payment_id.to_owned(),
+    let pack = token_packs::Entity::find_by_id(order.pack_id)
+        .one(txn)
+        .await?;
+    let item = CapturedItem {
+        item_id: order.pack_id,
+        description: match &pack {
+            Some(p) => format!("{}: {} tokens", p.name, order.tokens),
+            None => format!("{} tokens", order.tokens),
+        },
+        // the column's default when the pack is gone
+        gst_inclusive: pack.as_ref().is_none_or(|p| p.gst_inclusive),
+        tokens: Some(order.tokens),
     };
+    let tokens = order.tokens;
     let mut active: token_orders::ActiveModel = order.into();
     active.status = Set(OrderStatus::Paid);
     active.razorpay_payment_id = Set(Some(payment_id.to_owned()));
@@ -119,29 +106,62 @@ pub async fn credit(
     active.failure_reason = Set(None);
     active.updated_at = Set(Utc::now());
     let order = active.update(txn).await?;
-    jobs::outbox::publish_in(txn, tenant, &event).await?;
-    tracing::info!(order_id = %order.id, tokens = order.tokens, "token purchase credited");
-    Ok(Credited {
-        order,
-        changed: true,
-    })
+    tracing::info!(order_id = %order.id, tokens, "token purchase credited");
+    Ok(item)
 }
 
-/// Marks a locked order failed unless it was paid (a late failure of one attempt does not
-/// undo a capture).
+/// Marks a locked, unpaid order failed.
 pub async fn fail(
     txn: &DatabaseTransaction,
-    order: token_orders::Model,
-    reason: Option<String>,
-) -> Result<token_orders::Model, TokensError> {
-    if order.status == OrderStatus::Paid {
-        return Ok(order);
+    order_id: Uuid,
+    reason: &str,
+) -> Result<(), TokensError> {
+    token_orders::ActiveModel {
+        id: Set(order_id),
+        status: Set(OrderStatus::Failed),
+        failure_reason: Set(Some(reason.to_owned())),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
     }
-    let mut active: token_orders::ActiveModel = order.into();
-    active.status = Set(OrderStatus::Failed);
-    active.failure_reason = Set(reason.or(Some("payment failed".into())));
-    active.updated_at = Set(Utc::now());
-    Ok(active.update(txn).await?)
+    .update(txn)
+    .await?;
+    Ok(())
+}
+
+impl PaymentProduct for TokenPacks {
+    fn kind(&self) -> &'static str {
+        ITEM_KIND
+    }
+
+    fn lock_order<'a>(
+        &'a self,
+        txn: &'a DatabaseTransaction,
+        razorpay_order_id: &'a str,
+    ) -> PaymentFuture<'a, Option<PayableOrder>> {
+        Box::pin(async move {
+            let order = lock_order(txn, razorpay_order_id).await?;
+            Ok::<_, AppError>(order.as_ref().map(payable))
+        })
+    }
+
+    fn capture<'a>(
+        &'a self,
+        txn: &'a DatabaseTransaction,
+        _tenant: &'a Tenant,
+        order: &'a PayableOrder,
+        payment_id: &'a str,
+    ) -> PaymentFuture<'a, CapturedItem> {
+        Box::pin(async move { Ok::<_, AppError>(credit(txn, order.id, payment_id).await?) })
+    }
+
+    fn fail<'a>(
+        &'a self,
+        txn: &'a DatabaseTransaction,
+        order: &'a PayableOrder,
+        reason: &'a str,
+    ) -> PaymentFuture<'a, ()> {
+        Box::pin(async move { Ok::<_, AppError>(fail(txn, order.id, reason).await?) })
+    }
 }
 
 /// Records the order of a purchase of `pack` just created at Razorpay (`created`, at the
@@ -175,102 +195,17 @@ pub async fn record_order<C: ConnectionTrait>(
     .await
 }
 
-/// Credits the buyer's verified checkout of their order (404 when the order is not theirs on
-/// this platform), in one transaction; also their balance afterwards.
-pub async fn verify(
-    db: &DatabaseConnection,
+/// What a verified checkout answers: the order's tokens and the buyer's balance now.
+pub async fn verified<C: ConnectionTrait>(
+    conn: &C,
     tenant: &Tenant,
     user_id: Uuid,
-    razorpay_order_id: &str,
-    payment_id: &str,
-) -> Result<(Credited, Balance), TokensError> {
-    let txn = db.begin().await?;
-    let order = lock_order(&txn, razorpay_order_id)
+    order_id: Uuid,
+) -> Result<(i64, ledger::Balance), TokensError> {
+    let order = token_orders::Entity::find_by_id(order_id)
+        .one(conn)
         .await?
-        .filter(|o| o.user_id == user_id && o.platform_id == tenant.id)
         .ok_or(TokensError::NotFound("order"))?;
-    let credited = credit(&txn, tenant, order, payment_id).await?;
-    let balance = ledger::balance(&txn, tenant.id, user_id).await?;
-    txn.commit().await?;
-    Ok((credited, balance))
-}
-
-/// What the webhook did with an event (the `status` of its answer).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WebhookOutcome {
-    /// The event id was seen before: nothing done.
-    Duplicate,
-    /// No payment in it, or an event we do not act on.
-    Ignored,
-    /// The payment's order is not ours.
-    UnknownOrder,
-    /// Captured for another amount or currency than the order's: not credited.
-    AmountMismatch,
-    /// Captured and credited now.
-    Credited,
-    /// Captured, credited before (by the checkout's verification).
-    AlreadyCredited,
-    /// A failed payment recorded on its order.
-    Recorded,
-}
-
-/// Applies a signature-checked Razorpay event once per `event_id`, in one transaction:
-/// `payment.captured` credits the order once, `payment.failed` marks an unpaid order failed.
-pub async fn apply_webhook(
-    ctx: &AppContext,
-    event_id: &str,
-    name: &str,
-    event: &Value,
-) -> Result<WebhookOutcome, AppError> {
-    let txn = ctx.db.begin().await?;
-    let fresh = txn
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO razorpay_events (event_id, event, payload) VALUES ($1, $2, $3)
-             ON CONFLICT (event_id) DO NOTHING",
-            [event_id.into(), name.into(), event.clone().into()],
-        ))
-        .await?
-        .rows_affected()
-        == 1;
-    if !fresh {
-        return Ok(WebhookOutcome::Duplicate);
-    }
-    let Some(payment) = PaymentEvent::parse(event) else {
-        txn.commit().await?;
-        return Ok(WebhookOutcome::Ignored);
-    };
-    let Some(order) = lock_order(&txn, &payment.order_id).await? else {
-        tracing::warn!(order = %payment.order_id, event = %name, "Razorpay event for an unknown order");
-        txn.commit().await?;
-        return Ok(WebhookOutcome::UnknownOrder);
-    };
-    let outcome = match name {
-        "payment.captured" => {
-            if payment.amount != order.amount_paise || payment.currency != order.currency {
-                tracing::error!(order = %order.id, paid = payment.amount, expected = order.amount_paise, "captured amount differs from the order");
-                txn.commit().await?;
-                return Ok(WebhookOutcome::AmountMismatch);
-            }
-            let platform = platforms::Entity::find_by_id(order.platform_id)
-                .one(&txn)
-                .await?
-                .ok_or_else(|| AppError::not_found("platform of the order"))?;
-            let tenant = ctx.tenants.resolve(&ctx.db, Some(&platform.slug)).await?;
-            let credited = credit(&txn, &tenant, order, &payment.payment_id).await?;
-            if credited.changed {
-                WebhookOutcome::Credited
-            } else {
-                WebhookOutcome::AlreadyCredited
-            }
-        }
-        "payment.failed" => {
-            fail(&txn, order, payment.error).await?;
-            WebhookOutcome::Recorded
-        }
-        _ => WebhookOutcome::Ignored,
-    };
-    txn.commit().await?;
-    Ok(outcome)
+    let balance = ledger::balance(conn, tenant.id, user_id).await?;
+    Ok((order.tokens, balance))
 }

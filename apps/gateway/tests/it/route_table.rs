@@ -172,6 +172,9 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
         "/api/candidate-quiz/{token}/submit",
         Secret("invalid_token"),
     ),
+    ("GET", "/api/course-enrollment/orders", User),
+    ("POST", "/api/course-enrollment/orders", User),
+    ("POST", "/api/course-enrollment/orders/verify", User),
     ("GET", "/api/courses", Public),
     ("GET", "/api/courses/{slug}", Public),
     ("POST", "/api/credential-proxy/{provider}", Admin),
@@ -219,6 +222,8 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/graphy/sync-configs/{id}/runs", Admin),
     ("GET", "/api/health", Public),
     ("GET", "/api/health/ready", Public),
+    ("GET", "/api/judge0/languages", User),
+    ("POST", "/api/judge0/submissions", User),
     (
         "GET",
         "/api/meetings/complete-by-link",
@@ -274,6 +279,7 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/terminal-session", User),
     ("GET", "/api/test-data", Admin),
     ("GET", "/api/student/courses/{course_id}", Enrolled),
+    ("GET", "/api/student/dashboard", User),
     (
         "POST",
         "/api/student/courses/{course_id}/items/{item_id}/complete",

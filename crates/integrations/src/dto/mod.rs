@@ -4,6 +4,7 @@ pub mod agent_config;
 pub mod ai;
 pub mod credentials;
 pub mod drive;
+pub mod judge0;
 pub mod profile;
 pub mod proxy;
 pub mod sync;

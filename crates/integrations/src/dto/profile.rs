@@ -31,6 +31,8 @@ pub struct ProfileSectionsDoc {
     pub mentorship: Option<MentorshipSection>,
     /// The token wallet.
     pub tokens: Option<TokensSection>,
+    /// LMS enrolments and progress.
+    pub enrollments: Option<EnrollmentsSection>,
 }
 
 /// Section `user` (identity).
@@ -89,4 +91,36 @@ pub struct TokensSection {
     pub spent: i64,
     /// Tokens bought.
     pub purchased: i64,
+}
+
+/// Section `enrollments` (the LMS): the user's courses and how far they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct EnrollmentsSection {
+    /// Active enrolments, newest first (at most 50).
+    pub courses: Vec<CourseProgress>,
+    /// Active enrolments in all.
+    pub active: i64,
+    /// Items completed across every course.
+    pub items_completed: i64,
+    /// When the user last completed an item.
+    pub last_activity_at: Option<DateTime<Utc>>,
+}
+
+/// One enrolment of the `enrollments` section.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CourseProgress {
+    /// Course.
+    pub course_id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// Its level.
+    pub level: String,
+    /// The batch, if seated.
+    pub batch: Option<String>,
+    /// When the user enrolled.
+    pub enrolled_at: DateTime<Utc>,
+    /// Items completed.
+    pub items_completed: i64,
+    /// Items in the course.
+    pub items_total: i64,
 }

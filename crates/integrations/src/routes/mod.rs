@@ -1,7 +1,8 @@
 //! The integrations' HTTP routes: the LLM gateway, the credential proxy, the student
-//! profile for AI agents and the Google Drive connector. Not behind a platform module: every
+//! profile for AI agents, the Google Drive connector and the Judge0 proxy. Not behind a platform module: every
 //! platform may use them, each with its own agents, keys, budget and connections. The
-//! Graphy / EzExam sync's routes are under `/api/graphy` and `/api/ezexam`.
+//! Graphy / EzExam sync's routes are under `/api/graphy` and `/api/ezexam`; Razorpay's
+//! webhook for every product that sells something is `POST /api/webhooks/razorpay`.
 
 pub mod agent_config;
 pub mod ai;
@@ -9,6 +10,8 @@ pub mod credentials;
 pub mod drive;
 pub mod ezexam;
 pub mod graphy;
+pub mod judge0;
+pub mod payments;
 pub mod profile;
 pub mod proxy;
 pub mod usage;
@@ -26,6 +29,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(profile::student_profile),
     )
     .service(scope::scope("/api/credential-proxy").service(proxy::forward))
+    .service(
+        scope::scope("/api/judge0")
+            .service(judge0::submit)
+            .service(judge0::languages),
+    )
     .service(
         scope::scope("/api/google-drive-connector")
             .service(drive::connect)
@@ -46,7 +54,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(credentials::put),
     )
     .service(scope::scope("/api/admin/ai-calls").service(usage::calls))
-    .service(scope::scope("/api/admin/ai-usage").service(usage::usage));
+    .service(scope::scope("/api/admin/ai-usage").service(usage::usage))
+    .service(payments::razorpay_webhook);
     configure_sync(cfg);
 }
 

@@ -3,6 +3,7 @@
 pub mod batches;
 pub mod course_items;
 pub mod course_modules;
+pub mod course_orders;
 pub mod courses;
 pub mod enrollments;
 pub mod item_progress;

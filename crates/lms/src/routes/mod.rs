@@ -6,6 +6,7 @@ pub mod attempts;
 pub mod candidate;
 pub mod catalogue;
 pub mod enrollments;
+pub mod orders;
 pub mod question_bank;
 pub mod student;
 
@@ -36,6 +37,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(enrollments::assign_batch),
     )
     .service(
+        scope::scope("/api/course-enrollment")
+            .wrap(ModuleGate(MODULE))
+            .service(orders::verify)
+            .service(orders::place)
+            .service(orders::mine),
+    )
+    .service(
         scope::scope("/api/courses")
             .wrap(ModuleGate(MODULE))
             .service(catalogue::list)
@@ -44,6 +52,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .service(
         scope::scope("/api/student")
             .wrap(ModuleGate(MODULE))
+            .service(student::my_dashboard)
             .service(student::course)
             .service(student::complete_item),
     );

@@ -5,15 +5,32 @@ use actix_web::{get, post, web};
 use kernel::{auth::Enrolled, error::AppResult};
 use uuid::Uuid;
 
+use kernel::auth::AuthUser;
+
 use crate::{
     Lms,
-    dto::enrollments::{ItemCompleted, StudentCourse},
-    service::progress,
+    dto::{
+        dashboard::Dashboard,
+        enrollments::{ItemCompleted, StudentCourse},
+    },
+    service::{dashboard, progress},
 };
+
+/// The caller's dashboard: active enrolments with progress, overall progress, upcoming
+/// classes, pending quizzes and assignments, `xp` and `streak`. A constant number of SQL
+/// statements whatever the number of enrolments and attempts.
+#[utoipa::path(tag = "lms", security(("bearer" = [])), responses((status = 200, body = Dashboard)))]
+#[get("/dashboard")]
+pub async fn my_dashboard(user: AuthUser, lms: web::Data<Lms>) -> AppResult<web::Json<Dashboard>> {
+    Ok(web::Json(
+        dashboard::load(&lms.ctx().db, user.tenant.id, user.id).await?,
+    ))
+}
 
 /// The course for an enrolled student: every item's content (stored files as signed URLs),
 /// which items the student completed, and progress. Not enrolled: 403 `not_enrolled`.
 #[utoipa::path(tag = "lms", security(("bearer" = [])),
+    params(("course_id" = Uuid, Path, description = "The course")),
     responses((status = 200, body = StudentCourse), (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem)))]
 #[get("/courses/{course_id}")]
 pub async fn course(student: Enrolled, lms: web::Data<Lms>) -> AppResult<web::Json<StudentCourse>> {

@@ -89,6 +89,21 @@ pub async fn create<C: ConnectionTrait>(
     })
 }
 
+/// The batch `id` of a course of the platform (422 on `batch_id` when there is none).
+pub async fn find<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    course_id: Uuid,
+    id: Uuid,
+) -> Result<batches::Model, LmsError> {
+    batches::Entity::find_by_id(id)
+        .filter(batches::Column::PlatformId.eq(platform_id))
+        .filter(batches::Column::CourseId.eq(course_id))
+        .one(conn)
+        .await?
+        .ok_or_else(|| LmsError::Invalid("batch_id", "no such batch of this course".into()))
+}
+
 /// A course's batches by start date.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,

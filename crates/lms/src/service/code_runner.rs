@@ -1,6 +1,6 @@
 //! Running code answers: the small trait the grader calls for `code` questions. The gateway
 //! plugs an implementation into [`crate::Lms::with_code_runner`] (Judge0 through
-//! `integrations`); without one, quizzes with code questions answer 503
+//! `integrations`, [`super::judge0_runner`], when `JUDGE0_URL` is set); without one, quizzes with code questions answer 503
 //! `provider_not_configured` when an attempt starts or is submitted.
 
 use futures::future::BoxFuture;

@@ -177,6 +177,21 @@ async fn a_grant_is_idempotent_and_opens_the_course_page_and_progress() {
     )
     .await
     .assert_problem(404, "not_found");
+    // the AI student profile carries the enrolment and its progress
+    let profile = app
+        .call(
+            Method::GET,
+            &format!("/api/ai/student-profile/{student}"),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(profile.status, 200, "{}", profile.text);
+    let section = &profile.json()["sections"]["enrollments"];
+    assert_eq!(section["active"], 1);
+    assert_eq!(section["courses"][0]["title"], "Course rust-101");
+    assert_eq!(section["courses"][0]["items_completed"], 1);
+    assert_eq!(section["courses"][0]["items_total"], 2);
     let _ = link;
 }
 

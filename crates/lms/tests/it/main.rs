@@ -7,6 +7,8 @@ mod candidate;
 mod code_grading;
 mod common;
 mod courses;
+mod dashboard;
+mod orders;
 mod question_import;
 mod quiz_fixtures;
 mod quizzes;

@@ -1,5 +1,6 @@
 //! The HTTP routes: the wallet (signed-in users), admin grants, corrections, packs and
-//! reconciliation, and purchases with their Razorpay webhook (public, signature-checked).
+//! reconciliation, and purchases (Razorpay's webhook is the shared payments' route in
+//! `integrations`).
 
 pub mod admin;
 pub mod earnings;
@@ -52,6 +53,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(earnings::approve)
             .service(earnings::reject)
             .service(earnings::mark_paid),
-    )
-    .service(purchase::webhook);
+    );
 }

@@ -1,6 +1,7 @@
 //! Token purchases through Razorpay, against a wiremock Razorpay: order creation, checkout
 //! verification with valid and forged signatures, and webhooks delivered twice and out of
-//! order — the tokens are credited exactly once, and `payment.captured` goes to the outbox.
+//! order — the tokens are credited exactly once, and `payment.captured` goes to the outbox
+//! (through the shared `integrations::payments`, token packs being one product).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
@@ -175,6 +176,26 @@ async fn checkout_verification_credits_once_and_refuses_forgeries() {
     assert_eq!(again.status, 200);
     assert_eq!(balance(&app, "mr-mentor", &token).await, (50, 0));
     assert_eq!(outbox_events(&app, "payment.captured").await, 1);
+    // the event finance invoices: what was bought, from the pack
+    let event = app
+        .db
+        .query_one_raw(Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT payload FROM outbox WHERE job_name = 'payment.captured'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<Value>(0)
+        .unwrap();
+    assert_eq!(event["item"], "token_pack", "{event}");
+    assert_eq!(event["item_id"], pack["id"]);
+    assert_eq!(event["tokens"], 50);
+    assert_eq!(event["amount_paise"], 49_900);
+    assert_eq!(event["description"], "Starter 50: 50 tokens");
+    assert_eq!(event["gst_inclusive"], pack["gst_inclusive"]);
+    assert_eq!(event["razorpay_payment_id"], "pay_A1");
+    assert_eq!(event["platform"], "mr-mentor");
 
     // someone else's order is not theirs to verify
     let (_, other) = user(&app, Role::User, "mr-mentor");

@@ -1,0 +1,357 @@
+//! Buying a course through Razorpay (wiremock): one open order per user and course, the
+//! capture enrols exactly once whichever of the webhook (delivered twice, and before the
+//! checkout verification) and the verification comes first, `payment.captured` carries the
+//! course, amount and GST flag, and the daily reconciliation captures a payment whose
+//! webhook never came and expires an order never paid.
+
+use kernel::auth::Role;
+use reqwest::Method;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+use testkit::{TestApp, TestOptions, TestResponse, eventually, spawn_app_with};
+use wiremock::{
+    Mock, MockServer, ResponseTemplate,
+    matchers::{method, path},
+};
+
+use crate::common;
+
+const KEY_SECRET: &str = "rzp-key-secret";
+const HOOK_SECRET: &str = "rzp-webhook-secret";
+
+pub async fn app_with_razorpay() -> (TestApp, MockServer) {
+    let rzp = MockServer::start().await;
+    let app = spawn_app_with(
+        TestOptions::default()
+            .env("RAZORPAY_API_BASE", rzp.uri())
+            .env("RAZORPAY_KEY_ID", "rzp_test_lms")
+            .env("RAZORPAY_KEY_SECRET", KEY_SECRET)
+            .env("RAZORPAY_WEBHOOK_SECRET", HOOK_SECRET),
+    )
+    .await;
+    (app, rzp)
+}
+
+/// Razorpay answers the next order creation with `order_id` (once).
+pub async fn razorpay_order(rzp: &MockServer, order_id: &str, amount: i64) {
+    Mock::given(method("POST"))
+        .and(path("/v1/orders"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": order_id, "entity": "order", "amount": amount, "currency": "INR",
+            "receipt": "r", "status": "created"
+        })))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(rzp)
+        .await;
+}
+
+pub async fn place(app: &TestApp, token: &str, course_id: &str) -> TestResponse {
+    app.call(
+        Method::POST,
+        "/api/course-enrollment/orders",
+        token,
+        Some(json!({"course_id": course_id})),
+    )
+    .await
+}
+
+fn hmac(secret: &str, message: &str) -> String {
+    kernel::crypto::hmac_sha256_hex(secret.as_bytes(), message.as_bytes())
+}
+
+fn payment_event(event: &str, order_id: &str, payment_id: &str, amount: i64) -> Value {
+    json!({
+        "entity": "event", "event": event,
+        "payload": {"payment": {"entity": {
+            "id": payment_id, "order_id": order_id, "amount": amount, "currency": "INR",
+            "status": if event == "payment.captured" { "captured" } else { "failed" },
+            "error_description": "card declined"
+        }}}
+    })
+}
+
+pub async fn webhook(app: &TestApp, event_id: &str, body: &Value) -> TestResponse {
+    let raw = body.to_string();
+    app.req(Method::POST, "/api/webhooks/razorpay")
+        .header("X-Razorpay-Signature", &hmac(HOOK_SECRET, &raw))
+        .header("X-Razorpay-Event-Id", event_id)
+        .body(raw, "application/json")
+        .send()
+        .await
+}
+
+pub async fn verify(app: &TestApp, token: &str, order_id: &str, payment_id: &str) -> TestResponse {
+    app.call(
+        Method::POST,
+        "/api/course-enrollment/orders/verify",
+        token,
+        Some(json!({
+            "razorpay_order_id": order_id, "razorpay_payment_id": payment_id,
+            "razorpay_signature": hmac(KEY_SECRET, &format!("{order_id}|{payment_id}")),
+        })),
+    )
+    .await
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    app.db
+        .query_one_raw(Statement::from_string(sea_orm::DbBackend::Postgres, sql))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_paid_order_enrols_once_whatever_the_order_of_webhooks_and_verification() {
+    let (app, rzp) = app_with_razorpay().await;
+    let admin = app.admin_token();
+    let (student, token) = app.user(Role::User, &[], "mr-mentor");
+    let course = common::course(&app, &admin, "paid-course", true).await;
+    let course_id = course["id"].as_str().unwrap();
+    razorpay_order(&rzp, "order_LMS1", 499_900).await;
+
+    let first = place(&app, &token, course_id).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    assert_eq!(first.json()["amount_paise"], 499_900);
+    assert_eq!(first.json()["razorpay_order_id"], "order_LMS1");
+    // a double click gets the same open order, and Razorpay is asked once (`expect(1)`)
+    let second = place(&app, &token, course_id).await;
+    assert_eq!(second.json()["order_id"], first.json()["order_id"]);
+
+    // a failed attempt first, then the capture twice, then the checkout's verification
+    let failed = payment_event("payment.failed", "order_LMS1", "pay_F1", 499_900);
+    assert_eq!(
+        webhook(&app, "evt_f1", &failed).await.json()["status"],
+        "recorded"
+    );
+    let captured = payment_event("payment.captured", "order_LMS1", "pay_C1", 499_900);
+    assert_eq!(
+        webhook(&app, "evt_c1", &captured).await.json()["status"],
+        "credited"
+    );
+    assert_eq!(
+        webhook(&app, "evt_c1", &captured).await.json()["status"],
+        "duplicate"
+    );
+    assert_eq!(
+        webhook(&app, "evt_c1_redelivered", &captured).await.json()["status"],
+        "already_credited"
+    );
+    let verified = verify(&app, &token, "order_LMS1", "pay_C1").await;
+    assert_eq!(verified.status, 200, "{}", verified.text);
+    assert_eq!(verified.json()["status"], "captured");
+    // a late failure of another attempt does not undo the capture
+    let late = payment_event("payment.failed", "order_LMS1", "pay_F2", 499_900);
+    webhook(&app, "evt_f2", &late).await;
+
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT count(*) FROM enrollments WHERE user_id = '{student}'")
+        )
+        .await,
+        1
+    );
+    let orders = app
+        .call(Method::GET, "/api/course-enrollment/orders", &token, None)
+        .await
+        .json();
+    assert_eq!(orders["items"].as_array().unwrap().len(), 1);
+    assert_eq!(orders["items"][0]["status"], "captured");
+    assert_eq!(
+        orders["items"][0]["enrollment_id"],
+        verified.json()["enrollment_id"]
+    );
+    let page = app
+        .call(
+            Method::GET,
+            &format!("/api/student/courses/{course_id}"),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert_eq!(page.json()["enrollment"]["source"], "payment");
+    // one payment.captured for finance, with the course, the amount and the GST flag
+    let event = app
+        .db
+        .query_one_raw(Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT payload::text FROM outbox WHERE job_name = 'payment.captured'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<String>(0)
+        .unwrap();
+    let event: Value = serde_json::from_str(&event).unwrap();
+    let body = if event["event"].is_object() {
+        &event["event"]
+    } else {
+        &event
+    };
+    assert_eq!(body["item"], "course_enrollment", "{event}");
+    assert_eq!(body["item_id"], course_id);
+    assert_eq!(body["amount_paise"], 499_900);
+    assert_eq!(body["gst_inclusive"], true);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM outbox WHERE job_name = 'payment.captured'"
+        )
+        .await,
+        1
+    );
+    // buying again is refused
+    place(&app, &token, course_id)
+        .await
+        .assert_problem(409, "already_enrolled");
+}
+
+#[tokio::test]
+async fn orders_are_refused_for_drafts_without_keys_and_across_platforms() {
+    let (app, rzp) = app_with_razorpay().await;
+    let admin = app.admin_token();
+    let (_, token) = app.user(Role::User, &[], "mr-mentor");
+    let draft = common::course(&app, &admin, "draft-one", false).await;
+    place(&app, &token, draft["id"].as_str().unwrap())
+        .await
+        .assert_problem(409, "course_not_published");
+    let course = common::course(&app, &admin, "other-platform-course", true).await;
+    let other = app.token(Role::User, &[], "my-analytics-school");
+    let res = app
+        .req(Method::POST, "/api/course-enrollment/orders")
+        .platform("my-analytics-school")
+        .bearer(&other)
+        .json(&json!({"course_id": course["id"]}))
+        .send()
+        .await;
+    res.assert_problem(404, "not_found");
+    // a forged checkout signature
+    razorpay_order(&rzp, "order_LMS2", 499_900).await;
+    place(&app, &token, course["id"].as_str().unwrap()).await;
+    let forged = app
+        .call(
+            Method::POST,
+            "/api/course-enrollment/orders/verify",
+            &token,
+            Some(json!({"razorpay_order_id": "order_LMS2", "razorpay_payment_id": "pay_X", "razorpay_signature": "00"})),
+        )
+        .await;
+    forged.assert_problem(400, "invalid_signature");
+    // another user cannot verify someone else's order
+    let (_, thief) = app.user(Role::User, &[], "mr-mentor");
+    verify(&app, &thief, "order_LMS2", "pay_X")
+        .await
+        .assert_problem(404, "not_found");
+
+    let keyless = testkit::spawn_app().await;
+    let admin = keyless.admin_token();
+    let course = common::course(&keyless, &admin, "c", true).await;
+    place(
+        &keyless,
+        &keyless.user_token(),
+        course["id"].as_str().unwrap(),
+    )
+    .await
+    .assert_problem(503, "provider_not_configured");
+}
+
+#[tokio::test]
+async fn the_daily_reconciliation_captures_missed_payments_and_expires_stale_orders() {
+    let (app, rzp) = app_with_razorpay().await;
+    let admin = app.admin_token();
+    let (paid_user, paid_token) = app.user(Role::User, &[], "mr-mentor");
+    let (_, idle_token) = app.user(Role::User, &[], "mr-mentor");
+    let course = common::course(&app, &admin, "recon", true).await;
+    let course_id = course["id"].as_str().unwrap();
+    razorpay_order(&rzp, "order_PAID", 499_900).await;
+    assert_eq!(place(&app, &paid_token, course_id).await.status, 201);
+    razorpay_order(&rzp, "order_IDLE", 499_900).await;
+    assert_eq!(place(&app, &idle_token, course_id).await.status, 201);
+    // both were placed long ago; Razorpay says one was paid, the other never
+    app.db
+        .execute_unprepared(
+            "UPDATE course_orders SET created_at = now() - interval '2 hours'
+              WHERE razorpay_order_id = 'order_PAID';
+             UPDATE course_orders SET created_at = now() - interval '25 hours'
+              WHERE razorpay_order_id = 'order_IDLE';",
+        )
+        .await
+        .unwrap();
+    Mock::given(method("GET"))
+        .and(path("/v1/orders/order_PAID/payments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "entity": "collection", "count": 2, "items": [
+                {"id": "pay_failed", "entity": "payment", "order_id": "order_PAID", "amount": 499_900,
+                 "currency": "INR", "status": "failed", "captured": false, "amount_refunded": 0, "created_at": 1},
+                {"id": "pay_ok", "entity": "payment", "order_id": "order_PAID", "amount": 499_900,
+                 "currency": "INR", "status": "captured", "captured": true, "amount_refunded": 0, "created_at": 2}
+            ]
+        })))
+        .mount(&rzp)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/orders/order_IDLE/payments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "entity": "collection", "count": 0, "items": []
+        })))
+        .mount(&rzp)
+        .await;
+
+    let worker = app.start_worker().await;
+    app.jobs
+        .enqueue("mr-mentor", &lms::workers::ReconcileCourseOrders {}, None)
+        .await
+        .unwrap();
+    let statuses = eventually(20, || async {
+        let rows = app
+            .call(
+                Method::GET,
+                "/api/course-enrollment/orders",
+                &paid_token,
+                None,
+            )
+            .await
+            .json();
+        let idle = app
+            .call(
+                Method::GET,
+                "/api/course-enrollment/orders",
+                &idle_token,
+                None,
+            )
+            .await
+            .json();
+        let pair = (
+            rows["items"][0]["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            idle["items"][0]["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+        (pair.0 == "captured" && pair.1 == "expired").then_some(pair)
+    })
+    .await;
+    worker.stop().await;
+    assert!(
+        statuses.is_some(),
+        "the reconciliation did not capture and expire"
+    );
+    assert_eq!(
+        count(&app, &format!("SELECT count(*) FROM enrollments WHERE user_id = '{paid_user}' AND source = 'payment'")).await,
+        1
+    );
+    // a webhook arriving after the reconciliation changes nothing
+    let late = payment_event("payment.captured", "order_PAID", "pay_ok", 499_900);
+    assert_eq!(
+        webhook(&app, "evt_late", &late).await.json()["status"],
+        "already_credited"
+    );
+}
