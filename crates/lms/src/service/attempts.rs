@@ -780,7 +780,9 @@ pub async fn sweep_overdue(
         };
         let quiz = quiz_service::find(&txn, attempt.platform_id, attempt.quiz_id).await?;
         let tenant = tenant_of(&txn, attempt.platform_id).await?;
-        finalise_in(
+        // one attempt that cannot be graded now (the code runner down) waits for the next
+        // sweep without holding up the others
+        if let Err(e) = finalise_in(
             &txn,
             &tenant,
             &attempt,
@@ -789,7 +791,11 @@ pub async fn sweep_overdue(
             runner,
             false,
         )
-        .await?;
+        .await
+        {
+            tracing::warn!(attempt = %attempt.id, error = %e, "overdue attempt not graded; retried next sweep");
+            continue;
+        }
         txn.commit().await?;
         done += 1;
     }

@@ -41,6 +41,12 @@ pub trait CodeRunner: Send + Sync + 'static {
         source: &'a str,
         cases: &'a [TestCase],
     ) -> BoxFuture<'a, Result<Vec<CaseResult>, AppError>>;
+
+    /// Whether the runner runs `language_id` (code questions in other languages are refused
+    /// with 422 on `language_id` when they are written). Default: every language.
+    fn supports(&self, _language_id: i32) -> bool {
+        true
+    }
 }
 
 /// Whether a program's output matches the expected output (trailing whitespace of each line

@@ -21,6 +21,11 @@ fn verdict_name(v: Verdict) -> String {
 }
 
 impl CodeRunner for Judge0 {
+    fn supports(&self, language_id: i32) -> bool {
+        u32::try_from(language_id)
+            .is_ok_and(|id| self.config().allowed_languages().iter().any(|l| l.id == id))
+    }
+
     fn run_cases<'a>(
         &'a self,
         language_id: i32,

@@ -366,3 +366,19 @@ pub async fn update(
     txn.commit().await?;
     Ok(out)
 }
+
+/// Refuses a code question's language that the configured code runner does not run (422 on
+/// `language_id`); without a runner every language is accepted (code questions then wait
+/// for one).
+pub fn check_language(
+    runner: Option<&dyn crate::service::code_runner::CodeRunner>,
+    language_id: Option<i32>,
+) -> Result<(), LmsError> {
+    match (runner, language_id) {
+        (Some(r), Some(id)) if !r.supports(id) => Err(LmsError::Invalid(
+            "language_id",
+            "the code runner does not run this language (GET /api/judge0/languages lists those it does)".into(),
+        )),
+        _ => Ok(()),
+    }
+}

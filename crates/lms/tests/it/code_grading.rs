@@ -10,6 +10,7 @@ use lms::{
         code_runner::{CaseResult, CodeRunner, TestCase, output_matches},
     },
 };
+use reqwest::Method;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 use testkit::spawn_app;
@@ -146,6 +147,20 @@ async fn code_answers_are_graded_through_judge0() {
                "test_cases": [{"stdin": "1", "expected_output": "2"}, {"stdin": "2", "expected_output": "4", "hidden": true}]}),
     )
     .await;
+    // a language Judge0 is not allowed to run is refused when the question is written
+    let refused = app
+        .call(
+            Method::POST,
+            "/api/question-bank",
+            &admin,
+            Some(json!({"kind": "code", "prompt": "Brainfuck?", "answer": "+", "marks": 1, "language_id": 44,
+                        "test_cases": [{"stdin": "", "expected_output": ""}]})),
+        )
+        .await;
+    assert_eq!(
+        refused.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "language_id"
+    );
     let quiz = quiz(&app, &admin, std::slice::from_ref(&code), json!({})).await;
     let student = app.user_token();
     let started = crate::quiz_fixtures::start(&app, &student, quiz["id"].as_str().unwrap()).await;
