@@ -823,62 +823,6 @@ pub async fn tenant_of<C: ConnectionTrait>(
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn quiz(duration: i32, closes_at: Option<DateTime<Utc>>, clamps: bool) -> quizzes::Model {
-        let now = Utc::now();
-        quizzes::Model {
-            id: Uuid::nil(),
-            platform_id: Uuid::nil(),
-            course_id: None,
-            title: "t".into(),
-            duration_seconds: duration,
-            max_attempts: 1,
-            pass_percent: 50,
-            shuffle_questions: false,
-            shuffle_options: false,
-            closes_at,
-            close_clamps_deadline: clamps,
-            review_policy: ReviewPolicy::ScoreOnly,
-            created_by: None,
-            created_at: now,
-            updated_at: now,
-        }
-    }
-
-    #[test]
-    fn deadline_applies_multiplier_extra_time_and_the_declared_clamp() {
-        let start = Utc::now();
-        let a = Allowance {
-            time_multiplier: 1.5,
-            extra_seconds: 30,
-            extra_attempts: 0,
-        };
-        assert_eq!(
-            deadline(&quiz(600, None, true), start, a),
-            start + Duration::seconds(930)
-        );
-        let close = start + Duration::seconds(100);
-        assert_eq!(deadline(&quiz(600, Some(close), true), start, a), close);
-        assert_eq!(
-            deadline(&quiz(600, Some(close), false), start, a),
-            start + Duration::seconds(930),
-            "a quiz that does not clamp keeps the whole time"
-        );
-    }
-
-    #[test]
-    fn shuffle_keeps_every_item() {
-        let mut v: Vec<u32> = (0..50).collect();
-        shuffle(&mut v).unwrap();
-        let mut sorted = v.clone();
-        sorted.sort_unstable();
-        assert_eq!(sorted, (0..50).collect::<Vec<_>>());
-    }
-}
-
 /// A page of a quiz's attempts (ADMIN), newest first.
 pub async fn list_for_quiz<C: ConnectionTrait>(
     conn: &C,
@@ -964,4 +908,60 @@ pub async fn learner_quiz<C: ConnectionTrait>(
         close_clamps_deadline: quiz.close_clamps_deadline,
         pass_percent: quiz.pass_percent,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quiz(duration: i32, closes_at: Option<DateTime<Utc>>, clamps: bool) -> quizzes::Model {
+        let now = Utc::now();
+        quizzes::Model {
+            id: Uuid::nil(),
+            platform_id: Uuid::nil(),
+            course_id: None,
+            title: "t".into(),
+            duration_seconds: duration,
+            max_attempts: 1,
+            pass_percent: 50,
+            shuffle_questions: false,
+            shuffle_options: false,
+            closes_at,
+            close_clamps_deadline: clamps,
+            review_policy: ReviewPolicy::ScoreOnly,
+            created_by: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn deadline_applies_multiplier_extra_time_and_the_declared_clamp() {
+        let start = Utc::now();
+        let a = Allowance {
+            time_multiplier: 1.5,
+            extra_seconds: 30,
+            extra_attempts: 0,
+        };
+        assert_eq!(
+            deadline(&quiz(600, None, true), start, a),
+            start + Duration::seconds(930)
+        );
+        let close = start + Duration::seconds(100);
+        assert_eq!(deadline(&quiz(600, Some(close), true), start, a), close);
+        assert_eq!(
+            deadline(&quiz(600, Some(close), false), start, a),
+            start + Duration::seconds(930),
+            "a quiz that does not clamp keeps the whole time"
+        );
+    }
+
+    #[test]
+    fn shuffle_keeps_every_item() {
+        let mut v: Vec<u32> = (0..50).collect();
+        shuffle(&mut v).unwrap();
+        let mut sorted = v.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..50).collect::<Vec<_>>());
+    }
 }
