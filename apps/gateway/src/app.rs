@@ -118,7 +118,12 @@ impl Services {
         let mentorship = mentorship::Mentorship::new(ctx, jobs, config.mentorship.clone())?;
         let imports =
             imports::Imports::new(ctx, jobs, &storage, config.imports.clone(), import_kinds());
-        let lms = lms::Lms::new(ctx, jobs, &storage, config.lms.clone());
+        let integrations = integrations::Integrations::new(ctx, &config.integrations)?;
+        let mut lms = lms::Lms::new(ctx, jobs, &storage, config.lms.clone());
+        if let Some(judge0) = integrations.judge0.clone() {
+            // code questions of quizzes are graded through Judge0
+            lms = lms.with_code_runner(std::sync::Arc::new(judge0));
+        }
         Ok(Self {
             jobs: web::Data::new(jobs.clone()),
             storage: web::Data::new(storage),
@@ -142,10 +147,7 @@ impl Services {
                 lms::service::enrollment::LmsEnrollmentCheck::new(ctx),
             )
                 as std::sync::Arc<dyn kernel::auth::EnrollmentCheck>),
-            integrations: web::Data::new(integrations::Integrations::new(
-                ctx,
-                &config.integrations,
-            )?),
+            integrations: web::Data::new(integrations),
             profile: web::Data::new(crate::profile::sections()),
             sync: web::Data::new(integrations::sync::ExternalSync::new(
                 ctx,

@@ -168,3 +168,80 @@ pub struct CandidateQuiz {
     /// The attempt, once started.
     pub attempt: Option<AttemptView>,
 }
+
+/// An attempt in an admin's list of a quiz's attempts.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AttemptSummary {
+    /// Attempt id.
+    pub attempt_id: Uuid,
+    /// The learner (none for a candidate).
+    pub user_id: Option<Uuid>,
+    /// The candidate's invite (none for a learner).
+    pub invite_id: Option<Uuid>,
+    /// 1 for the taker's first attempt.
+    pub attempt_no: i32,
+    /// State.
+    pub status: AttemptStatus,
+    /// Started.
+    pub started_at: DateTime<Utc>,
+    /// Deadline.
+    pub deadline: DateTime<Utc>,
+    /// Graded at.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Marks scored.
+    pub score: Option<f64>,
+    /// Marks possible.
+    pub max_score: Option<f64>,
+    /// Passed.
+    pub passed: Option<bool>,
+}
+
+impl From<crate::entities::quiz_attempts::Model> for AttemptSummary {
+    fn from(a: crate::entities::quiz_attempts::Model) -> Self {
+        Self {
+            attempt_id: a.id,
+            user_id: a.user_id,
+            invite_id: a.invite_id,
+            attempt_no: a.attempt_no,
+            status: a.status,
+            started_at: a.started_at,
+            deadline: a.deadline,
+            submitted_at: a.submitted_at,
+            score: a.score,
+            max_score: a.max_score,
+            passed: a.passed,
+        }
+    }
+}
+
+/// A quiz as a learner sees it before (or between) attempts.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LearnerQuiz {
+    /// Quiz id.
+    pub id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Course.
+    pub course_id: Option<Uuid>,
+    /// Number of questions.
+    pub question_count: usize,
+    /// Time an attempt gets, with the learner's accommodations (a clamping `closes_at` can
+    /// cut it).
+    pub duration_seconds: i64,
+    /// Attempts allowed, with the learner's extra attempts.
+    pub max_attempts: i32,
+    /// Attempts used.
+    pub attempts_used: i64,
+    /// The attempt in progress, to resume.
+    pub in_progress_attempt_id: Option<Uuid>,
+    /// Best graded score, when the review policy shows scores.
+    pub best_score: Option<f64>,
+    /// Whether a graded attempt passed, when the review policy shows scores.
+    pub passed: Option<bool>,
+    /// Closing time.
+    pub closes_at: Option<DateTime<Utc>>,
+    /// Whether the close cuts an attempt's time.
+    pub close_clamps_deadline: bool,
+    /// Pass percentage.
+    pub pass_percent: i32,
+}

@@ -13,11 +13,12 @@ use uuid::Uuid;
 
 use crate::{
     Lms,
+    dto::attempts::AttemptSummary,
     dto::quizzes::{
         AccommodationsDto, AccommodationsUpdate, InviteCreated, InviteResult, NewInvite, NewQuiz,
         QuizDto,
     },
-    service::{accommodations, candidates, quizzes},
+    service::{accommodations, attempts as attempt_service, candidates, quizzes},
 };
 
 /// Creates a quiz from questions of the bank (ADMIN). Declares whether `closes_at` cuts an
@@ -137,5 +138,30 @@ pub async fn put_accommodations(
             body.into_inner(),
         )
         .await?,
+    ))
+}
+
+/// The quiz's attempts, learners' and candidates', newest first (ADMIN).
+#[utoipa::path(tag = "lms", security(("bearer" = [])), params(PageParams),
+    responses((status = 200, body = Page<AttemptSummary>), (status = 404, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
+#[get("/{id}/attempts")]
+pub async fn attempts(
+    admin: Require<Admin>,
+    lms: web::Data<Lms>,
+    id: web::Path<Uuid>,
+    page: web::Query<PageParams>,
+) -> AppResult<web::Json<Page<AttemptSummary>>> {
+    let limit = page.limit()?;
+    let after = page.after::<(DateTime<Utc>, Uuid)>()?;
+    let rows = attempt_service::list_for_quiz(
+        &lms.ctx().db,
+        admin.tenant.id,
+        id.into_inner(),
+        after,
+        limit,
+    )
+    .await?;
+    Ok(web::Json(
+        Page::from_rows(rows, limit, |a| (a.started_at, a.id)).map(AttemptSummary::from),
     ))
 }

@@ -7,7 +7,9 @@ use uuid::Uuid;
 
 use crate::{
     Lms,
-    dto::attempts::{AnswerSaved, AttemptResult, AttemptView, SaveAnswer, SubmitAttempt},
+    dto::attempts::{
+        AnswerSaved, AttemptResult, AttemptView, LearnerQuiz, SaveAnswer, SubmitAttempt,
+    },
     service::attempts,
 };
 
@@ -117,5 +119,21 @@ pub async fn submit(
             body.into_inner().answers,
         )
         .await?,
+    ))
+}
+
+/// The quiz as the caller sees it: time and attempts with their accommodations, attempts
+/// used, the attempt in progress to resume, the best score (as the review policy allows).
+/// A quiz of a course needs an active enrolment (403 `not_enrolled`).
+#[utoipa::path(tag = "lms", security(("bearer" = [])),
+    responses((status = 200, body = LearnerQuiz), (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem)))]
+#[get("/{id}")]
+pub async fn quiz(
+    user: AuthUser,
+    lms: web::Data<Lms>,
+    id: web::Path<Uuid>,
+) -> AppResult<web::Json<LearnerQuiz>> {
+    Ok(web::Json(
+        attempts::learner_quiz(&lms.ctx().db, user.tenant.id, user.id, id.into_inner()).await?,
     ))
 }

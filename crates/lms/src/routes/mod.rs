@@ -112,7 +112,8 @@ fn configure_quizzes(cfg: &mut ServiceConfig) {
             .service(admin_quizzes::create)
             .service(admin_quizzes::list)
             .service(admin_quizzes::detail)
-            .service(admin_quizzes::invite),
+            .service(admin_quizzes::invite)
+            .service(admin_quizzes::attempts),
     )
     .service(
         scope::scope("/api/admin/quiz-invites")
@@ -128,6 +129,7 @@ fn configure_quizzes(cfg: &mut ServiceConfig) {
     .service(
         scope::scope("/api/quizzes")
             .wrap(ModuleGate(MODULE))
+            .service(attempts::quiz)
             .service(attempts::start),
     )
     .service(

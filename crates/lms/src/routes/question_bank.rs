@@ -27,7 +27,9 @@ pub async fn create(
     lms: web::Data<Lms>,
     body: ValidJson<NewQuestion>,
 ) -> AppResult<HttpResponse> {
-    let q = questions::create(&lms.ctx().db, admin.tenant.id, admin.id, body.into_inner()).await?;
+    let body = body.into_inner();
+    questions::check_language(lms.code_runner(), body.language_id)?;
+    let q = questions::create(&lms.ctx().db, admin.tenant.id, admin.id, body).await?;
     Ok(HttpResponse::Created().json(q))
 }
 
@@ -74,6 +76,7 @@ pub async fn update(
     id: web::Path<Uuid>,
     body: ValidJson<QuestionUpdate>,
 ) -> AppResult<web::Json<QuestionDto>> {
+    questions::check_language(lms.code_runner(), body.0.language_id)?;
     let q = questions::update(
         &lms.ctx().db,
         admin.tenant.id,

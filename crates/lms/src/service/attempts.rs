@@ -20,7 +20,7 @@ use chrono::{DateTime, Duration, Utc};
 use kernel::{AppError, Tenant};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
-    QueryFilter, QuerySelect, Statement, TransactionTrait, sea_query::LockType,
+    QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait, sea_query::LockType,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -780,7 +780,9 @@ pub async fn sweep_overdue(
         };
         let quiz = quiz_service::find(&txn, attempt.platform_id, attempt.quiz_id).await?;
         let tenant = tenant_of(&txn, attempt.platform_id).await?;
-        finalise_in(
+        // one attempt that cannot be graded now (the code runner down) waits for the next
+        // sweep without holding up the others
+        if let Err(e) = finalise_in(
             &txn,
             &tenant,
             &attempt,
@@ -789,7 +791,11 @@ pub async fn sweep_overdue(
             runner,
             false,
         )
-        .await?;
+        .await
+        {
+            tracing::warn!(attempt = %attempt.id, error = %e, "overdue attempt not graded; retried next sweep");
+            continue;
+        }
         txn.commit().await?;
         done += 1;
     }
@@ -814,6 +820,93 @@ pub async fn tenant_of<C: ConnectionTrait>(
         slug: row.try_get("", "slug")?,
         name: row.try_get("", "name")?,
         modules: Vec::new(),
+    })
+}
+
+/// A page of a quiz's attempts (ADMIN), newest first.
+pub async fn list_for_quiz<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    quiz_id: Uuid,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: u64,
+) -> Result<Vec<quiz_attempts::Model>, LmsError> {
+    quiz_service::find(conn, platform_id, quiz_id).await?;
+    let mut q = quiz_attempts::Entity::find()
+        .filter(quiz_attempts::Column::PlatformId.eq(platform_id))
+        .filter(quiz_attempts::Column::QuizId.eq(quiz_id));
+    if let Some((at, id)) = after {
+        q = q.filter(
+            sea_orm::Condition::any()
+                .add(quiz_attempts::Column::StartedAt.lt(at))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(quiz_attempts::Column::StartedAt.eq(at))
+                        .add(quiz_attempts::Column::Id.lt(id)),
+                ),
+        );
+    }
+    Ok(q.order_by_desc(quiz_attempts::Column::StartedAt)
+        .order_by_desc(quiz_attempts::Column::Id)
+        .limit(limit + 1)
+        .all(conn)
+        .await?)
+}
+
+/// The quiz as the learner sees it: time and attempts with their accommodations, attempts
+/// used, the attempt to resume, the best score (as the review policy allows). A quiz of a
+/// course needs an active enrolment (403 `not_enrolled`).
+pub async fn learner_quiz<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    user_id: Uuid,
+    quiz_id: Uuid,
+) -> Result<crate::dto::attempts::LearnerQuiz, LmsError> {
+    let quiz = quiz_service::find(conn, platform_id, quiz_id).await?;
+    if let Some(course) = quiz.course_id
+        && !enrollment::is_enrolled(conn, platform_id, user_id, course).await?
+    {
+        return Err(LmsError::NotEnrolled);
+    }
+    let allowance = accommodations::allowance(conn, platform_id, user_id).await?;
+    let mine = quiz_attempts::Entity::find()
+        .filter(quiz_attempts::Column::QuizId.eq(quiz_id))
+        .filter(quiz_attempts::Column::UserId.eq(user_id))
+        .all(conn)
+        .await?;
+    let show = quiz.review_policy != ReviewPolicy::None;
+    let graded: Vec<&quiz_attempts::Model> = mine
+        .iter()
+        .filter(|a| a.status != AttemptStatus::InProgress)
+        .collect();
+    let question_count = quiz_service::question_ids(conn, quiz.id).await?.len();
+    let duration = (f64::from(quiz.duration_seconds) * allowance.time_multiplier).round() as i64
+        + i64::from(allowance.extra_seconds);
+    Ok(crate::dto::attempts::LearnerQuiz {
+        id: quiz.id,
+        title: quiz.title.clone(),
+        course_id: quiz.course_id,
+        question_count,
+        duration_seconds: duration,
+        max_attempts: quiz.max_attempts + allowance.extra_attempts,
+        attempts_used: mine.len() as i64,
+        in_progress_attempt_id: mine
+            .iter()
+            .find(|a| a.status == AttemptStatus::InProgress)
+            .map(|a| a.id),
+        best_score: if show {
+            graded.iter().filter_map(|a| a.score).reduce(f64::max)
+        } else {
+            None
+        },
+        passed: if show && !graded.is_empty() {
+            Some(graded.iter().any(|a| a.passed == Some(true)))
+        } else {
+            None
+        },
+        closes_at: quiz.closes_at,
+        close_clamps_deadline: quiz.close_clamps_deadline,
+        pass_percent: quiz.pass_percent,
     })
 }
 

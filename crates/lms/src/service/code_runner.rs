@@ -1,6 +1,6 @@
 //! Running code answers: the small trait the grader calls for `code` questions. The gateway
 //! plugs an implementation into [`crate::Lms::with_code_runner`] (Judge0 through
-//! `integrations`); without one, quizzes with code questions answer 503
+//! `integrations`, [`super::judge0_runner`], when `JUDGE0_URL` is set); without one, quizzes with code questions answer 503
 //! `provider_not_configured` when an attempt starts or is submitted.
 
 use futures::future::BoxFuture;
@@ -41,6 +41,12 @@ pub trait CodeRunner: Send + Sync + 'static {
         source: &'a str,
         cases: &'a [TestCase],
     ) -> BoxFuture<'a, Result<Vec<CaseResult>, AppError>>;
+
+    /// Whether the runner runs `language_id` (code questions in other languages are refused
+    /// with 422 on `language_id` when they are written). Default: every language.
+    fn supports(&self, _language_id: i32) -> bool {
+        true
+    }
 }
 
 /// Whether a program's output matches the expected output (trailing whitespace of each line

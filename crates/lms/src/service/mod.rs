@@ -14,6 +14,7 @@ pub mod documents;
 pub mod enrollment;
 pub mod files;
 pub mod grading;
+pub mod judge0_runner;
 pub mod live_classes;
 pub mod orders;
 pub mod outline;

@@ -318,9 +318,21 @@ pub async fn list<C: ConnectionTrait>(
         .limit(limit + 1)
         .all(conn)
         .await?;
+    // the current versions of the page in one statement
+    let mut versions = question_versions::Entity::find()
+        .filter(question_versions::Column::QuestionId.is_in(rows.iter().map(|r| r.id)))
+        .filter(Expr::cust("(question_versions.question_id, question_versions.version) IN (SELECT id, current_version FROM questions)"))
+        .all(conn)
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let v = version(conn, row.id, row.current_version).await?;
+        let Some(i) = versions
+            .iter()
+            .position(|v| v.question_id == row.id && v.version == row.current_version)
+        else {
+            return Err(LmsError::NotFound("question version"));
+        };
+        let v = versions.swap_remove(i);
         out.push(QuestionDto::new(row, v));
     }
     Ok(out)
@@ -353,4 +365,20 @@ pub async fn update(
     let out = update_in(&txn, platform_id, admin_id, id, req).await?;
     txn.commit().await?;
     Ok(out)
+}
+
+/// Refuses a code question's language that the configured code runner does not run (422 on
+/// `language_id`); without a runner every language is accepted (code questions then wait
+/// for one).
+pub fn check_language(
+    runner: Option<&dyn crate::service::code_runner::CodeRunner>,
+    language_id: Option<i32>,
+) -> Result<(), LmsError> {
+    match (runner, language_id) {
+        (Some(r), Some(id)) if !r.supports(id) => Err(LmsError::Invalid(
+            "language_id",
+            "the code runner does not run this language (GET /api/judge0/languages lists those it does)".into(),
+        )),
+        _ => Ok(()),
+    }
 }

@@ -155,12 +155,23 @@ pub async fn list<C: ConnectionTrait>(
         .limit(limit + 1)
         .all(conn)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for quiz in rows {
-        let ids = question_ids(conn, quiz.id).await?;
-        out.push(QuizDto::new(quiz, ids));
-    }
-    Ok(out)
+    // the questions of the page in one statement
+    let links = quiz_questions::Entity::find()
+        .filter(quiz_questions::Column::QuizId.is_in(rows.iter().map(|q| q.id)))
+        .order_by_asc(quiz_questions::Column::Position)
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|quiz| {
+            let ids = links
+                .iter()
+                .filter(|l| l.quiz_id == quiz.id)
+                .map(|l| l.question_id)
+                .collect();
+            QuizDto::new(quiz, ids)
+        })
+        .collect())
 }
 
 /// [`create_in`] in its own transaction.

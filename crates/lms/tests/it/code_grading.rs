@@ -10,6 +10,7 @@ use lms::{
         code_runner::{CaseResult, CodeRunner, TestCase, output_matches},
     },
 };
+use reqwest::Method;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 use testkit::spawn_app;
@@ -103,4 +104,79 @@ async fn code_answers_earn_credit_per_passing_case_through_the_runner() {
         (result.score, result.max_score, result.passed),
         (4.0, 6.0, true)
     );
+}
+
+fn judge0_answer(status: u64, description: &str) -> wiremock::ResponseTemplate {
+    wiremock::ResponseTemplate::new(201).set_body_json(json!({
+        "stdout": null, "stderr": null, "compile_output": null, "message": null,
+        "time": "0.010", "memory": 3000, "token": "4b9d0c2e-1f7a-4c55-9d3e-2a6b8f0e1d7c",
+        "status": {"id": status, "description": description}
+    }))
+}
+
+#[tokio::test]
+async fn code_answers_are_graded_through_judge0() {
+    use base64::{Engine, engine::general_purpose::STANDARD};
+    use wiremock::{
+        Mock, MockServer,
+        matchers::{body_partial_json, method, path},
+    };
+
+    let judge0 = MockServer::start().await;
+    let source = "print(2*int(input()))";
+    for (stdin, status, description) in [("1", 3, "Accepted"), ("2", 4, "Wrong Answer")] {
+        Mock::given(method("POST"))
+            .and(path("/submissions"))
+            .and(body_partial_json(json!({
+                "language_id": 71, "source_code": STANDARD.encode(source), "stdin": STANDARD.encode(stdin)
+            })))
+            .respond_with(judge0_answer(status, description))
+            .expect(1)
+            .mount(&judge0)
+            .await;
+    }
+    let app =
+        testkit::spawn_app_with(testkit::TestOptions::default().env("JUDGE0_URL", judge0.uri()))
+            .await;
+    let admin = app.admin_token();
+    let code = question(
+        &app,
+        &admin,
+        json!({"kind": "code", "prompt": "Double the input", "answer": source, "marks": 4,
+               "partial_credit": true, "language_id": 71,
+               "test_cases": [{"stdin": "1", "expected_output": "2"}, {"stdin": "2", "expected_output": "4", "hidden": true}]}),
+    )
+    .await;
+    // a language Judge0 is not allowed to run is refused when the question is written
+    let refused = app
+        .call(
+            Method::POST,
+            "/api/question-bank",
+            &admin,
+            Some(json!({"kind": "code", "prompt": "Brainfuck?", "answer": "+", "marks": 1, "language_id": 44,
+                        "test_cases": [{"stdin": "", "expected_output": ""}]})),
+        )
+        .await;
+    assert_eq!(
+        refused.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "language_id"
+    );
+    let quiz = quiz(&app, &admin, std::slice::from_ref(&code), json!({})).await;
+    let student = app.user_token();
+    let started = crate::quiz_fixtures::start(&app, &student, quiz["id"].as_str().unwrap()).await;
+    assert_eq!(started.status, 201, "{}", started.text);
+    let attempt_id = started.json()["attempt_id"].as_str().unwrap().to_owned();
+    let graded = crate::quiz_fixtures::submit(
+        &app,
+        &student,
+        &attempt_id,
+        json!([{"question_id": code, "answer": source}]),
+    )
+    .await;
+    assert_eq!(graded.status, 200, "{}", graded.text);
+    assert_eq!(
+        graded.json(),
+        json!({"score": 2.0, "max_score": 4.0, "passed": true})
+    );
+    judge0.verify().await;
 }

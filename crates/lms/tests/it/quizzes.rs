@@ -113,6 +113,23 @@ async fn a_student_saves_answers_reconnects_and_the_submit_grades_what_was_saved
     );
     assert_eq!(again["questions"], started["questions"]);
     // starting again while in progress answers the same attempt
+    let view = app
+        .call(
+            Method::GET,
+            &format!("/api/quizzes/{quiz_id}"),
+            &student,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(view["in_progress_attempt_id"], attempt_id.as_str());
+    assert_eq!(
+        (
+            view["question_count"].clone(),
+            view["duration_seconds"].clone()
+        ),
+        (json!(3), json!(600))
+    );
     let resumed = start(&app, &student, quiz_id).await;
     assert_eq!(
         (
@@ -139,6 +156,44 @@ async fn a_student_saves_answers_reconnects_and_the_submit_grades_what_was_saved
         1
     );
 
+    // the learner's view of the quiz and the admin's list of attempts
+    let mine = app
+        .call(
+            Method::GET,
+            &format!("/api/quizzes/{quiz_id}"),
+            &student,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        (
+            mine["attempts_used"].clone(),
+            mine["best_score"].clone(),
+            mine["passed"].clone(),
+            mine["in_progress_attempt_id"].clone()
+        ),
+        (json!(1), json!(5.0), json!(true), json!(null))
+    );
+    app.call(
+        Method::GET,
+        &format!("/api/quizzes/{quiz_id}"),
+        &outsider,
+        None,
+    )
+    .await
+    .assert_problem(403, "not_enrolled");
+    let listed = app
+        .call(
+            Method::GET,
+            &format!("/api/admin/quizzes/{quiz_id}/attempts"),
+            &admin,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(listed["items"][0]["attempt_id"], attempt_id.as_str());
+    assert_eq!(listed["items"][0]["score"], 5.0);
     submit(&app, &student, &attempt_id, json!([]))
         .await
         .assert_problem(409, "attempt_submitted");
@@ -283,6 +338,22 @@ async fn a_learners_accommodation_applies_to_every_quiz_without_per_quiz_setup()
         403
     );
 
+    let seen = app
+        .call(
+            Method::GET,
+            &format!("/api/quizzes/{}", short["id"].as_str().unwrap()),
+            &student,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        (
+            seen["duration_seconds"].clone(),
+            seen["max_attempts"].clone()
+        ),
+        (json!(900), json!(2))
+    );
     for (q, expected) in [(&short, 900.0), (&long, 1800.0)] {
         let res = start(&app, &student, q["id"].as_str().unwrap()).await;
         assert_eq!(res.status, 201, "{}", res.text);
@@ -657,6 +728,26 @@ async fn another_platform_cannot_see_or_attempt_the_quiz() {
         as_other(
             Method::GET,
             format!("/api/quiz-attempts/{attempt_id}"),
+            &other_student
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        as_other(
+            Method::GET,
+            format!("/api/admin/quizzes/{quiz_id}/attempts"),
+            &other_admin
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        as_other(
+            Method::GET,
+            format!("/api/quizzes/{quiz_id}"),
             &other_student
         )
         .await
