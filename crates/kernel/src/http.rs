@@ -27,6 +27,22 @@ use crate::{
 /// polling, the terminal relay).
 const OWN_BODY_LIMITS: &[&str] = &["/api/storage/", "/socket.io/", "/ws/"];
 
+/// Paths whose next segment is a secret (a candidate quiz's single-use token): the request
+/// log shows `[redacted]` in its place, so log readers cannot take the link.
+pub const SECRET_PATH_PREFIXES: &[&str] = &["/api/candidate-quiz/"];
+
+/// The path as it may be logged: the secret segment after a [`SECRET_PATH_PREFIXES`] prefix
+/// replaced by `[redacted]`.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    for prefix in SECRET_PATH_PREFIXES {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let tail = rest.find('/').map_or("", |i| &rest[i..]);
+            return format!("{prefix}[redacted]{tail}").into();
+        }
+    }
+    path.into()
+}
+
 /// Innermost middleware (after credentials are resolved): a request without a signed-in user
 /// announcing a body over [`crate::PUBLIC_BODY_LIMIT_BYTES`] is refused with 413 before
 /// anything reads it; bodies without a length are cut at the same limit by the extractors.
@@ -65,7 +81,7 @@ pub async fn request_context(
         "http",
         request_id = %id.0,
         method = %req.method(),
-        path = %req.path(),
+        path = %loggable_path(req.path()),
         status = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
     );
@@ -365,4 +381,22 @@ async fn resolve(req: &ServiceRequest) -> Result<Arc<Tenant>, AppError> {
         ),
     };
     ctx.tenants.resolve(&ctx.db, slug.as_deref()).await
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::loggable_path;
+
+    #[test]
+    fn secret_path_segments_are_not_logged() {
+        assert_eq!(
+            loggable_path("/api/candidate-quiz/abc123/start"),
+            "/api/candidate-quiz/[redacted]/start"
+        );
+        assert_eq!(
+            loggable_path("/api/candidate-quiz/abc123"),
+            "/api/candidate-quiz/[redacted]"
+        );
+        assert_eq!(loggable_path("/api/courses/x"), "/api/courses/x");
+    }
 }

@@ -8,6 +8,7 @@ use crate::quiz_fixtures::{count, quiz, seconds_between, three_questions};
 
 #[tokio::test]
 async fn a_candidate_takes_the_quiz_once_by_link() {
+    let logs = testkit::logs::capture();
     let app = spawn_app().await;
     let admin = app.admin_token();
     let [mcq, multi, numeric] = three_questions(&app, &admin).await;
@@ -125,6 +126,23 @@ async fn a_candidate_takes_the_quiz_once_by_link() {
         ),
         (json!("submitted"), json!(7.0), json!("asha@example.com"))
     );
+    // the link is the candidate's credential: the request log shows the path without it
+    let logs = logs.or_else(|| {
+        // TEST_LOG sends the logs to the terminal instead: nothing to read here
+        assert!(std::env::var("TEST_LOG").is_ok(), "log capture unavailable");
+        None
+    });
+    if let Some(logs) = logs {
+        let text = logs.text();
+        assert!(
+            text.contains("/api/candidate-quiz/[redacted]/start"),
+            "the candidate's requests were logged"
+        );
+        assert!(
+            !text.contains(&token),
+            "the candidate token reached a log line"
+        );
+    }
 }
 
 #[tokio::test]
