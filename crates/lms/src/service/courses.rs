@@ -215,6 +215,39 @@ pub async fn add_item<C: ConnectionTrait>(
         }
         _ => {}
     }
+    if let Some(ref_id) = req.ref_id {
+        // the item stands for a quiz, assignment or live class of this platform (quizzes may
+        // be shared by courses; assignments and classes belong to this course)
+        let sql = match req.kind {
+            ItemKind::Quiz => Some(
+                "SELECT 1 AS ok FROM quizzes WHERE id = $1 AND platform_id = $2
+                   AND (course_id IS NULL OR course_id = $3)",
+            ),
+            ItemKind::Assignment => Some(
+                "SELECT 1 AS ok FROM assignments WHERE id = $1 AND platform_id = $2 AND course_id = $3",
+            ),
+            ItemKind::LiveClass => Some(
+                "SELECT 1 AS ok FROM live_classes WHERE id = $1 AND platform_id = $2 AND course_id = $3",
+            ),
+            _ => None,
+        };
+        if let Some(sql) = sql {
+            let found = conn
+                .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                    sea_orm::DbBackend::Postgres,
+                    sql,
+                    [ref_id.into(), tenant.id.into(), course_id.into()],
+                ))
+                .await?
+                .is_some();
+            if !found {
+                return Err(LmsError::Invalid(
+                    "ref_id",
+                    format!("no such {} of this course", req.kind),
+                ));
+            }
+        }
+    }
     if let Some(url) = &req.url
         && !(url.starts_with("https://") || url.starts_with("http://"))
     {

@@ -107,6 +107,51 @@ async fn bad_course_input_names_the_field() {
         res.assert_problem(422, "validation_failed")["errors"][0]["field"],
         "ref_id"
     );
+    // a ref_id must name a quiz of this platform
+    let res = app
+        .call(
+            Method::POST,
+            &format!("/api/admin/courses/{id}/modules/{module}/items"),
+            &admin,
+            Some(json!({"kind": "quiz", "title": "q", "position": 0,
+                        "ref_id": "0196a5e0-0000-7000-8000-0000000000aa"})),
+        )
+        .await;
+    assert_eq!(
+        res.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "ref_id"
+    );
+    let question = app
+        .call(
+            Method::POST,
+            "/api/question-bank",
+            &admin,
+            Some(json!({"kind": "mcq", "prompt": "1 + 1?", "options": ["1", "2"], "answer": 1, "marks": 1})),
+        )
+        .await
+        .json()["id"]
+        .clone();
+    let quiz = app
+        .call(
+            Method::POST,
+            "/api/admin/quizzes",
+            &admin,
+            Some(
+                json!({"title": "Check", "course_id": id, "duration_seconds": 60,
+                        "question_ids": [question], "max_attempts": 1, "pass_percent": 50}),
+            ),
+        )
+        .await;
+    assert_eq!(quiz.status, 201, "{}", quiz.text);
+    let res = app
+        .call(
+            Method::POST,
+            &format!("/api/admin/courses/{id}/modules/{module}/items"),
+            &admin,
+            Some(json!({"kind": "quiz", "title": "Check", "position": 1, "ref_id": quiz.json()["id"]})),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
 }
 
 #[tokio::test]
