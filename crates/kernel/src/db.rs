@@ -98,6 +98,12 @@ pub fn pool_stats(db: &DatabaseConnection) -> (u32, usize) {
     (pool.size(), pool.num_idle())
 }
 
+/// Whether a database error is the violation of the named constraint (for answering a
+/// unique or check violation with the domain's own code).
+pub fn violates(err: &sea_orm::DbErr, constraint: &str) -> bool {
+    err.to_string().contains(constraint)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

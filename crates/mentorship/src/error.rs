@@ -195,10 +195,7 @@ impl From<MentorshipError> for AppError {
     }
 }
 
-/// Whether a database error is the violation of a named constraint.
-pub fn violates(err: &sea_orm::DbErr, constraint: &str) -> bool {
-    err.to_string().contains(constraint)
-}
+pub use kernel::db::violates;
 
 #[cfg(test)]
 mod tests {

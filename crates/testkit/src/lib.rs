@@ -11,6 +11,7 @@ pub mod logs;
 mod meetings;
 mod outbox;
 pub mod proxy;
+pub mod razorpay;
 pub mod sql_log;
 pub mod users;
 pub mod worker;

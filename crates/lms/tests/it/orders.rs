@@ -56,10 +56,6 @@ pub async fn place(app: &TestApp, token: &str, course_id: &str) -> TestResponse 
     .await
 }
 
-fn hmac(secret: &str, message: &str) -> String {
-    kernel::crypto::hmac_sha256_hex(secret.as_bytes(), message.as_bytes())
-}
-
 fn payment_event(event: &str, order_id: &str, payment_id: &str, amount: i64) -> Value {
     json!({
         "entity": "event", "event": event,
@@ -71,14 +67,9 @@ fn payment_event(event: &str, order_id: &str, payment_id: &str, amount: i64) -> 
     })
 }
 
+/// A delivery signed with this app's webhook secret.
 pub async fn webhook(app: &TestApp, event_id: &str, body: &Value) -> TestResponse {
-    let raw = body.to_string();
-    app.req(Method::POST, "/api/webhooks/razorpay")
-        .header("X-Razorpay-Signature", &hmac(HOOK_SECRET, &raw))
-        .header("X-Razorpay-Event-Id", event_id)
-        .body(raw, "application/json")
-        .send()
-        .await
+    testkit::razorpay::webhook(app, event_id, body, HOOK_SECRET).await
 }
 
 pub async fn verify(app: &TestApp, token: &str, order_id: &str, payment_id: &str) -> TestResponse {
@@ -88,7 +79,7 @@ pub async fn verify(app: &TestApp, token: &str, order_id: &str, payment_id: &str
         token,
         Some(json!({
             "razorpay_order_id": order_id, "razorpay_payment_id": payment_id,
-            "razorpay_signature": hmac(KEY_SECRET, &format!("{order_id}|{payment_id}")),
+            "razorpay_signature": testkit::razorpay::signature(KEY_SECRET, &format!("{order_id}|{payment_id}")),
         })),
     )
     .await

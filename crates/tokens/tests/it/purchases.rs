@@ -11,7 +11,11 @@ use kernel::auth::Role;
 use reqwest::Method;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
-use testkit::{TestApp, TestOptions, spawn_app, spawn_app_with};
+use testkit::{
+    TestApp, TestOptions,
+    razorpay::{signature, webhook},
+    spawn_app, spawn_app_with,
+};
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
     matchers::{basic_auth, body_partial_json, method, path},
@@ -74,10 +78,6 @@ async fn order(
     res.json()
 }
 
-fn signature(secret: &str, message: &str) -> String {
-    kernel::crypto::hmac_sha256_hex(secret.as_bytes(), message.as_bytes())
-}
-
 fn captured(order_id: &str, payment_id: &str) -> Value {
     json!({
         "entity": "event", "event": "payment.captured",
@@ -86,21 +86,6 @@ fn captured(order_id: &str, payment_id: &str) -> Value {
             "status": "captured"
         }}}
     })
-}
-
-async fn webhook(
-    app: &TestApp,
-    event_id: &str,
-    body: &Value,
-    secret: &str,
-) -> testkit::TestResponse {
-    let raw = body.to_string();
-    app.req(Method::POST, "/api/webhooks/razorpay")
-        .header("X-Razorpay-Signature", &signature(secret, &raw))
-        .header("X-Razorpay-Event-Id", event_id)
-        .body(raw, "application/json")
-        .send()
-        .await
 }
 
 async fn outbox_events(app: &TestApp, name: &str) -> i64 {
