@@ -71,6 +71,8 @@ pub struct Services {
     pub calendar: web::Data<mentorship::Calendar>,
     /// The LMS (courses, enrolment, the student portal).
     pub lms: web::Data<lms::Lms>,
+    /// Mr. Hire (job posts, applications, the HR pipeline).
+    pub hire: web::Data<hire::Hire>,
     /// The LMS's enrolment check behind `kernel::auth::Enrolled`.
     pub enrollment_check: web::Data<dyn kernel::auth::EnrollmentCheck>,
     /// The Socket.IO server (meeting signalling, presence, chat), shared by every worker.
@@ -124,6 +126,7 @@ impl Services {
             // code questions of quizzes are graded through Judge0
             lms = lms.with_code_runner(std::sync::Arc::new(judge0));
         }
+        let hiring = hire::Hire::new(ctx, jobs, &storage, config.hire.clone());
         Ok(Self {
             jobs: web::Data::new(jobs.clone()),
             storage: web::Data::new(storage),
@@ -143,6 +146,7 @@ impl Services {
             terminal: web::Data::new(crate::live::terminal(ctx, &config.realtime)?),
             mentorship: web::Data::new(mentorship),
             lms: web::Data::new(lms),
+            hire: web::Data::new(hiring),
             enrollment_check: web::Data::from(std::sync::Arc::new(
                 lms::service::enrollment::LmsEnrollmentCheck::new(ctx),
             )
@@ -174,6 +178,7 @@ impl Services {
             .app_data(self.mentorship.clone())
             .app_data(self.calendar.clone())
             .app_data(self.lms.clone())
+            .app_data(self.hire.clone())
             .app_data(self.enrollment_check.clone())
             .app_data(self.terminal.clone())
             .app_data(self.integrations.clone())

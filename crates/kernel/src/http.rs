@@ -26,6 +26,9 @@ use crate::{
 /// Paths that stream their bodies under their own limits (uploads to signed URLs, Socket.IO
 /// polling, the terminal relay).
 const OWN_BODY_LIMITS: &[&str] = &["/api/storage/", "/socket.io/", "/ws/"];
+/// Routes between a prefix and a suffix that read their body with limits of their own: a job
+/// application's multipart form (its resume, up to the hire crate's limit, streamed).
+const OWN_BODY_LIMIT_ROUTES: &[(&str, &str)] = &[("/api/job-posts/", "/apply")];
 
 /// Paths whose next segment is a secret (a candidate quiz's single-use token): the request
 /// log shows `[redacted]` in its place, so log readers cannot take the link.
@@ -51,7 +54,10 @@ pub async fn public_body_limit(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let path = req.path();
-    let exempt = OWN_BODY_LIMITS.iter().any(|p| path.starts_with(p));
+    let exempt = OWN_BODY_LIMITS.iter().any(|p| path.starts_with(p))
+        || OWN_BODY_LIMIT_ROUTES
+            .iter()
+            .any(|(p, s)| path.starts_with(p) && path.ends_with(s));
     if !exempt && !crate::auth::is_signed_in(req.request()) {
         let announced = req
             .headers()

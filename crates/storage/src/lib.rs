@@ -24,4 +24,4 @@ pub use config::StorageConfig;
 pub use error::StorageError;
 pub use keys::ObjectKey;
 pub use routes::configure;
-pub use store::{BackendKind, Object, ObjectInfo, PresignedPut, SignedUrl, Storage};
+pub use store::{BackendKind, Object, ObjectInfo, ObjectWriter, PresignedPut, SignedUrl, Storage};

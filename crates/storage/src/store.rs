@@ -14,7 +14,8 @@ use actix_web::web::Bytes;
 use anyhow::Context;
 use chrono::{DateTime, TimeZone, Utc};
 use object_store::{
-    Attribute, Attributes, GetOptions, ObjectStore, ObjectStoreExt, PutOptions, PutPayload,
+    Attribute, Attributes, GetOptions, ObjectStore, ObjectStoreExt, PutMultipartOptions,
+    PutOptions, PutPayload, WriteMultipart,
     aws::{AmazonS3, AmazonS3Builder},
     local::LocalFileSystem,
     path::Path,
@@ -249,6 +250,40 @@ impl Storage {
         })
     }
 
+    /// Starts writing an object part by part ([`ObjectWriter`]): a multipart upload on S3
+    /// (5 MiB parts), a staged file renamed into place locally, so a large upload never sits
+    /// whole in memory. Nothing is visible under `key` before [`ObjectWriter::finish`].
+    pub async fn writer(
+        &self,
+        key: &ObjectKey,
+        content_type: &str,
+    ) -> Result<ObjectWriter, StorageError> {
+        let path = path_of(key)?;
+        let fail = |e| StorageError::from_store(e, key.as_str());
+        let (upload, chunk) = match &self.inner.backend {
+            Backend::S3 { store } => {
+                let mut attributes = Attributes::new();
+                attributes.insert(Attribute::ContentType, content_type.to_owned().into());
+                let opts = PutMultipartOptions {
+                    attributes,
+                    ..PutMultipartOptions::default()
+                };
+                let upload = store.put_multipart_opts(&path, opts).await.map_err(fail)?;
+                (upload, 5 * 1024 * 1024)
+            }
+            Backend::Local { store } => {
+                (store.put_multipart(&path).await.map_err(fail)?, 256 * 1024)
+            }
+        };
+        Ok(ObjectWriter {
+            storage: self.clone(),
+            key: key.clone(),
+            content_type: content_type.to_owned(),
+            upload: WriteMultipart::new_with_chunk_size(upload, chunk),
+            size: 0,
+        })
+    }
+
     /// Reads a whole object (404 when absent).
     pub async fn get(&self, key: &ObjectKey) -> Result<Object, StorageError> {
         let result = self
@@ -461,6 +496,73 @@ impl Storage {
             Rejection::InvalidSignature => StorageError::InvalidSignature,
             Rejection::Expired => StorageError::Expired,
         })
+    }
+}
+
+/// An object being written chunk by chunk ([`Storage::writer`]). Drop it (or call
+/// [`ObjectWriter::abort`]) to leave nothing behind.
+pub struct ObjectWriter {
+    storage: Storage,
+    key: ObjectKey,
+    content_type: String,
+    upload: WriteMultipart,
+    size: u64,
+}
+
+impl fmt::Debug for ObjectWriter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ObjectWriter")
+            .field("key", &self.key)
+            .field("size", &self.size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ObjectWriter {
+    /// Appends a chunk (waiting while a part is still on its way, so at most two parts are
+    /// held).
+    pub async fn write(&mut self, bytes: Bytes) -> Result<(), StorageError> {
+        self.upload
+            .wait_for_capacity(1)
+            .await
+            .map_err(|e| StorageError::from_store(e, self.key.as_str()))?;
+        self.size += bytes.len() as u64;
+        self.upload.put(bytes);
+        Ok(())
+    }
+
+    /// Bytes written so far.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Completes the object and answers what was stored.
+    pub async fn finish(self) -> Result<ObjectInfo, StorageError> {
+        let fail = |e| StorageError::from_store(e, self.key.as_str());
+        self.upload.finish().await.map_err(fail)?;
+        if let Backend::Local { store } = &self.storage.inner.backend {
+            let sidecar = serde_json::to_vec(&Sidecar {
+                content_type: self.content_type.clone(),
+            })
+            .context("encoding the sidecar")?;
+            store
+                .put(&sidecar_of(&self.key)?, PutPayload::from(sidecar))
+                .await
+                .map_err(fail)?;
+        }
+        Ok(ObjectInfo {
+            key: self.key,
+            size: self.size,
+            content_type: self.content_type,
+            last_modified: Utc::now(),
+        })
+    }
+
+    /// Gives up the object (the parts written are removed).
+    pub async fn abort(self) {
+        if let Err(e) = self.upload.abort().await {
+            tracing::warn!(key = %self.key, error = %e, "aborting an upload failed");
+        }
     }
 }
 

@@ -34,6 +34,8 @@ pub(crate) enum Access {
     Expert,
     /// The finance capability or admin.
     Finance,
+    /// The HR capability or admin (`Require<Hr>`).
+    Hr,
     /// The batch-lead capability or admin (`Require<BatchLead>`; the route then checks
     /// the caller leads the batch concerned).
     BatchLead,
@@ -106,6 +108,18 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/api/admin/credentials", Admin),
     ("PUT", "/api/admin/credentials/{name}", Admin),
+    ("GET", "/api/admin/job-applications", Hr),
+    ("POST", "/api/admin/job-applications/bulk-stage", Hr),
+    ("GET", "/api/admin/job-applications/{id}", Hr),
+    ("POST", "/api/admin/job-applications/{id}/notes", Hr),
+    ("PUT", "/api/admin/job-applications/{id}/rating", Hr),
+    ("GET", "/api/admin/job-applications/{id}/resume", Hr),
+    ("POST", "/api/admin/job-applications/{id}/stage", Hr),
+    ("GET", "/api/admin/job-posts", Hr),
+    ("POST", "/api/admin/job-posts", Hr),
+    ("GET", "/api/admin/job-posts/{id}", Hr),
+    ("PATCH", "/api/admin/job-posts/{id}", Hr),
+    ("GET", "/api/admin/job-templates", Hr),
     ("GET", "/api/admin/learners/{user_id}/accommodations", Admin),
     ("PUT", "/api/admin/learners/{user_id}/accommodations", Admin),
     ("GET", "/api/admin/meetings", Admin),
@@ -262,6 +276,9 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/graphy/sync-configs/{id}/runs", Admin),
     ("GET", "/api/health", Public),
     ("GET", "/api/health/ready", Public),
+    ("GET", "/api/job-posts", Public),
+    ("GET", "/api/job-posts/{id}", Public),
+    ("POST", "/api/job-posts/{id}/apply", Public),
     ("GET", "/api/judge0/languages", User),
     ("POST", "/api/judge0/submissions", User),
     (
@@ -523,6 +540,7 @@ async fn every_route_answers_anonymous_user_and_required_role_as_listed() {
     let expert = app.token(Role::Expert, &[], "mr-mentor");
     let finance = app.token(Role::User, &[Capability::Finance], "mr-mentor");
     let batch_lead = app.token(Role::User, &[Capability::BatchLead], "mr-mentor");
+    let hr = app.token(Role::User, &[Capability::Hr], "mr-mentor");
     let vendor = app
         .req(Method::POST, "/api/admin/vendors")
         .bearer(&admin)
@@ -576,6 +594,7 @@ async fn every_route_answers_anonymous_user_and_required_role_as_listed() {
             Expert => Some(expert.as_str()),
             Finance => Some(finance.as_str()),
             BatchLead => Some(batch_lead.as_str()),
+            Hr => Some(hr.as_str()),
             Vendor => Some(""),
             Enrolled => Some(admin.as_str()),
         };

@@ -1,0 +1,46 @@
+//! Mr. Hire's own settings, read at boot by [`HireConfig::from_env`] and kept in
+//! [`crate::Hire`].
+
+use kernel::config::{ConfigError, Env, RateLimit};
+
+/// Mr. Hire's configuration section.
+#[derive(Debug, Clone)]
+pub struct HireConfig {
+    /// `HIRE_RESUME_MAX_BYTES`: largest resume accepted by the apply form (1 KiB - 50 MiB,
+    /// default 10 MiB); over it the form answers 413 naming `resume`.
+    pub resume_max_bytes: usize,
+    /// `HIRE_APPLY_PER_IP_PER_HOUR`: applications one client address may send per hour
+    /// (1-10000, default 20); over it 429.
+    pub apply_per_ip: RateLimit,
+}
+
+impl HireConfig {
+    /// Reads the section.
+    pub fn from_env(env: &Env<'_>) -> Result<Self, ConfigError> {
+        let resume_max_bytes: usize = env.int_in(
+            "HIRE_RESUME_MAX_BYTES",
+            (1024, 50 * 1024 * 1024),
+            10 * 1024 * 1024,
+        )?;
+        let per_hour: u32 = env.int_in("HIRE_APPLY_PER_IP_PER_HOUR", (1, 10_000), 20)?;
+        Ok(Self {
+            resume_max_bytes,
+            apply_per_ip: RateLimit::per(per_hour, 3600),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_bounds() {
+        let c = HireConfig::from_env(&Env::from_pairs(&[])).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.resume_max_bytes, 10 * 1024 * 1024);
+        assert_eq!(c.apply_per_ip.limit, 20);
+        assert!(
+            HireConfig::from_env(&Env::from_pairs(&[("HIRE_RESUME_MAX_BYTES", "10")])).is_err()
+        );
+    }
+}

@@ -1,0 +1,4 @@
+//! Request and response bodies (validated, documented with their limits).
+
+pub mod applications;
+pub mod posts;

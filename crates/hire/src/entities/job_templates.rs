@@ -1,0 +1,30 @@
+//! `job_templates`: seeded starting points of job posts.
+
+use sea_orm::entity::prelude::*;
+
+/// A job template.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "job_templates")]
+pub struct Model {
+    /// Id.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// The platform's own template, or none for a seeded suite-wide one.
+    pub platform_id: Option<Uuid>,
+    /// Job family (picks the stage template).
+    pub family: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Skills (a JSON array of strings).
+    pub skills: Json,
+    /// Created.
+    pub created_at: DateTimeUtc,
+}
+
+/// No navigable relations.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,26 @@
+//! `stage_templates`: the pipeline stages of a job family (suite-wide rows have no platform).
+
+use sea_orm::entity::prelude::*;
+
+/// A family's stages.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "stage_templates")]
+pub struct Model {
+    /// Id.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// The platform's own template, or none for the seeded suite-wide one.
+    pub platform_id: Option<Uuid>,
+    /// Job family (`engineering`, `sales`, `general`…).
+    pub family: String,
+    /// Stage names in order (a JSON array of strings).
+    pub stages: Json,
+    /// Created.
+    pub created_at: DateTimeUtc,
+}
+
+/// No navigable relations.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

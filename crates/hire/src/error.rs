@@ -1,0 +1,114 @@
+//! The crate's errors and their answers.
+
+use kernel::{
+    AppError,
+    error::{ErrorCode, codes as kernel_codes},
+};
+
+/// Mr. Hire's error codes.
+pub mod codes {
+    kernel::error_codes! {
+        /// This email already applied to this job post.
+        DUPLICATE_APPLICATION = CONFLICT "duplicate_application";
+        /// The job post is not open for applications.
+        JOB_POST_CLOSED = CONFLICT "job_post_closed";
+        /// The application is already in the stage asked for.
+        STAGE_UNCHANGED = CONFLICT "stage_unchanged";
+    }
+}
+
+/// What can go wrong in Mr. Hire. Each variant answers one registered code ([`Self::code`]).
+#[derive(Debug, thiserror::Error)]
+pub enum HireError {
+    /// 404 `not_found` on this platform.
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    /// 409 `duplicate_application` on `email`.
+    #[error("this email has already applied to this job")]
+    DuplicateApplication,
+    /// 409 `job_post_closed`.
+    #[error("this job post is not open for applications")]
+    JobPostClosed,
+    /// 409 `stage_unchanged` on `stage`.
+    #[error("the application is already in stage {0:?}")]
+    StageUnchanged(String),
+    /// 422 naming a field.
+    #[error("{0}: {1}")]
+    Invalid(&'static str, String),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+    /// An error already in the API's terms (from storage, rate limits).
+    #[error(transparent)]
+    App(AppError),
+}
+
+impl HireError {
+    /// The registered code this error answers (its status comes with it).
+    pub fn code(&self) -> &'static ErrorCode {
+        match self {
+            Self::NotFound(_) => &kernel_codes::NOT_FOUND,
+            Self::DuplicateApplication => &codes::DUPLICATE_APPLICATION,
+            Self::JobPostClosed => &codes::JOB_POST_CLOSED,
+            Self::StageUnchanged(_) => &codes::STAGE_UNCHANGED,
+            Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,
+            Self::Db(_) => &kernel_codes::INTERNAL_ERROR,
+            Self::App(e) => e.error_code(),
+        }
+    }
+}
+
+impl From<AppError> for HireError {
+    fn from(err: AppError) -> Self {
+        Self::App(err)
+    }
+}
+
+impl From<storage::StorageError> for HireError {
+    fn from(err: storage::StorageError) -> Self {
+        Self::App(err.into())
+    }
+}
+
+impl From<HireError> for AppError {
+    fn from(err: HireError) -> Self {
+        match err {
+            HireError::Invalid(field, message) => AppError::invalid_field(field, message),
+            HireError::Db(e) => e.into(),
+            HireError::App(e) => e,
+            HireError::DuplicateApplication => {
+                AppError::new(err.code(), err.to_string()).on_field("email")
+            }
+            HireError::StageUnchanged(_) => {
+                AppError::new(err.code(), err.to_string()).on_field("stage")
+            }
+            other => AppError::new(other.code(), other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_answer_their_codes() {
+        for (err, status, code) in [
+            (
+                HireError::DuplicateApplication,
+                409,
+                "duplicate_application",
+            ),
+            (HireError::JobPostClosed, 409, "job_post_closed"),
+            (HireError::NotFound("job post"), 404, "not_found"),
+            (
+                HireError::Invalid("title", "empty".into()),
+                422,
+                "validation_failed",
+            ),
+        ] {
+            let problem = AppError::from(err).problem();
+            assert_eq!((problem.status, problem.code.as_str()), (status, code));
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! `/api/admin/job-posts` and `/api/admin/job-templates` (HR or ADMIN).
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use kernel::{
+    auth::{Hr, Require},
+    error::AppResult,
+    extract::ValidJson,
+    pagination::{Page, PageParams},
+};
+use uuid::Uuid;
+
+use crate::{
+    Hire,
+    dto::posts::{JobPostDto, JobPostList, JobPostUpdate, JobTemplateList, NewJobPost},
+    service::posts::{self, PostKey},
+};
+
+/// Creates a job post (HR/ADMIN): a draft unless `status` says `open`, which publishes it.
+/// Its stages come from the family's stage template.
+#[utoipa::path(tag = "hire", security(("bearer" = [])), request_body = NewJobPost,
+    responses((status = 201, body = JobPostDto), (status = 401, body = kernel::error::Problem),
+        (status = 403, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
+#[post("")]
+pub async fn create(
+    hr: Require<Hr>,
+    hire: web::Data<Hire>,
+    body: ValidJson<NewJobPost>,
+) -> AppResult<HttpResponse> {
+    let post = posts::create(&hire.ctx().db, hr.tenant.id, hr.id, body.into_inner()).await?;
+    tracing::info!(post = %post.id, user = %hr.id, "job post created");
+    Ok(HttpResponse::Created().json(posts::dto(post)))
+}
+
+/// Every job post of the platform, drafts and closed ones included, newest first.
+#[utoipa::path(tag = "hire", security(("bearer" = [])), params(PageParams),
+    responses((status = 200, body = JobPostList), (status = 422, body = kernel::error::Problem)))]
+#[get("")]
+pub async fn list(
+    hr: Require<Hr>,
+    hire: web::Data<Hire>,
+    page: web::Query<PageParams>,
+) -> AppResult<web::Json<JobPostList>> {
+    let limit = page.limit()?;
+    let after = page.after::<PostKey>()?;
+    let rows = posts::all_page(&hire.ctx().db, hr.tenant.id, after, limit).await?;
+    let page = Page::from_rows(rows, limit, |p| (p.created_at, p.id)).map(posts::dto);
+    Ok(web::Json(JobPostList {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// One job post of the platform, any status.
+#[utoipa::path(tag = "hire", security(("bearer" = [])),
+    responses((status = 200, body = JobPostDto), (status = 404, body = kernel::error::Problem)))]
+#[get("/{id}")]
+pub async fn detail(
+    hr: Require<Hr>,
+    hire: web::Data<Hire>,
+    id: web::Path<Uuid>,
+) -> AppResult<web::Json<JobPostDto>> {
+    let post = posts::find(&hire.ctx().db, hr.tenant.id, *id).await?;
+    Ok(web::Json(posts::dto(post)))
+}
+
+/// Changes a job post: its title, description or status (`open` publishes, `closed` stops
+/// applications; a published post never returns to draft).
+#[utoipa::path(tag = "hire", security(("bearer" = [])), request_body = JobPostUpdate,
+    responses((status = 200, body = JobPostDto), (status = 404, body = kernel::error::Problem),
+        (status = 422, body = kernel::error::Problem)))]
+#[patch("/{id}")]
+pub async fn update(
+    hr: Require<Hr>,
+    hire: web::Data<Hire>,
+    id: web::Path<Uuid>,
+    body: ValidJson<JobPostUpdate>,
+) -> AppResult<web::Json<JobPostDto>> {
+    let post = posts::update(&hire.ctx().db, hr.tenant.id, *id, body.into_inner()).await?;
+    Ok(web::Json(posts::dto(post)))
+}
+
+/// The job templates the platform can start from, with their family's stages.
+#[utoipa::path(tag = "hire", security(("bearer" = [])),
+    responses((status = 200, body = JobTemplateList)))]
+#[get("")]
+pub async fn templates(
+    hr: Require<Hr>,
+    hire: web::Data<Hire>,
+) -> AppResult<web::Json<JobTemplateList>> {
+    Ok(web::Json(JobTemplateList {
+        items: posts::templates(&hire.ctx().db, hr.tenant.id).await?,
+    }))
+}

@@ -1,0 +1,47 @@
+//! The HTTP routes of Mr. Hire (behind the `hire` module).
+
+pub mod admin_posts;
+pub mod applications;
+pub mod apply;
+pub mod posts;
+
+use kernel::tenant::ModuleGate;
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+/// The platform module these routes belong to.
+pub const MODULE: &str = "hire";
+
+/// Mounts every route of the crate.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/admin/job-posts")
+            .wrap(ModuleGate(MODULE))
+            .service(admin_posts::create)
+            .service(admin_posts::list)
+            .service(admin_posts::detail)
+            .service(admin_posts::update),
+    )
+    .service(
+        scope::scope("/api/admin/job-templates")
+            .wrap(ModuleGate(MODULE))
+            .service(admin_posts::templates),
+    )
+    .service(
+        scope::scope("/api/job-posts")
+            .wrap(ModuleGate(MODULE))
+            .service(posts::list)
+            .service(posts::detail)
+            .service(apply::apply),
+    )
+    .service(
+        scope::scope("/api/admin/job-applications")
+            .wrap(ModuleGate(MODULE))
+            .service(applications::list)
+            .service(applications::bulk_stage)
+            .service(applications::detail)
+            .service(applications::move_stage)
+            .service(applications::add_note)
+            .service(applications::rate)
+            .service(applications::resume),
+    );
+}

@@ -1,0 +1,18 @@
+//! The crate's logic (no HTTP here): posts and templates, resumes, applications and the
+//! pipeline.
+
+pub mod applications;
+pub mod pipeline;
+pub mod posts;
+pub mod resumes;
+
+/// Strings of a JSON array (other values skipped).
+pub(crate) fn strings(json: &serde_json::Value) -> Vec<String> {
+    json.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,52 @@
+//! The crate's state: the context, the queues, its configuration section and the object
+//! store. Built once per process by the gateway and registered as `web::Data<Hire>`. Cheap to
+//! clone.
+
+use std::sync::Arc;
+
+use jobs::Jobs;
+use kernel::AppContext;
+use storage::Storage;
+
+use crate::HireConfig;
+
+/// Mr. Hire's state.
+#[derive(Clone)]
+pub struct Hire {
+    ctx: AppContext,
+    jobs: Jobs,
+    storage: Storage,
+    config: Arc<HireConfig>,
+}
+
+impl Hire {
+    /// Builds the state.
+    pub fn new(ctx: &AppContext, jobs: &Jobs, storage: &Storage, config: HireConfig) -> Self {
+        Self {
+            ctx: ctx.clone(),
+            jobs: jobs.clone(),
+            storage: storage.clone(),
+            config: Arc::new(config),
+        }
+    }
+
+    /// The shared context.
+    pub fn ctx(&self) -> &AppContext {
+        &self.ctx
+    }
+
+    /// The queues handle.
+    pub fn jobs(&self) -> &Jobs {
+        &self.jobs
+    }
+
+    /// The object store (resumes).
+    pub fn storage(&self) -> &Storage {
+        &self.storage
+    }
+
+    /// The crate's configuration section.
+    pub fn config(&self) -> &HireConfig {
+        &self.config
+    }
+}

@@ -1,0 +1,193 @@
+//! Fixtures of the Mr. Hire tests: HR tokens on `mr-hire`, posts, multipart apply forms and
+//! real PDF bytes.
+
+use kernel::auth::{Capability, Role};
+use reqwest::Method;
+use serde_json::{Value, json};
+use testkit::{TestApp, TestResponse};
+
+/// The platform of these tests.
+pub const PLATFORM: &str = "mr-hire";
+
+/// A user with the HR capability on `mr-hire`: (id, token).
+pub fn hr(app: &TestApp) -> (uuid::Uuid, String) {
+    app.user(Role::User, &[Capability::Hr], PLATFORM)
+}
+
+/// A request on `mr-hire`, with a bearer token when one is given.
+pub async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> TestResponse {
+    let mut req = app.req(method, path).platform(PLATFORM);
+    if let Some(token) = token {
+        req = req.bearer(token);
+    }
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    req.send().await
+}
+
+/// Creates an open post (fields of `extra` override the defaults); answers it.
+pub async fn open_post(app: &TestApp, hr: &str, extra: Value) -> Value {
+    let mut body = json!({
+        "title": "Data Analyst", "description": "SQL and dashboards", "location": "Pune",
+        "remote": true, "skills": ["sql", "excel"], "salary_min_paise": 50_000_000,
+        "salary_max_paise": 80_000_000, "status": "open", "family": "engineering",
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let res = call(
+        app,
+        Method::POST,
+        "/api/admin/job-posts",
+        Some(hr),
+        Some(body),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    res.json()
+}
+
+/// A multipart body: text parts, then an optional file part (name, filename, content type,
+/// bytes). Answers (body, content type).
+pub fn form(fields: &[(&str, &str)], file: Option<(&str, &str, &str, &[u8])>) -> (Vec<u8>, String) {
+    let boundary = "----mas-hire-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((name, filename, content_type, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (body, format!("multipart/form-data; boundary={boundary}"))
+}
+
+/// Applies to `post_id` as an anonymous candidate with a PDF resume.
+pub async fn apply(
+    app: &TestApp,
+    post_id: &str,
+    full_name: &str,
+    email: &str,
+    phone: &str,
+    resume: &[u8],
+) -> TestResponse {
+    let (body, content_type) = form(
+        &[("full_name", full_name), ("email", email), ("phone", phone)],
+        Some(("resume", "resume.pdf", "application/pdf", resume)),
+    );
+    app.req(Method::POST, &format!("/api/job-posts/{post_id}/apply"))
+        .platform(PLATFORM)
+        .body(body, &content_type)
+        .send()
+        .await
+}
+
+/// A small but well-formed PDF whose one page shows `lines` (Helvetica, one line each).
+pub fn pdf(lines: &[&str]) -> Vec<u8> {
+    let mut content = String::from("BT /F1 11 Tf 50 780 Td 14 TL\n");
+    for line in lines {
+        let escaped = line
+            .replace('\\', "\\\\")
+            .replace('(', "\\(")
+            .replace(')', "\\)");
+        content.push_str(&format!("({escaped}) Tj T*\n"));
+    }
+    content.push_str("ET\n");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_owned(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// One number from SQL (`count(*)` and the like).
+pub async fn count(app: &TestApp, sql: &str, values: Vec<sea_orm::Value>) -> i64 {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let row = app
+        .db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+/// Files under the test app's storage directory whose path contains `part`.
+pub fn stored_files(app: &TestApp, part: &str) -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let root = app.config.storage.dir.clone();
+    let mut all = Vec::new();
+    walk(&root, &mut all);
+    all.into_iter()
+        .filter(|p| {
+            let s = p.display().to_string();
+            s.contains(part) && !s.contains("/_meta/")
+        })
+        .collect()
+}
+
+/// The first field named by a problem.
+pub fn field(body: &Value) -> String {
+    body["errors"][0]["field"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
