@@ -24,8 +24,10 @@ pub mod error;
 pub mod routes;
 pub mod service;
 mod state;
+pub mod workers;
 
 pub use config::HireConfig;
 pub use error::HireError;
 pub use routes::{MODULE, configure};
 pub use state::Hire;
+pub use workers::workers;

@@ -2,3 +2,4 @@
 
 pub mod applications;
 pub mod posts;
+pub mod screening;

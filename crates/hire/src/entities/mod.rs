@@ -7,7 +7,10 @@ pub mod candidates;
 pub mod job_applications;
 pub mod job_posts;
 pub mod job_templates;
+pub mod resume_analyses;
 pub mod resume_files;
+pub mod resume_overrides;
+pub mod screening_configs;
 pub mod stage_templates;
 
 pub use job_posts::PostStatus;

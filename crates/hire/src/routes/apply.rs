@@ -88,8 +88,10 @@ pub async fn apply(
     });
     let outcome = match (checked, parts.resume.take()) {
         (Ok(who), Some(resume)) => {
-            return Ok(HttpResponse::Created()
-                .json(applications::apply(&ctx.db, hire.storage(), &post, who, resume).await?));
+            let received =
+                applications::apply(&ctx.db, hire.storage(), &tenant, &post, who, resume).await?;
+            hire.jobs().notify_committed();
+            return Ok(HttpResponse::Created().json(received));
         }
         (Ok(_), None) => Err(HireError::Invalid("resume", "is required".into())),
         (Err(e), resume) => {

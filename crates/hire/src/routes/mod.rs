@@ -4,6 +4,7 @@ pub mod admin_posts;
 pub mod applications;
 pub mod apply;
 pub mod posts;
+pub mod screening;
 
 use kernel::tenant::ModuleGate;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -43,5 +44,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(applications::add_note)
             .service(applications::rate)
             .service(applications::resume),
+    )
+    .service(
+        scope::scope("/api/admin/resume-analysis")
+            .wrap(ModuleGate(MODULE))
+            .service(screening::analysis)
+            .service(screening::set_override),
+    )
+    .service(
+        scope::scope("/api/admin/screening-config")
+            .wrap(ModuleGate(MODULE))
+            .service(screening::get_config)
+            .service(screening::put_config),
     );
 }

@@ -4,6 +4,7 @@
 //! stage event, in one transaction.
 
 use chrono::Utc;
+use kernel::tenant::Tenant;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
     FromQueryResult, QueryFilter, Set, Statement, TransactionTrait,
@@ -17,7 +18,7 @@ use crate::{
     HireError,
     dto::{applications::ApplicationReceived, posts::ScreeningQuestion},
     entities::{application_events, candidates, job_applications, job_posts, resume_files},
-    service::{resumes::StoredResume, strings},
+    service::{resumes::StoredResume, screening::AnalyseResume, strings},
 };
 
 /// The applicant's fields, already canonical.
@@ -151,11 +152,12 @@ struct IdRow {
 pub async fn apply(
     db: &DatabaseConnection,
     storage: &Storage,
+    tenant: &Tenant,
     post: &job_posts::Model,
     who: Applicant,
     resume: StoredResume,
 ) -> Result<ApplicationReceived, HireError> {
-    let outcome = record(db, post, who, &resume).await;
+    let outcome = record(db, tenant, post, who, &resume).await;
     let keep_object = matches!(outcome, Ok((_, true)));
     if !keep_object && let Err(e) = storage.delete(&resume.key).await {
         tracing::warn!(key = %resume.key, error = %e, "removing an unused resume failed");
@@ -166,6 +168,7 @@ pub async fn apply(
 /// The transaction; answers whether the uploaded object is the one kept.
 async fn record(
     db: &DatabaseConnection,
+    tenant: &Tenant,
     post: &job_posts::Model,
     who: Applicant,
     resume: &StoredResume,
@@ -240,6 +243,15 @@ async fn record(
         created_at: Set(now),
     }
     .insert(&txn)
+    .await?;
+    // the screening job carries the application's id only
+    jobs::outbox::enqueue_in(
+        &txn,
+        tenant,
+        &AnalyseResume {
+            application_id: application.id,
+        },
+    )
     .await?;
     txn.commit().await?;
     tracing::info!(application = %application.id, post = %post.id, candidate = %candidate_id, "application received");

@@ -5,6 +5,7 @@ pub mod applications;
 pub mod pipeline;
 pub mod posts;
 pub mod resumes;
+pub mod screening;
 
 /// Strings of a JSON array (other values skipped).
 pub(crate) fn strings(json: &serde_json::Value) -> Vec<String> {

@@ -7,3 +7,4 @@ mod attacks;
 mod common;
 mod pipeline;
 mod posts;
+mod screening;

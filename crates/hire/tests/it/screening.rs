@@ -1,0 +1,315 @@
+//! AI resume screening through a wiremock OpenAI: what the model sees is redacted, the
+//! screening is reproducible from its stored versions, an override wins and survives a
+//! re-screen after the rubric changes.
+
+use kernel::auth::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use testkit::{TestApp, TestOptions, eventually, spawn_app_with};
+use wiremock::{
+    Mock, MockServer, ResponseTemplate,
+    matchers::{method, path},
+};
+
+use crate::common::{PLATFORM, apply, call, count, hr, open_post, pdf};
+
+/// The model's answer: every rubric criterion at `score`, with quoted evidence.
+pub fn model_answer(keys: &[&str], score: i64) -> ResponseTemplate {
+    let criteria: Vec<Value> = keys
+        .iter()
+        .map(|k| json!({"key": k, "score": score, "evidence": "SQL dashboards for 40 stores"}))
+        .collect();
+    let content = json!({
+        "criteria": criteria, "strengths": ["SQL"], "gaps": ["No cloud"],
+        "summary": "Solid analyst profile."
+    })
+    .to_string();
+    ResponseTemplate::new(200).set_body_json(json!({
+        "id": "chatcmpl-1", "object": "chat.completion",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 900, "completion_tokens": 120, "total_tokens": 1020}
+    }))
+}
+
+/// An app whose OpenAI is `openai`, with mr-hire's key and `resume_screening` agent set to it.
+pub async fn screening_app(openai: &MockServer) -> TestApp {
+    let app = spawn_app_with(
+        TestOptions::default()
+            .env("OPENAI_API_BASE", openai.uri())
+            .env("LLM_RETRIES", "0"),
+    )
+    .await;
+    let admin = app.token(Role::Admin, &[], PLATFORM);
+    let res = call(
+        &app,
+        Method::PUT,
+        "/api/admin/credentials/openai",
+        Some(&admin),
+        Some(json!({"value": "sk-hire-test"})),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let res = call(
+        &app,
+        Method::PUT,
+        "/api/admin/agent-config/resume_screening",
+        Some(&admin),
+        Some(json!({"providers": [{
+            "provider": "openai", "model": "gpt-screen-1", "prompt_template": "Screen this:\n{{input}}",
+            "prompt_version": "rs-7", "temperature": 0.0, "max_output_tokens": 800,
+            "input_price_per_mtok_paise": 1000, "output_price_per_mtok_paise": 2000
+        }]})),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    app
+}
+
+const KEYS: [&str; 4] = [
+    "skills_match",
+    "experience",
+    "problem_solving",
+    "communication",
+];
+
+#[tokio::test]
+async fn the_model_sees_no_identity_and_the_screening_reproduces() {
+    let openai = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/chat/completions"))
+        .respond_with(model_answer(&KEYS, 4))
+        .mount(&openai)
+        .await;
+    let app = screening_app(&openai).await;
+    let worker = app.start_worker().await;
+    let (_, hr) = hr(&app);
+    let post = open_post(&app, &hr, json!({})).await;
+    let resume = pdf(&[
+        "Zara Khan",
+        "zara.khan@example.net  +91 98123 45678",
+        "Age: 23, B.Com 2021",
+        "Built SQL dashboards for 40 stores",
+    ]);
+    let res = apply(
+        &app,
+        post["id"].as_str().unwrap(),
+        "Zara Khan",
+        "zara.khan@example.net",
+        "+91 98123 45678",
+        &resume,
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    let id = res.json()["id"].as_str().unwrap().to_owned();
+
+    let analysis = eventually(30, || async {
+        let res = call(
+            &app,
+            Method::GET,
+            &format!("/api/admin/resume-analysis/{id}"),
+            Some(&hr),
+            None,
+        )
+        .await;
+        (res.status == 200).then(|| res.json())
+    })
+    .await
+    .expect("screened");
+    assert_eq!(analysis["score"], 80, "every criterion 4 of 5");
+    assert_eq!(
+        (
+            analysis["model"].as_str(),
+            analysis["prompt_version"].as_str()
+        ),
+        (Some("gpt-screen-1"), Some("rs-7"))
+    );
+    assert_eq!(analysis["rubric_version"], 1);
+    assert_eq!(analysis["rubric"].as_array().unwrap().len(), 4);
+    assert_eq!(analysis["summary"], "Solid analyst profile.");
+    assert!(analysis["created_at"].is_string() && analysis["override"].is_null());
+
+    // what the provider received
+    let received = openai.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1);
+    let body: Value = serde_json::from_slice(&received[0].body).unwrap();
+    let prompt = body["messages"][0]["content"].as_str().unwrap().to_owned();
+    assert!(prompt.contains("SQL dashboards for 40 stores"), "{prompt}");
+    for secret in [
+        "Zara",
+        "Khan",
+        "zara.khan",
+        "98123",
+        "45678",
+        "2021",
+        "Age: 23",
+    ] {
+        assert!(
+            !prompt.contains(secret),
+            "{secret} reached the model: {prompt}"
+        );
+    }
+
+    // reproducible: the stored rubric rebuilds the same input, byte for byte
+    let rubric: Vec<hire::dto::screening::Criterion> =
+        serde_json::from_value(analysis["rubric"].clone()).unwrap();
+    let store =
+        storage::Storage::from_config(&app.config.storage, &app.config.kernel.public_base_url)
+            .unwrap();
+    let platform_id: uuid::Uuid = {
+        use sea_orm::{ConnectionTrait, DbBackend, Statement};
+        let row = app
+            .db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT id FROM platforms WHERE slug = 'mr-hire'",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index(0).unwrap()
+    };
+    let input = hire::service::screening::build_input(
+        &app.db,
+        &store,
+        platform_id,
+        id.parse().unwrap(),
+        &rubric,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        hex::encode(Sha256::digest(input.to_string().as_bytes())),
+        analysis["input_sha256"].as_str().unwrap()
+    );
+    // the agent's template with the input, then the gateway's schema instructions
+    assert!(
+        prompt.starts_with(&format!("Screen this:\n{input}\n")),
+        "{prompt}"
+    );
+
+    // the pipeline shows the score; no personal data went into the job payload
+    let list = call(
+        &app,
+        Method::GET,
+        "/api/admin/job-applications",
+        Some(&hr),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(list["items"][0]["ai_score"], 80);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM outbox WHERE payload::text LIKE '%zara%' OR payload::text LIKE '%98123%'", vec![]).await,
+        0
+    );
+    worker.stop().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_override_wins_and_survives_a_rescreen_after_the_rubric_changes() {
+    let openai = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/chat/completions"))
+        .respond_with(model_answer(&["skills_match", "sql_depth"], 2))
+        .mount(&openai)
+        .await;
+    let app = screening_app(&openai).await;
+    let worker = app.start_worker().await;
+    let (hr_id, hr) = hr(&app);
+    let post = open_post(&app, &hr, json!({})).await;
+    let res = apply(
+        &app,
+        post["id"].as_str().unwrap(),
+        "Omar",
+        "omar@example.com",
+        "9000012345",
+        &pdf(&["SQL"]),
+    )
+    .await;
+    let id = res.json()["id"].as_str().unwrap().to_owned();
+    let url = format!("/api/admin/resume-analysis/{id}");
+    eventually(30, || async {
+        (call(&app, Method::GET, &url, Some(&hr), None).await.status == 200).then_some(())
+    })
+    .await
+    .expect("screened");
+
+    let res = call(
+        &app,
+        Method::PUT,
+        &format!("{url}/override"),
+        Some(&hr),
+        Some(json!({"score": 91})),
+    )
+    .await;
+    assert_eq!(res.json()["errors"][0]["field"], "reason", "{}", res.text);
+    let res = call(
+        &app,
+        Method::PUT,
+        &format!("{url}/override"),
+        Some(&hr),
+        Some(json!({"score": 91, "reason": "Strong portfolio seen in interview"})),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM audit_log WHERE action = 'resume_analysis.override' AND actor_id = $1", vec![hr_id.into()]).await,
+        1
+    );
+
+    // a new rubric: version 2, everything in the pipeline re-screened
+    let res = call(
+        &app,
+        Method::PUT,
+        "/api/admin/screening-config",
+        Some(&hr),
+        Some(json!({"rubric": [
+            {"key": "skills_match", "description": "Skills of the job", "weight": 1},
+            {"key": "sql_depth", "description": "Depth of SQL work", "weight": 1},
+        ]})),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(res.json()["rubric_version"], 2);
+    let again = eventually(30, || async {
+        let a = call(&app, Method::GET, &url, Some(&hr), None).await.json();
+        (a["rubric_version"] == 2).then_some(a)
+    })
+    .await
+    .expect("re-screened");
+    assert_eq!(again["score"], 40);
+    assert_eq!(again["effective_score"], 91);
+    assert_eq!(
+        again["override"]["reason"],
+        "Strong portfolio seen in interview"
+    );
+    let list = call(
+        &app,
+        Method::GET,
+        "/api/admin/job-applications",
+        Some(&hr),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        list["items"][0]["ai_score"], 91,
+        "the human's score stays on the pipeline"
+    );
+    assert_eq!(openai.received_requests().await.unwrap().len(), 2);
+
+    // the same rubric again is no new version and no new screening
+    let res = call(
+        &app,
+        Method::GET,
+        "/api/admin/screening-config",
+        Some(&hr),
+        None,
+    )
+    .await;
+    assert_eq!(res.json()["rubric_version"], 2);
+    worker.stop().await;
+    app.stop().await;
+}
