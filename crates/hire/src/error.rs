@@ -14,6 +14,8 @@ pub mod codes {
         JOB_POST_CLOSED = CONFLICT "job_post_closed";
         /// The application is already in the stage asked for.
         STAGE_UNCHANGED = CONFLICT "stage_unchanged";
+        /// This quiz was already sent to this application's candidate.
+        QUIZ_ALREADY_SENT = CONFLICT "quiz_already_sent";
     }
 }
 
@@ -32,6 +34,9 @@ pub enum HireError {
     /// 409 `stage_unchanged` on `stage`.
     #[error("the application is already in stage {0:?}")]
     StageUnchanged(String),
+    /// 409 `quiz_already_sent` on `quiz_id`.
+    #[error("this quiz was already sent for this application")]
+    QuizAlreadySent,
     /// 422 naming a field.
     #[error("{0}: {1}")]
     Invalid(&'static str, String),
@@ -51,6 +56,7 @@ impl HireError {
             Self::DuplicateApplication => &codes::DUPLICATE_APPLICATION,
             Self::JobPostClosed => &codes::JOB_POST_CLOSED,
             Self::StageUnchanged(_) => &codes::STAGE_UNCHANGED,
+            Self::QuizAlreadySent => &codes::QUIZ_ALREADY_SENT,
             Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,
             Self::Db(_) => &kernel_codes::INTERNAL_ERROR,
             Self::App(e) => e.error_code(),
@@ -78,6 +84,9 @@ impl From<HireError> for AppError {
             HireError::App(e) => e,
             HireError::DuplicateApplication => {
                 AppError::new(err.code(), err.to_string()).on_field("email")
+            }
+            HireError::QuizAlreadySent => {
+                AppError::new(err.code(), err.to_string()).on_field("quiz_id")
             }
             HireError::StageUnchanged(_) => {
                 AppError::new(err.code(), err.to_string()).on_field("stage")

@@ -113,6 +113,8 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/admin/job-applications/{id}", Hr),
     ("POST", "/api/admin/job-applications/{id}/notes", Hr),
     ("PUT", "/api/admin/job-applications/{id}/rating", Hr),
+    ("GET", "/api/admin/job-applications/{id}/quizzes", Hr),
+    ("POST", "/api/admin/job-applications/{id}/quizzes", Hr),
     ("GET", "/api/admin/job-applications/{id}/resume", Hr),
     ("POST", "/api/admin/job-applications/{id}/stage", Hr),
     ("GET", "/api/admin/job-posts", Hr),

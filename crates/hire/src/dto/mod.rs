@@ -2,4 +2,5 @@
 
 pub mod applications;
 pub mod posts;
+pub mod quizzes;
 pub mod screening;

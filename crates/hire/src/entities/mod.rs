@@ -2,6 +2,7 @@
 
 pub mod application_events;
 pub mod application_notes;
+pub mod application_quizzes;
 pub mod application_ratings;
 pub mod candidates;
 pub mod job_applications;

@@ -17,7 +17,11 @@ use crate::{
         ApplicationDetail, BulkMoveStage, BulkMoved, MoveStage, NewNote, NoteDto, PipelineList,
         PipelineQuery, RatingDto, RatingInput, ResumeLink, StageEvent,
     },
-    service::pipeline::{self, PipelineKey},
+    dto::quizzes::{ApplicationQuizList, QuizSent, SendQuiz},
+    service::{
+        pipeline::{self, PipelineKey},
+        quizzes,
+    },
 };
 
 /// The pipeline, newest applications first: each with its stage, when it entered it, every
@@ -148,4 +152,43 @@ pub async fn resume(
     Ok(web::Json(
         pipeline::resume_link(&hire.ctx().db, hire.storage(), hr.tenant.id, *id).await?,
     ))
+}
+
+/// Sends a quiz of the platform (the LMS's question bank and quizzes) to the application's
+/// candidate: a single-use link, shown once in the answer, recorded with the current stage.
+/// The same quiz twice is 409 `quiz_already_sent`.
+#[utoipa::path(tag = "hire", security(("bearer" = [])), request_body = SendQuiz,
+    responses((status = 201, body = QuizSent), (status = 404, body = kernel::error::Problem),
+        (status = 409, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
+#[post("/{id}/quizzes")]
+pub async fn send_quiz(
+    hr: Require<Hr>,
+    hire: web::Data<Hire>,
+    id: web::Path<Uuid>,
+    body: ValidJson<SendQuiz>,
+) -> AppResult<HttpResponse> {
+    let sent = quizzes::send(
+        &hire.ctx().db,
+        &hire.ctx().config.public_base_url,
+        hr.tenant.id,
+        hr.id,
+        *id,
+        body.into_inner(),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(sent))
+}
+
+/// The quizzes sent for an application, with the candidate's state and result.
+#[utoipa::path(tag = "hire", security(("bearer" = [])),
+    responses((status = 200, body = ApplicationQuizList), (status = 404, body = kernel::error::Problem)))]
+#[get("/{id}/quizzes")]
+pub async fn list_quizzes(
+    hr: Require<Hr>,
+    hire: web::Data<Hire>,
+    id: web::Path<Uuid>,
+) -> AppResult<web::Json<ApplicationQuizList>> {
+    Ok(web::Json(ApplicationQuizList {
+        items: quizzes::list(&hire.ctx().db, hr.tenant.id, *id).await?,
+    }))
 }

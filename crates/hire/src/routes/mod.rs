@@ -43,7 +43,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(applications::move_stage)
             .service(applications::add_note)
             .service(applications::rate)
-            .service(applications::resume),
+            .service(applications::resume)
+            .service(applications::send_quiz)
+            .service(applications::list_quizzes),
     )
     .service(
         scope::scope("/api/admin/resume-analysis")

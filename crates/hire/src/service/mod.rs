@@ -4,6 +4,7 @@
 pub mod applications;
 pub mod pipeline;
 pub mod posts;
+pub mod quizzes;
 pub mod resumes;
 pub mod screening;
 

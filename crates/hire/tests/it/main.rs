@@ -7,4 +7,5 @@ mod attacks;
 mod common;
 mod pipeline;
 mod posts;
+mod quizzes;
 mod screening;

@@ -23,6 +23,10 @@ use utoipa_actix_web::{scope, service_config::ServiceConfig};
 /// The platform module these routes belong to.
 pub const MODULE: &str = "lms";
 
+/// The quiz engine's authoring and candidate routes also serve Mr. Hire's platforms (its
+/// candidate quizzes, ADR 0058); learners' quiz routes stay with [`MODULE`].
+pub const QUIZ_MODULES: &str = "lms|hire";
+
 /// Mounts every route of the crate.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
@@ -100,7 +104,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 fn configure_quizzes(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/api/question-bank")
-            .wrap(ModuleGate(MODULE))
+            .wrap(ModuleGate(QUIZ_MODULES))
             .service(question_bank::create)
             .service(question_bank::list)
             .service(question_bank::detail)
@@ -108,7 +112,7 @@ fn configure_quizzes(cfg: &mut ServiceConfig) {
     )
     .service(
         scope::scope("/api/admin/quizzes")
-            .wrap(ModuleGate(MODULE))
+            .wrap(ModuleGate(QUIZ_MODULES))
             .service(admin_quizzes::create)
             .service(admin_quizzes::list)
             .service(admin_quizzes::detail)
@@ -117,7 +121,7 @@ fn configure_quizzes(cfg: &mut ServiceConfig) {
     )
     .service(
         scope::scope("/api/admin/quiz-invites")
-            .wrap(ModuleGate(MODULE))
+            .wrap(ModuleGate(QUIZ_MODULES))
             .service(admin_quizzes::invite_result),
     )
     .service(
@@ -141,7 +145,7 @@ fn configure_quizzes(cfg: &mut ServiceConfig) {
     )
     .service(
         scope::scope("/api/candidate-quiz")
-            .wrap(ModuleGate(MODULE))
+            .wrap(ModuleGate(QUIZ_MODULES))
             .service(candidate::show)
             .service(candidate::start)
             .service(candidate::save_answer)
