@@ -65,6 +65,7 @@ mod m20261203_700004_create_course_orders;
 mod m20261203_750001_create_hire_pipeline;
 mod m20261203_750002_create_resume_screening;
 mod m20261203_750003_create_application_quizzes;
+mod m20261203_750004_create_voice_interviews;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -111,6 +112,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_750001_create_hire_pipeline::Migration),
             Box::new(m20261203_750002_create_resume_screening::Migration),
             Box::new(m20261203_750003_create_application_quizzes::Migration),
+            Box::new(m20261203_750004_create_voice_interviews::Migration),
         ]
     }
 }

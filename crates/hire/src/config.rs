@@ -2,6 +2,7 @@
 //! [`crate::Hire`].
 
 use kernel::config::{ConfigError, Env, RateLimit};
+use secrecy::SecretString;
 
 /// Mr. Hire's configuration section.
 #[derive(Debug, Clone)]
@@ -12,6 +13,19 @@ pub struct HireConfig {
     /// `HIRE_APPLY_PER_IP_PER_HOUR`: applications one client address may send per hour
     /// (1-10000, default 20); over it 429.
     pub apply_per_ip: RateLimit,
+    /// `ELEVENLABS_API_BASE`: ElevenLabs' API (default `https://api.elevenlabs.io`).
+    pub elevenlabs_api_base: String,
+    /// `ELEVENLABS_API_KEY`: the key (voice interviews answer 503 without it).
+    pub elevenlabs_api_key: Option<SecretString>,
+    /// `ELEVENLABS_AGENT_ID`: the Aarya conversational agent.
+    pub elevenlabs_agent_id: Option<String>,
+    /// `ELEVENLABS_PHONE_NUMBER_ID`: the agent's outbound phone number.
+    pub elevenlabs_phone_number_id: Option<String>,
+    /// `ELEVENLABS_WEBHOOK_SECRET`: signs the post-call webhook (503 without it).
+    pub elevenlabs_webhook_secret: Option<SecretString>,
+    /// `HIRE_AARYA_SYNC_MIN_AGE_SECS`: the reconciler asks about calls dispatched at least this
+    /// long ago (0-86400, default 600).
+    pub aarya_sync_min_age_secs: i64,
 }
 
 impl HireConfig {
@@ -26,6 +40,21 @@ impl HireConfig {
         Ok(Self {
             resume_max_bytes,
             apply_per_ip: RateLimit::per(per_hour, 3600),
+            elevenlabs_api_base: env
+                .http_url("ELEVENLABS_API_BASE", "https://api.elevenlabs.io")?,
+            elevenlabs_api_key: env.secret("ELEVENLABS_API_KEY")?,
+            elevenlabs_agent_id: env
+                .get("ELEVENLABS_AGENT_ID")
+                .filter(|v| !v.trim().is_empty()),
+            elevenlabs_phone_number_id: env
+                .get("ELEVENLABS_PHONE_NUMBER_ID")
+                .filter(|v| !v.trim().is_empty()),
+            elevenlabs_webhook_secret: env.secret("ELEVENLABS_WEBHOOK_SECRET")?,
+            aarya_sync_min_age_secs: env.int_in(
+                "HIRE_AARYA_SYNC_MIN_AGE_SECS",
+                (0, 86_400),
+                600,
+            )?,
         })
     }
 }

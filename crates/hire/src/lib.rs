@@ -19,6 +19,7 @@
 
 pub mod config;
 pub mod dto;
+pub mod elevenlabs;
 pub mod entities;
 pub mod error;
 pub mod routes;

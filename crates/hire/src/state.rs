@@ -8,7 +8,7 @@ use jobs::Jobs;
 use kernel::AppContext;
 use storage::Storage;
 
-use crate::HireConfig;
+use crate::{HireConfig, elevenlabs::ElevenLabs};
 
 /// Mr. Hire's state.
 #[derive(Clone)]
@@ -17,6 +17,7 @@ pub struct Hire {
     jobs: Jobs,
     storage: Storage,
     config: Arc<HireConfig>,
+    elevenlabs: Option<ElevenLabs>,
 }
 
 impl Hire {
@@ -26,6 +27,7 @@ impl Hire {
             ctx: ctx.clone(),
             jobs: jobs.clone(),
             storage: storage.clone(),
+            elevenlabs: ElevenLabs::from_config(&config),
             config: Arc::new(config),
         }
     }
@@ -43,6 +45,11 @@ impl Hire {
     /// The object store (resumes).
     pub fn storage(&self) -> &Storage {
         &self.storage
+    }
+
+    /// The ElevenLabs (Aarya) client, when configured.
+    pub fn elevenlabs(&self) -> Option<&ElevenLabs> {
+        self.elevenlabs.as_ref()
     }
 
     /// The crate's configuration section.

@@ -2,12 +2,25 @@
 //! queued by the apply transaction and by a rubric change, screened through the LLM gateway.
 
 use integrations::Integrations;
-use jobs::{JobContext, JobError, Registry};
+use jobs::{JobContext, JobError, JobSpec, Registry, ScheduleSpec};
 
 use crate::{
     Hire,
-    service::screening::{self, AnalyseResume},
+    service::{
+        screening::{self, AnalyseResume},
+        voice,
+    },
 };
+
+/// Reconciles Aarya's calls whose webhook never came (`aaryaSyncQueue`, every 15 minutes).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct SyncAaryaCalls {}
+
+impl JobSpec for SyncAaryaCalls {
+    const QUEUE: &'static str = "aaryaSyncQueue";
+    const NAME: &'static str = "sync-aarya-calls";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
 
 /// Registers the crate's jobs.
 pub fn workers(registry: &mut Registry, hire: &Hire, integrations: &Integrations) {
@@ -31,4 +44,27 @@ pub fn workers(registry: &mut Registry, hire: &Hire, integrations: &Integrations
             Ok(())
         }
     });
+    let state = hire.clone();
+    registry
+        .handle(move |ctx: JobContext, _job: SyncAaryaCalls| {
+            let state = state.clone();
+            async move {
+                let Some(client) = state.elevenlabs() else {
+                    return Ok(());
+                };
+                let min_age = chrono::Duration::seconds(state.config().aarya_sync_min_age_secs);
+                let changed = voice::reconcile(&state.ctx().db, state.storage(), client, min_age)
+                    .await
+                    .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
+                tracing::info!(job_id = %ctx.job_id, changed, "aarya calls reconciled");
+                Ok(())
+            }
+        })
+        .schedule(ScheduleSpec::cron(
+            "hire:sync-aarya-calls",
+            SyncAaryaCalls::QUEUE,
+            SyncAaryaCalls::NAME,
+            "0 */15 * * * *",
+            jobs::schedule::IST,
+        ));
 }

@@ -117,6 +117,16 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/admin/job-applications/{id}/quizzes", Hr),
     ("GET", "/api/admin/job-applications/{id}/resume", Hr),
     ("POST", "/api/admin/job-applications/{id}/stage", Hr),
+    (
+        "GET",
+        "/api/admin/job-applications/{id}/voice-interviews",
+        Hr,
+    ),
+    (
+        "POST",
+        "/api/admin/job-applications/{id}/voice-interviews",
+        Hr,
+    ),
     ("GET", "/api/admin/job-posts", Hr),
     ("POST", "/api/admin/job-posts", Hr),
     ("GET", "/api/admin/job-posts/{id}", Hr),
@@ -403,6 +413,11 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
         Secret("invalid_webhook_signature"),
     ),
     (
+        "POST",
+        "/api/webhooks/elevenlabs",
+        Secret("invalid_webhook_signature"),
+    ),
+    (
         "GET",
         "/api/webhooks/whatsapp",
         Secret("invalid_verify_token"),
@@ -436,6 +451,7 @@ async fn spawn() -> TestApp {
     spawn_app_with(
         TestOptions::default()
             .env("EXOTEL_WEBHOOK_TOKEN", "exotel-shared-secret")
+            .env("ELEVENLABS_WEBHOOK_SECRET", "route-table-elevenlabs-secret")
             .env("WHATSAPP_VERIFY_TOKEN", "whatsapp-verify-token")
             .env("WHATSAPP_APP_SECRET", "whatsapp-app-secret")
             // configured but unreachable: the purchase routes pass auth, then fail upstream

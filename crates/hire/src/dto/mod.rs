@@ -4,3 +4,4 @@ pub mod applications;
 pub mod posts;
 pub mod quizzes;
 pub mod screening;
+pub mod voice;

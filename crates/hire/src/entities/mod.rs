@@ -13,6 +13,7 @@ pub mod resume_files;
 pub mod resume_overrides;
 pub mod screening_configs;
 pub mod stage_templates;
+pub mod voice_interviews;
 
 pub use job_posts::PostStatus;
 

@@ -5,6 +5,7 @@ pub mod applications;
 pub mod apply;
 pub mod posts;
 pub mod screening;
+pub mod voice;
 
 use kernel::tenant::ModuleGate;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -45,7 +46,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(applications::rate)
             .service(applications::resume)
             .service(applications::send_quiz)
-            .service(applications::list_quizzes),
+            .service(applications::list_quizzes)
+            .service(voice::dispatch)
+            .service(voice::list),
     )
     .service(
         scope::scope("/api/admin/resume-analysis")
@@ -53,6 +56,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(screening::analysis)
             .service(screening::set_override),
     )
+    // no module gate: the conversation id names the platform
+    .service(scope::scope("/api/webhooks/elevenlabs").service(voice::webhook))
     .service(
         scope::scope("/api/admin/screening-config")
             .wrap(ModuleGate(MODULE))

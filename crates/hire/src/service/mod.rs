@@ -7,6 +7,7 @@ pub mod posts;
 pub mod quizzes;
 pub mod resumes;
 pub mod screening;
+pub mod voice;
 
 /// Strings of a JSON array (other values skipped).
 pub(crate) fn strings(json: &serde_json::Value) -> Vec<String> {

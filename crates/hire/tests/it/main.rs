@@ -5,7 +5,9 @@
 mod apply;
 mod attacks;
 mod common;
+mod journey;
 mod pipeline;
 mod posts;
 mod quizzes;
 mod screening;
+mod voice;
