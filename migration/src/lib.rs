@@ -66,6 +66,7 @@ mod m20261203_750001_create_hire_pipeline;
 mod m20261203_750002_create_resume_screening;
 mod m20261203_750003_create_application_quizzes;
 mod m20261203_750004_create_voice_interviews;
+mod m20261203_750005_allow_resume_erasure;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -113,6 +114,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_750002_create_resume_screening::Migration),
             Box::new(m20261203_750003_create_application_quizzes::Migration),
             Box::new(m20261203_750004_create_voice_interviews::Migration),
+            Box::new(m20261203_750005_allow_resume_erasure::Migration),
         ]
     }
 }

@@ -63,6 +63,7 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/admin/ai-calls", Admin),
     ("GET", "/api/admin/ai-usage", Admin),
     ("GET", "/api/admin/audit-log", Admin),
+    ("DELETE", "/api/admin/candidates/{id}", Hr),
     ("POST", "/api/admin/course-enrollments", Admin),
     ("PUT", "/api/admin/course-enrollments/{id}/batch", Admin),
     ("GET", "/api/admin/courses", Admin),

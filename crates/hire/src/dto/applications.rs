@@ -172,8 +172,8 @@ pub struct ApplicationDetail {
     pub answers: serde_json::Value,
     /// The resume's file name as uploaded.
     pub resume_filename: String,
-    /// SHA-256 of the resume.
-    pub resume_sha256: String,
+    /// SHA-256 of the resume (none once erased).
+    pub resume_sha256: Option<String>,
     /// The stage log, oldest first.
     pub events: Vec<StageEvent>,
     /// Time spent per stage.
@@ -257,4 +257,15 @@ pub struct ResumeLink {
     pub expires_at: DateTime<Utc>,
     /// PDF or DOCX.
     pub content_type: String,
+}
+
+/// What an erasure did.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Erased {
+    /// The candidate.
+    pub candidate_id: Uuid,
+    /// Their applications (kept, without personal data).
+    pub applications: usize,
+    /// Stored objects deleted (resumes no one else sent, recordings).
+    pub objects_deleted: usize,
 }

@@ -22,6 +22,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Changed.
     pub updated_at: DateTimeUtc,
+    /// When their personal data was erased.
+    pub erased_at: Option<DateTimeUtc>,
 }
 
 /// No navigable relations.

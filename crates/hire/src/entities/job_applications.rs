@@ -17,8 +17,8 @@ pub struct Model {
     pub candidate_id: Uuid,
     /// The email it was sent with, canonical (the duplicate key with the post).
     pub email_canonical: String,
-    /// The resume.
-    pub resume_file_id: Uuid,
+    /// The resume (none once the candidate is erased).
+    pub resume_file_id: Option<Uuid>,
     /// The resume's file name as uploaded (sanitised).
     pub resume_filename: String,
     /// Answers to the screening questions (JSON object).
@@ -31,6 +31,8 @@ pub struct Model {
     pub ai_score: Option<i32>,
     /// Created.
     pub created_at: DateTimeUtc,
+    /// When the candidate's personal data was erased.
+    pub erased_at: Option<DateTimeUtc>,
 }
 
 /// No navigable relations.

@@ -3,6 +3,7 @@
 pub mod admin_posts;
 pub mod applications;
 pub mod apply;
+pub mod candidates;
 pub mod posts;
 pub mod screening;
 pub mod voice;
@@ -55,6 +56,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .wrap(ModuleGate(MODULE))
             .service(screening::analysis)
             .service(screening::set_override),
+    )
+    .service(
+        scope::scope("/api/admin/candidates")
+            .wrap(ModuleGate(MODULE))
+            .service(candidates::erase),
     )
     // no module gate: the conversation id names the platform
     .service(scope::scope("/api/webhooks/elevenlabs").service(voice::webhook))

@@ -215,13 +215,14 @@ async fn record(
         post_id: Set(post.id),
         candidate_id: Set(candidate_id),
         email_canonical: Set(who.email.clone()),
-        resume_file_id: Set(resume_id),
+        resume_file_id: Set(Some(resume_id)),
         resume_filename: Set(resume.filename.clone()),
         answers: Set(who.answers),
         stage: Set(first_stage.clone()),
         stage_changed_at: Set(now),
         ai_score: Set(None),
         created_at: Set(now),
+        erased_at: Set(None),
     }
     .insert(&txn)
     .await

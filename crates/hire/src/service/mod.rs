@@ -2,6 +2,7 @@
 //! pipeline.
 
 pub mod applications;
+pub mod erasure;
 pub mod pipeline;
 pub mod posts;
 pub mod quizzes;

@@ -164,10 +164,10 @@ pub async fn detail<C: ConnectionTrait>(
     .await?
     .ok_or(HireError::NotFound("application"))?;
     let app = find(conn, platform_id, id).await?;
-    let resume = resume_files::Entity::find_by_id(app.resume_file_id)
-        .one(conn)
-        .await?
-        .ok_or(HireError::NotFound("resume"))?;
+    let resume = match app.resume_file_id {
+        Some(file) => resume_files::Entity::find_by_id(file).one(conn).await?,
+        None => None,
+    };
     let events = application_events::Entity::find()
         .filter(application_events::Column::ApplicationId.eq(id))
         .order_by_asc(application_events::Column::CreatedAt)
@@ -215,7 +215,7 @@ pub async fn detail<C: ConnectionTrait>(
         item: item(row, stamps, now),
         answers: app.answers,
         resume_filename: app.resume_filename,
-        resume_sha256: resume.sha256,
+        resume_sha256: resume.map(|r| r.sha256),
         events: events
             .into_iter()
             .map(|e| StageEvent {
@@ -458,7 +458,8 @@ pub async fn resume_link<C: ConnectionTrait>(
     id: Uuid,
 ) -> Result<ResumeLink, HireError> {
     let app = find(conn, platform_id, id).await?;
-    let resume = resume_files::Entity::find_by_id(app.resume_file_id)
+    let file = app.resume_file_id.ok_or(HireError::NotFound("resume"))?;
+    let resume = resume_files::Entity::find_by_id(file)
         .filter(resume_files::Column::PlatformId.eq(platform_id))
         .one(conn)
         .await?

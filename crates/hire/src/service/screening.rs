@@ -449,10 +449,11 @@ pub async fn build_input<C: ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or(HireError::NotFound("candidate"))?;
-    let file = resume_files::Entity::find_by_id(app.resume_file_id)
-        .one(conn)
-        .await?
-        .ok_or(HireError::NotFound("resume"))?;
+    let file =
+        resume_files::Entity::find_by_id(app.resume_file_id.ok_or(HireError::NotFound("resume"))?)
+            .one(conn)
+            .await?
+            .ok_or(HireError::NotFound("resume"))?;
     let object = storage.get(&ObjectKey::parse(&file.storage_key)?).await?;
     let text = extract_text(&file.content_type, object.bytes.to_vec()).await?;
     Ok(input(&post, rubric, &redact(&text, &candidate.full_name)))
@@ -475,6 +476,13 @@ pub async fn screen(
 ) -> Result<Option<resume_analyses::Model>, HireError> {
     let cfg = config(db, tenant.id).await?;
     if !cfg.enabled {
+        return Ok(None);
+    }
+    let erased = job_applications::Entity::find_by_id(application_id)
+        .one(db)
+        .await?
+        .is_none_or(|a| a.erased_at.is_some());
+    if erased {
         return Ok(None);
     }
     let latest = latest(db, tenant.id, application_id).await?;

@@ -230,7 +230,7 @@ pub async fn reconcile(
         };
         match data["status"].as_str() {
             Some("done") => {
-                if complete(
+                let completed = complete(
                     db,
                     storage,
                     Some(client),
@@ -238,10 +238,8 @@ pub async fn reconcile(
                     &data,
                     "sync",
                 )
-                .await?
-                {
-                    changed += 1;
-                }
+                .await?;
+                changed += usize::from(completed);
             }
             Some("failed") => {
                 let res = voice_interviews::Entity::update_many()

@@ -5,6 +5,7 @@
 mod apply;
 mod attacks;
 mod common;
+mod erasure;
 mod journey;
 mod pipeline;
 mod posts;
