@@ -62,6 +62,7 @@ mod m20261203_700001_create_lms_courses;
 mod m20261203_700002_create_lms_quizzes;
 mod m20261203_700003_create_lms_coursework;
 mod m20261203_700004_create_course_orders;
+mod m20261203_800001_create_crm_leads;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -105,6 +106,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_700002_create_lms_quizzes::Migration),
             Box::new(m20261203_700003_create_lms_coursework::Migration),
             Box::new(m20261203_700004_create_course_orders::Migration),
+            Box::new(m20261203_800001_create_crm_leads::Migration),
         ]
     }
 }

@@ -71,6 +71,8 @@ pub struct Services {
     pub calendar: web::Data<mentorship::Calendar>,
     /// The LMS (courses, enrolment, the student portal).
     pub lms: web::Data<lms::Lms>,
+    /// The sales CRM (leads, assignment, the sales desk).
+    pub crm: web::Data<crm::Crm>,
     /// The LMS's enrolment check behind `kernel::auth::Enrolled`.
     pub enrollment_check: web::Data<dyn kernel::auth::EnrollmentCheck>,
     /// The Socket.IO server (meeting signalling, presence, chat), shared by every worker.
@@ -143,6 +145,7 @@ impl Services {
             terminal: web::Data::new(crate::live::terminal(ctx, &config.realtime)?),
             mentorship: web::Data::new(mentorship),
             lms: web::Data::new(lms),
+            crm: web::Data::new(crm::Crm::new(ctx, jobs, config.crm.clone())),
             enrollment_check: web::Data::from(std::sync::Arc::new(
                 lms::service::enrollment::LmsEnrollmentCheck::new(ctx),
             )
@@ -174,6 +177,7 @@ impl Services {
             .app_data(self.mentorship.clone())
             .app_data(self.calendar.clone())
             .app_data(self.lms.clone())
+            .app_data(self.crm.clone())
             .app_data(self.enrollment_check.clone())
             .app_data(self.terminal.clone())
             .app_data(self.integrations.clone())

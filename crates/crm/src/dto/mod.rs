@@ -1,0 +1,4 @@
+//! Request and response bodies (validated, with their limits in the OpenAPI document).
+
+pub mod leads;
+pub mod teams;
