@@ -45,7 +45,8 @@ for v in range(4):
 distinct = total * 7 // 10
 # the request list: every person once, then repeats of earlier people; vendor by person
 plan = [(n, False) for n in range(distinct)] + [((k * 7) % distinct, True) for k in range(total - distinct)]
-plan.sort(key=lambda p: (p[0] * 7919 + (1 if p[1] else 0)) % len(plan))
+size = len(plan)
+plan.sort(key=lambda p: (p[0] * 7919 + (1 if p[1] else 0)) % size)
 
 
 def body(n, repeat):

@@ -10,14 +10,20 @@
 # one thread per connection) runs on the same machine as the server and the databases.
 #
 # usage: bash bench/crm_ingest.sh [leads=10000] [connections_per_vendor=8]
+#   BENCH_PROFILE=dev uses the debug binary (no release build: slower, for a quick check)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LEADS="${1:-10000}"
 CONN="${2:-8}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 
-cargo build --release -q -p gateway
-BIN="$CARGO_TARGET_DIR/release/gateway"
+if [ "${BENCH_PROFILE:-release}" = dev ]; then
+  cargo build -q -p gateway
+  BIN="$CARGO_TARGET_DIR/debug/gateway"
+else
+  cargo build --release -q -p gateway
+  BIN="$CARGO_TARGET_DIR/release/gateway"
+fi
 
 SERVER="${BENCH_DATABASE_SERVER:-postgres://postgres@127.0.0.1:5432}"
 DB=mas_bench_crm

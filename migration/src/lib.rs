@@ -63,6 +63,7 @@ mod m20261203_700002_create_lms_quizzes;
 mod m20261203_700003_create_lms_coursework;
 mod m20261203_700004_create_course_orders;
 mod m20261203_800001_create_crm_leads;
+mod m20261203_800002_create_crm_workflows;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -107,6 +108,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_700003_create_lms_coursework::Migration),
             Box::new(m20261203_700004_create_course_orders::Migration),
             Box::new(m20261203_800001_create_crm_leads::Migration),
+            Box::new(m20261203_800002_create_crm_workflows::Migration),
         ]
     }
 }

@@ -12,6 +12,8 @@ pub mod codes {
         SALES_TEAM_NAME_TAKEN = CONFLICT "sales_team_name_taken";
         /// The agent already belongs to another sales team of the platform.
         AGENT_IN_ANOTHER_TEAM = CONFLICT "agent_in_another_team";
+        /// Another workflow of the platform has this name.
+        WORKFLOW_NAME_TAKEN = CONFLICT "workflow_name_taken";
     }
 }
 
@@ -27,6 +29,9 @@ pub enum CrmError {
     /// 409 `agent_in_another_team` on `user_id`.
     #[error("this agent belongs to another sales team")]
     AgentInAnotherTeam,
+    /// 409 `workflow_name_taken` on `name`.
+    #[error("another workflow of this platform has this name")]
+    WorkflowNameTaken,
     /// 403 `forbidden`, saying what is missing.
     #[error("{0}")]
     Forbidden(String),
@@ -48,6 +53,7 @@ impl CrmError {
             Self::NotFound(_) => &kernel_codes::NOT_FOUND,
             Self::TeamNameTaken => &codes::SALES_TEAM_NAME_TAKEN,
             Self::AgentInAnotherTeam => &codes::AGENT_IN_ANOTHER_TEAM,
+            Self::WorkflowNameTaken => &codes::WORKFLOW_NAME_TAKEN,
             Self::Forbidden(_) => &kernel_codes::FORBIDDEN,
             Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,
             Self::Db(_) => &kernel_codes::INTERNAL_ERROR,
@@ -68,7 +74,9 @@ impl From<CrmError> for AppError {
             CrmError::Invalid(field, message) => AppError::invalid_field(field, message),
             CrmError::Db(e) => e.into(),
             CrmError::App(e) => e,
-            CrmError::TeamNameTaken => AppError::new(err.code(), err.to_string()).on_field("name"),
+            CrmError::TeamNameTaken | CrmError::WorkflowNameTaken => {
+                AppError::new(err.code(), err.to_string()).on_field("name")
+            }
             CrmError::AgentInAnotherTeam => {
                 AppError::new(err.code(), err.to_string()).on_field("user_id")
             }

@@ -32,8 +32,11 @@ pub struct LeadStageChanged {
     pub from: Stage,
     /// The stage it entered.
     pub to: Stage,
-    /// Who moved it.
-    pub changed_by: Uuid,
+    /// Who moved it (none: a workflow step).
+    pub changed_by: Option<Uuid>,
+    /// How many workflow steps led here (0: a person); the workflow engine's depth guard.
+    #[serde(default)]
+    pub depth: i32,
 }
 
 impl jobs::EventSpec for LeadStageChanged {

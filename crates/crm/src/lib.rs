@@ -21,9 +21,14 @@
 //! history with the time in each stage; notes and follow-up tasks are on the timeline.
 //! Admins manage teams and agents under `/api/admin/crm/*`.
 //!
+//! Workflows (`/api/admin/workflows/*`, ADR 0051): drafts published as immutable versions,
+//! runs pinned to the version live when their event came, steps as `workflowQueue` jobs with
+//! deterministic ids and an effect ledger (`workflow_effects`), a depth guard against loops.
+//!
 //! Owns (migration band 80): `leads`, `lead_activities`, `lead_stage_history`, `lead_tasks`,
 //! `sales_teams`, `sales_team_members`, `sales_agents`, `lead_assignment_cursors`,
-//! `vendor_lead_quality`.
+//! `vendor_lead_quality`; `workflows`, `workflow_versions`, `workflow_runs`,
+//! `workflow_run_steps`, `workflow_effects`.
 
 pub mod config;
 pub mod dto;

@@ -173,6 +173,10 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/admin/vendors", Admin),
     ("POST", "/api/admin/vendors", Admin),
     ("POST", "/api/admin/vendors/{id}/revoke", Admin),
+    ("POST", "/api/admin/workflows", Admin),
+    ("PUT", "/api/admin/workflows/{id}", Admin),
+    ("POST", "/api/admin/workflows/{id}/publish", Admin),
+    ("GET", "/api/admin/workflows/{id}/runs", Admin),
     ("POST", "/api/ai/complete", Admin),
     // or the user themself (a plain USER asking for another user's profile is refused)
     ("GET", "/api/ai/student-profile/{user_id}", Admin),

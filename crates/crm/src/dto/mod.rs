@@ -2,3 +2,4 @@
 
 pub mod leads;
 pub mod teams;
+pub mod workflows;

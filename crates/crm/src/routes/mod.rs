@@ -4,6 +4,7 @@ pub mod admin;
 pub mod capture;
 pub mod sales;
 pub mod vendor;
+pub mod workflows;
 
 use kernel::tenant::ModuleGate;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -41,5 +42,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(admin::list_agents)
             .service(admin::put_agent)
             .service(admin::vendor_quality),
+    )
+    .service(
+        scope::scope("/api/admin/workflows")
+            .wrap(ModuleGate(MODULE))
+            .service(workflows::create)
+            .service(workflows::update)
+            .service(workflows::publish)
+            .service(workflows::runs),
     );
 }

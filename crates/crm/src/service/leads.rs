@@ -174,33 +174,53 @@ pub async fn change_stage(
         txn.commit().await?;
         return Ok(out);
     }
-    let now = Utc::now();
     let note = req
         .note
         .map(|n| n.trim().to_owned())
         .filter(|n| !n.is_empty());
+    let lead = apply_stage(&txn, &user.tenant, lead, req.stage, Some(user.id), note, 0).await?;
+    let out = detail_of(&txn, lead).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Moves `lead` (locked by the caller) to `to` inside `txn`: closes the current stay, opens
+/// the next, writes the timeline, moves the owner's open-lead count when the lead closes or
+/// reopens, and publishes `lead.stage_changed` at `depth` (0 for a person, one more than the
+/// run's for a workflow step).
+pub async fn apply_stage<C: ConnectionTrait>(
+    txn: &C,
+    tenant: &kernel::Tenant,
+    lead: leads::Model,
+    to: Stage,
+    actor: Option<Uuid>,
+    note: Option<String>,
+    depth: i32,
+) -> Result<leads::Model, CrmError> {
+    let from = lead.stage;
+    let now = Utc::now();
     lead_stage_history::Entity::update_many()
         .col_expr(lead_stage_history::Column::LeftAt, Expr::value(now))
         .filter(lead_stage_history::Column::LeadId.eq(lead.id))
         .filter(lead_stage_history::Column::LeftAt.is_null())
-        .exec(&txn)
+        .exec(txn)
         .await?;
     lead_stage_history::ActiveModel {
         id: Set(kernel::ids::new_id()),
         platform_id: Set(lead.platform_id),
         lead_id: Set(lead.id),
-        stage: Set(req.stage),
+        stage: Set(to),
         entered_at: Set(now),
         left_at: Set(None),
-        changed_by: Set(Some(user.id)),
+        changed_by: Set(actor),
         note: Set(note.clone()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     if let Some(owner) = lead.owner_id
-        && from.is_closed() != req.stage.is_closed()
+        && from.is_closed() != to.is_closed()
     {
-        let delta = if req.stage.is_closed() { "- 1" } else { "+ 1" };
+        let delta = if to.is_closed() { "- 1" } else { "+ 1" };
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             format!(
@@ -212,38 +232,37 @@ pub async fn change_stage(
         .await?;
     }
     let mut active: leads::ActiveModel = lead.into();
-    active.stage = Set(req.stage);
+    active.stage = Set(to);
     active.stage_changed_at = Set(now);
     active.updated_at = Set(now);
-    let lead = active.update(&txn).await?;
+    let lead = active.update(txn).await?;
     lead_activities::ActiveModel {
         id: Set(kernel::ids::new_id()),
         platform_id: Set(lead.platform_id),
         lead_id: Set(lead.id),
         kind: Set(ActivityKind::StageChanged),
-        actor_id: Set(Some(user.id)),
+        actor_id: Set(actor),
         vendor_id: Set(None),
         source: Set(None),
         body: Set(note),
-        data: Set(serde_json::json!({"from": from, "to": req.stage})),
+        data: Set(serde_json::json!({"from": from, "to": to})),
         created_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     jobs::outbox::publish_in(
-        &txn,
-        &user.tenant,
+        txn,
+        tenant,
         &LeadStageChanged {
             lead_id: lead.id,
             from,
-            to: req.stage,
-            changed_by: user.id,
+            to,
+            changed_by: actor,
+            depth,
         },
     )
     .await?;
-    let out = detail_of(&txn, lead).await?;
-    txn.commit().await?;
-    Ok(out)
+    Ok(lead)
 }
 
 /// Adds a note to the timeline.

@@ -5,3 +5,5 @@ pub mod assignment;
 pub mod ingest;
 pub mod leads;
 pub mod teams;
+pub mod workflow_steps;
+pub mod workflows;

@@ -9,3 +9,4 @@ mod common;
 mod concurrency;
 mod ingest;
 mod stages;
+mod workflows;
