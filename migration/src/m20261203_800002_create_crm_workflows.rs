@@ -41,7 +41,7 @@ crate::sql_migration! {
             lead_id      uuid NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
             trigger_key  text NOT NULL CHECK (length(trigger_key) <= 200),
             depth        integer NOT NULL DEFAULT 0,
-            status       text NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+            status       text NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'cancelled')),
             error        text CHECK (length(error) <= 2000),
             created_at   timestamptz NOT NULL DEFAULT now(),
             updated_at   timestamptz NOT NULL DEFAULT now(),
@@ -49,6 +49,7 @@ crate::sql_migration! {
             CONSTRAINT workflow_runs_once UNIQUE (workflow_id, lead_id, trigger_key)
         );
         CREATE INDEX workflow_runs_list ON workflow_runs (workflow_id, created_at DESC, id DESC);
+        CREATE INDEX workflow_runs_running ON workflow_runs (updated_at) WHERE status = 'running';
 
         CREATE TABLE workflow_run_steps (
             run_id       uuid NOT NULL REFERENCES workflow_runs (id) ON DELETE CASCADE,

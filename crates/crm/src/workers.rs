@@ -60,6 +60,43 @@ async fn queue_step(
     Ok(())
 }
 
+/// Queues a step under an explicit job id (a retry uses `<run>.<step>.<attempts>`: the failed
+/// job keeps `<run>.<step>` in BullMQ's failed set).
+pub async fn queue_step_as(
+    crm: &Crm,
+    platform: &str,
+    run_id: Uuid,
+    step_id: String,
+    job_id: &str,
+) -> Result<(), kernel::AppError> {
+    crm.jobs()
+        .enqueue(platform, &RunWorkflowStep { run_id, step_id }, Some(job_id))
+        .await
+        .map_err(kernel::AppError::Unexpected)?;
+    Ok(())
+}
+
+/// Queues again the next step of runs idle for 10 minutes (`workflowQueue`, every 5 minutes).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct SweepStaleRuns {}
+
+impl JobSpec for SweepStaleRuns {
+    const QUEUE: &'static str = "workflowQueue";
+    const NAME: &'static str = "sweep-stale-workflow-runs";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// Re-queues the next step of every stale run; returns how many.
+pub async fn sweep_stale(crm: &Crm, idle: chrono::Duration) -> Result<usize, JobError> {
+    let stale = workflows::stale_runs(&crm.ctx().db, idle)
+        .await
+        .map_err(retry)?;
+    for (platform, again) in &stale {
+        queue_step(crm, platform, again.run_id, again.step_id.clone()).await?;
+    }
+    Ok(stale.len())
+}
+
 async fn start(
     crm: &Crm,
     ctx: &JobContext,
@@ -92,8 +129,26 @@ async fn start(
     Ok(())
 }
 
-/// Registers the workflow engine: the subscribers that start runs and the step job.
+/// Registers the workflow engine: the subscribers that start runs, the step job and the
+/// stale-run sweeper.
 pub fn workflow_workers(registry: &mut Registry, crm: &Crm) {
+    let state = crm.clone();
+    registry
+        .handle(move |ctx: JobContext, _job: SweepStaleRuns| {
+            let state = state.clone();
+            async move {
+                let n = sweep_stale(&state, chrono::Duration::minutes(10)).await?;
+                tracing::info!(job_id = %ctx.job_id, requeued = n, "stale workflow runs swept");
+                Ok(())
+            }
+        })
+        .schedule(ScheduleSpec::cron(
+            "crm:sweep-stale-workflow-runs",
+            SweepStaleRuns::QUEUE,
+            SweepStaleRuns::NAME,
+            "0 */5 * * * *",
+            jobs::schedule::IST,
+        ));
     let state = crm.clone();
     registry.subscribe("crm-workflows", move |ctx: JobContext, ev: LeadCreated| {
         let state = state.clone();
@@ -138,7 +193,13 @@ pub fn workflow_workers(registry: &mut Registry, crm: &Crm) {
                 Err(e) => {
                     tracing::warn!(run_id = %job.run_id, step_id = %job.step_id, attempt = ctx.attempt, error = %e, "workflow step failed");
                     if ctx.attempt >= ctx.max_attempts {
-                        workflow_steps::fail_step(app, job.run_id, &job.step_id, &e.to_string())
+                        workflow_steps::fail_step(
+                            app,
+                            job.run_id,
+                            &job.step_id,
+                            &e.to_string(),
+                            ctx.attempt,
+                        )
                             .await
                             .map_err(retry)?;
                     }

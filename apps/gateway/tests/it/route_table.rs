@@ -177,6 +177,8 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("PUT", "/api/admin/workflows/{id}", Admin),
     ("POST", "/api/admin/workflows/{id}/publish", Admin),
     ("GET", "/api/admin/workflows/{id}/runs", Admin),
+    ("POST", "/api/admin/workflows/{id}/runs/{rid}/cancel", Admin),
+    ("POST", "/api/admin/workflows/{id}/runs/{rid}/retry", Admin),
     ("POST", "/api/ai/complete", Admin),
     // or the user themself (a plain USER asking for another user's profile is refused)
     ("GET", "/api/ai/student-profile/{user_id}", Admin),

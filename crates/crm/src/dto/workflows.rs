@@ -169,6 +169,15 @@ pub struct RunStepDto {
     pub error: Option<String>,
 }
 
+/// A step queued again (a retry).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RunQueued {
+    /// The run.
+    pub run_id: Uuid,
+    /// The step queued.
+    pub step_id: String,
+}
+
 /// A run, pinned to the version that started it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RunDto {
@@ -180,7 +189,7 @@ pub struct RunDto {
     pub lead_id: Uuid,
     /// How many workflow steps led to this run (0: a person or a vendor started it).
     pub depth: i32,
-    /// `running`, `completed`, `failed`.
+    /// `running`, `completed`, `failed`, `cancelled`.
     pub status: String,
     /// Why it failed (the depth guard, a step's last error).
     pub error: Option<String>,

@@ -49,6 +49,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(workflows::create)
             .service(workflows::update)
             .service(workflows::publish)
-            .service(workflows::runs),
+            .service(workflows::runs)
+            .service(workflows::retry)
+            .service(workflows::cancel),
     );
 }

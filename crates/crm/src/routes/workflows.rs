@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::{
     Crm,
-    dto::workflows::{NewWorkflow, RunDto, VersionDto, WorkflowDraft, WorkflowDto},
+    dto::workflows::{NewWorkflow, RunDto, RunQueued, VersionDto, WorkflowDraft, WorkflowDto},
     service::workflows,
 };
 
@@ -71,4 +71,48 @@ pub async fn runs(
     Ok(web::Json(
         workflows::runs(&crm.ctx().db, &admin, id.into_inner(), &page).await?,
     ))
+}
+
+/// Retries a failed run from its failed step; 202 when the step is queued. Steps done before
+/// are not run again, and the effect ledger keeps any effect from being repeated. A run that
+/// is not failed is 422 on `status`.
+#[utoipa::path(tag = "crm", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "workflow id"), ("rid" = Uuid, Path, description = "run id")),
+    responses((status = 202, body = RunQueued), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/{id}/runs/{rid}/retry")]
+pub async fn retry(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+    ids: web::Path<(Uuid, Uuid)>,
+) -> AppResult<HttpResponse> {
+    let (id, rid) = ids.into_inner();
+    let again = workflows::retry_run(&crm.ctx().db, &admin, id, rid).await?;
+    crate::workers::queue_step_as(
+        &crm,
+        &admin.tenant.slug,
+        again.run_id,
+        again.step_id.clone(),
+        &again.job_id,
+    )
+    .await?;
+    Ok(HttpResponse::Accepted().json(RunQueued {
+        run_id: again.run_id,
+        step_id: again.step_id,
+    }))
+}
+
+/// Cancels a running run: no further step runs. A run that is not running is 422 on
+/// `status`.
+#[utoipa::path(tag = "crm", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "workflow id"), ("rid" = Uuid, Path, description = "run id")),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/{id}/runs/{rid}/cancel")]
+pub async fn cancel(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+    ids: web::Path<(Uuid, Uuid)>,
+) -> AppResult<HttpResponse> {
+    let (id, rid) = ids.into_inner();
+    workflows::cancel_run(&crm.ctx().db, &admin, id, rid).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

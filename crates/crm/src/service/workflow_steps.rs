@@ -76,6 +76,7 @@ pub async fn run_step(
             run_id,
             step_id,
             &format!("no step {step_id:?} in the run's version"),
+            1,
         )
         .await?;
         txn.commit().await?;
@@ -140,6 +141,12 @@ pub async fn run_step(
         "UPDATE workflow_run_steps SET status = 'done', output = $3, error = NULL, \
          finished_at = COALESCE(finished_at, now()) WHERE run_id = $1 AND step_id = $2",
         [run_id.into(), step_id.into(), output.into()],
+    ))
+    .await?;
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE workflow_runs SET updated_at = now() WHERE id = $1",
+        [run_id.into()],
     ))
     .await?;
     let outcome = match steps.get(position + 1) {
@@ -258,13 +265,27 @@ async fn fail_in<C: ConnectionTrait>(
     run_id: Uuid,
     step_id: &str,
     error: &str,
+    attempts: i32,
 ) -> Result<(), DbErr> {
     let error: String = error.chars().take(2000).collect();
+    // the failed attempt's own transaction rolled back: the step's row is written here, with
+    // its position and kind from the run's version
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "UPDATE workflow_run_steps SET status = 'failed', error = $3, finished_at = now() \
-         WHERE run_id = $1 AND step_id = $2",
-        [run_id.into(), step_id.into(), error.clone().into()],
+        "INSERT INTO workflow_run_steps (run_id, step_id, position, kind, status, attempts, \
+         error, finished_at) \
+         SELECT r.id, $2, (t.n - 1)::int, t.elem->>'kind', 'failed', $4, $3, now() \
+         FROM workflow_runs r JOIN workflow_versions v ON v.id = r.version_id, \
+              jsonb_array_elements(v.steps) WITH ORDINALITY AS t(elem, n) \
+         WHERE r.id = $1 AND t.elem->>'id' = $2 \
+         ON CONFLICT (run_id, step_id) DO UPDATE SET status = 'failed', error = EXCLUDED.error, \
+         attempts = GREATEST(workflow_run_steps.attempts, EXCLUDED.attempts), finished_at = now()",
+        [
+            run_id.into(),
+            step_id.into(),
+            error.clone().into(),
+            attempts.into(),
+        ],
     ))
     .await?;
     conn.execute_raw(Statement::from_sql_and_values(
@@ -284,6 +305,8 @@ pub async fn fail_step(
     run_id: Uuid,
     step_id: &str,
     error: &str,
+    attempts: u32,
 ) -> Result<(), CrmError> {
-    Ok(fail_in(&ctx.db, run_id, step_id, error).await?)
+    let attempts = i32::try_from(attempts).unwrap_or(i32::MAX);
+    Ok(fail_in(&ctx.db, run_id, step_id, error, attempts).await?)
 }

@@ -463,3 +463,204 @@ pub async fn start_runs(
     }
     Ok(started)
 }
+
+#[derive(Debug, FromQueryResult)]
+struct RunState {
+    id: Uuid,
+    status: String,
+    steps: serde_json::Value,
+}
+
+async fn run_of<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    workflow_id: Uuid,
+    run_id: Uuid,
+) -> Result<RunState, CrmError> {
+    RunState::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT r.id, r.status, v.steps FROM workflow_runs r \
+         JOIN workflow_versions v ON v.id = r.version_id \
+         WHERE r.id = $1 AND r.workflow_id = $2 AND r.platform_id = $3 FOR UPDATE OF r",
+        [run_id.into(), workflow_id.into(), platform_id.into()],
+    ))
+    .one(conn)
+    .await?
+    .ok_or(CrmError::NotFound("workflow run"))
+}
+
+/// The first step of the run's version that is not done (what runs next).
+async fn next_undone<C: ConnectionTrait>(
+    conn: &C,
+    run_id: Uuid,
+    steps: serde_json::Value,
+) -> Result<Option<(String, i32)>, CrmError> {
+    let steps: Vec<Step> = decode(steps)?;
+    let done: Vec<String> = conn
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT step_id FROM workflow_run_steps WHERE run_id = $1 AND status = 'done'",
+            [run_id.into()],
+        ))
+        .await?
+        .iter()
+        .filter_map(|r| r.try_get::<String>("", "step_id").ok())
+        .collect();
+    for s in steps {
+        if !done.iter().any(|d| d == s.id()) {
+            let n = conn
+                .query_one_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT attempts FROM workflow_run_steps WHERE run_id = $1 AND step_id = $2",
+                    [run_id.into(), s.id().into()],
+                ))
+                .await?
+                .and_then(|r| r.try_get::<i32>("", "attempts").ok())
+                .unwrap_or(0);
+            return Ok(Some((s.id().to_owned(), n)));
+        }
+    }
+    Ok(None)
+}
+
+/// A step to queue again: the run, the step and the job id to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requeue {
+    /// The run.
+    pub run_id: Uuid,
+    /// The step.
+    pub step_id: String,
+    /// The BullMQ job id (`<run>.<step>` or, for a retry after a failure, with the attempt).
+    pub job_id: String,
+}
+
+/// Retries a failed run from its failed step (the steps done before are not run again; the
+/// effect ledger keeps any effect from being repeated). Audited. 409-free: a run that is not
+/// failed is 422 on `status`.
+pub async fn retry_run(
+    db: &DatabaseConnection,
+    admin: &AuthUser,
+    workflow_id: Uuid,
+    run_id: Uuid,
+) -> Result<Requeue, CrmError> {
+    let txn = db.begin().await?;
+    let run = run_of(&txn, admin.tenant.id, workflow_id, run_id).await?;
+    if run.status != "failed" {
+        return Err(CrmError::Invalid(
+            "status",
+            format!(
+                "only a failed run can be retried (this one is {})",
+                run.status
+            ),
+        ));
+    }
+    let Some((step_id, attempts)) = next_undone(&txn, run.id, run.steps).await? else {
+        return Err(CrmError::Invalid(
+            "status",
+            "the run has no step left to run (stopped by the depth guard?)".into(),
+        ));
+    };
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE workflow_runs SET status = 'running', error = NULL, finished_at = NULL, \
+         updated_at = now() WHERE id = $1",
+        [run.id.into()],
+    ))
+    .await?;
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE workflow_run_steps SET status = 'running', error = NULL, finished_at = NULL \
+         WHERE run_id = $1 AND step_id = $2",
+        [run.id.into(), step_id.clone().into()],
+    ))
+    .await?;
+    audit::record(
+        &txn,
+        Audit::by(admin, "workflow_run.retried", "workflow_run", run.id)
+            .after(serde_json::json!({"step_id": step_id})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Requeue {
+        job_id: format!("{}.{}.{}", run.id, step_id, attempts),
+        run_id: run.id,
+        step_id,
+    })
+}
+
+/// Cancels a running run: no further step runs (a step already running finishes). Audited.
+pub async fn cancel_run(
+    db: &DatabaseConnection,
+    admin: &AuthUser,
+    workflow_id: Uuid,
+    run_id: Uuid,
+) -> Result<(), CrmError> {
+    let txn = db.begin().await?;
+    let run = run_of(&txn, admin.tenant.id, workflow_id, run_id).await?;
+    if run.status != "running" {
+        return Err(CrmError::Invalid(
+            "status",
+            format!(
+                "only a running run can be cancelled (this one is {})",
+                run.status
+            ),
+        ));
+    }
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE workflow_runs SET status = 'cancelled', error = 'cancelled by an admin', \
+         finished_at = now(), updated_at = now() WHERE id = $1",
+        [run.id.into()],
+    ))
+    .await?;
+    audit::record(
+        &txn,
+        Audit::by(admin, "workflow_run.cancelled", "workflow_run", run.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Runs `running` with no progress for `idle`: each gets its next step queued again (under
+/// the step's deterministic id, so a step still waiting in the queue is not doubled) and is
+/// logged, so no run stays stuck silently. Returns what was queued.
+pub async fn stale_runs(
+    db: &DatabaseConnection,
+    idle: chrono::Duration,
+) -> Result<Vec<(String, Requeue)>, CrmError> {
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT r.id, r.status, v.steps, p.slug FROM workflow_runs r \
+             JOIN workflow_versions v ON v.id = r.version_id \
+             JOIN platforms p ON p.id = r.platform_id \
+             WHERE r.status = 'running' AND r.updated_at < $1 ORDER BY r.updated_at LIMIT 500",
+            [(Utc::now() - idle).into()],
+        ))
+        .await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let run_id: Uuid = row.try_get("", "id")?;
+        let slug: String = row.try_get("", "slug")?;
+        let steps: serde_json::Value = row.try_get("", "steps")?;
+        if let Some((step_id, _)) = next_undone(db, run_id, steps).await? {
+            db.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE workflow_runs SET updated_at = now() WHERE id = $1",
+                [run_id.into()],
+            ))
+            .await?;
+            tracing::warn!(%run_id, %step_id, "stale workflow run: its next step is queued again");
+            out.push((
+                slug,
+                Requeue {
+                    job_id: format!("{run_id}.{step_id}"),
+                    run_id,
+                    step_id,
+                },
+            ));
+        }
+    }
+    Ok(out)
+}

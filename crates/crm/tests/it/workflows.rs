@@ -352,3 +352,202 @@ async fn workflows_that_trigger_each_other_stop_at_the_depth_guard_with_a_visibl
     assert_eq!(total, 5, "depths 0 to 3 ran, depth 4 stopped");
     worker.stop().await;
 }
+
+#[tokio::test]
+async fn a_failed_run_retries_from_its_failed_step_and_a_cancelled_run_runs_nothing_more() {
+    use crm::{
+        dto::workflows::TriggerEvent,
+        service::{
+            workflow_steps::{self, StepOutcome},
+            workflows,
+        },
+    };
+    let app = spawn_app().await;
+    let admin = app.admin_token();
+    let id = workflow(
+        &app,
+        &admin,
+        json!({"name": "two-steps", "trigger": {"event": "lead.created"}, "steps": [
+            {"kind": "create_task", "id": "a", "title": "Call", "due_in_minutes": 30},
+            {"kind": "send_whatsapp", "id": "b", "template": "brochure"},
+        ]}),
+    )
+    .await;
+    let key = common::vendor_key(&app, &admin, "adda").await;
+    let lead: Uuid = push(&app, &key, &common::person(9)).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let tenant = app
+        .ctx
+        .tenants
+        .resolve(&app.db, Some("mr-mentor"))
+        .await
+        .unwrap();
+    let run = workflows::start_runs(
+        &app.db,
+        tenant.id,
+        TriggerEvent::LeadCreated,
+        None,
+        lead,
+        0,
+        "e-1",
+    )
+    .await
+    .unwrap()[0]
+        .run_id;
+    assert_eq!(
+        workflow_steps::run_step(&app.ctx, &tenant, run, "a")
+            .await
+            .unwrap(),
+        StepOutcome::Next("b".into())
+    );
+    // step b's last attempt failed (what the worker records after the queue's retries)
+    workflow_steps::fail_step(&app.ctx, run, "b", "provider down", 5)
+        .await
+        .unwrap();
+    let history = runs(&app, &admin, &id).await;
+    assert_eq!(history[0]["status"], json!("failed"));
+    assert_eq!(history[0]["error"], json!("step b: provider down"));
+    assert_eq!(history[0]["steps"][1]["status"], json!("failed"));
+    assert_eq!(history[0]["steps"][1]["attempts"], json!(5));
+
+    let retried = app
+        .call(
+            Method::POST,
+            &format!("/api/admin/workflows/{id}/runs/{run}/retry"),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(retried.status, 202, "{}", retried.text);
+    assert_eq!(
+        retried.json()["step_id"],
+        json!("b"),
+        "from the failed step"
+    );
+    assert_eq!(
+        workflow_steps::run_step(&app.ctx, &tenant, run, "b")
+            .await
+            .unwrap(),
+        StepOutcome::Completed
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT count(*) FROM lead_tasks WHERE lead_id = '{lead}'")
+        )
+        .await,
+        1,
+        "step a did not run again"
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM whatsapp_messages").await,
+        1
+    );
+    app.call(
+        Method::POST,
+        &format!("/api/admin/workflows/{id}/runs/{run}/retry"),
+        &admin,
+        None,
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+
+    let second = workflows::start_runs(
+        &app.db,
+        tenant.id,
+        TriggerEvent::LeadCreated,
+        None,
+        lead,
+        0,
+        "e-2",
+    )
+    .await
+    .unwrap()[0]
+        .run_id;
+    let res = app
+        .call(
+            Method::POST,
+            &format!("/api/admin/workflows/{id}/runs/{second}/cancel"),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 204, "{}", res.text);
+    assert_eq!(
+        workflow_steps::run_step(&app.ctx, &tenant, second, "a")
+            .await
+            .unwrap(),
+        StepOutcome::Idle
+    );
+    assert_eq!(
+        runs(&app, &admin, &id).await[0]["status"],
+        json!("cancelled")
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM audit_log WHERE action IN ('workflow_run.retried', 'workflow_run.cancelled')").await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_run_stuck_without_progress_gets_its_next_step_queued_again() {
+    use crm::{dto::workflows::TriggerEvent, service::workflows};
+    let app = spawn_app().await;
+    let admin = app.admin_token();
+    workflow(
+        &app,
+        &admin,
+        json!({"name": "stuck", "trigger": {"event": "lead.created"}, "steps": [
+            {"kind": "create_task", "id": "a", "title": "Call", "due_in_minutes": 30},
+        ]}),
+    )
+    .await;
+    let key = common::vendor_key(&app, &admin, "adda").await;
+    let lead: Uuid = push(&app, &key, &common::person(4)).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let tenant = app
+        .ctx
+        .tenants
+        .resolve(&app.db, Some("mr-mentor"))
+        .await
+        .unwrap();
+    let run = workflows::start_runs(
+        &app.db,
+        tenant.id,
+        TriggerEvent::LeadCreated,
+        None,
+        lead,
+        0,
+        "e-1",
+    )
+    .await
+    .unwrap()[0]
+        .run_id;
+    let crm = crm::Crm::new(&app.ctx, &app.jobs, app.config.crm.clone());
+    let idle = chrono::Duration::minutes(10);
+    assert_eq!(
+        crm::workers::sweep_stale(&crm, idle).await.unwrap(),
+        0,
+        "not idle yet"
+    );
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.db,
+        &format!(
+            "UPDATE workflow_runs SET updated_at = now() - interval '20 minutes' WHERE id = '{run}'"
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(crm::workers::sweep_stale(&crm, idle).await.unwrap(), 1);
+    assert_eq!(
+        crm::workers::sweep_stale(&crm, idle).await.unwrap(),
+        0,
+        "touched: not swept again at once"
+    );
+}
