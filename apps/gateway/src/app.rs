@@ -95,6 +95,7 @@ pub fn import_kinds() -> imports::Kinds {
     let mut kinds = imports::Kinds::new();
     kinds.register(identity::import::Students);
     kinds.register(lms::import::Questions);
+    kinds.register(crm::import::Leads);
     kinds
 }
 

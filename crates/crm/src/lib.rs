@@ -35,6 +35,7 @@ pub mod dto;
 pub mod entities;
 pub mod error;
 pub mod events;
+pub mod import;
 pub mod normalize;
 pub mod routes;
 pub mod service;

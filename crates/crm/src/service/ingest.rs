@@ -58,13 +58,8 @@ const FIND: &str = "SELECT id, owner_id, (phone_e164 = $2) AS by_phone FROM lead
      WHERE platform_id = $1 AND (phone_e164 = $2 OR email_canonical = $3) \
      ORDER BY (phone_e164 = $2) DESC, created_at, id LIMIT 1";
 
-/// Ingests one lead on `tenant`'s platform: 422 naming `phone` or `email` when they do not
-/// normalise.
-pub async fn ingest(
-    db: &DatabaseConnection,
-    tenant: &Tenant,
-    lead: Inbound,
-) -> Result<Ingested, CrmError> {
+/// The dedupe keys of an arriving lead, or 422 naming `phone`, `email` or `full_name`.
+pub fn keys(lead: &Inbound) -> Result<(String, Option<String>, String), CrmError> {
     let phone =
         normalize::phone_e164(&lead.phone).map_err(|m| CrmError::Invalid("phone", m.to_owned()))?;
     let email = lead
@@ -77,63 +72,89 @@ pub async fn ingest(
     if full_name.is_empty() {
         return Err(CrmError::Invalid("full_name", "is required".into()));
     }
+    Ok((phone, email, full_name))
+}
+
+/// Ingests one lead on `tenant`'s platform: 422 naming `phone` or `email` when they do not
+/// normalise.
+pub async fn ingest(
+    db: &DatabaseConnection,
+    tenant: &Tenant,
+    lead: Inbound,
+) -> Result<Ingested, CrmError> {
+    keys(&lead)?;
     // a row that conflicted and then vanished (its inserter rolled back) is tried again
     for _ in 0..3 {
         let txn = db.begin().await?;
-        let id = kernel::ids::new_id();
-        let inserted = txn
-            .query_one_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                INSERT,
-                [
-                    id.into(),
-                    tenant.id.into(),
-                    full_name.clone().into(),
-                    phone.clone().into(),
-                    email.clone().into(),
-                    lead.source.clone().into(),
-                    lead.campaign.clone().into(),
-                    lead.form.clone().into(),
-                    lead.utm.clone().into(),
-                    lead.extra.clone().into(),
-                    lead.vendor_id.into(),
-                ],
-            ))
-            .await?;
-        if inserted.is_some() {
-            let owner_id = created(&txn, tenant, id, &lead).await?;
-            txn.commit().await?;
-            return Ok(Ingested {
-                id,
-                duplicate: false,
-                owner_id,
-            });
+        match ingest_in(&txn, tenant, &lead).await? {
+            Some(done) => {
+                txn.commit().await?;
+                return Ok(done);
+            }
+            None => txn.rollback().await?,
         }
-        let found = txn
-            .query_one_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                FIND,
-                [tenant.id.into(), phone.clone().into(), email.clone().into()],
-            ))
-            .await?;
-        let Some(row) = found else {
-            txn.rollback().await?;
-            continue;
-        };
-        let first: Uuid = row.try_get("", "id")?;
-        let owner_id: Option<Uuid> = row.try_get("", "owner_id")?;
-        let by_phone: bool = row.try_get("", "by_phone")?;
-        reinquiry(&txn, tenant, first, by_phone, &lead).await?;
-        txn.commit().await?;
-        return Ok(Ingested {
-            id: first,
-            duplicate: true,
-            owner_id,
-        });
     }
     Err(CrmError::Db(DbErr::Custom(
         "a conflicting lead kept vanishing".into(),
     )))
+}
+
+/// Ingests one lead inside `txn` (the import's batch transaction, or [`ingest`]'s own):
+/// `None` when the conflicting lead vanished before it could be read (its inserter rolled
+/// back), so the caller may try again.
+pub async fn ingest_in<C: ConnectionTrait>(
+    txn: &C,
+    tenant: &Tenant,
+    lead: &Inbound,
+) -> Result<Option<Ingested>, CrmError> {
+    let (phone, email, full_name) = keys(lead)?;
+    let id = kernel::ids::new_id();
+    let inserted = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            INSERT,
+            [
+                id.into(),
+                tenant.id.into(),
+                full_name.into(),
+                phone.clone().into(),
+                email.clone().into(),
+                lead.source.clone().into(),
+                lead.campaign.clone().into(),
+                lead.form.clone().into(),
+                lead.utm.clone().into(),
+                lead.extra.clone().into(),
+                lead.vendor_id.into(),
+            ],
+        ))
+        .await?;
+    if inserted.is_some() {
+        let owner_id = created(txn, tenant, id, lead).await?;
+        return Ok(Some(Ingested {
+            id,
+            duplicate: false,
+            owner_id,
+        }));
+    }
+    let found = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            FIND,
+            [tenant.id.into(), phone.into(), email.into()],
+        ))
+        .await?;
+    let Some(row) = found else {
+        return Ok(None);
+    };
+    let first: Uuid = row.try_get("", "id")?;
+    let owner_id: Option<Uuid> = row.try_get("", "owner_id")?;
+    let by_phone: bool = row.try_get("", "by_phone")?;
+    reinquiry(txn, tenant, first, by_phone, lead).await?;
+    Ok(Some(Ingested {
+        id: first,
+        duplicate: true,
+        owner_id,
+    }))
 }
 
 async fn created<C: ConnectionTrait>(

@@ -7,6 +7,7 @@ mod assignment;
 mod capture;
 mod common;
 mod concurrency;
+mod import;
 mod ingest;
 mod stages;
 mod workflows;
