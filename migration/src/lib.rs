@@ -67,6 +67,8 @@ mod m20261203_750002_create_resume_screening;
 mod m20261203_750003_create_application_quizzes;
 mod m20261203_750004_create_voice_interviews;
 mod m20261203_750005_allow_resume_erasure;
+mod m20261203_800001_create_crm_leads;
+mod m20261203_800002_create_crm_workflows;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -115,6 +117,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_750003_create_application_quizzes::Migration),
             Box::new(m20261203_750004_create_voice_interviews::Migration),
             Box::new(m20261203_750005_allow_resume_erasure::Migration),
+            Box::new(m20261203_800001_create_crm_leads::Migration),
+            Box::new(m20261203_800002_create_crm_workflows::Migration),
         ]
     }
 }

@@ -73,6 +73,8 @@ pub struct Services {
     pub lms: web::Data<lms::Lms>,
     /// Mr. Hire (job posts, applications, the HR pipeline).
     pub hire: web::Data<hire::Hire>,
+    /// The sales CRM (leads, assignment, the sales desk).
+    pub crm: web::Data<crm::Crm>,
     /// The LMS's enrolment check behind `kernel::auth::Enrolled`.
     pub enrollment_check: web::Data<dyn kernel::auth::EnrollmentCheck>,
     /// The Socket.IO server (meeting signalling, presence, chat), shared by every worker.
@@ -95,6 +97,7 @@ pub fn import_kinds() -> imports::Kinds {
     let mut kinds = imports::Kinds::new();
     kinds.register(identity::import::Students);
     kinds.register(lms::import::Questions);
+    kinds.register(crm::import::Leads);
     kinds
 }
 
@@ -147,6 +150,7 @@ impl Services {
             mentorship: web::Data::new(mentorship),
             lms: web::Data::new(lms),
             hire: web::Data::new(hiring),
+            crm: web::Data::new(crm::Crm::new(ctx, jobs, config.crm.clone())),
             enrollment_check: web::Data::from(std::sync::Arc::new(
                 lms::service::enrollment::LmsEnrollmentCheck::new(ctx),
             )
@@ -179,6 +183,7 @@ impl Services {
             .app_data(self.calendar.clone())
             .app_data(self.lms.clone())
             .app_data(self.hire.clone())
+            .app_data(self.crm.clone())
             .app_data(self.enrollment_check.clone())
             .app_data(self.terminal.clone())
             .app_data(self.integrations.clone())

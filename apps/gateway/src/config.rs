@@ -24,6 +24,8 @@ pub struct GatewayConfig {
     pub lms: lms::LmsConfig,
     /// Mr. Hire: the resume size limit, the apply rate limit.
     pub hire: hire::HireConfig,
+    /// The sales CRM: ingestion rate limits, the assignment sweep.
+    pub crm: crm::CrmConfig,
     /// Socket.IO and the terminal relay.
     pub realtime: realtime::RealtimeConfig,
     /// The LLM gateway's providers, timeouts and retries; Razorpay; Drive; the sync.
@@ -54,6 +56,7 @@ impl GatewayConfig {
             mentorship: mentorship::MentorshipConfig::from_env(env, &kernel)?,
             lms: lms::LmsConfig::from_env(env)?,
             hire: hire::HireConfig::from_env(env)?,
+            crm: crm::CrmConfig::from_env(env)?,
             realtime: realtime::RealtimeConfig::from_env(env, &kernel)?,
             integrations: integrations::IntegrationsConfig::from_env(env, &kernel)?,
             imports: imports::ImportsConfig::from_env(env, &kernel)?,

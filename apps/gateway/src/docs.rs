@@ -41,6 +41,7 @@ use utoipa_actix_web::AppExt;
         (name = "ezexam", description = "EzExam (Mr. Test) sync: configs with sealed keys and their schedules, runs, and the admin screens' read-only proxy"),
         (name = "lms", description = "The LMS: courses, modules and content, batches, the public catalogue, enrolment (granted or paid), the student's course page and progress; the question bank, timed quizzes and attempts, learners' accommodations, candidate quizzes by invite link"),
         (name = "hire", description = "Mr. Hire: job templates and posts, the public listing and apply form (resume streamed to storage, stored by content hash), the HR pipeline (stage log, time in stage, bulk moves, notes, ratings)"),
+        (name = "crm", description = "The sales CRM: vendor lead ingestion (X-API-Key) and public capture forms with dedupe on E.164 phone and canonical email, the sales desk (leads within the caller's view, stages with history, notes, follow-ups, reassignment), sales teams and agents, versioned workflows and their run history"),
         (name = "payments", description = "Razorpay's webhook, shared by every product that sells something (token packs, course enrollments)"),
         (name = "judge0", description = "The Judge0 proxy: run a program in an allow-listed language and get its verdict and output (per-user rate limit; the deployment's Judge0 token stays server-side)"),
         (name = "imports", description = "Bulk .xlsx/.csv imports: kinds and templates, upload with preview, start, progress, error report (ADMIN)"),

@@ -28,6 +28,7 @@ pub fn registry() -> Vec<(&'static str, &'static [&'static ErrorCode])> {
         ("mentorship", mentorship::error::codes::ALL),
         ("lms", lms::error::codes::ALL),
         ("hire", hire::error::codes::ALL),
+        ("crm", crm::error::codes::ALL),
         ("integrations", integrations::error::codes::ALL),
         ("imports", imports::error::codes::ALL),
         ("gateway", codes::ALL),

@@ -23,6 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(mentorship::configure)
         .configure(lms::configure)
         .configure(hire::configure)
+        .configure(crm::configure)
         .configure(integrations::configure)
         .configure(imports::configure)
         .configure(realtime::terminal::configure);

@@ -1,0 +1,360 @@
+//! Bodies of lead ingestion and the sales desk.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::entities::{
+    ActivityKind, Stage, lead_activities, lead_stage_history, lead_tasks, leads,
+};
+
+/// The largest `extra` object, serialised.
+pub const EXTRA_MAX_BYTES: usize = 8 * 1024;
+
+/// A vendor's lead (`X-API-Key`; the platform is the key's).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct VendorLeadRequest {
+    /// The person's name.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub full_name: String,
+    /// Phone in any common spelling; without a country code it is an Indian number.
+    #[validate(length(min = 1, max = 32))]
+    #[schema(min_length = 1, max_length = 32, example = "+91 98765 43210")]
+    pub phone: String,
+    /// Email (optional; also a dedupe key).
+    #[validate(length(min = 3, max = 320))]
+    #[schema(min_length = 3, max_length = 320)]
+    pub email: Option<String>,
+    /// Where the vendor got it (default `vendor`).
+    #[validate(length(min = 1, max = 80))]
+    #[schema(min_length = 1, max_length = 80)]
+    pub source: Option<String>,
+    /// Campaign.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub campaign: Option<String>,
+    /// Anything else (an object, at most 8 KiB serialised).
+    #[validate(custom(function = "small_object"))]
+    #[schema(value_type = Option<Object>)]
+    pub extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// The answer to an ingested lead: 201 with `duplicate: false` for a new lead, 200 with the
+/// first lead's id and `duplicate: true` when the phone or email is already known.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct IngestAnswer {
+    /// The lead (the first one, for a duplicate).
+    pub id: Uuid,
+    /// Whether the person was already a lead of the platform.
+    pub duplicate: bool,
+}
+
+/// A public capture form's submission.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct CaptureRequest {
+    /// The person's name.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub full_name: String,
+    /// Phone (without a country code: India).
+    #[validate(length(min = 1, max = 32))]
+    #[schema(min_length = 1, max_length = 32)]
+    pub phone: String,
+    /// Email.
+    #[validate(length(min = 3, max = 320))]
+    #[schema(min_length = 3, max_length = 320)]
+    pub email: Option<String>,
+    /// The form's name (`course-interest`, `ai-for-everyone`, …).
+    #[validate(length(min = 1, max = 80), custom(function = "form_name"))]
+    #[schema(min_length = 1, max_length = 80, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    pub form: String,
+    /// UTM parameters (`utm_source`, …): at most 10, values up to 200 characters.
+    #[validate(custom(function = "utm_map"))]
+    pub utm: Option<BTreeMap<String, String>>,
+    /// Honeypot: a field hidden from people. Filled in, the submission is answered like any
+    /// other and discarded.
+    #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
+    pub website: Option<String>,
+}
+
+/// The answer to a capture form: always the same, so the form tells nobody whether a phone
+/// is already known (or that a honeypot caught them).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CaptureAnswer {
+    /// Always true.
+    pub received: bool,
+}
+
+/// A lead as listed.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LeadDto {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub full_name: String,
+    /// Phone (E.164).
+    pub phone: String,
+    /// Email (canonical).
+    pub email: Option<String>,
+    /// First source.
+    pub source: String,
+    /// Campaign.
+    pub campaign: Option<String>,
+    /// Capture form.
+    pub form: Option<String>,
+    /// UTM parameters.
+    #[schema(value_type = Object)]
+    pub utm: serde_json::Value,
+    /// Vendor extras.
+    #[schema(value_type = Object)]
+    pub extra: serde_json::Value,
+    /// Stage.
+    pub stage: Stage,
+    /// Since when.
+    pub stage_changed_at: DateTime<Utc>,
+    /// Owner.
+    pub owner_id: Option<Uuid>,
+    /// Assigned.
+    pub assigned_at: Option<DateTime<Utc>>,
+    /// Vendor.
+    pub vendor_id: Option<Uuid>,
+    /// Re-inquiries so far.
+    pub reinquiries: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<leads::Model> for LeadDto {
+    fn from(l: leads::Model) -> Self {
+        Self {
+            id: l.id,
+            full_name: l.full_name,
+            phone: l.phone_e164,
+            email: l.email_canonical,
+            source: l.source,
+            campaign: l.campaign,
+            form: l.form,
+            utm: l.utm,
+            extra: l.extra,
+            stage: l.stage,
+            stage_changed_at: l.stage_changed_at,
+            owner_id: l.owner_id,
+            assigned_at: l.assigned_at,
+            vendor_id: l.vendor_id,
+            reinquiries: l.reinquiries,
+            created_at: l.created_at,
+        }
+    }
+}
+
+/// A stay in a stage.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct StageStayDto {
+    /// Stage.
+    pub stage: Stage,
+    /// Entered.
+    pub entered_at: DateTime<Utc>,
+    /// Left (null for the current stage).
+    pub left_at: Option<DateTime<Utc>>,
+    /// Seconds spent in it (so far, for the current stage).
+    pub seconds_in_stage: i64,
+    /// Who moved the lead into it.
+    pub changed_by: Option<Uuid>,
+    /// The note given with the move.
+    pub note: Option<String>,
+}
+
+impl StageStayDto {
+    /// The stay, timed against `now` when it is the current one.
+    pub fn from_model(h: lead_stage_history::Model, now: DateTime<Utc>) -> Self {
+        let until = h.left_at.unwrap_or(now);
+        Self {
+            stage: h.stage,
+            entered_at: h.entered_at,
+            left_at: h.left_at,
+            seconds_in_stage: (until - h.entered_at).num_seconds().max(0),
+            changed_by: h.changed_by,
+            note: h.note,
+        }
+    }
+}
+
+/// A timeline entry.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ActivityDto {
+    /// Id.
+    pub id: Uuid,
+    /// Kind.
+    pub kind: ActivityKind,
+    /// The user who did it.
+    pub actor_id: Option<Uuid>,
+    /// The vendor that sent it.
+    pub vendor_id: Option<Uuid>,
+    /// Source of a creation or re-inquiry.
+    pub source: Option<String>,
+    /// A note's text.
+    pub body: Option<String>,
+    /// Details.
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<lead_activities::Model> for ActivityDto {
+    fn from(a: lead_activities::Model) -> Self {
+        Self {
+            id: a.id,
+            kind: a.kind,
+            actor_id: a.actor_id,
+            vendor_id: a.vendor_id,
+            source: a.source,
+            body: a.body,
+            data: a.data,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// A follow-up task.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TaskDto {
+    /// Id.
+    pub id: Uuid,
+    /// Who should do it.
+    pub assignee_id: Option<Uuid>,
+    /// What.
+    pub title: String,
+    /// By when.
+    pub due_at: DateTime<Utc>,
+    /// Done.
+    pub done_at: Option<DateTime<Utc>>,
+    /// Who set it.
+    pub created_by: Option<Uuid>,
+}
+
+impl From<lead_tasks::Model> for TaskDto {
+    fn from(t: lead_tasks::Model) -> Self {
+        Self {
+            id: t.id,
+            assignee_id: t.assignee_id,
+            title: t.title,
+            due_at: t.due_at,
+            done_at: t.done_at,
+            created_by: t.created_by,
+        }
+    }
+}
+
+/// A lead with its stage history, timeline and tasks.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LeadDetail {
+    /// The lead.
+    pub lead: LeadDto,
+    /// Each stage it was in, oldest first, with the time spent there.
+    pub stage_history: Vec<StageStayDto>,
+    /// The timeline, oldest first.
+    pub activities: Vec<ActivityDto>,
+    /// Follow-ups, soonest first.
+    pub tasks: Vec<TaskDto>,
+}
+
+/// Filters of the lead list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LeadFilter {
+    /// Only leads in this stage.
+    pub stage: Option<Stage>,
+}
+
+/// Moves a lead to a stage.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct StageChange {
+    /// The new stage.
+    pub stage: Stage,
+    /// Why (kept in the history and on the timeline).
+    #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
+    pub note: Option<String>,
+}
+
+/// A note on the timeline.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct NewNote {
+    /// Text.
+    #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
+    pub body: String,
+}
+
+/// A follow-up task.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct NewTask {
+    /// What.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    /// By when.
+    pub due_at: DateTime<Utc>,
+}
+
+/// Gives a lead to another agent (SALES_HEAD within their team, CM, ADMIN).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct AssignLead {
+    /// The new owner: an agent of the platform.
+    pub owner_id: Uuid,
+}
+
+fn small_object(
+    value: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), validator::ValidationError> {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    if text.contains("\\u0000") {
+        return Err(validator::ValidationError::new("nul")
+            .with_message("must not contain NUL (\\u0000) characters".into()));
+    }
+    if !text.is_empty() && text.len() <= EXTRA_MAX_BYTES {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("size")
+            .with_message("must be at most 8 KiB as JSON".into()))
+    }
+}
+
+fn form_name(value: &str) -> Result<(), validator::ValidationError> {
+    let ok = !value.is_empty()
+        && value.split('-').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("form")
+            .with_message("must be lower-case words joined by dashes".into()))
+    }
+}
+
+fn utm_map(value: &BTreeMap<String, String>) -> Result<(), validator::ValidationError> {
+    let ok = value.len() <= 10
+        && value.iter().all(|(k, v)| {
+            !k.is_empty()
+                && k.len() <= 40
+                && v.len() <= 200
+                && !k.contains('\0')
+                && !v.contains('\0')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("utm")
+            .with_message("at most 10 keys of up to 40 characters, values up to 200".into()))
+    }
+}

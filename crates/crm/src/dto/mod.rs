@@ -1,0 +1,5 @@
+//! Request and response bodies (validated, with their limits in the OpenAPI document).
+
+pub mod leads;
+pub mod teams;
+pub mod workflows;

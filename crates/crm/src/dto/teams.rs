@@ -1,0 +1,127 @@
+//! Bodies of sales teams, agents and the vendors' lead-quality ledger.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::entities::{sales_agents, sales_teams, vendor_lead_quality};
+
+/// A new sales team.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct NewTeam {
+    /// Name, unique on the platform.
+    #[validate(length(min = 1, max = 120))]
+    #[schema(min_length = 1, max_length = 120)]
+    pub name: String,
+    /// The sales head: a user of the platform with the `sales_head` capability.
+    pub head_id: Uuid,
+}
+
+/// A sales team.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TeamDto {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// The sales head.
+    pub head_id: Uuid,
+    /// Agents.
+    pub member_ids: Vec<Uuid>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl TeamDto {
+    /// The team with its members.
+    pub fn new(t: sales_teams::Model, member_ids: Vec<Uuid>) -> Self {
+        Self {
+            id: t.id,
+            name: t.name,
+            head_id: t.head_id,
+            member_ids,
+            created_at: t.created_at,
+        }
+    }
+}
+
+/// Adds an agent to a team.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct AddMember {
+    /// The agent: a SALES user of the platform (in no other team).
+    pub user_id: Uuid,
+}
+
+/// An agent's assignment settings.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct AgentSettings {
+    /// Takes new leads.
+    pub active: bool,
+    /// Most open leads at once.
+    #[validate(range(min = 0, max = 100_000))]
+    #[schema(minimum = 0, maximum = 100_000)]
+    pub capacity: i32,
+    /// Share of new leads relative to the other agents.
+    #[validate(range(min = 1, max = 100))]
+    #[schema(minimum = 1, maximum = 100)]
+    pub weight: i32,
+}
+
+/// An agent.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AgentDto {
+    /// The user.
+    pub user_id: Uuid,
+    /// Takes new leads.
+    pub active: bool,
+    /// Most open leads at once.
+    pub capacity: i32,
+    /// Share of new leads.
+    pub weight: i32,
+    /// Open leads now.
+    pub open_leads: i32,
+    /// Leads ever assigned.
+    pub assigned_total: i64,
+    /// Last assignment.
+    pub last_assigned_at: Option<DateTime<Utc>>,
+}
+
+impl From<sales_agents::Model> for AgentDto {
+    fn from(a: sales_agents::Model) -> Self {
+        Self {
+            user_id: a.user_id,
+            active: a.active,
+            capacity: a.capacity,
+            weight: a.weight,
+            open_leads: a.open_leads,
+            assigned_total: a.assigned_total,
+            last_assigned_at: a.last_assigned_at,
+        }
+    }
+}
+
+/// A vendor's lead-quality ledger.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct VendorQualityDto {
+    /// Vendor.
+    pub vendor_id: Uuid,
+    /// New leads it sent.
+    pub leads_created: i64,
+    /// Leads it sent that were already known (re-inquiries).
+    pub duplicates: i64,
+    /// Changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<vendor_lead_quality::Model> for VendorQualityDto {
+    fn from(v: vendor_lead_quality::Model) -> Self {
+        Self {
+            vendor_id: v.vendor_id,
+            leads_created: v.leads_created,
+            duplicates: v.duplicates,
+            updated_at: v.updated_at,
+        }
+    }
+}

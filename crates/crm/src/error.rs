@@ -1,0 +1,108 @@
+//! The crate's errors and their answers.
+
+use kernel::{
+    AppError,
+    error::{ErrorCode, codes as kernel_codes},
+};
+
+/// The CRM's error codes.
+pub mod codes {
+    kernel::error_codes! {
+        /// Another sales team of the platform has this name.
+        SALES_TEAM_NAME_TAKEN = CONFLICT "sales_team_name_taken";
+        /// The agent already belongs to another sales team of the platform.
+        AGENT_IN_ANOTHER_TEAM = CONFLICT "agent_in_another_team";
+        /// Another workflow of the platform has this name.
+        WORKFLOW_NAME_TAKEN = CONFLICT "workflow_name_taken";
+    }
+}
+
+/// What can go wrong in the CRM. Each variant answers one registered code ([`Self::code`]).
+#[derive(Debug, thiserror::Error)]
+pub enum CrmError {
+    /// 404 `not_found` on this platform (or not visible to the caller).
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    /// 409 `sales_team_name_taken` on `name`.
+    #[error("another sales team of this platform has this name")]
+    TeamNameTaken,
+    /// 409 `agent_in_another_team` on `user_id`.
+    #[error("this agent belongs to another sales team")]
+    AgentInAnotherTeam,
+    /// 409 `workflow_name_taken` on `name`.
+    #[error("another workflow of this platform has this name")]
+    WorkflowNameTaken,
+    /// 403 `forbidden`, saying what is missing.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 422 naming a field.
+    #[error("{0}: {1}")]
+    Invalid(&'static str, String),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+    /// An error already in the API's terms.
+    #[error(transparent)]
+    App(AppError),
+}
+
+impl CrmError {
+    /// The registered code this error answers (its status comes with it).
+    pub fn code(&self) -> &'static ErrorCode {
+        match self {
+            Self::NotFound(_) => &kernel_codes::NOT_FOUND,
+            Self::TeamNameTaken => &codes::SALES_TEAM_NAME_TAKEN,
+            Self::AgentInAnotherTeam => &codes::AGENT_IN_ANOTHER_TEAM,
+            Self::WorkflowNameTaken => &codes::WORKFLOW_NAME_TAKEN,
+            Self::Forbidden(_) => &kernel_codes::FORBIDDEN,
+            Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,
+            Self::Db(_) => &kernel_codes::INTERNAL_ERROR,
+            Self::App(e) => e.error_code(),
+        }
+    }
+}
+
+impl From<AppError> for CrmError {
+    fn from(err: AppError) -> Self {
+        Self::App(err)
+    }
+}
+
+impl From<CrmError> for AppError {
+    fn from(err: CrmError) -> Self {
+        match err {
+            CrmError::Invalid(field, message) => AppError::invalid_field(field, message),
+            CrmError::Db(e) => e.into(),
+            CrmError::App(e) => e,
+            CrmError::TeamNameTaken | CrmError::WorkflowNameTaken => {
+                AppError::new(err.code(), err.to_string()).on_field("name")
+            }
+            CrmError::AgentInAnotherTeam => {
+                AppError::new(err.code(), err.to_string()).on_field("user_id")
+            }
+            other => AppError::new(other.code(), other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_answer_their_codes() {
+        for (err, status, code) in [
+            (CrmError::TeamNameTaken, 409, "sales_team_name_taken"),
+            (CrmError::AgentInAnotherTeam, 409, "agent_in_another_team"),
+            (CrmError::NotFound("lead"), 404, "not_found"),
+            (
+                CrmError::Invalid("phone", "bad".into()),
+                422,
+                "validation_failed",
+            ),
+        ] {
+            let problem = AppError::from(err).problem();
+            assert_eq!((problem.status, problem.code.as_str()), (status, code));
+        }
+    }
+}

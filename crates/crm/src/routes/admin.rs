@@ -1,0 +1,91 @@
+//! `/api/admin/crm`: sales teams, agents' assignment settings, the vendors' lead quality
+//! (ADMIN).
+
+use actix_web::{HttpResponse, get, post, put, web};
+use kernel::{
+    auth::{Admin, Require},
+    error::{AppResult, Problem},
+    extract::ValidJson,
+};
+use uuid::Uuid;
+
+use crate::{
+    Crm,
+    dto::teams::{AddMember, AgentDto, AgentSettings, NewTeam, TeamDto, VendorQualityDto},
+    service::teams,
+};
+
+/// Creates a sales team led by a user with the `sales_head` capability.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), request_body = NewTeam,
+    responses((status = 201, body = TeamDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[post("/teams")]
+pub async fn create_team(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+    body: ValidJson<NewTeam>,
+) -> AppResult<HttpResponse> {
+    let team = teams::create_team(&crm.ctx().db, &admin, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(team))
+}
+
+/// Adds a SALES user to the team (idempotent; an agent is in one team at most).
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "team id")), request_body = AddMember,
+    responses((status = 200, body = TeamDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[post("/teams/{id}/members")]
+pub async fn add_member(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+    id: web::Path<Uuid>,
+    body: ValidJson<AddMember>,
+) -> AppResult<web::Json<TeamDto>> {
+    Ok(web::Json(
+        teams::add_member(&crm.ctx().db, &admin, id.into_inner(), body.0.user_id).await?,
+    ))
+}
+
+/// The platform's agents with their settings and counters.
+#[utoipa::path(tag = "crm", security(("bearer" = [])),
+    responses((status = 200, body = Vec<AgentDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[get("/agents")]
+pub async fn list_agents(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+) -> AppResult<web::Json<Vec<AgentDto>>> {
+    Ok(web::Json(
+        teams::list_agents(&crm.ctx().db, admin.tenant.id).await?,
+    ))
+}
+
+/// Sets a SALES user's assignment settings (active, capacity, weight); audited.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(("user_id" = Uuid, Path, description = "the agent's user id")), request_body = AgentSettings,
+    responses((status = 200, body = AgentDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[put("/agents/{user_id}")]
+pub async fn put_agent(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+    user_id: web::Path<Uuid>,
+    body: ValidJson<AgentSettings>,
+) -> AppResult<web::Json<AgentDto>> {
+    Ok(web::Json(
+        teams::put_agent(
+            &crm.ctx().db,
+            &admin,
+            user_id.into_inner(),
+            body.into_inner(),
+        )
+        .await?,
+    ))
+}
+
+/// Each vendor's lead-quality ledger: new leads and re-inquiries (duplicates) it sent.
+#[utoipa::path(tag = "crm", security(("bearer" = [])),
+    responses((status = 200, body = Vec<VendorQualityDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[get("/vendor-quality")]
+pub async fn vendor_quality(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+) -> AppResult<web::Json<Vec<VendorQualityDto>>> {
+    Ok(web::Json(
+        teams::vendor_quality(&crm.ctx().db, admin.tenant.id).await?,
+    ))
+}

@@ -1,0 +1,56 @@
+//! The HTTP routes of the CRM (behind the `crm` module).
+
+pub mod admin;
+pub mod capture;
+pub mod sales;
+pub mod vendor;
+pub mod workflows;
+
+use kernel::tenant::ModuleGate;
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+/// The platform module these routes belong to.
+pub const MODULE: &str = "crm";
+
+/// Mounts every route of the crate.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/v1/vendor/leads")
+            .wrap(ModuleGate(MODULE))
+            .service(vendor::create),
+    )
+    .service(
+        scope::scope("/api/leads")
+            .wrap(ModuleGate(MODULE))
+            .service(capture::capture),
+    )
+    .service(
+        scope::scope("/api/sales/leads")
+            .wrap(ModuleGate(MODULE))
+            .service(sales::list)
+            .service(sales::detail)
+            .service(sales::change_stage)
+            .service(sales::add_note)
+            .service(sales::add_task)
+            .service(sales::assign),
+    )
+    .service(
+        scope::scope("/api/admin/crm")
+            .wrap(ModuleGate(MODULE))
+            .service(admin::create_team)
+            .service(admin::add_member)
+            .service(admin::list_agents)
+            .service(admin::put_agent)
+            .service(admin::vendor_quality),
+    )
+    .service(
+        scope::scope("/api/admin/workflows")
+            .wrap(ModuleGate(MODULE))
+            .service(workflows::create)
+            .service(workflows::update)
+            .service(workflows::publish)
+            .service(workflows::runs)
+            .service(workflows::retry)
+            .service(workflows::cancel),
+    );
+}

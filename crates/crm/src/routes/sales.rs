@@ -1,0 +1,107 @@
+//! `/api/sales/leads`: the sales desk. SALES sees the leads they own, a SALES_HEAD their
+//! team's, CM and ADMIN the platform's; any other lead is 404.
+
+use actix_web::{get, post, web};
+use kernel::{
+    auth::Require,
+    error::{AppResult, Problem},
+    extract::ValidJson,
+    pagination::{Page, PageParams},
+};
+use uuid::Uuid;
+
+use crate::{
+    Crm,
+    dto::leads::{AssignLead, LeadDetail, LeadDto, LeadFilter, NewNote, NewTask, StageChange},
+    service::{access::SalesDesk, leads},
+};
+
+/// The leads the caller sees, newest first (cursor pagination).
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(PageParams, LeadFilter),
+    responses((status = 200, body = Page<LeadDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[get("")]
+pub async fn list(
+    user: Require<SalesDesk>,
+    crm: web::Data<Crm>,
+    page: web::Query<PageParams>,
+    filter: web::Query<LeadFilter>,
+) -> AppResult<web::Json<Page<LeadDto>>> {
+    Ok(web::Json(
+        leads::list(&crm.ctx().db, &user, filter.stage, &page).await?,
+    ))
+}
+
+/// A lead with its stage history (time in each stage), timeline and tasks.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "lead id")),
+    responses((status = 200, body = LeadDetail), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[get("/{id}")]
+pub async fn detail(
+    user: Require<SalesDesk>,
+    crm: web::Data<Crm>,
+    id: web::Path<Uuid>,
+) -> AppResult<web::Json<LeadDetail>> {
+    Ok(web::Json(
+        leads::detail(&crm.ctx().db, &user, id.into_inner()).await?,
+    ))
+}
+
+/// Moves the lead to a stage (`lead.stage_changed`); 200 with the lead's history.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "lead id")), request_body = StageChange,
+    responses((status = 200, body = LeadDetail), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/{id}/stage")]
+pub async fn change_stage(
+    user: Require<SalesDesk>,
+    crm: web::Data<Crm>,
+    id: web::Path<Uuid>,
+    body: ValidJson<StageChange>,
+) -> AppResult<web::Json<LeadDetail>> {
+    let out = leads::change_stage(&crm.ctx().db, &user, id.into_inner(), body.into_inner()).await?;
+    crm.jobs().notify_committed();
+    Ok(web::Json(out))
+}
+
+/// Adds a note to the lead's timeline.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "lead id")), request_body = NewNote,
+    responses((status = 200, body = LeadDetail), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/{id}/notes")]
+pub async fn add_note(
+    user: Require<SalesDesk>,
+    crm: web::Data<Crm>,
+    id: web::Path<Uuid>,
+    body: ValidJson<NewNote>,
+) -> AppResult<web::Json<LeadDetail>> {
+    Ok(web::Json(
+        leads::add_note(&crm.ctx().db, &user, id.into_inner(), &body.0.body).await?,
+    ))
+}
+
+/// Sets a follow-up task with a due time (for the lead's owner).
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "lead id")), request_body = NewTask,
+    responses((status = 200, body = LeadDetail), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/{id}/tasks")]
+pub async fn add_task(
+    user: Require<SalesDesk>,
+    crm: web::Data<Crm>,
+    id: web::Path<Uuid>,
+    body: ValidJson<NewTask>,
+) -> AppResult<web::Json<LeadDetail>> {
+    Ok(web::Json(
+        leads::add_task(&crm.ctx().db, &user, id.into_inner(), body.into_inner()).await?,
+    ))
+}
+
+/// Gives the lead to another agent (SALES_HEAD within their team, CM, ADMIN); audited and on
+/// the timeline. Plain SALES users get 403.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "lead id")), request_body = AssignLead,
+    responses((status = 200, body = LeadDetail), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/{id}/assign")]
+pub async fn assign(
+    user: Require<SalesDesk>,
+    crm: web::Data<Crm>,
+    id: web::Path<Uuid>,
+    body: ValidJson<AssignLead>,
+) -> AppResult<web::Json<LeadDetail>> {
+    let out = leads::reassign(&crm.ctx().db, &user, id.into_inner(), body.0.owner_id).await?;
+    crm.jobs().notify_committed();
+    Ok(web::Json(out))
+}

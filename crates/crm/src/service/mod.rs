@@ -1,0 +1,9 @@
+//! The crate's rules and SQL (functions take a connection or transaction and the platform).
+
+pub mod access;
+pub mod assignment;
+pub mod ingest;
+pub mod leads;
+pub mod teams;
+pub mod workflow_steps;
+pub mod workflows;

@@ -1,0 +1,13 @@
+//! The one integration-test binary of `crm` (one binary per crate: each links the whole
+//! dependency tree). A module per area.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod access;
+mod assignment;
+mod capture;
+mod common;
+mod concurrency;
+mod import;
+mod ingest;
+mod stages;
+mod workflows;
