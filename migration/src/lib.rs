@@ -62,6 +62,8 @@ mod m20261203_700001_create_lms_courses;
 mod m20261203_700002_create_lms_quizzes;
 mod m20261203_700003_create_lms_coursework;
 mod m20261203_700004_create_course_orders;
+mod m20261203_850001_create_finance_invoicing;
+mod m20261203_850002_create_finance_refunds_ledger;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -105,6 +107,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_700002_create_lms_quizzes::Migration),
             Box::new(m20261203_700003_create_lms_coursework::Migration),
             Box::new(m20261203_700004_create_course_orders::Migration),
+            Box::new(m20261203_850001_create_finance_invoicing::Migration),
+            Box::new(m20261203_850002_create_finance_refunds_ledger::Migration),
         ]
     }
 }

@@ -71,6 +71,8 @@ pub struct Services {
     pub calendar: web::Data<mentorship::Calendar>,
     /// The LMS (courses, enrolment, the student portal).
     pub lms: web::Data<lms::Lms>,
+    /// Finance: invoices, billing profiles, supplier settings.
+    pub finance: web::Data<finance::Finance>,
     /// The LMS's enrolment check behind `kernel::auth::Enrolled`.
     pub enrollment_check: web::Data<dyn kernel::auth::EnrollmentCheck>,
     /// The Socket.IO server (meeting signalling, presence, chat), shared by every worker.
@@ -143,6 +145,7 @@ impl Services {
             terminal: web::Data::new(crate::live::terminal(ctx, &config.realtime)?),
             mentorship: web::Data::new(mentorship),
             lms: web::Data::new(lms),
+            finance: web::Data::new(finance::Finance::new(ctx, jobs, config.finance.clone())),
             enrollment_check: web::Data::from(std::sync::Arc::new(
                 lms::service::enrollment::LmsEnrollmentCheck::new(ctx),
             )
@@ -174,6 +177,7 @@ impl Services {
             .app_data(self.mentorship.clone())
             .app_data(self.calendar.clone())
             .app_data(self.lms.clone())
+            .app_data(self.finance.clone())
             .app_data(self.enrollment_check.clone())
             .app_data(self.terminal.clone())
             .app_data(self.integrations.clone())

@@ -22,6 +22,8 @@ pub struct GatewayConfig {
     pub mentorship: mentorship::MentorshipConfig,
     /// The LMS: the quiz submit grace.
     pub lms: lms::LmsConfig,
+    /// Finance: the default supplier (GSTIN, state, name, series).
+    pub finance: finance::FinanceConfig,
     /// Socket.IO and the terminal relay.
     pub realtime: realtime::RealtimeConfig,
     /// The LLM gateway's providers, timeouts and retries; Razorpay; Drive; the sync.
@@ -51,6 +53,7 @@ impl GatewayConfig {
             tokens: tokens::TokensConfig::from_env(env, &kernel)?,
             mentorship: mentorship::MentorshipConfig::from_env(env, &kernel)?,
             lms: lms::LmsConfig::from_env(env)?,
+            finance: finance::FinanceConfig::from_env(env, &kernel)?,
             realtime: realtime::RealtimeConfig::from_env(env, &kernel)?,
             integrations: integrations::IntegrationsConfig::from_env(env, &kernel)?,
             imports: imports::ImportsConfig::from_env(env, &kernel)?,

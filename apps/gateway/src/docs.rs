@@ -40,6 +40,7 @@ use utoipa_actix_web::AppExt;
         (name = "graphy", description = "Graphy (Mr. Learn) sync: configs with sealed keys and their schedules, runs, and the admin screens' read-only proxy"),
         (name = "ezexam", description = "EzExam (Mr. Test) sync: configs with sealed keys and their schedules, runs, and the admin screens' read-only proxy"),
         (name = "lms", description = "The LMS: courses, modules and content, batches, the public catalogue, enrolment (granted or paid), the student's course page and progress; the question bank, timed quizzes and attempts, learners' accommodations, candidate quizzes by invite link"),
+        (name = "finance", description = "Finance: GST tax invoices issued once per captured payment with gapless numbers, the buyer's billing profile and own invoices, the platform's supplier details (ADMIN)"),
         (name = "payments", description = "Razorpay's webhook, shared by every product that sells something (token packs, course enrollments)"),
         (name = "judge0", description = "The Judge0 proxy: run a program in an allow-listed language and get its verdict and output (per-user rate limit; the deployment's Judge0 token stays server-side)"),
         (name = "imports", description = "Bulk .xlsx/.csv imports: kinds and templates, upload with preview, start, progress, error report (ADMIN)"),

@@ -27,6 +27,7 @@ pub fn registry() -> Vec<(&'static str, &'static [&'static ErrorCode])> {
         ("tokens", tokens::error::codes::ALL),
         ("mentorship", mentorship::error::codes::ALL),
         ("lms", lms::error::codes::ALL),
+        ("finance", finance::error::codes::ALL),
         ("integrations", integrations::error::codes::ALL),
         ("imports", imports::error::codes::ALL),
         ("gateway", codes::ALL),

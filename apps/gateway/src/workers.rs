@@ -19,6 +19,7 @@ pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
     mentorship::workers(&mut registry, &services.mentorship);
     lms::workers(&mut registry, &services.lms);
     lms::payment_workers(&mut registry, &services.payments);
+    finance::workers(&mut registry, &services.finance);
     integrations::sync::workers::workers(&mut registry, &services.sync);
     imports::workers(&mut registry, &services.imports);
     registry

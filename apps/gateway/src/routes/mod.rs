@@ -22,6 +22,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(tokens::configure)
         .configure(mentorship::configure)
         .configure(lms::configure)
+        .configure(finance::configure)
         .configure(integrations::configure)
         .configure(imports::configure)
         .configure(realtime::terminal::configure);

@@ -1,0 +1,5 @@
+//! Request and response bodies.
+
+pub mod billing;
+pub mod invoices;
+pub mod supplier;
