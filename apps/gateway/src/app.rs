@@ -121,6 +121,7 @@ impl Services {
         let imports =
             imports::Imports::new(ctx, jobs, &storage, config.imports.clone(), import_kinds());
         let integrations = integrations::Integrations::new(ctx, &config.integrations)?;
+        let finance = finance::Finance::new(ctx, jobs, &storage, config.finance.clone());
         let mut lms = lms::Lms::new(ctx, jobs, &storage, config.lms.clone());
         if let Some(judge0) = integrations.judge0.clone() {
             // code questions of quizzes are graded through Judge0
@@ -145,7 +146,7 @@ impl Services {
             terminal: web::Data::new(crate::live::terminal(ctx, &config.realtime)?),
             mentorship: web::Data::new(mentorship),
             lms: web::Data::new(lms),
-            finance: web::Data::new(finance::Finance::new(ctx, jobs, config.finance.clone())),
+            finance: web::Data::new(finance),
             enrollment_check: web::Data::from(std::sync::Arc::new(
                 lms::service::enrollment::LmsEnrollmentCheck::new(ctx),
             )

@@ -27,6 +27,7 @@ pub mod error;
 pub mod events;
 pub mod gstin;
 pub mod numbering;
+pub mod pdf;
 pub mod routes;
 pub mod service;
 pub mod settings;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use jobs::Jobs;
 use kernel::AppContext;
+use storage::Storage;
 
 use crate::FinanceConfig;
 
@@ -13,15 +14,17 @@ use crate::FinanceConfig;
 pub struct Finance {
     ctx: AppContext,
     jobs: Jobs,
+    storage: Storage,
     config: Arc<FinanceConfig>,
 }
 
 impl Finance {
     /// Builds the state.
-    pub fn new(ctx: &AppContext, jobs: &Jobs, config: FinanceConfig) -> Self {
+    pub fn new(ctx: &AppContext, jobs: &Jobs, storage: &Storage, config: FinanceConfig) -> Self {
         Self {
             ctx: ctx.clone(),
             jobs: jobs.clone(),
+            storage: storage.clone(),
             config: Arc::new(config),
         }
     }
@@ -34,6 +37,11 @@ impl Finance {
     /// The queues handle.
     pub fn jobs(&self) -> &Jobs {
         &self.jobs
+    }
+
+    /// The object store (invoice PDFs).
+    pub fn storage(&self) -> &Storage {
+        &self.storage
     }
 
     /// The crate's configuration section.

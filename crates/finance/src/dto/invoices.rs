@@ -82,8 +82,9 @@ pub struct InvoiceDto {
     pub igst_paise: i64,
     /// Invoice value in paise.
     pub total_paise: i64,
-    /// Where the PDF is served (null until rendering lands).
-    pub pdf_url: Option<String>,
+    /// Where the PDF is served (`/api/finance/invoices/{id}/pdf`; the buyer uses
+    /// `/api/finance/my-invoices/{id}/pdf`).
+    pub pdf_url: String,
 }
 
 impl InvoiceDto {
@@ -126,7 +127,7 @@ impl InvoiceDto {
             sgst_paise: i.sgst_paise,
             igst_paise: i.igst_paise,
             total_paise: i.total_paise,
-            pdf_url: None,
+            pdf_url: format!("/api/finance/invoices/{}/pdf", i.id),
         }
     }
 }

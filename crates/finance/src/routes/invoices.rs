@@ -1,7 +1,7 @@
 //! `/api/finance/invoices` (FINANCE or ADMIN: every invoice of the platform) and
 //! `/api/finance/my-invoices` (the signed-in buyer's own).
 
-use actix_web::{get, web};
+use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use kernel::{
     auth::{AuthUser, Finance as FinanceCap, Require},
@@ -10,7 +10,11 @@ use kernel::{
 };
 use uuid::Uuid;
 
-use crate::{Finance, dto::invoices::InvoiceDto, service::invoices};
+use crate::{
+    Finance,
+    dto::invoices::InvoiceDto,
+    service::{documents, invoices},
+};
 
 async fn page(
     finance: &Finance,
@@ -82,4 +86,58 @@ pub async fn my_detail(
     )
     .await?;
     Ok(web::Json(dto))
+}
+
+fn pdf_response(filename: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            "Content-Disposition",
+            format!("inline; filename=\"{filename}\""),
+        ))
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(bytes)
+}
+
+/// The invoice's PDF (FINANCE capability or ADMIN): rendered and stored on first request,
+/// served from storage afterwards.
+#[utoipa::path(tag = "finance", security(("bearer" = [])),
+    responses((status = 200, description = "the invoice PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem)))]
+#[get("/invoices/{id}/pdf")]
+pub async fn pdf(
+    user: Require<FinanceCap>,
+    finance: web::Data<Finance>,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let (name, bytes) = documents::invoice_pdf(
+        &finance.ctx().db,
+        finance.storage(),
+        &user.tenant,
+        None,
+        id.into_inner(),
+    )
+    .await?;
+    Ok(pdf_response(&name, bytes))
+}
+
+/// The PDF of one of the caller's own invoices (anyone else's is 404).
+#[utoipa::path(tag = "finance", security(("bearer" = [])),
+    responses((status = 200, description = "the invoice PDF", content_type = "application/pdf", body = Vec<u8>),
+        (status = 401, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem)))]
+#[get("/my-invoices/{id}/pdf")]
+pub async fn my_pdf(
+    user: AuthUser,
+    finance: web::Data<Finance>,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let (name, bytes) = documents::invoice_pdf(
+        &finance.ctx().db,
+        finance.storage(),
+        &user.tenant,
+        Some(user.id),
+        id.into_inner(),
+    )
+    .await?;
+    Ok(pdf_response(&name, bytes))
 }

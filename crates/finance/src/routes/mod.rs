@@ -17,6 +17,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .wrap(ModuleGate(MODULE))
             .service(invoices::list)
             .service(invoices::detail)
+            .service(invoices::pdf)
+            .service(invoices::my_pdf)
             .service(invoices::mine)
             .service(invoices::my_detail)
             .service(billing::get_profile)

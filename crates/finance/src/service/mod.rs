@@ -2,6 +2,7 @@
 //! transaction) and the platform id of the request's tenant.
 
 pub mod billing;
+pub mod documents;
 pub mod invoices;
 pub mod numbering;
 pub mod supplier;

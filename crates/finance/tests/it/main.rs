@@ -6,4 +6,5 @@ mod access;
 mod common;
 mod issue;
 mod numbering;
+mod pdf;
 mod settings;
