@@ -338,6 +338,94 @@ pub fn financial_year(at: DateTime<Utc>) -> String {
     )
 }
 
+/// What is left of an invoice line to credit (the line less its earlier credit notes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Left {
+    /// Line value left.
+    pub total_paise: i64,
+    /// Taxable value left.
+    pub taxable_paise: i64,
+    /// Central tax left (state tax is the same).
+    pub cgst_paise: i64,
+    /// Integrated tax left.
+    pub igst_paise: i64,
+}
+
+/// What a credit note takes off one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Reversal {
+    /// Line value.
+    pub total_paise: i64,
+    /// Taxable value.
+    pub taxable_paise: i64,
+    /// Central tax (state tax is the same).
+    pub cgst_paise: i64,
+    /// Integrated tax.
+    pub igst_paise: i64,
+}
+
+/// Splits a refund of `amount_paise` over what is left of the invoice's lines, reversing tax
+/// in proportion (section 34 CGST Act): the amount goes to the lines by their value left
+/// (largest remainder), each line's tax is its tax left times its share over its value left,
+/// rounded half-up and never more than is left. Refunding everything that is left reverses
+/// exactly what is left, so partial refunds followed by the rest come to the invoice.
+pub fn reverse(left: &[Left], amount_paise: i64) -> Result<Vec<Reversal>, TaxError> {
+    let total: i64 = left.iter().map(|l| l.total_paise).sum();
+    if amount_paise <= 0 || amount_paise > total {
+        return Err(TaxError::Invalid(
+            "refund outside what is left of the invoice",
+        ));
+    }
+    if amount_paise == total {
+        return Ok(left
+            .iter()
+            .map(|l| Reversal {
+                total_paise: l.total_paise,
+                taxable_paise: l.taxable_paise,
+                cgst_paise: l.cgst_paise,
+                igst_paise: l.igst_paise,
+            })
+            .collect());
+    }
+    let (a, t) = (i128::from(amount_paise), i128::from(total));
+    let mut shares: Vec<i128> = left
+        .iter()
+        .map(|l| a * i128::from(l.total_paise) / t)
+        .collect();
+    let mut order: Vec<(i128, usize)> = left
+        .iter()
+        .enumerate()
+        .map(|(i, l)| ((a * i128::from(l.total_paise)) % t, i))
+        .collect();
+    order.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+    let extra = usize::try_from(a - shares.iter().sum::<i128>()).map_err(|_| TaxError::Overflow)?;
+    for &(_, i) in order.iter().take(extra) {
+        shares[i] += 1;
+    }
+    left.iter()
+        .zip(shares)
+        .map(|(l, share)| {
+            let share = i64::try_from(share).map_err(|_| TaxError::Overflow)?;
+            let part = |c: i64| -> i64 {
+                if l.total_paise == 0 {
+                    return 0;
+                }
+                let v =
+                    div_round_half_up(i128::from(c) * i128::from(share), i128::from(l.total_paise));
+                i64::try_from(v).unwrap_or(c).min(c)
+            };
+            let cgst = part(l.cgst_paise);
+            let igst = part(l.igst_paise);
+            Ok(Reversal {
+                total_paise: share,
+                taxable_paise: share - 2 * cgst - igst,
+                cgst_paise: cgst,
+                igst_paise: igst,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -548,5 +636,48 @@ mod tests {
         assert_eq!(financial_year(at("2027-03-31T18:30:00Z")), "27-28");
         assert_eq!(financial_year(at("2026-12-03T10:00:00Z")), "26-27");
         assert_eq!(financial_year(at("2099-06-01T00:00:00Z")), "99-00");
+    }
+    #[test]
+    fn partial_refunds_reverse_tax_in_proportion() {
+        // invoice: Rs 4,999 inclusive intra-state = 423644 + 38128 + 38128
+        let inv = Left {
+            total_paise: 499_900,
+            taxable_paise: 423_644,
+            cgst_paise: 38_128,
+            igst_paise: 0,
+        };
+        // Rs 1,000 back: 38128 * 100000 / 499900 = 7627.2 -> 7627 each; taxable 100000 - 15254
+        let first = reverse(&[inv], 100_000).unwrap();
+        assert_eq!(
+            first,
+            vec![Reversal {
+                total_paise: 100_000,
+                taxable_paise: 84_746,
+                cgst_paise: 7_627,
+                igst_paise: 0
+            }]
+        );
+        // the rest reverses exactly what is left
+        let left = Left {
+            total_paise: 399_900,
+            taxable_paise: 423_644 - 84_746,
+            cgst_paise: 38_128 - 7_627,
+            igst_paise: 0,
+        };
+        let rest = reverse(&[left], 399_900).unwrap();
+        assert_eq!(rest[0].cgst_paise + first[0].cgst_paise, 38_128);
+        assert_eq!(rest[0].taxable_paise + first[0].taxable_paise, 423_644);
+        // half of an inter-state Rs 1,180: IGST 90
+        let igst = Left {
+            total_paise: 118_000,
+            taxable_paise: 100_000,
+            cgst_paise: 0,
+            igst_paise: 18_000,
+        };
+        let half = reverse(&[igst], 59_000).unwrap();
+        assert_eq!((half[0].taxable_paise, half[0].igst_paise), (50_000, 9_000));
+        // more than is left, or nothing, is refused
+        assert!(reverse(&[igst], 118_001).is_err());
+        assert!(reverse(&[igst], 0).is_err());
     }
 }

@@ -2,10 +2,13 @@
 //! token packs and course enrolments alike) issues the order's invoice, once.
 
 use chrono::Utc;
-use integrations::payments::events::PaymentCaptured;
+use integrations::payments::events::{PaymentCaptured, RefundProcessed};
 use jobs::{JobContext, JobError, Registry};
 
-use crate::{Finance, FinanceError, service::invoices};
+use crate::{
+    Finance, FinanceError,
+    service::{invoices, refunds},
+};
 
 /// Registers the crate's subscribers.
 pub fn workers(registry: &mut Registry, finance: &Finance) {
@@ -41,6 +44,32 @@ pub fn workers(registry: &mut Registry, finance: &Finance) {
                     }
                     Err(e) => Err(JobError::Retry(anyhow::Error::new(e))),
                 }
+            }
+        },
+    );
+    let state = finance.clone();
+    registry.subscribe(
+        "finance:refund",
+        move |ctx: JobContext, event: RefundProcessed| {
+            let state = state.clone();
+            async move {
+                let db = &state.ctx().db;
+                let tenant = state
+                    .ctx()
+                    .tenants
+                    .resolve(db, Some(&ctx.platform))
+                    .await
+                    .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))?;
+                let done = refunds::settle(db, state.config(), &tenant, &event)
+                    .await
+                    .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
+                tracing::info!(job_id = %ctx.job_id, order_id = %event.order_id, ?done, "refund.processed");
+                if done == refunds::Settled::Wait {
+                    return Err(JobError::Retry(anyhow::anyhow!(
+                        "the refund's Razorpay answer is not written yet"
+                    )));
+                }
+                Ok(())
             }
         },
     );

@@ -2,4 +2,5 @@
 
 pub mod billing;
 pub mod invoices;
+pub mod refunds;
 pub mod supplier;

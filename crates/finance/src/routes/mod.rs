@@ -2,6 +2,7 @@
 
 pub mod billing;
 pub mod invoices;
+pub mod refunds;
 pub mod supplier;
 
 use kernel::tenant::ModuleGate;
@@ -21,6 +22,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(invoices::my_pdf)
             .service(invoices::mine)
             .service(invoices::my_detail)
+            .service(refunds::create)
             .service(billing::get_profile)
             .service(billing::put_profile),
     )

@@ -5,4 +5,5 @@ pub mod billing;
 pub mod documents;
 pub mod invoices;
 pub mod numbering;
+pub mod refunds;
 pub mod supplier;

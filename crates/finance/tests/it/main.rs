@@ -7,4 +7,5 @@ mod common;
 mod issue;
 mod numbering;
 mod pdf;
+mod refunds;
 mod settings;
