@@ -60,7 +60,7 @@ pub fn workers(registry: &mut Registry, finance: &Finance) {
                     .resolve(db, Some(&ctx.platform))
                     .await
                     .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))?;
-                let done = refunds::settle(db, state.config(), &tenant, &event)
+                let done = refunds::settle(db, state.config(), &tenant, &event, Utc::now())
                     .await
                     .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
                 tracing::info!(job_id = %ctx.job_id, order_id = %event.order_id, ?done, "refund.processed");

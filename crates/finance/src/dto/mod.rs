@@ -3,4 +3,5 @@
 pub mod billing;
 pub mod invoices;
 pub mod refunds;
+pub mod reports;
 pub mod supplier;

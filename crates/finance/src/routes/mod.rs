@@ -3,6 +3,7 @@
 pub mod billing;
 pub mod invoices;
 pub mod refunds;
+pub mod reports;
 pub mod supplier;
 
 use kernel::tenant::ModuleGate;
@@ -23,6 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(invoices::mine)
             .service(invoices::my_detail)
             .service(refunds::create)
+            .service(reports::gst)
             .service(billing::get_profile)
             .service(billing::put_profile),
     )

@@ -6,4 +6,5 @@ pub mod documents;
 pub mod invoices;
 pub mod numbering;
 pub mod refunds;
+pub mod reports;
 pub mod supplier;

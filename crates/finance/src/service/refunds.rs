@@ -233,6 +233,7 @@ pub async fn settle(
     config: &FinanceConfig,
     tenant: &Tenant,
     event: &RefundProcessed,
+    at: DateTime<Utc>,
 ) -> Result<Settled, FinanceError> {
     let txn = db.begin().await?;
     let invoice = match lock_invoice(
@@ -303,7 +304,7 @@ pub async fn settle(
         id,
         amount,
         "refunded in Razorpay",
-        Utc::now(),
+        at,
     )
     .await?;
     txn.commit().await?;

@@ -8,4 +8,5 @@ mod issue;
 mod numbering;
 mod pdf;
 mod refunds;
+mod report;
 mod settings;

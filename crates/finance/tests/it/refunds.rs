@@ -167,6 +167,7 @@ async fn partial_then_full_refund_reverses_the_invoice_exactly() {
             razorpay_payment_id: pay.clone(),
             razorpay_refund_id: "rfnd_rest".into(),
         },
+        chrono::Utc::now(),
     )
     .await
     .unwrap();
@@ -197,14 +198,26 @@ async fn a_refund_made_in_razorpay_gets_its_credit_note_from_the_webhook_event()
         razorpay_payment_id: inv.razorpay_payment_id.clone(),
         razorpay_refund_id: "rfnd_dashboard".into(),
     };
-    let done = refunds::settle(&app.db, &app.config.finance, &mr, &event)
-        .await
-        .unwrap();
+    let done = refunds::settle(
+        &app.db,
+        &app.config.finance,
+        &mr,
+        &event,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(done, refunds::Settled::Recorded);
     // delivered again: settled, no second credit note
-    let again = refunds::settle(&app.db, &app.config.finance, &mr, &event)
-        .await
-        .unwrap();
+    let again = refunds::settle(
+        &app.db,
+        &app.config.finance,
+        &mr,
+        &event,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(again, refunds::Settled::Settled);
     assert_eq!(count(&app, "SELECT count(*) FROM credit_notes").await, 1);
     // half the payment: 38128 / 2 = 19064 each
