@@ -69,6 +69,8 @@ mod m20261203_750004_create_voice_interviews;
 mod m20261203_750005_allow_resume_erasure;
 mod m20261203_800001_create_crm_leads;
 mod m20261203_800002_create_crm_workflows;
+mod m20261203_850001_create_finance_invoicing;
+mod m20261203_850002_create_finance_refunds_ledger;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -119,6 +121,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_750005_allow_resume_erasure::Migration),
             Box::new(m20261203_800001_create_crm_leads::Migration),
             Box::new(m20261203_800002_create_crm_workflows::Migration),
+            Box::new(m20261203_850001_create_finance_invoicing::Migration),
+            Box::new(m20261203_850002_create_finance_refunds_ledger::Migration),
         ]
     }
 }

@@ -75,6 +75,8 @@ pub struct Services {
     pub hire: web::Data<hire::Hire>,
     /// The sales CRM (leads, assignment, the sales desk).
     pub crm: web::Data<crm::Crm>,
+    /// Finance: invoices, billing profiles, supplier settings.
+    pub finance: web::Data<finance::Finance>,
     /// The LMS's enrolment check behind `kernel::auth::Enrolled`.
     pub enrollment_check: web::Data<dyn kernel::auth::EnrollmentCheck>,
     /// The Socket.IO server (meeting signalling, presence, chat), shared by every worker.
@@ -124,6 +126,7 @@ impl Services {
         let imports =
             imports::Imports::new(ctx, jobs, &storage, config.imports.clone(), import_kinds());
         let integrations = integrations::Integrations::new(ctx, &config.integrations)?;
+        let finance = finance::Finance::new(ctx, jobs, &storage, config.finance.clone());
         let mut lms = lms::Lms::new(ctx, jobs, &storage, config.lms.clone());
         if let Some(judge0) = integrations.judge0.clone() {
             // code questions of quizzes are graded through Judge0
@@ -151,6 +154,7 @@ impl Services {
             lms: web::Data::new(lms),
             hire: web::Data::new(hiring),
             crm: web::Data::new(crm::Crm::new(ctx, jobs, config.crm.clone())),
+            finance: web::Data::new(finance),
             enrollment_check: web::Data::from(std::sync::Arc::new(
                 lms::service::enrollment::LmsEnrollmentCheck::new(ctx),
             )
@@ -184,6 +188,7 @@ impl Services {
             .app_data(self.lms.clone())
             .app_data(self.hire.clone())
             .app_data(self.crm.clone())
+            .app_data(self.finance.clone())
             .app_data(self.enrollment_check.clone())
             .app_data(self.terminal.clone())
             .app_data(self.integrations.clone())

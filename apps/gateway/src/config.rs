@@ -26,6 +26,8 @@ pub struct GatewayConfig {
     pub hire: hire::HireConfig,
     /// The sales CRM: ingestion rate limits, the assignment sweep.
     pub crm: crm::CrmConfig,
+    /// Finance: the default supplier (GSTIN, state, name, series).
+    pub finance: finance::FinanceConfig,
     /// Socket.IO and the terminal relay.
     pub realtime: realtime::RealtimeConfig,
     /// The LLM gateway's providers, timeouts and retries; Razorpay; Drive; the sync.
@@ -57,6 +59,7 @@ impl GatewayConfig {
             lms: lms::LmsConfig::from_env(env)?,
             hire: hire::HireConfig::from_env(env)?,
             crm: crm::CrmConfig::from_env(env)?,
+            finance: finance::FinanceConfig::from_env(env, &kernel)?,
             realtime: realtime::RealtimeConfig::from_env(env, &kernel)?,
             integrations: integrations::IntegrationsConfig::from_env(env, &kernel)?,
             imports: imports::ImportsConfig::from_env(env, &kernel)?,

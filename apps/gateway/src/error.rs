@@ -29,6 +29,7 @@ pub fn registry() -> Vec<(&'static str, &'static [&'static ErrorCode])> {
         ("lms", lms::error::codes::ALL),
         ("hire", hire::error::codes::ALL),
         ("crm", crm::error::codes::ALL),
+        ("finance", finance::error::codes::ALL),
         ("integrations", integrations::error::codes::ALL),
         ("imports", imports::error::codes::ALL),
         ("gateway", codes::ALL),

@@ -9,6 +9,7 @@ const LISTS: &[&[Key]] = &[
     tokens::settings::KEYS,
     mentorship::settings::KEYS,
     lms::settings::KEYS,
+    finance::settings::KEYS,
     integrations::settings::KEYS,
 ];
 

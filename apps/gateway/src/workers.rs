@@ -21,6 +21,7 @@ pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
     lms::payment_workers(&mut registry, &services.payments);
     hire::workers(&mut registry, &services.hire, &services.integrations);
     crm::workers(&mut registry, &services.crm);
+    finance::workers(&mut registry, &services.finance);
     integrations::sync::workers::workers(&mut registry, &services.sync);
     imports::workers(&mut registry, &services.imports);
     registry

@@ -119,6 +119,24 @@ pub struct Payment {
     pub created_at: i64,
 }
 
+/// A refund as Razorpay returns it (`POST /v1/payments/{id}/refund`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Refund {
+    /// `rfnd_...`.
+    pub id: String,
+    /// Amount refunded in paise.
+    pub amount: i64,
+    /// ISO currency.
+    #[serde(default)]
+    pub currency: String,
+    /// The payment refunded (`pay_...`).
+    #[serde(default)]
+    pub payment_id: String,
+    /// `pending`, `processed` or `failed`.
+    #[serde(default)]
+    pub status: String,
+}
+
 /// A Razorpay collection (`{entity: "collection", count, items}`).
 #[derive(Debug, Clone, Deserialize)]
 struct Collection<T> {
@@ -201,6 +219,45 @@ impl Razorpay {
                 provider: PROVIDER,
                 message: format!("order payments: {e}"),
             })
+    }
+
+    /// Refunds `amount_paise` of a captured payment (`POST /v1/payments/{id}/refund`).
+    /// `receipt` is our refund's id (Razorpay keeps it on the refund, for matching). Not
+    /// retried here: a caller that cannot tell whether it went through reconciles instead.
+    pub async fn refund_payment(
+        &self,
+        payment_id: &str,
+        amount_paise: i64,
+        receipt: &str,
+        notes: Value,
+    ) -> Result<Refund, ProviderError> {
+        let id: String = payment_id
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        let res = self
+            .http
+            .post(format!("{}/v1/payments/{id}/refund", self.api_base))
+            .basic_auth(&self.key_id, Some(self.key_secret.expose_secret()))
+            .json(&serde_json::json!({
+                "amount": amount_paise,
+                "receipt": receipt,
+                "notes": notes,
+            }))
+            .send()
+            .await
+            .map_err(|e| ProviderError::transport(PROVIDER, e))?;
+        let body = read_json(PROVIDER, res, "/error/description").await?;
+        serde_json::from_value(body).map_err(|e| ProviderError::Body {
+            provider: PROVIDER,
+            message: format!("refund: {e}"),
+        })
     }
 
     /// Whether a checkout's `razorpay_signature` is Razorpay's HMAC-SHA256 of

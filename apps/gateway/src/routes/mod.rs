@@ -24,6 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(lms::configure)
         .configure(hire::configure)
         .configure(crm::configure)
+        .configure(finance::configure)
         .configure(integrations::configure)
         .configure(imports::configure)
         .configure(realtime::terminal::configure);

@@ -1,0 +1,7 @@
+//! Request and response bodies.
+
+pub mod billing;
+pub mod invoices;
+pub mod refunds;
+pub mod reports;
+pub mod supplier;

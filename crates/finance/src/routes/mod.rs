@@ -1,0 +1,37 @@
+//! The HTTP routes of finance (behind the `finance` module).
+
+pub mod billing;
+pub mod invoices;
+pub mod refunds;
+pub mod reports;
+pub mod supplier;
+
+use kernel::tenant::ModuleGate;
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+/// The platform module these routes belong to.
+pub const MODULE: &str = "finance";
+
+/// Mounts every route of the crate.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/finance")
+            .wrap(ModuleGate(MODULE))
+            .service(invoices::list)
+            .service(invoices::detail)
+            .service(invoices::pdf)
+            .service(invoices::my_pdf)
+            .service(invoices::mine)
+            .service(invoices::my_detail)
+            .service(refunds::create)
+            .service(reports::gst)
+            .service(billing::get_profile)
+            .service(billing::put_profile),
+    )
+    .service(
+        scope::scope("/api/admin/finance")
+            .wrap(ModuleGate(MODULE))
+            .service(supplier::get_supplier)
+            .service(supplier::put_supplier),
+    );
+}

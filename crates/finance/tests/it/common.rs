@@ -1,0 +1,67 @@
+//! Fixtures of the finance tests: captured-payment events, the tenant, invoice reads.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use integrations::payments::events::PaymentCaptured;
+use kernel::Tenant;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use testkit::TestApp;
+use uuid::Uuid;
+
+/// The resolved platform `slug` of the app.
+pub async fn tenant(app: &TestApp, slug: &str) -> Arc<Tenant> {
+    app.ctx.tenants.resolve(&app.db, Some(slug)).await.unwrap()
+}
+
+/// A `payment.captured` of a fresh order of `user_id` on `tenant`.
+pub fn captured(
+    tenant: &Tenant,
+    user_id: Uuid,
+    amount_paise: i64,
+    inclusive: bool,
+) -> PaymentCaptured {
+    PaymentCaptured {
+        order_id: Uuid::now_v7(),
+        user_id,
+        platform_id: tenant.id,
+        amount_paise,
+        currency: "INR".into(),
+        item: "course_enrollment".into(),
+        item_id: Uuid::now_v7(),
+        description: "Data Analytics course".into(),
+        gst_inclusive: inclusive,
+        tokens: None,
+        razorpay_payment_id: format!("pay_{}", Uuid::now_v7().simple()),
+    }
+}
+
+/// One number from SQL.
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
+    app.db
+        .query_one_raw(Statement::from_string(DbBackend::Postgres, sql.to_owned()))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap()
+}
+
+/// Every `(seq, number)` of the invoices, by seq.
+pub async fn numbers(app: &TestApp) -> Vec<(i64, String)> {
+    app.db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT seq, number FROM invoices ORDER BY seq".to_owned(),
+        ))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            (
+                r.try_get("", "seq").unwrap(),
+                r.try_get("", "number").unwrap(),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,317 @@
+//! Refunds through Razorpay (wiremock) and their credit notes: proportional tax reversal,
+//! idempotency, limits, who may refund, settlement by `refund.processed`.
+
+use finance::service::{invoices, refunds};
+use integrations::payments::events::RefundProcessed;
+use kernel::auth::{Capability, Role};
+use reqwest::Method;
+use serde_json::json;
+use testkit::{TestApp, TestOptions, spawn_app, spawn_app_with};
+use wiremock::{
+    Mock, MockServer, ResponseTemplate,
+    matchers::{body_partial_json, method, path},
+};
+
+use crate::common::{captured, count, tenant};
+
+async fn app_with_razorpay() -> (TestApp, MockServer) {
+    let rzp = MockServer::start().await;
+    let app = spawn_app_with(
+        TestOptions::default()
+            .env("RAZORPAY_API_BASE", rzp.uri())
+            .env("RAZORPAY_KEY_ID", "rzp_test_finance")
+            .env("RAZORPAY_KEY_SECRET", "finance-test-key-secret"),
+    )
+    .await;
+    (app, rzp)
+}
+
+async fn refund_mock(
+    rzp: &MockServer,
+    payment: &str,
+    amount: i64,
+    refund_id: &str,
+    status: &str,
+    times: u64,
+) {
+    Mock::given(method("POST"))
+        .and(path(format!("/v1/payments/{payment}/refund")))
+        .and(body_partial_json(json!({"amount": amount})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": refund_id, "entity": "refund", "amount": amount, "currency": "INR",
+            "payment_id": payment, "status": status,
+        })))
+        .expect(times)
+        .mount(rzp)
+        .await;
+}
+
+/// A Rs 4,999 inclusive intra-state invoice (423644 + 38128 + 38128) of a new buyer.
+async fn invoice(app: &TestApp) -> finance::entities::invoices::Model {
+    let mr = tenant(app, "mr-mentor").await;
+    let (buyer, _) = app.user(Role::User, &[], "mr-mentor");
+    let e = captured(&mr, buyer, 499_900, true);
+    invoices::issue(&app.db, &app.config.finance, &mr, &e, chrono::Utc::now())
+        .await
+        .unwrap()
+        .invoice
+}
+
+#[tokio::test]
+async fn partial_then_full_refund_reverses_the_invoice_exactly() {
+    let (app, rzp) = app_with_razorpay().await;
+    let inv = invoice(&app).await;
+    let pay = inv.razorpay_payment_id.clone();
+    refund_mock(&rzp, &pay, 100_000, "rfnd_part", "processed", 1).await;
+    refund_mock(&rzp, &pay, 399_900, "rfnd_rest", "pending", 1).await;
+    let fin = app.token(Role::User, &[Capability::Finance], "mr-mentor");
+    let fy = finance::tax::financial_year(chrono::Utc::now());
+
+    let ask = |amount: i64, key: &'static str| {
+        let (app, fin, pay) = (&app, fin.clone(), pay.clone());
+        async move {
+            app.req(Method::POST, "/api/finance/refunds")
+                .bearer(&fin)
+                .header("Idempotency-Key", key)
+                .json(&json!({"payment_id": pay, "amount_paise": amount, "reason": "course cancelled"}))
+                .send()
+                .await
+        }
+    };
+    let first = ask(100_000, "refund-1").await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let body = first.json();
+    assert_eq!(body["status"], "processed");
+    assert_eq!(body["razorpay_refund_id"], "rfnd_part");
+    let note = &body["credit_note"];
+    assert_eq!(note["number"], format!("CN/{fy}/00001"));
+    // 38128 * 100000 / 499900 = 7627.2 -> 7627 each; taxable 100000 - 15254
+    assert_eq!(note["cgst_paise"], 7_627);
+    assert_eq!(note["sgst_paise"], 7_627);
+    assert_eq!(note["igst_paise"], 0);
+    assert_eq!(note["taxable_paise"], 84_746);
+    assert_eq!(note["total_paise"], 100_000);
+
+    // the same key again: the first refund, nothing more asked of Razorpay (expect(1))
+    let again = ask(100_000, "refund-1").await;
+    assert_eq!(again.status, 201, "{}", again.text);
+    assert_eq!(again.json()["id"], body["id"]);
+
+    // more than is left
+    let over = ask(399_901, "refund-2").await;
+    let p = over.assert_problem(422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "amount_paise");
+
+    // the rest: the two notes together reverse the invoice to the paisa
+    let rest = ask(399_900, "refund-3").await;
+    assert_eq!(rest.status, 201, "{}", rest.text);
+    let rest = rest.json();
+    assert_eq!(rest["status"], "pending");
+    assert_eq!(rest["credit_note"]["number"], format!("CN/{fy}/00002"));
+    assert_eq!(
+        note["cgst_paise"].as_i64().unwrap() + rest["credit_note"]["cgst_paise"].as_i64().unwrap(),
+        inv.cgst_paise
+    );
+    assert_eq!(
+        note["taxable_paise"].as_i64().unwrap()
+            + rest["credit_note"]["taxable_paise"].as_i64().unwrap(),
+        inv.taxable_paise
+    );
+    // the ledger: every document balances, revenue and GST payable are back to zero, the
+    // refunds account holds the whole payment
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COALESCE(sum(amount_paise), 0)::bigint FROM finance_ledger"
+        )
+        .await,
+        0
+    );
+    for account in ["revenue", "cgst_payable", "sgst_payable"] {
+        assert_eq!(
+            count(&app, &format!("SELECT sum(amount_paise)::bigint FROM finance_ledger WHERE account = '{account}'")).await,
+            0,
+            "{account}"
+        );
+    }
+    assert_eq!(
+        count(
+            &app,
+            "SELECT sum(amount_paise)::bigint FROM finance_ledger WHERE account = 'refunds'"
+        )
+        .await,
+        -499_900
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action = 'finance.refund.request'"
+        )
+        .await,
+        2
+    );
+
+    // refund.processed settles the pending one
+    let mr = tenant(&app, "mr-mentor").await;
+    let settled = refunds::settle(
+        &app.db,
+        &app.config.finance,
+        &mr,
+        &RefundProcessed {
+            order_id: inv.order_id,
+            user_id: inv.user_id,
+            platform_id: mr.id,
+            amount_paise: 399_900,
+            currency: "INR".into(),
+            item: inv.item.clone(),
+            razorpay_payment_id: pay.clone(),
+            razorpay_refund_id: "rfnd_rest".into(),
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(settled, refunds::Settled::Settled);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM refunds WHERE status = 'processed'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM credit_notes").await, 2);
+}
+
+#[tokio::test]
+async fn a_refund_made_in_razorpay_gets_its_credit_note_from_the_webhook_event() {
+    let app = spawn_app().await;
+    let inv = invoice(&app).await;
+    let mr = tenant(&app, "mr-mentor").await;
+    let event = RefundProcessed {
+        order_id: inv.order_id,
+        user_id: inv.user_id,
+        platform_id: mr.id,
+        amount_paise: 249_950,
+        currency: "INR".into(),
+        item: inv.item.clone(),
+        razorpay_payment_id: inv.razorpay_payment_id.clone(),
+        razorpay_refund_id: "rfnd_dashboard".into(),
+    };
+    let done = refunds::settle(
+        &app.db,
+        &app.config.finance,
+        &mr,
+        &event,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(done, refunds::Settled::Recorded);
+    // delivered again: settled, no second credit note
+    let again = refunds::settle(
+        &app.db,
+        &app.config.finance,
+        &mr,
+        &event,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again, refunds::Settled::Settled);
+    assert_eq!(count(&app, "SELECT count(*) FROM credit_notes").await, 1);
+    // half the payment: 38128 / 2 = 19064 each
+    assert_eq!(
+        count(&app, "SELECT cgst_paise FROM credit_notes").await,
+        19_064
+    );
+}
+
+#[tokio::test]
+async fn who_may_refund_and_what_razorpay_says() {
+    let (app, rzp) = app_with_razorpay().await;
+    let inv = invoice(&app).await;
+    let pay = inv.razorpay_payment_id.clone();
+    let body = json!({"payment_id": pay, "amount_paise": 1_000, "reason": "goodwill"});
+    // a plain USER, and the buyer themselves
+    app.call(
+        Method::POST,
+        "/api/finance/refunds",
+        &app.user_token(),
+        Some(body.clone()),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    // FINANCE cannot refund their own payment
+    let (fin_id, fin) = app.user(Role::User, &[Capability::Finance], "mr-mentor");
+    let mr = tenant(&app, "mr-mentor").await;
+    let own = captured(&mr, fin_id, 10_000, true);
+    invoices::issue(&app.db, &app.config.finance, &mr, &own, chrono::Utc::now())
+        .await
+        .unwrap();
+    app.call(
+        Method::POST,
+        "/api/finance/refunds",
+        &fin,
+        Some(
+            json!({"payment_id": own.razorpay_payment_id, "amount_paise": 1_000, "reason": "mine"}),
+        ),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    // an unknown payment, or another platform's
+    let p = app
+        .call(
+            Method::POST,
+            "/api/finance/refunds",
+            &fin,
+            Some(json!({"payment_id": "pay_unknown", "amount_paise": 1_000, "reason": "x"})),
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "payment_id");
+    let mas = app.token(Role::User, &[Capability::Finance], "my-analytics-school");
+    let p = app
+        .req(Method::POST, "/api/finance/refunds")
+        .platform("my-analytics-school")
+        .bearer(&mas)
+        .json(&body)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "payment_id");
+    // Razorpay refuses: 502, the refund is failed, no credit note, the amount is free again
+    Mock::given(method("POST"))
+        .and(path(format!("/v1/payments/{pay}/refund")))
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            json!({"error": {"code": "BAD_REQUEST_ERROR", "description": "The refund amount is invalid"}}),
+        ))
+        .expect(1)
+        .mount(&rzp)
+        .await;
+    let res = app
+        .call(Method::POST, "/api/finance/refunds", &fin, Some(body))
+        .await;
+    assert_eq!(res.status, 502, "{}", res.text);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM refunds WHERE status = 'failed'").await,
+        1
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM credit_notes").await, 0);
+}
+
+#[tokio::test]
+async fn without_razorpay_keys_refunds_answer_503() {
+    let app = spawn_app().await;
+    let inv = invoice(&app).await;
+    let fin = app.token(Role::User, &[Capability::Finance], "mr-mentor");
+    app.call(
+        Method::POST,
+        "/api/finance/refunds",
+        &fin,
+        Some(json!({"payment_id": inv.razorpay_payment_id, "amount_paise": 100, "reason": "x"})),
+    )
+    .await
+    .assert_problem(503, "provider_not_configured");
+    assert_eq!(count(&app, "SELECT count(*) FROM refunds").await, 0);
+}

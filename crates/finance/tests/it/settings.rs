@@ -1,0 +1,175 @@
+//! The platform's supplier settings and the buyer's billing profile: validation, audit, and
+//! their effect on the next invoice.
+
+use finance::service::invoices;
+use kernel::auth::{Capability, Role};
+use reqwest::Method;
+use serde_json::json;
+use testkit::spawn_app;
+
+use crate::common::{captured, count, tenant};
+
+#[tokio::test]
+async fn supplier_settings_are_checked_audited_and_used() {
+    let app = spawn_app().await;
+    let admin = app.admin_token();
+    let got = app
+        .call(Method::GET, "/api/admin/finance/supplier", &admin, None)
+        .await;
+    assert_eq!(got.status, 200, "{}", got.text);
+    assert_eq!(got.json()["source"], "default");
+    assert_eq!(got.json()["gstin"], finance::config::DEV_GSTIN);
+
+    let good = json!({"gstin": "27AAPFU0939F1ZV", "legal_name": "MAS Mumbai Pvt Ltd",
+        "invoice_series": "MB", "credit_note_series": "CB"});
+    // a series whose numbers could exceed 14 characters
+    let mut long = good.clone();
+    long["invoice_series"] = json!("MAS");
+    let p = app
+        .call(
+            Method::PUT,
+            "/api/admin/finance/supplier",
+            &admin,
+            Some(long),
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "invoice_series");
+    // a GSTIN with a wrong check character
+    let mut typo = good.clone();
+    typo["gstin"] = json!("27AAPFU0939F1ZW");
+    let p = app
+        .call(
+            Method::PUT,
+            "/api/admin/finance/supplier",
+            &admin,
+            Some(typo),
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "gstin");
+    // a state that is not the GSTIN's
+    let mut state = good.clone();
+    state["state_code"] = json!("29");
+    let p = app
+        .call(
+            Method::PUT,
+            "/api/admin/finance/supplier",
+            &admin,
+            Some(state),
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "state_code");
+    // FINANCE is not an admin
+    let fin = app.token(Role::User, &[Capability::Finance], "mr-mentor");
+    app.call(
+        Method::PUT,
+        "/api/admin/finance/supplier",
+        &fin,
+        Some(good.clone()),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+
+    let ok = app
+        .call(
+            Method::PUT,
+            "/api/admin/finance/supplier",
+            &admin,
+            Some(good),
+        )
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    assert_eq!(ok.json()["source"], "platform");
+    assert_eq!(ok.json()["state_code"], "27");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action = 'finance.supplier.update'"
+        )
+        .await,
+        1
+    );
+
+    // the next invoice uses the platform's supplier and series; a buyer in 27 is intra-state
+    let mr = tenant(&app, "mr-mentor").await;
+    let (buyer, token) = app.user(Role::User, &[], "mr-mentor");
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/finance/billing-profile",
+            &token,
+            Some(json!({"legal_name": "Asha Rao", "state_code": "27"})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let e = captured(&mr, buyer, 100_000, false);
+    let i = invoices::issue(&app.db, &app.config.finance, &mr, &e, chrono::Utc::now())
+        .await
+        .unwrap()
+        .invoice;
+    let fy = finance::tax::financial_year(chrono::Utc::now());
+    assert_eq!(i.number, format!("MB/{fy}/00001"));
+    assert_eq!(i.supplier_gstin, "27AAPFU0939F1ZV");
+    assert_eq!(
+        (i.cgst_paise, i.sgst_paise, i.igst_paise),
+        (9_000, 9_000, 0)
+    );
+    // another platform still uses the defaults
+    let mas = tenant(&app, "my-analytics-school").await;
+    let (other, _) = app.user(Role::User, &[], "my-analytics-school");
+    let e = captured(&mas, other, 100_000, false);
+    let j = invoices::issue(&app.db, &app.config.finance, &mas, &e, chrono::Utc::now())
+        .await
+        .unwrap()
+        .invoice;
+    assert_eq!(j.number, format!("MM/{fy}/00001"));
+}
+
+#[tokio::test]
+async fn billing_profiles_check_the_gstin() {
+    let app = spawn_app().await;
+    let token = app.user_token();
+    for (body, field) in [
+        (
+            json!({"legal_name": "X", "gstin": "27AAACB1234C1ZG"}),
+            "gstin",
+        ),
+        (
+            json!({"legal_name": "X", "gstin": "27AAACB1234C1ZF", "state_code": "29"}),
+            "state_code",
+        ),
+        (json!({"legal_name": "X", "state_code": "00"}), "state_code"),
+        (json!({"legal_name": "   "}), "legal_name"),
+    ] {
+        let p = app
+            .call(
+                Method::PUT,
+                "/api/finance/billing-profile",
+                &token,
+                Some(body.clone()),
+            )
+            .await
+            .assert_problem(422, "validation_failed");
+        assert_eq!(p["errors"][0]["field"], field, "{body}");
+    }
+    app.call(Method::GET, "/api/finance/billing-profile", &token, None)
+        .await
+        .assert_problem(404, "not_found");
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/finance/billing-profile",
+            &token,
+            Some(json!({"legal_name": "Ravi Kumar", "state_code": "07", "address": "Delhi"})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let got = app
+        .call(Method::GET, "/api/finance/billing-profile", &token, None)
+        .await;
+    assert_eq!(got.status, 200, "{}", got.text);
+    assert_eq!(got.json()["state_code"], "07");
+    assert_eq!(got.json()["gstin"], serde_json::Value::Null);
+}
