@@ -67,6 +67,7 @@ mod m20261203_750002_create_resume_screening;
 mod m20261203_750003_create_application_quizzes;
 mod m20261203_750004_create_voice_interviews;
 mod m20261203_750005_allow_resume_erasure;
+mod m20261203_750006_create_application_demographics;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -115,6 +116,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_750003_create_application_quizzes::Migration),
             Box::new(m20261203_750004_create_voice_interviews::Migration),
             Box::new(m20261203_750005_allow_resume_erasure::Migration),
+            Box::new(m20261203_750006_create_application_demographics::Migration),
         ]
     }
 }

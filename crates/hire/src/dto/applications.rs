@@ -24,6 +24,10 @@ pub struct ApplyForm {
     /// Answers to the post's screening questions: a JSON object `{question_id: text}`.
     #[schema(max_length = 65536)]
     pub answers: Option<String>,
+    /// Optional self-identified group (1-60 characters) for the adverse-impact report only:
+    /// stored apart from the application and never shown to screening.
+    #[schema(min_length = 1, max_length = 60)]
+    pub self_identified_group: Option<String>,
     /// The resume: a PDF or DOCX file, checked by its content (at most `HIRE_RESUME_MAX_BYTES`).
     #[schema(value_type = String, format = Binary)]
     pub resume: Vec<u8>,

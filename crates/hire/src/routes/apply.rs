@@ -84,6 +84,7 @@ pub async fn apply(
             parts.email.take(),
             parts.phone.take(),
             parts.answers.take(),
+            parts.group.take(),
         )
     });
     let outcome = match (checked, parts.resume.take()) {
@@ -112,6 +113,7 @@ struct Parts {
     email: Option<String>,
     phone: Option<String>,
     answers: Option<String>,
+    group: Option<String>,
     resume: Option<StoredResume>,
 }
 
@@ -159,6 +161,10 @@ async fn read_form(
             "email" => parts.email = Some(text(&mut field, "email", SMALL_FIELD_LIMIT).await?),
             "phone" => parts.phone = Some(text(&mut field, "phone", SMALL_FIELD_LIMIT).await?),
             "answers" => parts.answers = Some(text(&mut field, "answers", ANSWERS_LIMIT).await?),
+            "self_identified_group" => {
+                parts.group =
+                    Some(text(&mut field, "self_identified_group", SMALL_FIELD_LIMIT).await?);
+            }
             _ => {
                 text(&mut field, "request", SMALL_FIELD_LIMIT).await?;
             }

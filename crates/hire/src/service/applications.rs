@@ -32,6 +32,8 @@ pub struct Applicant {
     pub phone: String,
     /// Answers to the screening questions.
     pub answers: Value,
+    /// Self-identified group (adverse-impact counts only).
+    pub group: Option<String>,
 }
 
 /// Checks and canonicalises the form's text fields against the post's questions.
@@ -41,6 +43,7 @@ pub fn applicant(
     email: Option<String>,
     phone: Option<String>,
     answers: Option<String>,
+    group: Option<String>,
 ) -> Result<Applicant, HireError> {
     let full_name = full_name.map(|n| n.trim().to_owned()).unwrap_or_default();
     if full_name.is_empty() || full_name.chars().count() > 200 {
@@ -52,11 +55,19 @@ pub fn applicant(
     let email = canonical_email(email.as_deref().unwrap_or_default())?;
     let phone = canonical_phone(phone.as_deref().unwrap_or_default())?;
     let answers = check_answers(post, answers.as_deref())?;
+    let group = group.map(|g| g.trim().to_owned()).filter(|g| !g.is_empty());
+    if group.as_ref().is_some_and(|g| g.chars().count() > 60) {
+        return Err(HireError::Invalid(
+            "self_identified_group",
+            "must be at most 60 characters".into(),
+        ));
+    }
     Ok(Applicant {
         full_name,
         email,
         phone,
         answers,
+        group,
     })
 }
 
@@ -245,6 +256,14 @@ async fn record(
     }
     .insert(&txn)
     .await?;
+    if let Some(group) = &who.group {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO application_demographics (application_id, platform_id, group_label) VALUES ($1, $2, $3)",
+            [application.id.into(), post.platform_id.into(), group.clone().into()],
+        ))
+        .await?;
+    }
     // the screening job carries the application's id only
     jobs::outbox::enqueue_in(
         &txn,
