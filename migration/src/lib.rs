@@ -68,6 +68,7 @@ mod m20261203_750003_create_application_quizzes;
 mod m20261203_750004_create_voice_interviews;
 mod m20261203_750005_allow_resume_erasure;
 mod m20261203_750006_create_application_demographics;
+mod m20261203_750007_create_application_consents;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -117,6 +118,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_750004_create_voice_interviews::Migration),
             Box::new(m20261203_750005_allow_resume_erasure::Migration),
             Box::new(m20261203_750006_create_application_demographics::Migration),
+            Box::new(m20261203_750007_create_application_consents::Migration),
         ]
     }
 }
