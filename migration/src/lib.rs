@@ -67,6 +67,8 @@ mod m20261203_750002_create_resume_screening;
 mod m20261203_750003_create_application_quizzes;
 mod m20261203_750004_create_voice_interviews;
 mod m20261203_750005_allow_resume_erasure;
+mod m20261203_750006_create_application_demographics;
+mod m20261203_750007_create_application_consents;
 mod m20261203_800001_create_crm_leads;
 mod m20261203_800002_create_crm_workflows;
 mod m20261203_850001_create_finance_invoicing;
@@ -119,6 +121,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_750003_create_application_quizzes::Migration),
             Box::new(m20261203_750004_create_voice_interviews::Migration),
             Box::new(m20261203_750005_allow_resume_erasure::Migration),
+            Box::new(m20261203_750006_create_application_demographics::Migration),
+            Box::new(m20261203_750007_create_application_consents::Migration),
             Box::new(m20261203_800001_create_crm_leads::Migration),
             Box::new(m20261203_800002_create_crm_workflows::Migration),
             Box::new(m20261203_850001_create_finance_invoicing::Migration),

@@ -24,8 +24,15 @@ use crate::{
 };
 
 /// Paths that stream their bodies under their own limits (uploads to signed URLs, Socket.IO
-/// polling, the terminal relay).
-const OWN_BODY_LIMITS: &[&str] = &["/api/storage/", "/socket.io/", "/ws/"];
+/// polling, the terminal relay), or whose signed body may be larger than an anonymous one
+/// (ElevenLabs' post-call webhook carries a whole transcript; the signature is checked first,
+/// the body is cut at `BODY_LIMIT_BYTES`).
+const OWN_BODY_LIMITS: &[&str] = &[
+    "/api/storage/",
+    "/socket.io/",
+    "/ws/",
+    "/api/webhooks/elevenlabs",
+];
 /// Routes between a prefix and a suffix that read their body with limits of their own: a job
 /// application's multipart form (its resume, up to the hire crate's limit, streamed).
 const OWN_BODY_LIMIT_ROUTES: &[(&str, &str)] = &[("/api/job-posts/", "/apply")];

@@ -132,6 +132,7 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/admin/job-posts", Hr),
     ("GET", "/api/admin/job-posts/{id}", Hr),
     ("PATCH", "/api/admin/job-posts/{id}", Hr),
+    ("GET", "/api/admin/job-posts/{id}/adverse-impact", Hr),
     ("GET", "/api/admin/job-templates", Hr),
     ("GET", "/api/admin/crm/agents", Admin),
     ("PUT", "/api/admin/crm/agents/{user_id}", Admin),

@@ -24,6 +24,15 @@ pub struct ApplyForm {
     /// Answers to the post's screening questions: a JSON object `{question_id: text}`.
     #[schema(max_length = 65536)]
     pub answers: Option<String>,
+    /// Optional self-identified group (1-60 characters) for the adverse-impact report only:
+    /// stored apart from the application and never shown to screening.
+    #[schema(min_length = 1, max_length = 60)]
+    pub self_identified_group: Option<String>,
+    /// `false` keeps AI away from this application (people screen it); default `true`.
+    pub consent_ai_screening: Option<bool>,
+    /// Months (0-24, default 0) the candidate's application may stay in the talent pool.
+    #[schema(minimum = 0, maximum = 24)]
+    pub talent_pool_months: Option<u32>,
     /// The resume: a PDF or DOCX file, checked by its content (at most `HIRE_RESUME_MAX_BYTES`).
     #[schema(value_type = String, format = Binary)]
     pub resume: Vec<u8>,
@@ -38,6 +47,12 @@ pub struct ApplicationReceived {
     pub post_id: Uuid,
     /// Its first stage.
     pub stage: String,
+    /// Whether AI screens the resume (the candidate's choice).
+    pub ai_screening: bool,
+    /// What the candidate is told about AI screening.
+    pub ai_notice: String,
+    /// Until when the application may stay in the talent pool (none: not at all).
+    pub talent_pool_until: Option<DateTime<Utc>>,
     /// When.
     pub created_at: DateTime<Utc>,
 }

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::{
     Hire,
+    dto::impact::{ImpactQuery, ImpactReport},
     dto::posts::{JobPostDto, JobPostList, JobPostUpdate, JobTemplateList, NewJobPost},
     service::posts::{self, PostKey},
 };
@@ -90,4 +91,22 @@ pub async fn templates(
     Ok(web::Json(JobTemplateList {
         items: posts::templates(&hire.ctx().db, hr.tenant.id).await?,
     }))
+}
+
+/// The adverse-impact report of a post at a stage: per self-identified group, applicants,
+/// how many ever reached the stage, the selection rate and its ratio to the best group's
+/// (four-fifths rule), small samples flagged.
+#[utoipa::path(tag = "hire", security(("bearer" = [])), params(ImpactQuery),
+    responses((status = 200, body = ImpactReport), (status = 404, body = kernel::error::Problem),
+        (status = 422, body = kernel::error::Problem)))]
+#[get("/{id}/adverse-impact")]
+pub async fn adverse_impact(
+    hr: Require<Hr>,
+    hire: web::Data<Hire>,
+    id: web::Path<Uuid>,
+    query: kernel::extract::ValidQuery<ImpactQuery>,
+) -> AppResult<web::Json<ImpactReport>> {
+    Ok(web::Json(
+        crate::service::impact::report(&hire.ctx().db, hr.tenant.id, *id, &query.0.stage).await?,
+    ))
 }

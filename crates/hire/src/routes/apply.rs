@@ -84,6 +84,8 @@ pub async fn apply(
             parts.email.take(),
             parts.phone.take(),
             parts.answers.take(),
+            parts.group.take(),
+            (parts.consent_ai.take(), parts.pool_months.take()),
         )
     });
     let outcome = match (checked, parts.resume.take()) {
@@ -112,6 +114,9 @@ struct Parts {
     email: Option<String>,
     phone: Option<String>,
     answers: Option<String>,
+    group: Option<String>,
+    consent_ai: Option<String>,
+    pool_months: Option<String>,
     resume: Option<StoredResume>,
 }
 
@@ -159,6 +164,18 @@ async fn read_form(
             "email" => parts.email = Some(text(&mut field, "email", SMALL_FIELD_LIMIT).await?),
             "phone" => parts.phone = Some(text(&mut field, "phone", SMALL_FIELD_LIMIT).await?),
             "answers" => parts.answers = Some(text(&mut field, "answers", ANSWERS_LIMIT).await?),
+            "consent_ai_screening" => {
+                parts.consent_ai =
+                    Some(text(&mut field, "consent_ai_screening", SMALL_FIELD_LIMIT).await?);
+            }
+            "talent_pool_months" => {
+                parts.pool_months =
+                    Some(text(&mut field, "talent_pool_months", SMALL_FIELD_LIMIT).await?);
+            }
+            "self_identified_group" => {
+                parts.group =
+                    Some(text(&mut field, "self_identified_group", SMALL_FIELD_LIMIT).await?);
+            }
             _ => {
                 text(&mut field, "request", SMALL_FIELD_LIMIT).await?;
             }

@@ -22,7 +22,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(admin_posts::create)
             .service(admin_posts::list)
             .service(admin_posts::detail)
-            .service(admin_posts::update),
+            .service(admin_posts::update)
+            .service(admin_posts::adverse_impact),
     )
     .service(
         scope::scope("/api/admin/job-templates")

@@ -32,6 +32,24 @@ pub struct Applicant {
     pub phone: String,
     /// Answers to the screening questions.
     pub answers: Value,
+    /// Self-identified group (adverse-impact counts only).
+    pub group: Option<String>,
+    /// Consent to AI screening.
+    pub ai_screening: bool,
+    /// Months in the talent pool (0: none).
+    pub talent_pool_months: u32,
+}
+
+/// What every candidate is told when applying.
+pub const AI_NOTICE: &str = "An AI model scores resumes against this job's criteria with your name, contact details, age and years removed; a person decides every step. You can opt out with consent_ai_screening=false, and ask HR for a human review at any time.";
+
+fn flag(raw: Option<String>, field: &'static str, default: bool) -> Result<bool, HireError> {
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(default),
+        Some("true" | "1" | "yes" | "on") => Ok(true),
+        Some("false" | "0" | "no" | "off") => Ok(false),
+        Some(_) => Err(HireError::Invalid(field, "must be true or false".into())),
+    }
 }
 
 /// Checks and canonicalises the form's text fields against the post's questions.
@@ -41,6 +59,8 @@ pub fn applicant(
     email: Option<String>,
     phone: Option<String>,
     answers: Option<String>,
+    group: Option<String>,
+    consent: (Option<String>, Option<String>),
 ) -> Result<Applicant, HireError> {
     let full_name = full_name.map(|n| n.trim().to_owned()).unwrap_or_default();
     if full_name.is_empty() || full_name.chars().count() > 200 {
@@ -52,11 +72,30 @@ pub fn applicant(
     let email = canonical_email(email.as_deref().unwrap_or_default())?;
     let phone = canonical_phone(phone.as_deref().unwrap_or_default())?;
     let answers = check_answers(post, answers.as_deref())?;
+    let group = group.map(|g| g.trim().to_owned()).filter(|g| !g.is_empty());
+    if group.as_ref().is_some_and(|g| g.chars().count() > 60) {
+        return Err(HireError::Invalid(
+            "self_identified_group",
+            "must be at most 60 characters".into(),
+        ));
+    }
+    let ai_screening = flag(consent.0, "consent_ai_screening", true)?;
+    let talent_pool_months = match consent.1.as_deref().map(str::trim) {
+        None | Some("") => 0,
+        Some(raw) => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|m| *m <= 24)
+            .ok_or_else(|| HireError::Invalid("talent_pool_months", "must be 0-24".into()))?,
+    };
     Ok(Applicant {
         full_name,
         email,
         phone,
         answers,
+        group,
+        ai_screening,
+        talent_pool_months,
     })
 }
 
@@ -245,15 +284,40 @@ async fn record(
     }
     .insert(&txn)
     .await?;
-    // the screening job carries the application's id only
-    jobs::outbox::enqueue_in(
-        &txn,
-        tenant,
-        &AnalyseResume {
-            application_id: application.id,
-        },
-    )
+    if let Some(group) = &who.group {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO application_demographics (application_id, platform_id, group_label) VALUES ($1, $2, $3)",
+            [application.id.into(), post.platform_id.into(), group.clone().into()],
+        ))
+        .await?;
+    }
+    let talent_pool_until = (who.talent_pool_months > 0)
+        .then(|| now + chrono::Duration::days(30 * i64::from(who.talent_pool_months)));
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO application_consents (application_id, platform_id, ai_screening, talent_pool_until, given_at)
+         VALUES ($1, $2, $3, $4, $5)",
+        [
+            application.id.into(),
+            post.platform_id.into(),
+            who.ai_screening.into(),
+            talent_pool_until.into(),
+            now.into(),
+        ],
+    ))
     .await?;
+    // the screening job carries the application's id only
+    if who.ai_screening {
+        jobs::outbox::enqueue_in(
+            &txn,
+            tenant,
+            &AnalyseResume {
+                application_id: application.id,
+            },
+        )
+        .await?;
+    }
     txn.commit().await?;
     tracing::info!(application = %application.id, post = %post.id, candidate = %candidate_id, "application received");
     Ok((
@@ -262,6 +326,9 @@ async fn record(
             post_id: post.id,
             stage: first_stage,
             created_at: now,
+            ai_screening: who.ai_screening,
+            ai_notice: AI_NOTICE.to_owned(),
+            talent_pool_until,
         },
         ours,
     ))

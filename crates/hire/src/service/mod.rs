@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod erasure;
+pub mod impact;
 pub mod pipeline;
 pub mod posts;
 pub mod quizzes;

@@ -485,6 +485,17 @@ pub async fn screen(
     if erased {
         return Ok(None);
     }
+    let refused = db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT 1 FROM application_consents WHERE application_id = $1 AND NOT ai_screening",
+            [application_id.into()],
+        ))
+        .await?
+        .is_some();
+    if refused {
+        return Ok(None);
+    }
     let latest = latest(db, tenant.id, application_id).await?;
     if latest
         .as_ref()

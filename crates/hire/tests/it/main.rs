@@ -6,6 +6,7 @@ mod apply;
 mod attacks;
 mod common;
 mod erasure;
+mod impact;
 mod journey;
 mod pipeline;
 mod posts;

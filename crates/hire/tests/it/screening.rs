@@ -313,3 +313,121 @@ async fn an_override_wins_and_survives_a_rescreen_after_the_rubric_changes() {
     worker.stop().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_candidate_who_opts_out_of_ai_is_never_screened() {
+    let openai = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/chat/completions"))
+        .respond_with(model_answer(&KEYS, 5))
+        .mount(&openai)
+        .await;
+    let app = screening_app(&openai).await;
+    let worker = app.start_worker().await;
+    let (_, hr) = hr(&app);
+    let post = open_post(&app, &hr, json!({})).await;
+    let apply_url = format!("/api/job-posts/{}/apply", post["id"].as_str().unwrap());
+    let send = |fields: Vec<(&'static str, &'static str)>| {
+        let (body, ct) = crate::common::form(
+            &fields,
+            Some((
+                "resume",
+                "cv.pdf",
+                "application/pdf",
+                b"%PDF-1.4\n% not much\n",
+            )),
+        );
+        app.req(Method::POST, &apply_url)
+            .platform(PLATFORM)
+            .body(body, &ct)
+            .send()
+    };
+    let res = send(vec![
+        ("full_name", "Opt Out"),
+        ("email", "optout@example.com"),
+        ("phone", "9000099991"),
+        ("talent_pool_months", "99"),
+    ])
+    .await;
+    assert_eq!(
+        crate::common::field(&res.assert_problem(422, "validation_failed")),
+        "talent_pool_months"
+    );
+    let res = send(vec![
+        ("full_name", "Opt Out"),
+        ("email", "optout@example.com"),
+        ("phone", "9000099991"),
+        ("consent_ai_screening", "false"),
+        ("talent_pool_months", "6"),
+    ])
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    let out = res.json();
+    assert_eq!(out["ai_screening"], false);
+    assert!(out["ai_notice"].as_str().unwrap().contains("human review"));
+    assert!(out["talent_pool_until"].is_string());
+    let opted_out = out["id"].as_str().unwrap().to_owned();
+
+    let res = apply(
+        &app,
+        post["id"].as_str().unwrap(),
+        "Opt In",
+        "optin@example.com",
+        "9000099992",
+        &pdf(&["SQL"]),
+    )
+    .await;
+    assert_eq!(res.json()["ai_screening"], true);
+    let opted_in = res.json()["id"].as_str().unwrap().to_owned();
+    eventually(30, || async {
+        (call(
+            &app,
+            Method::GET,
+            &format!("/api/admin/resume-analysis/{opted_in}"),
+            Some(&hr),
+            None,
+        )
+        .await
+        .status
+            == 200)
+            .then_some(())
+    })
+    .await
+    .expect("the consenting candidate is screened");
+
+    // no job was queued for the other one, the model was asked once, and there is no analysis
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM outbox WHERE queue = 'resumeAnalysisQueue' AND payload::text LIKE '%' || $1 || '%'", vec![opted_out.clone().into()]).await,
+        0
+    );
+    assert_eq!(openai.received_requests().await.unwrap().len(), 1);
+    call(
+        &app,
+        Method::GET,
+        &format!("/api/admin/resume-analysis/{opted_out}"),
+        Some(&hr),
+        None,
+    )
+    .await
+    .assert_problem(404, "not_found");
+
+    // a rubric change re-queues the pipeline; the refusal still holds
+    let res = call(
+        &app,
+        Method::PUT,
+        "/api/admin/screening-config",
+        Some(&hr),
+        Some(json!({"rubric": [{"key": "skills_match", "description": "Skills", "weight": 1}]})),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    app.wait_completed("resumeAnalysisQueue", "analyse-resume", 3)
+        .await;
+    assert_eq!(
+        openai.received_requests().await.unwrap().len(),
+        2,
+        "only the consenting candidate is re-screened"
+    );
+    worker.stop().await;
+    app.stop().await;
+}

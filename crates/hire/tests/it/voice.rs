@@ -172,6 +172,14 @@ async fn a_signed_webhook_completes_the_interview_once() {
     assert_eq!(stored_files(&app, "/voice-interviews/").len(), 1);
     assert_eq!(hits(&server, "/audio").await, 1);
 
+    // a long interview's transcript is larger than an anonymous body may be; signed, it passes
+    let mut long = conversation_data("conv_unknown_long");
+    long["transcript"] = json!((0..2000).map(|i| json!({"role": "user", "message": format!("answer number {i} about SQL joins and indexes"), "time_in_call_secs": i})).collect::<Vec<_>>());
+    let big = json!({"type": "post_call_transcription", "data": long});
+    assert!(big.to_string().len() > 64 * 1024);
+    let res = webhook(&app, &big, SECRET).await;
+    assert_eq!(res.status, 200, "{}", res.text);
+
     // a conversation nobody dispatched changes nothing
     let stray =
         json!({"type": "post_call_transcription", "data": conversation_data("conv_unknown")});
