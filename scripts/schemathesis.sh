@@ -36,7 +36,7 @@
 #
 # Environment: ST_MAX_EXAMPLES (default 10), ST_WORKERS (default 2), ST_SEED (random),
 # ST_REPORT_DIR (default $CARGO_TARGET_DIR/schemathesis: JUnit report and the gateway's log),
-# SCHEMATHESIS_VENV, SCHEMATHESIS_VERSION (pinned below), TEST_DATABASE_SERVER
+# SCHEMATHESIS_VENV, SCHEMATHESIS_PYTHON (default: the newest 3.13/3.12 found), SCHEMATHESIS_VERSION (pinned below), TEST_DATABASE_SERVER
 # (default postgres://postgres@127.0.0.1:5432), TEST_REDIS_URL (default redis://127.0.0.1:6379).
 # Per-check settings that flags cannot express live in scripts/schemathesis.toml.
 set -euo pipefail
@@ -47,7 +47,21 @@ MAX_EXAMPLES="${ST_MAX_EXAMPLES:-10}"
 WORKERS="${ST_WORKERS:-2}"
 SEED="${ST_SEED:-$(( (RANDOM << 15) | RANDOM ))}"
 SCHEMATHESIS_VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
-VENV="${SCHEMATHESIS_VENV:-/work/.cache/schemathesis-venv}"
+# The interpreter: the newest CPython 3.13 / 3.12 the machine has (pyenv's included), else python3.
+# CPython 3.11.7 raises "SystemError: AST constructor recursion depth mismatch" (gh-106905) when
+# Hypothesis describes a strategy deep in a nested body schema (the job posts' screening
+# questions), which Schemathesis reports as a runtime error of that operation.
+pick_python() {
+  local py
+  for py in "${SCHEMATHESIS_PYTHON:-}" python3.13 "$HOME"/.pyenv/versions/3.13*/bin/python3 python3.12 \
+            "$HOME"/.pyenv/versions/3.12*/bin/python3 python3; do
+    [ -n "$py" ] && "$py" -c 'import sys, venv' >/dev/null 2>&1 && { command -v "$py"; return; }
+  done
+  echo python3
+}
+PYTHON=$(pick_python)
+PY_TAG=$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")' 2>/dev/null || echo 3)
+VENV="${SCHEMATHESIS_VENV:-/work/.cache/schemathesis-venv-py$PY_TAG}"
 DB_SERVER="${TEST_DATABASE_SERVER:-postgres://postgres@127.0.0.1:5432}"
 REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 
@@ -66,11 +80,11 @@ export ST_CACHE_DIR="$REPORT_DIR/cache"
 # --- 4. schemathesis (before the server, so a slow install does not eat the token's lifetime)
 if [ ! -x "$VENV/bin/st" ] || ! "$VENV/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
   log "installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
-  if ! python3 -m venv "$VENV"; then
+  if ! "$PYTHON" -m venv "$VENV"; then
     # Debian ships venv separately
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-      rm -rf "$VENV" && python3 -m venv "$VENV"
+      rm -rf "$VENV" && "$PYTHON" -m venv "$VENV"
     else
       echo "python3 -m venv failed: install Debian's python3-venv" >&2
       exit 1
@@ -131,6 +145,7 @@ log "starting the gateway on $BASE (database $DB_NAME)"
     JUDGE0_URL=http://127.0.0.1:9/judge0 JUDGE0_TIMEOUT_SECONDS=1 JUDGE0_RATE_PER_MINUTE=10000 \
     EXOTEL_WEBHOOK_TOKEN="st-exotel-$SUFFIX" \
     WHATSAPP_VERIFY_TOKEN="st-whatsapp-$SUFFIX" WHATSAPP_APP_SECRET="st-whatsapp-secret-$SUFFIX" \
+    ELEVENLABS_WEBHOOK_SECRET="st-elevenlabs-$SUFFIX" \
     MAIL_OUTBOX_DIR="$WORK/mail" STORAGE_DIR="$WORK/storage" PUBLIC_BASE_URL="$BASE" \
     RUST_LOG="warn,gateway=info" LOG_FORMAT=pretty \
     "$GATEWAY" serve
