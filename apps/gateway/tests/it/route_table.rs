@@ -290,6 +290,7 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/finance/my-invoices/{id}/pdf", User),
     ("POST", "/api/finance/refunds", Finance),
     ("GET", "/api/finance/reports/gst", Finance),
+    ("GET", "/api/finance/reports/ledger", Finance),
     ("GET", "/api/google-calendar/callback", Public),
     ("GET", "/api/google-calendar/connect", Expert),
     ("DELETE", "/api/google-calendar/connection", Expert),

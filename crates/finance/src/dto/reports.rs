@@ -98,3 +98,44 @@ pub struct GstReport {
     /// Invoices less credit notes.
     pub totals: GstTotals,
 }
+
+/// `?from=&to=&format=` of the ledger summary (`json` or `csv`).
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LedgerQuery {
+    /// First day (IST), inclusive.
+    pub from: NaiveDate,
+    /// Last day (IST), inclusive; at most 366 days after `from`.
+    pub to: NaiveDate,
+    /// `json` (default) or `csv`.
+    pub format: Option<ReportFormat>,
+}
+
+/// One account of the finance ledger over a period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LedgerAccount {
+    /// `receivable`, `revenue`, `cgst_payable`, `sgst_payable`, `igst_payable`, `refunds`, …
+    pub account: String,
+    /// Sum of the positive entries (debits), paise.
+    pub debit_paise: i64,
+    /// Sum of the negative entries (credits) as a positive number, paise.
+    pub credit_paise: i64,
+    /// Debits less credits.
+    pub net_paise: i64,
+    /// Entries.
+    pub entries: i64,
+}
+
+/// The finance ledger of a period by account. Every document posts entries that sum to zero,
+/// so `balanced` is true unless something wrote a lopsided entry.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct LedgerSummary {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// By account name.
+    pub accounts: Vec<LedgerAccount>,
+    /// Whether the period's entries sum to zero.
+    pub balanced: bool,
+}

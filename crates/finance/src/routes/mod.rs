@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(invoices::my_detail)
             .service(refunds::create)
             .service(reports::gst)
+            .service(reports::ledger)
             .service(billing::get_profile)
             .service(billing::put_profile),
     )

@@ -8,7 +8,7 @@ use kernel::{
 
 use crate::{
     Finance,
-    dto::reports::{GstReport, GstReportQuery, ReportFormat},
+    dto::reports::{GstReport, GstReportQuery, LedgerQuery, LedgerSummary, ReportFormat},
     service::reports,
 };
 
@@ -44,5 +44,31 @@ pub async fn gst(
                 format!("attachment; filename=\"{name}.xlsx\""),
             ))
             .body(reports::xlsx(&report)?),
+    })
+}
+
+/// The finance ledger of `from..=to` (IST days) by account: debits, credits, net, and whether
+/// it balances (`format=csv` answers a file). `to` before `from`, or too far after it, is 422
+/// on `to`.
+#[utoipa::path(tag = "finance", security(("bearer" = [])), params(LedgerQuery),
+    responses((status = 200, body = LedgerSummary, description = "JSON; with format=csv text/csv"),
+        (status = 403, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
+#[get("/reports/ledger")]
+pub async fn ledger(
+    user: Require<FinanceCap>,
+    finance: web::Data<Finance>,
+    query: web::Query<LedgerQuery>,
+) -> AppResult<HttpResponse> {
+    let q = query.into_inner();
+    let summary = reports::ledger(&finance.ctx().db, user.tenant.id, q.from, q.to).await?;
+    Ok(match q.format.unwrap_or_default() {
+        ReportFormat::Json => HttpResponse::Ok().json(summary),
+        ReportFormat::Csv | ReportFormat::Xlsx => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"ledger-{}-{}.csv\"", q.from, q.to),
+            ))
+            .body(reports::ledger_csv(&summary)?),
     })
 }

@@ -126,20 +126,7 @@ pub async fn gst<C: ConnectionTrait>(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<GstReport, FinanceError> {
-    if to < from {
-        return Err(FinanceError::Invalid(
-            "to",
-            "must not be before from".into(),
-        ));
-    }
-    if to - from > Duration::days(366) {
-        return Err(FinanceError::Invalid(
-            "to",
-            "at most 366 days after from".into(),
-        ));
-    }
-    let start = ist_midnight(from)?;
-    let end = ist_midnight(to + Duration::days(1))?;
+    let (start, end) = period(from, to)?;
     let invoices = lines(conn, false, platform_id, start, end).await?;
     let notes = lines(conn, true, platform_id, start, end).await?;
     let mut report = GstReport {
@@ -297,4 +284,89 @@ pub fn xlsx(r: &GstReport) -> Result<Vec<u8>, FinanceError> {
         sheet.write_number(line, 1, v as f64).map_err(failed)?;
     }
     book.save_to_buffer().map_err(failed)
+}
+
+/// Checks a period and answers its bounds (IST midnights, the end exclusive).
+fn period(from: NaiveDate, to: NaiveDate) -> Result<(DateTime<Utc>, DateTime<Utc>), FinanceError> {
+    if to < from {
+        return Err(FinanceError::Invalid(
+            "to",
+            "must not be before from".into(),
+        ));
+    }
+    if to - from > Duration::days(366) {
+        return Err(FinanceError::Invalid(
+            "to",
+            "at most 366 days after from".into(),
+        ));
+    }
+    Ok((ist_midnight(from)?, ist_midnight(to + Duration::days(1))?))
+}
+
+/// The finance ledger of `from..=to` (IST days) by account.
+pub async fn ledger<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<crate::dto::reports::LedgerSummary, FinanceError> {
+    let (start, end) = period(from, to)?;
+    let rows = conn
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT account,
+                    COALESCE(sum(amount_paise) FILTER (WHERE amount_paise > 0), 0)::bigint AS debit,
+                    COALESCE(-sum(amount_paise) FILTER (WHERE amount_paise < 0), 0)::bigint AS credit,
+                    count(*) AS entries
+               FROM finance_ledger
+              WHERE platform_id = $1 AND created_at >= $2 AND created_at < $3
+              GROUP BY account ORDER BY account",
+            [platform_id.into(), start.into(), end.into()],
+        ))
+        .await?;
+    let mut accounts = Vec::with_capacity(rows.len());
+    for r in rows {
+        let debit: i64 = r.try_get("", "debit")?;
+        let credit: i64 = r.try_get("", "credit")?;
+        accounts.push(crate::dto::reports::LedgerAccount {
+            account: r.try_get("", "account")?,
+            debit_paise: debit,
+            credit_paise: credit,
+            net_paise: debit - credit,
+            entries: r.try_get("", "entries")?,
+        });
+    }
+    let balanced = accounts.iter().map(|a| a.net_paise).sum::<i64>() == 0;
+    Ok(crate::dto::reports::LedgerSummary {
+        from,
+        to,
+        accounts,
+        balanced,
+    })
+}
+
+/// The ledger summary as CSV.
+pub fn ledger_csv(s: &crate::dto::reports::LedgerSummary) -> Result<Vec<u8>, FinanceError> {
+    let failed = |e: csv::Error| FinanceError::App(kernel::AppError::Unexpected(e.into()));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "account",
+        "debit_paise",
+        "credit_paise",
+        "net_paise",
+        "entries",
+    ])
+    .map_err(failed)?;
+    for a in &s.accounts {
+        w.write_record([
+            a.account.clone(),
+            a.debit_paise.to_string(),
+            a.credit_paise.to_string(),
+            a.net_paise.to_string(),
+            a.entries.to_string(),
+        ])
+        .map_err(failed)?;
+    }
+    w.into_inner()
+        .map_err(|e| FinanceError::App(kernel::AppError::Unexpected(anyhow::anyhow!("{e}"))))
 }

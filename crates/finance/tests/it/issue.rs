@@ -184,3 +184,57 @@ async fn the_outbox_carries_no_personal_data() {
         0
     );
 }
+
+/// Through the queue and the HTTP routes, the log lines carry ids, never the buyer's name,
+/// GSTIN or address.
+#[tokio::test]
+async fn the_logs_carry_no_personal_data() {
+    let logs = testkit::logs::capture();
+    let app = spawn_app().await;
+    let mr = tenant(&app, "mr-mentor").await;
+    let (buyer, token) = app.user(Role::User, &[], "mr-mentor");
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/finance/billing-profile",
+            &token,
+            Some(json!({"legal_name": "Quillon Vexmoor", "gstin": "07AAACD1234E1ZB", "address": "88 Obscura Marg"})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let e = captured(&mr, buyer, 20_000, true);
+    jobs::outbox::publish_in(&app.db, &mr, &e).await.unwrap();
+    app.jobs.notify_committed();
+    let worker = app.start_worker().await;
+    let id = testkit::eventually(30, || async {
+        invoices::of_order(&app.db, mr.id, e.order_id)
+            .await
+            .unwrap()
+            .map(|i| i.id)
+    })
+    .await
+    .expect("the invoice is issued from the queue");
+    let fin = app.token(Role::User, &[Capability::Finance], "mr-mentor");
+    let res = app
+        .call(
+            Method::GET,
+            &format!("/api/finance/invoices/{id}"),
+            &fin,
+            None,
+        )
+        .await;
+    assert_eq!(res.json()["customer"]["name"], "Quillon Vexmoor");
+    worker.stop().await;
+    let Some(logs) = logs else {
+        eprintln!("TEST_LOG is set: the log check is skipped");
+        return;
+    };
+    let text = logs.text();
+    assert!(
+        text.contains(&format!("invoice_id={id}")),
+        "the worker's line is captured"
+    );
+    for secret in ["Quillon", "Vexmoor", "07AAACD1234E1ZB", "Obscura"] {
+        assert!(!text.contains(secret), "{secret} in the logs");
+    }
+}

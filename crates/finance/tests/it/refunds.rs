@@ -181,6 +181,45 @@ async fn partial_then_full_refund_reverses_the_invoice_exactly() {
         2
     );
     assert_eq!(count(&app, "SELECT count(*) FROM credit_notes").await, 2);
+
+    // the ledger summary of today (IST) says the same
+    let today = finance::tax::ist_date(chrono::Utc::now());
+    let res = app
+        .call(
+            Method::GET,
+            &format!("/api/finance/reports/ledger?from={today}&to={today}"),
+            &fin,
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let summary = res.json();
+    assert_eq!(summary["balanced"], true);
+    let net = |account: &str| {
+        summary["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["account"] == account)
+            .map(|a| a["net_paise"].as_i64().unwrap())
+    };
+    assert_eq!(net("revenue"), Some(0));
+    assert_eq!(net("receivable"), Some(499_900));
+    assert_eq!(net("refunds"), Some(-499_900));
+    let csv = app
+        .call(
+            Method::GET,
+            &format!("/api/finance/reports/ledger?from={today}&to={today}&format=csv"),
+            &fin,
+            None,
+        )
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.text.contains("refunds,0,499900,-499900,"),
+        "{}",
+        csv.text
+    );
 }
 
 #[tokio::test]
