@@ -67,6 +67,13 @@ pub fn check_steps(trigger: &Trigger, steps: &[Step]) -> Result<(), CrmError> {
     if steps.is_empty() || steps.len() > 20 {
         return Err(CrmError::Invalid("steps", "give 1 to 20 steps".into()));
     }
+    let texts = serde_json::to_string(steps).unwrap_or_default();
+    if texts.contains("\\u0000") {
+        return Err(CrmError::Invalid(
+            "steps",
+            "must not contain NUL characters".into(),
+        ));
+    }
     let mut seen = std::collections::HashSet::new();
     for step in steps {
         let id = step.id();
