@@ -39,8 +39,48 @@ pub struct Trigger {
     pub stage: Option<Stage>,
 }
 
-/// One step of a workflow; `id` is unique in the workflow (`[a-z0-9_-]`, 1-32).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+/// The kinds of steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// Sends an approved WhatsApp template to the lead's phone.
+    SendWhatsapp,
+    /// Moves the lead to a stage.
+    SetStage,
+    /// Sets a follow-up task for the lead's owner.
+    CreateTask,
+}
+
+/// One step as the API documents it: `kind` says which other fields it takes
+/// (`send_whatsapp`: `template`, `language?`; `set_stage`: `stage`; `create_task`: `title`,
+/// `due_in_minutes`); a missing one is 422 on `steps`. The id is unique in the workflow
+/// (`[a-z0-9_-]`, 1-32).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct StepDef {
+    /// What the step does.
+    pub kind: StepKind,
+    /// Step id.
+    #[schema(min_length = 1, max_length = 32)]
+    pub id: String,
+    /// `send_whatsapp`: an approved template's name.
+    #[schema(min_length = 1, max_length = 512)]
+    pub template: Option<String>,
+    /// `send_whatsapp`: the template's language (default `en`).
+    #[schema(min_length = 2, max_length = 15)]
+    pub language: Option<String>,
+    /// `set_stage`: the stage.
+    pub stage: Option<Stage>,
+    /// `create_task`: what.
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: Option<String>,
+    /// `create_task`: due this many minutes after the step runs.
+    #[schema(minimum = 0, maximum = 525_600)]
+    pub due_in_minutes: Option<i64>,
+}
+
+/// One step of a workflow, as stored and run (the JSON of [`StepDef`], one variant per
+/// kind).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Step {
     /// Sends an approved WhatsApp template to the lead's phone (through comms' queue).
@@ -69,6 +109,71 @@ pub enum Step {
         /// Due this many minutes after the step runs (0-525600).
         due_in_minutes: i64,
     },
+}
+
+impl StepDef {
+    /// The step as run, or why not (422 on `steps`): every field given is within its limits,
+    /// whatever the kind, and the kind's own fields are there.
+    pub fn to_step(&self) -> Result<Step, String> {
+        let id = self.id.trim();
+        if id.is_empty()
+            || id.len() > 32
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        {
+            return Err(format!(
+                "step id {:?} must be 1-32 of a-z, 0-9, _ and -",
+                self.id
+            ));
+        }
+        let within = |v: &Option<String>, min: usize, max: usize| {
+            v.as_ref().is_none_or(|v| {
+                let n = v.chars().count();
+                (min..=max).contains(&n) && !v.contains('\0')
+            })
+        };
+        if !within(&self.template, 1, 512) {
+            return Err(format!("step {id}: a template name is 1-512 characters"));
+        }
+        if !within(&self.language, 2, 15) {
+            return Err(format!("step {id}: a language code is 2-15 characters"));
+        }
+        if !within(&self.title, 1, 200) {
+            return Err(format!("step {id}: a task title is 1-200 characters"));
+        }
+        if self
+            .due_in_minutes
+            .is_some_and(|m| !(0..=525_600).contains(&m))
+        {
+            return Err(format!("step {id}: due_in_minutes is 0-525600"));
+        }
+        let need = |what: &str| format!("step {id}: a {} step needs `{what}`", self.kind_name());
+        Ok(match self.kind {
+            StepKind::SendWhatsapp => Step::SendWhatsapp {
+                id: id.to_owned(),
+                template: self.template.clone().ok_or_else(|| need("template"))?,
+                language: self.language.clone(),
+            },
+            StepKind::SetStage => Step::SetStage {
+                id: id.to_owned(),
+                stage: self.stage.ok_or_else(|| need("stage"))?,
+            },
+            StepKind::CreateTask => Step::CreateTask {
+                id: id.to_owned(),
+                title: self.title.clone().ok_or_else(|| need("title"))?,
+                due_in_minutes: self.due_in_minutes.ok_or_else(|| need("due_in_minutes"))?,
+            },
+        })
+    }
+
+    fn kind_name(&self) -> &'static str {
+        match self.kind {
+            StepKind::SendWhatsapp => "send_whatsapp",
+            StepKind::SetStage => "set_stage",
+            StepKind::CreateTask => "create_task",
+        }
+    }
 }
 
 impl Step {
@@ -100,10 +205,11 @@ pub struct NewWorkflow {
     pub name: String,
     /// What starts it.
     pub trigger: Trigger,
-    /// The steps, in order (1-20).
+    /// The steps, in order (1-20), each shaped as [`StepDef`] (`{kind, id, …}`; the kind says
+    /// which other fields it takes, checked by the server: 422 on `steps`).
     #[validate(length(min = 1, max = 20))]
-    #[schema(min_items = 1, max_items = 20)]
-    pub steps: Vec<Step>,
+    #[schema(value_type = Vec<Object>, min_items = 1, max_items = 20)]
+    pub steps: Vec<StepDef>,
 }
 
 /// A new draft of a workflow's trigger and steps (runs keep the version they started on).
@@ -111,10 +217,11 @@ pub struct NewWorkflow {
 pub struct WorkflowDraft {
     /// What starts it.
     pub trigger: Trigger,
-    /// The steps, in order (1-20).
+    /// The steps, in order (1-20), each shaped as [`StepDef`] (`{kind, id, …}`; the kind says
+    /// which other fields it takes, checked by the server: 422 on `steps`).
     #[validate(length(min = 1, max = 20))]
-    #[schema(min_items = 1, max_items = 20)]
-    pub steps: Vec<Step>,
+    #[schema(value_type = Vec<Object>, min_items = 1, max_items = 20)]
+    pub steps: Vec<StepDef>,
 }
 
 /// A workflow with its draft.
@@ -127,6 +234,7 @@ pub struct WorkflowDto {
     /// The draft's trigger.
     pub trigger: Trigger,
     /// The draft's steps.
+    #[schema(value_type = Vec<StepDef>)]
     pub steps: Vec<Step>,
     /// The live version (null until published).
     pub current_version: Option<i32>,
@@ -144,6 +252,7 @@ pub struct VersionDto {
     /// Trigger.
     pub trigger: Trigger,
     /// Steps.
+    #[schema(value_type = Vec<StepDef>)]
     pub steps: Vec<Step>,
     /// Published.
     pub published_at: DateTime<Utc>,
@@ -199,4 +308,36 @@ pub struct RunDto {
     pub finished_at: Option<DateTime<Utc>>,
     /// Its steps so far.
     pub steps: Vec<RunStepDto>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def(v: serde_json::Value) -> StepDef {
+        serde_json::from_value(v).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_step_needs_its_kinds_fields_and_every_given_field_within_limits() {
+        let ok = def(serde_json::json!({"kind": "send_whatsapp", "id": "greet", "template": "t1"}));
+        assert_eq!(
+            ok.to_step(),
+            Ok(Step::SendWhatsapp {
+                id: "greet".into(),
+                template: "t1".into(),
+                language: None
+            })
+        );
+        for bad in [
+            serde_json::json!({"kind": "send_whatsapp", "id": "greet"}),
+            serde_json::json!({"kind": "set_stage", "id": "s"}),
+            serde_json::json!({"kind": "create_task", "id": "t", "title": "Call"}),
+            serde_json::json!({"kind": "send_whatsapp", "id": "g", "template": "t", "title": ""}),
+            serde_json::json!({"kind": "set_stage", "id": "Bad Id", "stage": "won"}),
+            serde_json::json!({"kind": "create_task", "id": "t", "title": "x", "due_in_minutes": -1}),
+        ] {
+            assert!(def(bad.clone()).to_step().is_err(), "{bad}");
+        }
+    }
 }

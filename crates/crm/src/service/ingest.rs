@@ -60,6 +60,20 @@ const FIND: &str = "SELECT id, owner_id, (phone_e164 = $2) AS by_phone FROM lead
 
 /// The dedupe keys of an arriving lead, or 422 naming `phone`, `email` or `full_name`.
 pub fn keys(lead: &Inbound) -> Result<(String, Option<String>, String), CrmError> {
+    // PostgreSQL stores no NUL character, in text or in the timeline's jsonb
+    for (field, value) in [
+        ("full_name", Some(lead.full_name.as_str())),
+        ("source", Some(lead.source.as_str())),
+        ("campaign", lead.campaign.as_deref()),
+        ("form", lead.form.as_deref()),
+    ] {
+        if value.is_some_and(|v| v.contains('\0')) {
+            return Err(CrmError::Invalid(
+                field,
+                "must not contain NUL characters".into(),
+            ));
+        }
+    }
     let phone =
         normalize::phone_e164(&lead.phone).map_err(|m| CrmError::Invalid("phone", m.to_owned()))?;
     let email = lead

@@ -18,8 +18,8 @@ use uuid::Uuid;
 use crate::{
     CrmError,
     dto::workflows::{
-        NewWorkflow, RunDto, RunStepDto, Step, Trigger, TriggerEvent, VersionDto, WorkflowDraft,
-        WorkflowDto,
+        NewWorkflow, RunDto, RunStepDto, Step, StepDef, Trigger, TriggerEvent, VersionDto,
+        WorkflowDraft, WorkflowDto,
     },
     entities::Stage,
 };
@@ -66,6 +66,13 @@ pub fn check_steps(trigger: &Trigger, steps: &[Step]) -> Result<(), CrmError> {
     }
     if steps.is_empty() || steps.len() > 20 {
         return Err(CrmError::Invalid("steps", "give 1 to 20 steps".into()));
+    }
+    let texts = serde_json::to_string(steps).unwrap_or_default();
+    if texts.contains("\\u0000") {
+        return Err(CrmError::Invalid(
+            "steps",
+            "must not contain NUL characters".into(),
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     for step in steps {
@@ -131,6 +138,13 @@ pub fn check_steps(trigger: &Trigger, steps: &[Step]) -> Result<(), CrmError> {
     Ok(())
 }
 
+/// The steps as run, or 422 on `steps`.
+pub fn to_steps(defs: &[StepDef]) -> Result<Vec<Step>, CrmError> {
+    defs.iter()
+        .map(|d| d.to_step().map_err(|m| CrmError::Invalid("steps", m)))
+        .collect()
+}
+
 fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or_default()
 }
@@ -141,7 +155,8 @@ pub async fn create(
     admin: &AuthUser,
     req: NewWorkflow,
 ) -> Result<WorkflowDto, CrmError> {
-    check_steps(&req.trigger, &req.steps)?;
+    let steps = to_steps(&req.steps)?;
+    check_steps(&req.trigger, &steps)?;
     let name = req.name.trim().to_owned();
     if name.is_empty() {
         return Err(CrmError::Invalid("name", "is required".into()));
@@ -156,7 +171,7 @@ pub async fn create(
             admin.tenant.id.into(),
             name.into(),
             json(&req.trigger).into(),
-            json(&req.steps).into(),
+            json(&steps).into(),
             admin.id.into(),
         ],
     ))
@@ -193,7 +208,8 @@ pub async fn update(
     id: Uuid,
     req: WorkflowDraft,
 ) -> Result<WorkflowDto, CrmError> {
-    check_steps(&req.trigger, &req.steps)?;
+    let steps = to_steps(&req.steps)?;
+    check_steps(&req.trigger, &steps)?;
     find(db, admin.tenant.id, id, false).await?;
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
@@ -203,7 +219,7 @@ pub async fn update(
             id.into(),
             admin.tenant.id.into(),
             json(&req.trigger).into(),
-            json(&req.steps).into(),
+            json(&steps).into(),
         ],
     ))
     .await?;

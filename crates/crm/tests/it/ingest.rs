@@ -103,6 +103,18 @@ async fn bad_keys_phones_and_emails_are_refused_naming_the_field() {
         ),
         (json!({"full_name": "", "phone": "9810000001"}), "full_name"),
         (
+            json!({"full_name": "A\u{0}B", "phone": "9810000001"}),
+            "full_name",
+        ),
+        (
+            json!({"full_name": "A", "phone": "9810000001", "campaign": "x\u{0}y"}),
+            "campaign",
+        ),
+        (
+            json!({"full_name": "A", "phone": "9810000001", "extra": {"k": "x\u{0}y"}}),
+            "extra",
+        ),
+        (
             json!({"full_name": "A", "phone": "9810000001", "extra": "text"}),
             "extra",
         ),
