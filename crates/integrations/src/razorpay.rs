@@ -195,16 +195,7 @@ impl Razorpay {
         razorpay_order_id: &str,
     ) -> Result<Vec<Payment>, ProviderError> {
         // ids come from our rows, but a path segment is encoded all the same
-        let id: String = razorpay_order_id
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
-                    char::from(b).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
+        let id = kernel::text::percent_encode(razorpay_order_id);
         let res = self
             .http
             .get(format!("{}/v1/orders/{id}/payments", self.api_base))
@@ -221,7 +212,8 @@ impl Razorpay {
             })
     }
 
-    /// Refunds `amount_paise` of a captured payment (`POST /v1/payments/{id}/refund`).
+    /// Refunds `amount_paise` of a captured payment (`POST /v1/payments/{id}/refund`; the id
+    /// is encoded as a path segment like the order's).
     /// `receipt` is our refund's id (Razorpay keeps it on the refund, for matching). Not
     /// retried here: a caller that cannot tell whether it went through reconciles instead.
     pub async fn refund_payment(
@@ -231,16 +223,7 @@ impl Razorpay {
         receipt: &str,
         notes: Value,
     ) -> Result<Refund, ProviderError> {
-        let id: String = payment_id
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
-                    char::from(b).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
+        let id = kernel::text::percent_encode(payment_id);
         let res = self
             .http
             .post(format!("{}/v1/payments/{id}/refund", self.api_base))
