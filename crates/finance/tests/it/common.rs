@@ -4,14 +4,37 @@
 use std::sync::Arc;
 
 use integrations::payments::events::PaymentCaptured;
-use kernel::Tenant;
+use kernel::{Tenant, auth::Role};
+use reqwest::Method;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use serde_json::Value;
 use testkit::TestApp;
 use uuid::Uuid;
 
 /// The resolved platform `slug` of the app.
 pub async fn tenant(app: &TestApp, slug: &str) -> Arc<Tenant> {
     app.ctx.tenants.resolve(&app.db, Some(slug)).await.unwrap()
+}
+
+/// A new USER of `platform` who saved `profile` as their billing profile: their id, their
+/// token and the saved profile as the route answered it.
+pub async fn buyer_with_profile(
+    app: &TestApp,
+    platform: &str,
+    profile: Value,
+) -> (Uuid, String, Value) {
+    let (buyer, token) = app.user(Role::User, &[], platform);
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/finance/billing-profile",
+            &token,
+            Some(profile),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let saved = res.json();
+    (buyer, token, saved)
 }
 
 /// A `payment.captured` of a fresh order of `user_id` on `tenant`.

@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::json;
 use testkit::spawn_app;
 
-use crate::common::{captured, count, tenant};
+use crate::common::{buyer_with_profile, captured, count, tenant};
 
 /// A buyer without a billing profile: their account name, B2CS, place of supply the
 /// supplier's state (29), CGST = SGST; an inclusive Rs 4,999 splits as hand-computed.
@@ -53,17 +53,13 @@ async fn an_unregistered_buyer_gets_cgst_and_sgst_in_the_suppliers_state() {
 async fn a_registered_buyer_in_another_state_gets_igst_and_b2b() {
     let app = spawn_app().await;
     let mr = tenant(&app, "mr-mentor").await;
-    let (buyer, token) = app.user(Role::User, &[], "mr-mentor");
-    let res = app
-        .call(
-            Method::PUT,
-            "/api/finance/billing-profile",
-            &token,
-            Some(json!({"legal_name": "Acme Analytics LLP", "gstin": "27AAACB1234C1ZF", "address": "Pune"})),
-        )
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text);
-    assert_eq!(res.json()["state_code"], "27");
+    let (buyer, _, profile) = buyer_with_profile(
+        &app,
+        "mr-mentor",
+        json!({"legal_name": "Acme Analytics LLP", "gstin": "27AAACB1234C1ZF", "address": "Pune"}),
+    )
+    .await;
+    assert_eq!(profile["state_code"], "27");
     let e = captured(&mr, buyer, 100_000, false);
     invoices::issue(&app.db, &app.config.finance, &mr, &e, chrono::Utc::now())
         .await
@@ -152,16 +148,7 @@ async fn the_list_pages_with_a_cursor() {
 async fn the_outbox_carries_no_personal_data() {
     let app = spawn_app().await;
     let mr = tenant(&app, "mr-mentor").await;
-    let (buyer, token) = app.user(Role::User, &[], "mr-mentor");
-    let res = app
-        .call(
-            Method::PUT,
-            "/api/finance/billing-profile",
-            &token,
-            Some(json!({"legal_name": "Zed Secretname", "gstin": "07AAACD1234E1ZB", "address": "12 Hidden Lane"})),
-        )
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text);
+    let (buyer, _, _) = buyer_with_profile(&app, "mr-mentor", json!({"legal_name": "Zed Secretname", "gstin": "07AAACD1234E1ZB", "address": "12 Hidden Lane"})).await;
     let e = captured(&mr, buyer, 20_000, true);
     invoices::issue(&app.db, &app.config.finance, &mr, &e, chrono::Utc::now())
         .await
@@ -192,16 +179,7 @@ async fn the_logs_carry_no_personal_data() {
     let logs = testkit::logs::capture();
     let app = spawn_app().await;
     let mr = tenant(&app, "mr-mentor").await;
-    let (buyer, token) = app.user(Role::User, &[], "mr-mentor");
-    let res = app
-        .call(
-            Method::PUT,
-            "/api/finance/billing-profile",
-            &token,
-            Some(json!({"legal_name": "Quillon Vexmoor", "gstin": "07AAACD1234E1ZB", "address": "88 Obscura Marg"})),
-        )
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text);
+    let (buyer, _, _) = buyer_with_profile(&app, "mr-mentor", json!({"legal_name": "Quillon Vexmoor", "gstin": "07AAACD1234E1ZB", "address": "88 Obscura Marg"})).await;
     let e = captured(&mr, buyer, 20_000, true);
     jobs::outbox::publish_in(&app.db, &mr, &e).await.unwrap();
     app.jobs.notify_committed();

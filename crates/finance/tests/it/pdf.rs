@@ -6,22 +6,13 @@ use reqwest::Method;
 use serde_json::json;
 use testkit::spawn_app;
 
-use crate::common::{captured, tenant};
+use crate::common::{buyer_with_profile, captured, tenant};
 
 #[tokio::test]
 async fn the_invoice_pdf_says_what_the_invoice_says() {
     let app = spawn_app().await;
     let mr = tenant(&app, "mr-mentor").await;
-    let (buyer, token) = app.user(Role::User, &[], "mr-mentor");
-    let res = app
-        .call(
-            Method::PUT,
-            "/api/finance/billing-profile",
-            &token,
-            Some(json!({"legal_name": "Acme Analytics LLP", "gstin": "27AAACB1234C1ZF", "address": "Baner Road, Pune"})),
-        )
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text);
+    let (buyer, token, _) = buyer_with_profile(&app, "mr-mentor", json!({"legal_name": "Acme Analytics LLP", "gstin": "27AAACB1234C1ZF", "address": "Baner Road, Pune"})).await;
     let e = captured(&mr, buyer, 100_000, false);
     let inv = invoices::issue(&app.db, &app.config.finance, &mr, &e, chrono::Utc::now())
         .await

@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use testkit::{TestApp, spawn_app};
 
-use crate::common::{captured, count, tenant};
+use crate::common::{buyer_with_profile, captured, count, tenant};
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -24,13 +24,10 @@ async fn sale(
     when: &str,
 ) -> finance::entities::invoices::Model {
     let mr = tenant(app, "mr-mentor").await;
-    let (buyer, token) = app.user(Role::User, &[], "mr-mentor");
-    if let Some(p) = profile {
-        let res = app
-            .call(Method::PUT, "/api/finance/billing-profile", &token, Some(p))
-            .await;
-        assert_eq!(res.status, 200, "{}", res.text);
-    }
+    let buyer = match profile {
+        Some(p) => buyer_with_profile(app, "mr-mentor", p).await.0,
+        None => app.user(Role::User, &[], "mr-mentor").0,
+    };
     let e = captured(&mr, buyer, amount, inclusive);
     invoices::issue(&app.db, &app.config.finance, &mr, &e, at(when))
         .await
