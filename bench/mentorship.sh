@@ -32,26 +32,7 @@ export DATABASE_URL="$SERVER/$DB" REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379
 "$BIN" seed >/dev/null
 
 echo "== seeding 1,000 approved mentors and 100,000 open slots"
-time psql "$DATABASE_URL" -q <<'SQL'
-WITH p AS (SELECT id FROM platforms WHERE slug = 'mr-mentor'),
-u AS (
-  INSERT INTO users (id, platform_id, email, full_name, role)
-  SELECT gen_random_uuid(), p.id, 'mentor' || g || '@bench.example', 'Mentor ' || g, 'EXPERT'
-    FROM p, generate_series(1, 1000) g
-  RETURNING id, platform_id, full_name)
-INSERT INTO mentor_profiles (id, platform_id, user_id, full_name, headline, bio, expertise,
-                             languages, price_tokens, status, approved_at)
-SELECT gen_random_uuid(), platform_id, id, full_name, 'Analytics mentor', 'Ten years of SQL.',
-       '["python", "sql"]', '["en"]', 10, 'approved', now()
-  FROM u;
-INSERT INTO mentor_slots (id, platform_id, mentor_id, starts_at, ends_at, status)
-SELECT gen_random_uuid(), m.platform_id, m.id,
-       date_trunc('hour', now()) + interval '1 day' + s * interval '1 hour',
-       date_trunc('hour', now()) + interval '1 day' + s * interval '1 hour' + interval '45 minutes',
-       'open'
-  FROM mentor_profiles m, generate_series(1, 100) s;
-ANALYZE;
-SQL
+time psql "$DATABASE_URL" -q -f bench/sql/mentors_1000x100.sql
 psql "$DATABASE_URL" -Atc "SELECT id FROM mentor_slots ORDER BY random()" >"$WORK/slots"
 
 "$BIN" api &
