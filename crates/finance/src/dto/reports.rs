@@ -97,6 +97,10 @@ pub struct GstReport {
     pub hsn: Vec<GstRow>,
     /// Invoices less credit notes.
     pub totals: GstTotals,
+    /// The section 34(2) cut-off (30 November) ahead of the period's end, and credit notes of
+    /// the period issued after the cut-off of their invoice's financial year.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// `?from=&to=&format=` of the ledger summary (`json` or `csv`).

@@ -7,7 +7,7 @@ use crate::common;
 use common::{admin, balance, grant, platform_id, reconcile, user};
 use kernel::auth::{Capability, Role};
 use reqwest::Method;
-use sea_orm::TransactionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 use testkit::spawn_app;
 use tokens::{
@@ -173,6 +173,47 @@ async fn a_completed_session_earns_and_a_payout_is_requested_approved_and_paid()
         4
     );
     assert_eq!(request(4).await.status, 201);
+
+    // every change went out as `payout.changed` (ids and figures: finance's outstanding
+    // payouts and ledger), valued at TOKEN_VALUE_PAISE; repeating a decision published nothing
+    let rows = app
+        .db
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT payload->>'status' AS status, (payload->>'value_paise')::bigint AS value,
+                    payload::text AS body
+               FROM outbox WHERE job_name = 'payout.changed' ORDER BY created_at, id"
+                .to_owned(),
+        ))
+        .await
+        .unwrap();
+    let seen: Vec<(String, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get("", "status").unwrap(),
+                r.try_get("", "value").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("requested".to_owned(), 20_000),
+            ("approved".to_owned(), 20_000),
+            ("paid".to_owned(), 20_000),
+            ("requested".to_owned(), 4_000),
+            ("rejected".to_owned(), 4_000),
+            ("requested".to_owned(), 4_000),
+        ]
+    );
+    for r in &rows {
+        let body: String = r.try_get("", "body").unwrap();
+        assert!(
+            !body.contains("UTR123456") && !body.contains("bank details"),
+            "{body}"
+        );
+    }
 }
 
 #[tokio::test]
