@@ -253,7 +253,8 @@ async fn attachments_go_into_a_mixed_message_after_the_text() {
     let pdf = email::Attachment {
         filename: "MM-26-27-00001.pdf".into(),
         content_type: "application/pdf".into(),
-        body: b"%PDF-1.7 attached bytes".to_vec(),
+        // binary, as a PDF is: sent base64
+        body: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec(),
     };
     mailer
         .send_with("buyer@example.com", &rendered, std::slice::from_ref(&pdf))
@@ -270,7 +271,7 @@ async fn attachments_go_into_a_mixed_message_after_the_text() {
     );
     assert!(eml.contains("Content-Type: application/pdf"), "{eml}");
     // the bytes, base64
-    assert!(eml.contains("JVBERi0xLjcgYXR0YWNoZWQgYnl0ZXM="), "{eml}");
+    assert!(eml.contains("JVBERi0xLjcKJeLjz9MK"), "{eml}");
     // a bad content type is refused for good, nothing written
     let bad = email::Attachment {
         content_type: "not a type".into(),

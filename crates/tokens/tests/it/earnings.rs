@@ -242,3 +242,84 @@ async fn earnings_are_for_mentors_and_payouts_stay_on_their_platform() {
     .await
     .assert_problem(404, "not_found");
 }
+
+/// Four eyes on payouts: a FINANCE user who is also a mentor cannot approve, pay or reject
+/// their own payout (403 `own_payout`, nothing changes, no audit entry, no event); another
+/// FINANCE user can.
+#[tokio::test]
+async fn finance_cannot_decide_their_own_payout() {
+    let app = spawn_app().await;
+    let platform = platform_id(&app, MM).await;
+    let (student, _) = user(&app, Role::User, MM);
+    let (mentor, mentor_token) = app.user(Role::Expert, &[Capability::Finance], MM);
+    let admin = admin(&app, MM);
+    grant(&app, MM, student, 50).await;
+    let txn = app.db.begin().await.unwrap();
+    let hold = holds::place(
+        &txn,
+        NewHold {
+            platform_id: platform,
+            user_id: student,
+            amount: 30,
+            reference: "booking:own",
+            expires_at: None,
+        },
+    )
+    .await
+    .unwrap();
+    earnings::post_session(&txn, hold.id, mentor).await.unwrap();
+    txn.commit().await.unwrap();
+    let res = app
+        .req(Method::PUT, "/api/system-config/MIN_PAYOUT_TOKENS")
+        .bearer(&admin)
+        .json(&json!({"value": 1}))
+        .send()
+        .await;
+    assert_eq!(res.status, 200);
+    let payout = app
+        .req(Method::POST, "/api/mentor-earnings/payouts")
+        .bearer(&mentor_token)
+        .json(&json!({"amount": 10}))
+        .send()
+        .await;
+    assert_eq!(payout.status, 201, "{}", payout.text);
+    let id = payout.json()["id"].as_str().unwrap().to_owned();
+    for (action, body) in [
+        ("approve", json!({})),
+        ("mark-paid", json!({"reference": "UTR-SELF"})),
+        ("reject", json!({"reason": "changed my mind"})),
+    ] {
+        app.req(Method::POST, &format!("/api/admin/payouts/{id}/{action}"))
+            .bearer(&mentor_token)
+            .json(&body)
+            .send()
+            .await
+            .assert_problem(403, "own_payout");
+    }
+    let audited = |action: &'static str| {
+        let app = &app;
+        async move {
+            app.db
+                .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                    sea_orm::DbBackend::Postgres,
+                    "SELECT count(*) FROM audit_log WHERE action = $1",
+                    [action.into()],
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index::<i64>(0)
+                .unwrap()
+        }
+    };
+    assert_eq!(audited("payout.approved").await, 0);
+    assert_eq!(audited("payout.paid").await, 0);
+    let other = app.token(Role::User, &[Capability::Finance], MM);
+    let approved = app
+        .req(Method::POST, &format!("/api/admin/payouts/{id}/approve"))
+        .bearer(&other)
+        .send()
+        .await;
+    assert_eq!(approved.json()["status"], "approved", "{}", approved.text);
+    assert_eq!(audited("payout.approved").await, 1);
+}
