@@ -181,6 +181,26 @@ pub async fn gst<C: ConnectionTrait>(
             report.warnings.push(format!("{}: {w}", l.document));
         }
     }
+    // a B2CS credit note nets into the month it is issued in, whatever the invoice's month
+    // (GSTR-1 table 7 is amended by net figures): said, so the month's B2CS row is explained
+    let mut netted = std::collections::BTreeSet::new();
+    for l in &notes {
+        if l.class == "b2cs"
+            && let Some(original) = l.original_at
+            && tax::ist_date(original).format("%Y-%m").to_string()
+                != tax::ist_date(l.at).format("%Y-%m").to_string()
+            && netted.insert(l.document.clone())
+        {
+            report.warnings.push(format!(
+                "{}: a credit note of a B2CS invoice of {} is netted into the B2CS row of {} (place of supply {}, rate {} bp)",
+                l.document,
+                tax::ist_date(original).format("%Y-%m"),
+                tax::ist_date(l.at).format("%Y-%m"),
+                l.pos,
+                l.rate_bp
+            ));
+        }
+    }
     if let Some(w) = tax::cutoff_ahead(to) {
         report.warnings.push(w);
     }
