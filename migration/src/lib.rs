@@ -73,6 +73,10 @@ mod m20261203_800001_create_crm_leads;
 mod m20261203_800002_create_crm_workflows;
 mod m20261203_850001_create_finance_invoicing;
 mod m20261203_850002_create_finance_refunds_ledger;
+mod m20261203_850003_add_token_purchase_refunds;
+mod m20261203_850004_create_finance_costs_payouts;
+mod m20261203_850005_create_settlement_reconciliation;
+mod m20261203_850006_create_einvoices;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -127,6 +131,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_800002_create_crm_workflows::Migration),
             Box::new(m20261203_850001_create_finance_invoicing::Migration),
             Box::new(m20261203_850002_create_finance_refunds_ledger::Migration),
+            Box::new(m20261203_850003_add_token_purchase_refunds::Migration),
+            Box::new(m20261203_850004_create_finance_costs_payouts::Migration),
+            Box::new(m20261203_850005_create_settlement_reconciliation::Migration),
+            Box::new(m20261203_850006_create_einvoices::Migration),
         ]
     }
 }

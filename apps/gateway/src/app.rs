@@ -127,6 +127,13 @@ impl Services {
             imports::Imports::new(ctx, jobs, &storage, config.imports.clone(), import_kinds());
         let integrations = integrations::Integrations::new(ctx, &config.integrations)?;
         let finance = finance::Finance::new(ctx, jobs, &storage, config.finance.clone());
+        // production refuses to start when a platform with finance would have no supplier
+        finance::service::supplier::check_boot(
+            &ctx.db,
+            &config.finance,
+            ctx.config.app_env.is_production(),
+        )
+        .await?;
         let mut lms = lms::Lms::new(ctx, jobs, &storage, config.lms.clone());
         if let Some(judge0) = integrations.judge0.clone() {
             // code questions of quizzes are graded through Judge0

@@ -21,7 +21,12 @@ pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
     lms::payment_workers(&mut registry, &services.payments);
     hire::workers(&mut registry, &services.hire, &services.integrations);
     crm::workers(&mut registry, &services.crm);
-    finance::workers(&mut registry, &services.finance);
+    finance::workers(
+        &mut registry,
+        &services.finance,
+        &services.comms.mailer,
+        &services.payments,
+    );
     integrations::sync::workers::workers(&mut registry, &services.sync);
     imports::workers(&mut registry, &services.imports);
     registry

@@ -34,6 +34,66 @@ pub struct FinanceConfig {
     /// issued (the events wait in the queue's retries and dead letters) until a platform has
     /// its own settings.
     pub supplier: Option<Supplier>,
+    /// E-invoicing (ADR 0071).
+    pub einvoice: EinvoiceConfig,
+}
+
+/// E-invoicing: whether the supplier is above the threshold, where the IRP/GSP is, and the
+/// supplier's address as the e-invoice schema wants it (the same for every platform).
+#[derive(Debug, Clone, Default)]
+pub struct EinvoiceConfig {
+    /// `EINVOICE_AATO_PAISE`: the supplier's aggregate annual turnover (previous financial
+    /// year) in paise; unset, no e-invoice is prepared. Compared with the threshold in force on
+    /// each document's date ([`crate::einvoice::EINVOICE_THRESHOLDS`]).
+    pub aato_paise: Option<i64>,
+    /// `EINVOICE_IRP_URL`: the IRP's or GSP's base URL (`{url}/invoice`, `{url}/invoice/cancel`);
+    /// unset, prepared e-invoices wait in the queue's retries.
+    pub irp_url: Option<String>,
+    /// `EINVOICE_IRP_TOKEN`: the bearer token the IRP/GSP expects.
+    pub irp_token: Option<secrecy::SecretString>,
+    /// `GST_SUPPLIER_ADDRESS`: the supplier's address line.
+    pub supplier_address: String,
+    /// `GST_SUPPLIER_LOCATION`: its city.
+    pub supplier_location: String,
+    /// `GST_SUPPLIER_PIN`: its PIN code.
+    pub supplier_pin: Option<u32>,
+}
+
+impl EinvoiceConfig {
+    /// Reads the section; a malformed turnover or PIN stops the boot naming the variable.
+    pub fn from_env(env: &Env<'_>) -> Result<Self, ConfigError> {
+        let aato_paise = match env.get("EINVOICE_AATO_PAISE") {
+            None => None,
+            Some(v) => Some(
+                v.trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| *n >= 0)
+                    .ok_or_else(|| invalid("EINVOICE_AATO_PAISE", "a whole number of paise"))?,
+            ),
+        };
+        let supplier_pin = match env.get("GST_SUPPLIER_PIN") {
+            None => None,
+            Some(v) => Some(
+                v.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|p| (100_000..=999_999).contains(p))
+                    .ok_or_else(|| invalid("GST_SUPPLIER_PIN", "a 6-digit PIN code"))?,
+            ),
+        };
+        Ok(Self {
+            aato_paise,
+            irp_url: env
+                .get("EINVOICE_IRP_URL")
+                .map(|u| u.trim().trim_end_matches('/').to_owned())
+                .filter(|u| !u.is_empty()),
+            irp_token: env.secret("EINVOICE_IRP_TOKEN")?,
+            supplier_address: env.get("GST_SUPPLIER_ADDRESS").unwrap_or_default(),
+            supplier_location: env.get("GST_SUPPLIER_LOCATION").unwrap_or_default(),
+            supplier_pin,
+        })
+    }
 }
 
 impl FinanceConfig {
@@ -44,8 +104,12 @@ impl FinanceConfig {
             None if base.app_env.is_production() => None,
             None => Some(DEV_GSTIN.to_owned()),
         };
+        let einvoice = EinvoiceConfig::from_env(env)?;
         let Some(gstin) = gstin else {
-            return Ok(Self { supplier: None });
+            return Ok(Self {
+                supplier: None,
+                einvoice,
+            });
         };
         if let Some(p) = gstin::problem(&gstin) {
             return Err(invalid("GST_SUPPLIER_GSTIN", p));
@@ -90,6 +154,7 @@ impl FinanceConfig {
                 invoice_series,
                 credit_note_series,
             }),
+            einvoice,
         })
     }
 }

@@ -13,6 +13,10 @@ pub mod codes {
         SUPPLIER_NOT_CONFIGURED = SERVICE_UNAVAILABLE "supplier_not_configured";
         /// The series has used every number that fits 14 characters this financial year.
         SERIES_EXHAUSTED = CONFLICT "series_exhausted";
+        /// The e-invoice has no IRN to cancel (invalid, queued, rejected or cancelled).
+        EINVOICE_NOT_GENERATED = CONFLICT "einvoice_not_generated";
+        /// The IRP's 24 hours for cancelling an IRN have passed (issue a credit note instead).
+        EINVOICE_CANCEL_WINDOW_CLOSED = CONFLICT "einvoice_cancel_window_closed";
     }
 }
 
@@ -28,6 +32,12 @@ pub enum FinanceError {
     /// 409 `series_exhausted`.
     #[error("series {0} has no number left this financial year")]
     SeriesExhausted(String),
+    /// 409 `einvoice_not_generated`, with the e-invoice's status.
+    #[error("the e-invoice is {0}, not generated: there is no IRN to cancel")]
+    EinvoiceNotGenerated(String),
+    /// 409 `einvoice_cancel_window_closed`.
+    #[error("the 24 hours for cancelling this IRN have passed; issue a credit note instead")]
+    CancelWindowClosed,
     /// 403 `forbidden`, saying what is missing.
     #[error("{0}")]
     Forbidden(String),
@@ -52,6 +62,8 @@ impl FinanceError {
             Self::NotFound(_) => &kernel_codes::NOT_FOUND,
             Self::SupplierNotConfigured => &codes::SUPPLIER_NOT_CONFIGURED,
             Self::SeriesExhausted(_) => &codes::SERIES_EXHAUSTED,
+            Self::EinvoiceNotGenerated(_) => &codes::EINVOICE_NOT_GENERATED,
+            Self::CancelWindowClosed => &codes::EINVOICE_CANCEL_WINDOW_CLOSED,
             Self::Forbidden(_) => &kernel_codes::FORBIDDEN,
             Self::Invalid(..) | Self::Tax(_) => &kernel_codes::VALIDATION_FAILED,
             Self::Db(_) => &kernel_codes::INTERNAL_ERROR,

@@ -22,6 +22,7 @@
 
 pub mod config;
 pub mod dto;
+pub mod einvoice;
 pub mod entities;
 pub mod error;
 pub mod events;

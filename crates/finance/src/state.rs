@@ -16,6 +16,7 @@ pub struct Finance {
     jobs: Jobs,
     storage: Storage,
     config: Arc<FinanceConfig>,
+    http: reqwest::Client,
 }
 
 impl Finance {
@@ -26,7 +27,13 @@ impl Finance {
             jobs: jobs.clone(),
             storage: storage.clone(),
             config: Arc::new(config),
+            http: integrations::http_client().unwrap_or_default(),
         }
+    }
+
+    /// The HTTP client of the IRP/GSP calls.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
     }
 
     /// The shared context.

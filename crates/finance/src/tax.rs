@@ -338,6 +338,60 @@ pub fn financial_year(at: DateTime<Utc>) -> String {
     )
 }
 
+/// The last day (IST) a credit note may be issued for a supply invoiced at `invoice_at`
+/// (section 34(2) CGST Act, as amended in 2022): 30 November after the end of the invoice's
+/// financial year.
+pub fn credit_note_cutoff(invoice_at: DateTime<Utc>) -> NaiveDate {
+    let d = ist_date(invoice_at);
+    let start = if d.month() >= 4 {
+        d.year()
+    } else {
+        d.year() - 1
+    };
+    NaiveDate::from_ymd_opt(start + 1, 11, 30).unwrap_or(NaiveDate::MAX)
+}
+
+/// How many days ahead of the cut-off a credit note or a report warns.
+pub const CREDIT_NOTE_WARN_DAYS: i64 = 45;
+
+/// The warning for a credit note of an invoice of `invoice_at` issued on `note_at`: after the
+/// cut-off (the note cannot reduce the tax already declared), or within
+/// [`CREDIT_NOTE_WARN_DAYS`] before it.
+pub fn credit_note_warning(invoice_at: DateTime<Utc>, note_at: DateTime<Utc>) -> Option<String> {
+    let cutoff = credit_note_cutoff(invoice_at);
+    let day = ist_date(note_at);
+    let fy = financial_year(invoice_at);
+    let left = (cutoff - day).num_days();
+    if left < 0 {
+        Some(format!(
+            "issued after {cutoff}, the section 34(2) cut-off for credit notes of FY {fy} \
+             invoices: it cannot reduce the output tax already declared"
+        ))
+    } else if left <= CREDIT_NOTE_WARN_DAYS {
+        Some(format!(
+            "{cutoff} is the section 34(2) cut-off for credit notes of FY {fy} invoices: \
+             {left} days left"
+        ))
+    } else {
+        None
+    }
+}
+
+/// The warning of a report ending on `to` (IST): the next cut-off when it is at most
+/// [`CREDIT_NOTE_WARN_DAYS`] after `to`.
+pub fn cutoff_ahead(to: NaiveDate) -> Option<String> {
+    let cutoff = NaiveDate::from_ymd_opt(to.year(), 11, 30)?;
+    let left = (cutoff - to).num_days();
+    (0..=CREDIT_NOTE_WARN_DAYS).contains(&left).then(|| {
+        format!(
+            "{cutoff} is the last day for credit notes of FY {:02}-{:02} invoices (section 34(2) \
+             CGST Act): {left} days after this report's end",
+            (to.year() - 1).rem_euclid(100),
+            to.year().rem_euclid(100)
+        )
+    })
+}
+
 /// What is left of an invoice line to credit (the line less its earlier credit notes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Left {
@@ -679,5 +733,45 @@ mod tests {
         // more than is left, or nothing, is refused
         assert!(reverse(&[igst], 118_001).is_err());
         assert!(reverse(&[igst], 0).is_err());
+    }
+
+    #[test]
+    fn the_credit_note_cut_off_is_30_november_after_the_financial_year() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        // FY 25-26 (April 2025 - March 2026): 30 November 2026
+        assert_eq!(
+            credit_note_cutoff(at("2025-04-01T00:00:00+05:30")),
+            d(2026, 11, 30)
+        );
+        assert_eq!(
+            credit_note_cutoff(at("2026-03-31T23:59:59+05:30")),
+            d(2026, 11, 30)
+        );
+        assert_eq!(
+            credit_note_cutoff(at("2026-04-01T00:00:00+05:30")),
+            d(2027, 11, 30)
+        );
+        let inv = at("2026-01-15T12:00:00+05:30");
+        assert_eq!(
+            credit_note_warning(inv, at("2026-06-01T12:00:00+05:30")),
+            None
+        );
+        let soon = credit_note_warning(inv, at("2026-11-20T12:00:00+05:30")).unwrap();
+        assert!(
+            soon.contains("10 days left") && soon.contains("FY 25-26"),
+            "{soon}"
+        );
+        let late = credit_note_warning(inv, at("2026-12-01T00:00:00+05:30")).unwrap();
+        assert!(late.contains("cannot reduce"), "{late}");
+        // the last day itself is still in time
+        assert!(
+            credit_note_warning(inv, at("2026-11-30T23:59:00+05:30"))
+                .unwrap()
+                .contains("0 days left")
+        );
+        assert!(cutoff_ahead(d(2026, 11, 1)).unwrap().contains("29 days"));
+        assert!(cutoff_ahead(d(2026, 12, 1)).is_none());
+        assert!(cutoff_ahead(d(2026, 6, 30)).is_none());
     }
 }

@@ -137,6 +137,43 @@ pub struct Refund {
     pub status: String,
 }
 
+/// One line of Razorpay's settlement reconciliation (`GET /v1/settlements/recon/combined`):
+/// a payment, refund or adjustment with what Razorpay kept (its fee, GST included, and the GST
+/// on it) and the settlement it went into. Amounts in paise; Razorpay sends `null` for the
+/// fields a kind of line does not have.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReconItem {
+    /// `pay_...`, `rfnd_...`, `adj_...`.
+    pub entity_id: String,
+    /// `payment`, `refund`, `adjustment`, `transfer`, …
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The line's amount.
+    #[serde(default)]
+    pub amount: Option<i64>,
+    /// Razorpay's fee, GST included.
+    #[serde(default)]
+    pub fee: Option<i64>,
+    /// The GST in `fee`.
+    #[serde(default)]
+    pub tax: Option<i64>,
+    /// ISO currency.
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// Whether it was settled.
+    #[serde(default)]
+    pub settled: Option<bool>,
+    /// `setl_...`.
+    #[serde(default)]
+    pub settlement_id: Option<String>,
+    /// When it was settled (Unix seconds).
+    #[serde(default)]
+    pub settled_at: Option<i64>,
+    /// The payment a refund belongs to.
+    #[serde(default)]
+    pub payment_id: Option<String>,
+}
+
 /// A Razorpay collection (`{entity: "collection", count, items}`).
 #[derive(Debug, Clone, Deserialize)]
 struct Collection<T> {
@@ -241,6 +278,47 @@ impl Razorpay {
             provider: PROVIDER,
             message: format!("refund: {e}"),
         })
+    }
+
+    /// Every line of the settlement reconciliation of one day (`year`, `month`, `day` as
+    /// Razorpay reads them), fetched in pages of 100 (`count`/`skip`), at most 10,000 lines.
+    pub async fn settlement_recon(
+        &self,
+        year: i32,
+        month: u32,
+        day: u32,
+    ) -> Result<Vec<ReconItem>, ProviderError> {
+        const PAGE: usize = 100;
+        let mut all = Vec::new();
+        for page in 0..100 {
+            let res = self
+                .http
+                .get(format!("{}/v1/settlements/recon/combined", self.api_base))
+                .basic_auth(&self.key_id, Some(self.key_secret.expose_secret()))
+                .query(&[
+                    ("year", year.to_string()),
+                    ("month", month.to_string()),
+                    ("day", day.to_string()),
+                    ("count", PAGE.to_string()),
+                    ("skip", (page * PAGE).to_string()),
+                ])
+                .send()
+                .await
+                .map_err(|e| ProviderError::transport(PROVIDER, e))?;
+            let body = read_json(PROVIDER, res, "/error/description").await?;
+            let items = serde_json::from_value::<Collection<ReconItem>>(body)
+                .map(|c| c.items)
+                .map_err(|e| ProviderError::Body {
+                    provider: PROVIDER,
+                    message: format!("settlement recon: {e}"),
+                })?;
+            let last = items.len() < PAGE;
+            all.extend(items);
+            if last {
+                break;
+            }
+        }
+        Ok(all)
     }
 
     /// Whether a checkout's `razorpay_signature` is Razorpay's HMAC-SHA256 of

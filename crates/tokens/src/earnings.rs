@@ -14,7 +14,10 @@ use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use kernel::audit::{self, Audit};
+use kernel::{
+    Tenant,
+    audit::{self, Audit},
+};
 
 use crate::{
     entities::payouts::{self, PayoutStatus},
@@ -139,14 +142,42 @@ pub async fn by_month<C: ConnectionTrait>(
 /// Requests a payout of `amount` tokens, in its own transaction.
 pub async fn request(
     db: &DatabaseConnection,
-    platform_id: Uuid,
+    tenant: &Tenant,
     mentor: Uuid,
     amount: i64,
 ) -> Result<payouts::Model, TokensError> {
     let txn = db.begin().await?;
-    let payout = request_in(&txn, platform_id, mentor, amount).await?;
+    let payout = request_in(&txn, tenant.id, mentor, amount).await?;
+    publish_change(&txn, tenant, &payout).await?;
     txn.commit().await?;
     Ok(payout)
+}
+
+/// `payout.changed` of `payout` as it is now, through the outbox in the caller's transaction
+/// (valued at the platform's `TOKEN_VALUE_PAISE` now).
+async fn publish_change<C: ConnectionTrait>(
+    conn: &C,
+    tenant: &Tenant,
+    payout: &payouts::Model,
+) -> Result<(), TokensError> {
+    let value = settings::TOKEN_VALUE_PAISE
+        .int_value(conn, tenant.id)
+        .await?;
+    jobs::outbox::publish_in(
+        conn,
+        tenant,
+        &crate::events::PayoutChanged {
+            payout_id: payout.id,
+            mentor_id: payout.mentor_id,
+            platform_id: tenant.id,
+            status: payout.status.to_value(),
+            tokens: payout.amount,
+            value_paise: payout.amount.saturating_mul(value),
+            at: payout.updated_at,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// [`request`] inside the caller's transaction.
@@ -253,13 +284,21 @@ pub async fn payouts_of_platform<C: ConnectionTrait>(
 /// [`decide_in`] in its own transaction.
 pub async fn decide(
     db: &DatabaseConnection,
-    platform_id: Uuid,
+    tenant: &Tenant,
     payout_id: Uuid,
     by: Uuid,
     decision: Decision,
 ) -> Result<payouts::Model, TokensError> {
     let txn = db.begin().await?;
-    let payout = decide_in(&txn, platform_id, payout_id, by, decision).await?;
+    let before = payouts::Entity::find_by_id(payout_id)
+        .filter(payouts::Column::PlatformId.eq(tenant.id))
+        .one(&txn)
+        .await?
+        .map(|p| p.status);
+    let payout = decide_in(&txn, tenant.id, payout_id, by, decision).await?;
+    if before != Some(payout.status) {
+        publish_change(&txn, tenant, &payout).await?;
+    }
     txn.commit().await?;
     Ok(payout)
 }

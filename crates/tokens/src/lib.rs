@@ -16,6 +16,7 @@ pub mod dto;
 pub mod earnings;
 pub mod entities;
 pub mod error;
+pub mod events;
 pub mod governance;
 pub mod grants;
 pub mod ledger;

@@ -6,11 +6,14 @@
 //! shared code publishes `payment.captured` with it.
 
 use chrono::Utc;
-use integrations::payments::{CapturedItem, PayableOrder, PaymentFuture, PaymentProduct};
+use integrations::payments::{
+    CapturedItem, PayableOrder, PaymentFuture, PaymentProduct, RefundInfo,
+};
 use kernel::{AppError, Tenant};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr,
-    EntityTrait, QueryFilter, QuerySelect, sea_query::LockType,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Statement,
+    sea_query::LockType,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -128,6 +131,115 @@ pub async fn fail(
     Ok(())
 }
 
+/// What [`reverse`] took back for one refund.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reversed {
+    /// Tokens the refund is worth (the order's tokens in proportion, cumulative floor).
+    pub due: i64,
+    /// Tokens taken from the buyer's available balance (at most what they have).
+    pub debited: i64,
+}
+
+impl Reversed {
+    /// Tokens due that the buyer had already spent or has held for bookings (not taken back).
+    pub fn unrecovered(self) -> i64 {
+        self.due - self.debited
+    }
+}
+
+/// The tokens worth `paise` of an order of `tokens` for `amount` paise, rounded down.
+fn tokens_for(tokens: i64, paise: i64, amount: i64) -> i64 {
+    if amount <= 0 {
+        return 0;
+    }
+    // i128: tokens * paise overflows i64 only for absurd orders, but never panics here
+    i64::try_from(i128::from(tokens) * i128::from(paise) / i128::from(amount)).unwrap_or(tokens)
+}
+
+/// Takes back the tokens of a refund of a paid order, in the caller's transaction, under the
+/// order's row lock (ADR 0068): the tokens due are the order's tokens in proportion to the
+/// amount refunded, counted cumulatively (`floor(tokens x refunded so far / amount)` less what
+/// the earlier refunds were due), so partial refunds that add up to the whole payment take back
+/// exactly the tokens bought. The transfer (`purchase_refund`, key `refund:<refund id>`) takes
+/// at most the buyer's available balance, read under its row lock: the balance never goes
+/// below zero and tokens already spent or held for a booking are not taken back (the
+/// shortfall is logged and kept in the transfer's metadata). An unpaid order changes nothing.
+pub async fn reverse(
+    txn: &DatabaseTransaction,
+    order_id: Uuid,
+    refund: &RefundInfo,
+) -> Result<Reversed, TokensError> {
+    let order = token_orders::Entity::find_by_id(order_id)
+        .lock(LockType::Update)
+        .one(txn)
+        .await?
+        .ok_or(TokensError::NotFound("order"))?;
+    if order.status != OrderStatus::Paid || refund.amount_paise <= 0 {
+        return Ok(Reversed::default());
+    }
+    let key = format!("refund:{}", refund.refund_id);
+    if ledger::find_by_key(txn, order.platform_id, &key)
+        .await?
+        .is_some()
+    {
+        return Ok(Reversed::default());
+    }
+    let before = order.refunded_paise;
+    let after = (before + refund.amount_paise).min(order.amount_paise);
+    let due = tokens_for(order.tokens, after, order.amount_paise)
+        - tokens_for(order.tokens, before, order.amount_paise);
+    let account =
+        ledger::account_id(txn, order.platform_id, Account::available(order.user_id)).await?;
+    #[derive(FromQueryResult)]
+    struct Row {
+        balance: i64,
+    }
+    let available = Row::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT balance FROM ledger_accounts WHERE id = $1 FOR UPDATE",
+        [account.into()],
+    ))
+    .one(txn)
+    .await?
+    .map_or(0, |r| r.balance);
+    let debited = due.min(available).max(0);
+    if debited > 0 {
+        ledger::transfer(
+            txn,
+            NewTransfer {
+                platform_id: order.platform_id,
+                key: &key,
+                kind: TransferKind::PurchaseRefund,
+                from: Account::available(order.user_id),
+                to: Account::platform(AccountKind::PlatformPurchases),
+                amount: debited,
+                hold_id: None,
+                reason: "payment refunded",
+                metadata: json!({
+                    "order_id": order.id,
+                    "razorpay_payment_id": refund.payment_id,
+                    "razorpay_refund_id": refund.refund_id,
+                    "refund_paise": refund.amount_paise,
+                    "due": due,
+                    "unrecovered": due - debited,
+                }),
+                created_by: None,
+            },
+        )
+        .await?;
+    }
+    let reversed = Reversed { due, debited };
+    if reversed.unrecovered() > 0 {
+        tracing::warn!(order_id = %order.id, due, debited, "refunded tokens already spent: not taken back");
+    }
+    let mut active: token_orders::ActiveModel = order.into();
+    active.refunded_paise = Set(after);
+    active.updated_at = Set(Utc::now());
+    active.update(txn).await?;
+    tracing::info!(order_id = %order_id, due, debited, "token purchase refunded");
+    Ok(reversed)
+}
+
 impl PaymentProduct for TokenPacks {
     fn kind(&self) -> &'static str {
         ITEM_KIND
@@ -162,6 +274,19 @@ impl PaymentProduct for TokenPacks {
     ) -> PaymentFuture<'a, ()> {
         Box::pin(async move { Ok::<_, AppError>(fail(txn, order.id, reason).await?) })
     }
+
+    fn refund<'a>(
+        &'a self,
+        txn: &'a DatabaseTransaction,
+        _tenant: &'a Tenant,
+        order: &'a PayableOrder,
+        refund: &'a RefundInfo,
+    ) -> PaymentFuture<'a, ()> {
+        Box::pin(async move {
+            reverse(txn, order.id, refund).await?;
+            Ok::<_, AppError>(())
+        })
+    }
 }
 
 /// Records the order of a purchase of `pack` just created at Razorpay (`created`, at the
@@ -188,6 +313,7 @@ pub async fn record_order<C: ConnectionTrait>(
         status: Set(OrderStatus::Created),
         failure_reason: Set(None),
         credited_transfer: Set(None),
+        refunded_paise: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -208,4 +334,30 @@ pub async fn verified<C: ConnectionTrait>(
         .ok_or(TokensError::NotFound("order"))?;
     let balance = ledger::balance(conn, tenant.id, user_id).await?;
     Ok((order.tokens, balance))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tokens_for;
+
+    #[test]
+    fn partial_refunds_add_up_to_the_tokens_bought() {
+        // 50 tokens for Rs 499: Rs 100 + Rs 100 + Rs 299 back
+        let (tokens, amount) = (50, 49_900);
+        let steps = [10_000, 20_000, 49_900];
+        let mut before = 0;
+        let mut total = 0;
+        let mut dues = Vec::new();
+        for after in steps {
+            let due = tokens_for(tokens, after, amount) - tokens_for(tokens, before, amount);
+            dues.push(due);
+            total += due;
+            before = after;
+        }
+        // floor(50 * 100/499) = 10, floor(50 * 200/499) = 20 -> 10, then the rest 30
+        assert_eq!(dues, vec![10, 10, 30]);
+        assert_eq!(total, tokens);
+        assert_eq!(tokens_for(tokens, 0, amount), 0);
+        assert_eq!(tokens_for(tokens, 1, 0), 0);
+    }
 }

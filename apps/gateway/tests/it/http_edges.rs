@@ -74,6 +74,8 @@ fn production() -> TestOptions {
             "a-production-secret-of-at-least-32-characters",
         )
         .env("CORS_ALLOWED_ORIGINS", r#"["https://app.example.com"]"#)
+        // finance is enabled on the seeded platforms: production needs the supplier
+        .env("GST_SUPPLIER_GSTIN", "29AAACM1234A1Z4")
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use anyhow::Context;
 use kernel::config::redact_url;
 use lettre::{
     Address, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, MultiPart},
+    message::{Attachment as LettreAttachment, Mailbox, MultiPart, header::ContentType},
     transport::smtp::{
         authentication::{Credentials, Mechanism},
         client::{Tls, TlsParameters},
@@ -36,6 +36,18 @@ pub enum SendError {
     /// password, then the retry succeeds), or a failed outbox write.
     #[error("{0}")]
     Transient(String),
+}
+
+/// A file attached to an email (an invoice PDF). Built by the job handler at send time from
+/// ids in the job, never carried in the job itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file name the recipient sees (`MM-26-27-00001.pdf`).
+    pub filename: String,
+    /// Its MIME type (`application/pdf`).
+    pub content_type: String,
+    /// The bytes.
+    pub body: Vec<u8>,
 }
 
 /// Sends rendered emails. Cheap to clone.
@@ -143,6 +155,18 @@ impl Mailer {
 
     /// Sends `email` to `to`, From the configured address under the brand's name.
     pub async fn send(&self, to: &str, email: &Rendered) -> Result<(), SendError> {
+        self.send_with(to, email, &[]).await
+    }
+
+    /// Like [`Mailer::send`], with files attached (`multipart/mixed`: the text and HTML
+    /// alternatives first, then each attachment). An unusable content type is refused for
+    /// good.
+    pub async fn send_with(
+        &self,
+        to: &str,
+        email: &Rendered,
+        attachments: &[Attachment],
+    ) -> Result<(), SendError> {
         let address: Address = to
             .trim()
             .parse()
@@ -151,14 +175,29 @@ impl Mailer {
             Some(email.brand.name.clone()),
             self.inner.from.email.clone(),
         );
+        let body = MultiPart::alternative_plain_html(email.text.clone(), email.html.clone());
+        let body = if attachments.is_empty() {
+            body
+        } else {
+            let mut mixed = MultiPart::mixed().multipart(body);
+            for a in attachments {
+                let content_type = ContentType::parse(&a.content_type).map_err(|e| {
+                    SendError::Rejected(format!(
+                        "attachment content type {:?}: {e}",
+                        a.content_type
+                    ))
+                })?;
+                mixed = mixed.singlepart(
+                    LettreAttachment::new(a.filename.clone()).body(a.body.clone(), content_type),
+                );
+            }
+            mixed
+        };
         let message = Message::builder()
             .from(from)
             .to(Mailbox::new(None, address))
             .subject(email.subject.clone())
-            .multipart(MultiPart::alternative_plain_html(
-                email.text.clone(),
-                email.html.clone(),
-            ))
+            .multipart(body)
             .map_err(|e| SendError::Rejected(format!("building the message: {e}")))?;
         match &self.inner.transport {
             Transport::Smtp(smtp) => smtp

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-pub use mailer::{Mailer, SendError};
+pub use mailer::{Attachment, Mailer, SendError};
 pub use templates::{Rendered, Template, TemplateError, render};
 
 /// The email job exactly as the Node monolith's `addEmailJob` enqueues it:

@@ -239,3 +239,50 @@ async fn smtp_answers_decide_between_retry_and_dead_letter() {
         Err(JobError::Retry(_))
     ));
 }
+
+#[tokio::test]
+async fn attachments_go_into_a_mixed_message_after_the_text() {
+    let (mailer, dir) = outbox_mailer();
+    let rendered = email::render(
+        "generic",
+        "mr-mentor",
+        &json!({"subject": "Your invoice", "body": "Attached."}),
+        mailer.base_url(),
+    )
+    .unwrap();
+    let pdf = email::Attachment {
+        filename: "MM-26-27-00001.pdf".into(),
+        content_type: "application/pdf".into(),
+        // binary, as a PDF is: sent base64
+        body: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec(),
+    };
+    mailer
+        .send_with("buyer@example.com", &rendered, std::slice::from_ref(&pdf))
+        .await
+        .unwrap();
+    let files = eml_files(&dir);
+    assert_eq!(files.len(), 1);
+    let eml = &files[0];
+    assert!(eml.contains("multipart/mixed"), "{eml}");
+    assert!(eml.contains("multipart/alternative"), "{eml}");
+    assert!(
+        eml.contains("Content-Disposition: attachment; filename=\"MM-26-27-00001.pdf\""),
+        "{eml}"
+    );
+    assert!(eml.contains("Content-Type: application/pdf"), "{eml}");
+    // the bytes, base64
+    assert!(eml.contains("JVBERi0xLjcKJeLjz9MK"), "{eml}");
+    // a bad content type is refused for good, nothing written
+    let bad = email::Attachment {
+        content_type: "not a type".into(),
+        ..pdf
+    };
+    assert!(matches!(
+        mailer
+            .send_with("buyer@example.com", &rendered, &[bad])
+            .await,
+        Err(email::SendError::Rejected(_))
+    ));
+    assert_eq!(eml_files(&dir).len(), 1);
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -46,6 +46,9 @@ pub struct CreditNoteDto {
     pub igst_paise: i64,
     /// Value of the note.
     pub total_paise: i64,
+    /// The section 34(2) cut-off for credit notes of the invoice's financial year (30
+    /// November after it): said when the note was issued after it, or within 45 days before.
+    pub warning: Option<String>,
 }
 
 impl From<credit_notes::Model> for CreditNoteDto {
@@ -60,6 +63,7 @@ impl From<credit_notes::Model> for CreditNoteDto {
             sgst_paise: c.sgst_paise,
             igst_paise: c.igst_paise,
             total_paise: c.total_paise,
+            warning: None,
         }
     }
 }

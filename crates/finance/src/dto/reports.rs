@@ -97,6 +97,11 @@ pub struct GstReport {
     pub hsn: Vec<GstRow>,
     /// Invoices less credit notes.
     pub totals: GstTotals,
+    /// The section 34(2) cut-off (30 November) ahead of the period's end, credit notes of the
+    /// period issued after the cut-off of their invoice's financial year, and B2CS credit notes
+    /// of invoices of an earlier month (netted into this period's B2CS rows).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// `?from=&to=&format=` of the ledger summary (`json` or `csv`).

@@ -1,6 +1,8 @@
 //! The HTTP routes of finance (behind the `finance` module).
 
 pub mod billing;
+pub mod costs;
+pub mod einvoices;
 pub mod invoices;
 pub mod refunds;
 pub mod reports;
@@ -26,6 +28,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(refunds::create)
             .service(reports::gst)
             .service(reports::ledger)
+            .service(reports::pipeline_cost)
+            .service(reports::sales_report)
+            .service(reports::payouts_report)
+            .service(reports::reconciliation)
+            .service(costs::create)
+            .service(einvoices::of_invoice)
+            .service(einvoices::cancel)
             .service(billing::get_profile)
             .service(billing::put_profile),
     )

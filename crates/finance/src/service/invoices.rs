@@ -207,6 +207,8 @@ pub async fn issue_in(
         .exec_without_returning(txn)
         .await?;
     ledger_sale(txn, &invoice).await?;
+    // B2B above the e-invoicing threshold: the e-invoice, queued for its IRN (ADR 0071)
+    super::einvoices::prepare_invoice_in(txn, config, tenant, &invoice).await?;
     jobs::outbox::publish_in(
         txn,
         tenant,
@@ -219,6 +221,8 @@ pub async fn issue_in(
         },
     )
     .await?;
+    // the buyer's copy by email: ids only, the address is looked up when it is sent
+    jobs::outbox::enqueue_in(txn, tenant, &super::mail::InvoiceEmail { invoice_id: id }).await?;
     Ok(invoice)
 }
 

@@ -73,7 +73,15 @@ pub async fn dto<C: ConnectionTrait>(
         .filter(credit_notes::Column::RefundId.eq(r.id))
         .one(conn)
         .await?;
-    Ok(RefundDto::new(r, note))
+    let mut dto = RefundDto::new(r, note);
+    if let Some(n) = dto.credit_note.as_mut() {
+        let invoice = invoices::Entity::find_by_id(n.invoice_id)
+            .one(conn)
+            .await?
+            .ok_or(FinanceError::NotFound("invoice"))?;
+        n.warning = crate::tax::credit_note_warning(invoice.issued_at, n.issued_at);
+    }
+    Ok(dto)
 }
 
 /// Asks Razorpay for a refund and issues its credit note. Answers the refund and whether it
@@ -208,7 +216,7 @@ pub async fn request(
         .filter(refunds::Column::Id.eq(id))
         .exec(&txn)
         .await?;
-    credit_note_in(
+    let note = credit_note_in(
         &txn,
         config,
         &invoice,
@@ -218,6 +226,7 @@ pub async fn request(
         Utc::now(),
     )
     .await?;
+    super::einvoices::prepare_credit_note_in(&txn, config, &user.tenant, &invoice, &note).await?;
     txn.commit().await?;
     let row = refunds::Entity::find_by_id(id)
         .one(db)
@@ -297,7 +306,7 @@ pub async fn settle(
     })
     .exec_without_returning(&txn)
     .await?;
-    credit_note_in(
+    let note = credit_note_in(
         &txn,
         config,
         &invoice,
@@ -307,6 +316,7 @@ pub async fn settle(
         at,
     )
     .await?;
+    super::einvoices::prepare_credit_note_in(&txn, config, tenant, &invoice, &note).await?;
     txn.commit().await?;
     Ok(Settled::Recorded)
 }

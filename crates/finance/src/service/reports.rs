@@ -33,6 +33,8 @@ struct Line {
     sac: String,
     rate_bp: i32,
     amounts: [i64; 5],
+    /// The date of the invoice a credit note reduces.
+    original_at: Option<DateTime<Utc>>,
 }
 
 async fn lines<C: ConnectionTrait>(
@@ -43,7 +45,7 @@ async fn lines<C: ConnectionTrait>(
     end: DateTime<Utc>,
 ) -> Result<Vec<Line>, FinanceError> {
     let sql = if credit {
-        "SELECT c.number AS document, i.number AS original, c.issued_at AS at, i.buyer_gstin AS gstin,
+        "SELECT c.number AS document, i.number AS original, c.issued_at AS at, i.issued_at AS original_at, i.buyer_gstin AS gstin,
                 c.place_of_supply AS pos, c.classification AS class, l.sac, l.rate_bp,
                 l.taxable_paise, l.igst_paise, l.cgst_paise, l.sgst_paise, l.total_paise
            FROM credit_note_lines l JOIN credit_notes c ON c.id = l.credit_note_id
@@ -51,7 +53,7 @@ async fn lines<C: ConnectionTrait>(
           WHERE c.platform_id = $1 AND c.issued_at >= $2 AND c.issued_at < $3
           ORDER BY c.issued_at, c.number, l.position"
     } else {
-        "SELECT i.number AS document, NULL::text AS original, i.issued_at AS at, i.buyer_gstin AS gstin,
+        "SELECT i.number AS document, NULL::text AS original, i.issued_at AS at, NULL::timestamptz AS original_at, i.buyer_gstin AS gstin,
                 i.place_of_supply AS pos, i.classification AS class, l.sac, l.rate_bp,
                 l.taxable_paise, l.igst_paise, l.cgst_paise, l.sgst_paise, l.total_paise
            FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
@@ -83,6 +85,7 @@ async fn lines<C: ConnectionTrait>(
                     r.try_get("", "sgst_paise")?,
                     r.try_get("", "total_paise")?,
                 ],
+                original_at: r.try_get("", "original_at")?,
             })
         })
         .collect()
@@ -167,6 +170,39 @@ pub async fn gst<C: ConnectionTrait>(
             });
         add(row, l.amounts, sign);
         add(&mut totals, l.amounts, sign);
+    }
+    let mut warned = std::collections::BTreeSet::new();
+    for l in &notes {
+        if let Some(original) = l.original_at
+            && tax::credit_note_cutoff(original) < tax::ist_date(l.at)
+            && warned.insert(l.document.clone())
+            && let Some(w) = tax::credit_note_warning(original, l.at)
+        {
+            report.warnings.push(format!("{}: {w}", l.document));
+        }
+    }
+    // a B2CS credit note nets into the month it is issued in, whatever the invoice's month
+    // (GSTR-1 table 7 is amended by net figures): said, so the month's B2CS row is explained
+    let mut netted = std::collections::BTreeSet::new();
+    for l in &notes {
+        if l.class == "b2cs"
+            && let Some(original) = l.original_at
+            && tax::ist_date(original).format("%Y-%m").to_string()
+                != tax::ist_date(l.at).format("%Y-%m").to_string()
+            && netted.insert(l.document.clone())
+        {
+            report.warnings.push(format!(
+                "{}: a credit note of a B2CS invoice of {} is netted into the B2CS row of {} (place of supply {}, rate {} bp)",
+                l.document,
+                tax::ist_date(original).format("%Y-%m"),
+                tax::ist_date(l.at).format("%Y-%m"),
+                l.pos,
+                l.rate_bp
+            ));
+        }
+    }
+    if let Some(w) = tax::cutoff_ahead(to) {
+        report.warnings.push(w);
     }
     report.b2cs = b2cs.into_values().collect();
     report.hsn = hsn.into_values().collect();
@@ -287,7 +323,10 @@ pub fn xlsx(r: &GstReport) -> Result<Vec<u8>, FinanceError> {
 }
 
 /// Checks a period and answers its bounds (IST midnights, the end exclusive).
-fn period(from: NaiveDate, to: NaiveDate) -> Result<(DateTime<Utc>, DateTime<Utc>), FinanceError> {
+pub(crate) fn period(
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), FinanceError> {
     if to < from {
         return Err(FinanceError::Invalid(
             "to",

@@ -155,3 +155,43 @@ pub async fn set(
     txn.commit().await?;
     Ok(dto(s, own.as_ref()))
 }
+
+/// The boot check of a production process: without a default supplier
+/// (`GST_SUPPLIER_GSTIN`), every platform that has the finance module enabled must have its
+/// own supplier row, else invoices could not be issued and the process refuses to start,
+/// naming the variable and the platforms. Development always has a supplier (a sample GSTIN).
+pub async fn check_boot<C: ConnectionTrait>(
+    conn: &C,
+    config: &FinanceConfig,
+    production: bool,
+) -> Result<(), kernel::config::ConfigError> {
+    if !production || config.supplier.is_some() {
+        return Ok(());
+    }
+    let rows = conn
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT p.slug FROM platforms p
+              WHERE $1 IN (SELECT jsonb_array_elements_text(p.modules::jsonb))
+                AND NOT EXISTS (SELECT 1 FROM finance_supplier_settings s WHERE s.platform_id = p.id)
+              ORDER BY p.slug",
+            [crate::MODULE.into()],
+        ))
+        .await
+        .map_err(|e| kernel::config::invalid("GST_SUPPLIER_GSTIN", format!("checking the platforms: {e}")))?;
+    let slugs: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.try_get::<String>("", "slug").ok())
+        .collect();
+    if slugs.is_empty() {
+        return Ok(());
+    }
+    Err(kernel::config::invalid(
+        "GST_SUPPLIER_GSTIN",
+        format!(
+            "is required in production while finance is enabled on {} without its own supplier \
+             settings (set it, or PUT /api/admin/finance/supplier for each platform)",
+            slugs.join(", ")
+        ),
+    ))
+}

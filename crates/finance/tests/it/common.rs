@@ -56,6 +56,7 @@ pub fn captured(
         gst_inclusive: inclusive,
         tokens: None,
         razorpay_payment_id: format!("pay_{}", Uuid::now_v7().simple()),
+        captured_at: None,
     }
 }
 

@@ -4,9 +4,13 @@
 
 mod access;
 mod common;
+mod costs;
+mod einvoice;
 mod issue;
 mod numbering;
 mod pdf;
 mod refunds;
 mod report;
+mod reversal;
 mod settings;
+mod settlements;

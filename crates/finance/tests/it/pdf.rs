@@ -96,3 +96,80 @@ async fn get_bytes(
         .map(str::to_owned);
     (status, ct, res.bytes().await.unwrap().to_vec())
 }
+
+/// The buyer gets the invoice by email with the PDF attached; the job carries the invoice's id
+/// only, and the address is the one on the account when the mail is sent.
+#[tokio::test]
+async fn the_invoice_is_emailed_with_its_pdf_to_the_current_address() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let app = spawn_app().await;
+    let mr = tenant(&app, "mr-mentor").await;
+    let (buyer, _) = app.user(Role::User, &[], "mr-mentor");
+    let e = captured(&mr, buyer, 118_000, true);
+    let inv = invoices::issue(&app.db, &app.config.finance, &mr, &e, chrono::Utc::now())
+        .await
+        .unwrap()
+        .invoice;
+    // the job: ids only
+    let payload = app
+        .db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT payload::text AS p FROM outbox WHERE job_name = 'send-invoice'".to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<String>("", "p")
+        .unwrap();
+    let payload: serde_json::Value = serde_json::from_str(&payload).unwrap();
+    assert_eq!(
+        payload,
+        json!({"platform": "mr-mentor", "invoice_id": inv.id})
+    );
+    // the buyer changes their address before the mail goes
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE users SET email = 'asha.new@example.com' WHERE id = $1",
+            [buyer.into()],
+        ))
+        .await
+        .unwrap();
+    app.jobs.notify_committed();
+    let worker = app.start_worker().await;
+    app.wait_completed("emailQueue", "send-invoice", 1).await;
+    worker.stop().await;
+    let mails = app.mails();
+    let mail = mails
+        .iter()
+        .find(|m| m.contains(&inv.number))
+        .expect("the invoice mail");
+    assert!(mail.contains("To: asha.new@example.com"), "{mail}");
+    assert!(
+        mail.contains(&format!("Your tax invoice {}", inv.number)),
+        "{mail}"
+    );
+    assert!(
+        mail.contains(&format!(
+            "filename=\"{}.pdf\"",
+            inv.number.replace('/', "-")
+        )),
+        "{mail}"
+    );
+    assert!(mail.contains("Content-Type: application/pdf"), "{mail}");
+    // the stored PDF is the one attached
+    let stored: Option<String> = app
+        .db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pdf_key FROM invoices WHERE id = $1",
+            [inv.id.into()],
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "pdf_key")
+        .unwrap();
+    assert!(stored.is_some(), "rendered and stored on the way");
+}

@@ -354,3 +354,64 @@ async fn without_razorpay_keys_refunds_answer_503() {
     .assert_problem(503, "provider_not_configured");
     assert_eq!(count(&app, "SELECT count(*) FROM refunds").await, 0);
 }
+
+/// A credit note issued after the section 34(2) cut-off of its invoice's financial year says
+/// so in the refund's answer; a credit note of a recent invoice has no warning.
+#[tokio::test]
+async fn a_credit_note_after_the_cut_off_carries_a_warning() {
+    let (app, rzp) = app_with_razorpay().await;
+    let mr = tenant(&app, "mr-mentor").await;
+    let (buyer, _) = app.user(Role::User, &[], "mr-mentor");
+    let e = captured(&mr, buyer, 118_000, true);
+    // two financial years back: its cut-off has passed whenever this runs
+    let old = invoices::issue(
+        &app.db,
+        &app.config.finance,
+        &mr,
+        &e,
+        chrono::Utc::now() - chrono::Duration::days(800),
+    )
+    .await
+    .unwrap()
+    .invoice;
+    let fresh = invoice(&app).await;
+    refund_mock(
+        &rzp,
+        &old.razorpay_payment_id,
+        18_000,
+        "rfnd_old",
+        "processed",
+        1,
+    )
+    .await;
+    refund_mock(
+        &rzp,
+        &fresh.razorpay_payment_id,
+        18_000,
+        "rfnd_new",
+        "processed",
+        1,
+    )
+    .await;
+    let fin = app.token(Role::User, &[Capability::Finance], "mr-mentor");
+    let refund = |pay: String| {
+        let (app, fin) = (&app, fin.clone());
+        async move {
+            let res = app
+                .call(
+                    Method::POST,
+                    "/api/finance/refunds",
+                    &fin,
+                    Some(json!({"payment_id": pay, "amount_paise": 18_000, "reason": "late"})),
+                )
+                .await;
+            assert_eq!(res.status, 201, "{}", res.text);
+            res.json()
+        }
+    };
+    let late = refund(old.razorpay_payment_id.clone()).await;
+    let w = late["credit_note"]["warning"].as_str().unwrap();
+    assert!(w.contains("cannot reduce the output tax"), "{w}");
+    let recent = refund(fresh.razorpay_payment_id.clone()).await;
+    assert_eq!(recent["credit_note"]["warning"], json!(null), "{recent}");
+}

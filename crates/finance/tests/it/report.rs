@@ -266,3 +266,166 @@ async fn a_months_report_is_the_sum_of_its_documents() {
     .await
     .assert_problem(403, "forbidden");
 }
+
+/// Sales by IST day and by month: the rows are the documents' sums (a credit note in the
+/// day it was issued), the tax of each row adds up to its net, CSV and XLSX carry the rows.
+#[tokio::test]
+async fn daily_and_monthly_sales_are_the_sums_of_the_documents() {
+    let app = spawn_app().await;
+    sale(&app, None, 118_000, true, "2026-11-03T10:00:00+05:30").await;
+    sale(&app, None, 59_000, true, "2026-11-03T23:59:00+05:30").await;
+    let c = sale(&app, None, 236_000, true, "2026-11-04T00:01:00+05:30").await;
+    refund(&app, &c, 118_000, "rfnd_sales", "2026-11-05T09:00:00+05:30").await;
+    sale(&app, None, 10_000, true, "2026-12-01T12:00:00+05:30").await;
+    let fin = app.token(Role::User, &[Capability::Finance], "mr-mentor");
+    let get = |q: &str| {
+        let (app, fin, q) = (&app, fin.clone(), q.to_owned());
+        async move {
+            app.call(
+                Method::GET,
+                &format!("/api/finance/reports/sales?{q}"),
+                &fin,
+                None,
+            )
+            .await
+        }
+    };
+    let daily = get("from=2026-11-01&to=2026-11-30").await;
+    assert_eq!(daily.status, 200, "{}", daily.text);
+    let daily = daily.json();
+    let rows = daily["rows"].as_array().unwrap();
+    let summary: Vec<(&str, i64, i64, i64, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["period"].as_str().unwrap(),
+                r["invoices"].as_i64().unwrap(),
+                r["invoiced_paise"].as_i64().unwrap(),
+                r["credited_paise"].as_i64().unwrap(),
+                r["net_paise"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("2026-11-03", 2, 177_000, 0, 177_000),
+            ("2026-11-04", 1, 236_000, 0, 236_000),
+            ("2026-11-05", 0, 0, 118_000, -118_000),
+        ]
+    );
+    for r in rows.iter().chain([&daily["totals"]]) {
+        let tax: i64 = ["taxable_paise", "cgst_paise", "sgst_paise", "igst_paise"]
+            .iter()
+            .map(|k| r[*k].as_i64().unwrap())
+            .sum();
+        assert_eq!(tax, r["net_paise"].as_i64().unwrap(), "{r}");
+    }
+    assert_eq!(daily["totals"]["net_paise"], 295_000);
+    assert_eq!(daily["totals"]["credit_notes"], 1);
+
+    let monthly = get("from=2026-11-01&to=2026-12-31&period=monthly")
+        .await
+        .json();
+    let months: Vec<(&str, i64)> = monthly["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["period"].as_str().unwrap(),
+                r["net_paise"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(months, vec![("2026-11", 295_000), ("2026-12", 10_000)]);
+
+    let csv = get("from=2026-11-01&to=2026-11-30&format=csv").await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.text.starts_with("period,invoices,invoiced_paise,"),
+        "{}",
+        csv.text
+    );
+    assert!(
+        csv.text.contains("\n2026-11-03,2,177000,0,0,177000,"),
+        "{}",
+        csv.text
+    );
+    assert!(
+        csv.text.contains("\ntotal,3,413000,1,118000,295000,"),
+        "{}",
+        csv.text
+    );
+    let x = app
+        .http
+        .get(format!(
+            "{}/api/finance/reports/sales?from=2026-11-01&to=2026-11-30&format=xlsx",
+            app.address
+        ))
+        .bearer_auth(&fin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(x.status(), 200);
+    assert!(x.bytes().await.unwrap().starts_with(b"PK"));
+    // a plain user, and a period the wrong way round
+    app.call(
+        Method::GET,
+        "/api/finance/reports/sales?from=2026-11-01&to=2026-11-30",
+        &app.user_token(),
+        None,
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    let p = get("from=2026-11-30&to=2026-11-01")
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "to");
+}
+
+/// The 30 November cut-off of section 34(2): a credit note issued after it is flagged in the
+/// report of its month, and a report ending shortly before it warns ahead.
+#[tokio::test]
+async fn the_credit_note_cut_off_is_warned_ahead_and_flagged_after() {
+    let app = spawn_app().await;
+    // FY 25-26: the cut-off for its credit notes is 30 November 2026
+    let old = sale(&app, None, 118_000, true, "2026-01-15T06:00:00Z").await;
+    refund(&app, &old, 18_000, "rfnd_late", "2026-12-02T06:00:00Z").await;
+    let fin = app.token(Role::User, &[Capability::Finance], "mr-mentor");
+    let report = |q: &'static str| {
+        let (app, fin) = (&app, fin.clone());
+        async move {
+            let res = app
+                .call(
+                    Method::GET,
+                    &format!("/api/finance/reports/gst?{q}"),
+                    &fin,
+                    None,
+                )
+                .await;
+            assert_eq!(res.status, 200, "{}", res.text);
+            res.json()
+        }
+    };
+    let december = report("from=2026-12-01&to=2026-12-31").await;
+    let warnings = december["warnings"].as_array().unwrap();
+    // after the cut-off, and (a B2CS note of a January invoice) netted into December's row
+    assert_eq!(warnings.len(), 2, "{december}");
+    let w = warnings[0].as_str().unwrap();
+    assert!(w.starts_with("CN/26-27/"), "{w}");
+    assert!(
+        w.contains("issued after 2026-11-30") && w.contains("FY 25-26"),
+        "{w}"
+    );
+    let w = warnings[1].as_str().unwrap();
+    assert!(
+        w.contains("B2CS invoice of 2026-01") && w.contains("B2CS row of 2026-12"),
+        "{w}"
+    );
+    let november = report("from=2026-11-01&to=2026-11-10").await;
+    let w = november["warnings"][0].as_str().unwrap();
+    assert!(w.contains("2026-11-30") && w.contains("20 days"), "{w}");
+    let june = report("from=2026-06-01&to=2026-06-30").await;
+    assert_eq!(june["warnings"], json!([]));
+}

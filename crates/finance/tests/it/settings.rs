@@ -173,3 +173,51 @@ async fn billing_profiles_check_the_gstin() {
     assert_eq!(got.json()["state_code"], "07");
     assert_eq!(got.json()["gstin"], serde_json::Value::Null);
 }
+
+/// Production without `GST_SUPPLIER_GSTIN` refuses to start while a platform has the finance
+/// module and no supplier row of its own; each platform's own settings satisfy it.
+#[tokio::test]
+async fn production_boot_refuses_a_missing_supplier_while_finance_is_enabled() {
+    use finance::service::supplier::check_boot;
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let none = finance::FinanceConfig {
+        supplier: None,
+        ..app.config.finance.clone()
+    };
+    let err = check_boot(&app.db, &none, true).await.unwrap_err();
+    let kernel::config::ConfigError::Invalid { name, message } = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(name, "GST_SUPPLIER_GSTIN");
+    assert!(message.contains("mr-mentor"), "{message}");
+    // development, or a default supplier: fine
+    check_boot(&app.db, &none, false).await.unwrap();
+    check_boot(&app.db, &app.config.finance, true)
+        .await
+        .unwrap();
+    // every platform with finance gets its own supplier: fine without the variable
+    app.db
+        .execute_unprepared(
+            "INSERT INTO finance_supplier_settings
+                (platform_id, gstin, state_code, legal_name, invoice_series, credit_note_series)
+             SELECT id, '27AAPFU0939F1ZV', '27', 'MAS Mumbai', 'MB', 'CB' FROM platforms
+              WHERE 'finance' IN (SELECT jsonb_array_elements_text(modules::jsonb))
+                AND slug <> 'mr-hire'",
+        )
+        .await
+        .unwrap();
+    let err = check_boot(&app.db, &none, true).await.unwrap_err();
+    assert!(err.to_string().contains("mr-hire"), "{err}");
+    assert!(!err.to_string().contains("mr-mentor"), "{err}");
+    app.db
+        .execute_unprepared(
+            "INSERT INTO finance_supplier_settings
+                (platform_id, gstin, state_code, legal_name, invoice_series, credit_note_series)
+             SELECT id, '27AAPFU0939F1ZV', '27', 'MAS Hire', 'MH', 'CH' FROM platforms
+              WHERE slug = 'mr-hire'",
+        )
+        .await
+        .unwrap();
+    check_boot(&app.db, &none, true).await.unwrap();
+}

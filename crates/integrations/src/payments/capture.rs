@@ -52,6 +52,7 @@ pub async fn capture_locked(
         gst_inclusive: item.gst_inclusive,
         tokens: item.tokens,
         razorpay_payment_id: payment_id.to_owned(),
+        captured_at: Some(chrono::Utc::now()),
     };
     jobs::outbox::publish_in(txn, tenant, &event).await?;
     tracing::info!(order_id = %order.id, item = product.kind(), "payment captured");

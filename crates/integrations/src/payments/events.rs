@@ -3,6 +3,7 @@
 //! invoices and credit notes; nothing in them is secret. No field is called `platform`: the
 //! outbox envelope flattens the event next to its own `platform` (the slug).
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -33,6 +34,10 @@ pub struct PaymentCaptured {
     pub tokens: Option<i64>,
     /// Razorpay's payment id.
     pub razorpay_payment_id: String,
+    /// When the capture was applied (the invoice's date). Events published before this field
+    /// existed have none; finance dates their invoice when it issues it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<DateTime<Utc>>,
 }
 
 impl jobs::EventSpec for PaymentCaptured {

@@ -86,6 +86,9 @@ pub enum TransferKind {
     /// A payout undone.
     #[sea_orm(string_value = "payout_reversal")]
     PayoutReversal,
+    /// Purchased tokens taken back after the payment was refunded (ADR 0068).
+    #[sea_orm(string_value = "purchase_refund")]
+    PurchaseRefund,
 }
 
 impl TransferKind {
@@ -101,6 +104,7 @@ impl TransferKind {
             Self::HoldVoid => "hold_void",
             Self::Payout => "payout",
             Self::PayoutReversal => "payout_reversal",
+            Self::PurchaseRefund => "purchase_refund",
         }
     }
 }

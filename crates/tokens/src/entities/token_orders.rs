@@ -34,6 +34,8 @@ pub struct Model {
     pub failure_reason: Option<String>,
     /// The purchase transfer.
     pub credited_transfer: Option<Uuid>,
+    /// How much of the payment was refunded so far, in paise (ADR 0068).
+    pub refunded_paise: i64,
     /// Created.
     pub created_at: DateTimeUtc,
     /// Changed.

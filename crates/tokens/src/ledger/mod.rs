@@ -249,7 +249,7 @@ pub async fn transfer<C: ConnectionTrait>(
     })
 }
 
-async fn find_by_key<C: ConnectionTrait>(
+pub(crate) async fn find_by_key<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
     key: &str,

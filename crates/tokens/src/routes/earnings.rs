@@ -123,7 +123,7 @@ pub async fn request(
     ctx: web::Data<AppContext>,
     body: ValidJson<PayoutRequest>,
 ) -> AppResult<HttpResponse> {
-    let payout = earnings::request(&ctx.db, mentor.tenant.id, mentor.id, body.0.amount).await?;
+    let payout = earnings::request(&ctx.db, &mentor.tenant, mentor.id, body.0.amount).await?;
     Ok(HttpResponse::Created().json(PayoutDto::from(payout)))
 }
 
@@ -156,7 +156,7 @@ async fn decide(
     id: Uuid,
     decision: Decision,
 ) -> AppResult<web::Json<PayoutDto>> {
-    let payout = earnings::decide(&ctx.db, staff.tenant.id, id, staff.id, decision).await?;
+    let payout = earnings::decide(&ctx.db, &staff.tenant, id, staff.id, decision).await?;
     Ok(web::Json(payout.into()))
 }
 

@@ -7,7 +7,7 @@ use crate::common;
 use common::{admin, balance, grant, platform_id, reconcile, user};
 use kernel::auth::{Capability, Role};
 use reqwest::Method;
-use sea_orm::TransactionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 use testkit::spawn_app;
 use tokens::{
@@ -173,6 +173,47 @@ async fn a_completed_session_earns_and_a_payout_is_requested_approved_and_paid()
         4
     );
     assert_eq!(request(4).await.status, 201);
+
+    // every change went out as `payout.changed` (ids and figures: finance's outstanding
+    // payouts and ledger), valued at TOKEN_VALUE_PAISE; repeating a decision published nothing
+    let rows = app
+        .db
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT payload->>'status' AS status, (payload->>'value_paise')::bigint AS value,
+                    payload::text AS body
+               FROM outbox WHERE job_name = 'payout.changed' ORDER BY created_at, id"
+                .to_owned(),
+        ))
+        .await
+        .unwrap();
+    let seen: Vec<(String, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get("", "status").unwrap(),
+                r.try_get("", "value").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("requested".to_owned(), 20_000),
+            ("approved".to_owned(), 20_000),
+            ("paid".to_owned(), 20_000),
+            ("requested".to_owned(), 4_000),
+            ("rejected".to_owned(), 4_000),
+            ("requested".to_owned(), 4_000),
+        ]
+    );
+    for r in &rows {
+        let body: String = r.try_get("", "body").unwrap();
+        assert!(
+            !body.contains("UTR123456") && !body.contains("bank details"),
+            "{body}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -200,4 +241,85 @@ async fn earnings_are_for_mentors_and_payouts_stay_on_their_platform() {
     .send()
     .await
     .assert_problem(404, "not_found");
+}
+
+/// Four eyes on payouts: a FINANCE user who is also a mentor cannot approve, pay or reject
+/// their own payout (403 `own_payout`, nothing changes, no audit entry, no event); another
+/// FINANCE user can.
+#[tokio::test]
+async fn finance_cannot_decide_their_own_payout() {
+    let app = spawn_app().await;
+    let platform = platform_id(&app, MM).await;
+    let (student, _) = user(&app, Role::User, MM);
+    let (mentor, mentor_token) = app.user(Role::Expert, &[Capability::Finance], MM);
+    let admin = admin(&app, MM);
+    grant(&app, MM, student, 50).await;
+    let txn = app.db.begin().await.unwrap();
+    let hold = holds::place(
+        &txn,
+        NewHold {
+            platform_id: platform,
+            user_id: student,
+            amount: 30,
+            reference: "booking:own",
+            expires_at: None,
+        },
+    )
+    .await
+    .unwrap();
+    earnings::post_session(&txn, hold.id, mentor).await.unwrap();
+    txn.commit().await.unwrap();
+    let res = app
+        .req(Method::PUT, "/api/system-config/MIN_PAYOUT_TOKENS")
+        .bearer(&admin)
+        .json(&json!({"value": 1}))
+        .send()
+        .await;
+    assert_eq!(res.status, 200);
+    let payout = app
+        .req(Method::POST, "/api/mentor-earnings/payouts")
+        .bearer(&mentor_token)
+        .json(&json!({"amount": 10}))
+        .send()
+        .await;
+    assert_eq!(payout.status, 201, "{}", payout.text);
+    let id = payout.json()["id"].as_str().unwrap().to_owned();
+    for (action, body) in [
+        ("approve", json!({})),
+        ("mark-paid", json!({"reference": "UTR-SELF"})),
+        ("reject", json!({"reason": "changed my mind"})),
+    ] {
+        app.req(Method::POST, &format!("/api/admin/payouts/{id}/{action}"))
+            .bearer(&mentor_token)
+            .json(&body)
+            .send()
+            .await
+            .assert_problem(403, "own_payout");
+    }
+    let audited = |action: &'static str| {
+        let app = &app;
+        async move {
+            app.db
+                .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                    sea_orm::DbBackend::Postgres,
+                    "SELECT count(*) FROM audit_log WHERE action = $1",
+                    [action.into()],
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index::<i64>(0)
+                .unwrap()
+        }
+    };
+    assert_eq!(audited("payout.approved").await, 0);
+    assert_eq!(audited("payout.paid").await, 0);
+    let other = app.token(Role::User, &[Capability::Finance], MM);
+    let approved = app
+        .req(Method::POST, &format!("/api/admin/payouts/{id}/approve"))
+        .bearer(&other)
+        .send()
+        .await;
+    assert_eq!(approved.json()["status"], "approved", "{}", approved.text);
+    assert_eq!(audited("payout.approved").await, 1);
 }

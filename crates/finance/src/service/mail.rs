@@ -1,0 +1,130 @@
+//! The invoice email: `send-invoice` on `emailQueue`, queued through the outbox in the
+//! invoice's own transaction and carrying the invoice's id only. The handler resolves the
+//! buyer's address at send time (an address changed after the purchase is the one used; a
+//! deleted account gets nothing), takes the PDF from storage (rendering and storing it on
+//! first use, [`super::documents::invoice_pdf`]) and sends it through comms' [`Mailer`] as an
+//! attachment. No address, name or PDF ever sits in Redis.
+
+use comms::email::{Attachment, Mailer, SendError, render};
+use jobs::{JobError, JobSpec};
+use kernel::Tenant;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use storage::Storage;
+use uuid::Uuid;
+
+use crate::{FinanceError, service};
+
+/// `send-invoice`: email invoice `invoice_id` to its buyer (ids only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceEmail {
+    /// The invoice.
+    pub invoice_id: Uuid,
+}
+
+impl JobSpec for InvoiceEmail {
+    const QUEUE: &'static str = "emailQueue";
+    const NAME: &'static str = "send-invoice";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// What [`send`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    /// Mailed with the PDF attached.
+    Sent,
+    /// The buyer's account is gone (or has no address): nothing to send.
+    NoRecipient,
+}
+
+/// Rupees from paise for the message text (`4,999.00` style is the PDF's; the mail says
+/// `Rs 4999.00`).
+fn rupees(paise: i64) -> String {
+    format!("Rs {}.{:02}", paise / 100, (paise % 100).abs())
+}
+
+/// Sends invoice `invoice_id` of `tenant` to its buyer's current address.
+pub async fn send(
+    db: &DatabaseConnection,
+    storage: &Storage,
+    mailer: &Mailer,
+    tenant: &Tenant,
+    invoice_id: Uuid,
+) -> Result<Sent, JobError> {
+    let retry = |e: FinanceError| match e {
+        FinanceError::NotFound(_) => JobError::Permanent(anyhow::Error::new(e)),
+        e => JobError::Retry(anyhow::Error::new(e)),
+    };
+    let invoice = service::invoices::get(db, tenant.id, None, invoice_id)
+        .await
+        .map_err(retry)?;
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT email, full_name FROM users WHERE id = $1 AND platform_id = $2",
+            [invoice.customer.user_id.into(), tenant.id.into()],
+        ))
+        .await
+        .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
+    let Some(row) = row else {
+        return Ok(Sent::NoRecipient);
+    };
+    let email: String = row
+        .try_get("", "email")
+        .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
+    if email.trim().is_empty() {
+        return Ok(Sent::NoRecipient);
+    }
+    let name: String = row.try_get("", "full_name").unwrap_or_default();
+    let (filename, bytes) = service::documents::invoice_pdf(db, storage, tenant, None, invoice_id)
+        .await
+        .map_err(retry)?;
+    let rendered = render(
+        "generic",
+        &tenant.slug,
+        &json!({
+            "subject": format!("Your tax invoice {}", invoice.number),
+            "body": format!(
+                "Thank you for your payment of {} for {}. Your GST tax invoice {} is attached.",
+                rupees(invoice.total_paise),
+                invoice.lines.first().map_or("your purchase", |l| l.description.as_str()),
+                invoice.number,
+            ),
+            "name": name,
+        }),
+        mailer.base_url(),
+    )
+    .map_err(|e| JobError::Permanent(anyhow::Error::new(e)))?;
+    let attachment = Attachment {
+        filename,
+        content_type: "application/pdf".into(),
+        body: bytes,
+    };
+    mailer
+        .send_with(&email, &rendered, &[attachment])
+        .await
+        .map_err(|e| match e {
+            SendError::Transient(_) => JobError::Retry(anyhow::Error::new(e)),
+            SendError::InvalidAddress(_) | SendError::Rejected(_) => {
+                JobError::Permanent(anyhow::Error::new(e))
+            }
+        })?;
+    Ok(Sent::Sent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_job_carries_the_id_only() {
+        let job = InvoiceEmail {
+            invoice_id: Uuid::nil(),
+        };
+        let value = serde_json::to_value(&job).unwrap();
+        assert_eq!(value, json!({"invoice_id": Uuid::nil()}));
+        assert_eq!(rupees(499_900), "Rs 4999.00");
+        assert_eq!(rupees(5), "Rs 0.05");
+    }
+}

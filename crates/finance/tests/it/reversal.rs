@@ -1,0 +1,233 @@
+//! Refund -> credit note -> ledger, end to end through HTTP and the real workers: a token pack
+//! bought through Razorpay (wiremock) is invoiced by the worker (dated at the capture), refunded
+//! in two parts by FINANCE, and Razorpay's `refund.processed` webhooks take the tokens back
+//! (ADR 0068: in proportion, never below zero, spent tokens not taken back). Afterwards the
+//! finance ledger balances and the token ledger reconciles (tokens'
+//! `ledger::reconcile::reconcile_snapshot`, behind `GET /api/admin/tokens/reconcile`).
+
+use kernel::auth::{Capability, Role};
+use reqwest::Method;
+use serde_json::{Value, json};
+use testkit::{TestApp, TestOptions, eventually, razorpay::webhook, spawn_app_with};
+use wiremock::{
+    Mock, MockServer, ResponseTemplate,
+    matchers::{body_partial_json, method, path},
+};
+
+use crate::common::count;
+
+const HOOK: &str = "finance-webhook-secret";
+
+async fn app_with_razorpay() -> (TestApp, MockServer) {
+    let rzp = MockServer::start().await;
+    let app = spawn_app_with(
+        TestOptions::default()
+            .env("RAZORPAY_API_BASE", rzp.uri())
+            .env("RAZORPAY_KEY_ID", "rzp_test_finance")
+            .env("RAZORPAY_KEY_SECRET", "finance-test-key-secret")
+            .env("RAZORPAY_WEBHOOK_SECRET", HOOK),
+    )
+    .await;
+    (app, rzp)
+}
+
+fn payment(order: &str, pay: &str) -> Value {
+    json!({"id": pay, "order_id": order, "amount": 49_900, "currency": "INR", "status": "captured"})
+}
+
+async fn balance(app: &TestApp, token: &str) -> i64 {
+    let res = app
+        .call(Method::GET, "/api/tokens/balance", token, None)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    res.json()["available"].as_i64().unwrap()
+}
+
+async fn refund_webhook(app: &TestApp, order: &str, pay: &str, refund: &str, amount: i64) {
+    let body = json!({
+        "entity": "event", "event": "refund.processed",
+        "payload": {
+            "payment": {"entity": payment(order, pay)},
+            "refund": {"entity": {"id": refund, "entity": "refund", "amount": amount,
+                "currency": "INR", "payment_id": pay, "status": "processed"}},
+        }
+    });
+    let res = webhook(app, &format!("evt_{refund}"), &body, HOOK).await;
+    assert_eq!(res.status, 200, "{}", res.text);
+}
+
+#[tokio::test]
+async fn refund_then_credit_note_then_both_ledgers_reconcile() {
+    let (app, rzp) = app_with_razorpay().await;
+    let admin = app.admin_token();
+    // 50 tokens for Rs 499 (GST inclusive)
+    let pack = app
+        .call(
+            Method::POST,
+            "/api/admin/token-packs",
+            &admin,
+            Some(json!({"name": "Starter 50", "tokens": 50, "amount_paise": 49_900})),
+        )
+        .await;
+    assert_eq!(pack.status, 201, "{}", pack.text);
+    let (buyer, token) = app.user(Role::User, &[], "mr-mentor");
+    Mock::given(method("POST"))
+        .and(path("/v1/orders"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "order_R1", "entity": "order", "amount": 49_900, "currency": "INR",
+            "receipt": "r", "status": "created"
+        })))
+        .mount(&rzp)
+        .await;
+    let order = app
+        .call(
+            Method::POST,
+            "/api/tokens/purchase",
+            &token,
+            Some(json!({"pack_id": pack.json()["id"]})),
+        )
+        .await;
+    assert_eq!(order.status, 201, "{}", order.text);
+    let captured = json!({"entity": "event", "event": "payment.captured",
+        "payload": {"payment": {"entity": payment("order_R1", "pay_R1")}}});
+    let res = webhook(&app, "evt_capture_R1", &captured, HOOK).await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(balance(&app, &token).await, 50);
+
+    // the worker invoices it, dated at the capture (the event's `captured_at`)
+    let worker = app.start_worker().await;
+    let invoiced = eventually(30, || async {
+        (count(&app, "SELECT count(*) FROM invoices").await == 1).then_some(())
+    })
+    .await;
+    assert!(invoiced.is_some(), "the invoice within 30 s");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM invoices i JOIN outbox o ON o.job_name = 'payment.captured'
+              WHERE abs(extract(epoch FROM i.issued_at - (o.payload->>'captured_at')::timestamptz)) < 0.001"
+        )
+        .await,
+        1,
+        "the invoice's date is the capture time"
+    );
+
+    // FINANCE refunds Rs 100 (10 tokens' worth), then the rest after the buyer spent 25
+    let fin = app.token(Role::User, &[Capability::Finance], "mr-mentor");
+    for (amount, id) in [(10_000, "rfnd_R1a"), (39_900, "rfnd_R1b")] {
+        Mock::given(method("POST"))
+            .and(path("/v1/payments/pay_R1/refund"))
+            .and(body_partial_json(json!({"amount": amount})))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "id": id, "entity": "refund", "amount": amount, "currency": "INR",
+                "payment_id": "pay_R1", "status": "pending",
+            })))
+            .expect(1)
+            .mount(&rzp)
+            .await;
+    }
+    let refund = |amount: i64| {
+        let (app, fin) = (&app, fin.clone());
+        async move {
+            let res = app
+                .call(
+                    Method::POST,
+                    "/api/finance/refunds",
+                    &fin,
+                    Some(json!({"payment_id": "pay_R1", "amount_paise": amount, "reason": "not needed"})),
+                )
+                .await;
+            assert_eq!(res.status, 201, "{}", res.text);
+            res.json()
+        }
+    };
+    let first = refund(10_000).await;
+    assert_eq!(first["credit_note"]["total_paise"], 10_000);
+    // the tokens go when Razorpay says the money went
+    assert_eq!(balance(&app, &token).await, 50);
+    refund_webhook(&app, "order_R1", "pay_R1", "rfnd_R1a", 10_000).await;
+    assert_eq!(balance(&app, &token).await, 40, "floor(50 x 100/499) = 10");
+    // delivered again (same event id): nothing more
+    refund_webhook(&app, "order_R1", "pay_R1", "rfnd_R1a", 10_000).await;
+    assert_eq!(balance(&app, &token).await, 40);
+
+    // the buyer spends 25 (an admin's debit stands in for a booking)
+    let spent = app
+        .req(Method::POST, "/api/admin/tokens/corrections")
+        .bearer(&admin)
+        .header("Idempotency-Key", "spend-25")
+        .json(&json!({"user_id": buyer, "amount": -25, "reason": "spent on a session"}))
+        .send()
+        .await;
+    assert_eq!(spent.status, 201, "{}", spent.text);
+    assert_eq!(balance(&app, &token).await, 15);
+
+    let rest = refund(39_900).await;
+    assert_eq!(rest["credit_note"]["total_paise"], 39_900);
+    refund_webhook(&app, "order_R1", "pay_R1", "rfnd_R1b", 39_900).await;
+    // 40 due, 15 left: the balance goes to zero, never below
+    assert_eq!(balance(&app, &token).await, 0);
+    let taken = count(
+        &app,
+        "SELECT COALESCE(sum(amount), 0)::bigint FROM ledger_transfers WHERE kind = 'purchase_refund'",
+    )
+    .await;
+    assert_eq!(taken, 25, "10 + 15 taken back");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT (metadata->>'unrecovered')::bigint FROM ledger_transfers
+              WHERE idempotency_key = 'refund:rfnd_R1b'"
+        )
+        .await,
+        25
+    );
+
+    // finance settles both refunds from the events queue
+    app.wait_completed("domainEventsQueue", "refund.processed", 2)
+        .await;
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM refunds WHERE status = 'processed'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM credit_notes").await, 2);
+    worker.stop().await;
+
+    // the token ledger reconciles
+    let rec = app
+        .call(Method::GET, "/api/admin/tokens/reconcile", &admin, None)
+        .await;
+    assert_eq!(rec.status, 200, "{}", rec.text);
+    let rec = rec.json();
+    assert_eq!(rec["ok"], true, "{rec}");
+    assert_eq!(rec["ledger_sum"], 0);
+
+    // the finance ledger balances and the sale is fully reversed
+    let today = finance::tax::ist_date(chrono::Utc::now());
+    let res = app
+        .call(
+            Method::GET,
+            &format!("/api/finance/reports/ledger?from={today}&to={today}"),
+            &fin,
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let summary = res.json();
+    assert_eq!(summary["balanced"], true, "{summary}");
+    let net = |account: &str| {
+        summary["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["account"] == account)
+            .map(|a| a["net_paise"].as_i64().unwrap())
+    };
+    assert_eq!(net("revenue"), Some(0));
+    assert_eq!(net("receivable"), Some(49_900));
+    assert_eq!(net("refunds"), Some(-49_900));
+}
