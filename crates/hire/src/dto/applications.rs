@@ -55,6 +55,9 @@ pub struct ApplicationReceived {
     pub talent_pool_until: Option<DateTime<Utc>>,
     /// When.
     pub created_at: DateTime<Utc>,
+    /// The candidate's secret for a human-review request (`POST /api/human-review/{token}`),
+    /// shown once.
+    pub review_token: String,
 }
 
 /// Filters of the pipeline list, with its page.
@@ -111,6 +114,8 @@ pub struct PipelineItem {
     pub stage_history: Vec<StageStamp>,
     /// The AI screening score (0-100), once scored.
     pub ai_score: Option<i32>,
+    /// When the candidate asked for a human review still open (none: no open request).
+    pub human_review_requested_at: Option<DateTime<Utc>>,
     /// Applied.
     pub created_at: DateTime<Utc>,
 }
@@ -199,6 +204,12 @@ pub struct ApplicationDetail {
     pub ratings: Vec<RatingDto>,
     /// Mean of the ratings.
     pub rating_average: Option<f64>,
+    /// The candidate's human-review requests, oldest first.
+    pub human_reviews: Vec<super::reviews::ReviewRequestView>,
+    /// Interview scorecards.
+    pub scorecards: Vec<super::reviews::ScorecardView>,
+    /// Stage emails, oldest first.
+    pub emails: Vec<super::reviews::StageEmailView>,
 }
 
 /// A stage move. Moving to `rejected`, and out of `rejected` (a reversal), needs a reason.

@@ -41,7 +41,7 @@ pub struct Applicant {
 }
 
 /// What every candidate is told when applying.
-pub const AI_NOTICE: &str = "An AI model scores resumes against this job's criteria with your name, contact details, age and years removed; a person decides every step. You can opt out with consent_ai_screening=false, and ask HR for a human review at any time.";
+pub const AI_NOTICE: &str = "An AI model scores resumes against this job's criteria with your name, contact details, age and years removed; a person decides every step. You can opt out with consent_ai_screening=false, and ask for a human review at any time with the review_token of this answer (POST /api/human-review/{review_token}).";
 
 fn flag(raw: Option<String>, field: &'static str, default: bool) -> Result<bool, HireError> {
     match raw.as_deref().map(str::trim) {
@@ -248,6 +248,7 @@ async fn record(
         .into_iter()
         .next()
         .unwrap_or_else(|| "applied".to_owned());
+    let review_token = super::reviews::new_token()?;
     let application = job_applications::ActiveModel {
         id: Set(Uuid::now_v7()),
         platform_id: Set(post.platform_id),
@@ -262,6 +263,7 @@ async fn record(
         ai_score: Set(None),
         created_at: Set(now),
         erased_at: Set(None),
+        review_token_sha256: Set(Some(kernel::crypto::sha256_hex(review_token.as_bytes()))),
     }
     .insert(&txn)
     .await
@@ -329,13 +331,14 @@ async fn record(
             ai_screening: who.ai_screening,
             ai_notice: AI_NOTICE.to_owned(),
             talent_pool_until,
+            review_token,
         },
         ours,
     ))
 }
 
 /// The platform's candidate with this email, else with this phone, else a new one (their
-/// name is updated to the latest given).
+/// name is updated to the latest given); a merged candidate's target.
 async fn candidate<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
@@ -355,6 +358,17 @@ async fn candidate<C: ConnectionTrait>(
                 .one(conn)
                 .await?
         }
+    };
+    // a merged candidate's new applications go to the one it was merged into
+    let found = match found {
+        Some(c) if c.merged_into.is_some() => {
+            candidates::Entity::find_by_id(c.merged_into.unwrap_or(c.id))
+                .filter(candidates::Column::ErasedAt.is_null())
+                .one(conn)
+                .await?
+                .or(Some(c))
+        }
+        other => other,
     };
     if let Some(c) = found {
         let id = c.id;

@@ -2,12 +2,16 @@
 //! pipeline.
 
 pub mod applications;
+pub mod candidates;
 pub mod erasure;
 pub mod impact;
+pub mod ozone;
 pub mod pipeline;
+pub mod placement;
 pub mod posts;
 pub mod quizzes;
 pub mod resumes;
+pub mod reviews;
 pub mod screening;
 pub mod voice;
 
