@@ -692,6 +692,39 @@ pub async fn set_override(
     })
 }
 
+/// The 02:00 IST backfill: applications never screened (no screening row, AI consent given,
+/// not erased, older than an hour so the apply job had its chance) get an `analyse-resume`
+/// job again, at most 1000 a run. The job id is the application's, so a backfill twice
+/// before the first is worked queues one job. Answers how many were queued.
+pub async fn backfill(db: &DatabaseConnection, jobs: &jobs::Jobs) -> Result<usize, HireError> {
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT a.id, p.slug FROM job_applications a
+               JOIN platforms p ON p.id = a.platform_id
+               LEFT JOIN application_consents c ON c.application_id = a.id
+              WHERE a.erased_at IS NULL AND COALESCE(c.ai_screening, true)
+                AND a.created_at < now() - interval '1 hour'
+                AND NOT EXISTS (SELECT 1 FROM resume_analyses r WHERE r.application_id = a.id)
+              ORDER BY a.created_at LIMIT 1000",
+        ))
+        .await?;
+    let mut queued = 0;
+    for row in rows {
+        let id: Uuid = row.try_get("", "id")?;
+        let slug: String = row.try_get("", "slug")?;
+        jobs.enqueue(
+            &slug,
+            &AnalyseResume { application_id: id },
+            Some(&format!("backfill-{id}")),
+        )
+        .await
+        .map_err(|e| HireError::App(AppError::Unexpected(e)))?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -731,37 +764,4 @@ mod tests {
         let one = json!({"criteria": [{"key": "skills_match", "score": 5, "evidence": "x"}, {"key": "made_up", "score": 5, "evidence": "y"}]});
         assert_eq!(weighted_score(&rubric, &one), 38);
     }
-}
-
-/// The 02:00 IST backfill: applications never screened (no screening row, AI consent given,
-/// not erased, older than an hour so the apply job had its chance) get an `analyse-resume`
-/// job again, at most 1000 a run. The job id is the application's, so a backfill twice
-/// before the first is worked queues one job. Answers how many were queued.
-pub async fn backfill(db: &DatabaseConnection, jobs: &jobs::Jobs) -> Result<usize, HireError> {
-    let rows = db
-        .query_all_raw(sea_orm::Statement::from_string(
-            sea_orm::DbBackend::Postgres,
-            "SELECT a.id, p.slug FROM job_applications a
-               JOIN platforms p ON p.id = a.platform_id
-               LEFT JOIN application_consents c ON c.application_id = a.id
-              WHERE a.erased_at IS NULL AND COALESCE(c.ai_screening, true)
-                AND a.created_at < now() - interval '1 hour'
-                AND NOT EXISTS (SELECT 1 FROM resume_analyses r WHERE r.application_id = a.id)
-              ORDER BY a.created_at LIMIT 1000",
-        ))
-        .await?;
-    let mut queued = 0;
-    for row in rows {
-        let id: Uuid = row.try_get("", "id")?;
-        let slug: String = row.try_get("", "slug")?;
-        jobs.enqueue(
-            &slug,
-            &AnalyseResume { application_id: id },
-            Some(&format!("backfill-{id}")),
-        )
-        .await
-        .map_err(|e| HireError::App(AppError::Unexpected(e)))?;
-        queued += 1;
-    }
-    Ok(queued)
 }

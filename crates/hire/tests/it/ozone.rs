@@ -462,7 +462,7 @@ async fn configurations_and_calls_are_validated_and_kept_per_platform() {
     // another platform's admin sees none of it; a student cannot queue calls
     let hire_admin = app.token(Role::Admin, &[], "mr-hire");
     let res = app
-        .req(Method::GET, &format!("/api/miss-ozone/configs"))
+        .req(Method::GET, "/api/miss-ozone/configs")
         .platform("mr-hire")
         .bearer(&hire_admin)
         .send()
