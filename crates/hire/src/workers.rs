@@ -13,7 +13,7 @@ use crate::{
     service::{
         candidates, ozone, reviews,
         screening::{self, AnalyseResume},
-        voice,
+        talent, voice,
     },
 };
 
@@ -36,6 +36,26 @@ impl JobSpec for PruneOzoneCalls {
     const QUEUE: &'static str = "missOzoneQueue";
     const NAME: &'static str = "prune-ozone-calls";
     const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// Refreshes every platform's salary benchmark (`salaryBenchmarkQueue`, every 15 days).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct RefreshSalaryBenchmark {}
+
+impl JobSpec for RefreshSalaryBenchmark {
+    const QUEUE: &'static str = "salaryBenchmarkQueue";
+    const NAME: &'static str = "refresh-salary-benchmark";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// The salary benchmark's schedule: every 15 days.
+pub fn salary_schedule() -> ScheduleSpec {
+    ScheduleSpec::every(
+        "hire:refresh-salary-benchmark",
+        RefreshSalaryBenchmark::QUEUE,
+        RefreshSalaryBenchmark::NAME,
+        15 * 24 * 3600 * 1000,
+    )
 }
 
 /// Re-queues applications never screened (`resumeAnalysisQueue`, daily 02:00 IST).
@@ -166,6 +186,19 @@ pub fn workers(
             jobs::schedule::IST,
         ));
     ozone_workers(registry, hire);
+    let state = hire.clone();
+    registry
+        .handle(move |ctx: JobContext, _job: RefreshSalaryBenchmark| {
+            let state = state.clone();
+            async move {
+                let rows = talent::refresh_all(&state.ctx().db)
+                    .await
+                    .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
+                tracing::info!(job_id = %ctx.job_id, rows, "salary benchmark refreshed");
+                Ok(())
+            }
+        })
+        .schedule(salary_schedule());
     let state = hire.clone();
     registry
         .handle(move |ctx: JobContext, _job: BackfillScreening| {

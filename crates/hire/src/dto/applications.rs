@@ -33,6 +33,15 @@ pub struct ApplyForm {
     /// Months (0-24, default 0) the candidate's application may stay in the talent pool.
     #[schema(minimum = 0, maximum = 24)]
     pub talent_pool_months: Option<u32>,
+    /// Skills for the talent pool, comma-separated (at most 20, each 1-40 characters).
+    #[schema(max_length = 1024)]
+    pub skills: Option<String>,
+    /// Years of experience (0-60).
+    #[schema(minimum = 0, maximum = 60)]
+    pub experience_years: Option<u32>,
+    /// Where the candidate is (1-100 characters).
+    #[schema(min_length = 1, max_length = 100)]
+    pub location: Option<String>,
     /// The resume: a PDF or DOCX file, checked by its content (at most `HIRE_RESUME_MAX_BYTES`).
     #[schema(value_type = String, format = Binary)]
     pub resume: Vec<u8>,

@@ -8,4 +8,5 @@ pub mod posts;
 pub mod quizzes;
 pub mod reviews;
 pub mod screening;
+pub mod talent;
 pub mod voice;

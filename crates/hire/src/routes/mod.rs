@@ -9,6 +9,7 @@ pub mod placement;
 pub mod posts;
 pub mod reviews;
 pub mod screening;
+pub mod talent;
 pub mod voice;
 
 use kernel::tenant::ModuleGate;
@@ -98,6 +99,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .wrap(ModuleGate("lms|hire"))
             .service(placement::mine)
             .service(placement::of_student),
+    )
+    .service(
+        scope::scope("/api/talent-pool")
+            .wrap(ModuleGate(MODULE))
+            .service(talent::pool),
+    )
+    .service(
+        scope::scope("/api/salary-benchmark")
+            .wrap(ModuleGate(MODULE))
+            .service(talent::benchmark)
+            .service(talent::refresh)
+            .service(talent::sources)
+            .service(talent::put_sources),
     )
     // no module gate: the conversation id names the platform
     .service(scope::scope("/api/webhooks/elevenlabs").service(voice::webhook))

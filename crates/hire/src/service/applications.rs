@@ -38,6 +38,66 @@ pub struct Applicant {
     pub ai_screening: bool,
     /// Months in the talent pool (0: none).
     pub talent_pool_months: u32,
+    /// What the candidate declares for the talent pool.
+    pub profile: TalentProfile,
+}
+
+/// Skills (lower-cased, at most 20), years of experience and location a candidate declares
+/// (all optional; searched in the talent pool while their consent lasts).
+#[derive(Debug, Clone, Default)]
+pub struct TalentProfile {
+    /// Skills.
+    pub skills: Vec<String>,
+    /// Years of experience, 0-60.
+    pub experience_years: Option<i32>,
+    /// Where they are.
+    pub location: Option<String>,
+}
+
+/// Checks the talent-pool fields of the form: `skills` comma-separated (at most 20, each
+/// 1-40 characters), `experience_years` 0-60, `location` 1-100 characters.
+pub fn talent_profile(
+    skills: Option<String>,
+    experience: Option<String>,
+    location: Option<String>,
+) -> Result<TalentProfile, HireError> {
+    let mut list: Vec<String> = skills
+        .unwrap_or_default()
+        .split(',')
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    list.sort();
+    list.dedup();
+    if list.len() > 20 || list.iter().any(|s| s.chars().count() > 40) {
+        return Err(HireError::Invalid(
+            "skills",
+            "at most 20 skills of 1-40 characters, comma-separated".into(),
+        ));
+    }
+    let experience_years = match experience.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(
+            raw.parse::<i32>()
+                .ok()
+                .filter(|y| (0..=60).contains(y))
+                .ok_or_else(|| HireError::Invalid("experience_years", "must be 0-60".into()))?,
+        ),
+    };
+    let location = location
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty());
+    if location.as_ref().is_some_and(|l| l.chars().count() > 100) {
+        return Err(HireError::Invalid(
+            "location",
+            "must be at most 100 characters".into(),
+        ));
+    }
+    Ok(TalentProfile {
+        skills: list,
+        experience_years,
+        location,
+    })
 }
 
 /// What every candidate is told when applying.
@@ -60,7 +120,7 @@ pub fn applicant(
     phone: Option<String>,
     answers: Option<String>,
     group: Option<String>,
-    consent: (Option<String>, Option<String>),
+    (consent_ai, pool_months, profile): (Option<String>, Option<String>, TalentProfile),
 ) -> Result<Applicant, HireError> {
     let full_name = full_name.map(|n| n.trim().to_owned()).unwrap_or_default();
     if full_name.is_empty() || full_name.chars().count() > 200 {
@@ -79,8 +139,8 @@ pub fn applicant(
             "must be at most 60 characters".into(),
         ));
     }
-    let ai_screening = flag(consent.0, "consent_ai_screening", true)?;
-    let talent_pool_months = match consent.1.as_deref().map(str::trim) {
+    let ai_screening = flag(consent_ai, "consent_ai_screening", true)?;
+    let talent_pool_months = match pool_months.as_deref().map(str::trim) {
         None | Some("") => 0,
         Some(raw) => raw
             .parse::<u32>()
@@ -96,6 +156,7 @@ pub fn applicant(
         group,
         ai_screening,
         talent_pool_months,
+        profile,
     })
 }
 
@@ -306,6 +367,19 @@ async fn record(
             who.ai_screening.into(),
             talent_pool_until.into(),
             now.into(),
+        ],
+    ))
+    .await?;
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO talent_profiles (application_id, platform_id, skills, experience_years, location)
+         VALUES ($1, $2, $3, $4, $5)",
+        [
+            application.id.into(),
+            post.platform_id.into(),
+            serde_json::json!(who.profile.skills).into(),
+            who.profile.experience_years.into(),
+            who.profile.location.clone().into(),
         ],
     ))
     .await?;

@@ -5,8 +5,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait, sea_query::Expr,
 };
 use serde_json::json;
 use storage::{ObjectKey, Storage};
@@ -64,6 +64,12 @@ pub async fn erase_candidate(
         row.erased_at = Set(Some(now));
         row.review_token_sha256 = Set(None);
         row.update(&txn).await?;
+        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "DELETE FROM talent_profiles WHERE application_id = $1",
+            [id.into()],
+        ))
+        .await?;
     }
     if !app_ids.is_empty() {
         application_notes::Entity::delete_many()

@@ -13,6 +13,7 @@ pub mod quizzes;
 pub mod resumes;
 pub mod reviews;
 pub mod screening;
+pub mod talent;
 pub mod voice;
 
 /// Strings of a JSON array (other values skipped).

@@ -16,4 +16,5 @@ mod posts;
 mod quizzes;
 mod reviews;
 mod screening;
+mod talent;
 mod voice;
