@@ -1,7 +1,7 @@
 //! The student profile's sections for AI agents (`integrations::profile`), collected here
 //! because the gateway is the one crate that sees every owner: `user` comes from identity
 //! (the subject: a user not on the caller's platform is a 404), `mentorship` and `tokens`
-//! from their crates, `enrollments` and `quizzes` from the LMS.
+//! from their crates, `enrollments` and `quizzes` from the LMS, `placement` from Mr. Hire.
 
 use std::sync::Arc;
 
@@ -20,6 +20,7 @@ pub fn sections() -> ProfileSections {
         .with(Arc::new(tokens::profile::TokensProfile))
         .with(Arc::new(lms::profile::EnrollmentsProfile))
         .with(Arc::new(lms::profile::QuizzesProfile))
+        .with(Arc::new(hire::profile::PlacementProfile))
 }
 
 /// The `user` section (identity).

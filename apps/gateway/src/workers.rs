@@ -19,7 +19,12 @@ pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
     mentorship::workers(&mut registry, &services.mentorship);
     lms::workers(&mut registry, &services.lms);
     lms::payment_workers(&mut registry, &services.payments);
-    hire::workers(&mut registry, &services.hire, &services.integrations);
+    hire::workers(
+        &mut registry,
+        &services.hire,
+        &services.integrations,
+        &services.comms.mailer,
+    );
     crm::workers(&mut registry, &services.crm);
     finance::workers(
         &mut registry,

@@ -26,6 +26,18 @@ pub struct HireConfig {
     /// `HIRE_AARYA_SYNC_MIN_AGE_SECS`: the reconciler asks about calls dispatched at least this
     /// long ago (0-86400, default 600).
     pub aarya_sync_min_age_secs: i64,
+    /// `MISS_OZONE_SYNC_MIN_AGE_SECS`: Miss Ozone's reconciler asks ElevenLabs about calls
+    /// dispatched at least this long ago (0-86400, default 300).
+    pub ozone_sync_min_age_secs: i64,
+    /// `MISS_OZONE_TRANSCRIPT_DAYS`: the 03:30 prune blanks transcripts and evaluations of
+    /// calls completed longer ago (1-365, default 30).
+    pub ozone_transcript_days: i64,
+    /// `HIRE_RECORDING_RETENTION_DAYS`: voice-interview recordings are deleted this many days
+    /// after the interview (1-365, default 30); transcripts stay until erasure.
+    pub recording_retention_days: i64,
+    /// `MR_HIRE_BACKEND_URL`: the separate screening service; when set, resumes are screened
+    /// there instead of through the LLM gateway.
+    pub backend_url: Option<String>,
 }
 
 impl HireConfig {
@@ -55,6 +67,20 @@ impl HireConfig {
                 (0, 86_400),
                 600,
             )?,
+            ozone_sync_min_age_secs: env.int_in(
+                "MISS_OZONE_SYNC_MIN_AGE_SECS",
+                (0, 86_400),
+                300,
+            )?,
+            ozone_transcript_days: env.int_in("MISS_OZONE_TRANSCRIPT_DAYS", (1, 365), 30)?,
+            recording_retention_days: env.int_in("HIRE_RECORDING_RETENTION_DAYS", (1, 365), 30)?,
+            backend_url: match env
+                .get("MR_HIRE_BACKEND_URL")
+                .filter(|v| !v.trim().is_empty())
+            {
+                Some(_) => Some(env.http_url("MR_HIRE_BACKEND_URL", "")?),
+                None => None,
+            },
         })
     }
 }
@@ -68,6 +94,13 @@ mod tests {
         let c = HireConfig::from_env(&Env::from_pairs(&[])).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.resume_max_bytes, 10 * 1024 * 1024);
         assert_eq!(c.apply_per_ip.limit, 20);
+        assert_eq!(
+            (c.ozone_sync_min_age_secs, c.ozone_transcript_days),
+            (300, 30)
+        );
+        assert!(
+            HireConfig::from_env(&Env::from_pairs(&[("MISS_OZONE_TRANSCRIPT_DAYS", "0")])).is_err()
+        );
         assert!(
             HireConfig::from_env(&Env::from_pairs(&[("HIRE_RESUME_MAX_BYTES", "10")])).is_err()
         );

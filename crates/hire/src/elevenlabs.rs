@@ -60,12 +60,24 @@ impl ElevenLabs {
         to_number: &str,
         variables: Value,
     ) -> Result<String, HireError> {
+        self.outbound_call_as(&self.agent_id, to_number, variables)
+            .await
+    }
+
+    /// Starts a call by another agent of the account (Miss Ozone's configurations name
+    /// theirs) from the same phone number; answers the conversation id.
+    pub async fn outbound_call_as(
+        &self,
+        agent_id: &str,
+        to_number: &str,
+        variables: Value,
+    ) -> Result<String, HireError> {
         let res = self
             .http
             .post(format!("{}/v1/convai/twilio/outbound-call", self.base))
             .header("xi-api-key", self.key.expose_secret())
             .json(&json!({
-                "agent_id": self.agent_id,
+                "agent_id": agent_id,
                 "agent_phone_number_id": self.phone_number_id,
                 "to_number": to_number,
                 "conversation_initiation_client_data": {"dynamic_variables": variables},

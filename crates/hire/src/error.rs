@@ -16,6 +16,10 @@ pub mod codes {
         STAGE_UNCHANGED = CONFLICT "stage_unchanged";
         /// This quiz was already sent to this application's candidate.
         QUIZ_ALREADY_SENT = CONFLICT "quiz_already_sent";
+        /// The person already has as many Miss Ozone calls that day as the configuration allows.
+        DAILY_CALL_CAP_REACHED = CONFLICT "daily_call_cap_reached";
+        /// Only a queued Miss Ozone call can be cancelled.
+        CALL_NOT_CANCELLABLE = CONFLICT "call_not_cancellable";
     }
 }
 
@@ -37,6 +41,14 @@ pub enum HireError {
     /// 409 `quiz_already_sent` on `quiz_id`.
     #[error("this quiz was already sent for this application")]
     QuizAlreadySent,
+    /// 409 `daily_call_cap_reached` on `user_id`.
+    #[error(
+        "this person already has {0} call(s) planned or made that day, the configuration's cap"
+    )]
+    DailyCallCap(i64),
+    /// 409 `call_not_cancellable`.
+    #[error("the call is {0}; only a queued call can be cancelled")]
+    CallNotCancellable(String),
     /// 422 naming a field.
     #[error("{0}: {1}")]
     Invalid(&'static str, String),
@@ -57,6 +69,8 @@ impl HireError {
             Self::JobPostClosed => &codes::JOB_POST_CLOSED,
             Self::StageUnchanged(_) => &codes::STAGE_UNCHANGED,
             Self::QuizAlreadySent => &codes::QUIZ_ALREADY_SENT,
+            Self::DailyCallCap(_) => &codes::DAILY_CALL_CAP_REACHED,
+            Self::CallNotCancellable(_) => &codes::CALL_NOT_CANCELLABLE,
             Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,
             Self::Db(_) => &kernel_codes::INTERNAL_ERROR,
             Self::App(e) => e.error_code(),
@@ -87,6 +101,9 @@ impl From<HireError> for AppError {
             }
             HireError::QuizAlreadySent => {
                 AppError::new(err.code(), err.to_string()).on_field("quiz_id")
+            }
+            HireError::DailyCallCap(_) => {
+                AppError::new(err.code(), err.to_string()).on_field("user_id")
             }
             HireError::StageUnchanged(_) => {
                 AppError::new(err.code(), err.to_string()).on_field("stage")

@@ -17,11 +17,13 @@
 //! [`Hire`] is the crate's state (registered as `web::Data<Hire>`) and keeps its environment
 //! section, [`HireConfig`].
 
+pub mod backend;
 pub mod config;
 pub mod dto;
 pub mod elevenlabs;
 pub mod entities;
 pub mod error;
+pub mod profile;
 pub mod routes;
 pub mod service;
 mod state;

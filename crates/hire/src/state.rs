@@ -8,7 +8,7 @@ use jobs::Jobs;
 use kernel::AppContext;
 use storage::Storage;
 
-use crate::{HireConfig, elevenlabs::ElevenLabs};
+use crate::{HireConfig, backend::MrHireBackend, elevenlabs::ElevenLabs};
 
 /// Mr. Hire's state.
 #[derive(Clone)]
@@ -18,6 +18,7 @@ pub struct Hire {
     storage: Storage,
     config: Arc<HireConfig>,
     elevenlabs: Option<ElevenLabs>,
+    backend: Option<MrHireBackend>,
 }
 
 impl Hire {
@@ -28,6 +29,7 @@ impl Hire {
             jobs: jobs.clone(),
             storage: storage.clone(),
             elevenlabs: ElevenLabs::from_config(&config),
+            backend: MrHireBackend::new(config.backend_url.as_deref()),
             config: Arc::new(config),
         }
     }
@@ -50,6 +52,11 @@ impl Hire {
     /// The ElevenLabs (Aarya) client, when configured.
     pub fn elevenlabs(&self) -> Option<&ElevenLabs> {
         self.elevenlabs.as_ref()
+    }
+
+    /// The separate screening service, when `MR_HIRE_BACKEND_URL` is set.
+    pub fn backend(&self) -> Option<&MrHireBackend> {
+        self.backend.as_ref()
     }
 
     /// The crate's configuration section.

@@ -48,6 +48,7 @@ pub mod entities;
 pub mod error;
 pub mod events;
 pub mod import;
+pub mod placement;
 pub mod profile;
 pub mod routes;
 pub mod service;

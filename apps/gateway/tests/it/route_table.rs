@@ -63,7 +63,11 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/admin/ai-calls", Admin),
     ("GET", "/api/admin/ai-usage", Admin),
     ("GET", "/api/admin/audit-log", Admin),
+    ("POST", "/api/admin/candidate-merges/{id}/undo", Hr),
+    ("GET", "/api/admin/candidates/duplicates", Hr),
     ("DELETE", "/api/admin/candidates/{id}", Hr),
+    ("GET", "/api/admin/candidates/{id}/export", Hr),
+    ("POST", "/api/admin/candidates/{id}/merge", Hr),
     ("POST", "/api/admin/course-enrollments", Admin),
     ("PUT", "/api/admin/course-enrollments/{id}/batch", Admin),
     ("GET", "/api/admin/courses", Admin),
@@ -112,11 +116,22 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/admin/job-applications", Hr),
     ("POST", "/api/admin/job-applications/bulk-stage", Hr),
     ("GET", "/api/admin/job-applications/{id}", Hr),
+    (
+        "POST",
+        "/api/admin/job-applications/{id}/human-review/resolve",
+        Hr,
+    ),
     ("POST", "/api/admin/job-applications/{id}/notes", Hr),
     ("PUT", "/api/admin/job-applications/{id}/rating", Hr),
     ("GET", "/api/admin/job-applications/{id}/quizzes", Hr),
     ("POST", "/api/admin/job-applications/{id}/quizzes", Hr),
     ("GET", "/api/admin/job-applications/{id}/resume", Hr),
+    ("GET", "/api/admin/job-applications/{id}/scorecards", Hr),
+    (
+        "PUT",
+        "/api/admin/job-applications/{id}/scorecards/{stage}",
+        Hr,
+    ),
     ("POST", "/api/admin/job-applications/{id}/stage", Hr),
     (
         "GET",
@@ -329,6 +344,7 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/graphy/sync-configs/{id}/runs", Admin),
     ("GET", "/api/health", Public),
     ("GET", "/api/health/ready", Public),
+    ("POST", "/api/human-review/{token}", Secret("invalid_token")),
     ("GET", "/api/job-posts", Public),
     ("GET", "/api/job-posts/{id}", Public),
     ("POST", "/api/job-posts/{id}/apply", Public),
@@ -368,10 +384,20 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("PATCH", "/api/mentors/me/slots/{id}", Expert),
     ("GET", "/api/mentors/{id}", Public),
     ("GET", "/api/mentors/{id}/slots", Public),
+    ("GET", "/api/miss-ozone/calls", Admin),
+    ("POST", "/api/miss-ozone/calls", Admin),
+    ("GET", "/api/miss-ozone/calls/{id}", Admin),
+    ("POST", "/api/miss-ozone/calls/{id}/cancel", Admin),
+    ("GET", "/api/miss-ozone/configs", Admin),
+    ("POST", "/api/miss-ozone/configs", Admin),
+    ("PATCH", "/api/miss-ozone/configs/{id}", Admin),
     ("GET", "/api/notifications", User),
     ("POST", "/api/notifications/read-all", User),
     ("GET", "/api/notifications/unread-count", User),
     ("POST", "/api/notifications/{id}/read", User),
+    ("GET", "/api/placement-score/me", User),
+    // HR (or admin) or a batch lead; the route then checks the lead leads the student
+    ("GET", "/api/placement-score/{user_id}", Hr),
     ("GET", "/api/platform", Public),
     ("GET", "/api/question-bank", Admin),
     ("POST", "/api/question-bank", Admin),
@@ -382,6 +408,10 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/quiz-attempts/{id}/submit", User),
     ("GET", "/api/quizzes/{id}", User),
     ("POST", "/api/quizzes/{id}/attempts", User),
+    ("GET", "/api/salary-benchmark", Hr),
+    ("POST", "/api/salary-benchmark/refresh", Hr),
+    ("GET", "/api/salary-benchmark/sources", Hr),
+    ("PUT", "/api/salary-benchmark/sources", Hr),
     ("GET", "/api/sales/leads", Sales),
     ("GET", "/api/sales/leads/{id}", Sales),
     ("POST", "/api/sales/leads/{id}/assign", Sales),
@@ -394,6 +424,7 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/system-config", Admin),
     ("GET", "/api/system-config/{key}", Admin),
     ("PUT", "/api/system-config/{key}", Admin),
+    ("GET", "/api/talent-pool", Hr),
     ("POST", "/api/terminal-session", User),
     ("GET", "/api/test-data", Admin),
     ("GET", "/api/student/courses/{course_id}", Enrolled),
@@ -545,6 +576,7 @@ pub(crate) fn concrete(path: &str) -> String {
         .replace("{user_id}", "0196a5e0-0000-7000-8000-000000000003")
         .replace("{exam_id}", "exam-1")
         .replace("{kind}", "students")
+        .replace("{stage}", "interview")
         .replace("{course_id}", "0196a5e0-0000-7000-8000-000000000004")
         .replace("{module_id}", "0196a5e0-0000-7000-8000-000000000005")
         .replace("{item_id}", "0196a5e0-0000-7000-8000-000000000006")

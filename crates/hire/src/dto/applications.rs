@@ -33,6 +33,15 @@ pub struct ApplyForm {
     /// Months (0-24, default 0) the candidate's application may stay in the talent pool.
     #[schema(minimum = 0, maximum = 24)]
     pub talent_pool_months: Option<u32>,
+    /// Skills for the talent pool, comma-separated (at most 20, each 1-40 characters).
+    #[schema(max_length = 1024)]
+    pub skills: Option<String>,
+    /// Years of experience (0-60).
+    #[schema(minimum = 0, maximum = 60)]
+    pub experience_years: Option<u32>,
+    /// Where the candidate is (1-100 characters).
+    #[schema(min_length = 1, max_length = 100)]
+    pub location: Option<String>,
     /// The resume: a PDF or DOCX file, checked by its content (at most `HIRE_RESUME_MAX_BYTES`).
     #[schema(value_type = String, format = Binary)]
     pub resume: Vec<u8>,
@@ -55,6 +64,9 @@ pub struct ApplicationReceived {
     pub talent_pool_until: Option<DateTime<Utc>>,
     /// When.
     pub created_at: DateTime<Utc>,
+    /// The candidate's secret for a human-review request (`POST /api/human-review/{token}`),
+    /// shown once.
+    pub review_token: String,
 }
 
 /// Filters of the pipeline list, with its page.
@@ -111,6 +123,8 @@ pub struct PipelineItem {
     pub stage_history: Vec<StageStamp>,
     /// The AI screening score (0-100), once scored.
     pub ai_score: Option<i32>,
+    /// When the candidate asked for a human review still open (none: no open request).
+    pub human_review_requested_at: Option<DateTime<Utc>>,
     /// Applied.
     pub created_at: DateTime<Utc>,
 }
@@ -199,6 +213,12 @@ pub struct ApplicationDetail {
     pub ratings: Vec<RatingDto>,
     /// Mean of the ratings.
     pub rating_average: Option<f64>,
+    /// The candidate's human-review requests, oldest first.
+    pub human_reviews: Vec<super::reviews::ReviewRequestView>,
+    /// Interview scorecards.
+    pub scorecards: Vec<super::reviews::ScorecardView>,
+    /// Stage emails, oldest first.
+    pub emails: Vec<super::reviews::StageEmailView>,
 }
 
 /// A stage move. Moving to `rejected`, and out of `rejected` (a reversal), needs a reason.

@@ -24,6 +24,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// When their personal data was erased.
     pub erased_at: Option<DateTimeUtc>,
+    /// The candidate this one was merged into (until the merge is undone).
+    pub merged_into: Option<Uuid>,
 }
 
 /// No navigable relations.

@@ -33,6 +33,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When the candidate's personal data was erased.
     pub erased_at: Option<DateTimeUtc>,
+    /// SHA-256 of the secret the apply confirmation gave the candidate (their human-review
+    /// requests carry it).
+    pub review_token_sha256: Option<String>,
 }
 
 /// No navigable relations.

@@ -1,16 +1,22 @@
 //! The tables this crate owns.
 
+pub mod application_emails;
 pub mod application_events;
 pub mod application_notes;
 pub mod application_quizzes;
 pub mod application_ratings;
 pub mod candidates;
+pub mod interview_scorecards;
 pub mod job_applications;
 pub mod job_posts;
 pub mod job_templates;
+pub mod ozone_call_attempts;
+pub mod ozone_call_configs;
+pub mod ozone_calls;
 pub mod resume_analyses;
 pub mod resume_files;
 pub mod resume_overrides;
+pub mod review_requests;
 pub mod screening_configs;
 pub mod stage_templates;
 pub mod voice_interviews;

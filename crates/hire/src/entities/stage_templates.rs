@@ -15,6 +15,10 @@ pub struct Model {
     pub family: String,
     /// Stage names in order (a JSON array of strings).
     pub stages: Json,
+    /// The email template sent when an application enters a stage (stage -> template).
+    pub stage_emails: Json,
+    /// A stage's scorecard criteria (stage -> `[{key, description}]`).
+    pub scorecards: Json,
     /// Created.
     pub created_at: DateTimeUtc,
 }

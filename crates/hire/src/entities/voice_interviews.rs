@@ -31,6 +31,8 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     /// `webhook` or `sync`.
     pub completed_via: Option<String>,
+    /// When the recording was deleted by the retention prune.
+    pub recording_pruned_at: Option<DateTimeUtc>,
 }
 
 /// No navigable relations.

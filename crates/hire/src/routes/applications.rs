@@ -88,7 +88,8 @@ pub async fn move_stage(
     body: ValidJson<MoveStage>,
 ) -> AppResult<HttpResponse> {
     let event =
-        pipeline::move_stage(&hire.ctx().db, hr.tenant.id, hr.id, *id, body.into_inner()).await?;
+        pipeline::move_stage(&hire.ctx().db, &hr.tenant, hr.id, *id, body.into_inner()).await?;
+    hire.jobs().notify_committed();
     tracing::info!(application = %id, stage = %event.to_stage, user = %hr.id, "application moved");
     Ok(HttpResponse::Created().json(event))
 }
@@ -103,9 +104,9 @@ pub async fn bulk_stage(
     hire: web::Data<Hire>,
     body: ValidJson<BulkMoveStage>,
 ) -> AppResult<web::Json<BulkMoved>> {
-    Ok(web::Json(
-        pipeline::bulk_move(&hire.ctx().db, hr.tenant.id, hr.id, body.into_inner()).await?,
-    ))
+    let moved = pipeline::bulk_move(&hire.ctx().db, &hr.tenant, hr.id, body.into_inner()).await?;
+    hire.jobs().notify_committed();
+    Ok(web::Json(moved))
 }
 
 /// Adds a note to an application.

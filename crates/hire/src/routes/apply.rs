@@ -25,7 +25,7 @@ const SMALL_FIELD_LIMIT: usize = 1024;
 /// Largest `answers` part.
 const ANSWERS_LIMIT: usize = 64 * 1024;
 /// Most parts a form may have.
-const MAX_PARTS: usize = 8;
+const MAX_PARTS: usize = 12;
 
 /// Applies to an open job post (no account needed; rate-limited per client address). The
 /// resume (`resume`, PDF or DOCX by content, at most `HIRE_RESUME_MAX_BYTES`) is stored by
@@ -78,6 +78,11 @@ pub async fn apply(
     let mut parts = Parts::default();
     let read = read_form(&hire, &tenant, form, &mut parts).await;
     let checked = read.and_then(|()| {
+        let profile = applications::talent_profile(
+            parts.skills.take(),
+            parts.experience.take(),
+            parts.location.take(),
+        )?;
         applications::applicant(
             &post,
             parts.full_name.take(),
@@ -85,7 +90,7 @@ pub async fn apply(
             parts.phone.take(),
             parts.answers.take(),
             parts.group.take(),
-            (parts.consent_ai.take(), parts.pool_months.take()),
+            (parts.consent_ai.take(), parts.pool_months.take(), profile),
         )
     });
     let outcome = match (checked, parts.resume.take()) {
@@ -117,6 +122,9 @@ struct Parts {
     group: Option<String>,
     consent_ai: Option<String>,
     pool_months: Option<String>,
+    skills: Option<String>,
+    experience: Option<String>,
+    location: Option<String>,
     resume: Option<StoredResume>,
 }
 
@@ -171,6 +179,14 @@ async fn read_form(
             "talent_pool_months" => {
                 parts.pool_months =
                     Some(text(&mut field, "talent_pool_months", SMALL_FIELD_LIMIT).await?);
+            }
+            "skills" => parts.skills = Some(text(&mut field, "skills", SMALL_FIELD_LIMIT).await?),
+            "experience_years" => {
+                parts.experience =
+                    Some(text(&mut field, "experience_years", SMALL_FIELD_LIMIT).await?);
+            }
+            "location" => {
+                parts.location = Some(text(&mut field, "location", SMALL_FIELD_LIMIT).await?);
             }
             "self_identified_group" => {
                 parts.group =

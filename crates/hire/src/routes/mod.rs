@@ -4,8 +4,12 @@ pub mod admin_posts;
 pub mod applications;
 pub mod apply;
 pub mod candidates;
+pub mod ozone;
+pub mod placement;
 pub mod posts;
+pub mod reviews;
 pub mod screening;
+pub mod talent;
 pub mod voice;
 
 use kernel::tenant::ModuleGate;
@@ -50,7 +54,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(applications::send_quiz)
             .service(applications::list_quizzes)
             .service(voice::dispatch)
-            .service(voice::list),
+            .service(voice::list)
+            .service(reviews::resolve)
+            .service(reviews::put_scorecard)
+            .service(reviews::scorecards),
+    )
+    .service(
+        scope::scope("/api/human-review")
+            .wrap(ModuleGate(MODULE))
+            .service(reviews::request),
     )
     .service(
         scope::scope("/api/admin/resume-analysis")
@@ -61,7 +73,45 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .service(
         scope::scope("/api/admin/candidates")
             .wrap(ModuleGate(MODULE))
-            .service(candidates::erase),
+            .service(candidates::duplicates)
+            .service(candidates::erase)
+            .service(candidates::merge)
+            .service(candidates::export),
+    )
+    .service(
+        scope::scope("/api/admin/candidate-merges")
+            .wrap(ModuleGate(MODULE))
+            .service(candidates::undo_merge),
+    )
+    .service(
+        scope::scope("/api/miss-ozone")
+            .wrap(ModuleGate("lms|hire"))
+            .service(ozone::list_configs)
+            .service(ozone::create_config)
+            .service(ozone::update_config)
+            .service(ozone::create_call)
+            .service(ozone::list_calls)
+            .service(ozone::call_detail)
+            .service(ozone::cancel_call),
+    )
+    .service(
+        scope::scope("/api/placement-score")
+            .wrap(ModuleGate("lms|hire"))
+            .service(placement::mine)
+            .service(placement::of_student),
+    )
+    .service(
+        scope::scope("/api/talent-pool")
+            .wrap(ModuleGate(MODULE))
+            .service(talent::pool),
+    )
+    .service(
+        scope::scope("/api/salary-benchmark")
+            .wrap(ModuleGate(MODULE))
+            .service(talent::benchmark)
+            .service(talent::refresh)
+            .service(talent::sources)
+            .service(talent::put_sources),
     )
     // no module gate: the conversation id names the platform
     .service(scope::scope("/api/webhooks/elevenlabs").service(voice::webhook))

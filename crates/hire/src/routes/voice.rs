@@ -1,6 +1,6 @@
 //! Voice interviews: HR dispatches Aarya's call for an application; ElevenLabs' signed post-call
 //! webhook completes it (`/api/webhooks/elevenlabs`, no module gate: the conversation id names
-//! the interview and its platform).
+//! the interview or Miss Ozone call and its platform).
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use kernel::{
@@ -82,6 +82,7 @@ pub async fn webhook(
     if event["type"] == "post_call_transcription"
         && let Some(conversation) = event["data"]["conversation_id"].as_str()
     {
+        // an Aarya interview or a Miss Ozone call; each ignores the other's conversations
         voice::complete(
             &hire.ctx().db,
             hire.storage(),
@@ -91,6 +92,8 @@ pub async fn webhook(
             "webhook",
         )
         .await?;
+        crate::service::ozone::complete(&hire.ctx().db, conversation, &event["data"], "webhook")
+            .await?;
     }
     Ok(web::Json(WebhookAck { received: true }))
 }

@@ -38,10 +38,70 @@ pub struct Applicant {
     pub ai_screening: bool,
     /// Months in the talent pool (0: none).
     pub talent_pool_months: u32,
+    /// What the candidate declares for the talent pool.
+    pub profile: TalentProfile,
+}
+
+/// Skills (lower-cased, at most 20), years of experience and location a candidate declares
+/// (all optional; searched in the talent pool while their consent lasts).
+#[derive(Debug, Clone, Default)]
+pub struct TalentProfile {
+    /// Skills.
+    pub skills: Vec<String>,
+    /// Years of experience, 0-60.
+    pub experience_years: Option<i32>,
+    /// Where they are.
+    pub location: Option<String>,
+}
+
+/// Checks the talent-pool fields of the form: `skills` comma-separated (at most 20, each
+/// 1-40 characters), `experience_years` 0-60, `location` 1-100 characters.
+pub fn talent_profile(
+    skills: Option<String>,
+    experience: Option<String>,
+    location: Option<String>,
+) -> Result<TalentProfile, HireError> {
+    let mut list: Vec<String> = skills
+        .unwrap_or_default()
+        .split(',')
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    list.sort();
+    list.dedup();
+    if list.len() > 20 || list.iter().any(|s| s.chars().count() > 40) {
+        return Err(HireError::Invalid(
+            "skills",
+            "at most 20 skills of 1-40 characters, comma-separated".into(),
+        ));
+    }
+    let experience_years = match experience.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(
+            raw.parse::<i32>()
+                .ok()
+                .filter(|y| (0..=60).contains(y))
+                .ok_or_else(|| HireError::Invalid("experience_years", "must be 0-60".into()))?,
+        ),
+    };
+    let location = location
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty());
+    if location.as_ref().is_some_and(|l| l.chars().count() > 100) {
+        return Err(HireError::Invalid(
+            "location",
+            "must be at most 100 characters".into(),
+        ));
+    }
+    Ok(TalentProfile {
+        skills: list,
+        experience_years,
+        location,
+    })
 }
 
 /// What every candidate is told when applying.
-pub const AI_NOTICE: &str = "An AI model scores resumes against this job's criteria with your name, contact details, age and years removed; a person decides every step. You can opt out with consent_ai_screening=false, and ask HR for a human review at any time.";
+pub const AI_NOTICE: &str = "An AI model scores resumes against this job's criteria with your name, contact details, age and years removed; a person decides every step. You can opt out with consent_ai_screening=false, and ask for a human review at any time with the review_token of this answer (POST /api/human-review/{review_token}).";
 
 fn flag(raw: Option<String>, field: &'static str, default: bool) -> Result<bool, HireError> {
     match raw.as_deref().map(str::trim) {
@@ -60,7 +120,7 @@ pub fn applicant(
     phone: Option<String>,
     answers: Option<String>,
     group: Option<String>,
-    consent: (Option<String>, Option<String>),
+    (consent_ai, pool_months, profile): (Option<String>, Option<String>, TalentProfile),
 ) -> Result<Applicant, HireError> {
     let full_name = full_name.map(|n| n.trim().to_owned()).unwrap_or_default();
     if full_name.is_empty() || full_name.chars().count() > 200 {
@@ -79,8 +139,8 @@ pub fn applicant(
             "must be at most 60 characters".into(),
         ));
     }
-    let ai_screening = flag(consent.0, "consent_ai_screening", true)?;
-    let talent_pool_months = match consent.1.as_deref().map(str::trim) {
+    let ai_screening = flag(consent_ai, "consent_ai_screening", true)?;
+    let talent_pool_months = match pool_months.as_deref().map(str::trim) {
         None | Some("") => 0,
         Some(raw) => raw
             .parse::<u32>()
@@ -96,6 +156,7 @@ pub fn applicant(
         group,
         ai_screening,
         talent_pool_months,
+        profile,
     })
 }
 
@@ -248,6 +309,7 @@ async fn record(
         .into_iter()
         .next()
         .unwrap_or_else(|| "applied".to_owned());
+    let review_token = super::reviews::new_token()?;
     let application = job_applications::ActiveModel {
         id: Set(Uuid::now_v7()),
         platform_id: Set(post.platform_id),
@@ -262,6 +324,7 @@ async fn record(
         ai_score: Set(None),
         created_at: Set(now),
         erased_at: Set(None),
+        review_token_sha256: Set(Some(kernel::crypto::sha256_hex(review_token.as_bytes()))),
     }
     .insert(&txn)
     .await
@@ -307,6 +370,19 @@ async fn record(
         ],
     ))
     .await?;
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO talent_profiles (application_id, platform_id, skills, experience_years, location)
+         VALUES ($1, $2, $3, $4, $5)",
+        [
+            application.id.into(),
+            post.platform_id.into(),
+            serde_json::json!(who.profile.skills).into(),
+            who.profile.experience_years.into(),
+            who.profile.location.clone().into(),
+        ],
+    ))
+    .await?;
     // the screening job carries the application's id only
     if who.ai_screening {
         jobs::outbox::enqueue_in(
@@ -329,13 +405,14 @@ async fn record(
             ai_screening: who.ai_screening,
             ai_notice: AI_NOTICE.to_owned(),
             talent_pool_until,
+            review_token,
         },
         ours,
     ))
 }
 
 /// The platform's candidate with this email, else with this phone, else a new one (their
-/// name is updated to the latest given).
+/// name is updated to the latest given); a merged candidate's target.
 async fn candidate<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
@@ -355,6 +432,17 @@ async fn candidate<C: ConnectionTrait>(
                 .one(conn)
                 .await?
         }
+    };
+    // a merged candidate's new applications go to the one it was merged into
+    let found = match found {
+        Some(c) if c.merged_into.is_some() => {
+            candidates::Entity::find_by_id(c.merged_into.unwrap_or(c.id))
+                .filter(candidates::Column::ErasedAt.is_null())
+                .one(conn)
+                .await?
+                .or(Some(c))
+        }
+        other => other,
     };
     if let Some(c) = found {
         let id = c.id;

@@ -5,8 +5,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait, sea_query::Expr,
 };
 use serde_json::json;
 use storage::{ObjectKey, Storage};
@@ -16,8 +16,8 @@ use crate::{
     HireError,
     dto::applications::Erased,
     entities::{
-        application_notes, application_ratings, candidates, job_applications, resume_analyses,
-        resume_files, voice_interviews,
+        application_notes, application_ratings, candidates, interview_scorecards, job_applications,
+        resume_analyses, resume_files, review_requests, voice_interviews,
     },
 };
 
@@ -62,7 +62,14 @@ pub async fn erase_candidate(
         row.resume_filename = Set("erased".into());
         row.resume_file_id = Set(None);
         row.erased_at = Set(Some(now));
+        row.review_token_sha256 = Set(None);
         row.update(&txn).await?;
+        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "DELETE FROM talent_profiles WHERE application_id = $1",
+            [id.into()],
+        ))
+        .await?;
     }
     if !app_ids.is_empty() {
         application_notes::Entity::delete_many()
@@ -72,6 +79,16 @@ pub async fn erase_candidate(
         application_ratings::Entity::update_many()
             .col_expr(application_ratings::Column::Comment, Expr::value(""))
             .filter(application_ratings::Column::ApplicationId.is_in(app_ids.clone()))
+            .exec(&txn)
+            .await?;
+        interview_scorecards::Entity::update_many()
+            .col_expr(interview_scorecards::Column::Notes, Expr::value(""))
+            .filter(interview_scorecards::Column::ApplicationId.is_in(app_ids.clone()))
+            .exec(&txn)
+            .await?;
+        review_requests::Entity::update_many()
+            .col_expr(review_requests::Column::Reason, Expr::value("[erased]"))
+            .filter(review_requests::Column::ApplicationId.is_in(app_ids.clone()))
             .exec(&txn)
             .await?;
         resume_analyses::Entity::update_many()

@@ -2,13 +2,18 @@
 //! pipeline.
 
 pub mod applications;
+pub mod candidates;
 pub mod erasure;
 pub mod impact;
+pub mod ozone;
 pub mod pipeline;
+pub mod placement;
 pub mod posts;
 pub mod quizzes;
 pub mod resumes;
+pub mod reviews;
 pub mod screening;
+pub mod talent;
 pub mod voice;
 
 /// Strings of a JSON array (other values skipped).

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use kernel::tenant::Tenant;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
     FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
@@ -44,12 +45,15 @@ struct Row {
     stage: String,
     stage_changed_at: DateTime<Utc>,
     ai_score: Option<i32>,
+    human_review_requested_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
 }
 
 const SELECT: &str = "SELECT a.id, a.post_id, p.title AS post_title, a.candidate_id, c.full_name,
         c.email_canonical AS email, c.phone_canonical AS phone, a.stage, a.stage_changed_at,
-        a.ai_score, a.created_at
+        a.ai_score, a.created_at,
+        (SELECT r.created_at FROM review_requests r
+          WHERE r.application_id = a.id AND r.resolved_at IS NULL) AS human_review_requested_at
    FROM job_applications a
    JOIN candidates c ON c.id = a.candidate_id
    JOIN job_posts p ON p.id = a.post_id
@@ -122,6 +126,7 @@ fn item(r: Row, stage_history: Vec<StageStamp>, now: DateTime<Utc>) -> PipelineI
         stage_changed_at: r.stage_changed_at,
         stage_history,
         ai_score: r.ai_score,
+        human_review_requested_at: r.human_review_requested_at,
         created_at: r.created_at,
     }
 }
@@ -231,6 +236,9 @@ pub async fn detail<C: ConnectionTrait>(
         notes,
         ratings,
         rating_average,
+        human_reviews: super::reviews::list(conn, id).await?,
+        scorecards: super::reviews::scorecards(conn, id).await?,
+        emails: super::reviews::emails(conn, id).await?,
     })
 }
 
@@ -268,19 +276,19 @@ pub async fn find<C: ConnectionTrait>(
 /// Moves one application (a new event); answers the event.
 pub async fn move_stage(
     db: &DatabaseConnection,
-    platform_id: Uuid,
+    tenant: &Tenant,
     actor: Uuid,
     id: Uuid,
     req: MoveStage,
 ) -> Result<StageEvent, HireError> {
     let txn = db.begin().await?;
     let app = job_applications::Entity::find_by_id(id)
-        .filter(job_applications::Column::PlatformId.eq(platform_id))
+        .filter(job_applications::Column::PlatformId.eq(tenant.id))
         .lock_exclusive()
         .one(&txn)
         .await?
         .ok_or(HireError::NotFound("application"))?;
-    let event = apply_move(&txn, actor, app, &req.stage, req.reason.as_deref()).await?;
+    let event = apply_move(&txn, tenant, actor, app, &req.stage, req.reason.as_deref()).await?;
     txn.commit().await?;
     Ok(event)
 }
@@ -289,7 +297,7 @@ pub async fn move_stage(
 /// and the stage valid for each (422); those already there are listed as unchanged.
 pub async fn bulk_move(
     db: &DatabaseConnection,
-    platform_id: Uuid,
+    tenant: &Tenant,
     actor: Uuid,
     req: BulkMoveStage,
 ) -> Result<BulkMoved, HireError> {
@@ -298,7 +306,7 @@ pub async fn bulk_move(
     ids.dedup();
     let txn = db.begin().await?;
     let apps = job_applications::Entity::find()
-        .filter(job_applications::Column::PlatformId.eq(platform_id))
+        .filter(job_applications::Column::PlatformId.eq(tenant.id))
         .filter(job_applications::Column::Id.is_in(ids.clone()))
         .lock_exclusive()
         .all(&txn)
@@ -316,7 +324,7 @@ pub async fn bulk_move(
             done.unchanged.push(id);
             continue;
         }
-        apply_move(&txn, actor, app, &req.stage, req.reason.as_deref()).await?;
+        apply_move(&txn, tenant, actor, app, &req.stage, req.reason.as_deref()).await?;
         done.moved.push(id);
     }
     txn.commit().await?;
@@ -325,6 +333,7 @@ pub async fn bulk_move(
 
 async fn apply_move<C: ConnectionTrait>(
     conn: &C,
+    tenant: &Tenant,
     actor: Uuid,
     app: job_applications::Model,
     stage: &str,
@@ -367,10 +376,14 @@ async fn apply_move<C: ConnectionTrait>(
     }
     .insert(conn)
     .await?;
+    let erased = app.erased_at.is_some();
     let mut active: job_applications::ActiveModel = app.into();
     active.stage = Set(stage.to_owned());
     active.stage_changed_at = Set(now);
-    active.update(conn).await?;
+    let app = active.update(conn).await?;
+    if !erased {
+        super::reviews::queue_stage_email(conn, tenant, &post, &app, event.id, stage).await?;
+    }
     Ok(StageEvent {
         id: event.id,
         from_stage: event.from_stage,

@@ -471,6 +471,7 @@ pub async fn screen(
     db: &DatabaseConnection,
     storage: &Storage,
     integrations: &Integrations,
+    backend: Option<&crate::backend::MrHireBackend>,
     tenant: &Tenant,
     application_id: Uuid,
 ) -> Result<Option<resume_analyses::Model>, HireError> {
@@ -505,16 +506,35 @@ pub async fn screen(
     }
     let input = build_input(db, storage, tenant.id, application_id, &cfg.rubric).await?;
     let schema = answer_schema();
-    let done = complete::run(
-        integrations,
-        tenant,
-        Agent::ResumeScreening,
-        &input,
-        Some(&schema),
-    )
-    .await
-    .map_err(|e| HireError::App(e.into()))?;
-    let answer = done.output.unwrap_or(Value::Null);
+    // the seed's screening service when configured, else the platform's LLM agent
+    let (answer, provider, model, prompt_version) = match backend {
+        Some(backend) => {
+            let done = backend.screen(&input, &schema).await?;
+            (
+                done.answer,
+                crate::backend::PROVIDER.to_owned(),
+                done.model,
+                done.prompt_version,
+            )
+        }
+        None => {
+            let done = complete::run(
+                integrations,
+                tenant,
+                Agent::ResumeScreening,
+                &input,
+                Some(&schema),
+            )
+            .await
+            .map_err(|e| HireError::App(e.into()))?;
+            (
+                done.output.unwrap_or(Value::Null),
+                done.provider.as_str().to_owned(),
+                done.model,
+                done.prompt_version,
+            )
+        }
+    };
     let score = weighted_score(&cfg.rubric, &answer);
     let txn = db.begin().await?;
     let row = resume_analyses::ActiveModel {
@@ -533,9 +553,9 @@ pub async fn screen(
         gaps: Set(answer["gaps"].clone()),
         rubric: Set(json!(cfg.rubric)),
         rubric_version: Set(cfg.rubric_version),
-        provider: Set(done.provider.as_str().to_owned()),
-        model: Set(done.model.clone()),
-        prompt_version: Set(done.prompt_version.clone()),
+        provider: Set(provider),
+        model: Set(model),
+        prompt_version: Set(prompt_version),
         input_sha256: Set(input_hash(&input)),
         created_at: Set(Utc::now()),
     }
@@ -670,6 +690,39 @@ pub async fn set_override(
         actor_id: actor,
         created_at: now,
     })
+}
+
+/// The 02:00 IST backfill: applications never screened (no screening row, AI consent given,
+/// not erased, older than an hour so the apply job had its chance) get an `analyse-resume`
+/// job again, at most 1000 a run. The job id is the application's, so a backfill twice
+/// before the first is worked queues one job. Answers how many were queued.
+pub async fn backfill(db: &DatabaseConnection, jobs: &jobs::Jobs) -> Result<usize, HireError> {
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT a.id, p.slug FROM job_applications a
+               JOIN platforms p ON p.id = a.platform_id
+               LEFT JOIN application_consents c ON c.application_id = a.id
+              WHERE a.erased_at IS NULL AND COALESCE(c.ai_screening, true)
+                AND a.created_at < now() - interval '1 hour'
+                AND NOT EXISTS (SELECT 1 FROM resume_analyses r WHERE r.application_id = a.id)
+              ORDER BY a.created_at LIMIT 1000",
+        ))
+        .await?;
+    let mut queued = 0;
+    for row in rows {
+        let id: Uuid = row.try_get("", "id")?;
+        let slug: String = row.try_get("", "slug")?;
+        jobs.enqueue(
+            &slug,
+            &AnalyseResume { application_id: id },
+            Some(&format!("backfill-{id}")),
+        )
+        .await
+        .map_err(|e| HireError::App(AppError::Unexpected(e)))?;
+        queued += 1;
+    }
+    Ok(queued)
 }
 
 #[cfg(test)]

@@ -94,6 +94,7 @@ pub async fn dispatch(
         created_at: Set(Utc::now()),
         completed_at: Set(None),
         completed_via: Set(None),
+        recording_pruned_at: Set(None),
     }
     .insert(db)
     .await?;

@@ -191,3 +191,57 @@ pub fn field(body: &Value) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// Applies with a one-page PDF of `lines` and expects 201; answers the apply answer.
+pub async fn applied(
+    app: &TestApp,
+    post_id: &str,
+    full_name: &str,
+    email: &str,
+    phone: &str,
+    lines: &[&str],
+) -> Value {
+    let res = apply(app, post_id, full_name, email, phone, &pdf(lines)).await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    res.json()
+}
+
+/// Moves an application to `stage` (with `reason` when given) and expects 201.
+pub async fn move_stage(app: &TestApp, hr: &str, id: &str, stage: &str, reason: Option<&str>) {
+    let res = call(
+        app,
+        Method::POST,
+        &format!("/api/admin/job-applications/{id}/stage"),
+        Some(hr),
+        Some(json!({"stage": stage, "reason": reason})),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+}
+
+/// An application's detail as HR reads it.
+pub async fn detail(app: &TestApp, hr: &str, id: &str) -> Value {
+    let res = call(
+        app,
+        Method::GET,
+        &format!("/api/admin/job-applications/{id}"),
+        Some(hr),
+        None,
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    res.json()
+}
+
+/// Runs one SQL statement on the test database (moving clocks back, say).
+pub async fn exec(app: &TestApp, sql: &str, values: Vec<sea_orm::Value>) {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await
+        .unwrap();
+}

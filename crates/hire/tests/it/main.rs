@@ -4,12 +4,17 @@
 
 mod apply;
 mod attacks;
+mod candidates;
 mod common;
 mod erasure;
 mod impact;
 mod journey;
+mod ozone;
 mod pipeline;
+mod placement;
 mod posts;
 mod quizzes;
+mod reviews;
 mod screening;
+mod talent;
 mod voice;

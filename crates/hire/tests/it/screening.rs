@@ -431,3 +431,157 @@ async fn a_candidate_who_opts_out_of_ai_is_never_screened() {
     worker.stop().await;
     app.stop().await;
 }
+
+/// The screening service's answer: every criterion of the default rubric at `score`.
+fn backend_answer(score: i64) -> ResponseTemplate {
+    let criteria: Vec<Value> = KEYS
+        .iter()
+        .map(|k| json!({"key": k, "score": score, "evidence": "SQL dashboards for 40 stores"}))
+        .collect();
+    ResponseTemplate::new(200).set_body_json(json!({
+        "criteria": criteria, "strengths": ["SQL"], "gaps": [], "summary": "Good fit.",
+        "model": "mrhire-screen-2", "prompt_version": "svc-3"
+    }))
+}
+
+#[tokio::test]
+async fn the_screening_service_screens_when_mr_hire_backend_url_is_set() {
+    let service = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/screen"))
+        .respond_with(backend_answer(5))
+        .mount(&service)
+        .await;
+    let app =
+        spawn_app_with(TestOptions::default().env("MR_HIRE_BACKEND_URL", service.uri())).await;
+    let worker = app.start_worker().await;
+    let (_, hr) = hr(&app);
+    let post = open_post(&app, &hr, json!({})).await;
+    let res = apply(
+        &app,
+        post["id"].as_str().unwrap(),
+        "Irfan Qureshi",
+        "irfan@example.com",
+        "9000040001",
+        &pdf(&[
+            "Irfan Qureshi",
+            "irfan@example.com",
+            "Built SQL dashboards for 40 stores",
+        ]),
+    )
+    .await;
+    let id = res.json()["id"].as_str().unwrap().to_owned();
+    let analysis = eventually(30, || async {
+        let res = call(
+            &app,
+            Method::GET,
+            &format!("/api/admin/resume-analysis/{id}"),
+            Some(&hr),
+            None,
+        )
+        .await;
+        (res.status == 200).then(|| res.json())
+    })
+    .await
+    .expect("screened by the service");
+    assert_eq!(
+        (
+            analysis["provider"].as_str(),
+            analysis["model"].as_str(),
+            analysis["prompt_version"].as_str()
+        ),
+        (
+            Some("mr-hire-backend"),
+            Some("mrhire-screen-2"),
+            Some("svc-3")
+        )
+    );
+    assert_eq!(analysis["score"], 100);
+    let sent = &service.received_requests().await.unwrap()[0];
+    let body = String::from_utf8_lossy(&sent.body).to_string();
+    assert!(body.contains("SQL dashboards"), "{body}");
+    assert!(
+        !body.contains("Irfan") && !body.contains("irfan@"),
+        "redacted: {body}"
+    );
+    worker.stop().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_backfill_requeues_applications_never_screened() {
+    let service = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/screen"))
+        .respond_with(backend_answer(3))
+        .mount(&service)
+        .await;
+    let app =
+        spawn_app_with(TestOptions::default().env("MR_HIRE_BACKEND_URL", service.uri())).await;
+    let (_, hr) = hr(&app);
+    let post = open_post(&app, &hr, json!({})).await;
+    let res = apply(
+        &app,
+        post["id"].as_str().unwrap(),
+        "Lost Job",
+        "lost@example.com",
+        "9000040002",
+        &pdf(&["SQL"]),
+    )
+    .await;
+    let id = res.json()["id"].as_str().unwrap().to_owned();
+    // the apply job is lost (Redis emptied) and the application is old enough
+    eventually(10, || async {
+        (count(
+            &app,
+            "SELECT count(*) FROM outbox WHERE relayed_at IS NULL",
+            vec![],
+        )
+        .await
+            == 0)
+            .then_some(())
+    })
+    .await
+    .expect("relayed");
+    app.flush_queues().await;
+    crate::common::exec(
+        &app,
+        "UPDATE job_applications SET created_at = now() - interval '2 hours'",
+        vec![],
+    )
+    .await;
+
+    assert_eq!(
+        hire::service::screening::backfill(&app.db, &app.jobs)
+            .await
+            .unwrap(),
+        1
+    );
+    let worker = app.start_worker().await;
+    eventually(30, || async {
+        let res = call(
+            &app,
+            Method::GET,
+            &format!("/api/admin/resume-analysis/{id}"),
+            Some(&hr),
+            None,
+        )
+        .await;
+        (res.status == 200).then_some(())
+    })
+    .await
+    .expect("screened after the backfill");
+    assert_eq!(
+        hire::service::screening::backfill(&app.db, &app.jobs)
+            .await
+            .unwrap(),
+        0,
+        "screened ones are left alone"
+    );
+    assert_eq!(
+        hire::workers::backfill_schedule().cron.as_deref(),
+        Some("0 0 2 * * *")
+    );
+    worker.stop().await;
+    app.stop().await;
+}

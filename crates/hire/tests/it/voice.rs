@@ -55,7 +55,7 @@ pub fn conversation_data(conversation: &str) -> Value {
     })
 }
 
-/// An app with ElevenLabs at `server`.
+/// An app with ElevenLabs at `server` (both reconcilers ask about calls at once).
 pub async fn voice_app(server: &MockServer) -> TestApp {
     spawn_app_with(
         TestOptions::default()
@@ -64,7 +64,8 @@ pub async fn voice_app(server: &MockServer) -> TestApp {
             .env("ELEVENLABS_AGENT_ID", "aarya")
             .env("ELEVENLABS_PHONE_NUMBER_ID", "phn_1")
             .env("ELEVENLABS_WEBHOOK_SECRET", SECRET)
-            .env("HIRE_AARYA_SYNC_MIN_AGE_SECS", "0"),
+            .env("HIRE_AARYA_SYNC_MIN_AGE_SECS", "0")
+            .env("MISS_OZONE_SYNC_MIN_AGE_SECS", "0"),
     )
     .await
 }

@@ -35,6 +35,34 @@ pub struct ProfileSectionsDoc {
     pub enrollments: Option<EnrollmentsSection>,
     /// LMS quiz results.
     pub quizzes: Option<QuizzesSection>,
+    /// Mr. Hire's placement score.
+    pub placement: Option<PlacementSection>,
+}
+
+/// One part of the placement score.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct PlacementComponent {
+    /// 0-100 (none without data).
+    pub percent: Option<f64>,
+    /// Data points behind it.
+    pub count: i64,
+    /// Its weight in the score.
+    pub weight: i32,
+}
+
+/// Section `placement` (Mr. Hire): how ready the student is for placement.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct PlacementSection {
+    /// 0-100: the weighted mean of the components that have data (none without any).
+    pub score: Option<f64>,
+    /// LMS quiz results (mean percent of finished attempts).
+    pub quizzes: PlacementComponent,
+    /// Graded projects (assignments; mean percent of each one's latest grade).
+    pub projects: PlacementComponent,
+    /// Practice interviews (Miss Ozone calls ElevenLabs judged successful, percent).
+    pub interviews: PlacementComponent,
+    /// When computed.
+    pub computed_at: DateTime<Utc>,
 }
 
 /// Section `user` (identity).
