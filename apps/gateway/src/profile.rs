@@ -20,6 +20,8 @@ pub fn sections() -> ProfileSections {
         .with(Arc::new(tokens::profile::TokensProfile))
         .with(Arc::new(lms::profile::EnrollmentsProfile))
         .with(Arc::new(lms::profile::QuizzesProfile))
+        .with(Arc::new(lms::profile::EngagementProfile))
+        .with(Arc::new(lms::profile::RiskProfile))
 }
 
 /// The `user` section (identity).
