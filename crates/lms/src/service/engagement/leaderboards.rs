@@ -64,6 +64,12 @@ pub fn key(
     ))
 }
 
+/// A board's top (user, XP) rows and the caller's (rank, XP).
+type Top = (Vec<(Uuid, i64)>, Option<(i64, i64)>);
+
+/// What one pipelined read of a cached board answers.
+type CachedRead = (bool, Vec<(String, f64)>, Option<i64>, Option<f64>);
+
 #[derive(Debug, FromQueryResult)]
 struct Score {
     user_id: Uuid,
@@ -134,25 +140,24 @@ async fn read_cached(
     key: &str,
     limit: u32,
     me: Uuid,
-) -> anyhow::Result<Option<(Vec<(Uuid, i64)>, Option<(i64, i64)>)>> {
+) -> anyhow::Result<Option<Top>> {
     let mut conn = ctx.redis.get().await?;
-    let (exists, top, rank, score): (bool, Vec<(String, f64)>, Option<i64>, Option<f64>) =
-        redis::pipe()
-            .cmd("EXISTS")
-            .arg(key)
-            .cmd("ZREVRANGE")
-            .arg(key)
-            .arg(0)
-            .arg(i64::from(limit) - 1)
-            .arg("WITHSCORES")
-            .cmd("ZREVRANK")
-            .arg(key)
-            .arg(me.to_string())
-            .cmd("ZSCORE")
-            .arg(key)
-            .arg(me.to_string())
-            .query_async(&mut conn)
-            .await?;
+    let (exists, top, rank, score): CachedRead = redis::pipe()
+        .cmd("EXISTS")
+        .arg(key)
+        .cmd("ZREVRANGE")
+        .arg(key)
+        .arg(0)
+        .arg(i64::from(limit) - 1)
+        .arg("WITHSCORES")
+        .cmd("ZREVRANK")
+        .arg(key)
+        .arg(me.to_string())
+        .cmd("ZSCORE")
+        .arg(key)
+        .arg(me.to_string())
+        .query_async(&mut conn)
+        .await?;
     if !exists {
         return Ok(None);
     }
@@ -250,7 +255,7 @@ pub async fn read(
 
 /// The top of PostgreSQL's rows, ordered the way Redis orders them (score, then member,
 /// descending).
-fn from_rows(rows: &[Score], limit: u32, me: Uuid) -> (Vec<(Uuid, i64)>, Option<(i64, i64)>) {
+fn from_rows(rows: &[Score], limit: u32, me: Uuid) -> Top {
     let mut sorted: Vec<(Uuid, i64)> = rows.iter().map(|r| (r.user_id, r.xp)).collect();
     sorted.sort_by(|a, b| {
         b.1.cmp(&a.1)
