@@ -21,6 +21,8 @@ pub fn sections() -> ProfileSections {
         .with(Arc::new(lms::profile::EnrollmentsProfile))
         .with(Arc::new(lms::profile::QuizzesProfile))
         .with(Arc::new(hire::profile::PlacementProfile))
+        .with(Arc::new(lms::profile::EngagementProfile))
+        .with(Arc::new(lms::profile::RiskProfile))
 }
 
 /// The `user` section (identity).

@@ -40,6 +40,8 @@ pub mod codes {
         ATTEMPT_SUBMITTED = CONFLICT "attempt_submitted";
         /// The quiz closed: no attempt starts any more.
         QUIZ_CLOSED = CONFLICT "quiz_closed";
+        /// Another badge of the platform has this code.
+        BADGE_CODE_TAKEN = CONFLICT "badge_code_taken";
     }
 }
 
@@ -103,6 +105,9 @@ pub enum LmsError {
     /// 409 `document_taken` on `storage_key`.
     #[error("this file is already registered as a document")]
     DocumentTaken,
+    /// 409 `badge_code_taken` on `code`.
+    #[error("another badge of this platform has this code")]
+    BadgeCodeTaken,
     /// 403 `forbidden`, saying what is missing.
     #[error("{0}")]
     Forbidden(String),
@@ -140,6 +145,7 @@ impl LmsError {
             Self::ClassNotStarted(_) => &codes::CLASS_NOT_STARTED,
             Self::ClassEnded => &codes::CLASS_ENDED,
             Self::DocumentTaken => &codes::DOCUMENT_TAKEN,
+            Self::BadgeCodeTaken => &codes::BADGE_CODE_TAKEN,
             Self::Forbidden(_) => &kernel_codes::FORBIDDEN,
             Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,
             Self::Db(_) => &kernel_codes::INTERNAL_ERROR,
@@ -168,6 +174,7 @@ impl From<LmsError> for AppError {
             LmsError::App(e) => e,
             LmsError::SlugTaken => AppError::new(err.code(), err.to_string()).on_field("slug"),
             LmsError::BatchNameTaken => AppError::new(err.code(), err.to_string()).on_field("name"),
+            LmsError::BadgeCodeTaken => AppError::new(err.code(), err.to_string()).on_field("code"),
             LmsError::DocumentTaken => {
                 AppError::new(err.code(), err.to_string()).on_field("storage_key")
             }

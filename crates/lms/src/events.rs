@@ -55,3 +55,61 @@ impl jobs::EventSpec for QuizPassed {
     const NAME: &'static str = "quiz.passed";
     const SECRET_FIELDS: &'static [&'static str] = &[];
 }
+
+/// `lesson.completed`: a student completed a content item of a course (published once, by
+/// the transaction that recorded it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonCompleted {
+    /// The content item.
+    pub item_id: Uuid,
+    /// Its course.
+    pub course_id: Uuid,
+    /// The enrolment.
+    pub enrollment_id: Uuid,
+    /// The student.
+    pub user_id: Uuid,
+    /// When it was recorded.
+    pub completed_at: DateTime<Utc>,
+}
+
+impl jobs::EventSpec for LessonCompleted {
+    const NAME: &'static str = "lesson.completed";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// `live_class.attended`: a student joined a live class for the first time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveClassAttended {
+    /// The class.
+    pub live_class_id: Uuid,
+    /// Its course.
+    pub course_id: Uuid,
+    /// The student.
+    pub user_id: Uuid,
+    /// When they joined.
+    pub joined_at: DateTime<Utc>,
+}
+
+impl jobs::EventSpec for LiveClassAttended {
+    const NAME: &'static str = "live_class.attended";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// `mentorship.session_completed`, as mentorship publishes it (the LMS subscribes by the
+/// event's name and fields; it does not depend on the mentorship crate).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MentorshipSessionCompleted {
+    /// The meeting.
+    pub meeting_id: Uuid,
+    /// The mentor.
+    pub mentor_user_id: Uuid,
+    /// The student.
+    pub student_user_id: Uuid,
+    /// When it was marked held.
+    pub completed_at: DateTime<Utc>,
+}
+
+impl jobs::EventSpec for MentorshipSessionCompleted {
+    const NAME: &'static str = "mentorship.session_completed";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}

@@ -153,3 +153,75 @@ impl ProfileSection for QuizzesProfile {
         })
     }
 }
+
+/// The `engagement` section: XP, level, streak (in the student's zone) and badges
+/// (registered by the gateway).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EngagementProfile;
+
+impl ProfileSection for EngagementProfile {
+    fn name(&self) -> &'static str {
+        "engagement"
+    }
+
+    fn load<'a>(&'a self, subject: Subject<'a>) -> SectionFuture<'a> {
+        Box::pin(async move {
+            let found = crate::service::engagement::summary(
+                subject.db,
+                subject.tenant.id,
+                subject.user_id,
+                Utc::now(),
+            )
+            .await
+            .map_err(AppError::from)?;
+            let value = serde_json::to_value(found).map_err(|e| AppError::Unexpected(e.into()))?;
+            Ok::<_, AppError>(Some(value))
+        })
+    }
+}
+
+/// The `risk` section: the latest risk score of each of the user's enrolments, with its parts
+/// explained and the score a week before (registered by the gateway).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RiskProfile;
+
+impl ProfileSection for RiskProfile {
+    fn name(&self) -> &'static str {
+        "risk"
+    }
+
+    fn load<'a>(&'a self, subject: Subject<'a>) -> SectionFuture<'a> {
+        Box::pin(async move {
+            let rows = subject
+                .db
+                .query_all_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT DISTINCT ON (r.course_id) r.course_id, c.title AS course_title, r.day,
+                            r.score, r.parts,
+                            (SELECT p.score FROM student_risk_scores p
+                              WHERE p.platform_id = r.platform_id AND p.user_id = r.user_id
+                                AND p.course_id = r.course_id AND p.day <= r.day - 7
+                              ORDER BY p.day DESC LIMIT 1) AS week_before
+                       FROM student_risk_scores r JOIN courses c ON c.id = r.course_id
+                      WHERE r.platform_id = $1 AND r.user_id = $2
+                      ORDER BY r.course_id, r.day DESC",
+                    [subject.tenant.id.into(), subject.user_id.into()],
+                ))
+                .await?;
+            let mut courses = Vec::with_capacity(rows.len());
+            for r in rows {
+                let score: i32 = r.try_get("", "score")?;
+                let week_before: Option<i32> = r.try_get("", "week_before")?;
+                courses.push(serde_json::json!({
+                    "course_id": r.try_get::<Uuid>("", "course_id")?,
+                    "course_title": r.try_get::<String>("", "course_title")?,
+                    "day": r.try_get::<chrono::NaiveDate>("", "day")?,
+                    "score": score,
+                    "trend": week_before.map(|w| score - w),
+                    "parts": r.try_get::<serde_json::Value>("", "parts")?,
+                }));
+            }
+            Ok::<_, AppError>(Some(serde_json::json!({ "courses": courses })))
+        })
+    }
+}

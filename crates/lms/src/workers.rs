@@ -11,8 +11,17 @@ use jobs::{JobContext, JobError, JobSpec, Registry, ScheduleSpec};
 
 use crate::{
     Lms,
+    events::{
+        AssignmentSubmitted, LessonCompleted, LiveClassAttended, MentorshipSessionCompleted,
+        QuizPassed,
+    },
     service::{
-        attempts, orders,
+        attempts,
+        engagement::{
+            self, facts,
+            xp::{XpFact, XpKind},
+        },
+        orders,
         reminders::{self, AssignmentReminders},
     },
 };
@@ -42,8 +51,51 @@ impl JobSpec for SweepQuizAttempts {
     const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 
+/// The engagement safety net: awards facts no event awarded, re-evaluates badges, drops the
+/// cached leaderboards (`badgeEvaluationQueue`, daily 02:30 IST).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct EvaluateBadges {}
+
+impl JobSpec for EvaluateBadges {
+    const QUEUE: &'static str = "badgeEvaluationQueue";
+    const NAME: &'static str = "evaluate-badges";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// Scores every active enrolment's risk for the IST day (`studentRiskComputationQueue`, daily
+/// 01:00 IST).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct ComputeStudentRisk {}
+
+impl JobSpec for ComputeStudentRisk {
+    const QUEUE: &'static str = "studentRiskComputationQueue";
+    const NAME: &'static str = "compute-student-risk";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// Stores and pushes every active student's card of the day (`dailyCardsQueue`, 00:00 IST).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct DailyCards {}
+
+impl JobSpec for DailyCards {
+    const QUEUE: &'static str = "dailyCardsQueue";
+    const NAME: &'static str = "daily-cards";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// Records the day's warnings and queues their notices (`warningQueue`, 23:59 IST).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct StudentWarnings {}
+
+impl JobSpec for StudentWarnings {
+    const QUEUE: &'static str = "warningQueue";
+    const NAME: &'static str = "student-warnings";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
 /// Registers the crate's jobs and schedules.
 pub fn workers(registry: &mut Registry, lms: &Lms) {
+    engagement_workers(registry, lms);
     let state = lms.clone();
     registry
         .handle(move |_ctx: JobContext, _job: SweepQuizAttempts| {
@@ -115,4 +167,227 @@ pub fn payment_workers(registry: &mut Registry, payments: &Payments) {
             "0 15 3 * * *",
             jobs::schedule::IST,
         ));
+}
+
+async fn platform_id(state: &Lms, ctx: &JobContext) -> Result<uuid::Uuid, JobError> {
+    let db = &state.ctx().db;
+    Ok(state
+        .ctx()
+        .tenants
+        .resolve(db, Some(&ctx.platform))
+        .await
+        .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))?
+        .id)
+}
+
+fn event_id(ctx: &JobContext) -> Option<uuid::Uuid> {
+    ctx.job_id.parse().ok()
+}
+
+async fn award(state: &Lms, ctx: &JobContext, fact: Option<XpFact>) -> Result<(), JobError> {
+    let Some(fact) = fact else { return Ok(()) };
+    let platform = platform_id(state, ctx).await?;
+    let done = engagement::on_fact(state.ctx(), platform, &fact, event_id(ctx))
+        .await
+        .map_err(retry)?;
+    tracing::info!(job_id = %ctx.job_id, kind = fact.kind.as_str(), created = done.created, badges = done.new_badges, "xp");
+    Ok(())
+}
+
+/// The engagement subscribers (XP from domain events, once per fact) and the daily safety net.
+fn engagement_workers(registry: &mut Registry, lms: &Lms) {
+    let state = lms.clone();
+    registry.subscribe(
+        "lms:xp-lesson",
+        move |ctx: JobContext, e: LessonCompleted| {
+            let state = state.clone();
+            async move {
+                let fact = XpFact {
+                    user_id: e.user_id,
+                    kind: XpKind::LessonCompleted,
+                    source_id: e.item_id,
+                    course_id: Some(e.course_id),
+                    occurred_at: e.completed_at,
+                };
+                award(&state, &ctx, Some(fact)).await
+            }
+        },
+    );
+    let state = lms.clone();
+    registry.subscribe("lms:xp-quiz", move |ctx: JobContext, e: QuizPassed| {
+        let state = state.clone();
+        async move {
+            let Some(user_id) = e.user_id else {
+                return Ok(());
+            };
+            let platform = platform_id(&state, &ctx).await?;
+            let fact = facts::quiz_passed(&state.ctx().db, platform, user_id, e.quiz_id)
+                .await
+                .map_err(retry)?;
+            award(&state, &ctx, fact).await
+        }
+    });
+    let state = lms.clone();
+    registry.subscribe(
+        "lms:xp-assignment",
+        move |ctx: JobContext, e: AssignmentSubmitted| {
+            let state = state.clone();
+            async move {
+                if !e.on_time {
+                    return Ok(());
+                }
+                let platform = platform_id(&state, &ctx).await?;
+                let fact = facts::assignment_on_time(
+                    &state.ctx().db,
+                    platform,
+                    e.user_id,
+                    e.assignment_id,
+                )
+                .await
+                .map_err(retry)?;
+                award(&state, &ctx, fact).await
+            }
+        },
+    );
+    let state = lms.clone();
+    registry.subscribe(
+        "lms:xp-class",
+        move |ctx: JobContext, e: LiveClassAttended| {
+            let state = state.clone();
+            async move {
+                let fact = XpFact {
+                    user_id: e.user_id,
+                    kind: XpKind::ClassAttended,
+                    source_id: e.live_class_id,
+                    course_id: Some(e.course_id),
+                    occurred_at: e.joined_at,
+                };
+                award(&state, &ctx, Some(fact)).await
+            }
+        },
+    );
+    let state = lms.clone();
+    registry.subscribe(
+        "lms:xp-mentorship",
+        move |ctx: JobContext, e: MentorshipSessionCompleted| {
+            let state = state.clone();
+            async move {
+                let fact = XpFact {
+                    user_id: e.student_user_id,
+                    kind: XpKind::MentorshipSession,
+                    source_id: e.meeting_id,
+                    course_id: None,
+                    occurred_at: e.completed_at,
+                };
+                award(&state, &ctx, Some(fact)).await
+            }
+        },
+    );
+    let state = lms.clone();
+    registry
+        .handle(move |ctx: JobContext, _job: EvaluateBadges| {
+            let state = state.clone();
+            async move {
+                let fixed = engagement::safety_net::run(state.ctx())
+                    .await
+                    .map_err(retry)?;
+                tracing::info!(job_id = %ctx.job_id, awards = fixed.awards, badges = fixed.badges, "engagement safety net");
+                Ok(())
+            }
+        })
+        .schedule(ScheduleSpec::cron(
+            "lms:evaluate-badges",
+            EvaluateBadges::QUEUE,
+            EvaluateBadges::NAME,
+            "0 30 2 * * *",
+            jobs::schedule::IST,
+        ));
+    let state = lms.clone();
+    registry
+        .handle(move |ctx: JobContext, _job: ComputeStudentRisk| {
+            let state = state.clone();
+            async move {
+                let scored = engagement::risk::compute_all(&state.ctx().db, Utc::now())
+                    .await
+                    .map_err(retry)?;
+                tracing::info!(job_id = %ctx.job_id, scored, "student risk");
+                Ok(())
+            }
+        })
+        .schedule(ScheduleSpec::cron(
+            "lms:student-risk",
+            ComputeStudentRisk::QUEUE,
+            ComputeStudentRisk::NAME,
+            "0 0 1 * * *",
+            jobs::schedule::IST,
+        ));
+    cards_and_warnings(registry, lms);
+}
+
+/// The midnight cards, the 23:59 warnings and the warning notices.
+fn cards_and_warnings(registry: &mut Registry, lms: &Lms) {
+    let state = lms.clone();
+    registry
+        .handle(move |ctx: JobContext, _job: DailyCards| {
+            let state = state.clone();
+            async move {
+                let sent = engagement::cards::run(state.ctx(), Utc::now())
+                    .await
+                    .map_err(retry)?;
+                tracing::info!(job_id = %ctx.job_id, sent, "daily cards");
+                if sent > 0 {
+                    state.jobs().notify_committed();
+                }
+                Ok(())
+            }
+        })
+        .schedule(ScheduleSpec::cron(
+            "lms:daily-cards",
+            DailyCards::QUEUE,
+            DailyCards::NAME,
+            "0 0 0 * * *",
+            jobs::schedule::IST,
+        ));
+    let state = lms.clone();
+    registry
+        .handle(move |ctx: JobContext, _job: StudentWarnings| {
+            let state = state.clone();
+            async move {
+                let done = engagement::warnings::run(state.ctx(), Utc::now())
+                    .await
+                    .map_err(retry)?;
+                tracing::info!(job_id = %ctx.job_id, warnings = done.warnings, notices = done.notices, escalations = done.escalations, "student warnings");
+                if done.notices > 0 || done.escalations > 0 {
+                    state.jobs().notify_committed();
+                }
+                Ok(())
+            }
+        })
+        .schedule(ScheduleSpec::cron(
+            "lms:student-warnings",
+            StudentWarnings::QUEUE,
+            StudentWarnings::NAME,
+            "0 59 23 * * *",
+            jobs::schedule::IST,
+        ));
+    let state = lms.clone();
+    registry.handle(
+        move |ctx: JobContext, job: engagement::warnings::WarningNotice| {
+            let state = state.clone();
+            async move {
+                let db = &state.ctx().db;
+                let tenant = state
+                    .ctx()
+                    .tenants
+                    .resolve(db, Some(&ctx.platform))
+                    .await
+                    .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))?;
+                engagement::warnings::send_notice(state.ctx(), &tenant, &job)
+                    .await
+                    .map_err(retry)?;
+                state.jobs().notify_committed();
+                Ok(())
+            }
+        },
+    );
 }

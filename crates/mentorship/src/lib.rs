@@ -13,6 +13,7 @@ pub mod config;
 pub mod dto;
 pub mod entities;
 pub mod error;
+pub mod events;
 pub mod profile;
 pub mod routes;
 pub mod service;

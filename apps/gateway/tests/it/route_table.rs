@@ -39,6 +39,10 @@ pub(crate) enum Access {
     /// The batch-lead capability or admin (`Require<BatchLead>`; the route then checks
     /// the caller leads the batch concerned).
     BatchLead,
+    /// The super-mentor capability or admin (`Require<SuperMentor>`).
+    SuperMentor,
+    /// The community-manager capability or admin (`Require<CommunityManager>`).
+    Cm,
     /// A vendor's `X-API-Key`.
     Vendor,
     /// A student enrolled in the course of the path (`kernel::auth::Enrolled`): a plain
@@ -429,6 +433,26 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/test-data", Admin),
     ("GET", "/api/student/courses/{course_id}", Enrolled),
     ("GET", "/api/student/dashboard", User),
+    ("GET", "/api/student/engagement", User),
+    ("GET", "/api/student/daily-card", User),
+    ("GET", "/api/batchlead/students", BatchLead),
+    ("GET", "/api/batchlead/students/{user_id}/risk", BatchLead),
+    ("POST", "/api/batchlead/interventions", BatchLead),
+    ("PATCH", "/api/batchlead/interventions/{id}", BatchLead),
+    ("GET", "/api/supermentor/students", SuperMentor),
+    (
+        "GET",
+        "/api/supermentor/students/{user_id}/risk",
+        SuperMentor,
+    ),
+    ("POST", "/api/supermentor/interventions", SuperMentor),
+    ("PATCH", "/api/supermentor/interventions/{id}", SuperMentor),
+    ("GET", "/api/cm/cohorts", Cm),
+    ("GET", "/api/cm/cohorts/{id}/students", Cm),
+    ("GET", "/api/student/leaderboards/{scope}/{id}", User),
+    ("GET", "/api/admin/engagement/badges", Admin),
+    ("POST", "/api/admin/engagement/badges", Admin),
+    ("PATCH", "/api/admin/engagement/badges/{id}", Admin),
     (
         "GET",
         "/api/student/courses/{course_id}/assignments",
@@ -577,6 +601,7 @@ pub(crate) fn concrete(path: &str) -> String {
         .replace("{exam_id}", "exam-1")
         .replace("{kind}", "students")
         .replace("{stage}", "interview")
+        .replace("{scope}", "batch")
         .replace("{course_id}", "0196a5e0-0000-7000-8000-000000000004")
         .replace("{module_id}", "0196a5e0-0000-7000-8000-000000000005")
         .replace("{item_id}", "0196a5e0-0000-7000-8000-000000000006")
@@ -640,6 +665,8 @@ async fn every_route_answers_anonymous_user_and_required_role_as_listed() {
     let finance = app.token(Role::User, &[Capability::Finance], "mr-mentor");
     let batch_lead = app.token(Role::User, &[Capability::BatchLead], "mr-mentor");
     let hr = app.token(Role::User, &[Capability::Hr], "mr-mentor");
+    let super_mentor = app.token(Role::User, &[Capability::SuperMentor], "mr-mentor");
+    let cm = app.token(Role::User, &[Capability::Cm], "mr-mentor");
     let vendor = app
         .req(Method::POST, "/api/admin/vendors")
         .bearer(&admin)
@@ -693,6 +720,8 @@ async fn every_route_answers_anonymous_user_and_required_role_as_listed() {
             Expert => Some(expert.as_str()),
             Finance => Some(finance.as_str()),
             BatchLead => Some(batch_lead.as_str()),
+            SuperMentor => Some(super_mentor.as_str()),
+            Cm => Some(cm.as_str()),
             Hr => Some(hr.as_str()),
             Vendor => Some(""),
             Enrolled => Some(admin.as_str()),

@@ -96,8 +96,8 @@ pub struct Dashboard {
     pub pending_quizzes: Vec<PendingQuiz>,
     /// Assignments not handed in that still accept submissions (at most 20), by due date.
     pub pending_assignments: Vec<PendingAssignment>,
-    /// Experience points (the engagement area fills them; 0 until then).
+    /// Experience points (the engagement ledger's total).
     pub xp: i64,
-    /// Days in a row with activity (the engagement area fills it; 0 until then).
+    /// Days in a row with activity, in the student's time zone (0 once a day was missed).
     pub streak: i64,
 }

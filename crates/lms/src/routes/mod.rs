@@ -12,8 +12,10 @@ pub mod student;
 
 pub mod admin_assignments;
 pub mod admin_live_classes;
+pub mod engagement;
 pub mod grading;
 pub mod profile;
+pub mod risk_consoles;
 pub mod student_assignments;
 pub mod student_live_classes;
 
@@ -84,7 +86,39 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(profile::update_profile)
             .service(profile::add_document)
             .service(profile::list_documents)
-            .service(profile::delete_document),
+            .service(profile::delete_document)
+            .service(engagement::mine)
+            .service(engagement::leaderboard)
+            .service(engagement::daily_card),
+    )
+    .service(
+        scope::scope("/api/batchlead")
+            .wrap(ModuleGate(MODULE))
+            .service(risk_consoles::lead_students)
+            .service(risk_consoles::lead_history)
+            .service(risk_consoles::lead_intervene)
+            .service(risk_consoles::lead_outcome),
+    )
+    .service(
+        scope::scope("/api/supermentor")
+            .wrap(ModuleGate(MODULE))
+            .service(risk_consoles::super_students)
+            .service(risk_consoles::super_history)
+            .service(risk_consoles::super_intervene)
+            .service(risk_consoles::super_outcome),
+    )
+    .service(
+        scope::scope("/api/cm/cohorts")
+            .wrap(ModuleGate(MODULE))
+            .service(risk_consoles::cohorts)
+            .service(risk_consoles::cohort_students),
+    )
+    .service(
+        scope::scope("/api/admin/engagement")
+            .wrap(ModuleGate(MODULE))
+            .service(engagement::create_badge)
+            .service(engagement::list_badges)
+            .service(engagement::update_badge),
     )
     .service(
         scope::scope("/api/grading")

@@ -57,14 +57,14 @@ pub async fn complete_item(
     path: web::Path<(Uuid, Uuid)>,
 ) -> AppResult<web::Json<ItemCompleted>> {
     let (_, item_id) = path.into_inner();
-    Ok(web::Json(
-        progress::complete_item(
-            &lms.ctx().db,
-            student.user.tenant.id,
-            student.user.id,
-            student.course_id,
-            item_id,
-        )
-        .await?,
-    ))
+    let done = progress::complete_item_committed(
+        &lms.ctx().db,
+        &student.user.tenant,
+        student.user.id,
+        student.course_id,
+        item_id,
+    )
+    .await?;
+    lms.jobs().notify_committed();
+    Ok(web::Json(done))
 }

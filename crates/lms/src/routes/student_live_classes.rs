@@ -49,15 +49,15 @@ pub async fn join(
     path: web::Path<(Uuid, Uuid)>,
 ) -> AppResult<web::Json<Joined>> {
     let (_, id) = path.into_inner();
-    Ok(web::Json(
-        live_classes::join(
-            &lms.ctx().db,
-            student.user.tenant.id,
-            student.user.id,
-            student.course_id,
-            id,
-            Utc::now(),
-        )
-        .await?,
-    ))
+    let joined = live_classes::join_committed(
+        &lms.ctx().db,
+        &student.user.tenant,
+        student.user.id,
+        student.course_id,
+        id,
+        Utc::now(),
+    )
+    .await?;
+    lms.jobs().notify_committed();
+    Ok(web::Json(joined))
 }

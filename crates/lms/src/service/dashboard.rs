@@ -101,6 +101,8 @@ pub async fn load<C: ConnectionTrait>(
     ))
     .all(conn)
     .await?;
+    let (xp, streak) =
+        super::engagement::ledger::xp_and_streak(conn, platform_id, user_id, Utc::now()).await?;
     let (done, total) = rows
         .iter()
         .fold((0, 0), |(d, t), r| (d + r.done.min(r.total), t + r.total));
@@ -121,7 +123,7 @@ pub async fn load<C: ConnectionTrait>(
         upcoming_classes,
         pending_quizzes,
         pending_assignments,
-        xp: 0,
-        streak: 0,
+        xp,
+        streak,
     })
 }

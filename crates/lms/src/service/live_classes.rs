@@ -241,15 +241,17 @@ pub async fn for_student<C: ConnectionTrait>(
 
 /// Joins a class at `now`: within the window, attendance is recorded once (a repeat keeps
 /// the first time) and the join URL answered; before it 409 `class_not_started`, after it
-/// 409 `class_ended`. A class of another batch is 404; no active enrolment 403.
+/// 409 `class_ended`. A class of another batch is 404; no active enrolment 403. The first
+/// join publishes `live_class.attended` (call it in a transaction).
 pub async fn join<C: ConnectionTrait>(
     conn: &C,
-    platform_id: Uuid,
+    tenant: &kernel::Tenant,
     user_id: Uuid,
     course_id: Uuid,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Joined, LmsError> {
+    let platform_id = tenant.id;
     courses::find(conn, platform_id, course_id).await?;
     let c = find(conn, platform_id, course_id, id).await?;
     let enrolment = enrollment::of_user(conn, platform_id, user_id, course_id)
@@ -272,19 +274,49 @@ pub async fn join<C: ConnectionTrait>(
             "WITH ins AS (
                 INSERT INTO live_class_attendance (live_class_id, user_id, platform_id, joined_at)
                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING joined_at)
-             SELECT joined_at FROM ins
+             SELECT joined_at, true AS fresh FROM ins
              UNION ALL
-             SELECT joined_at FROM live_class_attendance WHERE live_class_id = $1 AND user_id = $2
+             SELECT joined_at, false FROM live_class_attendance WHERE live_class_id = $1 AND user_id = $2
              LIMIT 1",
             [c.id.into(), user_id.into(), platform_id.into(), now.into()],
         ))
         .await?
         .ok_or(LmsError::NotFound("attendance"))?;
+    let joined_at: DateTime<Utc> = row.try_get("", "joined_at")?;
+    if row.try_get::<bool>("", "fresh")? {
+        jobs::outbox::publish_in(
+            conn,
+            tenant,
+            &crate::events::LiveClassAttended {
+                live_class_id: c.id,
+                course_id,
+                user_id,
+                joined_at,
+            },
+        )
+        .await?;
+    }
     Ok(Joined {
         live_class_id: c.id,
         join_url: c.join_url,
-        joined_at: row.try_get("", "joined_at")?,
+        joined_at,
     })
+}
+
+/// [`join`] in its own transaction (the event commits with the attendance row).
+pub async fn join_committed(
+    db: &sea_orm::DatabaseConnection,
+    tenant: &Tenant,
+    user_id: Uuid,
+    course_id: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Joined, LmsError> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    let joined = join(&txn, tenant, user_id, course_id, id, now).await?;
+    txn.commit().await?;
+    Ok(joined)
 }
 
 /// Who attended a class, in join order (ADMIN).

@@ -11,6 +11,7 @@ pub mod code_runner;
 pub mod courses;
 pub mod dashboard;
 pub mod documents;
+pub mod engagement;
 pub mod enrollment;
 pub mod files;
 pub mod grading;

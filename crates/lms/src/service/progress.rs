@@ -49,14 +49,16 @@ async fn active_enrollment<C: ConnectionTrait>(
 }
 
 /// Marks a content item of the course complete for the enrolled student (once: a repeat
-/// keeps the first time) and answers the course's progress.
+/// keeps the first time; the first time publishes `lesson.completed`, so call it in a
+/// transaction) and answers the course's progress.
 pub async fn complete_item<C: ConnectionTrait>(
     conn: &C,
-    platform_id: Uuid,
+    tenant: &kernel::Tenant,
     user_id: Uuid,
     course_id: Uuid,
     item_id: Uuid,
 ) -> Result<ItemCompleted, LmsError> {
+    let platform_id = tenant.id;
     courses::find(conn, platform_id, course_id).await?;
     let enrolment = active_enrollment(conn, platform_id, user_id, course_id).await?;
     course_items::Entity::find_by_id(item_id)
@@ -64,29 +66,61 @@ pub async fn complete_item<C: ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or(LmsError::NotFound("item"))?;
-    conn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO item_progress (enrollment_id, item_id, platform_id, user_id, course_id)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-        [
-            enrolment.id.into(),
-            item_id.into(),
-            platform_id.into(),
-            user_id.into(),
-            course_id.into(),
-        ],
-    ))
-    .await?;
+    let inserted = conn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO item_progress (enrollment_id, item_id, platform_id, user_id, course_id)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            [
+                enrolment.id.into(),
+                item_id.into(),
+                platform_id.into(),
+                user_id.into(),
+                course_id.into(),
+            ],
+        ))
+        .await?
+        .rows_affected()
+        > 0;
     let done = item_progress::Entity::find_by_id((enrolment.id, item_id))
         .one(conn)
         .await?
         .ok_or(LmsError::NotFound("item"))?;
+    if inserted {
+        jobs::outbox::publish_in(
+            conn,
+            tenant,
+            &crate::events::LessonCompleted {
+                item_id,
+                course_id,
+                enrollment_id: enrolment.id,
+                user_id,
+                completed_at: done.completed_at,
+            },
+        )
+        .await?;
+    }
     let progress = of_enrollment(conn, &enrolment).await?;
     Ok(ItemCompleted {
         item_id,
         completed_at: done.completed_at,
         progress,
     })
+}
+
+/// [`complete_item`] in its own transaction (the event commits with the progress row).
+pub async fn complete_item_committed(
+    db: &sea_orm::DatabaseConnection,
+    tenant: &kernel::Tenant,
+    user_id: Uuid,
+    course_id: Uuid,
+    item_id: Uuid,
+) -> Result<ItemCompleted, LmsError> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    let done = complete_item(&txn, tenant, user_id, course_id, item_id).await?;
+    txn.commit().await?;
+    Ok(done)
 }
 
 /// The course page of an enrolled student (admins and mentors see it without an

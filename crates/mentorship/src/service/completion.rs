@@ -86,7 +86,40 @@ pub async fn post<C: ConnectionTrait>(
     m.updated_at = Set(now);
     let meeting = m.update(txn).await?;
     log(txn, meeting.id, how, by, json!({})).await?;
+    if how != "student_no_show" {
+        publish_completed(txn, &meeting, now).await?;
+    }
     Ok(meeting)
+}
+
+/// Publishes `mentorship.session_completed` for a meeting held, in the caller's transaction.
+async fn publish_completed<C: ConnectionTrait>(
+    txn: &C,
+    meeting: &meetings::Model,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), MentorshipError> {
+    let platform = kernel::tenant::entity::Entity::find_by_id(meeting.platform_id)
+        .one(txn)
+        .await?
+        .ok_or(MentorshipError::NotFound("platform"))?;
+    let tenant = kernel::Tenant {
+        id: platform.id,
+        slug: platform.slug,
+        name: platform.name,
+        modules: Vec::new(),
+    };
+    jobs::outbox::publish_in(
+        txn,
+        &tenant,
+        &crate::events::SessionCompleted {
+            meeting_id: meeting.id,
+            mentor_user_id: meeting.mentor_user_id,
+            student_user_id: meeting.student_user_id,
+            completed_at: now,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Voids a locked, not yet settled meeting's hold (everything back to the student) and
