@@ -20,7 +20,7 @@ pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
     lms::workers(&mut registry, &services.lms);
     lms::payment_workers(&mut registry, &services.payments);
     hire::workers(&mut registry, &services.hire, &services.integrations);
-    crm::workers(&mut registry, &services.crm);
+    crm::workers(&mut registry, &services.crm, &services.integrations);
     finance::workers(&mut registry, &services.finance);
     integrations::sync::workers::workers(&mut registry, &services.sync);
     imports::workers(&mut registry, &services.imports);
