@@ -78,6 +78,7 @@ mod m20261203_750010_add_retention_and_candidate_merges;
 mod m20261203_750011_create_talent_pool_and_salary_benchmarks;
 mod m20261203_800001_create_crm_leads;
 mod m20261203_800002_create_crm_workflows;
+mod m20261203_800003_extend_crm_workflows;
 mod m20261203_850001_create_finance_invoicing;
 mod m20261203_850002_create_finance_refunds_ledger;
 mod m20261203_850003_add_token_purchase_refunds;
@@ -143,6 +144,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_750011_create_talent_pool_and_salary_benchmarks::Migration),
             Box::new(m20261203_800001_create_crm_leads::Migration),
             Box::new(m20261203_800002_create_crm_workflows::Migration),
+            Box::new(m20261203_800003_extend_crm_workflows::Migration),
             Box::new(m20261203_850001_create_finance_invoicing::Migration),
             Box::new(m20261203_850002_create_finance_refunds_ledger::Migration),
             Box::new(m20261203_850003_add_token_purchase_refunds::Migration),

@@ -66,5 +66,6 @@ async fn core<C: ConnectionTrait>(txn: &C) -> anyhow::Result<()> {
     let keys: Vec<_> = crate::settings::keys().copied().collect();
     kernel::system_config::seed_defaults(txn, &keys).await?;
     integrations::service::agent_config::seed_defaults(txn).await?;
+    crm::seed::default_workflows(txn).await?;
     Ok(())
 }

@@ -11,6 +11,7 @@ const LISTS: &[&[Key]] = &[
     lms::settings::KEYS,
     finance::settings::KEYS,
     integrations::settings::KEYS,
+    crm::settings::KEYS,
 ];
 
 /// Every declared key.

@@ -25,7 +25,7 @@ pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
         &services.integrations,
         &services.comms.mailer,
     );
-    crm::workers(&mut registry, &services.crm);
+    crm::workers(&mut registry, &services.crm, &services.integrations);
     finance::workers(
         &mut registry,
         &services.finance,

@@ -16,6 +16,13 @@ pub struct CrmConfig {
     /// assign leads that found no free agent when they arrived (default false, as in the
     /// seed; new leads are assigned on arrival either way).
     pub auto_assignment: bool,
+    /// `CRM_WEBHOOK_ALLOW_HOSTS`: hosts (comma-separated, e.g. `127.0.0.1`) a workflow's
+    /// `http_webhook` step may call although they resolve to a private, loopback or
+    /// link-local address (tests, an internal CRM); every other such address is refused
+    /// (default none).
+    pub webhook_allow_hosts: Vec<String>,
+    /// `CRM_WEBHOOK_TIMEOUT_SECS`: how long a webhook call may take (default 10).
+    pub webhook_timeout: std::time::Duration,
 }
 
 impl CrmConfig {
@@ -25,6 +32,15 @@ impl CrmConfig {
             vendor_rate: env.parse("VENDOR_LEAD_RATE_LIMIT", RateLimit::per(600, 60))?,
             capture_rate: env.parse("LEAD_CAPTURE_RATE_LIMIT", RateLimit::per(10, 60))?,
             auto_assignment: env.parse("LEAD_AUTO_ASSIGNMENT_ENABLED", false)?,
+            webhook_allow_hosts: env
+                .parse("CRM_WEBHOOK_ALLOW_HOSTS", String::new())?
+                .split(',')
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect(),
+            webhook_timeout: std::time::Duration::from_secs(
+                env.parse("CRM_WEBHOOK_TIMEOUT_SECS", 10u64)?.clamp(1, 60),
+            ),
         })
     }
 }
@@ -46,6 +62,13 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.vendor_rate, RateLimit::per(5, 1));
         assert!(c.auto_assignment);
+        assert!(c.webhook_allow_hosts.is_empty());
+        let c = CrmConfig::from_env(&Env::from_pairs(&[(
+            "CRM_WEBHOOK_ALLOW_HOSTS",
+            " 127.0.0.1, Hooks.Internal ",
+        )]))
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.webhook_allow_hosts, ["127.0.0.1", "hooks.internal"]);
         assert!(
             CrmConfig::from_env(&Env::from_pairs(&[("LEAD_CAPTURE_RATE_LIMIT", "ten")])).is_err()
         );

@@ -38,6 +38,10 @@ pub enum CrmError {
     /// 422 naming a field.
     #[error("{0}: {1}")]
     Invalid(&'static str, String),
+    /// A workflow step's effect failed (a webhook, the LLM gateway); retried by the queue,
+    /// then the step's visible error. Never an HTTP answer.
+    #[error("{0}")]
+    Step(String),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
@@ -56,7 +60,7 @@ impl CrmError {
             Self::WorkflowNameTaken => &codes::WORKFLOW_NAME_TAKEN,
             Self::Forbidden(_) => &kernel_codes::FORBIDDEN,
             Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,
-            Self::Db(_) => &kernel_codes::INTERNAL_ERROR,
+            Self::Db(_) | Self::Step(_) => &kernel_codes::INTERNAL_ERROR,
             Self::App(e) => e.error_code(),
         }
     }

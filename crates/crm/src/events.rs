@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::entities::Stage;
+use crate::{dto::workflows::LeadField, entities::Stage};
 
 /// `lead.created`: a new lead (not a re-inquiry), published by the ingesting transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,5 +57,36 @@ pub struct LeadAssigned {
 
 impl jobs::EventSpec for LeadAssigned {
     const NAME: &'static str = "lead.assigned";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// `lead.field_changed`: a workflow's `update_field` step changed a field of the lead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadFieldChanged {
+    /// The lead.
+    pub lead_id: Uuid,
+    /// The field.
+    pub field: LeadField,
+    /// How many workflow steps led here; the depth guard.
+    #[serde(default)]
+    pub depth: i32,
+}
+
+impl jobs::EventSpec for LeadFieldChanged {
+    const NAME: &'static str = "lead.field_changed";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// `lead.form_submitted`: a capture or marketing form named a lead (new or known).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadFormSubmitted {
+    /// The lead.
+    pub lead_id: Uuid,
+    /// The form.
+    pub form: String,
+}
+
+impl jobs::EventSpec for LeadFormSubmitted {
+    const NAME: &'static str = "lead.form_submitted";
     const SECRET_FIELDS: &'static [&'static str] = &[];
 }

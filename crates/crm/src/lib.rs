@@ -38,7 +38,9 @@ pub mod events;
 pub mod import;
 pub mod normalize;
 pub mod routes;
+pub mod seed;
 pub mod service;
+pub mod settings;
 mod state;
 pub mod workers;
 

@@ -1,22 +1,25 @@
 //! The crate's jobs and schedules: `leadAssignmentQueue` every 15 minutes (when
 //! `LEAD_AUTO_ASSIGNMENT_ENABLED`), assigning open leads that found no free agent when they
 //! arrived ([`crate::service::assignment::assign_unassigned`]); the workflow engine's
-//! subscribers to `lead.created` and `lead.stage_changed`, which start runs, and its step job
-//! on `workflowQueue` (`run-workflow-step`, job id `<run_id>.<step_id>`: BullMQ refuses `:` in
-//! custom ids, the effect ledger's key is `<run_id>:<step_id>`).
+//! subscribers to `lead.created`, `lead.stage_changed`, `lead.field_changed` and
+//! `lead.form_submitted`, which start runs, the 5-minute trigger scan (`time_since`,
+//! `schedule`), and its step job on `workflowQueue` (`run-workflow-step`, job id
+//! `<run_id>.<step_id>`: BullMQ refuses `:` in custom ids, the effect ledger's key is
+//! `<run_id>:<step_id>`; the step after a wait is the same job delayed).
 
-use jobs::{JobContext, JobError, JobSpec, Registry, ScheduleSpec};
+use integrations::Integrations;
+use jobs::{Envelope, JobContext, JobError, JobSpec, Registry, ScheduleSpec};
 use uuid::Uuid;
 
 use crate::{
     Crm,
     dto::workflows::TriggerEvent,
-    entities::Stage,
-    events::{LeadCreated, LeadStageChanged},
+    events::{LeadCreated, LeadFieldChanged, LeadFormSubmitted, LeadStageChanged},
     service::{
         assignment,
-        workflow_steps::{self, StepOutcome},
-        workflows,
+        webhook::WebhookPolicy,
+        workflow_steps::{self, Effects, StepOutcome},
+        workflows::{self, Fired},
     },
 };
 
@@ -60,6 +63,33 @@ async fn queue_step(
     Ok(())
 }
 
+/// Queues a step `delay_ms` from now under `job_id` (the step after a wait; a step deferred
+/// by quiet hours).
+async fn queue_step_later(
+    crm: &Crm,
+    platform: &str,
+    job: &RunWorkflowStep,
+    job_id: &str,
+    delay_ms: u64,
+) -> Result<(), JobError> {
+    let data = serde_json::to_value(Envelope {
+        platform: Some(platform.to_owned()),
+        payload: job,
+    })
+    .map_err(retry)?;
+    crm.jobs()
+        .add_raw(
+            RunWorkflowStep::QUEUE,
+            RunWorkflowStep::NAME,
+            data,
+            Some(job_id),
+            delay_ms,
+        )
+        .await
+        .map_err(retry)?;
+    Ok(())
+}
+
 /// Queues a step under an explicit job id (a retry uses `<run>.<step>.<attempts>`: the failed
 /// job keeps `<run>.<step>` in BullMQ's failed set).
 pub async fn queue_step_as(
@@ -92,46 +122,78 @@ pub async fn sweep_stale(crm: &Crm, idle: chrono::Duration) -> Result<usize, Job
         .await
         .map_err(retry)?;
     for (platform, again) in &stale {
-        queue_step(crm, platform, again.run_id, again.step_id.clone()).await?;
+        queue_step_as(
+            crm,
+            platform,
+            again.run_id,
+            again.step_id.clone(),
+            &again.job_id,
+        )
+        .await
+        .map_err(retry)?;
     }
     Ok(stale.len())
 }
 
-async fn start(
-    crm: &Crm,
-    ctx: &JobContext,
-    event: TriggerEvent,
-    stage: Option<Stage>,
-    lead_id: Uuid,
-    depth: i32,
-) -> Result<(), JobError> {
+async fn start(crm: &Crm, platform: &str, fired: Fired) -> Result<(), JobError> {
     let app = crm.ctx();
     let tenant = app
         .tenants
-        .resolve(&app.db, Some(&ctx.platform))
+        .resolve(&app.db, Some(platform))
         .await
         .map_err(retry)?;
-    let started = workflows::start_runs(
-        &app.db,
-        tenant.id,
-        event,
-        stage,
-        lead_id,
-        depth,
-        &ctx.job_id,
-    )
-    .await
-    .map_err(retry)?;
+    let started = workflows::start_fired(&app.db, tenant.id, &fired)
+        .await
+        .map_err(retry)?;
     for run in started {
-        tracing::info!(run_id = %run.run_id, %lead_id, "workflow run started");
-        queue_step(crm, &ctx.platform, run.run_id, run.first_step).await?;
+        tracing::info!(run_id = %run.run_id, lead_id = %fired.lead_id, "workflow run started");
+        queue_step(crm, platform, run.run_id, run.first_step).await?;
     }
     Ok(())
 }
 
-/// Registers the workflow engine: the subscribers that start runs, the step job and the
-/// stale-run sweeper.
-pub fn workflow_workers(registry: &mut Registry, crm: &Crm) {
+/// Fires the `time_since` and `schedule` workflows (`workflowQueue`, every 5 minutes).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct ScanWorkflowTriggers {}
+
+impl JobSpec for ScanWorkflowTriggers {
+    const QUEUE: &'static str = "workflowQueue";
+    const NAME: &'static str = "scan-workflow-triggers";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// Runs the trigger scan once; returns how many leads it fired for.
+pub async fn scan_triggers(crm: &Crm) -> Result<usize, JobError> {
+    let hits = workflows::scan_triggers(&crm.ctx().db, chrono::Utc::now())
+        .await
+        .map_err(retry)?;
+    let n = hits.len();
+    for hit in hits {
+        start(crm, &hit.platform, hit.fired).await?;
+    }
+    Ok(n)
+}
+
+/// Registers the workflow engine: the subscribers that start runs, the trigger scan, the step
+/// job and the stale-run sweeper. `llm` writes `llm_message` steps.
+pub fn workflow_workers(registry: &mut Registry, crm: &Crm, llm: &Integrations) {
+    let state = crm.clone();
+    registry
+        .handle(move |ctx: JobContext, _job: ScanWorkflowTriggers| {
+            let state = state.clone();
+            async move {
+                let n = scan_triggers(&state).await?;
+                tracing::info!(job_id = %ctx.job_id, fired = n, "workflow triggers scanned");
+                Ok(())
+            }
+        })
+        .schedule(ScheduleSpec::cron(
+            "crm:scan-workflow-triggers",
+            ScanWorkflowTriggers::QUEUE,
+            ScanWorkflowTriggers::NAME,
+            "30 */5 * * * *",
+            jobs::schedule::IST,
+        ));
     let state = crm.clone();
     registry
         .handle(move |ctx: JobContext, _job: SweepStaleRuns| {
@@ -152,29 +214,68 @@ pub fn workflow_workers(registry: &mut Registry, crm: &Crm) {
     let state = crm.clone();
     registry.subscribe("crm-workflows", move |ctx: JobContext, ev: LeadCreated| {
         let state = state.clone();
-        async move { start(&state, &ctx, TriggerEvent::LeadCreated, None, ev.lead_id, 0).await }
+        async move {
+            let fired = Fired::new(TriggerEvent::LeadCreated, ev.lead_id, 0, &ctx.job_id);
+            start(&state, &ctx.platform, fired).await
+        }
     });
+    let state = crm.clone();
+    registry.subscribe(
+        "crm-workflows",
+        move |ctx: JobContext, ev: LeadFieldChanged| {
+            let state = state.clone();
+            async move {
+                let mut fired = Fired::new(
+                    TriggerEvent::LeadFieldChanged,
+                    ev.lead_id,
+                    ev.depth,
+                    &ctx.job_id,
+                );
+                fired.field = Some(ev.field);
+                start(&state, &ctx.platform, fired).await
+            }
+        },
+    );
+    let state = crm.clone();
+    registry.subscribe(
+        "crm-workflows",
+        move |ctx: JobContext, ev: LeadFormSubmitted| {
+            let state = state.clone();
+            async move {
+                let mut fired =
+                    Fired::new(TriggerEvent::LeadFormSubmitted, ev.lead_id, 0, &ctx.job_id);
+                fired.form = Some(ev.form);
+                start(&state, &ctx.platform, fired).await
+            }
+        },
+    );
     let state = crm.clone();
     registry.subscribe(
         "crm-workflows",
         move |ctx: JobContext, ev: LeadStageChanged| {
             let state = state.clone();
             async move {
-                start(
-                    &state,
-                    &ctx,
+                let mut fired = Fired::new(
                     TriggerEvent::LeadStageChanged,
-                    Some(ev.to),
                     ev.lead_id,
                     ev.depth,
-                )
-                .await
+                    &ctx.job_id,
+                );
+                fired.stage = Some(ev.to);
+                start(&state, &ctx.platform, fired).await
             }
         },
     );
     let state = crm.clone();
+    let llm = llm.clone();
+    let policy = WebhookPolicy {
+        allow_hosts: crm.config().webhook_allow_hosts.clone(),
+        timeout: crm.config().webhook_timeout,
+    };
     registry.handle(move |ctx: JobContext, job: RunWorkflowStep| {
         let state = state.clone();
+        let llm = llm.clone();
+        let policy = policy.clone();
         async move {
             let app = state.ctx();
             let tenant = app
@@ -182,11 +283,32 @@ pub fn workflow_workers(registry: &mut Registry, crm: &Crm) {
                 .resolve(&app.db, Some(&ctx.platform))
                 .await
                 .map_err(retry)?;
-            match workflow_steps::run_step(app, &tenant, job.run_id, &job.step_id).await {
+            let effects = Effects {
+                llm: Some(&llm),
+                webhooks: &policy,
+            };
+            match workflow_steps::run_step_with(app, &tenant, job.run_id, &job.step_id, effects)
+                .await
+            {
                 Ok(outcome) => {
                     state.jobs().notify_committed();
-                    if let StepOutcome::Next(next) = outcome {
-                        queue_step(&state, &ctx.platform, job.run_id, next).await?;
+                    match outcome {
+                        StepOutcome::Next { step, delay_ms: 0 } => {
+                            queue_step(&state, &ctx.platform, job.run_id, step).await?;
+                        }
+                        StepOutcome::Next { step, delay_ms } => {
+                            let next = RunWorkflowStep {
+                                run_id: job.run_id,
+                                step_id: step,
+                            };
+                            queue_step_later(&state, &ctx.platform, &next, &next.job_id(), delay_ms)
+                                .await?;
+                        }
+                        StepOutcome::Deferred { job_id, delay_ms } => {
+                            queue_step_later(&state, &ctx.platform, &job, &job_id, delay_ms)
+                                .await?;
+                        }
+                        StepOutcome::Idle | StepOutcome::Completed => {}
                     }
                     Ok(())
                 }
@@ -226,8 +348,8 @@ impl JobSpec for AssignUnassignedLeads {
 
 /// Registers the crate's jobs (the assignment sweep and, when enabled, its 15-minute
 /// schedule; the workflow engine).
-pub fn workers(registry: &mut Registry, crm: &Crm) {
-    workflow_workers(registry, crm);
+pub fn workers(registry: &mut Registry, crm: &Crm, llm: &Integrations) {
+    workflow_workers(registry, crm, llm);
     let state = crm.clone();
     registry.handle(move |ctx: JobContext, _job: AssignUnassignedLeads| {
         let state = state.clone();

@@ -128,6 +128,16 @@ pub struct LeadDto {
     pub reinquiries: i32,
     /// Created.
     pub created_at: DateTime<Utc>,
+    /// The course asked about.
+    pub course: Option<String>,
+    /// Preferred language.
+    pub language: Option<String>,
+    /// Region.
+    pub region: Option<String>,
+    /// Do not disturb: workflows send nothing.
+    pub dnd: bool,
+    /// WhatsApp consent (`true` given, `false` withdrawn, null not asked).
+    pub whatsapp_consent: Option<bool>,
 }
 
 impl From<leads::Model> for LeadDto {
@@ -149,6 +159,11 @@ impl From<leads::Model> for LeadDto {
             vendor_id: l.vendor_id,
             reinquiries: l.reinquiries,
             created_at: l.created_at,
+            course: l.course,
+            language: l.language,
+            region: l.region,
+            dnd: l.dnd,
+            whatsapp_consent: l.whatsapp_consent,
         }
     }
 }
@@ -357,4 +372,13 @@ fn utm_map(value: &BTreeMap<String, String>) -> Result<(), validator::Validation
         Err(validator::ValidationError::new("utm")
             .with_message("at most 10 keys of up to 40 characters, values up to 200".into()))
     }
+}
+
+/// A lead's contact preferences (fields left out keep their value).
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+pub struct ContactPreferences {
+    /// Do not disturb: workflows send nothing.
+    pub dnd: Option<bool>,
+    /// WhatsApp consent given (`true`) or withdrawn (`false`).
+    pub whatsapp_consent: Option<bool>,
 }

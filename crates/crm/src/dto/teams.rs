@@ -125,3 +125,32 @@ impl From<vendor_lead_quality::Model> for VendorQualityDto {
         }
     }
 }
+
+/// A WhatsApp template's approval on the platform (workflows send only approved ones while
+/// `CRM_WHATSAPP_REQUIRE_APPROVED_TEMPLATE` holds).
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+pub struct TemplateApproval {
+    /// The template's name as approved by Meta.
+    #[validate(length(min = 1, max = 512))]
+    #[schema(min_length = 1, max_length = 512)]
+    pub name: String,
+    /// Its language code.
+    #[validate(length(min = 2, max = 15))]
+    #[schema(min_length = 2, max_length = 15)]
+    pub language: String,
+    /// Approved (false: withdrawn, paused or rejected).
+    pub approved: bool,
+}
+
+/// A WhatsApp template's approval as stored.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TemplateApprovalDto {
+    /// Name.
+    pub name: String,
+    /// Language.
+    pub language: String,
+    /// Approved.
+    pub approved: bool,
+    /// Changed.
+    pub updated_at: DateTime<Utc>,
+}

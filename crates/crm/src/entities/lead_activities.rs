@@ -56,5 +56,21 @@ text_enum! {
         Whatsapp = "whatsapp",
         /// A follow-up task was set.
         Task = "task",
+        /// An email a workflow sent.
+        Email = "email",
+        /// A webhook a workflow called.
+        Webhook = "webhook",
+        /// A field a workflow changed (`{field, from, to}`).
+        FieldChanged = "field_changed",
+        /// A send a check refused (`{channel, reason, run_id}`).
+        SendBlocked = "send_blocked",
+        /// Contact preferences changed (`{dnd, whatsapp_consent}`).
+        Preferences = "preferences",
+        /// Another lead merged into this one (`{merged_lead_id}`).
+        Merged = "merged",
+        /// A merge undone (`{merged_lead_id}`).
+        Unmerged = "unmerged",
+        /// Re-assigned by the speed-to-lead SLA (`{from, to}`).
+        SlaReassigned = "sla_reassigned",
     }
 }

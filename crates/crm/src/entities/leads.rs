@@ -43,6 +43,16 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Changed.
     pub updated_at: DateTimeUtc,
+    /// The course asked about (rule-based assignment, workflow conditions).
+    pub course: Option<String>,
+    /// The language the lead prefers.
+    pub language: Option<String>,
+    /// The lead's region (state or city).
+    pub region: Option<String>,
+    /// Do not disturb: no WhatsApp, email or call from a workflow.
+    pub dnd: bool,
+    /// WhatsApp consent: `true` given, `false` withdrawn, null not asked.
+    pub whatsapp_consent: Option<bool>,
 }
 
 /// No navigable relations.

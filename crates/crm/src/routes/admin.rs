@@ -11,7 +11,10 @@ use uuid::Uuid;
 
 use crate::{
     Crm,
-    dto::teams::{AddMember, AgentDto, AgentSettings, NewTeam, TeamDto, VendorQualityDto},
+    dto::teams::{
+        AddMember, AgentDto, AgentSettings, NewTeam, TeamDto, TemplateApproval,
+        TemplateApprovalDto, VendorQualityDto,
+    },
     service::teams,
 };
 
@@ -87,5 +90,33 @@ pub async fn vendor_quality(
 ) -> AppResult<web::Json<Vec<VendorQualityDto>>> {
     Ok(web::Json(
         teams::vendor_quality(&crm.ctx().db, admin.tenant.id).await?,
+    ))
+}
+
+/// Records whether a WhatsApp template is approved on the platform; workflows send only
+/// approved templates (while `CRM_WHATSAPP_REQUIRE_APPROVED_TEMPLATE` holds). Audited.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), request_body = TemplateApproval,
+    responses((status = 200, body = TemplateApprovalDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[put("/whatsapp-templates")]
+pub async fn put_template(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+    body: ValidJson<TemplateApproval>,
+) -> AppResult<web::Json<TemplateApprovalDto>> {
+    Ok(web::Json(
+        teams::put_template(&crm.ctx().db, &admin, body.into_inner()).await?,
+    ))
+}
+
+/// The platform's WhatsApp template approvals.
+#[utoipa::path(tag = "crm", security(("bearer" = [])),
+    responses((status = 200, body = Vec<TemplateApprovalDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[get("/whatsapp-templates")]
+pub async fn list_templates(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+) -> AppResult<web::Json<Vec<TemplateApprovalDto>>> {
+    Ok(web::Json(
+        teams::list_templates(&crm.ctx().db, admin.tenant.id).await?,
     ))
 }

@@ -32,7 +32,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(sales::change_stage)
             .service(sales::add_note)
             .service(sales::add_task)
-            .service(sales::assign),
+            .service(sales::assign)
+            .service(sales::set_preferences),
     )
     .service(
         scope::scope("/api/admin/crm")
@@ -41,7 +42,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(admin::add_member)
             .service(admin::list_agents)
             .service(admin::put_agent)
-            .service(admin::vendor_quality),
+            .service(admin::vendor_quality)
+            .service(admin::put_template)
+            .service(admin::list_templates),
     )
     .service(
         scope::scope("/api/admin/workflows")

@@ -1,7 +1,7 @@
 //! `/api/sales/leads`: the sales desk. SALES sees the leads they own, a SALES_HEAD their
 //! team's, CM and ADMIN the platform's; any other lead is 404.
 
-use actix_web::{get, post, web};
+use actix_web::{get, post, put, web};
 use kernel::{
     auth::Require,
     error::{AppResult, Problem},
@@ -12,7 +12,10 @@ use uuid::Uuid;
 
 use crate::{
     Crm,
-    dto::leads::{AssignLead, LeadDetail, LeadDto, LeadFilter, NewNote, NewTask, StageChange},
+    dto::leads::{
+        AssignLead, ContactPreferences, LeadDetail, LeadDto, LeadFilter, NewNote, NewTask,
+        StageChange,
+    },
     service::{access::SalesDesk, leads},
 };
 
@@ -104,4 +107,20 @@ pub async fn assign(
     let out = leads::reassign(&crm.ctx().db, &user, id.into_inner(), body.0.owner_id).await?;
     crm.jobs().notify_committed();
     Ok(web::Json(out))
+}
+
+/// Sets the lead's contact preferences: do-not-disturb and WhatsApp consent, checked before
+/// every workflow send (on the timeline with who changed them).
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "lead id")), request_body = ContactPreferences,
+    responses((status = 200, body = LeadDetail), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[put("/{id}/preferences")]
+pub async fn set_preferences(
+    user: Require<SalesDesk>,
+    crm: web::Data<Crm>,
+    id: web::Path<Uuid>,
+    body: ValidJson<ContactPreferences>,
+) -> AppResult<web::Json<LeadDetail>> {
+    Ok(web::Json(
+        leads::set_preferences(&crm.ctx().db, &user, id.into_inner(), body.into_inner()).await?,
+    ))
 }

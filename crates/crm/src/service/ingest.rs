@@ -12,7 +12,11 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, 
 use uuid::Uuid;
 
 use crate::{
-    CrmError, entities::ActivityKind, events::LeadCreated, normalize, service::assignment,
+    CrmError,
+    entities::ActivityKind,
+    events::{LeadCreated, LeadFormSubmitted},
+    normalize,
+    service::assignment,
 };
 
 /// An arriving lead, as sent.
@@ -144,6 +148,7 @@ pub async fn ingest_in<C: ConnectionTrait>(
         .await?;
     if inserted.is_some() {
         let owner_id = created(txn, tenant, id, lead).await?;
+        form_submitted(txn, tenant, id, lead).await?;
         return Ok(Some(Ingested {
             id,
             duplicate: false,
@@ -164,11 +169,33 @@ pub async fn ingest_in<C: ConnectionTrait>(
     let owner_id: Option<Uuid> = row.try_get("", "owner_id")?;
     let by_phone: bool = row.try_get("", "by_phone")?;
     reinquiry(txn, tenant, first, by_phone, lead).await?;
+    form_submitted(txn, tenant, first, lead).await?;
     Ok(Some(Ingested {
         id: first,
         duplicate: true,
         owner_id,
     }))
+}
+
+/// `lead.form_submitted` for a lead named by a form (new or known): the workflow trigger.
+async fn form_submitted<C: ConnectionTrait>(
+    txn: &C,
+    tenant: &Tenant,
+    lead_id: Uuid,
+    lead: &Inbound,
+) -> Result<(), DbErr> {
+    if let Some(form) = &lead.form {
+        jobs::outbox::publish_in(
+            txn,
+            tenant,
+            &LeadFormSubmitted {
+                lead_id,
+                form: form.clone(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 async fn created<C: ConnectionTrait>(

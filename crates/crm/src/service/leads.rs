@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::{
     CrmError,
-    dto::leads::{LeadDetail, LeadDto, NewTask, StageChange, StageStayDto},
+    dto::leads::{ContactPreferences, LeadDetail, LeadDto, NewTask, StageChange, StageStayDto},
     entities::{
         ActivityKind, Stage, lead_activities, lead_stage_history, lead_tasks, leads, sales_agents,
     },
@@ -427,6 +427,50 @@ pub async fn reassign(
         },
     )
     .await?;
+    let out = detail_of(&txn, lead).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Sets the lead's contact preferences (do-not-disturb, WhatsApp consent); the change is on
+/// the timeline with who made it. Fields left out keep their value.
+pub async fn set_preferences(
+    db: &DatabaseConnection,
+    user: &AuthUser,
+    lead_id: Uuid,
+    req: ContactPreferences,
+) -> Result<LeadDetail, CrmError> {
+    let txn = db.begin().await?;
+    let lead = visible(&txn, user, lead_id, true).await?;
+    let dnd = req.dnd.unwrap_or(lead.dnd);
+    let consent = match req.whatsapp_consent {
+        Some(c) => Some(c),
+        None => lead.whatsapp_consent,
+    };
+    if dnd != lead.dnd || consent != lead.whatsapp_consent {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE leads SET dnd = $2, whatsapp_consent = $3, updated_at = now() WHERE id = $1",
+            [lead.id.into(), dnd.into(), consent.into()],
+        ))
+        .await?;
+        add_activity(
+            &txn,
+            lead.platform_id,
+            lead.id,
+            ActivityKind::Preferences,
+            Some(user.id),
+            serde_json::json!({
+                "dnd": dnd, "whatsapp_consent": consent,
+                "before": {"dnd": lead.dnd, "whatsapp_consent": lead.whatsapp_consent},
+            }),
+        )
+        .await?;
+    }
+    let lead = leads::Entity::find_by_id(lead.id)
+        .one(&txn)
+        .await?
+        .ok_or(CrmError::NotFound("lead"))?;
     let out = detail_of(&txn, lead).await?;
     txn.commit().await?;
     Ok(out)

@@ -4,6 +4,8 @@ pub mod access;
 pub mod assignment;
 pub mod ingest;
 pub mod leads;
+pub mod send_checks;
 pub mod teams;
+pub mod webhook;
 pub mod workflow_steps;
 pub mod workflows;

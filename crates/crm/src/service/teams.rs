@@ -236,3 +236,81 @@ pub async fn vendor_quality(
         .map(Into::into)
         .collect())
 }
+
+/// Records a WhatsApp template's approval on the platform (audited).
+pub async fn put_template(
+    db: &DatabaseConnection,
+    admin: &AuthUser,
+    req: crate::dto::teams::TemplateApproval,
+) -> Result<crate::dto::teams::TemplateApprovalDto, CrmError> {
+    let name = req.name.trim().to_owned();
+    let language = req.language.trim().to_owned();
+    if name.is_empty() || name.contains('\0') {
+        return Err(CrmError::Invalid("name", "is required".into()));
+    }
+    if language.len() < 2 || language.contains('\0') {
+        return Err(CrmError::Invalid("language", "is 2-15 characters".into()));
+    }
+    let txn = db.begin().await?;
+    let row = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO crm_whatsapp_templates (platform_id, name, language, approved, updated_by) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform_id, name, language) DO UPDATE \
+             SET approved = EXCLUDED.approved, updated_by = EXCLUDED.updated_by, updated_at = now() \
+             RETURNING updated_at",
+            [
+                admin.tenant.id.into(),
+                name.clone().into(),
+                language.clone().into(),
+                req.approved.into(),
+                admin.id.into(),
+            ],
+        ))
+        .await?
+        .ok_or(CrmError::NotFound("template"))?;
+    let updated_at: chrono::DateTime<chrono::Utc> = row.try_get("", "updated_at")?;
+    audit::record(
+        &txn,
+        Audit::by(
+            admin,
+            "whatsapp_template.approval_set",
+            "whatsapp_template",
+            admin.tenant.id,
+        )
+        .after(serde_json::json!({"name": name, "language": language, "approved": req.approved})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(crate::dto::teams::TemplateApprovalDto {
+        name,
+        language,
+        approved: req.approved,
+        updated_at,
+    })
+}
+
+/// The platform's WhatsApp template approvals.
+pub async fn list_templates(
+    db: &DatabaseConnection,
+    platform_id: Uuid,
+) -> Result<Vec<crate::dto::teams::TemplateApprovalDto>, CrmError> {
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT name, language, approved, updated_at FROM crm_whatsapp_templates \
+             WHERE platform_id = $1 ORDER BY name, language LIMIT 1000",
+            [platform_id.into()],
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(crate::dto::teams::TemplateApprovalDto {
+                name: r.try_get("", "name")?,
+                language: r.try_get("", "language")?,
+                approved: r.try_get("", "approved")?,
+                updated_at: r.try_get("", "updated_at")?,
+            })
+        })
+        .collect()
+}

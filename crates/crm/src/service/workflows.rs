@@ -18,8 +18,8 @@ use uuid::Uuid;
 use crate::{
     CrmError,
     dto::workflows::{
-        NewWorkflow, RunDto, RunStepDto, Step, StepDef, Trigger, TriggerEvent, VersionDto,
-        WorkflowDraft, WorkflowDto,
+        END, LeadField, NewWorkflow, RunDto, RunStepDto, SinceEvent, Step, StepDef, Trigger,
+        TriggerEvent, VersionDto, WorkflowDraft, WorkflowDto,
     },
     entities::Stage,
 };
@@ -56,14 +56,14 @@ impl WorkflowRow {
     }
 }
 
-/// Checks what JSON Schema cannot: step ids unique and well-formed, texts within limits.
+/// Checks what JSON Schema cannot: the trigger's filters, step ids unique and well-formed,
+/// texts within limits, branches that only jump forward (a run visits each step at most once,
+/// so a workflow cannot loop inside itself, and each step's job id stays unique), webhook
+/// URLs that are `http(s)`.
 pub fn check_steps(trigger: &Trigger, steps: &[Step]) -> Result<(), CrmError> {
-    if trigger.stage.is_some() && trigger.event != TriggerEvent::LeadStageChanged {
-        return Err(CrmError::Invalid(
-            "trigger",
-            "a stage is only given for lead.stage_changed".into(),
-        ));
-    }
+    trigger
+        .check()
+        .map_err(|m| CrmError::Invalid("trigger", m))?;
     if steps.is_empty() || steps.len() > 20 {
         return Err(CrmError::Invalid("steps", "give 1 to 20 steps".into()));
     }
@@ -78,6 +78,7 @@ pub fn check_steps(trigger: &Trigger, steps: &[Step]) -> Result<(), CrmError> {
     for step in steps {
         let id = step.id();
         let ok = !id.is_empty()
+            && id != END
             && id.len() <= 32
             && id
                 .bytes()
@@ -85,7 +86,7 @@ pub fn check_steps(trigger: &Trigger, steps: &[Step]) -> Result<(), CrmError> {
         if !ok {
             return Err(CrmError::Invalid(
                 "steps",
-                format!("step id {id:?} must be 1-32 of a-z, 0-9, _ and -"),
+                format!("step id {id:?} must be 1-32 of a-z, 0-9, _ and - (and not `end`)"),
             ));
         }
         if !seen.insert(id.to_owned()) {
@@ -94,6 +95,8 @@ pub fn check_steps(trigger: &Trigger, steps: &[Step]) -> Result<(), CrmError> {
                 format!("step id {id:?} is used twice"),
             ));
         }
+    }
+    for (i, step) in steps.iter().enumerate() {
         match step {
             Step::SendWhatsapp {
                 template, language, ..
@@ -132,7 +135,55 @@ pub fn check_steps(trigger: &Trigger, steps: &[Step]) -> Result<(), CrmError> {
                     ));
                 }
             }
-            Step::SetStage { .. } => {}
+            Step::Branch {
+                id,
+                then_goto,
+                else_goto,
+                ..
+            } => {
+                for target in [then_goto, else_goto].into_iter().flatten() {
+                    let later = steps[i + 1..].iter().any(|s| s.id() == target);
+                    if target != END && !later {
+                        return Err(CrmError::Invalid(
+                            "steps",
+                            format!("branch {id} goes to {target:?}: a later step's id or `end`"),
+                        ));
+                    }
+                }
+            }
+            Step::HttpWebhook { id, url } => {
+                let ok = reqwest::Url::parse(url).is_ok_and(|u| {
+                    matches!(u.scheme(), "http" | "https")
+                        && u.host_str().is_some()
+                        && u.username().is_empty()
+                        && u.password().is_none()
+                });
+                if !ok {
+                    return Err(CrmError::Invalid(
+                        "steps",
+                        format!("step {id}: the URL is http(s) with a host and no credentials"),
+                    ));
+                }
+            }
+            Step::SendEmail { id, subject, body } => {
+                if subject.trim().is_empty() || body.trim().is_empty() {
+                    return Err(CrmError::Invalid(
+                        "steps",
+                        format!("step {id}: a subject and a body are needed"),
+                    ));
+                }
+            }
+            Step::LlmMessage {
+                id, instruction, ..
+            } => {
+                if instruction.trim().is_empty() {
+                    return Err(CrmError::Invalid(
+                        "steps",
+                        format!("step {id}: an instruction is needed"),
+                    ));
+                }
+            }
+            Step::SetStage { .. } | Step::Wait { .. } | Step::UpdateField { .. } => {}
         }
     }
     Ok(())
@@ -383,6 +434,52 @@ pub struct Started {
     pub first_step: String,
 }
 
+/// An event that may start runs: what happened to which lead, and the key that makes its
+/// run unique per workflow (the event job's id; `since:…` and `schedule:…` for the scan).
+#[derive(Debug, Clone)]
+pub struct Fired {
+    /// The event.
+    pub event: TriggerEvent,
+    /// The lead.
+    pub lead_id: Uuid,
+    /// How many workflow steps led here (0: a person, a vendor, a form, the scan).
+    pub depth: i32,
+    /// One run per workflow, lead and key.
+    pub trigger_key: String,
+    /// The stage entered (stage changes) or the lead is in (the scan).
+    pub stage: Option<Stage>,
+    /// The field changed.
+    pub field: Option<LeadField>,
+    /// The form submitted.
+    pub form: Option<String>,
+    /// Only this workflow (the trigger scan fires per workflow).
+    pub workflow_id: Option<Uuid>,
+}
+
+impl Fired {
+    /// An event with no filter values.
+    pub fn new(event: TriggerEvent, lead_id: Uuid, depth: i32, trigger_key: &str) -> Self {
+        Self {
+            event,
+            lead_id,
+            depth,
+            trigger_key: trigger_key.to_owned(),
+            stage: None,
+            field: None,
+            form: None,
+            workflow_id: None,
+        }
+    }
+
+    fn matches(&self, t: &Trigger) -> bool {
+        t.stage.is_none_or(|s| Some(s) == self.stage)
+            && t.field.is_none_or(|f| Some(f) == self.field)
+            && t.form
+                .as_deref()
+                .is_none_or(|f| Some(f) == self.form.as_deref())
+    }
+}
+
 /// Starts a run of every published workflow of the platform whose trigger matches, pinned to
 /// the live version; at most one per workflow, lead and `trigger_key` (the event's job id).
 /// Past [`MAX_DEPTH`] the run is recorded failed with the reason and nothing runs.
@@ -395,20 +492,40 @@ pub async fn start_runs(
     depth: i32,
     trigger_key: &str,
 ) -> Result<Vec<Started>, CrmError> {
+    let mut fired = Fired::new(event, lead_id, depth, trigger_key);
+    fired.stage = stage;
+    start_fired(db, platform_id, &fired).await
+}
+
+/// [`start_runs`] for any event. A trigger with `debounce_minutes` coalesces: while a run of
+/// the workflow for the lead started within that window, the event starts nothing (logged);
+/// the check and the insert hold a transaction-scoped advisory lock on (workflow, lead), so
+/// two events at once cannot both pass it.
+pub async fn start_fired(
+    db: &DatabaseConnection,
+    platform_id: Uuid,
+    fired: &Fired,
+) -> Result<Vec<Started>, CrmError> {
     let live = LiveVersion::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT w.id AS workflow_id, v.id AS version_id, v.version, v.trigger, v.steps \
          FROM workflows w JOIN workflow_versions v \
            ON v.workflow_id = w.id AND v.version = w.current_version \
-         WHERE w.platform_id = $1 AND w.trigger->>'event' = $2",
-        [platform_id.into(), event.as_str().into()],
+         WHERE w.platform_id = $1 AND w.trigger->>'event' = $2 \
+           AND v.trigger->>'event' = $2 AND ($3::uuid IS NULL OR w.id = $3)",
+        [
+            platform_id.into(),
+            fired.event.as_str().into(),
+            fired.workflow_id.into(),
+        ],
     ))
     .all(db)
     .await?;
+    let (lead_id, depth, trigger_key) = (fired.lead_id, fired.depth, fired.trigger_key.as_str());
     let mut started = Vec::new();
     for v in live {
         let trigger: Trigger = decode(v.trigger)?;
-        if trigger.stage.is_some() && trigger.stage != stage {
+        if !fired.matches(&trigger) {
             continue;
         }
         let steps: Vec<Step> = decode(v.steps)?;
@@ -425,14 +542,42 @@ pub async fn start_runs(
         } else {
             ("running", None)
         };
+        let txn = db.begin().await?;
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            [format!("workflow-run:{}:{lead_id}", v.workflow_id).into()],
+        ))
+        .await?;
+        if let Some(minutes) = trigger.debounce_minutes.filter(|m| *m > 0) {
+            let recent = txn
+                .query_one_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT 1 AS one FROM workflow_runs WHERE workflow_id = $1 AND lead_id = $2 \
+                     AND trigger_key <> $3 AND created_at > now() - make_interval(mins => $4) \
+                     LIMIT 1",
+                    [
+                        v.workflow_id.into(),
+                        lead_id.into(),
+                        trigger_key.into(),
+                        i32::try_from(minutes).unwrap_or(i32::MAX).into(),
+                    ],
+                ))
+                .await?;
+            if recent.is_some() {
+                txn.rollback().await?;
+                tracing::info!(workflow_id = %v.workflow_id, %lead_id, "workflow trigger coalesced (debounce)");
+                continue;
+            }
+        }
         let run_id = kernel::ids::new_id();
-        let inserted = db
+        let inserted = txn
             .query_one_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "INSERT INTO workflow_runs (id, platform_id, workflow_id, version_id, version, \
-                 lead_id, trigger_key, depth, status, error, finished_at) \
+                 lead_id, trigger_key, depth, status, error, finished_at, next_step) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-                         CASE WHEN $9 = 'failed' THEN now() END) \
+                         CASE WHEN $9 = 'failed' THEN now() END, $11) \
                  ON CONFLICT (workflow_id, lead_id, trigger_key) DO NOTHING RETURNING id",
                 [
                     run_id.into(),
@@ -445,9 +590,11 @@ pub async fn start_runs(
                     depth.into(),
                     status.into(),
                     error.clone().into(),
+                    first.id().into(),
                 ],
             ))
             .await?;
+        txn.commit().await?;
         if inserted.is_none() {
             // the event came again: a run it started whose first step never got queued (the
             // process stopped in between) is handed out again; the step job's id dedupes
@@ -480,6 +627,149 @@ pub async fn start_runs(
     Ok(started)
 }
 
+/// A lead the trigger scan fires a workflow for.
+#[derive(Debug, Clone)]
+pub struct ScanHit {
+    /// The platform's slug (the queue envelope).
+    pub platform: String,
+    /// The platform.
+    pub platform_id: Uuid,
+    /// What to start.
+    pub fired: Fired,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct TimedWorkflow {
+    workflow_id: Uuid,
+    platform_id: Uuid,
+    slug: String,
+    trigger: serde_json::Value,
+    first_published: DateTime<Utc>,
+}
+
+/// Leads fired per workflow per scan at most.
+pub const SCAN_LIMIT: i64 = 2_000;
+
+/// The 5-minute trigger scan: for each live `time_since` workflow, the leads whose event is
+/// at least `minutes` old (and happened no earlier than `minutes` before the workflow was
+/// first published, so publishing does not fire for the whole history) with no run for that
+/// event yet; for each live `schedule` workflow whose current period (`minutes` long, counted
+/// from the Unix epoch) is claimed now (`workflow_schedule_slots`, once), its open leads
+/// (optionally in `stage`).
+pub async fn scan_triggers(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<ScanHit>, CrmError> {
+    let timed = TimedWorkflow::find_by_statement(Statement::from_string(
+        DbBackend::Postgres,
+        "SELECT w.id AS workflow_id, w.platform_id, p.slug, v.trigger, \
+           (SELECT min(published_at) FROM workflow_versions f WHERE f.workflow_id = w.id) \
+             AS first_published \
+         FROM workflows w JOIN workflow_versions v \
+           ON v.workflow_id = w.id AND v.version = w.current_version \
+         JOIN platforms p ON p.id = w.platform_id \
+         WHERE v.trigger->>'event' IN ('time_since', 'schedule')",
+    ))
+    .all(db)
+    .await?;
+    let mut hits = Vec::new();
+    for w in timed {
+        let trigger: Trigger = decode(w.trigger)?;
+        let minutes = trigger.minutes.unwrap_or(60).max(1);
+        let stage = trigger.stage.map(|s| s.to_string());
+        let rows = match trigger.event {
+            TriggerEvent::TimeSince if trigger.since == Some(SinceEvent::Created) => {
+                db.query_all_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT l.id AS lead_id, l.stage::text AS stage, 'since:created' AS key \
+                     FROM leads l WHERE l.platform_id = $1 \
+                     AND l.created_at <= $2 - make_interval(mins => $3) \
+                     AND l.created_at >= $4 - make_interval(mins => $3) \
+                     AND NOT EXISTS (SELECT 1 FROM workflow_runs r WHERE r.workflow_id = $5 \
+                       AND r.lead_id = l.id AND r.trigger_key = 'since:created') \
+                     ORDER BY l.created_at LIMIT $6",
+                    [
+                        w.platform_id.into(),
+                        now.into(),
+                        i32::try_from(minutes).unwrap_or(i32::MAX).into(),
+                        w.first_published.into(),
+                        w.workflow_id.into(),
+                        SCAN_LIMIT.into(),
+                    ],
+                ))
+                .await?
+            }
+            TriggerEvent::TimeSince => {
+                db.query_all_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT h.lead_id, h.stage::text AS stage, 'since:stage:' || h.id AS key \
+                     FROM lead_stage_history h WHERE h.platform_id = $1 AND h.left_at IS NULL \
+                     AND ($7::text IS NULL OR h.stage::text = $7) \
+                     AND h.entered_at <= $2 - make_interval(mins => $3) \
+                     AND h.entered_at >= $4 - make_interval(mins => $3) \
+                     AND NOT EXISTS (SELECT 1 FROM workflow_runs r WHERE r.workflow_id = $5 \
+                       AND r.lead_id = h.lead_id AND r.trigger_key = 'since:stage:' || h.id) \
+                     ORDER BY h.entered_at LIMIT $6",
+                    [
+                        w.platform_id.into(),
+                        now.into(),
+                        i32::try_from(minutes).unwrap_or(i32::MAX).into(),
+                        w.first_published.into(),
+                        w.workflow_id.into(),
+                        SCAN_LIMIT.into(),
+                        stage.clone().into(),
+                    ],
+                ))
+                .await?
+            }
+            TriggerEvent::Schedule => {
+                let slot = now.timestamp() / 60 / minutes;
+                let claimed = db
+                    .query_one_raw(Statement::from_sql_and_values(
+                        DbBackend::Postgres,
+                        "INSERT INTO workflow_schedule_slots (workflow_id, slot) VALUES ($1, $2) \
+                         ON CONFLICT DO NOTHING RETURNING slot",
+                        [w.workflow_id.into(), slot.into()],
+                    ))
+                    .await?;
+                if claimed.is_none() {
+                    continue;
+                }
+                db.query_all_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT l.id AS lead_id, l.stage::text AS stage, 'schedule:' || $3 AS key \
+                     FROM leads l WHERE l.platform_id = $1 \
+                     AND l.stage NOT IN ('won', 'lost') \
+                     AND ($2::text IS NULL OR l.stage::text = $2) \
+                     ORDER BY l.created_at LIMIT $4",
+                    [
+                        w.platform_id.into(),
+                        stage.clone().into(),
+                        slot.to_string().into(),
+                        SCAN_LIMIT.into(),
+                    ],
+                ))
+                .await?
+            }
+            _ => continue,
+        };
+        for row in rows {
+            let lead_id: Uuid = row.try_get("", "lead_id")?;
+            let key: String = row.try_get("", "key")?;
+            let stage: String = row.try_get("", "stage")?;
+            let mut fired = Fired::new(trigger.event, lead_id, 0, &key);
+            fired.stage = serde_json::from_value(serde_json::Value::String(stage)).ok();
+            fired.workflow_id = Some(w.workflow_id);
+            hits.push(ScanHit {
+                platform: w.slug.clone(),
+                platform_id: w.platform_id,
+                fired,
+            });
+        }
+    }
+    Ok(hits)
+}
+
 #[derive(Debug, FromQueryResult)]
 struct RunState {
     id: Uuid,
@@ -505,38 +795,54 @@ async fn run_of<C: ConnectionTrait>(
     .ok_or(CrmError::NotFound("workflow run"))
 }
 
-/// The first step of the run's version that is not done (what runs next).
+/// What runs next: the run's cursor (`next_step`), or for a run from before the cursor the
+/// first step of its version that is not done; with the step's attempts and status so far.
 async fn next_undone<C: ConnectionTrait>(
     conn: &C,
     run_id: Uuid,
     steps: serde_json::Value,
-) -> Result<Option<(String, i32)>, CrmError> {
+) -> Result<Option<(String, i32, String)>, CrmError> {
     let steps: Vec<Step> = decode(steps)?;
+    let cursor: Option<String> = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT next_step FROM workflow_runs WHERE id = $1",
+            [run_id.into()],
+        ))
+        .await?
+        .and_then(|r| r.try_get::<Option<String>>("", "next_step").ok())
+        .flatten();
     let done: Vec<String> = conn
         .query_all_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT step_id FROM workflow_run_steps WHERE run_id = $1 AND status = 'done'",
+            "SELECT step_id FROM workflow_run_steps WHERE run_id = $1 \
+             AND status IN ('done', 'blocked')",
             [run_id.into()],
         ))
         .await?
         .iter()
         .filter_map(|r| r.try_get::<String>("", "step_id").ok())
         .collect();
-    for s in steps {
-        if !done.iter().any(|d| d == s.id()) {
-            let n = conn
-                .query_one_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "SELECT attempts FROM workflow_run_steps WHERE run_id = $1 AND step_id = $2",
-                    [run_id.into(), s.id().into()],
-                ))
-                .await?
-                .and_then(|r| r.try_get::<i32>("", "attempts").ok())
-                .unwrap_or(0);
-            return Ok(Some((s.id().to_owned(), n)));
-        }
-    }
-    Ok(None)
+    let next = match cursor {
+        Some(c) => steps.iter().find(|s| s.id() == c),
+        None => steps.iter().find(|s| !done.iter().any(|d| d == s.id())),
+    };
+    let Some(s) = next else { return Ok(None) };
+    let row = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT attempts, status FROM workflow_run_steps WHERE run_id = $1 AND step_id = $2",
+            [run_id.into(), s.id().into()],
+        ))
+        .await?;
+    let attempts = row
+        .as_ref()
+        .and_then(|r| r.try_get::<i32>("", "attempts").ok())
+        .unwrap_or(0);
+    let status = row
+        .and_then(|r| r.try_get::<String>("", "status").ok())
+        .unwrap_or_default();
+    Ok(Some((s.id().to_owned(), attempts, status)))
 }
 
 /// A step to queue again: the run, the step and the job id to use.
@@ -570,7 +876,7 @@ pub async fn retry_run(
             ),
         ));
     }
-    let Some((step_id, attempts)) = next_undone(&txn, run.id, run.steps).await? else {
+    let Some((step_id, attempts, _)) = next_undone(&txn, run.id, run.steps).await? else {
         return Err(CrmError::Invalid(
             "status",
             "the run has no step left to run (stopped by the depth guard?)".into(),
@@ -651,7 +957,9 @@ pub async fn stale_runs(
             "SELECT r.id, r.status, v.steps, p.slug FROM workflow_runs r \
              JOIN workflow_versions v ON v.id = r.version_id \
              JOIN platforms p ON p.id = r.platform_id \
-             WHERE r.status = 'running' AND r.updated_at < $1 ORDER BY r.updated_at LIMIT 500",
+             WHERE r.status = 'running' AND r.updated_at < $1 \
+               AND (r.resume_at IS NULL OR r.resume_at < $1) \
+             ORDER BY r.updated_at LIMIT 500",
             [(Utc::now() - idle).into()],
         ))
         .await?;
@@ -660,7 +968,7 @@ pub async fn stale_runs(
         let run_id: Uuid = row.try_get("", "id")?;
         let slug: String = row.try_get("", "slug")?;
         let steps: serde_json::Value = row.try_get("", "steps")?;
-        if let Some((step_id, _)) = next_undone(db, run_id, steps).await? {
+        if let Some((step_id, attempts, status)) = next_undone(db, run_id, steps).await? {
             db.execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "UPDATE workflow_runs SET updated_at = now() WHERE id = $1",
@@ -668,10 +976,17 @@ pub async fn stale_runs(
             ))
             .await?;
             tracing::warn!(%run_id, %step_id, "stale workflow run: its next step is queued again");
+            // a deferred step waits under its deferral's id, so queueing that id again does
+            // not double it
+            let job_id = if status == "deferred" {
+                format!("{run_id}.{step_id}.q{attempts}")
+            } else {
+                format!("{run_id}.{step_id}")
+            };
             out.push((
                 slug,
                 Requeue {
-                    job_id: format!("{run_id}.{step_id}"),
+                    job_id,
                     run_id,
                     step_id,
                 },

@@ -88,3 +88,16 @@ pub async fn count(app: &TestApp, sql: &str) -> i64 {
         .unwrap();
     row.try_get_by_index::<i64>(0).unwrap()
 }
+
+/// Marks WhatsApp template `name` (language `en`) approved on the default platform.
+pub async fn approve_template(app: &TestApp, admin: &str, name: &str) {
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/admin/crm/whatsapp-templates",
+            admin,
+            Some(json!({"name": name, "language": "en", "approved": true})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+}

@@ -65,6 +65,7 @@ async fn journey_5_vendor_lead_whatsapp_step_and_the_stage_change_starts_the_nex
     let worker = app.start_worker().await;
     let admin = app.admin_token();
     common::agent(&app, &admin, &[], 100, 1, true).await;
+    common::approve_template(&app, &admin, "welcome_1").await;
     let welcome = workflow(
         &app,
         &admin,
@@ -144,6 +145,8 @@ async fn journey_5_vendor_lead_whatsapp_step_and_the_stage_change_starts_the_nex
 async fn runs_keep_their_version_and_a_replayed_step_performs_nothing_again() {
     let app = spawn_app().await;
     let admin = app.admin_token();
+    common::approve_template(&app, &admin, "welcome_v1").await;
+    common::approve_template(&app, &admin, "welcome_v2").await;
     let id = workflow(
         &app,
         &admin,
@@ -364,6 +367,7 @@ async fn a_failed_run_retries_from_its_failed_step_and_a_cancelled_run_runs_noth
     };
     let app = spawn_app().await;
     let admin = app.admin_token();
+    common::approve_template(&app, &admin, "brochure").await;
     let id = workflow(
         &app,
         &admin,
@@ -401,7 +405,10 @@ async fn a_failed_run_retries_from_its_failed_step_and_a_cancelled_run_runs_noth
         workflow_steps::run_step(&app.ctx, &tenant, run, "a")
             .await
             .unwrap(),
-        StepOutcome::Next("b".into())
+        StepOutcome::Next {
+            step: "b".into(),
+            delay_ms: 0
+        }
     );
     // step b's last attempt failed (what the worker records after the queue's retries)
     workflow_steps::fail_step(&app.ctx, run, "b", "provider down", 5)
