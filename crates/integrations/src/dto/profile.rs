@@ -26,7 +26,7 @@ pub struct StudentProfile {
 }
 
 /// The named sections. `user` is always there; the others when their crate is part of the
-/// deployment. The LMS adds `enrollments`, `progress`, `quizzes` and `risk`.
+/// deployment (the LMS's: `enrollments`, `quizzes`, `engagement`, `risk`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ProfileSectionsDoc {
     /// Who the user is.
