@@ -65,6 +65,7 @@ mod m20261203_700004_create_course_orders;
 mod m20261203_700005_create_engagement;
 mod m20261203_700006_create_student_risk;
 mod m20261203_700007_create_daily_cards;
+mod m20261203_700008_create_course_plans;
 mod m20261203_750001_create_hire_pipeline;
 mod m20261203_750002_create_resume_screening;
 mod m20261203_750003_create_application_quizzes;
@@ -131,6 +132,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_700005_create_engagement::Migration),
             Box::new(m20261203_700006_create_student_risk::Migration),
             Box::new(m20261203_700007_create_daily_cards::Migration),
+            Box::new(m20261203_700008_create_course_plans::Migration),
             Box::new(m20261203_750001_create_hire_pipeline::Migration),
             Box::new(m20261203_750002_create_resume_screening::Migration),
             Box::new(m20261203_750003_create_application_quizzes::Migration),

@@ -19,6 +19,7 @@ pub fn registry(jobs: &Jobs, services: &Services) -> Registry {
     mentorship::workers(&mut registry, &services.mentorship);
     lms::workers(&mut registry, &services.lms);
     lms::payment_workers(&mut registry, &services.payments);
+    lms::ai_workers(&mut registry, &services.integrations);
     hire::workers(
         &mut registry,
         &services.hire,

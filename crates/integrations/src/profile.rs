@@ -4,8 +4,8 @@
 //! and the gateway collects them in one [`ProfileSections`] (registered once as app data).
 //!
 //! Registered today: `user` (the subject: the gateway, from identity), `mentorship`
-//! (mentorship) and `tokens` (tokens). The LMS adds `enrollments`, `progress`, `quizzes`
-//! and `risk` when it lands, with one `.with(..)` line in the gateway and its section type in
+//! (mentorship) and `tokens` (tokens); the LMS's `enrollments`, `quizzes`, `engagement` and
+//! `risk`, each with one `.with(..)` line in the gateway and its section type in
 //! `dto::profile`.
 
 use std::{future::Future, pin::Pin, sync::Arc};

@@ -42,6 +42,8 @@ pub mod codes {
         QUIZ_CLOSED = CONFLICT "quiz_closed";
         /// Another badge of the platform has this code.
         BADGE_CODE_TAKEN = CONFLICT "badge_code_taken";
+        /// The course plan is still being written, or failed: there is nothing to edit.
+        COURSE_PLAN_NOT_READY = CONFLICT "course_plan_not_ready";
     }
 }
 
@@ -108,6 +110,9 @@ pub enum LmsError {
     /// 409 `badge_code_taken` on `code`.
     #[error("another badge of this platform has this code")]
     BadgeCodeTaken,
+    /// 409 `course_plan_not_ready`.
+    #[error("the course plan is not ready (still being written, or failed)")]
+    CoursePlanNotReady,
     /// 403 `forbidden`, saying what is missing.
     #[error("{0}")]
     Forbidden(String),
@@ -146,6 +151,7 @@ impl LmsError {
             Self::ClassEnded => &codes::CLASS_ENDED,
             Self::DocumentTaken => &codes::DOCUMENT_TAKEN,
             Self::BadgeCodeTaken => &codes::BADGE_CODE_TAKEN,
+            Self::CoursePlanNotReady => &codes::COURSE_PLAN_NOT_READY,
             Self::Forbidden(_) => &kernel_codes::FORBIDDEN,
             Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,
             Self::Db(_) => &kernel_codes::INTERNAL_ERROR,

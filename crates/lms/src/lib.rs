@@ -60,4 +60,4 @@ pub use config::LmsConfig;
 pub use error::LmsError;
 pub use routes::{MODULE, configure};
 pub use state::Lms;
-pub use workers::{payment_workers, workers};
+pub use workers::{ai_workers, payment_workers, workers};

@@ -391,3 +391,26 @@ fn cards_and_warnings(registry: &mut Registry, lms: &Lms) {
         },
     );
 }
+
+/// Registers the jobs that need the LLM gateway (AI course plans on `coursePlanQueue`).
+pub fn ai_workers(registry: &mut Registry, integrations: &integrations::Integrations) {
+    let integrations = integrations.clone();
+    registry.handle(
+        move |ctx: JobContext, job: engagement::course_plans::GenerateCoursePlan| {
+            let integrations = integrations.clone();
+            async move {
+                let tenant = integrations
+                    .ctx
+                    .tenants
+                    .resolve(&integrations.ctx.db, Some(&ctx.platform))
+                    .await
+                    .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))?;
+                engagement::course_plans::generate(&integrations, &tenant, job.plan_id)
+                    .await
+                    .map_err(retry)?;
+                tracing::info!(job_id = %ctx.job_id, plan_id = %job.plan_id, "course plan");
+                Ok(())
+            }
+        },
+    );
+}

@@ -442,6 +442,9 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/batchlead/students/{user_id}/risk", BatchLead),
     ("POST", "/api/batchlead/interventions", BatchLead),
     ("PATCH", "/api/batchlead/interventions/{id}", BatchLead),
+    ("POST", "/api/batchlead/course-plans", BatchLead),
+    ("GET", "/api/batchlead/course-plans/{id}", BatchLead),
+    ("PUT", "/api/batchlead/course-plans/{id}", BatchLead),
     ("GET", "/api/supermentor/students", SuperMentor),
     (
         "GET",

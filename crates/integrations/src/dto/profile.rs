@@ -14,7 +14,11 @@ use uuid::Uuid;
 pub struct StudentProfile {
     /// The user.
     pub user_id: Uuid,
-    /// When it was assembled.
+    /// The shape's version (`crate::service::profile::PROFILE_VERSION`): bumped when a
+    /// section is added or changes shape, so agents and caches can tell.
+    pub version: u32,
+    /// When it was assembled (a cached answer keeps its time; it is at most
+    /// `PROFILE_CACHE_SECS` old).
     pub generated_at: DateTime<Utc>,
     /// The sections by name.
     #[schema(value_type = ProfileSectionsDoc)]
@@ -22,7 +26,7 @@ pub struct StudentProfile {
 }
 
 /// The named sections. `user` is always there; the others when their crate is part of the
-/// deployment. The LMS adds `enrollments`, `progress`, `quizzes` and `risk`.
+/// deployment (the LMS's: `enrollments`, `quizzes`, `engagement`, `risk`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ProfileSectionsDoc {
     /// Who the user is.
@@ -37,6 +41,12 @@ pub struct ProfileSectionsDoc {
     pub quizzes: Option<QuizzesSection>,
     /// Mr. Hire's placement score.
     pub placement: Option<PlacementSection>,
+    /// LMS engagement: XP, level, streak, badges.
+    #[schema(value_type = Option<Object>)]
+    pub engagement: Option<Value>,
+    /// LMS risk: the latest score per course with its parts and trend.
+    #[schema(value_type = Option<Object>)]
+    pub risk: Option<Value>,
 }
 
 /// One part of the placement score.

@@ -2,6 +2,7 @@
 
 pub mod assignments;
 pub mod attempts;
+pub mod course_plans;
 pub mod courses;
 pub mod dashboard;
 pub mod engagement;

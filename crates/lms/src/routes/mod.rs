@@ -97,7 +97,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(risk_consoles::lead_students)
             .service(risk_consoles::lead_history)
             .service(risk_consoles::lead_intervene)
-            .service(risk_consoles::lead_outcome),
+            .service(risk_consoles::lead_outcome)
+            .service(risk_consoles::request_plan)
+            .service(risk_consoles::get_plan)
+            .service(risk_consoles::edit_plan),
     )
     .service(
         scope::scope("/api/supermentor")

@@ -3,7 +3,7 @@
 //! (`Require<SuperMentor>`: every batch of the platform) and `/api/cm/cohorts*`
 //! (`Require<CommunityManager>`: cohorts, i.e. batches, and their students).
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, put, web};
 use kernel::{
     auth::{AuthUser, BatchLead, CommunityManager, Require, SuperMentor},
     error::AppResult,
@@ -13,11 +13,15 @@ use uuid::Uuid;
 
 use crate::{
     Lms,
+    dto::course_plans::{CoursePlan, CoursePlanEdit, NewCoursePlan},
     dto::risk::{
         Cohort, Intervention, InterventionUpdate, NewIntervention, StudentFilter, StudentRisk,
         StudentRiskHistory,
     },
-    service::engagement::consoles::{self, Viewer},
+    service::engagement::{
+        consoles::{self, Viewer},
+        course_plans,
+    },
 };
 
 fn lead_view(user: &AuthUser) -> Viewer {
@@ -219,5 +223,73 @@ pub async fn cohort_students(
     };
     Ok(web::Json(
         consoles::students(&lms.ctx().db, cm.tenant.id, Viewer::All, &filter).await?,
+    ))
+}
+
+/// Asks for a student's AI course plan (the student's batch lead; admins any): 202 with the
+/// plan `pending`; `coursePlanQueue` writes it through the LLM gateway.
+#[utoipa::path(tag = "lms", security(("bearer" = [])), request_body = NewCoursePlan,
+    responses((status = 202, body = CoursePlan), (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
+#[post("/course-plans")]
+pub async fn request_plan(
+    lead: Require<BatchLead>,
+    lms: web::Data<Lms>,
+    body: ValidJson<NewCoursePlan>,
+) -> AppResult<HttpResponse> {
+    let plan = course_plans::request(
+        &lms.ctx().db,
+        &lead.tenant,
+        lead_view(&lead),
+        lead.id,
+        &body.into_inner(),
+    )
+    .await?;
+    lms.jobs().notify_committed();
+    Ok(HttpResponse::Accepted().json(plan))
+}
+
+/// A course plan with its status, provider, model and prompt version.
+#[utoipa::path(tag = "lms", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The plan")),
+    responses((status = 200, body = CoursePlan), (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem)))]
+#[get("/course-plans/{id}")]
+pub async fn get_plan(
+    lead: Require<BatchLead>,
+    lms: web::Data<Lms>,
+    id: web::Path<Uuid>,
+) -> AppResult<web::Json<CoursePlan>> {
+    Ok(web::Json(
+        course_plans::get(
+            &lms.ctx().db,
+            lead.tenant.id,
+            lead_view(&lead),
+            id.into_inner(),
+        )
+        .await?,
+    ))
+}
+
+/// Replaces a ready plan with the lead's edit (it must satisfy the plan's schema: 422 on
+/// `plan`); 409 `course_plan_not_ready` while pending or failed.
+#[utoipa::path(tag = "lms", security(("bearer" = [])), request_body = CoursePlanEdit,
+    params(("id" = Uuid, Path, description = "The plan")),
+    responses((status = 200, body = CoursePlan), (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem), (status = 409, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
+#[put("/course-plans/{id}")]
+pub async fn edit_plan(
+    lead: Require<BatchLead>,
+    lms: web::Data<Lms>,
+    id: web::Path<Uuid>,
+    body: ValidJson<CoursePlanEdit>,
+) -> AppResult<web::Json<CoursePlan>> {
+    Ok(web::Json(
+        course_plans::edit(
+            &lms.ctx().db,
+            lead.tenant.id,
+            lead_view(&lead),
+            lead.id,
+            id.into_inner(),
+            &body.0.plan,
+        )
+        .await?,
     ))
 }

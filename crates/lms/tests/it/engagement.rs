@@ -355,6 +355,28 @@ async fn events_award_xp_once_and_the_safety_net_fixes_a_lost_one() {
         .map(|b| b["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, BTreeSet::from(["first_steps", "xp_20"]));
+    // The AI student profile carries the engagement and risk sections, versioned and cached.
+    let url = format!("/api/ai/student-profile/{student}");
+    let first = app.call(Method::GET, &url, &token, None).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let first = first.json();
+    assert_eq!(first["version"], 2);
+    assert_eq!(first["sections"]["engagement"]["xp"], 30);
+    assert_eq!(
+        first["sections"]["engagement"]["badges"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    assert!(first["sections"]["risk"]["courses"].is_array());
+    let again = app.call(Method::GET, &url, &token, None).await.json();
+    assert_eq!(
+        again["generated_at"], first["generated_at"],
+        "served from the cache"
+    );
+    app.call(Method::GET, &url, &rival_token, None)
+        .await
+        .assert_problem(403, "forbidden");
     // The dashboard shows the same numbers.
     let dash = app
         .call(Method::GET, "/api/student/dashboard", &token, None)

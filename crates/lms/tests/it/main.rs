@@ -8,6 +8,7 @@ mod candidate;
 mod cards;
 mod code_grading;
 mod common;
+mod course_plans;
 mod courses;
 mod dashboard;
 mod documents;

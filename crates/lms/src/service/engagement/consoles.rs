@@ -127,7 +127,7 @@ pub async fn students<C: ConnectionTrait>(
 }
 
 /// Checks the viewer may act on the student's enrolment in the course; answers its batch.
-async fn enrolment_batch<C: ConnectionTrait>(
+pub(crate) async fn enrolment_batch<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
     viewer: Viewer,

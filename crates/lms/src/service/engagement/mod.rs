@@ -6,6 +6,7 @@
 pub mod badges;
 pub mod cards;
 pub mod consoles;
+pub mod course_plans;
 pub mod facts;
 pub mod leaderboards;
 pub mod ledger;
