@@ -77,6 +77,7 @@ mod m20261203_750008_create_miss_ozone;
 mod m20261203_750009_add_stage_emails_reviews_scorecards;
 mod m20261203_750010_add_retention_and_candidate_merges;
 mod m20261203_750011_create_talent_pool_and_salary_benchmarks;
+mod m20261203_750012_fix_pipeline_indexes;
 mod m20261203_800001_create_crm_leads;
 mod m20261203_800002_create_crm_workflows;
 mod m20261203_800003_extend_crm_workflows;
@@ -144,6 +145,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_750009_add_stage_emails_reviews_scorecards::Migration),
             Box::new(m20261203_750010_add_retention_and_candidate_merges::Migration),
             Box::new(m20261203_750011_create_talent_pool_and_salary_benchmarks::Migration),
+            Box::new(m20261203_750012_fix_pipeline_indexes::Migration),
             Box::new(m20261203_800001_create_crm_leads::Migration),
             Box::new(m20261203_800002_create_crm_workflows::Migration),
             Box::new(m20261203_800003_extend_crm_workflows::Migration),

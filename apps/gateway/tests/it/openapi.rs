@@ -224,3 +224,39 @@ async fn text_the_database_cannot_hold_is_422_not_500() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text);
 }
+
+/// Every `in: path` parameter names a `{segment}` of its path and every segment is declared:
+/// a query struct documented without `#[into_params(parameter_in = Query)]` defaults to
+/// `in: path` under a custom extractor, which clients then generate as path arguments.
+#[tokio::test]
+async fn path_parameters_are_exactly_the_templated_segments() {
+    let app = spawn_app().await;
+    let doc = document(&app).await;
+    let mut wrong = Vec::new();
+    for (method, path, op) in operations(&doc) {
+        let segments: Vec<&str> = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect();
+        let declared: Vec<&str> = op["parameters"]
+            .as_array()
+            .map(|ps| {
+                ps.iter()
+                    .filter(|p| p["in"] == "path")
+                    .filter_map(|p| p["name"].as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for name in &declared {
+            if !segments.contains(name) {
+                wrong.push(format!("{method} {path}: `{name}` declared in path"));
+            }
+        }
+        for name in &segments {
+            if !declared.contains(name) {
+                wrong.push(format!("{method} {path}: `{{{name}}}` not declared"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "path parameters:\n{}", wrong.join("\n"));
+}

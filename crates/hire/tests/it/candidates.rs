@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use testkit::spawn_app;
 
 use crate::common::{
-    PLATFORM, applied, call, count, detail, exec, field, hr, open_post, stored_files,
+    applied, apply_fields, call, count, detail, exec, field, hr, open_post, stored_files,
 };
 
 #[tokio::test]
@@ -181,31 +181,17 @@ async fn the_export_holds_what_is_kept_and_is_audited() {
     let app = spawn_app().await;
     let (_, hr) = hr(&app);
     let post = open_post(&app, &hr, json!({})).await;
-    let form = crate::common::form(
+    let answer = apply_fields(
+        &app,
+        post["id"].as_str().unwrap(),
         &[
             ("full_name", "Farah Ali"),
             ("email", "farah@example.com"),
-            ("phone", "9000020001"),
             ("talent_pool_months", "6"),
         ],
-        Some((
-            "resume",
-            "resume.pdf",
-            "application/pdf",
-            &crate::common::pdf(&["SQL"]),
-        )),
-    );
-    let res = app
-        .req(
-            Method::POST,
-            &format!("/api/job-posts/{}/apply", post["id"].as_str().unwrap()),
-        )
-        .platform(PLATFORM)
-        .body(form.0, &form.1)
-        .send()
-        .await;
-    assert_eq!(res.status, 201, "{}", res.text);
-    let id = res.json()["id"].as_str().unwrap().to_owned();
+    )
+    .await;
+    let id = answer["id"].as_str().unwrap().to_owned();
     let candidate = detail(&app, &hr, &id).await["candidate_id"]
         .as_str()
         .unwrap()

@@ -245,3 +245,57 @@ pub async fn exec(app: &TestApp, sql: &str, values: Vec<sea_orm::Value>) {
         .await
         .unwrap();
 }
+
+/// `n` applications to `post_id` by different people (`Person i`, own email and phone);
+/// answers their ids.
+pub async fn applied_many(app: &TestApp, post_id: &str, n: usize) -> Vec<String> {
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let person = format!("Person {i}");
+        let answer = applied(
+            app,
+            post_id,
+            &person,
+            &format!("person{i}@example.com"),
+            &format!("+91 90000 1000{i}"),
+            &[&person],
+        )
+        .await;
+        ids.push(answer["id"].as_str().unwrap().to_owned());
+    }
+    ids
+}
+
+/// Applies with `fields` (the form's text parts) and a one-page PDF; expects 201 and answers
+/// the apply answer. Without a `phone` field, one is made from the email (the same phone
+/// would make different people one candidate).
+pub async fn apply_fields(app: &TestApp, post_id: &str, fields: &[(&str, &str)]) -> Value {
+    let email = fields
+        .iter()
+        .find(|(k, _)| *k == "email")
+        .map(|(_, v)| *v)
+        .unwrap_or_default();
+    let phone = format!(
+        "90{:08}",
+        email
+            .bytes()
+            .fold(7u64, |h, b| (h * 31 + u64::from(b)) % 100_000_000)
+    );
+    let mut parts: Vec<(&str, &str)> = fields.to_vec();
+    if !parts.iter().any(|(k, _)| *k == "phone") {
+        parts.push(("phone", phone.as_str()));
+    }
+    let resume = pdf(&[email]);
+    let (body, content_type) = form(
+        &parts,
+        Some(("resume", "resume.pdf", "application/pdf", &resume)),
+    );
+    let res = app
+        .req(Method::POST, &format!("/api/job-posts/{post_id}/apply"))
+        .platform(PLATFORM)
+        .body(body, &content_type)
+        .send()
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    res.json()
+}

@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde_json::json;
 use testkit::spawn_app;
 
-use crate::common::{apply, call, count, hr, open_post, pdf, stored_files};
+use crate::common::{apply, call, count, hr, move_stage, open_post, pdf, stored_files};
 
 #[tokio::test]
 async fn erasure_removes_personal_data_and_keeps_the_counts() {
@@ -48,15 +48,7 @@ async fn erasure_removes_personal_data_and_keeps_the_counts() {
     )
     .await;
     assert_eq!(own.status, 201, "{}", own.text);
-    let res = call(
-        &app,
-        Method::POST,
-        &format!("/api/admin/job-applications/{}/stage", ids[0]),
-        Some(&hr),
-        Some(json!({"stage": "rejected", "reason": "No SQL"})),
-    )
-    .await;
-    assert_eq!(res.status, 201, "{}", res.text);
+    move_stage(&app, &hr, &ids[0], "rejected", Some("No SQL")).await;
     let res = call(
         &app,
         Method::POST,

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::json;
 use testkit::spawn_app;
 
-use crate::common::{PLATFORM, call, count, field, form, hr, open_post, pdf};
+use crate::common::{apply_fields, call, count, field, hr, move_stage, open_post};
 
 #[tokio::test]
 async fn selection_rates_by_group_survive_erasure() {
@@ -27,47 +27,23 @@ async fn selection_rates_by_group_survive_erasure() {
         if !group.is_empty() {
             fields.push(("self_identified_group", group));
         }
-        let (body, ct) = form(
-            &fields,
-            Some((
-                "resume",
-                "cv.pdf",
-                "application/pdf",
-                &pdf(&[&format!("cv {i}")]),
-            )),
-        );
-        let res = app
-            .req(Method::POST, &format!("/api/job-posts/{post_id}/apply"))
-            .platform(PLATFORM)
-            .body(body, &ct)
-            .send()
-            .await;
-        assert_eq!(res.status, 201, "{}", res.text);
-        ids.push(res.json()["id"].as_str().unwrap().to_owned());
+        let answer = apply_fields(&app, &post_id, &fields).await;
+        ids.push(answer["id"].as_str().unwrap().to_owned());
     }
     for id in &ids[..2] {
         for stage in ["screening", "interview"] {
-            let res = call(
-                &app,
-                Method::POST,
-                &format!("/api/admin/job-applications/{id}/stage"),
-                Some(&hr),
-                Some(json!({"stage": stage})),
-            )
-            .await;
-            assert_eq!(res.status, 201, "{}", res.text);
+            move_stage(&app, &hr, id, stage, None).await;
         }
     }
     // reaching the interview and being rejected later still counts as selected at that stage
-    let res = call(
+    move_stage(
         &app,
-        Method::POST,
-        &format!("/api/admin/job-applications/{}/stage", ids[1]),
-        Some(&hr),
-        Some(json!({"stage": "rejected", "reason": "Declined the offer terms"})),
+        &hr,
+        &ids[1],
+        "rejected",
+        Some("Declined the offer terms"),
     )
     .await;
-    assert_eq!(res.status, 201, "{}", res.text);
 
     let url = format!("/api/admin/job-posts/{post_id}/adverse-impact?stage=interview");
     let report = call(&app, Method::GET, &url, Some(&hr), None).await;

@@ -12,7 +12,7 @@ use wiremock::{
 };
 
 use crate::{
-    common::{PLATFORM, apply, call, hr, open_post, pdf},
+    common::{PLATFORM, applied, call, hr, move_stage, open_post},
     quizzes::{hire_quiz, take},
     screening::model_answer,
     voice::{SECRET, conversation_data, eleven, webhook},
@@ -81,17 +81,18 @@ async fn open_apply_screen_stages_quiz_voice_interview_offer() {
     assert_eq!(public["items"][0]["id"], post_id.as_str());
 
     // 2. a candidate applies with a PDF, no account
-    let res = apply(
+    let id = applied(
         &app,
         &post_id,
         "Divya Iyer",
         "divya@example.com",
         "+91 90000 12121",
-        &pdf(&["Divya Iyer", "SQL dashboards"]),
+        &["Divya Iyer", "SQL dashboards"],
     )
-    .await;
-    assert_eq!(res.status, 201, "{}", res.text);
-    let id = res.json()["id"].as_str().unwrap().to_owned();
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     // 3. screened through the LLM: 3 of 5 everywhere is 60
     let analysis = eventually(30, || async {
@@ -116,24 +117,8 @@ async fn open_apply_screen_stages_quiz_voice_interview_offer() {
     );
 
     // 4. HR moves the candidate: screening -> quiz
-    let stage = |to: &'static str| {
-        let app = &app;
-        let hr = hr.clone();
-        let id = id.clone();
-        async move {
-            let res = call(
-                app,
-                Method::POST,
-                &format!("/api/admin/job-applications/{id}/stage"),
-                Some(&hr),
-                Some(json!({"stage": to})),
-            )
-            .await;
-            assert_eq!(res.status, 201, "{to}: {}", res.text);
-        }
-    };
-    stage("screening").await;
-    stage("quiz").await;
+    move_stage(&app, &hr, &id, "screening", None).await;
+    move_stage(&app, &hr, &id, "quiz", None).await;
 
     // 5. the candidate quiz
     let (quiz_id, mcq, numeric) = hire_quiz(&app).await;
@@ -160,7 +145,7 @@ async fn open_apply_screen_stages_quiz_voice_interview_offer() {
     assert_eq!(quizzes["items"][0]["state"], "submitted");
 
     // 6. the voice interview: dispatched, forged webhook refused, the real one twice
-    stage("interview").await;
+    move_stage(&app, &hr, &id, "interview", None).await;
     let voice_path = format!("/api/admin/job-applications/{id}/voice-interviews");
     let res = call(&app, Method::POST, &voice_path, Some(&hr), None).await;
     assert_eq!(res.status, 201, "{}", res.text);
@@ -180,8 +165,8 @@ async fn open_apply_screen_stages_quiz_voice_interview_offer() {
     assert_eq!(interviews["items"][0]["status"], "completed");
 
     // 7. offer, then hired; the log tells the whole story
-    stage("offer").await;
-    stage("hired").await;
+    move_stage(&app, &hr, &id, "offer", None).await;
+    move_stage(&app, &hr, &id, "hired", None).await;
     let detail = call(
         &app,
         Method::GET,

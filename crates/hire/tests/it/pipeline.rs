@@ -5,25 +5,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use testkit::spawn_app;
 
-use crate::common::{apply, call, count, field, hr, open_post, pdf};
-
-async fn applied(app: &testkit::TestApp, post_id: &str, n: usize) -> Vec<String> {
-    let mut ids = Vec::new();
-    for i in 0..n {
-        let res = apply(
-            app,
-            post_id,
-            &format!("Person {i}"),
-            &format!("person{i}@example.com"),
-            &format!("+91 90000 1000{i}"),
-            &pdf(&[&format!("Person {i}")]),
-        )
-        .await;
-        assert_eq!(res.status, 201, "{}", res.text);
-        ids.push(res.json()["id"].as_str().unwrap().to_owned());
-    }
-    ids
-}
+use crate::common::{applied_many, call, count, field, hr, open_post};
 
 async fn move_to(app: &testkit::TestApp, hr: &str, id: &str, body: Value) -> testkit::TestResponse {
     call(
@@ -41,7 +23,7 @@ async fn stage_moves_are_a_log_and_a_rejection_is_reversed_by_a_new_event() {
     let app = spawn_app().await;
     let (hr_id, hr) = hr(&app);
     let post = open_post(&app, &hr, json!({})).await;
-    let id = applied(&app, post["id"].as_str().unwrap(), 1)
+    let id = applied_many(&app, post["id"].as_str().unwrap(), 1)
         .await
         .remove(0);
 
@@ -193,7 +175,7 @@ async fn bulk_moves_are_all_or_none() {
     let app = spawn_app().await;
     let (_, hr) = hr(&app);
     let post = open_post(&app, &hr, json!({})).await;
-    let ids = applied(&app, post["id"].as_str().unwrap(), 3).await;
+    let ids = applied_many(&app, post["id"].as_str().unwrap(), 3).await;
     let unknown = "0196a5e0-0000-7000-8000-00000000abcd";
 
     let res = call(
@@ -281,7 +263,7 @@ async fn notes_and_one_rating_per_reviewer() {
     let (hr_a, token_a) = hr(&app);
     let (_, token_b) = hr(&app);
     let post = open_post(&app, &token_a, json!({})).await;
-    let id = applied(&app, post["id"].as_str().unwrap(), 1)
+    let id = applied_many(&app, post["id"].as_str().unwrap(), 1)
         .await
         .remove(0);
     let base = format!("/api/admin/job-applications/{id}");

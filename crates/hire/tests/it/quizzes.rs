@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use testkit::{TestApp, spawn_app};
 
-use crate::common::{PLATFORM, apply, call, field, hr, open_post, pdf};
+use crate::common::{PLATFORM, applied, call, field, hr, open_post};
 
 /// A two-question quiz on mr-hire made by its admin (5 marks); answers its id.
 pub async fn hire_quiz(app: &TestApp) -> (String, String, String) {
@@ -72,16 +72,18 @@ async fn hr_sends_a_quiz_at_a_stage_and_reads_the_result() {
     let app = spawn_app().await;
     let (_, hr) = hr(&app);
     let post = open_post(&app, &hr, json!({})).await;
-    let res = apply(
+    let id = applied(
         &app,
         post["id"].as_str().unwrap(),
         "Nia",
         "nia@example.com",
         "9000077777",
-        &pdf(&["SQL"]),
+        &["SQL"],
     )
-    .await;
-    let id = res.json()["id"].as_str().unwrap().to_owned();
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let res = call(
         &app,
         Method::POST,

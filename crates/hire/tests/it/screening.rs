@@ -12,7 +12,7 @@ use wiremock::{
     matchers::{method, path},
 };
 
-use crate::common::{PLATFORM, apply, call, count, hr, open_post, pdf};
+use crate::common::{PLATFORM, applied, apply, call, count, hr, open_post, pdf};
 
 /// The model's answer: every rubric criterion at `score`, with quoted evidence.
 pub fn model_answer(keys: &[&str], score: i64) -> ResponseTemplate {
@@ -219,16 +219,18 @@ async fn an_override_wins_and_survives_a_rescreen_after_the_rubric_changes() {
     let worker = app.start_worker().await;
     let (hr_id, hr) = hr(&app);
     let post = open_post(&app, &hr, json!({})).await;
-    let res = apply(
+    let id = applied(
         &app,
         post["id"].as_str().unwrap(),
         "Omar",
         "omar@example.com",
         "9000012345",
-        &pdf(&["SQL"]),
+        &["SQL"],
     )
-    .await;
-    let id = res.json()["id"].as_str().unwrap().to_owned();
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let url = format!("/api/admin/resume-analysis/{id}");
     eventually(30, || async {
         (call(&app, Method::GET, &url, Some(&hr), None).await.status == 200).then_some(())
@@ -520,16 +522,18 @@ async fn the_backfill_requeues_applications_never_screened() {
         spawn_app_with(TestOptions::default().env("MR_HIRE_BACKEND_URL", service.uri())).await;
     let (_, hr) = hr(&app);
     let post = open_post(&app, &hr, json!({})).await;
-    let res = apply(
+    let id = applied(
         &app,
         post["id"].as_str().unwrap(),
         "Lost Job",
         "lost@example.com",
         "9000040002",
-        &pdf(&["SQL"]),
+        &["SQL"],
     )
-    .await;
-    let id = res.json()["id"].as_str().unwrap().to_owned();
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     // the apply job is lost (Redis emptied) and the application is old enough
     eventually(10, || async {
         (count(

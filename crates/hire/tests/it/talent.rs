@@ -5,9 +5,11 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use testkit::{TestApp, spawn_app};
 
-use crate::common::{PLATFORM, call, exec, field, form, hr, move_stage, open_post, pdf};
+use crate::common::{
+    PLATFORM, apply_fields, call, exec, field, form, hr, move_stage, open_post, pdf,
+};
 
-/// Applies with the talent-pool fields of `extra`; answers the apply answer.
+/// Applies as `name` / `email` with the talent-pool fields of `extra`.
 async fn apply_with(
     app: &TestApp,
     post_id: &str,
@@ -15,32 +17,9 @@ async fn apply_with(
     email: &str,
     extra: &[(&str, &str)],
 ) -> Value {
-    // a phone of its own per email (the same phone would make them one candidate)
-    let phone = format!(
-        "90{:08}",
-        email
-            .bytes()
-            .fold(7u64, |h, b| (h * 31 + u64::from(b)) % 100_000_000)
-    );
-    let mut fields = vec![
-        ("full_name", name),
-        ("email", email),
-        ("phone", phone.as_str()),
-    ];
+    let mut fields = vec![("full_name", name), ("email", email)];
     fields.extend_from_slice(extra);
-    let resume = pdf(&["SQL"]);
-    let (body, content_type) = form(
-        &fields,
-        Some(("resume", "resume.pdf", "application/pdf", &resume)),
-    );
-    let res = app
-        .req(Method::POST, &format!("/api/job-posts/{post_id}/apply"))
-        .platform(PLATFORM)
-        .body(body, &content_type)
-        .send()
-        .await;
-    assert_eq!(res.status, 201, "{}", res.text);
-    res.json()
+    apply_fields(app, post_id, &fields).await
 }
 
 async fn pool(app: &TestApp, hr: &str, query: &str) -> Vec<String> {

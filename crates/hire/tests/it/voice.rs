@@ -9,7 +9,7 @@ use wiremock::{
     matchers::{method, path},
 };
 
-use crate::common::{PLATFORM, apply, call, hr, open_post, pdf, stored_files};
+use crate::common::{PLATFORM, applied, call, hr, open_post, stored_files};
 
 pub const SECRET: &str = "whsec-test-aarya";
 
@@ -97,16 +97,18 @@ async fn a_signed_webhook_completes_the_interview_once() {
     let app = voice_app(&server).await;
     let (_, hr) = hr(&app);
     let post = open_post(&app, &hr, json!({})).await;
-    let res = apply(
+    let id = applied(
         &app,
         post["id"].as_str().unwrap(),
         "Leela Menon",
         "leela@example.com",
         "90000 55555",
-        &pdf(&["SQL"]),
+        &["SQL"],
     )
-    .await;
-    let id = res.json()["id"].as_str().unwrap().to_owned();
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let path = format!("/api/admin/job-applications/{id}/voice-interviews");
 
     let res = call(&app, Method::POST, &path, Some(&hr), None).await;
@@ -194,16 +196,18 @@ async fn the_reconciler_recovers_a_call_whose_webhook_was_lost() {
     let app = voice_app(&server).await;
     let (_, hr) = hr(&app);
     let post = open_post(&app, &hr, json!({})).await;
-    let res = apply(
+    let id = applied(
         &app,
         post["id"].as_str().unwrap(),
         "Ravi",
         "ravi@example.com",
         "+91 90000 66666",
-        &pdf(&["SQL"]),
+        &["SQL"],
     )
-    .await;
-    let id = res.json()["id"].as_str().unwrap().to_owned();
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let path = format!("/api/admin/job-applications/{id}/voice-interviews");
     assert_eq!(
         call(&app, Method::POST, &path, Some(&hr), None)
@@ -250,16 +254,18 @@ async fn without_elevenlabs_a_dispatch_is_503() {
     let app = spawn_app().await;
     let (_, hr) = hr(&app);
     let post = open_post(&app, &hr, json!({})).await;
-    let res = apply(
+    let id = applied(
         &app,
         post["id"].as_str().unwrap(),
         "X",
         "x@example.com",
         "9000088888",
-        &pdf(&["x"]),
+        &["x"],
     )
-    .await;
-    let id = res.json()["id"].as_str().unwrap().to_owned();
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let res = call(
         &app,
         Method::POST,

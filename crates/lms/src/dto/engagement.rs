@@ -108,6 +108,7 @@ pub enum BoardPeriod {
 
 /// Leaderboard query.
 #[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BoardQuery {
     /// `week` or `all_time` (default).
     #[serde(default)]

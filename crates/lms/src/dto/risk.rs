@@ -9,6 +9,7 @@ use validator::Validate;
 
 /// Filters of a students list.
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StudentFilter {
     /// Only this batch.
     pub batch_id: Option<Uuid>,
