@@ -13,10 +13,10 @@ use uuid::Uuid;
 use crate::{
     Crm,
     dto::leads::{
-        AssignLead, ContactPreferences, LeadDetail, LeadDto, LeadFilter, NewNote, NewTask,
-        StageChange,
+        AssignLead, ContactPreferences, LeadDetail, LeadDto, LeadFilter, MergeAnswer, MergeRequest,
+        NewNote, NewTask, StageChange,
     },
-    service::{access::SalesDesk, leads},
+    service::{access::SalesDesk, leads, merge},
 };
 
 /// The leads the caller sees, newest first (cursor pagination).
@@ -122,5 +122,43 @@ pub async fn set_preferences(
 ) -> AppResult<web::Json<LeadDetail>> {
     Ok(web::Json(
         leads::set_preferences(&crm.ctx().db, &user, id.into_inner(), body.into_inner()).await?,
+    ))
+}
+
+/// Merges this lead into `into`: its timeline and open tasks move onto `into`, it is closed as
+/// a duplicate (a re-inquiry with its phone or email lands on `into`), its owner's place is
+/// freed. Sales heads (within their team), CM and ADMIN; audited; undone by `unmerge`.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "the duplicate lead")), request_body = MergeRequest,
+    responses((status = 200, body = MergeAnswer), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/{id}/merge")]
+pub async fn merge_into(
+    user: Require<SalesDesk>,
+    crm: web::Data<Crm>,
+    id: web::Path<Uuid>,
+    body: ValidJson<MergeRequest>,
+) -> AppResult<web::Json<MergeAnswer>> {
+    Ok(web::Json(
+        merge::merge(
+            &crm.ctx().db,
+            &user,
+            id.into_inner(),
+            body.into_inner().into,
+        )
+        .await?,
+    ))
+}
+
+/// Undoes this lead's merge: exactly the rows the merge moved go back, the lead reopens.
+/// Audited.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "the merged lead")),
+    responses((status = 200, body = LeadDetail), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/{id}/unmerge")]
+pub async fn unmerge(
+    user: Require<SalesDesk>,
+    crm: web::Data<Crm>,
+    id: web::Path<Uuid>,
+) -> AppResult<web::Json<LeadDetail>> {
+    Ok(web::Json(
+        merge::unmerge(&crm.ctx().db, &user, id.into_inner()).await?,
     ))
 }

@@ -69,7 +69,8 @@ pub async fn list(
     let view = access::view_of(db, user).await?;
     let mut q = leads::Entity::find()
         .filter(leads::Column::PlatformId.eq(user.tenant.id))
-        .filter(scoped(&view));
+        .filter(scoped(&view))
+        .filter(leads::Column::MergedInto.is_null());
     if let Some(stage) = stage {
         q = q.filter(leads::Column::Stage.eq(stage));
     }
@@ -92,7 +93,7 @@ pub async fn list(
 }
 
 /// The lead if the caller sees it, else 404.
-async fn visible<C: ConnectionTrait>(
+pub(crate) async fn visible<C: ConnectionTrait>(
     conn: &C,
     user: &AuthUser,
     lead_id: Uuid,
@@ -332,6 +333,7 @@ pub async fn add_task(
         serde_json::json!({"task_id": task.id, "due_at": task.due_at}),
     )
     .await?;
+    crate::service::reminders::schedule(&txn, &user.tenant, task.id, task.due_at).await?;
     let out = detail_of(&txn, lead).await?;
     txn.commit().await?;
     Ok(out)

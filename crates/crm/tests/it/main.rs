@@ -7,6 +7,7 @@ mod assignment;
 mod capture;
 mod common;
 mod concurrency;
+mod desk;
 mod engine;
 mod import;
 mod ingest;
