@@ -383,6 +383,7 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/sales/leads", Sales),
     ("GET", "/api/sales/leads/{id}", Sales),
     ("POST", "/api/sales/leads/{id}/assign", Sales),
+    ("POST", "/api/sales/leads/{id}/call", Sales),
     ("POST", "/api/sales/leads/{id}/merge", Sales),
     ("POST", "/api/sales/leads/{id}/notes", Sales),
     ("PUT", "/api/sales/leads/{id}/preferences", Sales),

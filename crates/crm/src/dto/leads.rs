@@ -307,6 +307,37 @@ pub struct LeadDetail {
     pub activities: Vec<ActivityDto>,
     /// Follow-ups, soonest first.
     pub tasks: Vec<TaskDto>,
+    /// Calls placed from the lead (Exotel), newest first, with their recordings.
+    pub calls: Vec<LeadCallDto>,
+}
+
+/// A call placed from the lead.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LeadCallDto {
+    /// The call (comms' `exotel_calls`).
+    pub id: Uuid,
+    /// Exotel's call SID.
+    pub sid: String,
+    /// Last status Exotel reported.
+    pub status: String,
+    /// Talk time, seconds.
+    pub duration_secs: Option<i32>,
+    /// The recording, once Exotel reports it.
+    pub recording_url: Option<String>,
+    /// Who placed it.
+    pub placed_by: Option<Uuid>,
+    /// Placed.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Places a click-to-call from the lead: Exotel rings the agent at `from` (default: the
+/// agent's profile phone), then the lead.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+pub struct PlaceLeadCall {
+    /// The agent's phone.
+    #[validate(length(min = 6, max = 32))]
+    #[schema(min_length = 6, max_length = 32)]
+    pub from: Option<String>,
 }
 
 /// Filters of the lead list.

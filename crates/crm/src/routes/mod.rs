@@ -35,7 +35,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(sales::assign)
             .service(sales::set_preferences)
             .service(sales::merge_into)
-            .service(sales::unmerge),
+            .service(sales::unmerge)
+            .service(sales::call),
     )
     .service(
         scope::scope("/api/admin/crm")

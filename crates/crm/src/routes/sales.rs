@@ -14,7 +14,7 @@ use crate::{
     Crm,
     dto::leads::{
         AssignLead, ContactPreferences, LeadDetail, LeadDto, LeadFilter, MergeAnswer, MergeRequest,
-        NewNote, NewTask, StageChange,
+        NewNote, NewTask, PlaceLeadCall, StageChange,
     },
     service::{access::SalesDesk, leads, merge},
 };
@@ -161,4 +161,32 @@ pub async fn unmerge(
     Ok(web::Json(
         merge::unmerge(&crm.ctx().db, &user, id.into_inner()).await?,
     ))
+}
+
+/// Click-to-call from the lead through Exotel: rings the agent (`from`, or their profile
+/// phone), then connects the lead; the call and later its recording are on the lead. 409
+/// `lead_do_not_disturb` for a DND lead; 503 without Exotel; 502 when Exotel refuses.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "lead id")), request_body = PlaceLeadCall,
+    responses((status = 201, body = LeadDetail), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem), (status = 502, body = Problem), (status = 503, body = Problem)))]
+#[post("/{id}/call")]
+pub async fn call(
+    user: Require<SalesDesk>,
+    crm: web::Data<Crm>,
+    comms: web::Data<comms::Comms>,
+    id: web::Path<Uuid>,
+    body: ValidJson<PlaceLeadCall>,
+) -> AppResult<actix_web::HttpResponse> {
+    let exotel = comms
+        .exotel
+        .as_ref()
+        .ok_or_else(|| comms::provider::ProviderError::NotConfigured("Exotel").into_app_error())?;
+    let out = leads::place_call(
+        &crm.ctx().db,
+        exotel,
+        &user,
+        id.into_inner(),
+        body.into_inner().from,
+    )
+    .await?;
+    Ok(actix_web::HttpResponse::Created().json(out))
 }

@@ -424,3 +424,78 @@ async fn a_task_reminder_notifies_and_emails_the_assignee_once() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_call_from_the_lead_is_on_its_timeline_with_its_recording() {
+    use wiremock::{
+        Mock, MockServer, ResponseTemplate,
+        matchers::{body_string_contains, method, path},
+    };
+    let api = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/Accounts/acme1/Calls/connect.json"))
+        .and(body_string_contains("From=%2B919876543210"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "Call": {"Sid": "lead-call-1", "Status": "in-progress"}
+        })))
+        .expect(1)
+        .mount(&api)
+        .await;
+    let app = testkit::spawn_app_with(
+        testkit::TestOptions::default()
+            .env("EXOTEL_API_BASE", api.uri())
+            .env("EXOTEL_SID", "acme1")
+            .env("EXOTEL_API_KEY", "exo-key")
+            .env("EXOTEL_API_TOKEN", "exo-token")
+            .env("EXOTEL_CALLER_ID", "08047112233")
+            .env("EXOTEL_WEBHOOK_TOKEN", "hook-secret"),
+    )
+    .await;
+    let admin = app.admin_token();
+    let (_, agent) = common::agent(&app, &admin, &[], 100, 1, true).await;
+    let key = common::vendor_key(&app, &admin, "adda").await;
+    let lead = ingest(&app, &key, common::person(70)).await;
+    let res = app
+        .call(
+            Method::POST,
+            &format!("/api/sales/leads/{lead}/call"),
+            &agent,
+            Some(json!({"from": "+91 98765 43210"})),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    assert_eq!(res.json()["calls"][0]["sid"], json!("lead-call-1"));
+    assert!(kinds(&res.json()).contains(&"call".to_owned()));
+    let cb = app
+        .req(Method::POST, "/api/webhooks/exotel/status?token=hook-secret")
+        .body(
+            "CallSid=lead-call-1&Status=completed&ConversationDuration=42&RecordingUrl=https%3A%2F%2Frec.example.com%2F1.mp3".to_owned(),
+            "application/x-www-form-urlencoded",
+        )
+        .send()
+        .await;
+    assert_eq!(cb.status, 200, "{}", cb.text);
+    let d = common::detail(&app, &agent, &lead.to_string()).await.json();
+    assert_eq!(d["calls"][0]["status"], json!("completed"));
+    assert_eq!(
+        d["calls"][0]["recording_url"],
+        json!("https://rec.example.com/1.mp3")
+    );
+    // a do-not-disturb lead is not called
+    app.call(
+        Method::PUT,
+        &format!("/api/sales/leads/{lead}/preferences"),
+        &agent,
+        Some(json!({"dnd": true})),
+    )
+    .await;
+    app.call(
+        Method::POST,
+        &format!("/api/sales/leads/{lead}/call"),
+        &agent,
+        Some(json!({"from": "+91 98765 43210"})),
+    )
+    .await
+    .assert_problem(409, "lead_do_not_disturb");
+    api.verify().await;
+}
