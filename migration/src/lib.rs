@@ -73,6 +73,7 @@ mod m20261203_800001_create_crm_leads;
 mod m20261203_800002_create_crm_workflows;
 mod m20261203_800003_extend_crm_workflows;
 mod m20261203_800004_create_crm_merges_rules;
+mod m20261203_800005_create_crm_targets_kpis;
 mod m20261203_850001_create_finance_invoicing;
 mod m20261203_850002_create_finance_refunds_ledger;
 
@@ -129,6 +130,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_800002_create_crm_workflows::Migration),
             Box::new(m20261203_800003_extend_crm_workflows::Migration),
             Box::new(m20261203_800004_create_crm_merges_rules::Migration),
+            Box::new(m20261203_800005_create_crm_targets_kpis::Migration),
             Box::new(m20261203_850001_create_finance_invoicing::Migration),
             Box::new(m20261203_850002_create_finance_refunds_ledger::Migration),
         ]

@@ -333,6 +333,17 @@ pub fn workflow_workers(registry: &mut Registry, crm: &Crm, llm: &Integrations) 
     });
 }
 
+/// Computes the sales dashboard's KPIs of every platform into `sales_kpi_cache`
+/// (`kpiQueue`, every 15 minutes).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct ComputeSalesKpis {}
+
+impl JobSpec for ComputeSalesKpis {
+    const QUEUE: &'static str = "kpiQueue";
+    const NAME: &'static str = "compute-sales-kpis";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
 /// Leads assigned per run at most.
 pub const SWEEP_LIMIT: u64 = 2_000;
 
@@ -351,6 +362,25 @@ impl JobSpec for AssignUnassignedLeads {
 /// schedule; the workflow engine).
 pub fn workers(registry: &mut Registry, crm: &Crm, llm: &Integrations) {
     workflow_workers(registry, crm, llm);
+    let state = crm.clone();
+    registry
+        .handle(move |ctx: JobContext, _job: ComputeSalesKpis| {
+            let state = state.clone();
+            async move {
+                let n = crate::service::kpis::refresh_all(&state.ctx().db)
+                    .await
+                    .map_err(retry)?;
+                tracing::info!(job_id = %ctx.job_id, platforms = n, "sales KPIs computed");
+                Ok(())
+            }
+        })
+        .schedule(ScheduleSpec::cron(
+            "crm:compute-sales-kpis",
+            ComputeSalesKpis::QUEUE,
+            ComputeSalesKpis::NAME,
+            "0 */15 * * * *",
+            jobs::schedule::IST,
+        ));
     let state = crm.clone();
     registry.handle(move |ctx: JobContext, job: RemindLeadTask| {
         let state = state.clone();

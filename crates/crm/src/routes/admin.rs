@@ -15,7 +15,7 @@ use crate::{
         AddMember, AgentDto, AgentSettings, NewRule, NewTeam, RuleDto, TeamDto, TemplateApproval,
         TemplateApprovalDto, VendorQualityDto,
     },
-    service::{rules, teams},
+    service::{kpis, rules, teams},
 };
 
 /// Creates a sales team led by a user with the `sales_head` capability.
@@ -159,4 +159,30 @@ pub async fn delete_rule(
 ) -> AppResult<HttpResponse> {
     rules::delete(&crm.ctx().db, &admin, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Sets a sales target: won leads for an agent or a team over a period. Audited.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), request_body = crate::dto::kpis::NewTarget,
+    responses((status = 201, body = crate::dto::kpis::TargetDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/targets")]
+pub async fn create_target(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+    body: ValidJson<crate::dto::kpis::NewTarget>,
+) -> AppResult<HttpResponse> {
+    let t = kpis::create_target(&crm.ctx().db, &admin, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(t))
+}
+
+/// The platform's targets with their attainment (won leads in the period).
+#[utoipa::path(tag = "crm", security(("bearer" = [])),
+    responses((status = 200, body = Vec<crate::dto::kpis::TargetDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[get("/targets")]
+pub async fn list_targets(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+) -> AppResult<web::Json<Vec<crate::dto::kpis::TargetDto>>> {
+    Ok(web::Json(
+        kpis::targets(&crm.ctx().db, admin.tenant.id, None).await?,
+    ))
 }

@@ -39,6 +39,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(sales::call),
     )
     .service(
+        scope::scope("/api/sales/dashboard")
+            .wrap(ModuleGate(MODULE))
+            .service(sales::dashboard),
+    )
+    .service(
         scope::scope("/api/admin/crm")
             .wrap(ModuleGate(MODULE))
             .service(admin::create_team)
@@ -50,7 +55,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(admin::list_templates)
             .service(admin::create_rule)
             .service(admin::list_rules)
-            .service(admin::delete_rule),
+            .service(admin::delete_rule)
+            .service(admin::create_target)
+            .service(admin::list_targets),
     )
     .service(
         scope::scope("/api/admin/workflows")

@@ -190,3 +190,18 @@ pub async fn call(
     .await?;
     Ok(actix_web::HttpResponse::Created().json(out))
 }
+
+/// The sales dashboard as `kpiQueue` last computed it (every 15 minutes; never computed on
+/// this request): leads, stages, conversion, per-agent counts and targets with attainment.
+/// A SALES user sees only their own agent row and targets, a sales head their team's.
+#[utoipa::path(tag = "crm", security(("bearer" = [])),
+    responses((status = 200, body = crate::dto::kpis::DashboardDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[get("")]
+pub async fn dashboard(
+    user: Require<SalesDesk>,
+    crm: web::Data<Crm>,
+) -> AppResult<web::Json<crate::dto::kpis::DashboardDto>> {
+    Ok(web::Json(
+        crate::service::kpis::dashboard(&crm.ctx().db, &user).await?,
+    ))
+}

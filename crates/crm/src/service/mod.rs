@@ -3,6 +3,7 @@
 pub mod access;
 pub mod assignment;
 pub mod ingest;
+pub mod kpis;
 pub mod leads;
 pub mod merge;
 pub mod reminders;

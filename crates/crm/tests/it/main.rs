@@ -11,5 +11,6 @@ mod desk;
 mod engine;
 mod import;
 mod ingest;
+mod kpis;
 mod stages;
 mod workflows;
