@@ -81,6 +81,8 @@ mod m20261203_750012_fix_pipeline_indexes;
 mod m20261203_800001_create_crm_leads;
 mod m20261203_800002_create_crm_workflows;
 mod m20261203_800003_extend_crm_workflows;
+mod m20261203_800004_create_crm_merges_rules;
+mod m20261203_800005_create_crm_targets_kpis;
 mod m20261203_850001_create_finance_invoicing;
 mod m20261203_850002_create_finance_refunds_ledger;
 mod m20261203_850003_add_token_purchase_refunds;
@@ -149,6 +151,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_800001_create_crm_leads::Migration),
             Box::new(m20261203_800002_create_crm_workflows::Migration),
             Box::new(m20261203_800003_extend_crm_workflows::Migration),
+            Box::new(m20261203_800004_create_crm_merges_rules::Migration),
+            Box::new(m20261203_800005_create_crm_targets_kpis::Migration),
             Box::new(m20261203_850001_create_finance_invoicing::Migration),
             Box::new(m20261203_850002_create_finance_refunds_ledger::Migration),
             Box::new(m20261203_850003_add_token_purchase_refunds::Migration),

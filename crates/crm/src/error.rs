@@ -14,6 +14,8 @@ pub mod codes {
         AGENT_IN_ANOTHER_TEAM = CONFLICT "agent_in_another_team";
         /// Another workflow of the platform has this name.
         WORKFLOW_NAME_TAKEN = CONFLICT "workflow_name_taken";
+        /// The lead is marked do-not-disturb: no call is placed.
+        LEAD_DO_NOT_DISTURB = CONFLICT "lead_do_not_disturb";
     }
 }
 
@@ -32,6 +34,9 @@ pub enum CrmError {
     /// 409 `workflow_name_taken` on `name`.
     #[error("another workflow of this platform has this name")]
     WorkflowNameTaken,
+    /// 409 `lead_do_not_disturb`: no call to a DND lead.
+    #[error("the lead is marked do-not-disturb")]
+    DoNotDisturb,
     /// 403 `forbidden`, saying what is missing.
     #[error("{0}")]
     Forbidden(String),
@@ -58,6 +63,7 @@ impl CrmError {
             Self::TeamNameTaken => &codes::SALES_TEAM_NAME_TAKEN,
             Self::AgentInAnotherTeam => &codes::AGENT_IN_ANOTHER_TEAM,
             Self::WorkflowNameTaken => &codes::WORKFLOW_NAME_TAKEN,
+            Self::DoNotDisturb => &codes::LEAD_DO_NOT_DISTURB,
             Self::Forbidden(_) => &kernel_codes::FORBIDDEN,
             Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,
             Self::Db(_) | Self::Step(_) => &kernel_codes::INTERNAL_ERROR,

@@ -37,6 +37,7 @@ fn inbound(row: &Row) -> Inbound {
         utm: serde_json::json!({}),
         extra: serde_json::json!({}),
         vendor_id: None,
+        profile: crate::service::ingest::Profile::default(),
     }
 }
 

@@ -39,8 +39,29 @@ pub const QUIET_HOURS_END: Key = Key::int(
     "Quiet hours end, hour of the day IST",
 );
 
+/// Speed-to-lead SLA: a lead still `new` and untouched by its owner this many minutes after
+/// it was assigned goes to the next agent (once; 0: off).
+pub const SPEED_TO_LEAD_MINUTES: Key = Key::int(
+    "CRM_SPEED_TO_LEAD_MINUTES",
+    Scope::Platform,
+    (0, 10_080),
+    0,
+    "Minutes a new lead may stay untouched by its owner before the SLA re-assigns it (0: off)",
+);
+
+/// Minutes before a lead task is due when its assignee is reminded (0: at the due time).
+pub const TASK_REMINDER_MINUTES: Key = Key::int(
+    "CRM_TASK_REMINDER_MINUTES",
+    Scope::Platform,
+    (0, 1_440),
+    15,
+    "Minutes before a lead task is due when its assignee is reminded",
+);
+
 /// Every key of this crate (seeded and validated by the gateway).
 pub const KEYS: &[Key] = &[
+    SPEED_TO_LEAD_MINUTES,
+    TASK_REMINDER_MINUTES,
     WHATSAPP_REQUIRE_CONSENT,
     WHATSAPP_REQUIRE_APPROVED_TEMPLATE,
     QUIET_HOURS_START,

@@ -17,6 +17,7 @@ use crate::{
     events::{LeadCreated, LeadFieldChanged, LeadFormSubmitted, LeadStageChanged},
     service::{
         assignment,
+        reminders::{self, RemindLeadTask},
         webhook::WebhookPolicy,
         workflow_steps::{self, Effects, StepOutcome},
         workflows::{self, Fired},
@@ -332,6 +333,17 @@ pub fn workflow_workers(registry: &mut Registry, crm: &Crm, llm: &Integrations) 
     });
 }
 
+/// Computes the sales dashboard's KPIs of every platform into `sales_kpi_cache`
+/// (`kpiQueue`, every 15 minutes).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct ComputeSalesKpis {}
+
+impl JobSpec for ComputeSalesKpis {
+    const QUEUE: &'static str = "kpiQueue";
+    const NAME: &'static str = "compute-sales-kpis";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
 /// Leads assigned per run at most.
 pub const SWEEP_LIMIT: u64 = 2_000;
 
@@ -351,14 +363,56 @@ impl JobSpec for AssignUnassignedLeads {
 pub fn workers(registry: &mut Registry, crm: &Crm, llm: &Integrations) {
     workflow_workers(registry, crm, llm);
     let state = crm.clone();
+    registry
+        .handle(move |ctx: JobContext, _job: ComputeSalesKpis| {
+            let state = state.clone();
+            async move {
+                let n = crate::service::kpis::refresh_all(&state.ctx().db)
+                    .await
+                    .map_err(retry)?;
+                tracing::info!(job_id = %ctx.job_id, platforms = n, "sales KPIs computed");
+                Ok(())
+            }
+        })
+        .schedule(ScheduleSpec::cron(
+            "crm:compute-sales-kpis",
+            ComputeSalesKpis::QUEUE,
+            ComputeSalesKpis::NAME,
+            "0 */15 * * * *",
+            jobs::schedule::IST,
+        ));
+    let state = crm.clone();
+    registry.handle(move |ctx: JobContext, job: RemindLeadTask| {
+        let state = state.clone();
+        async move {
+            let app = state.ctx();
+            let tenant = app
+                .tenants
+                .resolve(&app.db, Some(&ctx.platform))
+                .await
+                .map_err(retry)?;
+            let sent = reminders::remind(app, &tenant, job.task_id)
+                .await
+                .map_err(retry)?;
+            if sent {
+                state.jobs().notify_committed();
+            }
+            tracing::info!(job_id = %ctx.job_id, task_id = %job.task_id, sent, "lead task reminder");
+            Ok(())
+        }
+    });
+    let state = crm.clone();
     registry.handle(move |ctx: JobContext, _job: AssignUnassignedLeads| {
         let state = state.clone();
         async move {
             let swept = assignment::assign_unassigned(state.ctx(), SWEEP_LIMIT)
                 .await
                 .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
-            tracing::info!(job_id = %ctx.job_id, assigned = swept.assigned, waiting = swept.waiting, "unassigned leads swept");
-            if swept.assigned > 0 {
+            let sla = assignment::sla_sweep(state.ctx())
+                .await
+                .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
+            tracing::info!(job_id = %ctx.job_id, assigned = swept.assigned, waiting = swept.waiting, sla_reassigned = sla, "unassigned leads swept");
+            if swept.assigned > 0 || sla > 0 {
                 state.jobs().notify_committed();
             }
             Ok(())

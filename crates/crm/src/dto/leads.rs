@@ -38,6 +38,18 @@ pub struct VendorLeadRequest {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub campaign: Option<String>,
+    /// The course asked about (rule-based assignment).
+    #[validate(length(min = 1, max = 120))]
+    #[schema(min_length = 1, max_length = 120)]
+    pub course: Option<String>,
+    /// Preferred language.
+    #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
+    pub language: Option<String>,
+    /// Region (state or city).
+    #[validate(length(min = 1, max = 80))]
+    #[schema(min_length = 1, max_length = 80)]
+    pub region: Option<String>,
     /// Anything else (an object, at most 8 KiB serialised).
     #[validate(custom(function = "small_object"))]
     #[schema(value_type = Option<Object>)]
@@ -76,6 +88,20 @@ pub struct CaptureRequest {
     /// UTM parameters (`utm_source`, …): at most 10, values up to 200 characters.
     #[validate(custom(function = "utm_map"))]
     pub utm: Option<BTreeMap<String, String>>,
+    /// The course asked about.
+    #[validate(length(min = 1, max = 120))]
+    #[schema(min_length = 1, max_length = 120)]
+    pub course: Option<String>,
+    /// Preferred language.
+    #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
+    pub language: Option<String>,
+    /// Region.
+    #[validate(length(min = 1, max = 80))]
+    #[schema(min_length = 1, max_length = 80)]
+    pub region: Option<String>,
+    /// WhatsApp consent given on the form (the checkbox).
+    pub whatsapp_consent: Option<bool>,
     /// Honeypot: a field hidden from people. Filled in, the submission is answered like any
     /// other and discarded.
     #[validate(length(max = 500))]
@@ -138,6 +164,8 @@ pub struct LeadDto {
     pub dnd: bool,
     /// WhatsApp consent (`true` given, `false` withdrawn, null not asked).
     pub whatsapp_consent: Option<bool>,
+    /// Merged into this lead (a closed duplicate).
+    pub merged_into: Option<Uuid>,
 }
 
 impl From<leads::Model> for LeadDto {
@@ -164,6 +192,7 @@ impl From<leads::Model> for LeadDto {
             region: l.region,
             dnd: l.dnd,
             whatsapp_consent: l.whatsapp_consent,
+            merged_into: l.merged_into,
         }
     }
 }
@@ -278,6 +307,37 @@ pub struct LeadDetail {
     pub activities: Vec<ActivityDto>,
     /// Follow-ups, soonest first.
     pub tasks: Vec<TaskDto>,
+    /// Calls placed from the lead (Exotel), newest first, with their recordings.
+    pub calls: Vec<LeadCallDto>,
+}
+
+/// A call placed from the lead.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LeadCallDto {
+    /// The call (comms' `exotel_calls`).
+    pub id: Uuid,
+    /// Exotel's call SID.
+    pub sid: String,
+    /// Last status Exotel reported.
+    pub status: String,
+    /// Talk time, seconds.
+    pub duration_secs: Option<i32>,
+    /// The recording, once Exotel reports it.
+    pub recording_url: Option<String>,
+    /// Who placed it.
+    pub placed_by: Option<Uuid>,
+    /// Placed.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Places a click-to-call from the lead: Exotel rings the agent at `from` (default: the
+/// agent's profile phone), then the lead.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+pub struct PlaceLeadCall {
+    /// The agent's phone.
+    #[validate(length(min = 6, max = 32))]
+    #[schema(min_length = 6, max_length = 32)]
+    pub from: Option<String>,
 }
 
 /// Filters of the lead list.
@@ -381,4 +441,24 @@ pub struct ContactPreferences {
     pub dnd: Option<bool>,
     /// WhatsApp consent given (`true`) or withdrawn (`false`).
     pub whatsapp_consent: Option<bool>,
+}
+
+/// Merges this lead into another.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+pub struct MergeRequest {
+    /// The lead that stays (this one's timeline and open tasks move onto it).
+    pub into: Uuid,
+}
+
+/// What a merge did.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MergeAnswer {
+    /// The merge (undo with `POST /api/sales/leads/{id}/unmerge`).
+    pub merge_id: Uuid,
+    /// Timeline entries moved.
+    pub moved_activities: usize,
+    /// Open tasks moved.
+    pub moved_tasks: usize,
+    /// The lead that stays.
+    pub lead: LeadDetail,
 }

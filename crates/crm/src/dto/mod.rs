@@ -1,5 +1,6 @@
 //! Request and response bodies (validated, with their limits in the OpenAPI document).
 
+pub mod kpis;
 pub mod leads;
 pub mod teams;
 pub mod workflows;

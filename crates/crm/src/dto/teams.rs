@@ -154,3 +154,59 @@ pub struct TemplateApprovalDto {
     /// Changed.
     pub updated_at: DateTime<Utc>,
 }
+
+/// A rule-based assignment rule: leads matching every criterion given (case-insensitive;
+/// `source` is the lead's first source, `form:<name>` for forms) go to the team's agents (by
+/// the weighted round-robin among them) or to one agent, before the platform-wide
+/// round-robin. Rules are tried by `priority` (lowest first); a rule whose agents are all
+/// inactive or full is skipped.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+pub struct NewRule {
+    /// Lower runs first (0-10000).
+    #[validate(range(min = 0, max = 10_000))]
+    #[schema(minimum = 0, maximum = 10_000)]
+    pub priority: i32,
+    /// Course.
+    #[validate(length(min = 1, max = 120))]
+    #[schema(min_length = 1, max_length = 120)]
+    pub course: Option<String>,
+    /// Source.
+    #[validate(length(min = 1, max = 120))]
+    #[schema(min_length = 1, max_length = 120)]
+    pub source: Option<String>,
+    /// Language.
+    #[validate(length(min = 1, max = 40))]
+    #[schema(min_length = 1, max_length = 40)]
+    pub language: Option<String>,
+    /// Region.
+    #[validate(length(min = 1, max = 80))]
+    #[schema(min_length = 1, max_length = 80)]
+    pub region: Option<String>,
+    /// To this team's agents (or `agent_id`).
+    pub team_id: Option<Uuid>,
+    /// To this agent (or `team_id`).
+    pub agent_id: Option<Uuid>,
+}
+
+/// A stored assignment rule.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RuleDto {
+    /// Id.
+    pub id: Uuid,
+    /// Priority.
+    pub priority: i32,
+    /// Course.
+    pub course: Option<String>,
+    /// Source.
+    pub source: Option<String>,
+    /// Language.
+    pub language: Option<String>,
+    /// Region.
+    pub region: Option<String>,
+    /// Team.
+    pub team_id: Option<Uuid>,
+    /// Agent.
+    pub agent_id: Option<Uuid>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}

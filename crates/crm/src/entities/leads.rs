@@ -53,6 +53,10 @@ pub struct Model {
     pub dnd: bool,
     /// WhatsApp consent: `true` given, `false` withdrawn, null not asked.
     pub whatsapp_consent: Option<bool>,
+    /// The lead this one was merged into (a closed duplicate).
+    pub merged_into: Option<Uuid>,
+    /// When the speed-to-lead SLA re-assigned it (once).
+    pub sla_reassigned_at: Option<DateTimeUtc>,
 }
 
 /// No navigable relations.

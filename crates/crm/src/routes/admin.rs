@@ -1,7 +1,7 @@
 //! `/api/admin/crm`: sales teams, agents' assignment settings, the vendors' lead quality
 //! (ADMIN).
 
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpResponse, delete, get, post, put, web};
 use kernel::{
     auth::{Admin, Require},
     error::{AppResult, Problem},
@@ -12,10 +12,10 @@ use uuid::Uuid;
 use crate::{
     Crm,
     dto::teams::{
-        AddMember, AgentDto, AgentSettings, NewTeam, TeamDto, TemplateApproval,
+        AddMember, AgentDto, AgentSettings, NewRule, NewTeam, RuleDto, TeamDto, TemplateApproval,
         TemplateApprovalDto, VendorQualityDto,
     },
-    service::teams,
+    service::{kpis, rules, teams},
 };
 
 /// Creates a sales team led by a user with the `sales_head` capability.
@@ -118,5 +118,71 @@ pub async fn list_templates(
 ) -> AppResult<web::Json<Vec<TemplateApprovalDto>>> {
     Ok(web::Json(
         teams::list_templates(&crm.ctx().db, admin.tenant.id).await?,
+    ))
+}
+
+/// Adds a rule-based assignment rule (course / source / language / region to a team or an
+/// agent, tried by priority before the round-robin). Audited.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), request_body = NewRule,
+    responses((status = 201, body = RuleDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/assignment-rules")]
+pub async fn create_rule(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+    body: ValidJson<NewRule>,
+) -> AppResult<HttpResponse> {
+    let rule = rules::create(&crm.ctx().db, &admin, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(rule))
+}
+
+/// The platform's assignment rules, in the order they are tried.
+#[utoipa::path(tag = "crm", security(("bearer" = [])),
+    responses((status = 200, body = Vec<RuleDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[get("/assignment-rules")]
+pub async fn list_rules(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+) -> AppResult<web::Json<Vec<RuleDto>>> {
+    Ok(web::Json(
+        rules::list(&crm.ctx().db, admin.tenant.id).await?,
+    ))
+}
+
+/// Deletes an assignment rule. Audited.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "rule id")),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[delete("/assignment-rules/{id}")]
+pub async fn delete_rule(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    rules::delete(&crm.ctx().db, &admin, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Sets a sales target: won leads for an agent or a team over a period. Audited.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), request_body = crate::dto::kpis::NewTarget,
+    responses((status = 201, body = crate::dto::kpis::TargetDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/targets")]
+pub async fn create_target(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+    body: ValidJson<crate::dto::kpis::NewTarget>,
+) -> AppResult<HttpResponse> {
+    let t = kpis::create_target(&crm.ctx().db, &admin, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(t))
+}
+
+/// The platform's targets with their attainment (won leads in the period).
+#[utoipa::path(tag = "crm", security(("bearer" = [])),
+    responses((status = 200, body = Vec<crate::dto::kpis::TargetDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[get("/targets")]
+pub async fn list_targets(
+    admin: Require<Admin>,
+    crm: web::Data<Crm>,
+) -> AppResult<web::Json<Vec<crate::dto::kpis::TargetDto>>> {
+    Ok(web::Json(
+        kpis::targets(&crm.ctx().db, admin.tenant.id, None).await?,
     ))
 }

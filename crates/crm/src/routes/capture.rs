@@ -61,6 +61,12 @@ pub async fn capture(
             utm: serde_json::to_value(b.utm.unwrap_or_default()).unwrap_or_default(),
             extra: serde_json::json!({}),
             vendor_id: None,
+            profile: ingest::Profile {
+                course: b.course,
+                language: b.language,
+                region: b.region,
+                whatsapp_consent: b.whatsapp_consent,
+            },
         },
     )
     .await?;

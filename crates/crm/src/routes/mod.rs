@@ -33,7 +33,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(sales::add_note)
             .service(sales::add_task)
             .service(sales::assign)
-            .service(sales::set_preferences),
+            .service(sales::set_preferences)
+            .service(sales::merge_into)
+            .service(sales::unmerge)
+            .service(sales::call),
+    )
+    .service(
+        scope::scope("/api/sales/dashboard")
+            .wrap(ModuleGate(MODULE))
+            .service(sales::dashboard),
     )
     .service(
         scope::scope("/api/admin/crm")
@@ -44,7 +52,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(admin::put_agent)
             .service(admin::vendor_quality)
             .service(admin::put_template)
-            .service(admin::list_templates),
+            .service(admin::list_templates)
+            .service(admin::create_rule)
+            .service(admin::list_rules)
+            .service(admin::delete_rule)
+            .service(admin::create_target)
+            .service(admin::list_targets),
     )
     .service(
         scope::scope("/api/admin/workflows")

@@ -13,10 +13,10 @@ use uuid::Uuid;
 use crate::{
     Crm,
     dto::leads::{
-        AssignLead, ContactPreferences, LeadDetail, LeadDto, LeadFilter, NewNote, NewTask,
-        StageChange,
+        AssignLead, ContactPreferences, LeadDetail, LeadDto, LeadFilter, MergeAnswer, MergeRequest,
+        NewNote, NewTask, PlaceLeadCall, StageChange,
     },
-    service::{access::SalesDesk, leads},
+    service::{access::SalesDesk, leads, merge},
 };
 
 /// The leads the caller sees, newest first (cursor pagination).
@@ -122,5 +122,86 @@ pub async fn set_preferences(
 ) -> AppResult<web::Json<LeadDetail>> {
     Ok(web::Json(
         leads::set_preferences(&crm.ctx().db, &user, id.into_inner(), body.into_inner()).await?,
+    ))
+}
+
+/// Merges this lead into `into`: its timeline and open tasks move onto `into`, it is closed as
+/// a duplicate (a re-inquiry with its phone or email lands on `into`), its owner's place is
+/// freed. Sales heads (within their team), CM and ADMIN; audited; undone by `unmerge`.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "the duplicate lead")), request_body = MergeRequest,
+    responses((status = 200, body = MergeAnswer), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/{id}/merge")]
+pub async fn merge_into(
+    user: Require<SalesDesk>,
+    crm: web::Data<Crm>,
+    id: web::Path<Uuid>,
+    body: ValidJson<MergeRequest>,
+) -> AppResult<web::Json<MergeAnswer>> {
+    Ok(web::Json(
+        merge::merge(
+            &crm.ctx().db,
+            &user,
+            id.into_inner(),
+            body.into_inner().into,
+        )
+        .await?,
+    ))
+}
+
+/// Undoes this lead's merge: exactly the rows the merge moved go back, the lead reopens.
+/// Audited.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "the merged lead")),
+    responses((status = 200, body = LeadDetail), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/{id}/unmerge")]
+pub async fn unmerge(
+    user: Require<SalesDesk>,
+    crm: web::Data<Crm>,
+    id: web::Path<Uuid>,
+) -> AppResult<web::Json<LeadDetail>> {
+    Ok(web::Json(
+        merge::unmerge(&crm.ctx().db, &user, id.into_inner()).await?,
+    ))
+}
+
+/// Click-to-call from the lead through Exotel: rings the agent (`from`, or their profile
+/// phone), then connects the lead; the call and later its recording are on the lead. 409
+/// `lead_do_not_disturb` for a DND lead; 503 without Exotel; 502 when Exotel refuses.
+#[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "lead id")), request_body = PlaceLeadCall,
+    responses((status = 201, body = LeadDetail), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem), (status = 502, body = Problem), (status = 503, body = Problem)))]
+#[post("/{id}/call")]
+pub async fn call(
+    user: Require<SalesDesk>,
+    crm: web::Data<Crm>,
+    comms: web::Data<comms::Comms>,
+    id: web::Path<Uuid>,
+    body: ValidJson<PlaceLeadCall>,
+) -> AppResult<actix_web::HttpResponse> {
+    let exotel = comms
+        .exotel
+        .as_ref()
+        .ok_or_else(|| comms::provider::ProviderError::NotConfigured("Exotel").into_app_error())?;
+    let out = leads::place_call(
+        &crm.ctx().db,
+        exotel,
+        &user,
+        id.into_inner(),
+        body.into_inner().from,
+    )
+    .await?;
+    Ok(actix_web::HttpResponse::Created().json(out))
+}
+
+/// The sales dashboard as `kpiQueue` last computed it (every 15 minutes; never computed on
+/// this request): leads, stages, conversion, per-agent counts and targets with attainment.
+/// A SALES user sees only their own agent row and targets, a sales head their team's.
+#[utoipa::path(tag = "crm", security(("bearer" = [])),
+    responses((status = 200, body = crate::dto::kpis::DashboardDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[get("")]
+pub async fn dashboard(
+    user: Require<SalesDesk>,
+    crm: web::Data<Crm>,
+) -> AppResult<web::Json<crate::dto::kpis::DashboardDto>> {
+    Ok(web::Json(
+        crate::service::kpis::dashboard(&crm.ctx().db, &user).await?,
     ))
 }

@@ -61,6 +61,12 @@ pub async fn create(
             utm: serde_json::json!({}),
             extra: serde_json::Value::Object(b.extra.unwrap_or_default()),
             vendor_id: Some(vendor.id),
+            profile: ingest::Profile {
+                course: b.course,
+                language: b.language,
+                region: b.region,
+                whatsapp_consent: None,
+            },
         },
     )
     .await?;

@@ -40,6 +40,21 @@ pub struct Inbound {
     pub extra: serde_json::Value,
     /// The sending vendor.
     pub vendor_id: Option<Uuid>,
+    /// Course, language, region and consent, when given.
+    pub profile: Profile,
+}
+
+/// What a lead says about itself beyond the keys (rule-based assignment, send checks).
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    /// Course asked about.
+    pub course: Option<String>,
+    /// Preferred language.
+    pub language: Option<String>,
+    /// Region.
+    pub region: Option<String>,
+    /// WhatsApp consent.
+    pub whatsapp_consent: Option<bool>,
 }
 
 /// What ingestion did.
@@ -54,13 +69,16 @@ pub struct Ingested {
 }
 
 const INSERT: &str = "INSERT INTO leads (id, platform_id, full_name, phone_e164, email_canonical, \
-     source, campaign, form, utm, extra, vendor_id) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+     source, campaign, form, utm, extra, vendor_id, course, language, region, whatsapp_consent) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
      ON CONFLICT DO NOTHING RETURNING id";
 
-const FIND: &str = "SELECT id, owner_id, (phone_e164 = $2) AS by_phone FROM leads \
-     WHERE platform_id = $1 AND (phone_e164 = $2 OR email_canonical = $3) \
-     ORDER BY (phone_e164 = $2) DESC, created_at, id LIMIT 1";
+/// The known lead, or the lead it was merged into.
+const FIND: &str = "SELECT COALESCE(l.merged_into, l.id) AS id, \
+     COALESCE(t.owner_id, l.owner_id) AS owner_id, (l.phone_e164 = $2) AS by_phone \
+     FROM leads l LEFT JOIN leads t ON t.id = l.merged_into \
+     WHERE l.platform_id = $1 AND (l.phone_e164 = $2 OR l.email_canonical = $3) \
+     ORDER BY (l.phone_e164 = $2) DESC, l.created_at, l.id LIMIT 1";
 
 /// The dedupe keys of an arriving lead, or 422 naming `phone`, `email` or `full_name`.
 pub fn keys(lead: &Inbound) -> Result<(String, Option<String>, String), CrmError> {
@@ -70,6 +88,9 @@ pub fn keys(lead: &Inbound) -> Result<(String, Option<String>, String), CrmError
         ("source", Some(lead.source.as_str())),
         ("campaign", lead.campaign.as_deref()),
         ("form", lead.form.as_deref()),
+        ("course", lead.profile.course.as_deref()),
+        ("language", lead.profile.language.as_deref()),
+        ("region", lead.profile.region.as_deref()),
     ] {
         if value.is_some_and(|v| v.contains('\0')) {
             return Err(CrmError::Invalid(
@@ -143,6 +164,10 @@ pub async fn ingest_in<C: ConnectionTrait>(
                 lead.utm.clone().into(),
                 lead.extra.clone().into(),
                 lead.vendor_id.into(),
+                lead.profile.course.clone().into(),
+                lead.profile.language.clone().into(),
+                lead.profile.region.clone().into(),
+                lead.profile.whatsapp_consent.into(),
             ],
         ))
         .await?;

@@ -69,7 +69,8 @@ pub async fn list(
     let view = access::view_of(db, user).await?;
     let mut q = leads::Entity::find()
         .filter(leads::Column::PlatformId.eq(user.tenant.id))
-        .filter(scoped(&view));
+        .filter(scoped(&view))
+        .filter(leads::Column::MergedInto.is_null());
     if let Some(stage) = stage {
         q = q.filter(leads::Column::Stage.eq(stage));
     }
@@ -92,7 +93,7 @@ pub async fn list(
 }
 
 /// The lead if the caller sees it, else 404.
-async fn visible<C: ConnectionTrait>(
+pub(crate) async fn visible<C: ConnectionTrait>(
     conn: &C,
     user: &AuthUser,
     lead_id: Uuid,
@@ -136,7 +137,39 @@ async fn detail_of<C: ConnectionTrait>(
         .limit(200)
         .all(conn)
         .await?;
+    let call_ids: Vec<Uuid> = activities
+        .iter()
+        .filter(|a| a.kind == ActivityKind::Call)
+        .filter_map(|a| a.data.get("call_id").and_then(|v| v.as_str()))
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let calls = if call_ids.is_empty() {
+        Vec::new()
+    } else {
+        conn.query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id, sid, status, duration_secs, recording_url, created_by, created_at \
+             FROM exotel_calls WHERE id = ANY($1) AND platform_id = $2 \
+             ORDER BY created_at DESC",
+            [call_ids.into(), lead.platform_id.into()],
+        ))
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(crate::dto::leads::LeadCallDto {
+                id: r.try_get("", "id")?,
+                sid: r.try_get("", "sid")?,
+                status: r.try_get("", "status")?,
+                duration_secs: r.try_get("", "duration_secs")?,
+                recording_url: r.try_get("", "recording_url")?,
+                placed_by: r.try_get("", "created_by")?,
+                created_at: r.try_get("", "created_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, DbErr>>()?
+    };
     Ok(LeadDetail {
+        calls,
         lead: lead.into(),
         stage_history: history
             .into_iter()
@@ -332,6 +365,7 @@ pub async fn add_task(
         serde_json::json!({"task_id": task.id, "due_at": task.due_at}),
     )
     .await?;
+    crate::service::reminders::schedule(&txn, &user.tenant, task.id, task.due_at).await?;
     let out = detail_of(&txn, lead).await?;
     txn.commit().await?;
     Ok(out)
@@ -471,6 +505,68 @@ pub async fn set_preferences(
         .one(&txn)
         .await?
         .ok_or(CrmError::NotFound("lead"))?;
+    let out = detail_of(&txn, lead).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Places an Exotel click-to-call from the lead (the agent's phone first, then the lead's),
+/// stores it in comms' call log and puts it on the lead's timeline; the recording shows in
+/// the lead's detail once Exotel's status callback brings it. A DND lead is refused (409).
+pub async fn place_call(
+    db: &DatabaseConnection,
+    exotel: &comms::ExotelClient,
+    user: &AuthUser,
+    lead_id: Uuid,
+    from: Option<String>,
+) -> Result<LeadDetail, CrmError> {
+    let lead = visible(db, user, lead_id, false).await?;
+    if lead.dnd {
+        return Err(CrmError::DoNotDisturb);
+    }
+    let from = match from {
+        Some(f) => Some(f),
+        None => db
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT phone FROM users WHERE id = $1",
+                [user.id.into()],
+            ))
+            .await?
+            .and_then(|r| r.try_get::<Option<String>>("", "phone").ok())
+            .flatten(),
+    };
+    let from = from.ok_or_else(|| {
+        CrmError::Invalid("from", "give your phone (none in your profile)".into())
+    })?;
+    let from =
+        crate::normalize::phone_e164(&from).map_err(|m| CrmError::Invalid("from", m.into()))?;
+    let placed = exotel
+        .connect_call(&from, &lead.phone_e164)
+        .await
+        .map_err(|e| CrmError::App(e.into_app_error()))?;
+    let txn = db.begin().await?;
+    let row = comms::exotel::service::insert_call(
+        &txn,
+        comms::exotel::service::NewCall {
+            platform_id: user.tenant.id,
+            call: &placed,
+            from: &from,
+            to: &lead.phone_e164,
+            caller_id: exotel.caller_id(),
+            created_by: user.id,
+        },
+    )
+    .await?;
+    add_activity(
+        &txn,
+        lead.platform_id,
+        lead.id,
+        ActivityKind::Call,
+        Some(user.id),
+        serde_json::json!({"call_id": row.id, "sid": row.sid}),
+    )
+    .await?;
     let out = detail_of(&txn, lead).await?;
     txn.commit().await?;
     Ok(out)

@@ -3,7 +3,11 @@
 pub mod access;
 pub mod assignment;
 pub mod ingest;
+pub mod kpis;
 pub mod leads;
+pub mod merge;
+pub mod reminders;
+pub mod rules;
 pub mod send_checks;
 pub mod teams;
 pub mod webhook;

@@ -560,6 +560,7 @@ async fn perform<C: ConnectionTrait>(
                 json!({"task_id": id, "run_id": run_id}),
             )
             .await?;
+            crate::service::reminders::schedule(txn, tenant, id, due).await?;
             Ok(Performed::done(json!({"task_id": id})))
         }
         Step::Wait { minutes, until, .. } => {
