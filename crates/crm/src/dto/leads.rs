@@ -81,9 +81,10 @@ pub struct CaptureRequest {
     #[validate(length(min = 3, max = 320))]
     #[schema(min_length = 3, max_length = 320)]
     pub email: Option<String>,
-    /// The form's name (`course-interest`, `ai-for-everyone`, …).
-    #[validate(length(min = 1, max = 80), custom(function = "form_name"))]
-    #[schema(min_length = 1, max_length = 80, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    /// The form's name (`course-interest`, `ai-for-everyone`, …): at most 75 characters, so
+    /// the lead's source `form:<name>` fits its 80.
+    #[validate(length(min = 1, max = 75), custom(function = "form_name"))]
+    #[schema(min_length = 1, max_length = 75, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub form: String,
     /// UTM parameters (`utm_source`, …): at most 10, values up to 200 characters.
     #[validate(custom(function = "utm_map"))]

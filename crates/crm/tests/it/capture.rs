@@ -82,6 +82,26 @@ async fn captured_leads_are_deduplicated_keep_utm_and_honeypots_are_discarded() 
         .await;
     let problem = bad.assert_problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["field"], json!("form"));
+
+    // the longest form name still fits the lead's source (`form:` + 75 = 80); one more is 422,
+    // not the 500 of a check constraint (Schemathesis found it)
+    let mut longest = form(3);
+    longest["form"] = json!("a".repeat(75));
+    let res = app
+        .req(Method::POST, "/api/leads/capture")
+        .json(&longest)
+        .send()
+        .await;
+    assert_eq!(res.status, 202, "{}", res.text);
+    assert_eq!(count(&app, "SELECT count(*) FROM leads").await, 2);
+    longest["form"] = json!("a".repeat(76));
+    let problem = app
+        .req(Method::POST, "/api/leads/capture")
+        .json(&longest)
+        .send()
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], json!("form"));
 }
 
 #[tokio::test]
