@@ -169,6 +169,22 @@ async fn b2b_invoices_get_an_irn_cancellable_for_24_hours_and_b2c_never_goes() {
     assert_eq!(e1["status"], "generated");
     assert_eq!(e1["irn"], format!("{:064x}", 1));
     assert_eq!(e1["cancellable"], true);
+    // the PDF carries the IRN
+    let pdf = app
+        .http
+        .get(format!(
+            "{}/api/finance/invoices/{}/pdf",
+            app.address, first.id
+        ))
+        .bearer_auth(&fin)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    assert!(text.contains(&format!("IRN: {:064x}", 1)), "{text}");
 
     // cancel: within the window at the IRP, audited; then there is nothing to cancel
     Mock::given(method("POST"))
