@@ -68,42 +68,74 @@ pub async fn apply(
     }
     let settled = matches!(e.status.as_str(), "rejected" | "paid").then_some(e.at);
     let txn = db.begin().await?;
-    // the copy as it was (locked): what was accrued, and whether this event moves it forward
-    let prev = txn
-        .query_one_raw(Statement::from_sql_and_values(
+    // The row first, then the lock: a payout seen for the first time is inserted (the
+    // primary key makes a concurrent first delivery wait for this transaction and then find
+    // the row), so exactly one delivery books it from nothing; any other locks the committed
+    // copy and moves it forward from there. (Reading first and inserting after would let two
+    // deliveries of a new payout both read "nothing" and both post.)
+    let inserted = txn
+        .execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT status, value_paise FROM finance_payouts
-              WHERE payout_id = $1 AND platform_id = $2 FOR UPDATE",
-            [e.payout_id.into(), tenant.id.into()],
+            "INSERT INTO finance_payouts
+                (payout_id, platform_id, mentor_id, status, tokens, value_paise, requested_at, settled_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)
+             ON CONFLICT (payout_id) DO NOTHING",
+            [
+                e.payout_id.into(),
+                tenant.id.into(),
+                e.mentor_id.into(),
+                e.status.clone().into(),
+                e.tokens.into(),
+                e.value_paise.into(),
+                e.at.into(),
+                settled.into(),
+            ],
         ))
         .await?
-        .map(|r| -> Result<(String, i64), FinanceError> {
-            Ok((r.try_get("", "status")?, r.try_get("", "value_paise")?))
-        })
-        .transpose()?;
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO finance_payouts
-            (payout_id, platform_id, mentor_id, status, tokens, value_paise, requested_at, settled_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)
-         ON CONFLICT (payout_id) DO UPDATE
-            SET status = EXCLUDED.status, value_paise = EXCLUDED.value_paise,
-                settled_at = EXCLUDED.settled_at, updated_at = EXCLUDED.updated_at
-          WHERE finance_payouts.platform_id = EXCLUDED.platform_id
-            AND (CASE finance_payouts.status WHEN 'requested' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END)
-              < (CASE EXCLUDED.status WHEN 'requested' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END)",
-        [
-            e.payout_id.into(),
-            tenant.id.into(),
-            e.mentor_id.into(),
-            e.status.clone().into(),
-            e.tokens.into(),
-            e.value_paise.into(),
-            e.at.into(),
-            settled.into(),
-        ],
-    ))
-    .await?;
+        .rows_affected()
+        == 1;
+    let prev = if inserted {
+        None
+    } else {
+        // the copy as it was (locked): what was accrued, and whether this event moves it forward
+        let Some(prev) = txn
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT status, value_paise FROM finance_payouts
+                  WHERE payout_id = $1 AND platform_id = $2 FOR UPDATE",
+                [e.payout_id.into(), tenant.id.into()],
+            ))
+            .await?
+            .map(|r| -> Result<(String, i64), FinanceError> {
+                Ok((r.try_get("", "status")?, r.try_get("", "value_paise")?))
+            })
+            .transpose()?
+        else {
+            // the payout id is another platform's: not this platform's to book
+            tracing::warn!(payout_id = %e.payout_id, platform_id = %tenant.id,
+                "payout.changed for a payout of another platform: ignored");
+            txn.commit().await?;
+            return Ok(());
+        };
+        if rank(&e.status) > rank(&prev.0) {
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE finance_payouts
+                    SET status = $3, value_paise = $4, settled_at = $5, updated_at = $6
+                  WHERE payout_id = $1 AND platform_id = $2",
+                [
+                    e.payout_id.into(),
+                    tenant.id.into(),
+                    e.status.clone().into(),
+                    e.value_paise.into(),
+                    settled.into(),
+                    e.at.into(),
+                ],
+            ))
+            .await?;
+        }
+        Some(prev)
+    };
     post(&txn, tenant.id, prev, e).await?;
     txn.commit().await?;
     Ok(())

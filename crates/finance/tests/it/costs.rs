@@ -323,3 +323,71 @@ async fn payouts_are_outstanding_until_paid_and_posted_once() {
     .await
     .assert_problem(403, "forbidden");
 }
+
+/// Deliveries of `payout.changed` for new payouts racing each other (the same event several
+/// times, and `approved` against `paid`): each payout booked once, from whichever arrived
+/// first, and the ledger balanced (before the fix, two deliveries that both read "no copy
+/// yet" both posted: `payouts` counted twice, or a duplicate-key failure).
+#[tokio::test]
+async fn concurrent_payout_events_book_each_payout_once() {
+    use finance::service::payouts::{self, PayoutChanged};
+    let app = spawn_app().await;
+    let mr = tenant(&app, "mr-mentor").await;
+    let now = Utc::now();
+    let payouts_n: i64 = 20;
+    let mut tasks = Vec::new();
+    for i in 0..payouts_n {
+        let (payout, mentor) = (Uuid::now_v7(), Uuid::now_v7());
+        for status in ["approved", "paid", "approved", "paid", "approved", "paid"] {
+            let e = PayoutChanged {
+                payout_id: payout,
+                mentor_id: mentor,
+                platform_id: mr.id,
+                status: status.into(),
+                tokens: 10 + i,
+                value_paise: (10 + i) * 1_000,
+                at: now,
+            };
+            let (db, mr) = (app.db.clone(), mr.clone());
+            tasks.push(tokio::spawn(
+                async move { payouts::apply(&db, &mr, &e).await },
+            ));
+        }
+    }
+    for t in futures::future::join_all(tasks).await {
+        t.unwrap().expect("every delivery applies");
+    }
+    let owed: i64 = (0..payouts_n).map(|i| (10 + i) * 1_000).sum();
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM finance_payouts WHERE status = 'paid'"
+        )
+        .await,
+        payouts_n
+    );
+    let sum = |account: &'static str| {
+        let app = &app;
+        async move {
+            count(
+                app,
+                &format!(
+                    "SELECT COALESCE(sum(amount_paise), 0)::bigint FROM finance_ledger WHERE account = '{account}'"
+                ),
+            )
+            .await
+        }
+    };
+    assert_eq!(sum("payouts").await, owed, "each payout's value once");
+    assert_eq!(sum("bank").await, -owed, "each paid once");
+    assert_eq!(sum("payables").await, 0, "nothing left owed");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COALESCE(sum(amount_paise), 0)::bigint FROM finance_ledger"
+        )
+        .await,
+        0,
+        "balanced"
+    );
+}
