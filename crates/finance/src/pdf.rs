@@ -59,6 +59,11 @@ impl Page {
 
 /// Renders the invoice.
 pub fn render(i: &InvoiceDto) -> Vec<u8> {
+    render_with(i, None)
+}
+
+/// Renders the invoice with its e-invoice's IRN and acknowledgement, when it has one.
+pub fn render_with(i: &InvoiceDto, irn: Option<(&str, &str)>) -> Vec<u8> {
     let mut page = Page {
         content: Content::new(),
         y: A4.1 - 60.0,
@@ -76,6 +81,10 @@ pub fn render(i: &InvoiceDto) -> Vec<u8> {
         ),
     );
     page.line(10.0, &format!("Place of supply: {}", i.place_of_supply));
+    if let Some((irn, ack)) = irn {
+        page.line(8.0, &format!("IRN: {irn}"));
+        page.line(8.0, &format!("Ack No: {ack}"));
+    }
     page.y -= 8.0;
     page.line(10.0, &format!("Bill to: {}", i.customer.name));
     if let Some(g) = &i.customer.gstin {

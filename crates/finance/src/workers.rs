@@ -68,7 +68,7 @@ pub fn workers(
                     return Ok(());
                 };
                 let day = crate::tax::ist_date(Utc::now()) - chrono::Duration::days(1);
-                let done = crate::service::settlements::reconcile_day(&state.ctx().db, razorpay, day)
+                let done = crate::service::settlements::reconcile_day(state.ctx(), state.config(), razorpay, day)
                     .await
                     .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
                 if done.mismatched + done.unmatched > 0 {

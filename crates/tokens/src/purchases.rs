@@ -163,7 +163,10 @@ fn tokens_for(tokens: i64, paise: i64, amount: i64) -> i64 {
 /// exactly the tokens bought. The transfer (`purchase_refund`, key `refund:<refund id>`) takes
 /// at most the buyer's available balance, read under its row lock: the balance never goes
 /// below zero and tokens already spent or held for a booking are not taken back (the
-/// shortfall is logged and kept in the transfer's metadata). An unpaid order changes nothing.
+/// shortfall is logged and kept in the transfer's metadata). The refund is applied once per
+/// (order, refund id): a `token_order_refunds` row inserted first (`ON CONFLICT DO NOTHING`)
+/// makes the same refund delivered again under another event id change nothing, even after
+/// a capped reversal that moved no tokens. An unpaid order changes nothing.
 pub async fn reverse(
     txn: &DatabaseTransaction,
     order_id: Uuid,
@@ -178,10 +181,30 @@ pub async fn reverse(
         return Ok(Reversed::default());
     }
     let key = format!("refund:{}", refund.refund_id);
-    if ledger::find_by_key(txn, order.platform_id, &key)
+    // once per (order, refund id), whatever the cap did: the row goes in first (under the
+    // order's lock) and a refund already applied, under any event id, changes nothing
+    let fresh = txn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO token_order_refunds (order_id, refund_id, platform_id, amount_paise, due, debited)
+             VALUES ($1, $2, $3, $4, 0, 0)
+             ON CONFLICT (order_id, refund_id) DO NOTHING",
+            [
+                order.id.into(),
+                refund.refund_id.clone().into(),
+                order.platform_id.into(),
+                refund.amount_paise.into(),
+            ],
+        ))
         .await?
-        .is_some()
+        .rows_affected()
+        == 1;
+    if !fresh
+        || ledger::find_by_key(txn, order.platform_id, &key)
+            .await?
+            .is_some()
     {
+        tracing::info!(order_id = %order.id, "refund already applied to the order: nothing more");
         return Ok(Reversed::default());
     }
     let before = order.refunded_paise;
@@ -228,6 +251,18 @@ pub async fn reverse(
         )
         .await?;
     }
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE token_order_refunds SET due = $3, debited = $4
+          WHERE order_id = $1 AND refund_id = $2",
+        [
+            order.id.into(),
+            refund.refund_id.clone().into(),
+            due.into(),
+            debited.into(),
+        ],
+    ))
+    .await?;
     let reversed = Reversed { due, debited };
     if reversed.unrecovered() > 0 {
         tracing::warn!(order_id = %order.id, due, debited, "refunded tokens already spent: not taken back");

@@ -33,7 +33,20 @@ pub async fn invoice_pdf(
             }
         }
     }
-    let bytes = pdf::render(&dto);
+    // an e-invoiced invoice carries its IRN (ADR 0071); the IRN's arrival drops the stored copy
+    let irn = db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT irn, ack_no FROM einvoices
+              WHERE invoice_id = $1 AND doc_type = 'INV' AND status = 'generated'",
+            [id.into()],
+        ))
+        .await?
+        .map(|r| -> Result<(String, String), FinanceError> {
+            Ok((r.try_get("", "irn")?, r.try_get("", "ack_no")?))
+        })
+        .transpose()?;
+    let bytes = pdf::render_with(&dto, irn.as_ref().map(|(i, a)| (i.as_str(), a.as_str())));
     let key = ObjectKey::parse(&format!("{}/invoices/{}/{}.pdf", tenant.slug, row.fy, id))
         .map_err(kernel::AppError::from)?;
     storage

@@ -487,6 +487,18 @@ pub async fn generate(
     ))
     .await
     .map_err(FinanceError::from)?;
+    // the invoice's PDF is rendered again with its IRN on the next request
+    if r.doc_type == "INV"
+        && let Some(invoice_id) = r.invoice_id
+    {
+        db.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE invoices SET pdf_key = NULL WHERE id = $1",
+            [invoice_id.into()],
+        ))
+        .await
+        .map_err(FinanceError::from)?;
+    }
     tracing::info!(einvoice_id = %einvoice_id, "IRN generated");
     Ok(IrnOutcome::Generated)
 }

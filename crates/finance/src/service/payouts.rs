@@ -68,56 +68,133 @@ pub async fn apply(
     }
     let settled = matches!(e.status.as_str(), "rejected" | "paid").then_some(e.at);
     let txn = db.begin().await?;
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO finance_payouts
-            (payout_id, platform_id, mentor_id, status, tokens, value_paise, requested_at, settled_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)
-         ON CONFLICT (payout_id) DO UPDATE
-            SET status = EXCLUDED.status, value_paise = EXCLUDED.value_paise,
-                settled_at = EXCLUDED.settled_at, updated_at = EXCLUDED.updated_at
-          WHERE finance_payouts.platform_id = EXCLUDED.platform_id
-            AND (CASE finance_payouts.status WHEN 'requested' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END)
-              < (CASE EXCLUDED.status WHEN 'requested' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END)",
-        [
-            e.payout_id.into(),
-            tenant.id.into(),
-            e.mentor_id.into(),
-            e.status.clone().into(),
-            e.tokens.into(),
-            e.value_paise.into(),
-            e.at.into(),
-            settled.into(),
-        ],
-    ))
-    .await?;
-    if e.status == "paid" && e.value_paise > 0 {
-        let key = format!("payout:{}", e.payout_id);
-        let memo = format!("mentor payout {}", e.payout_id);
-        if entry(
-            &txn,
-            tenant.id,
-            "payouts",
-            e.value_paise,
-            None,
-            Some(&key),
-            &memo,
-        )
+    // The row first, then the lock: a payout seen for the first time is inserted (the
+    // primary key makes a concurrent first delivery wait for this transaction and then find
+    // the row), so exactly one delivery books it from nothing; any other locks the committed
+    // copy and moves it forward from there. (Reading first and inserting after would let two
+    // deliveries of a new payout both read "nothing" and both post.)
+    let inserted = txn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO finance_payouts
+                (payout_id, platform_id, mentor_id, status, tokens, value_paise, requested_at, settled_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)
+             ON CONFLICT (payout_id) DO NOTHING",
+            [
+                e.payout_id.into(),
+                tenant.id.into(),
+                e.mentor_id.into(),
+                e.status.clone().into(),
+                e.tokens.into(),
+                e.value_paise.into(),
+                e.at.into(),
+                settled.into(),
+            ],
+        ))
         .await?
-        {
-            entry(
-                &txn,
-                tenant.id,
-                "bank",
-                -e.value_paise,
-                None,
-                Some(&key),
-                &memo,
-            )
+        .rows_affected()
+        == 1;
+    let prev = if inserted {
+        None
+    } else {
+        // the copy as it was (locked): what was accrued, and whether this event moves it forward
+        let Some(prev) = txn
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT status, value_paise FROM finance_payouts
+                  WHERE payout_id = $1 AND platform_id = $2 FOR UPDATE",
+                [e.payout_id.into(), tenant.id.into()],
+            ))
+            .await?
+            .map(|r| -> Result<(String, i64), FinanceError> {
+                Ok((r.try_get("", "status")?, r.try_get("", "value_paise")?))
+            })
+            .transpose()?
+        else {
+            // the payout id is another platform's: not this platform's to book
+            tracing::warn!(payout_id = %e.payout_id, platform_id = %tenant.id,
+                "payout.changed for a payout of another platform: ignored");
+            txn.commit().await?;
+            return Ok(());
+        };
+        if rank(&e.status) > rank(&prev.0) {
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE finance_payouts
+                    SET status = $3, value_paise = $4, settled_at = $5, updated_at = $6
+                  WHERE payout_id = $1 AND platform_id = $2",
+                [
+                    e.payout_id.into(),
+                    tenant.id.into(),
+                    e.status.clone().into(),
+                    e.value_paise.into(),
+                    settled.into(),
+                    e.at.into(),
+                ],
+            ))
             .await?;
         }
-    }
+        Some(prev)
+    };
+    post(&txn, tenant.id, prev, e).await?;
     txn.commit().await?;
+    Ok(())
+}
+
+fn rank(status: &str) -> u8 {
+    match status {
+        "requested" => 0,
+        "approved" => 1,
+        _ => 2,
+    }
+}
+
+/// The ledger of a move from `prev` to `e.status`, each step once (`source_key`):
+/// approved accrues what is owed (`payouts` + / `payables` -: the outstanding payouts are the
+/// `payables` of `payout-accrued:` keys); paid pays it (`payables` + / `bank` -, and
+/// `payouts` for a value that changed since the approval); rejected after an approval
+/// reverses the accrual. Paid without a known approval accrues and pays at once.
+async fn post<C: ConnectionTrait>(
+    txn: &C,
+    platform_id: Uuid,
+    prev: Option<(String, i64)>,
+    e: &PayoutChanged,
+) -> Result<(), FinanceError> {
+    let (prev_status, prev_value) = prev.unwrap_or_else(|| ("requested".into(), 0));
+    if rank(&e.status) <= rank(&prev_status) {
+        return Ok(());
+    }
+    let id = e.payout_id;
+    let memo = format!("mentor payout {id}");
+    let accrued = if prev_status == "approved" {
+        prev_value
+    } else {
+        0
+    };
+    let pairs: Vec<(String, Vec<(&str, i64)>)> = match e.status.as_str() {
+        "approved" => vec![(
+            format!("payout-accrued:{id}"),
+            vec![("payouts", e.value_paise), ("payables", -e.value_paise)],
+        )],
+        "paid" => vec![(
+            format!("payout-paid:{id}"),
+            vec![
+                ("payouts", e.value_paise - accrued),
+                ("payables", accrued),
+                ("bank", -e.value_paise),
+            ],
+        )],
+        "rejected" if accrued > 0 => vec![(
+            format!("payout-reversed:{id}"),
+            vec![("payouts", -accrued), ("payables", accrued)],
+        )],
+        _ => Vec::new(),
+    };
+    for (key, entries) in pairs {
+        for (account, amount) in entries.into_iter().filter(|(_, a)| *a != 0) {
+            entry(txn, platform_id, account, amount, None, Some(&key), &memo).await?;
+        }
+    }
     Ok(())
 }
 

@@ -6,11 +6,13 @@
 //! to `input_gst` (input tax credit) and the receivable is cleared; for a refund, the refund
 //! owed is cleared against the bank. Every line is stored once (keyed by Razorpay's entity id)
 //! with its status, so running a day again changes nothing and the report lists what did not
-//! match.
+//! match. A refund line that is one of our refunds left `pending` without Razorpay's id (a
+//! crash between Razorpay's answer and the credit note) closes it: the id, `processed`, the
+//! credit note.
 
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use integrations::razorpay::{Razorpay, ReconItem};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -129,12 +131,103 @@ async fn match_line<C: ConnectionTrait>(conn: &C, item: &ReconItem) -> Result<Ma
 }
 
 /// Stores and posts one line; `None` when an earlier run stored it.
+/// A refund of ours left `pending` without Razorpay's id (the process stopped between
+/// Razorpay's answer and the credit note, ADR 0055) that this refund line is: same payment,
+/// same amount, the oldest such. It gets Razorpay's id, becomes `processed` and gets its
+/// credit note now, under the invoice's lock, in the line's transaction.
+async fn recover_pending(
+    ctx: &kernel::AppContext,
+    txn: &sea_orm::DatabaseTransaction,
+    config: &crate::FinanceConfig,
+    item: &ReconItem,
+) -> Result<bool, FinanceError> {
+    use sea_orm::{EntityTrait, QueryFilter, QuerySelect, sea_query::LockType};
+
+    use crate::entities::invoices;
+    let (Some(payment_id), Some(amount)) = (item.payment_id.as_deref(), item.amount) else {
+        return Ok(false);
+    };
+    let known = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 FROM refunds WHERE razorpay_refund_id = $1",
+            [item.entity_id.clone().into()],
+        ))
+        .await?;
+    if known.is_some() {
+        return Ok(false);
+    }
+    let Some(invoice) = invoices::Entity::find()
+        .filter(sea_orm::ColumnTrait::eq(
+            &invoices::Column::RazorpayPaymentId,
+            payment_id,
+        ))
+        .lock(LockType::Update)
+        .one(txn)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let Some(r) = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id, reason FROM refunds
+              WHERE invoice_id = $1 AND status = 'pending' AND razorpay_refund_id IS NULL
+                AND amount_paise = $2
+                AND NOT EXISTS (SELECT 1 FROM credit_notes c WHERE c.refund_id = refunds.id)
+              ORDER BY created_at, id LIMIT 1",
+            [invoice.id.into(), amount.into()],
+        ))
+        .await?
+    else {
+        return Ok(false);
+    };
+    let refund_id: Uuid = r.try_get("", "id")?;
+    let reason: String = r.try_get("", "reason")?;
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE refunds SET razorpay_refund_id = $2, status = 'processed', processed_at = now()
+          WHERE id = $1",
+        [refund_id.into(), item.entity_id.clone().into()],
+    ))
+    .await?;
+    let note = super::refunds::credit_note_in(
+        txn,
+        config,
+        &invoice,
+        refund_id,
+        amount,
+        &reason,
+        Utc::now(),
+    )
+    .await?;
+    let slug: String = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT slug FROM platforms WHERE id = $1",
+            [invoice.platform_id.into()],
+        ))
+        .await?
+        .ok_or(FinanceError::NotFound("platform"))?
+        .try_get("", "slug")?;
+    let tenant = ctx.tenants.resolve(&ctx.db, Some(&slug)).await?;
+    super::einvoices::prepare_credit_note_in(txn, config, &tenant, &invoice, &note).await?;
+    tracing::warn!(refund_id = %refund_id, credit_note_id = %note.id,
+        "a pending refund closed from Razorpay's settlement report");
+    Ok(true)
+}
+
 async fn apply(
-    db: &DatabaseConnection,
+    ctx: &kernel::AppContext,
+    config: &crate::FinanceConfig,
     item: &ReconItem,
     day: NaiveDate,
 ) -> Result<Option<&'static str>, FinanceError> {
+    let db = &ctx.db;
     let txn = db.begin().await?;
+    if item.kind == "refund" {
+        recover_pending(ctx, &txn, config, item).await?;
+    }
     let m = match_line(&txn, item).await?;
     let amount = item.amount.unwrap_or(0);
     let fee = item.fee.unwrap_or(0).max(0);
@@ -198,7 +291,8 @@ async fn apply(
 
 /// Reconciles Razorpay's settlement report of `day` (idempotent).
 pub async fn reconcile_day(
-    db: &DatabaseConnection,
+    ctx: &kernel::AppContext,
+    config: &crate::FinanceConfig,
     razorpay: &Razorpay,
     day: NaiveDate,
 ) -> Result<Reconciled, FinanceError> {
@@ -211,7 +305,7 @@ pub async fn reconcile_day(
         ..Reconciled::default()
     };
     for item in &items {
-        match apply(db, item, day).await? {
+        match apply(ctx, config, item, day).await? {
             None => {}
             Some(status) => {
                 done.new += 1;

@@ -204,7 +204,12 @@ async fn payouts_are_outstanding_until_paid_and_posted_once() {
     let app = spawn_app().await;
     let mr = tenant(&app, "mr-mentor").await;
     let (mentor_a, mentor_b) = (Uuid::now_v7(), Uuid::now_v7());
-    let (p1, p2) = (Uuid::now_v7(), Uuid::now_v7());
+    let (p1, p2, p3, p4) = (
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+    );
     let now = Utc::now();
     let event = |payout: Uuid, mentor: Uuid, status: &str, tokens: i64, secs: i64| PayoutChanged {
         payout_id: payout,
@@ -223,6 +228,12 @@ async fn payouts_are_outstanding_until_paid_and_posted_once() {
         // delivered again, and a late `requested`: nothing changes
         event(p1, mentor_a, "paid", 20, 3),
         event(p1, mentor_a, "requested", 20, 0),
+        // approved, not yet paid: owed (accrued in the ledger)
+        event(p3, mentor_b, "requested", 7, 4),
+        event(p3, mentor_b, "approved", 7, 5),
+        // approved, then rejected: the accrual reversed
+        event(p4, mentor_a, "approved", 3, 6),
+        event(p4, mentor_a, "rejected", 3, 7),
     ] {
         payouts::apply(&app.db, &mr, &e).await.unwrap();
     }
@@ -247,9 +258,11 @@ async fn payouts_are_outstanding_until_paid_and_posted_once() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text);
     let r = res.json();
-    assert_eq!(r["outstanding"].as_array().unwrap().len(), 1);
+    assert_eq!(r["outstanding"].as_array().unwrap().len(), 2);
     assert_eq!(r["outstanding"][0]["payout_id"], json!(p2));
-    assert_eq!(r["outstanding_paise"], 5_000);
+    assert_eq!(r["outstanding"][1]["payout_id"], json!(p3));
+    assert_eq!(r["outstanding"][1]["status"], "approved");
+    assert_eq!(r["outstanding_paise"], 12_000);
     assert_eq!(r["paid"].as_array().unwrap().len(), 1);
     assert_eq!(r["paid"][0]["status"], "paid");
     assert_eq!(r["paid_paise"], 20_000);
@@ -259,7 +272,25 @@ async fn payouts_are_outstanding_until_paid_and_posted_once() {
             "SELECT sum(amount_paise)::bigint FROM finance_ledger WHERE account = 'payouts'"
         )
         .await,
-        20_000
+        27_000,
+        "paid 20,000 and approved 7,000 (the rejected one reversed)"
+    );
+    // what is owed for approved payouts is in `payables`
+    assert_eq!(
+        count(
+            &app,
+            "SELECT sum(amount_paise)::bigint FROM finance_ledger WHERE account = 'payables'"
+        )
+        .await,
+        -7_000
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COALESCE(sum(amount_paise), 0)::bigint FROM finance_ledger"
+        )
+        .await,
+        0
     );
     assert_eq!(
         count(
@@ -291,4 +322,72 @@ async fn payouts_are_outstanding_until_paid_and_posted_once() {
     )
     .await
     .assert_problem(403, "forbidden");
+}
+
+/// Deliveries of `payout.changed` for new payouts racing each other (the same event several
+/// times, and `approved` against `paid`): each payout booked once, from whichever arrived
+/// first, and the ledger balanced (before the fix, two deliveries that both read "no copy
+/// yet" both posted: `payouts` counted twice, or a duplicate-key failure).
+#[tokio::test]
+async fn concurrent_payout_events_book_each_payout_once() {
+    use finance::service::payouts::{self, PayoutChanged};
+    let app = spawn_app().await;
+    let mr = tenant(&app, "mr-mentor").await;
+    let now = Utc::now();
+    let payouts_n: i64 = 20;
+    let mut tasks = Vec::new();
+    for i in 0..payouts_n {
+        let (payout, mentor) = (Uuid::now_v7(), Uuid::now_v7());
+        for status in ["approved", "paid", "approved", "paid", "approved", "paid"] {
+            let e = PayoutChanged {
+                payout_id: payout,
+                mentor_id: mentor,
+                platform_id: mr.id,
+                status: status.into(),
+                tokens: 10 + i,
+                value_paise: (10 + i) * 1_000,
+                at: now,
+            };
+            let (db, mr) = (app.db.clone(), mr.clone());
+            tasks.push(tokio::spawn(
+                async move { payouts::apply(&db, &mr, &e).await },
+            ));
+        }
+    }
+    for t in futures::future::join_all(tasks).await {
+        t.unwrap().expect("every delivery applies");
+    }
+    let owed: i64 = (0..payouts_n).map(|i| (10 + i) * 1_000).sum();
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM finance_payouts WHERE status = 'paid'"
+        )
+        .await,
+        payouts_n
+    );
+    let sum = |account: &'static str| {
+        let app = &app;
+        async move {
+            count(
+                app,
+                &format!(
+                    "SELECT COALESCE(sum(amount_paise), 0)::bigint FROM finance_ledger WHERE account = '{account}'"
+                ),
+            )
+            .await
+        }
+    };
+    assert_eq!(sum("payouts").await, owed, "each payout's value once");
+    assert_eq!(sum("bank").await, -owed, "each paid once");
+    assert_eq!(sum("payables").await, 0, "nothing left owed");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COALESCE(sum(amount_paise), 0)::bigint FROM finance_ledger"
+        )
+        .await,
+        0,
+        "balanced"
+    );
 }

@@ -66,8 +66,9 @@ async fn b2b_invoices_get_an_irn_cancellable_for_24_hours_and_b2c_never_goes() {
     let second = issue(b2b).await;
     let retail = issue(b2c).await;
     let invalid = issue(no_pin).await;
+    let refused = issue(b2b).await;
     // B2C: none; the invalid one kept with its errors and not queued
-    assert_eq!(count(&app, "SELECT count(*) FROM einvoices").await, 3);
+    assert_eq!(count(&app, "SELECT count(*) FROM einvoices").await, 4);
     let fin = app.token(Role::User, &[Capability::Finance], "mr-mentor");
     let get = |id: uuid::Uuid| {
         let (app, fin) = (&app, fin.clone());
@@ -99,7 +100,7 @@ async fn b2b_invoices_get_an_irn_cancellable_for_24_hours_and_b2c_never_goes() {
             "SELECT count(*) FROM outbox WHERE job_name = 'finance-irn'"
         )
         .await,
-        2
+        3
     );
     assert_eq!(
         count(
@@ -126,6 +127,14 @@ async fn b2b_invoices_get_an_irn_cancellable_for_24_hours_and_b2c_never_goes() {
         .up_to_n_times(1)
         .mount(&irp)
         .await;
+    // the third: the IRP refuses it (kept as rejected with its answer, not retried)
+    Mock::given(method("POST"))
+        .and(path("/invoice"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            json!({"ErrorDetails": [{"ErrorCode": "2150", "ErrorMessage": "Duplicate IRN"}]}),
+        ))
+        .mount(&irp)
+        .await;
     let http = reqwest::Client::new();
     let id1: uuid::Uuid = serde_json::from_value(e1["id"].clone()).unwrap();
     let e2 = get(second.id).await.json();
@@ -144,10 +153,38 @@ async fn b2b_invoices_get_an_irn_cancellable_for_24_hours_and_b2c_never_goes() {
     einvoices::generate(&app.db, &http, &app.config.finance, id2)
         .await
         .unwrap();
+    let e3 = get(refused.id).await.json();
+    let id3: uuid::Uuid = serde_json::from_value(e3["id"].clone()).unwrap();
+    assert_eq!(
+        einvoices::generate(&app.db, &http, &app.config.finance, id3)
+            .await
+            .unwrap(),
+        einvoices::IrnOutcome::Rejected
+    );
+    let e3 = get(refused.id).await.json();
+    assert_eq!(e3["status"], "rejected");
+    assert!(e3["errors"].to_string().contains("Duplicate IRN"), "{e3}");
+    assert_eq!(e3["irn"], json!(null));
     let e1 = get(first.id).await.json();
     assert_eq!(e1["status"], "generated");
     assert_eq!(e1["irn"], format!("{:064x}", 1));
     assert_eq!(e1["cancellable"], true);
+    // the PDF carries the IRN
+    let pdf = app
+        .http
+        .get(format!(
+            "{}/api/finance/invoices/{}/pdf",
+            app.address, first.id
+        ))
+        .bearer_auth(&fin)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    assert!(text.contains(&format!("IRN: {:064x}", 1)), "{text}");
 
     // cancel: within the window at the IRP, audited; then there is nothing to cancel
     Mock::given(method("POST"))

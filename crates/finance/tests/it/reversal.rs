@@ -44,6 +44,18 @@ async fn balance(app: &TestApp, token: &str) -> i64 {
 }
 
 async fn refund_webhook(app: &TestApp, order: &str, pay: &str, refund: &str, amount: i64) {
+    refund_event(app, &format!("evt_{refund}"), order, pay, refund, amount).await;
+}
+
+/// `refund.processed` for `refund` delivered under the event id `event`.
+async fn refund_event(
+    app: &TestApp,
+    event: &str,
+    order: &str,
+    pay: &str,
+    refund: &str,
+    amount: i64,
+) {
     let body = json!({
         "entity": "event", "event": "refund.processed",
         "payload": {
@@ -52,7 +64,7 @@ async fn refund_webhook(app: &TestApp, order: &str, pay: &str, refund: &str, amo
                 "currency": "INR", "payment_id": pay, "status": "processed"}},
         }
     });
-    let res = webhook(app, &format!("evt_{refund}"), &body, HOOK).await;
+    let res = webhook(app, event, &body, HOOK).await;
     assert_eq!(res.status, 200, "{}", res.text);
 }
 
@@ -230,4 +242,117 @@ async fn refund_then_credit_note_then_both_ledgers_reconcile() {
     assert_eq!(net("revenue"), Some(0));
     assert_eq!(net("receivable"), Some(49_900));
     assert_eq!(net("refunds"), Some(-49_900));
+}
+
+/// The same refund delivered again under another event id (Razorpay retries with a new one):
+/// its paise count once toward `token_orders.refunded_paise` and the wallet moves once, both
+/// when tokens were taken back and after a capped reversal that took nothing (before the
+/// fix, the capped one had no transfer to find and counted its paise twice).
+#[tokio::test]
+async fn the_same_refund_under_another_event_id_counts_once() {
+    let (app, rzp) = app_with_razorpay().await;
+    let admin = app.admin_token();
+    let pack = app
+        .call(
+            Method::POST,
+            "/api/admin/token-packs",
+            &admin,
+            Some(json!({"name": "Starter 50", "tokens": 50, "amount_paise": 49_900})),
+        )
+        .await;
+    assert_eq!(pack.status, 201, "{}", pack.text);
+    let (buyer, token) = app.user(Role::User, &[], "mr-mentor");
+    Mock::given(method("POST"))
+        .and(path("/v1/orders"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "order_R2", "entity": "order", "amount": 49_900, "currency": "INR",
+            "receipt": "r", "status": "created"
+        })))
+        .mount(&rzp)
+        .await;
+    let order = app
+        .call(
+            Method::POST,
+            "/api/tokens/purchase",
+            &token,
+            Some(json!({"pack_id": pack.json()["id"]})),
+        )
+        .await;
+    assert_eq!(order.status, 201, "{}", order.text);
+    let captured = json!({"entity": "event", "event": "payment.captured",
+        "payload": {"payment": {"entity": payment("order_R2", "pay_R2")}}});
+    let res = webhook(&app, "evt_capture_R2", &captured, HOOK).await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(balance(&app, &token).await, 50);
+    let refunded = || {
+        count(
+            &app,
+            "SELECT refunded_paise FROM token_orders WHERE razorpay_order_id = 'order_R2'",
+        )
+    };
+
+    // Rs 100 refunded, delivered under two event ids: 10 tokens taken once
+    for event in ["evt_R2a_1", "evt_R2a_2"] {
+        refund_event(&app, event, "order_R2", "pay_R2", "rfnd_R2a", 10_000).await;
+        assert_eq!(balance(&app, &token).await, 40, "{event}");
+        assert_eq!(refunded().await, 10_000, "{event}");
+    }
+
+    // everything spent, then Rs 200 refunded: capped (20 due, nothing available), delivered
+    // under two event ids: counted once
+    let spent = app
+        .req(Method::POST, "/api/admin/tokens/corrections")
+        .bearer(&admin)
+        .header("Idempotency-Key", "spend-40")
+        .json(&json!({"user_id": buyer, "amount": -40, "reason": "spent on sessions"}))
+        .send()
+        .await;
+    assert_eq!(spent.status, 201, "{}", spent.text);
+    assert_eq!(balance(&app, &token).await, 0);
+    for event in ["evt_R2b_1", "evt_R2b_2", "evt_R2b_3"] {
+        refund_event(&app, event, "order_R2", "pay_R2", "rfnd_R2b", 20_000).await;
+        assert_eq!(balance(&app, &token).await, 0, "{event}");
+        assert_eq!(
+            refunded().await,
+            30_000,
+            "{event}: the capped refund counted once"
+        );
+    }
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COALESCE(sum(amount), 0)::bigint FROM ledger_transfers WHERE kind = 'purchase_refund'",
+        )
+        .await,
+        10,
+        "the wallet moved once"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM token_order_refunds r JOIN token_orders o ON o.id = r.order_id
+              WHERE o.razorpay_order_id = 'order_R2'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT (due * 100 + debited)::bigint FROM token_order_refunds WHERE refund_id = 'rfnd_R2b'"
+        )
+        .await,
+        2_000,
+        "20 due, none taken"
+    );
+
+    // a later refund is still counted: the rest of the price, after the capped ones
+    refund_event(&app, "evt_R2c", "order_R2", "pay_R2", "rfnd_R2c", 19_900).await;
+    assert_eq!(refunded().await, 49_900);
+
+    let rec = app
+        .call(Method::GET, "/api/admin/tokens/reconcile", &admin, None)
+        .await;
+    assert_eq!(rec.status, 200, "{}", rec.text);
+    assert_eq!(rec.json()["ok"], true, "{}", rec.text);
 }

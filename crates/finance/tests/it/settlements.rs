@@ -7,6 +7,7 @@ use finance::service::{invoices, refunds, settlements};
 use integrations::{payments::events::RefundProcessed, razorpay::Razorpay};
 use kernel::auth::{Capability, Role};
 use reqwest::Method;
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 use testkit::{TestOptions, spawn_app_with};
 use wiremock::{
@@ -67,6 +68,23 @@ async fn settlements_match_payments_and_refunds_and_report_the_rest() {
     .await
     .unwrap();
 
+    // a refund of ours left pending without Razorpay's id (the process stopped between
+    // Razorpay's answer and the credit note)
+    let crashed = uuid::Uuid::now_v7();
+    app.db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "INSERT INTO refunds (id, platform_id, invoice_id, razorpay_payment_id, amount_paise, reason, status)
+             VALUES ($1, $2, $3, $4, 5000, 'course cancelled', 'pending')",
+            [
+                crashed.into(),
+                mr.id.into(),
+                unsettled.id.into(),
+                unsettled.razorpay_payment_id.clone().into(),
+            ],
+        ))
+        .await
+        .unwrap();
     let line = |id: &str, kind: &str, amount: i64, fee: Option<i64>, tax: Option<i64>| {
         json!({"entity_id": id, "type": kind, "amount": amount, "fee": fee, "tax": tax,
                "currency": "INR", "settled": true, "settlement_id": "setl_1",
@@ -98,6 +116,11 @@ async fn settlements_match_payments_and_refunds_and_report_the_rest() {
         line("rfnd_recon1", "refund", 18_000, None, None),
         line("rfnd_unknown", "refund", 5_000, None, None),
         line("adj_1", "adjustment", -300, None, None),
+        {
+            let mut l = line("rfnd_crashed", "refund", 5_000, None, None);
+            l["payment_id"] = json!(unsettled.razorpay_payment_id);
+            l
+        },
     ];
     Mock::given(method("GET"))
         .and(path("/v1/settlements/recon/combined"))
@@ -116,7 +139,7 @@ async fn settlements_match_payments_and_refunds_and_report_the_rest() {
     let razorpay =
         Razorpay::from_config(&app.config.integrations.razorpay, reqwest::Client::new()).unwrap();
     let day = NaiveDate::from_ymd_opt(2026, 11, 10).unwrap();
-    let done = settlements::reconcile_day(&app.db, &razorpay, day)
+    let done = settlements::reconcile_day(&app.ctx, &app.config.finance, &razorpay, day)
         .await
         .unwrap();
     assert_eq!(
@@ -127,13 +150,26 @@ async fn settlements_match_payments_and_refunds_and_report_the_rest() {
             done.mismatched,
             done.unmatched
         ),
-        (6, 6, 2, 1, 3)
+        (7, 7, 3, 1, 3)
     );
     // again: stored once, posted once
-    let again = settlements::reconcile_day(&app.db, &razorpay, day)
+    let again = settlements::reconcile_day(&app.ctx, &app.config.finance, &razorpay, day)
         .await
         .unwrap();
-    assert_eq!((again.lines, again.new), (6, 0));
+    assert_eq!((again.lines, again.new), (7, 0));
+    // the pending refund is closed: Razorpay's id, processed, its credit note, once
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT count(*) FROM refunds r JOIN credit_notes c ON c.refund_id = r.id
+                  WHERE r.id = '{crashed}' AND r.status = 'processed'
+                    AND r.razorpay_refund_id = 'rfnd_crashed' AND c.total_paise = 5000"
+            )
+        )
+        .await,
+        1
+    );
 
     let sum = |account: &str| {
         let app = &app;
@@ -146,8 +182,8 @@ async fn settlements_match_payments_and_refunds_and_report_the_rest() {
     assert_eq!(sum("input_gst").await, 425);
     assert_eq!(sum("fees").await, 2_360);
     assert_eq!(sum("receivable").await, -118_000);
-    assert_eq!(sum("bank").await, 118_000 - 2_785 - 18_000);
-    assert_eq!(sum("refunds").await, 18_000);
+    assert_eq!(sum("bank").await, 118_000 - 2_785 - 18_000 - 5_000);
+    assert_eq!(sum("refunds").await, 23_000);
     assert_eq!(
         count(
             &app,
@@ -169,7 +205,7 @@ async fn settlements_match_payments_and_refunds_and_report_the_rest() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text);
     let r = res.json();
-    assert_eq!(r["matched"], 2);
+    assert_eq!(r["matched"], 3);
     assert_eq!(r["fees_paise"], 2_360);
     assert_eq!(r["fee_gst_paise"], 425);
     assert_eq!(r["unattributed"], 3);
