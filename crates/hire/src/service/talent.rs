@@ -190,10 +190,19 @@ pub async fn put_sources(
     .await?;
     for s in &req.items {
         let role = role_key(&s.role);
-        if role.is_empty() {
+        if role.is_empty() || role.chars().count() > 200 {
             return Err(HireError::Invalid(
                 "items",
-                "a role needs letters or digits".into(),
+                "a role needs letters or digits (at most 200 characters)".into(),
+            ));
+        }
+        // what is stored is trimmed (and the location lower-cased): check that, not the input
+        let source = s.source.trim();
+        let location = s.location.trim().to_lowercase();
+        if source.is_empty() || location.chars().count() > 100 {
+            return Err(HireError::Invalid(
+                "items",
+                "a source needs more than spaces; a location at most 100 characters".into(),
             ));
         }
         txn.execute_raw(Statement::from_sql_and_values(
@@ -204,9 +213,9 @@ pub async fn put_sources(
                 Uuid::now_v7().into(),
                 tenant.id.into(),
                 role.into(),
-                s.location.trim().to_lowercase().into(),
+                location.into(),
                 s.amount_paise.into(),
-                s.source.trim().to_owned().into(),
+                source.to_owned().into(),
             ],
         ))
         .await?;

@@ -285,6 +285,20 @@ async fn the_benchmark_combines_offers_and_configured_points() {
     )
     .await;
     res.assert_problem(422, "validation_failed");
+    // a source of spaces only is empty once trimmed: 422, not the 500 of the column's check
+    // (Schemathesis sent a no-break space)
+    for source in ["\u{a0}", "   "] {
+        let res = call(
+            &app,
+            Method::PUT,
+            "/api/salary-benchmark/sources",
+            Some(&hr),
+            Some(json!({"items": [{"role": "analyst", "amount_paise": 100, "source": source}]})),
+        )
+        .await;
+        let problem = res.assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], json!("items"), "{problem}");
+    }
     let every = hire::workers::salary_schedule();
     assert_eq!(
         (every.queue.as_str(), every.every_ms),
