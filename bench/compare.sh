@@ -16,24 +16,17 @@ cd "$(dirname "$0")/.."
 SECS="${1:-15}"
 ROUNDS="${2:-3}"
 CONN="${3:-64}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-command -v pgbench >/dev/null || { echo "pgbench is missing (postgresql-contrib)" >&2; exit 1; }
+source bench/lib.sh
+need wrk pgbench node
 
 # GATEWAY_BIN runs a given binary instead (a smoke run of this script with a debug build).
-if [ -n "${GATEWAY_BIN:-}" ]; then
-  BIN="$GATEWAY_BIN"
-else
-  cargo build --release -q -p gateway
-  BIN="$CARGO_TARGET_DIR/release/gateway"
-fi
+BENCH_BIN="${GATEWAY_BIN:-${BENCH_BIN:-}}" bench_binary
 npm ci --prefix bench/baseline --no-audit --no-fund --silent
 
 SERVER="${BENCH_DATABASE_SERVER:-postgres://postgres@127.0.0.1:5432}"
 DB=mas_bench_compare
 PGB=mas_bench_pgbench
 for d in $DB $PGB; do psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1; done
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 GW_PORT=$(free_port)
 NODE_PORT=$(free_port)
 PREFIX="bench-compare-$$:"

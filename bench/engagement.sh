@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Engagement under load: leaderboard reads (GET /api/student/leaderboards/batch/{id}, all time
 # and this week; Redis sorted sets rebuilt from PostgreSQL when missing) with wrk, and the
-# students-at-risk job's work for 10,000 students (`lms::service::engagement::risk`: the one
-# statement reading every enrolment's inputs, taken from the source, and the upsert of 10,000
-# scores). Seeded with SQL: one course, 20 batches of 500 students, 20 XP facts per student,
+# students-at-risk job for 10,000 enrolments: a `compute-student-risk` job added with Node's
+# BullMQ and run by a `gateway worker` process, timed by BullMQ's processedOn -> finishedOn. Seeded with SQL: one course, 20 batches of 500 students, 20 XP facts per student,
 # 10 live classes with half attended, 4 assignments with 70% handed in, a quiz attempt each.
 # 64 students of batch 1 sign up through the API; wrk cycles through their tokens.
 #
@@ -13,41 +12,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${1:-15}"
 CONN="${2:-32}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+source bench/lib.sh
+need wrk node
 
-if [ -z "${BENCH_BIN:-}" ]; then
-  cargo build --release -q -p gateway
-  BIN="$CARGO_TARGET_DIR/release/gateway"
-else
-  BIN="$BENCH_BIN"
-fi
-SERVER="${BENCH_DATABASE_SERVER:-postgres://postgres@127.0.0.1:5432}"
-DB=mas_bench_engagement
-psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-PREFIX="bench-engagement-$$:"
-WORK=$(mktemp -d)
-export DATABASE_URL="$SERVER/$DB" REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}" \
-  HOST=127.0.0.1 PORT="$PORT" RUST_LOG=warn REDIS_KEY_PREFIX="$PREFIX" BULLMQ_PREFIX="bench-engagement-bull-$$" \
-  RATE_LIMIT_SIGNUP_IP=100000/60 RATE_LIMIT_LOGIN_IP=100000/60 RATE_LIMIT_LOGIN_ACCOUNT=100000/60 \
-  ACCESS_TOKEN_TTL_SECS=3600
+bench_binary
+bench_env engagement
 "$BIN" migrate >/dev/null
 "$BIN" seed >/dev/null
-
-"$BIN" api &
-PID=$!
-cleanup() {
-  kill "$PID" 2>/dev/null || true
-  wait "$PID" 2>/dev/null || true
-  redis-cli -u "$REDIS_URL" --scan --pattern "$PREFIX*" | xargs -r -n 500 redis-cli -u "$REDIS_URL" del >/dev/null
-  redis-cli -u "$REDIS_URL" --scan --pattern "bench-engagement-bull-$$*" | xargs -r -n 500 redis-cli -u "$REDIS_URL" del >/dev/null
-  psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 1 300); do curl -sf "$BASE/api/health" >/dev/null && break; sleep 0.1; done
+bench_start_api
 
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 echo "== 64 students through the API"
@@ -137,23 +109,21 @@ curl -s -o /dev/null -w "miss (rebuild): %{time_total} s\n" "$BASE/api/student/l
 curl -s -o /dev/null -w "hit: %{time_total} s\n" "$BASE/api/student/leaderboards/batch/$BATCH" -H "authorization: Bearer $TOKEN"
 
 echo
-echo "== the risk job's work for 10,000 enrolments"
-PLATFORM_ID=$(psql "$DATABASE_URL" -Atc "SELECT id FROM platforms WHERE slug = 'mr-mentor'")
-INPUTS=$(python3 - <<'PY'
-import re
-src = open("crates/lms/src/service/engagement/risk.rs").read()
-print(re.search(r'const INPUTS: &str = "(.*?)";', src, re.S).group(1))
-PY
-)
-SQLQ=$(printf '%s' "$INPUTS" | sed "s/\$1/'$PLATFORM_ID'::uuid/g; s/\$2/now()/g; s/\$3/(now() - interval '28 days')/g")
-psql "$DATABASE_URL" -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) $SQLQ" | grep -E "Execution Time|Planning Time"
-psql "$DATABASE_URL" -q <<SQL
-\timing on
-CREATE TEMP TABLE inputs AS $SQLQ;
-INSERT INTO student_risk_scores (id, platform_id, user_id, course_id, batch_id, day, score, parts)
-SELECT gen_random_uuid(), '$PLATFORM_ID', user_id, course_id, batch_id, current_date,
-       least(100, classes_held - classes_attended + assignments_missing * 10)::int,
-       '[{"part":"attendance","value":50,"weight":30,"contribution":15.0,"detail":"missed 5 of 10 live classes"}]'::jsonb
-  FROM inputs
-ON CONFLICT ON CONSTRAINT student_risk_scores_day_unique DO UPDATE SET score = EXCLUDED.score, parts = EXCLUDED.parts;
-SQL
+echo "== the risk job (studentRiskComputationQueue) run by a worker process for 10,000 enrolments"
+npm ci --prefix crates/jobs/tests/node --no-audit --no-fund --silent
+"$BIN" worker >"$WORK/worker.log" 2>&1 &
+WORKER=$!
+bench_cleanup_hook() { kill "$WORKER" 2>/dev/null; wait "$WORKER" 2>/dev/null; }
+QUEUE=studentRiskComputationQueue
+JOB=$(node crates/jobs/tests/node/produce.mjs "$REDIS_URL" "$BULL_PREFIX" "$QUEUE" compute-student-risk '{}' | json '["id"]')
+for _ in $(seq 1 600); do
+  FIN=$(redis-cli -u "$REDIS_URL" HGET "$BULL_PREFIX:$QUEUE:$JOB" finishedOn)
+  [ -n "$FIN" ] && break
+  sleep 0.2
+done
+[ -n "$FIN" ] || { echo "the risk job did not finish in 120 s" >&2; exit 1; }
+STARTED=$(redis-cli -u "$REDIS_URL" HGET "$BULL_PREFIX:$QUEUE:$JOB" processedOn)
+FAILED=$(redis-cli -u "$REDIS_URL" HGET "$BULL_PREFIX:$QUEUE:$JOB" failedReason)
+[ -z "$FAILED" ] || { echo "the risk job failed: $FAILED" >&2; exit 1; }
+echo "job $JOB: processed in $((FIN - STARTED)) ms (BullMQ processedOn -> finishedOn)"
+psql "$DATABASE_URL" -Atc "SELECT 'scores written today: ' || count(*) FROM student_risk_scores WHERE day = (now() AT TIME ZONE 'Asia/Kolkata')::date"

@@ -15,42 +15,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${1:-15}"
 CONN="${2:-16}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-
-if [ -n "${BENCH_BIN:-}" ]; then
-  BIN="$BENCH_BIN"
-elif [ "${BENCH_PROFILE:-release}" = dev ]; then
-  cargo build -q -p gateway
-  BIN="$CARGO_TARGET_DIR/debug/gateway"
-else
-  cargo build --release -q -p gateway
-  BIN="$CARGO_TARGET_DIR/release/gateway"
-fi
-
-SERVER="${BENCH_DATABASE_SERVER:-postgres://postgres@127.0.0.1:5432}"
-DB=mas_bench_hire
-psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-PREFIX="bench-hire-$$:"
-export DATABASE_URL="$SERVER/$DB" REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}" \
-  HOST=127.0.0.1 PORT="$PORT" RUST_LOG=warn REDIS_KEY_PREFIX="$PREFIX" BULLMQ_PREFIX="bench-hire-bull-$$" \
-  RATE_LIMIT_LOGIN_IP=100000/60 RATE_LIMIT_LOGIN_ACCOUNT=100000/60 ACCESS_TOKEN_TTL_SECS=3600 \
-  DB_POOL_MAX="${DB_POOL_MAX:-20}" \
-  ADMIN_EMAIL=bench-admin@example.com ADMIN_PASSWORD=Quartz-Lantern-42-Bench
+source bench/lib.sh
+need wrk
+bench_binary
+bench_env hire
+export DB_POOL_MAX="${DB_POOL_MAX:-20}"
 "$BIN" migrate >/dev/null
-"$BIN" api &
-PID=$!
-cleanup() {
-  kill "$PID" 2>/dev/null || true
-  wait "$PID" 2>/dev/null || true
-  redis-cli -u "$REDIS_URL" --scan --pattern "$PREFIX*" | xargs -r -n 500 redis-cli -u "$REDIS_URL" del >/dev/null
-  redis-cli -u "$REDIS_URL" --scan --pattern "bench-hire-bull-$$*" | xargs -r -n 500 redis-cli -u "$REDIS_URL" del >/dev/null
-  psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
-}
-trap cleanup EXIT
-BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 1 100); do curl -sf "$BASE/api/health" >/dev/null && break; sleep 0.1; done
+bench_start_api
 
 echo "== 100,000 applications (one statement)"
 time psql "$DATABASE_URL" -q <<'SQL'

@@ -13,31 +13,13 @@ cd "$(dirname "$0")/.."
 SECS="${1:-20}"
 LOGIN_CONN="${2:-8}"
 ME_CONN="${3:-64}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-
-cargo build --release -q -p gateway
-BIN="$CARGO_TARGET_DIR/release/gateway"
-
-SERVER="${BENCH_DATABASE_SERVER:-postgres://postgres@127.0.0.1:5432}"
-DB=mas_bench_identity
-psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-PREFIX="bench-identity-$$:"
-export DATABASE_URL="$SERVER/$DB" REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}" \
-  HOST=127.0.0.1 PORT="$PORT" RUST_LOG=warn REDIS_KEY_PREFIX="$PREFIX" BULLMQ_PREFIX="bench-identity-bull-$$" \
-  RATE_LIMIT_LOGIN_IP=100000000/60 RATE_LIMIT_LOGIN_ACCOUNT=100000000/60 RATE_LIMIT_SIGNUP_IP=1000/60
+source bench/lib.sh
+need wrk
+bench_binary
+bench_env identity
+export RATE_LIMIT_SIGNUP_IP=1000/60
 "$BIN" migrate >/dev/null
-"$BIN" api &
-PID=$!
-cleanup() {
-  kill "$PID" 2>/dev/null || true
-  wait "$PID" 2>/dev/null || true
-  redis-cli -u "$REDIS_URL" --scan --pattern "$PREFIX*" | xargs -r -n 500 redis-cli -u "$REDIS_URL" del >/dev/null
-  psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
-}
-trap cleanup EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && break; sleep 0.1; done
+bench_start_api
 
 BASE="http://127.0.0.1:$PORT"
 curl -sSf -X POST "$BASE/api/auth/signup" -H 'content-type: application/json' \

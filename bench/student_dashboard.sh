@@ -11,37 +11,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${1:-15}"
 CONN="${2:-32}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-
-cargo build --release -q -p gateway
-BIN="$CARGO_TARGET_DIR/release/gateway"
-SERVER="${BENCH_DATABASE_SERVER:-postgres://postgres@127.0.0.1:5432}"
-DB=mas_bench_dashboard
-psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-PREFIX="bench-dashboard-$$:"
-WORK=$(mktemp -d)
-export DATABASE_URL="$SERVER/$DB" REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}" \
-  HOST=127.0.0.1 PORT="$PORT" RUST_LOG=warn REDIS_KEY_PREFIX="$PREFIX" BULLMQ_PREFIX="bench-dashboard-bull-$$" \
-  RATE_LIMIT_SIGNUP_IP=100000/60 RATE_LIMIT_LOGIN_IP=100000/60 RATE_LIMIT_LOGIN_ACCOUNT=100000/60 \
-  ACCESS_TOKEN_TTL_SECS=3600
+source bench/lib.sh
+need wrk
+bench_binary
+bench_env dashboard
 "$BIN" migrate >/dev/null
 "$BIN" seed >/dev/null
-
-"$BIN" api &
-PID=$!
-cleanup() {
-  kill "$PID" 2>/dev/null || true
-  wait "$PID" 2>/dev/null || true
-  redis-cli -u "$REDIS_URL" --scan --pattern "$PREFIX*" | xargs -r -n 500 redis-cli -u "$REDIS_URL" del >/dev/null
-  redis-cli -u "$REDIS_URL" --scan --pattern "bench-dashboard-bull-$$*" | xargs -r -n 500 redis-cli -u "$REDIS_URL" del >/dev/null
-  psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 1 100); do curl -sf "$BASE/api/health" >/dev/null && break; sleep 0.1; done
+bench_start_api
 
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 echo "== 64 students"

@@ -43,7 +43,7 @@ pub use config::CommsConfig;
 pub use email::{EmailJob, Mailer, queue_email};
 pub use error::codes;
 pub use exotel::ExotelClient;
-pub use notifications::{LivePush, Notice, notify_in};
+pub use notifications::{LivePush, Notice, notify_in, notify_into};
 pub use state::Comms;
 pub use whatsapp::{WhatsAppClient, WhatsAppJob};
 

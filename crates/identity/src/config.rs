@@ -51,8 +51,9 @@ pub struct AuthConfig {
     pub access_token_ttl: Duration,
     /// `REFRESH_TOKEN_TTL_SECS`: lifetime of a refresh token from its issue (default 30 days).
     pub refresh_token_ttl: Duration,
-    /// `USER_CACHE_TTL_SECS`: how long a replica may serve a user's role and status from the
-    /// Redis cache before reading PostgreSQL again (changes invalidate it at once).
+    /// `USER_CACHE_TTL_SECS`: how long a replica may serve a user's role, status and profile
+    /// from its in-process copy and the Redis cache before reading again (changes invalidate
+    /// both at once, other replicas through Redis pub/sub; ADR 0083). 0 disables both.
     pub user_cache_ttl: Duration,
     /// `ARGON2_MEMORY_KIB`: argon2id memory cost (default 19456, OWASP's minimum).
     pub argon2_memory_kib: u32,

@@ -49,7 +49,13 @@ impl Identity {
             ctx: ctx.clone(),
             jobs: jobs.clone(),
             passwords,
-            directory: Arc::new(Directory::new(ctx, config.auth.user_cache_ttl)),
+            directory: {
+                crate::service::directory::spawn_invalidation_listener(
+                    ctx,
+                    config.auth.user_cache_ttl,
+                );
+                Arc::new(Directory::new(ctx, config.auth.user_cache_ttl))
+            },
             config: Arc::new(config),
             http,
         })
@@ -58,6 +64,11 @@ impl Identity {
     /// The user directory to register as `web::Data<dyn UserDirectory>`.
     pub fn directory(&self) -> Arc<dyn UserDirectory> {
         self.directory.clone()
+    }
+
+    /// The user directory itself (profiles for `/api/auth/me`).
+    pub fn users(&self) -> &Directory {
+        &self.directory
     }
 
     /// The email-and-password sign-in of server-rendered pages, to register as

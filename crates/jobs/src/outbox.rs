@@ -78,7 +78,21 @@ async fn insert<C: ConnectionTrait>(
     delay: Duration,
 ) -> Result<Uuid, DbErr> {
     let id = kernel::ids::new_id();
-    entity::Entity::insert(entity::ActiveModel {
+    entity::Entity::insert(row(id, tenant, queue, job_name, payload, delay))
+        .exec_without_returning(txn)
+        .await?;
+    Ok(id)
+}
+
+fn row(
+    id: Uuid,
+    tenant: &Tenant,
+    queue: &str,
+    job_name: &str,
+    payload: serde_json::Value,
+    delay: Duration,
+) -> entity::ActiveModel {
+    entity::ActiveModel {
         id: Set(id),
         platform_id: Set(Some(tenant.id)),
         queue: Set(queue.to_owned()),
@@ -89,10 +103,7 @@ async fn insert<C: ConnectionTrait>(
         relayed_at: Set(None),
         attempts: Set(0),
         last_error: Set(None),
-    })
-    .exec_without_returning(txn)
-    .await?;
-    Ok(id)
+    }
 }
 
 fn envelope<T: serde::Serialize>(tenant: &Tenant, payload: &T) -> Result<serde_json::Value, DbErr> {
@@ -153,6 +164,80 @@ pub async fn publish_in<C: ConnectionTrait, E: EventSpec>(
         Duration::ZERO,
     )
     .await
+}
+
+/// Outbox rows gathered while a transaction runs and written by one multi-row `INSERT`
+/// ([`Batch::insert`], before the commit): a booking's emails, in-app notices, reminders and
+/// calendar event are one statement instead of one each. Nothing is written until `insert`;
+/// a batch dropped without it writes nothing.
+#[derive(Debug, Default)]
+pub struct Batch {
+    rows: Vec<entity::ActiveModel>,
+}
+
+impl Batch {
+    /// An empty batch.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn push(
+        &mut self,
+        tenant: &Tenant,
+        queue: &str,
+        job_name: &str,
+        payload: serde_json::Value,
+        delay: Duration,
+    ) -> Uuid {
+        let id = kernel::ids::new_id();
+        self.rows
+            .push(row(id, tenant, queue, job_name, payload, delay));
+        id
+    }
+
+    /// Like [`enqueue_in`], into the batch.
+    pub fn enqueue<T: JobSpec>(&mut self, tenant: &Tenant, payload: &T) -> Result<Uuid, DbErr> {
+        let payload = envelope(tenant, payload)?;
+        Ok(self.push(tenant, T::QUEUE, T::NAME, payload, Duration::ZERO))
+    }
+
+    /// Like [`enqueue_delayed_in`], into the batch.
+    pub fn enqueue_delayed<T: JobSpec>(
+        &mut self,
+        tenant: &Tenant,
+        payload: &T,
+        delay: Duration,
+    ) -> Result<Uuid, DbErr> {
+        let payload = envelope(tenant, payload)?;
+        Ok(self.push(tenant, T::QUEUE, T::NAME, payload, delay))
+    }
+
+    /// Like [`publish_in`], into the batch.
+    pub fn publish<E: EventSpec>(&mut self, tenant: &Tenant, event: &E) -> Result<Uuid, DbErr> {
+        let payload = envelope(tenant, event)?;
+        Ok(self.push(tenant, EVENTS_QUEUE, E::NAME, payload, Duration::ZERO))
+    }
+
+    /// How many rows the batch holds.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether the batch is empty.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Writes every row inside `txn` in one statement (none when the batch is empty).
+    pub async fn insert<C: ConnectionTrait>(self, txn: &C) -> Result<(), DbErr> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        entity::Entity::insert_many(self.rows)
+            .exec_without_returning(txn)
+            .await?;
+        Ok(())
+    }
 }
 
 /// Relays pending rows until none is left; returns how many were relayed. Safe to run in

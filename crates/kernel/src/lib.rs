@@ -14,7 +14,9 @@ pub mod error;
 pub mod extract;
 pub mod http;
 pub mod ids;
+pub mod invalidation;
 pub mod jwt;
+pub mod local_cache;
 pub mod metrics;
 pub mod money;
 pub mod pagination;
@@ -26,6 +28,7 @@ pub mod system_config;
 pub mod telemetry;
 pub mod tenant;
 pub mod text;
+pub mod user_cache;
 
 pub use config::Config;
 pub use context::AppContext;

@@ -5,6 +5,8 @@
 //! orders against Razorpay (`cleanupQueue`, 03:15 IST) in [`payment_workers`], because it
 //! needs the shared payments.
 
+use std::future::Future;
+
 use chrono::{Duration, Utc};
 use integrations::payments::Payments;
 use jobs::{JobContext, JobError, JobSpec, Registry, ScheduleSpec};
@@ -184,9 +186,13 @@ fn event_id(ctx: &JobContext) -> Option<uuid::Uuid> {
     ctx.job_id.parse().ok()
 }
 
-async fn award(state: &Lms, ctx: &JobContext, fact: Option<XpFact>) -> Result<(), JobError> {
+async fn award(
+    state: &Lms,
+    ctx: &JobContext,
+    platform: uuid::Uuid,
+    fact: Option<XpFact>,
+) -> Result<(), JobError> {
     let Some(fact) = fact else { return Ok(()) };
-    let platform = platform_id(state, ctx).await?;
     let done = engagement::on_fact(state.ctx(), platform, &fact, event_id(ctx))
         .await
         .map_err(retry)?;
@@ -194,93 +200,90 @@ async fn award(state: &Lms, ctx: &JobContext, fact: Option<XpFact>) -> Result<()
     Ok(())
 }
 
-/// The engagement subscribers (XP from domain events, once per fact) and the daily safety net.
-fn engagement_workers(registry: &mut Registry, lms: &Lms) {
+/// Subscribes `subscriber` to the event `E`, turning each event into at most one XP fact
+/// (`fact_of` answers `None` when the event earns nothing) awarded once per event id.
+fn xp_from<E, F, Fut>(registry: &mut Registry, lms: &Lms, subscriber: &str, fact_of: F)
+where
+    E: jobs::EventSpec,
+    F: Fn(Lms, uuid::Uuid, E) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<Option<XpFact>, crate::LmsError>> + Send + 'static,
+{
     let state = lms.clone();
-    registry.subscribe(
-        "lms:xp-lesson",
-        move |ctx: JobContext, e: LessonCompleted| {
-            let state = state.clone();
-            async move {
-                let fact = XpFact {
-                    user_id: e.user_id,
-                    kind: XpKind::LessonCompleted,
-                    source_id: e.item_id,
-                    course_id: Some(e.course_id),
-                    occurred_at: e.completed_at,
-                };
-                award(&state, &ctx, Some(fact)).await
-            }
-        },
-    );
-    let state = lms.clone();
-    registry.subscribe("lms:xp-quiz", move |ctx: JobContext, e: QuizPassed| {
+    registry.subscribe(subscriber, move |ctx: JobContext, e: E| {
         let state = state.clone();
+        let fact_of = fact_of.clone();
         async move {
-            let Some(user_id) = e.user_id else {
-                return Ok(());
-            };
             let platform = platform_id(&state, &ctx).await?;
-            let fact = facts::quiz_passed(&state.ctx().db, platform, user_id, e.quiz_id)
-                .await
-                .map_err(retry)?;
-            award(&state, &ctx, fact).await
+            let fact = fact_of(state.clone(), platform, e).await.map_err(retry)?;
+            award(&state, &ctx, platform, fact).await
         }
     });
-    let state = lms.clone();
-    registry.subscribe(
+}
+
+/// The engagement subscribers (XP from domain events, once per fact) and the daily safety net.
+fn engagement_workers(registry: &mut Registry, lms: &Lms) {
+    xp_from(
+        registry,
+        lms,
+        "lms:xp-lesson",
+        |_, _, e: LessonCompleted| async move {
+            Ok(Some(XpFact {
+                user_id: e.user_id,
+                kind: XpKind::LessonCompleted,
+                source_id: e.item_id,
+                course_id: Some(e.course_id),
+                occurred_at: e.completed_at,
+            }))
+        },
+    );
+    xp_from(
+        registry,
+        lms,
+        "lms:xp-quiz",
+        |state, platform, e: QuizPassed| async move {
+            match e.user_id {
+                Some(user) => facts::quiz_passed(&state.ctx().db, platform, user, e.quiz_id).await,
+                None => Ok(None),
+            }
+        },
+    );
+    xp_from(
+        registry,
+        lms,
         "lms:xp-assignment",
-        move |ctx: JobContext, e: AssignmentSubmitted| {
-            let state = state.clone();
-            async move {
-                if !e.on_time {
-                    return Ok(());
-                }
-                let platform = platform_id(&state, &ctx).await?;
-                let fact = facts::assignment_on_time(
-                    &state.ctx().db,
-                    platform,
-                    e.user_id,
-                    e.assignment_id,
-                )
-                .await
-                .map_err(retry)?;
-                award(&state, &ctx, fact).await
+        |state, platform, e: AssignmentSubmitted| async move {
+            if !e.on_time {
+                return Ok(None);
             }
+            facts::assignment_on_time(&state.ctx().db, platform, e.user_id, e.assignment_id).await
         },
     );
-    let state = lms.clone();
-    registry.subscribe(
+    xp_from(
+        registry,
+        lms,
         "lms:xp-class",
-        move |ctx: JobContext, e: LiveClassAttended| {
-            let state = state.clone();
-            async move {
-                let fact = XpFact {
-                    user_id: e.user_id,
-                    kind: XpKind::ClassAttended,
-                    source_id: e.live_class_id,
-                    course_id: Some(e.course_id),
-                    occurred_at: e.joined_at,
-                };
-                award(&state, &ctx, Some(fact)).await
-            }
+        |_, _, e: LiveClassAttended| async move {
+            Ok(Some(XpFact {
+                user_id: e.user_id,
+                kind: XpKind::ClassAttended,
+                source_id: e.live_class_id,
+                course_id: Some(e.course_id),
+                occurred_at: e.joined_at,
+            }))
         },
     );
-    let state = lms.clone();
-    registry.subscribe(
+    xp_from(
+        registry,
+        lms,
         "lms:xp-mentorship",
-        move |ctx: JobContext, e: MentorshipSessionCompleted| {
-            let state = state.clone();
-            async move {
-                let fact = XpFact {
-                    user_id: e.student_user_id,
-                    kind: XpKind::MentorshipSession,
-                    source_id: e.meeting_id,
-                    course_id: None,
-                    occurred_at: e.completed_at,
-                };
-                award(&state, &ctx, Some(fact)).await
-            }
+        |_, _, e: MentorshipSessionCompleted| async move {
+            Ok(Some(XpFact {
+                user_id: e.student_user_id,
+                kind: XpKind::MentorshipSession,
+                source_id: e.meeting_id,
+                course_id: None,
+                occurred_at: e.completed_at,
+            }))
         },
     );
     let state = lms.clone();

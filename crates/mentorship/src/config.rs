@@ -26,6 +26,10 @@ pub struct MentorshipConfig {
     /// `GOOGLE_CALENDAR_TOKEN_KEY`: the key that seals stored refresh tokens (default derived
     /// from `JWT_SECRET`).
     pub calendar_token_key: SecretString,
+    /// `MENTOR_LIST_CACHE_MS`: how long a replica serves a page of the public mentor list
+    /// from its own copy (default 2000; 0 off). Every change of a platform's mentors or slots
+    /// through the API drops the platform's pages on every replica at once (ADR 0083).
+    pub mentor_list_cache: std::time::Duration,
 }
 
 impl fmt::Debug for MentorshipConfig {
@@ -38,6 +42,7 @@ impl fmt::Debug for MentorshipConfig {
             )
             .field("google", &self.google)
             .field("calendar_redirect_uri", &self.calendar_redirect_uri)
+            .field("mentor_list_cache", &self.mentor_list_cache)
             .finish_non_exhaustive()
     }
 }
@@ -63,6 +68,9 @@ impl MentorshipConfig {
             calendar_token_key: env
                 .secret("GOOGLE_CALENDAR_TOKEN_KEY")?
                 .unwrap_or_else(|| base.derived_secret(labels::GOOGLE_CALENDAR_SEAL)),
+            mentor_list_cache: std::time::Duration::from_millis(
+                env.parse("MENTOR_LIST_CACHE_MS", 2000)?,
+            ),
         };
         if base.app_env.is_production() {
             check_production_secret(

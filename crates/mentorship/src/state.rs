@@ -23,6 +23,7 @@ impl Mentorship {
     /// the seal of stored refresh tokens come from `config`.
     pub fn new(ctx: &AppContext, jobs: &Jobs, config: MentorshipConfig) -> anyhow::Result<Self> {
         let calendar = Calendar::new(ctx, &config)?;
+        crate::service::catalogue::spawn_listener(ctx, config.mentor_list_cache);
         Ok(Self {
             ctx: ctx.clone(),
             jobs: jobs.clone(),

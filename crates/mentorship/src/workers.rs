@@ -91,12 +91,15 @@ pub fn workers(registry: &mut Registry, mentorship: &Mentorship) {
             "0 5,20,35,50 * * * *",
             jobs::schedule::IST,
         ));
-    let db = jobs.context().db.clone();
+    let app = jobs.context().clone();
     registry
         .handle(move |_ctx: JobContext, _job: GenerateSlots| {
-            let db = db.clone();
+            let app = app.clone();
             async move {
-                let created = rules::generate_all(&db).await.map_err(retry)?;
+                let created = rules::generate_all(&app.db).await.map_err(retry)?;
+                if created > 0 {
+                    crate::service::catalogue::changed_everywhere(&app).await;
+                }
                 tracing::info!(created, "slots generated from weekly rules");
                 Ok(())
             }

@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod database;
+pub mod llm;
 pub mod logs;
 mod meetings;
 mod outbox;
@@ -86,6 +87,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    /// Whether dropping the app drops its database and Redis keys (not a replica's).
+    owns_data: bool,
 }
 
 /// Polls `f` every 100 ms until it returns `Some` or `secs` pass (the wait of tests whose
@@ -159,7 +162,24 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
     .collect();
     env.extend(options.env.clone());
     let config = GatewayConfig::from_lookup(|k| env.get(k).cloned()).expect("test configuration");
-    let app = Application::build(config.clone(), options.role.unwrap_or(Role::Api))
+    start(
+        config,
+        options.role.unwrap_or(Role::Api),
+        direct_url,
+        db_name,
+        true,
+    )
+    .await
+}
+
+async fn start(
+    config: GatewayConfig,
+    role: Role,
+    direct_url: String,
+    db_name: String,
+    owns_data: bool,
+) -> TestApp {
+    let app = Application::build(config.clone(), role)
         .await
         .expect("building the app");
     let port = app.port();
@@ -186,10 +206,35 @@ pub async fn spawn_app_with(options: TestOptions) -> TestApp {
             .unwrap(),
         shutdown: Some(tx),
         task: Some(task),
+        owns_data,
     }
 }
 
 impl TestApp {
+    /// Another process of the same deployment: an `Api` app on this app's configuration
+    /// (database, Redis and its prefixes, secrets) on a port of its own. Dropping it leaves
+    /// the database and the Redis keys to this app.
+    pub async fn spawn_replica(&self) -> TestApp {
+        self.spawn_replica_with_redis(None).await
+    }
+
+    /// [`Self::spawn_replica`] reaching Redis at `redis_url` when given (e.g. a [`TcpProxy`]
+    /// to the same server).
+    pub async fn spawn_replica_with_redis(&self, redis_url: Option<String>) -> TestApp {
+        let mut config = self.config.clone();
+        if let Some(url) = redis_url {
+            config.kernel.redis_url = secrecy::SecretString::from(url);
+        }
+        start(
+            config,
+            Role::Api,
+            format!("{}/{}", postgres_server(), self.db_name),
+            self.db_name.clone(),
+            false,
+        )
+        .await
+    }
+
     /// Creates a real user with `role` and `caps` on `platform` (no password) and signs an
     /// access token for it. Synchronous, so it can be called anywhere in a test; the row is
     /// written on a helper thread with its own connection. An unknown platform gets a token
@@ -243,6 +288,9 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+        if !self.owns_data {
+            return;
         }
         let db_name = self.db_name.clone();
         let prefix = self.config.kernel.redis_key_prefix.clone();

@@ -63,6 +63,15 @@ pub async fn enqueue_in<C: ConnectionTrait>(
     jobs::outbox::enqueue_in(txn, tenant, job).await
 }
 
+/// Like [`enqueue_in`], into an outbox batch written with the rest of the transaction's rows.
+pub fn enqueue_into(
+    batch: &mut jobs::outbox::Batch,
+    tenant: &Tenant,
+    job: &EmailJob,
+) -> Result<Uuid, DbErr> {
+    batch.enqueue(tenant, job)
+}
+
 /// Registers the `send-email` handler.
 pub fn workers(registry: &mut Registry, mailer: Mailer) {
     registry.handle(move |ctx: JobContext, job: EmailJob| {

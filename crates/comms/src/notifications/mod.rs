@@ -117,6 +117,23 @@ pub async fn notify_in<C: ConnectionTrait>(
     tenant: &Tenant,
     notice: Notice,
 ) -> Result<Uuid, DbErr> {
+    let job = notification(tenant, notice)?;
+    jobs::outbox::enqueue_in(txn, tenant, &job).await?;
+    Ok(job.id)
+}
+
+/// Like [`notify_in`], into an outbox batch written with the rest of the transaction's rows.
+pub fn notify_into(
+    batch: &mut jobs::outbox::Batch,
+    tenant: &Tenant,
+    notice: Notice,
+) -> Result<Uuid, DbErr> {
+    let job = notification(tenant, notice)?;
+    batch.enqueue(tenant, &job)?;
+    Ok(job.id)
+}
+
+fn notification(tenant: &Tenant, notice: Notice) -> Result<NotificationJob, DbErr> {
     // the kind is a constant of the calling code: a wrong one is a bug, refused here rather
     // than retried by the worker until it is dead-lettered
     if !(1..=100).contains(&notice.kind.chars().count()) || notice.title.trim().is_empty() {
@@ -125,9 +142,7 @@ pub async fn notify_in<C: ConnectionTrait>(
             notice.kind
         )));
     }
-    let job = NotificationJob::new(tenant, notice);
-    jobs::outbox::enqueue_in(txn, tenant, &job).await?;
-    Ok(job.id)
+    Ok(NotificationJob::new(tenant, notice))
 }
 
 /// Pushes an event to every socket of one user, on every replica. Implemented by the

@@ -15,7 +15,11 @@ use crm::{
 };
 use reqwest::Method;
 use serde_json::{Value, json};
-use testkit::{TestApp, TestOptions, eventually, spawn_app, spawn_app_with};
+use testkit::{
+    TestApp, eventually,
+    llm::{LlmAgent, chat_completion, spawn_llm_app},
+    spawn_app,
+};
 use uuid::Uuid;
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
@@ -614,43 +618,28 @@ async fn an_llm_message_is_written_by_the_gateway_without_personal_data() {
     Mock::given(method("POST"))
         .and(path("/chat/completions"))
         .and(header("authorization", "Bearer sk-crm-test"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "c1", "object": "chat.completion",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi! Your data course starts Monday."}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 50, "completion_tokens": 12, "total_tokens": 62}
-        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(chat_completion(
+            "Hi! Your data course starts Monday.",
+            50,
+            12,
+        )))
         .expect(1)
         .mount(&openai)
         .await;
-    let app = spawn_app_with(
-        TestOptions::default()
-            .env("OPENAI_API_BASE", openai.uri())
-            .env("LLM_RETRIES", "0"),
+    let app = spawn_llm_app(
+        &openai.uri(),
+        LlmAgent {
+            platform: "mr-mentor",
+            agent: "workflow_text",
+            key: "sk-crm-test",
+            provider: json!({
+                "model": "gpt-crm", "prompt_template": "Write:\n{{input}}",
+                "prompt_version": "wt-1", "temperature": 0.5, "max_output_tokens": 200
+            }),
+        },
     )
     .await;
     let admin = app.admin_token();
-    let res = app
-        .call(
-            Method::PUT,
-            "/api/admin/credentials/openai",
-            &admin,
-            Some(json!({"value": "sk-crm-test"})),
-        )
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text);
-    let res = app
-        .call(
-            Method::PUT,
-            "/api/admin/agent-config/workflow_text",
-            &admin,
-            Some(json!({"providers": [{
-                "provider": "openai", "model": "gpt-crm", "prompt_template": "Write:\n{{input}}",
-                "prompt_version": "wt-1", "temperature": 0.5, "max_output_tokens": 200,
-                "input_price_per_mtok_paise": 1000, "output_price_per_mtok_paise": 2000
-            }]})),
-        )
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text);
     publish(
         &app,
         &admin,

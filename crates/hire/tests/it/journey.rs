@@ -2,10 +2,12 @@
 //! wiremock LLM -> HR moves the candidate through stages -> candidate quiz -> voice interview
 //! webhook (forged refused, twice recorded once) -> offer -> hired.
 
-use kernel::auth::Role;
 use reqwest::Method;
 use serde_json::json;
-use testkit::{TestOptions, eventually, spawn_app_with};
+use testkit::{
+    TestOptions, eventually,
+    llm::{LlmAgent, spawn_llm_app_with},
+};
 use wiremock::{
     Mock, MockServer,
     matchers::{method, path},
@@ -35,40 +37,25 @@ async fn open_apply_screen_stages_quiz_voice_interview_offer() {
         .mount(&openai)
         .await;
     let elevenlabs = eleven("conv_journey").await;
-    let app = spawn_app_with(
+    let app = spawn_llm_app_with(
         TestOptions::default()
-            .env("OPENAI_API_BASE", openai.uri())
-            .env("LLM_RETRIES", "0")
             .env("ELEVENLABS_API_BASE", elevenlabs.uri())
             .env("ELEVENLABS_API_KEY", "xi-test-key")
             .env("ELEVENLABS_AGENT_ID", "aarya")
             .env("ELEVENLABS_PHONE_NUMBER_ID", "phn_1")
             .env("ELEVENLABS_WEBHOOK_SECRET", SECRET),
+        &openai.uri(),
+        LlmAgent {
+            platform: PLATFORM,
+            agent: "resume_screening",
+            key: "sk-journey",
+            provider: json!({
+                "model": "gpt-screen-1", "prompt_template": "{{input}}",
+                "prompt_version": "rs-1", "temperature": 0.0, "max_output_tokens": 800
+            }),
+        },
     )
     .await;
-    let admin = app.token(Role::Admin, &[], PLATFORM);
-    let res = call(
-        &app,
-        Method::PUT,
-        "/api/admin/credentials/openai",
-        Some(&admin),
-        Some(json!({"value": "sk-journey"})),
-    )
-    .await;
-    assert_eq!(res.status, 200, "{}", res.text);
-    let res = call(
-        &app,
-        Method::PUT,
-        "/api/admin/agent-config/resume_screening",
-        Some(&admin),
-        Some(json!({"providers": [{
-            "provider": "openai", "model": "gpt-screen-1", "prompt_template": "{{input}}",
-            "prompt_version": "rs-1", "temperature": 0.0, "max_output_tokens": 800,
-            "input_price_per_mtok_paise": 1000, "output_price_per_mtok_paise": 2000
-        }]})),
-    )
-    .await;
-    assert_eq!(res.status, 200, "{}", res.text);
     let worker = app.start_worker().await;
     let (_, hr) = hr(&app);
 

@@ -6,7 +6,11 @@ use kernel::auth::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use testkit::{TestApp, TestOptions, eventually, spawn_app_with};
+use testkit::{
+    TestApp, TestOptions, eventually,
+    llm::{LlmAgent, spawn_llm_app},
+    spawn_app_with,
+};
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
     matchers::{method, path},
@@ -34,36 +38,19 @@ pub fn model_answer(keys: &[&str], score: i64) -> ResponseTemplate {
 
 /// An app whose OpenAI is `openai`, with mr-hire's key and `resume_screening` agent set to it.
 pub async fn screening_app(openai: &MockServer) -> TestApp {
-    let app = spawn_app_with(
-        TestOptions::default()
-            .env("OPENAI_API_BASE", openai.uri())
-            .env("LLM_RETRIES", "0"),
+    spawn_llm_app(
+        &openai.uri(),
+        LlmAgent {
+            platform: PLATFORM,
+            agent: "resume_screening",
+            key: "sk-hire-test",
+            provider: json!({
+                "model": "gpt-screen-1", "prompt_template": "Screen this:\n{{input}}",
+                "prompt_version": "rs-7", "temperature": 0.0, "max_output_tokens": 800
+            }),
+        },
     )
-    .await;
-    let admin = app.token(Role::Admin, &[], PLATFORM);
-    let res = call(
-        &app,
-        Method::PUT,
-        "/api/admin/credentials/openai",
-        Some(&admin),
-        Some(json!({"value": "sk-hire-test"})),
-    )
-    .await;
-    assert_eq!(res.status, 200, "{}", res.text);
-    let res = call(
-        &app,
-        Method::PUT,
-        "/api/admin/agent-config/resume_screening",
-        Some(&admin),
-        Some(json!({"providers": [{
-            "provider": "openai", "model": "gpt-screen-1", "prompt_template": "Screen this:\n{{input}}",
-            "prompt_version": "rs-7", "temperature": 0.0, "max_output_tokens": 800,
-            "input_price_per_mtok_paise": 1000, "output_price_per_mtok_paise": 2000
-        }]})),
-    )
-    .await;
-    assert_eq!(res.status, 200, "{}", res.text);
-    app
+    .await
 }
 
 const KEYS: [&str; 4] = [

@@ -170,11 +170,11 @@ pub async fn logout(
 )]
 #[get("/api/auth/me")]
 pub async fn me(user: AuthUser, identity: web::Data<Identity>) -> AppResult<web::Json<MeDto>> {
-    let row = accounts::me(identity.ctx(), &user.tenant, user.id).await?;
+    let row = accounts::me(&identity, &user.tenant, user.id).await?;
     Ok(web::Json(MeDto {
-        id: row.id,
-        email: row.email,
-        full_name: row.full_name,
+        id: user.id,
+        email: row.email.clone(),
+        full_name: row.full_name.clone(),
         role: user.role,
         capabilities: user.caps,
         platform: user.tenant.slug.clone(),

@@ -87,9 +87,18 @@ pub async fn page_login(
     sessions::start_page(&identity.ctx().db, identity, &user, tenant).await
 }
 
-/// The caller's row.
-pub async fn me(ctx: &AppContext, tenant: &Tenant, user_id: Uuid) -> IdentityResult<users::Model> {
-    find_in(&ctx.db, tenant, user_id).await
+/// The caller's directory entry (email and name as stored; the in-process copy when fresh,
+/// ADR 0083).
+pub async fn me(
+    identity: &Identity,
+    tenant: &Tenant,
+    user_id: Uuid,
+) -> IdentityResult<std::sync::Arc<kernel::user_cache::DirectoryEntry>> {
+    identity
+        .users()
+        .entry_in(user_id, tenant)
+        .await?
+        .ok_or_else(|| IdentityError::NotFound(format!("no user {user_id}")))
 }
 
 /// Changes the caller's name or phone.
@@ -110,7 +119,9 @@ pub async fn update_me(
         Some(phone) => active.phone = Set(Some(normalize_phone(phone))),
     }
     active.updated_at = Set(Utc::now());
-    Ok(active.update(&ctx.db).await?)
+    let updated = active.update(&ctx.db).await?;
+    directory::invalidate(ctx, user_id).await;
+    Ok(updated)
 }
 
 /// Changes the caller's password: every other session ends (all refresh families revoked,

@@ -1,14 +1,19 @@
-//! The user directory behind every authenticated request (ADR 0016): the user's current
-//! role, capabilities, status and token cut-off, from a short Redis cache over PostgreSQL.
-//! Every change to those fields calls [`invalidate`] after its transaction commits, so the
-//! next request of that user sees it. A Redis failure falls back to PostgreSQL.
+//! The user directory behind every authenticated request (ADR 0016, ADR 0083): the user's
+//! current role, capabilities, status, token cut-off and profile, from the process's copy
+//! (`ctx.users`, live while subscribed to the invalidation channel), then a short Redis
+//! cache, then PostgreSQL. Every change to those fields calls [`invalidate`] after its
+//! transaction commits: it drops this process's copy at once, deletes the Redis entry and
+//! publishes the id so every other replica drops its copy. A Redis failure falls back to
+//! PostgreSQL.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use futures::future::BoxFuture;
 use kernel::{
     AppContext, AppError, Tenant,
     auth::{CurrentUser, UserDirectory},
+    invalidation::Subscriber,
+    user_cache::{DirectoryEntry, UserCache},
 };
 use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
@@ -16,11 +21,29 @@ use uuid::Uuid;
 
 use crate::{entities::users, service::users::current_of};
 
-/// What the cache holds for a user id (`None`: no such user).
+/// What the Redis cache holds for a user id (`None`: no such user).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Cached {
     platform_id: Uuid,
     current: CurrentUser,
+    email: String,
+    full_name: String,
+}
+
+impl From<Cached> for DirectoryEntry {
+    fn from(c: Cached) -> Self {
+        Self {
+            platform_id: c.platform_id,
+            current: c.current,
+            email: c.email,
+            full_name: c.full_name,
+        }
+    }
+}
+
+/// The channel every replica listens on for ids whose directory entry changed.
+fn channel(ctx: &AppContext) -> String {
+    ctx.redis_key("identity:user-invalidated")
 }
 
 /// The directory of the process.
@@ -67,16 +90,21 @@ impl Directory {
         Ok(())
     }
 
-    /// The user's state, from the cache when fresh.
-    pub async fn lookup(
-        &self,
-        user_id: Uuid,
-        tenant: &Tenant,
-    ) -> Result<Option<CurrentUser>, AppError> {
+    /// The user's entry (`None`: no such user), from the process's copy, Redis or PostgreSQL.
+    pub async fn entry(&self, user_id: Uuid) -> Result<Option<Arc<DirectoryEntry>>, AppError> {
+        let local = &self.ctx.users;
+        if let Some(hit) = local.get(&user_id, self.ttl) {
+            return Ok(hit);
+        }
+        let seen = local.epoch();
         let use_cache = !self.ttl.is_zero();
         if use_cache {
             match self.cached(user_id).await {
-                Ok(Some(hit)) => return Ok(scoped(hit, tenant)),
+                Ok(Some(hit)) => {
+                    let answer = hit.map(|c| Arc::new(DirectoryEntry::from(c)));
+                    local.fill(user_id, answer.clone(), seen);
+                    return Ok(answer);
+                }
                 Ok(None) => {}
                 Err(err) => {
                     tracing::warn!(error = %err, "user cache unavailable; reading PostgreSQL")
@@ -87,18 +115,42 @@ impl Directory {
         let value = row.map(|m| Cached {
             platform_id: m.platform_id,
             current: current_of(&m),
+            email: m.email,
+            full_name: m.full_name,
         });
         if use_cache && let Err(err) = self.store(user_id, &value).await {
             tracing::warn!(error = %err, "could not cache a user");
         }
-        Ok(scoped(value, tenant))
+        let answer = value.map(|c| Arc::new(DirectoryEntry::from(c)));
+        if use_cache {
+            local.fill(user_id, answer.clone(), seen);
+        }
+        Ok(answer)
     }
-}
 
-fn scoped(value: Option<Cached>, tenant: &Tenant) -> Option<CurrentUser> {
-    value
-        .filter(|c| c.platform_id == tenant.id)
-        .map(|c| c.current)
+    /// The user's entry when they belong to `tenant`.
+    pub async fn entry_in(
+        &self,
+        user_id: Uuid,
+        tenant: &Tenant,
+    ) -> Result<Option<Arc<DirectoryEntry>>, AppError> {
+        Ok(self
+            .entry(user_id)
+            .await?
+            .filter(|e| e.platform_id == tenant.id))
+    }
+
+    /// The user's state, from the caches when fresh.
+    pub async fn lookup(
+        &self,
+        user_id: Uuid,
+        tenant: &Tenant,
+    ) -> Result<Option<CurrentUser>, AppError> {
+        Ok(self
+            .entry_in(user_id, tenant)
+            .await?
+            .map(|e| e.current.clone()))
+    }
 }
 
 impl UserDirectory for Directory {
@@ -111,14 +163,22 @@ impl UserDirectory for Directory {
     }
 }
 
-/// Drops the cached state of `user_id`; call after committing any change to the user's
-/// role, capabilities, status or token cut-off. A failure is logged: the entry then
-/// expires within `USER_CACHE_TTL_SECS`.
+/// Drops the cached state of `user_id` everywhere; call after committing any change to the
+/// user's role, capabilities, status, token cut-off, email or name. This process's copy goes
+/// at once; the Redis entry is deleted and the id published so other replicas drop theirs.
+/// A Redis failure is logged: other replicas' copies then expire within `USER_CACHE_TTL_SECS`.
 pub async fn invalidate(ctx: &AppContext, user_id: Uuid) {
+    ctx.users.forget(&user_id);
     let result: Result<(), AppError> = async {
         let mut conn = ctx.redis.get().await?;
-        redis::cmd("DEL")
+        redis::pipe()
+            .cmd("DEL")
             .arg(key(ctx, user_id))
+            .ignore()
+            .cmd("PUBLISH")
+            .arg(channel(ctx))
+            .arg(user_id.to_string())
+            .ignore()
             .query_async::<()>(&mut conn)
             .await?;
         Ok(())
@@ -127,4 +187,28 @@ pub async fn invalidate(ctx: &AppContext, user_id: Uuid) {
     if let Err(err) = result {
         tracing::warn!(%user_id, error = %err, "could not invalidate a cached user");
     }
+}
+
+/// Keeps `ctx.users` live while this process is subscribed to the invalidation channel
+/// (`kernel::invalidation`): each published id is dropped (anything else empties the copy),
+/// expired entries are swept every `ttl`. Without a TTL (`USER_CACHE_TTL_SECS=0`) nothing is
+/// cached.
+pub fn spawn_invalidation_listener(ctx: &AppContext, ttl: Duration) {
+    if ttl.is_zero() {
+        return;
+    }
+    kernel::invalidation::spawn_listener(
+        ctx,
+        &ctx.users,
+        Subscriber {
+            channel: channel(ctx),
+            on_key: |cache: &UserCache, key: &str| match key.parse::<Uuid>() {
+                Ok(id) => cache.forget(&id),
+                Err(_) => cache.clear(),
+            },
+            on_live: UserCache::set_live,
+            sweep: Box::new(move |cache: &UserCache| cache.sweep(ttl)),
+            sweep_every: ttl,
+        },
+    );
 }

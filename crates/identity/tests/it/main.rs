@@ -5,6 +5,7 @@
 mod accounts;
 mod admin;
 mod common;
+mod directory;
 mod email_flows;
 mod google;
 mod limits_and_vendors;

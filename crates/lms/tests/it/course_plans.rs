@@ -5,7 +5,10 @@
 use kernel::auth::{Capability, Role};
 use reqwest::Method;
 use serde_json::{Value, json};
-use testkit::{TestApp, TestOptions, eventually, spawn_app_with};
+use testkit::{
+    TestApp, eventually,
+    llm::{LlmAgent, chat_completion, spawn_llm_app},
+};
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
     matchers::{method, path},
@@ -14,44 +17,23 @@ use wiremock::{
 use crate::common;
 
 fn answer(content: &Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({
-        "id": "chatcmpl-1", "object": "chat.completion",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content.to_string()}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 500, "completion_tokens": 200, "total_tokens": 700}
-    }))
+    ResponseTemplate::new(200).set_body_json(chat_completion(&content.to_string(), 500, 200))
 }
 
 async fn plan_app(openai: &MockServer) -> TestApp {
-    let app = spawn_app_with(
-        TestOptions::default()
-            .env("OPENAI_API_BASE", openai.uri())
-            .env("LLM_RETRIES", "0"),
+    spawn_llm_app(
+        &openai.uri(),
+        LlmAgent {
+            platform: "mr-mentor",
+            agent: "course_plan",
+            key: "sk-lms-test",
+            provider: json!({
+                "model": "gpt-plan-1", "prompt_template": "Plan this:\n{{input}}",
+                "prompt_version": "cp-3", "temperature": 0.2, "max_output_tokens": 2000
+            }),
+        },
     )
-    .await;
-    let admin = app.admin_token();
-    let res = app
-        .call(
-            Method::PUT,
-            "/api/admin/credentials/openai",
-            &admin,
-            Some(json!({"value": "sk-lms-test"})),
-        )
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text);
-    let res = app
-        .call(
-            Method::PUT,
-            "/api/admin/agent-config/course_plan",
-            &admin,
-            Some(json!({"providers": [{
-                "provider": "openai", "model": "gpt-plan-1", "prompt_template": "Plan this:\n{{input}}",
-                "prompt_version": "cp-3", "temperature": 0.2, "max_output_tokens": 2000,
-                "input_price_per_mtok_paise": 1000, "output_price_per_mtok_paise": 2000
-            }]})),
-        )
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text);
-    app
+    .await
 }
 
 /// A course with content, a batch led by a lead, a student in it; answers (lead token,

@@ -18,9 +18,11 @@ use crate::{
     },
     entities::MentorStatus,
     service::{
+        catalogue,
         listings::{self, Scope},
         profiles, slots,
     },
+    state::Mentorship,
 };
 
 /// Applies as a mentor (any signed-in user); an admin approves.
@@ -93,8 +95,9 @@ pub async fn my_bookings(
 pub async fn list(
     tenant: Tenant,
     ctx: web::Data<AppContext>,
+    mentorship: web::Data<Mentorship>,
     filter: web::Query<MentorFilter>,
-) -> AppResult<web::Json<Page<MentorDto>>> {
+) -> AppResult<HttpResponse> {
     let limit = match filter.limit {
         None => 20,
         Some(l) if (1..=MAX_LIMIT).contains(&l) => l,
@@ -105,9 +108,29 @@ pub async fn list(
             ));
         }
     };
-    Ok(web::Json(
-        profiles::list(&ctx.db, tenant.id, &filter, limit).await?,
-    ))
+    // the page from this replica's copy when fresh (ADR 0083): keyed by the platform and the
+    // filters as parsed, so unknown parameters do not make new entries
+    let ttl = mentorship.config().mentor_list_cache;
+    let pages = catalogue::pages(&ctx);
+    let key = (tenant.id, format!("{limit}|{:?}", filter.0));
+    if let Some(body) = pages.get(&key, ttl) {
+        return Ok(json_bytes(body));
+    }
+    let seen = pages.epoch();
+    let page = profiles::list(&ctx.db, tenant.id, &filter, limit).await?;
+    let body = web::Bytes::from(
+        serde_json::to_vec(&page).map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?,
+    );
+    if !ttl.is_zero() {
+        pages.fill(key, body.clone(), seen);
+    }
+    Ok(json_bytes(body))
+}
+
+fn json_bytes(body: web::Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body)
 }
 
 /// One approved mentor (public).

@@ -9,8 +9,11 @@ pub mod recordings;
 pub mod rules;
 pub mod slots;
 
+use actix_web::middleware::from_fn;
 use kernel::tenant::ModuleGate;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+use crate::service::catalogue;
 
 /// The platform module these routes belong to.
 pub const MODULE: &str = "mentorship";
@@ -20,6 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/api/mentors")
             .wrap(ModuleGate(MODULE))
+            .wrap(from_fn(catalogue::drop_pages_after_writes))
             .service(mentors::apply)
             .service(mentors::my_profile)
             .service(mentors::open_slot)
@@ -36,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .service(
         scope::scope("/api/admin/mentors")
             .wrap(ModuleGate(MODULE))
+            .wrap(from_fn(catalogue::drop_pages_after_writes))
             .service(mentors::approve),
     )
     .service(
@@ -47,11 +52,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .service(
         scope::scope("/api/slots")
             .wrap(ModuleGate(MODULE))
+            .wrap(from_fn(catalogue::drop_pages_after_writes))
             .service(bookings::book),
     )
     .service(
         scope::scope("/api/bookings")
             .wrap(ModuleGate(MODULE))
+            .wrap(from_fn(catalogue::drop_pages_after_writes))
             .service(bookings::mine)
             .service(bookings::cancel)
             .service(bookings::reschedule),
@@ -71,6 +78,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .service(
         scope::scope("/api/meetings")
             .wrap(ModuleGate(MODULE))
+            .wrap(from_fn(catalogue::drop_pages_after_writes))
             // before `/{id}`, which would take `complete-by-link` for an id
             .service(links::inspect)
             .service(links::complete)

@@ -147,23 +147,12 @@ pub async fn book(
     }
     .insert(&txn)
     .await?;
-    notices::to_both(
-        &txn,
-        ctx,
-        tenant,
-        &meeting,
-        Template::MeetingBooked,
-        json!({}),
-    )
-    .await?;
-    notices::in_app_to_both(&txn, tenant, &meeting, notices::InApp::Booked).await?;
-    notices::plan(&txn, tenant, &meeting).await?;
-    jobs::outbox::enqueue_in(
-        &txn,
-        tenant,
-        &CalendarEvent::of(&meeting, CalendarAction::Create),
-    )
-    .await?;
+    let mut out = notices::Outgoing::for_booking(&txn, tenant, &meeting, &mentor).await?;
+    out.emails(ctx, Template::MeetingBooked, json!({}))?;
+    out.in_app(notices::InApp::Booked)?;
+    out.plan()?;
+    out.job(&CalendarEvent::of(&meeting, CalendarAction::Create))?;
+    out.write(&txn).await?;
     let mut slot: mentor_slots::ActiveModel = slot.into();
     slot.status = Set(SlotStatus::Booked);
     slot.update(&txn).await?;
@@ -266,22 +255,11 @@ pub async fn cancel(
     m.plan_version = Set(plan);
     m.updated_at = Set(now);
     let meeting = m.update(&txn).await?;
-    notices::to_both(
-        &txn,
-        ctx,
-        tenant,
-        &meeting,
-        Template::MeetingCancelled,
-        json!({"reason": reason}),
-    )
-    .await?;
-    notices::in_app_to_both(&txn, tenant, &meeting, notices::InApp::Cancelled).await?;
-    jobs::outbox::enqueue_in(
-        &txn,
-        tenant,
-        &CalendarEvent::of(&meeting, CalendarAction::Delete),
-    )
-    .await?;
+    let mut out = notices::Outgoing::for_meeting(&txn, tenant, &meeting).await?;
+    out.emails(ctx, Template::MeetingCancelled, json!({"reason": reason}))?;
+    out.in_app(notices::InApp::Cancelled)?;
+    out.job(&CalendarEvent::of(&meeting, CalendarAction::Delete))?;
+    out.write(&txn).await?;
     let slot = mentor_slots::Entity::find_by_id(slot_id)
         .lock(LockType::Update)
         .one(&txn)

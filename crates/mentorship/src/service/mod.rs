@@ -4,6 +4,7 @@ pub mod actor;
 pub mod booking;
 pub mod calendar;
 pub mod calendar_events;
+pub mod catalogue;
 pub mod completion;
 pub mod dispatch;
 pub mod generate;

@@ -16,7 +16,10 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::profiles;
-use crate::{entities::meetings, error::MentorshipError};
+use crate::{
+    entities::{meetings, mentor_profiles},
+    error::MentorshipError,
+};
 
 /// Which delayed notice of a meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +77,16 @@ pub async fn people<C: ConnectionTrait>(
     conn: &C,
     m: &meetings::Model,
 ) -> Result<(users::Model, users::Model), MentorshipError> {
+    let profile = profiles::of_user(conn, m.platform_id, m.mentor_user_id).await?;
+    participants(conn, m, profile.as_ref()).await
+}
+
+/// [`people`] with the mentor's profile already read.
+pub async fn participants<C: ConnectionTrait>(
+    conn: &C,
+    m: &meetings::Model,
+    profile: Option<&mentor_profiles::Model>,
+) -> Result<(users::Model, users::Model), MentorshipError> {
     let rows = users::Entity::find()
         .filter(users::Column::PlatformId.eq(m.platform_id))
         .filter(users::Column::Id.is_in([m.mentor_user_id, m.student_user_id]))
@@ -84,10 +97,10 @@ pub async fn people<C: ConnectionTrait>(
     else {
         return Err(MentorshipError::NotFound("participant"));
     };
-    if let Some(profile) = profiles::of_user(conn, m.platform_id, m.mentor_user_id).await?
+    if let Some(profile) = profile
         && !profile.full_name.trim().is_empty()
     {
-        mentor.full_name = profile.full_name;
+        mentor.full_name.clone_from(&profile.full_name);
     }
     Ok((mentor, student))
 }
@@ -103,24 +116,135 @@ fn data(ctx: &AppContext, m: &meetings::Model, to: &users::Model, with: &users::
     })
 }
 
-/// Queues `template` to both participants inside `txn`; `extra` is merged into the data.
-pub async fn to_both<C: ConnectionTrait>(
-    txn: &C,
-    ctx: &AppContext,
-    tenant: &Tenant,
-    m: &meetings::Model,
-    template: Template,
-    extra: Value,
-) -> Result<(), MentorshipError> {
-    let (mentor, student) = people(txn, m).await?;
-    for (to, with) in [(&student, &mentor), (&mentor, &student)] {
-        let mut d = data(ctx, m, to, with);
-        if let (Some(d), Some(extra)) = (d.as_object_mut(), extra.as_object()) {
-            d.extend(extra.clone());
-        }
-        comms::email::enqueue_in(txn, tenant, &EmailJob::new(template, &to.email, d)).await?;
+/// What a change of a meeting sends, gathered and written as one outbox statement
+/// ([`Outgoing::write`], inside the change's transaction): emails and in-app notices to both
+/// participants, the delayed notices of its plan, and any other job (the calendar event).
+pub struct Outgoing<'a> {
+    tenant: &'a Tenant,
+    meeting: &'a meetings::Model,
+    mentor: users::Model,
+    student: users::Model,
+    batch: jobs::outbox::Batch,
+}
+
+impl<'a> Outgoing<'a> {
+    /// Reads the participants of `m` (see [`people`]).
+    pub async fn for_meeting<C: ConnectionTrait>(
+        conn: &C,
+        tenant: &'a Tenant,
+        m: &'a meetings::Model,
+    ) -> Result<Self, MentorshipError> {
+        let (mentor, student) = people(conn, m).await?;
+        Ok(Self::with_people(tenant, m, mentor, student))
     }
-    Ok(())
+
+    /// Reads the participants of `m`, whose mentor's profile is `profile`.
+    pub async fn for_booking<C: ConnectionTrait>(
+        conn: &C,
+        tenant: &'a Tenant,
+        m: &'a meetings::Model,
+        profile: &mentor_profiles::Model,
+    ) -> Result<Self, MentorshipError> {
+        let (mentor, student) = participants(conn, m, Some(profile)).await?;
+        Ok(Self::with_people(tenant, m, mentor, student))
+    }
+
+    /// With participants already read.
+    pub fn with_people(
+        tenant: &'a Tenant,
+        m: &'a meetings::Model,
+        mentor: users::Model,
+        student: users::Model,
+    ) -> Self {
+        Self {
+            tenant,
+            meeting: m,
+            mentor,
+            student,
+            batch: jobs::outbox::Batch::new(),
+        }
+    }
+
+    /// `template` to both participants; `extra` is merged into the data.
+    pub fn emails(
+        &mut self,
+        ctx: &AppContext,
+        template: Template,
+        extra: Value,
+    ) -> Result<(), MentorshipError> {
+        for (to, with) in [(&self.student, &self.mentor), (&self.mentor, &self.student)] {
+            let mut d = data(ctx, self.meeting, to, with);
+            if let (Some(d), Some(extra)) = (d.as_object_mut(), extra.as_object()) {
+                d.extend(extra.clone());
+            }
+            comms::email::enqueue_into(
+                &mut self.batch,
+                self.tenant,
+                &EmailJob::new(template, &to.email, d),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// `kind` as an in-app notification ([`comms::notify_into`]) to both participants:
+    /// written and pushed over Socket.IO once the transaction commits, never if it rolls back.
+    pub fn in_app(&mut self, kind: InApp) -> Result<(), MentorshipError> {
+        let m = self.meeting;
+        for (to, with) in [(&self.student, &self.mentor), (&self.mentor, &self.student)] {
+            let (code, title) = match kind {
+                InApp::Booked => (
+                    "meeting.booked",
+                    format!("Session booked with {}", with.full_name),
+                ),
+                InApp::Cancelled => (
+                    "meeting.cancelled",
+                    format!("Session with {} cancelled", with.full_name),
+                ),
+            };
+            comms::notify_into(
+                &mut self.batch,
+                self.tenant,
+                comms::Notice {
+                    user_id: to.id,
+                    kind: code.to_owned(),
+                    title,
+                    body: format!("{} (UTC)", m.starts_at.format("%a %d %b %Y, %H:%M")),
+                    link: Some(format!("/meetings/{}", m.id)),
+                    data: json!({"meeting_id": m.id, "starts_at": m.starts_at}),
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The meeting's delayed notices for its current `plan_version`; ones already due (a
+    /// reminder 24 h ahead of a session booked for tomorrow morning) are skipped.
+    pub fn plan(&mut self) -> Result<(), MentorshipError> {
+        let now = Utc::now();
+        for (notice, at) in Notice::due(self.meeting) {
+            let Ok(delay) = (at - now).to_std() else {
+                continue;
+            };
+            let job = MeetingNotice {
+                meeting_id: self.meeting.id,
+                notice,
+                plan: self.meeting.plan_version,
+            };
+            self.batch.enqueue_delayed(self.tenant, &job, delay)?;
+        }
+        Ok(())
+    }
+
+    /// Any other job of the change.
+    pub fn job<T: jobs::JobSpec>(&mut self, job: &T) -> Result<(), MentorshipError> {
+        self.batch.enqueue(self.tenant, job)?;
+        Ok(())
+    }
+
+    /// Writes everything gathered inside `txn` (one statement).
+    pub async fn write<C: ConnectionTrait>(self, txn: &C) -> Result<(), MentorshipError> {
+        Ok(self.batch.insert(txn).await?)
+    }
 }
 
 /// Which in-app notification a booking change sends.
@@ -130,65 +254,6 @@ pub enum InApp {
     Booked,
     /// `meeting.cancelled`.
     Cancelled,
-}
-
-/// Sends `kind` as an in-app notification ([`comms::notify_in`]) to both participants
-/// inside `txn`: written and pushed over Socket.IO once `txn` commits, never if it rolls back.
-pub async fn in_app_to_both<C: ConnectionTrait>(
-    txn: &C,
-    tenant: &Tenant,
-    m: &meetings::Model,
-    kind: InApp,
-) -> Result<(), MentorshipError> {
-    let (mentor, student) = people(txn, m).await?;
-    for (to, with) in [(&student, &mentor), (&mentor, &student)] {
-        let (code, title) = match kind {
-            InApp::Booked => (
-                "meeting.booked",
-                format!("Session booked with {}", with.full_name),
-            ),
-            InApp::Cancelled => (
-                "meeting.cancelled",
-                format!("Session with {} cancelled", with.full_name),
-            ),
-        };
-        comms::notify_in(
-            txn,
-            tenant,
-            comms::Notice {
-                user_id: to.id,
-                kind: code.to_owned(),
-                title,
-                body: format!("{} (UTC)", m.starts_at.format("%a %d %b %Y, %H:%M")),
-                link: Some(format!("/meetings/{}", m.id)),
-                data: json!({"meeting_id": m.id, "starts_at": m.starts_at}),
-            },
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-/// Plans the meeting's delayed notices for its current `plan_version`; ones already due
-/// (a reminder 24 h ahead of a session booked for tomorrow morning) are skipped.
-pub async fn plan<C: ConnectionTrait>(
-    txn: &C,
-    tenant: &Tenant,
-    m: &meetings::Model,
-) -> Result<(), MentorshipError> {
-    let now = Utc::now();
-    for (notice, at) in Notice::due(m) {
-        let Ok(delay) = (at - now).to_std() else {
-            continue;
-        };
-        let job = MeetingNotice {
-            meeting_id: m.id,
-            notice,
-            plan: m.plan_version,
-        };
-        jobs::outbox::enqueue_delayed_in(txn, tenant, &job, delay).await?;
-    }
-    Ok(())
 }
 
 /// The tenant a row belongs to (jobs carry only the platform slug).
@@ -221,13 +286,11 @@ pub async fn remind<C: ConnectionTrait>(
     } else {
         60
     };
-    to_both(
-        txn,
+    let mut out = Outgoing::for_meeting(txn, tenant, m).await?;
+    out.emails(
         ctx,
-        tenant,
-        m,
         Template::MeetingReminder,
         json!({"minutes_before": minutes}),
-    )
-    .await
+    )?;
+    out.write(txn).await
 }

@@ -103,25 +103,18 @@ pub async fn reschedule(
     m.plan_version = Set(plan);
     m.updated_at = Set(Utc::now());
     let meeting = m.update(&txn).await?;
-    notices::plan(&txn, tenant, &meeting).await?;
-    jobs::outbox::enqueue_in(
-        &txn,
-        tenant,
-        &super::calendar_events::CalendarEvent::of(
-            &meeting,
-            super::calendar_events::CalendarAction::Reschedule,
-        ),
-    )
-    .await?;
-    notices::to_both(
-        &txn,
-        ctx,
-        tenant,
+    let mut out = notices::Outgoing::for_meeting(&txn, tenant, &meeting).await?;
+    out.plan()?;
+    out.job(&super::calendar_events::CalendarEvent::of(
         &meeting,
+        super::calendar_events::CalendarAction::Reschedule,
+    ))?;
+    out.emails(
+        ctx,
         Template::MeetingBooked,
         json!({"title": "your rescheduled mentorship session"}),
-    )
-    .await?;
+    )?;
+    out.write(&txn).await?;
     log(
         &txn,
         meeting_id,

@@ -7,6 +7,7 @@ mod booking;
 mod calendar_changes;
 mod calendar_connect;
 mod calendar_events;
+mod catalogue;
 mod common;
 mod completion;
 mod emails;

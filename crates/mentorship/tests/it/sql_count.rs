@@ -69,3 +69,37 @@ async fn the_mentor_list_is_a_constant_number_of_statements() {
     // refresh)
     assert!((7..=8).contains(&details.len()), "{details:#?}");
 }
+
+/// A booking is one transaction whose statements do not grow with what it notifies: the
+/// participants are read once, and the outbox rows (two emails, two in-app pushes, the
+/// reminders, the completion link, the calendar event) are one multi-row statement.
+#[tokio::test]
+async fn a_booking_is_a_fixed_short_list_of_statements() {
+    let log = SqlLog::start().await.unwrap();
+    let app = spawn_app_with(log.options()).await;
+    let (_, mentor_token, _) = mentor_on(&app, "mr-mentor", 10).await;
+    let start = chrono::Utc::now() + chrono::Duration::days(3);
+    let first = slot(&app, &mentor_token, start, 30).await;
+    let second = slot(&app, &mentor_token, start + chrono::Duration::hours(2), 30).await;
+    let (_, student_token) = student(&app, 100).await;
+    // warm up: tenant cache, the directory, the pool's connections and prepared statements
+    book(&app, &student_token, &first).await;
+    log.take();
+    let outbox_before: i64 = scalar(&app, "SELECT count(*) FROM outbox", vec![]).await;
+
+    book(&app, &student_token, &second).await;
+    let statements = log.take();
+    let outbox_after: i64 = scalar(&app, "SELECT count(*) FROM outbox", vec![]).await;
+    let user_reads = statements
+        .iter()
+        .filter(|s| s.contains("FROM \"users\""))
+        .count();
+    // 2 emails, 2 in-app notices, 2 reminders, the completion link, the calendar event
+    assert_eq!(outbox_after - outbox_before, 8);
+    assert_eq!(user_reads, 1, "{statements:#?}");
+    assert!(
+        statements.len() <= 17,
+        "{} statements: {statements:#?}",
+        statements.len()
+    );
+}
