@@ -111,11 +111,19 @@ fn nic_credentials(env: &Env<'_>) -> Result<NicCredentials, ConfigError> {
     };
     let key = need("EINVOICE_NIC_PUBLIC_KEY")?;
     let public_key_der = integrations::nic_irp::crypto::public_key_der(key.expose_secret())
-        .map_err(|_| invalid("EINVOICE_NIC_PUBLIC_KEY", "an RSA public key (PEM or base64 DER)"))?;
+        .map_err(|_| {
+            invalid(
+                "EINVOICE_NIC_PUBLIC_KEY",
+                "an RSA public key (PEM or base64 DER)",
+            )
+        })?;
     Ok(NicCredentials {
         client_id: need("EINVOICE_NIC_CLIENT_ID")?,
         client_secret: need("EINVOICE_NIC_CLIENT_SECRET")?,
-        username: need("EINVOICE_NIC_USERNAME")?.expose_secret().trim().to_owned(),
+        username: need("EINVOICE_NIC_USERNAME")?
+            .expose_secret()
+            .trim()
+            .to_owned(),
         password: need("EINVOICE_NIC_PASSWORD")?,
         public_key_der,
     })

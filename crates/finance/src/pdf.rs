@@ -132,7 +132,11 @@ pub fn render_with(i: &InvoiceDto, einvoice: Option<EinvoiceMark<'_>>) -> Vec<u8
         draw_qr(&mut page.content, &code);
         let caption_y = page.y;
         page.y = QR_TOP - QR_SIZE - 2.0;
-        page.text(QR_RIGHT - QR_SIZE + 12.0, 7.0, "e-invoice QR code (signed by the IRP)");
+        page.text(
+            QR_RIGHT - QR_SIZE + 12.0,
+            7.0,
+            "e-invoice QR code (signed by the IRP)",
+        );
         page.y = caption_y;
     }
     page.line(18.0, "TAX INVOICE");

@@ -43,13 +43,15 @@ pub async fn invoice_pdf(
             [id.into()],
         ))
         .await?
-        .map(|r| -> Result<(String, String, Option<String>), FinanceError> {
-            Ok((
-                r.try_get("", "irn")?,
-                r.try_get("", "ack_no")?,
-                r.try_get("", "signed_qr")?,
-            ))
-        })
+        .map(
+            |r| -> Result<(String, String, Option<String>), FinanceError> {
+                Ok((
+                    r.try_get("", "irn")?,
+                    r.try_get("", "ack_no")?,
+                    r.try_get("", "signed_qr")?,
+                ))
+            },
+        )
         .transpose()?;
     let bytes = pdf::render_with(
         &dto,

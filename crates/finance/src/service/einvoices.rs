@@ -510,12 +510,14 @@ async fn ask_nic(
                 ack_at,
                 signed_qr: d.signed_qr,
             }),
-            _ => Err(format!("unreadable IRN answer (AckDt {:?})", clip(&d.ack_dt, 40))),
+            _ => Err(format!(
+                "unreadable IRN answer (AckDt {:?})",
+                clip(&d.ack_dt, 40)
+            )),
         }),
-        Err(IrpError::Rejected(errors)) => Ok(Err(clip(
-            &integrations::nic_irp::describe(&errors),
-            300,
-        ))),
+        Err(IrpError::Rejected(errors)) => {
+            Ok(Err(clip(&integrations::nic_irp::describe(&errors), 300)))
+        }
         Err(e @ (IrpError::Transient(_) | IrpError::Auth(_))) => {
             Err(IrnError::Transient(e.to_string()))
         }
@@ -523,7 +525,10 @@ async fn ask_nic(
 }
 
 /// The platform of a row as the outbox wants it (id and slug).
-async fn tenant_of<C: ConnectionTrait>(conn: &C, platform_id: Uuid) -> Result<Tenant, FinanceError> {
+async fn tenant_of<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+) -> Result<Tenant, FinanceError> {
     let r = conn
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -693,7 +698,9 @@ pub async fn cancel(
             if config.einvoice.irp_url.is_none() {
                 return Err(refused(IrnError::NotConfigured.to_string()));
             }
-            let gstin = r.payload["SellerDtls"]["Gstin"].as_str().unwrap_or_default();
+            let gstin = r.payload["SellerDtls"]["Gstin"]
+                .as_str()
+                .unwrap_or_default();
             nic.cancel(gstin, &irn, req.reason_code, &req.remark)
                 .await
                 .map_err(|e| refused(e.to_string()))?;

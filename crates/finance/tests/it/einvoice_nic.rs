@@ -76,7 +76,11 @@ impl Respond for Irp {
         };
         assert_eq!(
             (h("client_id"), h("client_secret"), h("gstin")),
-            ("irp-client".into(), "irp-client-secret".into(), GSTIN.into()),
+            (
+                "irp-client".into(),
+                "irp-client-secret".into(),
+                GSTIN.into()
+            ),
             "{path}"
         );
         if path == nic_irp::AUTH_PATH {
@@ -88,7 +92,8 @@ impl Respond for Irp {
             assert_eq!(inner["UserName"], "api_user");
             assert_eq!(inner["Password"], "api-password");
             let app_key = STANDARD.decode(inner["AppKey"].as_str().unwrap()).unwrap();
-            st.logins.push(inner["ForceRefreshAccessToken"].as_bool().unwrap());
+            st.logins
+                .push(inner["ForceRefreshAccessToken"].as_bool().unwrap());
             st.sek = crypto::app_key().unwrap().to_vec();
             st.token = format!("token-{}", st.logins.len());
             st.revoked = false;
@@ -126,10 +131,19 @@ impl Respond for Irp {
         }
         if path == nic_irp::BY_DOC_PATH {
             let q: Vec<(String, String)> = req.url.query_pairs().into_owned().collect();
-            let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+            let get = |k: &str| {
+                q.iter()
+                    .find(|(n, _)| n == k)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            };
             assert_eq!(get("doctype"), "INV");
             assert!(get("docdate").contains('/'), "dd/mm/yyyy");
-            let found = st.registered.iter().find(|(n, _)| *n == get("docnum")).cloned();
+            let found = st
+                .registered
+                .iter()
+                .find(|(n, _)| *n == get("docnum"))
+                .cloned();
             return match found {
                 Some((_, d)) => answer(&st, &d),
                 None => ResponseTemplate::new(200).set_body_json(json!({"Status": 0,
@@ -271,16 +285,30 @@ async fn the_nic_envelope_logs_in_once_refreshes_a_refused_token_and_reads_a_dup
     // the first: one login, the IRN, the QR code on the PDF
     let (id1, status, _) = einvoice_of(&app, issued[0].id).await;
     assert_eq!(status, "queued");
-    assert_eq!(emails_queued(&app, issued[0].id).await, 0, "held for the IRN");
+    assert_eq!(
+        emails_queued(&app, issued[0].id).await,
+        0,
+        "held for the IRN"
+    );
     assert_eq!(generate(id1).await, einvoices::IrnOutcome::Generated);
     let (_, status, irn) = einvoice_of(&app, issued[0].id).await;
-    assert_eq!((status.as_str(), irn), ("generated", Some(format!("{:064x}", 1))));
+    assert_eq!(
+        (status.as_str(), irn),
+        ("generated", Some(format!("{:064x}", 1)))
+    );
     assert_eq!(state.lock().unwrap().logins, vec![false]);
-    assert_eq!(emails_queued(&app, issued[0].id).await, 1, "released by the IRN");
+    assert_eq!(
+        emails_queued(&app, issued[0].id).await,
+        1,
+        "released by the IRN"
+    );
     let fin = app.token(Role::User, &[Capability::Finance], "mr-mentor");
     let pdf = app
         .http
-        .get(format!("{}/api/finance/invoices/{}/pdf", app.address, issued[0].id))
+        .get(format!(
+            "{}/api/finance/invoices/{}/pdf",
+            app.address, issued[0].id
+        ))
         .bearer_auth(&fin)
         .send()
         .await
@@ -308,17 +336,30 @@ async fn the_nic_envelope_logs_in_once_refreshes_a_refused_token_and_reads_a_dup
     {
         let mut st = state.lock().unwrap();
         let no = issued[2].number.clone();
-        st.registered.push((no.clone(), json!({"AckNo": "112010000000077",
+        st.registered.push((
+            no.clone(),
+            json!({"AckNo": "112010000000077",
             "AckDt": ist(Utc::now() - Duration::minutes(5)), "Irn": format!("{:064x}", 77),
-            "SignedQRCode": signed_qr(&no)})));
+            "SignedQRCode": signed_qr(&no)}),
+        ));
     }
     let (id3, _, _) = einvoice_of(&app, issued[2].id).await;
     assert_eq!(generate(id3).await, einvoices::IrnOutcome::Generated);
     let (_, status, irn3) = einvoice_of(&app, issued[2].id).await;
-    assert_eq!((status.as_str(), irn3), ("generated", Some(format!("{:064x}", 77))));
+    assert_eq!(
+        (status.as_str(), irn3),
+        ("generated", Some(format!("{:064x}", 77)))
+    );
     let calls = state.lock().unwrap().calls.clone();
-    assert_eq!(calls.iter().filter(|c| *c == nic_irp::BY_DOC_PATH).count(), 1);
-    assert_eq!(state.lock().unwrap().logins.len(), 2, "the session kept in Redis");
+    assert_eq!(
+        calls.iter().filter(|c| *c == nic_irp::BY_DOC_PATH).count(),
+        1
+    );
+    assert_eq!(
+        state.lock().unwrap().logins.len(),
+        2,
+        "the session kept in Redis"
+    );
 }
 
 /// The email of an e-invoiced invoice waits for its IRN (at most `EINVOICE_EMAIL_WAIT_SECS`);
@@ -364,7 +405,13 @@ async fn an_einvoiced_invoice_is_emailed_after_its_irn_or_the_wait_once() {
     let (retail, invalid) = (issue(b2c).await, issue(no_pin).await);
     // B2C and an invalid e-invoice: at once; the three queued for an IRN: held, each with a
     // due job after EINVOICE_EMAIL_WAIT_SECS (3600 s by default)
-    for (inv, queued) in [(&retail, 1), (&invalid, 1), (&acked, 0), (&refused, 0), (&waited, 0)] {
+    for (inv, queued) in [
+        (&retail, 1),
+        (&invalid, 1),
+        (&acked, 0),
+        (&refused, 0),
+        (&waited, 0),
+    ] {
         assert_eq!(emails_queued(&app, inv.id).await, queued, "{}", inv.number);
     }
     assert_eq!(
@@ -388,8 +435,10 @@ async fn an_einvoiced_invoice_is_emailed_after_its_irn_or_the_wait_once() {
     };
     let now = Utc::now();
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"Irn": format!("{:064x}", 1),
-            "AckNo": 1, "AckDt": ist(now), "SignedQRCode": signed_qr("x")})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"Irn": format!("{:064x}", 1),
+            "AckNo": 1, "AckDt": ist(now), "SignedQRCode": signed_qr("x")})),
+        )
         .up_to_n_times(1)
         .mount(&irp)
         .await;
@@ -409,13 +458,22 @@ async fn an_einvoiced_invoice_is_emailed_after_its_irn_or_the_wait_once() {
     assert!(mail::release_due(&app.db, &mr, waited.id).await.unwrap());
     assert_eq!(emails_queued(&app, waited.id).await, 1);
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"Irn": format!("{:064x}", 3),
-            "AckNo": 3, "AckDt": ist(now), "SignedQRCode": signed_qr("y")})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"Irn": format!("{:064x}", 3),
+            "AckNo": 3, "AckDt": ist(now), "SignedQRCode": signed_qr("y")})),
+        )
         .mount(&irp)
         .await;
     assert_eq!(generate(waited.id).await, einvoices::IrnOutcome::Generated);
     assert_eq!(emails_queued(&app, waited.id).await, 1);
-    assert_eq!(count(&app, "SELECT count(*) FROM outbox WHERE job_name = 'send-invoice'").await, 5);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM outbox WHERE job_name = 'send-invoice'"
+        )
+        .await,
+        5
+    );
 
     // the mails go; the one released by its IRN carries the PDF rendered with the IRN
     app.jobs.notify_committed();
@@ -423,7 +481,10 @@ async fn an_einvoiced_invoice_is_emailed_after_its_irn_or_the_wait_once() {
     app.wait_completed("emailQueue", "send-invoice", 5).await;
     worker.stop().await;
     let mails = app.mails();
-    let mail = mails.iter().find(|m| m.contains(&acked.number)).expect("the mail");
+    let mail = mails
+        .iter()
+        .find(|m| m.contains(&acked.number))
+        .expect("the mail");
     let mail = mail.replace("\r\n", "\n");
     let pdf_b64: String = mail
         .split("Content-Type: application/pdf")

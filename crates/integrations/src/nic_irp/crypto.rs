@@ -63,8 +63,8 @@ fn aes_key(key: &[u8]) -> Result<UnboundCipherKey, CryptoError> {
 
 /// `base64(AES-256-ECB-PKCS7(plain, key))`.
 pub fn aes_encrypt(key: &[u8], plain: &[u8]) -> Result<String, CryptoError> {
-    let k = PaddedBlockEncryptingKey::ecb_pkcs7(aes_key(key)?)
-        .map_err(|_| CryptoError("AES key"))?;
+    let k =
+        PaddedBlockEncryptingKey::ecb_pkcs7(aes_key(key)?).map_err(|_| CryptoError("AES key"))?;
     let mut data = plain.to_vec();
     k.encrypt(&mut data)
         .map_err(|_| CryptoError("AES encryption"))?;
@@ -76,8 +76,8 @@ pub fn aes_decrypt(key: &[u8], b64: &str) -> Result<Vec<u8>, CryptoError> {
     let mut data = STANDARD
         .decode(b64.trim().as_bytes())
         .map_err(|_| CryptoError("not base64"))?;
-    let k = PaddedBlockDecryptingKey::ecb_pkcs7(aes_key(key)?)
-        .map_err(|_| CryptoError("AES key"))?;
+    let k =
+        PaddedBlockDecryptingKey::ecb_pkcs7(aes_key(key)?).map_err(|_| CryptoError("AES key"))?;
     let plain = k
         .decrypt(&mut data, DecryptionContext::None)
         .map_err(|_| CryptoError("does not open with this key"))?;

@@ -308,8 +308,8 @@ impl NicIrp {
         if sek.len() != 32 {
             return Err(bad("login: the Sek is not 32 bytes"));
         }
-        let expires_at = ist_time(&field("TokenExpiry")?)
-            .ok_or_else(|| bad("login: unreadable TokenExpiry"))?;
+        let expires_at =
+            ist_time(&field("TokenExpiry")?).ok_or_else(|| bad("login: unreadable TokenExpiry"))?;
         let session = Session {
             auth_token: field("AuthToken")?,
             sek: STANDARD.encode(sek),
@@ -466,9 +466,10 @@ mod tests {
         .unwrap();
         assert_eq!(env.status, "0");
         assert_eq!(describe(&env.errors.unwrap()), "2150: Duplicate IRN");
-        let irn: IrnDetails = serde_json::from_value(json!({"Irn": "a", "AckNo": 112010000000001u64,
+        let irn: IrnDetails =
+            serde_json::from_value(json!({"Irn": "a", "AckNo": 112010000000001u64,
             "AckDt": "2026-11-10 12:30:00"}))
-        .unwrap();
+            .unwrap();
         assert_eq!(irn.ack_no, "112010000000001");
     }
 }
