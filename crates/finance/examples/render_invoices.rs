@@ -1,6 +1,7 @@
 //! Times rendering invoice PDFs (no database, no storage): `cargo run --release -p finance
-//! --example render_invoices [-- N]` (default 1,000). Prints the total, per-invoice time and
-//! the average size. Figures in docs/performance.md.
+//! --example render_invoices [-- N [einvoice]]` (default 1,000; `einvoice`: each with an IRN,
+//! ack number and an 800-character signed QR code drawn, ADR 0079). Prints the total,
+//! per-invoice time and the average size. Figures in docs/performance.md.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Instant;
@@ -53,15 +54,24 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000);
+    let einvoiced = std::env::args().nth(2).is_some_and(|a| a == "einvoice");
     let invoices: Vec<_> = (0..n).map(invoice).collect();
+    let qr = format!("eyJhbGciOiJSUzI1NiJ9.{}.sig", "Q".repeat(780));
+    let irn = format!("{:064x}", 1);
+    let mark = finance::pdf::EinvoiceMark {
+        irn: &irn,
+        ack_no: "112010000000001",
+        signed_qr: Some(&qr),
+    };
     let start = Instant::now();
     let mut bytes = 0usize;
     for i in &invoices {
-        bytes += finance::pdf::render(i).len();
+        bytes += finance::pdf::render_with(i, einvoiced.then_some(mark)).len();
     }
     let took = start.elapsed();
     println!(
-        "rendered {n} invoices in {:.3} s ({:.1} us each, {} bytes on average)",
+        "rendered {n} {}invoices in {:.3} s ({:.1} us each, {} bytes on average)",
+        if einvoiced { "e-invoiced " } else { "" },
         took.as_secs_f64(),
         took.as_secs_f64() * 1e6 / n as f64,
         bytes / n.max(1)

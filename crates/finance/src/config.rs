@@ -57,6 +57,76 @@ pub struct EinvoiceConfig {
     pub supplier_location: String,
     /// `GST_SUPPLIER_PIN`: its PIN code.
     pub supplier_pin: Option<u32>,
+    /// `EINVOICE_MODE`: `simple` (default; the JSON posted to `{url}/invoice` with the bearer
+    /// token) or `nic` (the NIC IRP's envelope, ADR 0080, with [`EinvoiceConfig::nic`]).
+    pub mode: EinvoiceMode,
+    /// The NIC IRP API user (`EINVOICE_MODE=nic`).
+    pub nic: Option<NicCredentials>,
+    /// `EINVOICE_EMAIL_WAIT_SECS` (default 3600): how long the email of an e-invoiced invoice
+    /// waits for its IRN before it goes without one.
+    pub email_wait: std::time::Duration,
+}
+
+/// How the IRN is asked for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EinvoiceMode {
+    /// The JSON as is, with a bearer token (a GSP that does the envelope for us; the tests).
+    #[default]
+    Simple,
+    /// The NIC IRP's own envelope (login, RSA and AES; ADR 0080).
+    Nic,
+}
+
+/// The NIC IRP API user: `EINVOICE_NIC_CLIENT_ID`, `EINVOICE_NIC_CLIENT_SECRET`,
+/// `EINVOICE_NIC_USERNAME`, `EINVOICE_NIC_PASSWORD`, `EINVOICE_NIC_PUBLIC_KEY` (PEM or its
+/// base64 body; each also as `*_FILE`).
+#[derive(Clone)]
+pub struct NicCredentials {
+    /// `client_id`.
+    pub client_id: secrecy::SecretString,
+    /// `client_secret`.
+    pub client_secret: secrecy::SecretString,
+    /// The API user name.
+    pub username: String,
+    /// The API user's password.
+    pub password: secrecy::SecretString,
+    /// The IRP's public key, DER.
+    pub public_key_der: Vec<u8>,
+}
+
+impl std::fmt::Debug for NicCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NicCredentials")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+fn nic_credentials(env: &Env<'_>) -> Result<NicCredentials, ConfigError> {
+    use secrecy::ExposeSecret;
+    let need = |name: &str| -> Result<secrecy::SecretString, ConfigError> {
+        env.secret(name)?
+            .filter(|v| !v.expose_secret().trim().is_empty())
+            .ok_or_else(|| invalid(name, "required with EINVOICE_MODE=nic"))
+    };
+    let key = need("EINVOICE_NIC_PUBLIC_KEY")?;
+    let public_key_der = integrations::nic_irp::crypto::public_key_der(key.expose_secret())
+        .map_err(|_| {
+            invalid(
+                "EINVOICE_NIC_PUBLIC_KEY",
+                "an RSA public key (PEM or base64 DER)",
+            )
+        })?;
+    Ok(NicCredentials {
+        client_id: need("EINVOICE_NIC_CLIENT_ID")?,
+        client_secret: need("EINVOICE_NIC_CLIENT_SECRET")?,
+        username: need("EINVOICE_NIC_USERNAME")?
+            .expose_secret()
+            .trim()
+            .to_owned(),
+        password: need("EINVOICE_NIC_PASSWORD")?,
+        public_key_der,
+    })
 }
 
 impl EinvoiceConfig {
@@ -82,7 +152,28 @@ impl EinvoiceConfig {
                     .ok_or_else(|| invalid("GST_SUPPLIER_PIN", "a 6-digit PIN code"))?,
             ),
         };
+        let mode = match env.get("EINVOICE_MODE").as_deref().map(str::trim) {
+            None | Some("" | "simple") => EinvoiceMode::Simple,
+            Some("nic") => EinvoiceMode::Nic,
+            Some(_) => return Err(invalid("EINVOICE_MODE", "simple or nic")),
+        };
+        let nic = match mode {
+            EinvoiceMode::Nic => Some(nic_credentials(env)?),
+            EinvoiceMode::Simple => None,
+        };
+        let email_wait = match env.get("EINVOICE_EMAIL_WAIT_SECS") {
+            None => 3600,
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= 7 * 86_400)
+                .ok_or_else(|| invalid("EINVOICE_EMAIL_WAIT_SECS", "0 to 604800 seconds"))?,
+        };
         Ok(Self {
+            mode,
+            nic,
+            email_wait: std::time::Duration::from_secs(email_wait),
             aato_paise,
             irp_url: env
                 .get("EINVOICE_IRP_URL")
@@ -190,7 +281,23 @@ mod tests {
             (s.state_code.as_str(), s.invoice_series.as_str()),
             ("27", "A")
         );
+        let e = read(&[]).unwrap_or_else(|e| panic!("{e}")).einvoice;
+        assert_eq!(
+            (e.mode, e.email_wait.as_secs(), e.nic.is_none()),
+            (EinvoiceMode::Simple, 3600, true)
+        );
         for bad in [
+            vec![("EINVOICE_MODE", "gsp")],
+            vec![("EINVOICE_MODE", "nic")],
+            vec![
+                ("EINVOICE_MODE", "nic"),
+                ("EINVOICE_NIC_CLIENT_ID", "c"),
+                ("EINVOICE_NIC_CLIENT_SECRET", "s"),
+                ("EINVOICE_NIC_USERNAME", "u"),
+                ("EINVOICE_NIC_PASSWORD", "p"),
+                ("EINVOICE_NIC_PUBLIC_KEY", "not a key"),
+            ],
+            vec![("EINVOICE_EMAIL_WAIT_SECS", "-1")],
             vec![("GST_SUPPLIER_GSTIN", "27AAPFU0939F1ZW")],
             vec![("INVOICE_SERIES", "MAS")],
             vec![("GST_SUPPLIER_STATE_CODE", "27")],

@@ -1,10 +1,13 @@
 //! The invoice PDF (ADR 0054): one A4 page written with `pdf-writer` in the PDF base-14
 //! Helvetica (WinAnsi; nothing embedded, so a page is a few kilobytes and renders in
 //! microseconds). Pure: an [`InvoiceDto`] in, bytes out. Characters outside Latin-1 print as
-//! `?` (names are kept in the invoice row; the PDF is the printable copy).
+//! `?` (names are kept in the invoice row; the PDF is the printable copy). An e-invoiced
+//! document also prints its IRN, acknowledgement and the IRP's signed QR code, drawn as vector
+//! modules (ADR 0079).
 
 use chrono_tz::Asia::Kolkata;
 use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
+use qrcode::{Color, EcLevel, QrCode};
 
 use crate::dto::invoices::InvoiceDto;
 
@@ -57,17 +60,85 @@ impl Page {
     }
 }
 
+/// What an e-invoiced document prints (ADR 0071, 0079).
+#[derive(Debug, Clone, Copy)]
+pub struct EinvoiceMark<'a> {
+    /// The IRN.
+    pub irn: &'a str,
+    /// The IRP's acknowledgement number.
+    pub ack_no: &'a str,
+    /// The IRP's signed QR code (a JWT), drawn as a QR code.
+    pub signed_qr: Option<&'a str>,
+}
+
+/// The QR code's place: its top-right corner at the page's top-right margin.
+pub const QR_SIZE: f32 = 160.0;
+const QR_TOP: f32 = A4.1 - 40.0;
+const QR_RIGHT: f32 = A4.0 - 40.0;
+/// Light modules around the symbol, as the QR standard asks.
+const QUIET: usize = 4;
+
+/// The QR code of `data` as printed (error correction M: a smudge or a fold still reads).
+/// `None` when it does not fit a QR code (over 2,331 bytes).
+pub fn qr_code(data: &str) -> Option<QrCode> {
+    QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M).ok()
+}
+
+/// Draws `code` as filled rectangles, one per horizontal run of dark modules, in a module
+/// grid (`cm`: one unit a module, y downwards from the symbol's top-left corner). Returns
+/// the number of rectangles.
+fn draw_qr(content: &mut Content, code: &QrCode) -> usize {
+    let n = code.width();
+    let module = QR_SIZE / (n + 2 * QUIET) as f32;
+    let left = QR_RIGHT - QR_SIZE + QUIET as f32 * module;
+    let top = QR_TOP - QUIET as f32 * module;
+    let colors = code.to_colors();
+    let mut rects = 0;
+    content.save_state();
+    content.transform([module, 0.0, 0.0, -module, left, top]);
+    content.set_fill_gray(0.0);
+    for (y, row) in colors.chunks(n).enumerate() {
+        let mut x = 0;
+        while x < n {
+            if row[x] == Color::Dark {
+                let start = x;
+                while x < n && row[x] == Color::Dark {
+                    x += 1;
+                }
+                content.rect(start as f32, y as f32, (x - start) as f32, 1.0);
+                rects += 1;
+            } else {
+                x += 1;
+            }
+        }
+    }
+    content.fill_nonzero();
+    content.restore_state();
+    rects
+}
+
 /// Renders the invoice.
 pub fn render(i: &InvoiceDto) -> Vec<u8> {
     render_with(i, None)
 }
 
-/// Renders the invoice with its e-invoice's IRN and acknowledgement, when it has one.
-pub fn render_with(i: &InvoiceDto, irn: Option<(&str, &str)>) -> Vec<u8> {
+/// Renders the invoice with its e-invoice's IRN, acknowledgement and QR code, when it has one.
+pub fn render_with(i: &InvoiceDto, einvoice: Option<EinvoiceMark<'_>>) -> Vec<u8> {
     let mut page = Page {
         content: Content::new(),
         y: A4.1 - 60.0,
     };
+    if let Some(code) = einvoice.and_then(|e| e.signed_qr).and_then(qr_code) {
+        draw_qr(&mut page.content, &code);
+        let caption_y = page.y;
+        page.y = QR_TOP - QR_SIZE - 2.0;
+        page.text(
+            QR_RIGHT - QR_SIZE + 12.0,
+            7.0,
+            "e-invoice QR code (signed by the IRP)",
+        );
+        page.y = caption_y;
+    }
     page.line(18.0, "TAX INVOICE");
     page.line(11.0, &i.supplier_name);
     page.line(10.0, &format!("GSTIN: {}", i.supplier_gstin));
@@ -81,9 +152,9 @@ pub fn render_with(i: &InvoiceDto, irn: Option<(&str, &str)>) -> Vec<u8> {
         ),
     );
     page.line(10.0, &format!("Place of supply: {}", i.place_of_supply));
-    if let Some((irn, ack)) = irn {
-        page.line(8.0, &format!("IRN: {irn}"));
-        page.line(8.0, &format!("Ack No: {ack}"));
+    if let Some(e) = einvoice {
+        page.line(8.0, &format!("IRN: {}", e.irn));
+        page.line(8.0, &format!("Ack No: {}", e.ack_no));
     }
     page.y -= 8.0;
     page.line(10.0, &format!("Bill to: {}", i.customer.name));
@@ -171,6 +242,46 @@ mod tests {
         assert_eq!(rupees(118_000), "1180.00");
         assert_eq!(rupees(5), "0.05");
         assert_eq!(rupees(-250), "-2.50");
+    }
+
+    /// The drawn rectangles, read back from the content stream, cover exactly the encoder's
+    /// dark modules, and their count is the number of dark runs.
+    #[test]
+    fn the_qr_code_is_drawn_module_for_module() {
+        let data = format!("eyJhbGciOiJSUzI1NiJ9.{}.sig", "x".repeat(900));
+        let code = qr_code(&data).unwrap();
+        let mut content = Content::new();
+        let rects = draw_qr(&mut content, &code);
+        let stream = String::from_utf8(content.finish().to_vec()).unwrap();
+        let n = code.width();
+        let mut grid = vec![false; n * n];
+        let mut nums: Vec<f32> = Vec::new();
+        let mut drawn = 0;
+        for token in stream.split_ascii_whitespace() {
+            match token.parse::<f32>() {
+                Ok(v) => nums.push(v),
+                Err(_) => {
+                    if token == "re" {
+                        let [x, y, w, h] = nums[nums.len() - 4..] else {
+                            unreachable!()
+                        };
+                        assert_eq!(h, 1.0);
+                        for dx in 0..w as usize {
+                            let cell = &mut grid[y as usize * n + x as usize + dx];
+                            assert!(!*cell, "drawn twice");
+                            *cell = true;
+                        }
+                        drawn += 1;
+                    }
+                    nums.clear();
+                }
+            }
+        }
+        assert_eq!(drawn, rects);
+        let dark: Vec<bool> = code.to_colors().iter().map(|c| *c == Color::Dark).collect();
+        assert_eq!(grid, dark);
+        assert!(stream.contains(" cm"), "{}", &stream[..80]);
+        assert!(qr_code(&"x".repeat(3000)).is_none());
     }
 
     #[test]

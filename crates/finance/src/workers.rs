@@ -47,8 +47,15 @@ pub fn workers(
         let state = state.clone();
         async move {
             use einvoices::IrnError;
-            match einvoices::generate(&state.ctx().db, state.http(), state.config(), job.einvoice_id).await {
+            if state.config().einvoice.mode == crate::config::EinvoiceMode::Nic && state.nic().is_none() {
+                return Err(JobError::Retry(anyhow::Error::new(IrnError::NotConfigured)));
+            }
+            match einvoices::generate_via(&state.ctx().db, state.irp(), state.config(), job.einvoice_id).await {
                 Ok(done) => {
+                    if done != einvoices::IrnOutcome::Nothing {
+                        // the invoice's email, released in the same transaction
+                        state.jobs().notify_committed();
+                    }
                     tracing::info!(job_id = %ctx.job_id, einvoice_id = %job.einvoice_id, ?done, "IRN asked");
                     Ok(())
                 }
@@ -122,6 +129,26 @@ pub fn workers(
                 Err(e) => tracing::warn!(job_id = %ctx.job_id, invoice_id = %job.invoice_id, attempt = ctx.attempt, error = %e, "invoice email failed"),
             }
             sent.map(drop)
+        }
+    });
+    let state = finance.clone();
+    registry.handle(move |ctx: JobContext, job: mail::InvoiceEmailDue| {
+        let state = state.clone();
+        async move {
+            let db = &state.ctx().db;
+            let tenant = state
+                .ctx()
+                .tenants
+                .resolve(db, Some(&ctx.platform))
+                .await
+                .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))?;
+            let queued = mail::release_due(db, &tenant, job.invoice_id)
+                .await
+                .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
+            if queued {
+                state.jobs().notify_committed();
+            }
+            Ok(())
         }
     });
     let state = finance.clone();

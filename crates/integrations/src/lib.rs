@@ -44,6 +44,7 @@ pub mod google_drive;
 pub mod google_oauth;
 pub mod judge0;
 pub mod llm;
+pub mod nic_irp;
 pub mod payments;
 pub mod profile;
 pub mod provider;

@@ -48,7 +48,7 @@ pub async fn cancel(
 ) -> AppResult<web::Json<EinvoiceDto>> {
     let dto = einvoices::cancel(
         &finance.ctx().db,
-        finance.http(),
+        finance.irp(),
         finance.config(),
         &user,
         id.into_inner(),

@@ -34,19 +34,33 @@ pub async fn invoice_pdf(
         }
     }
     // an e-invoiced invoice carries its IRN (ADR 0071); the IRN's arrival drops the stored copy
+    // and its signed QR code (ADR 0079)
     let irn = db
         .query_one_raw(sea_orm::Statement::from_sql_and_values(
             sea_orm::DbBackend::Postgres,
-            "SELECT irn, ack_no FROM einvoices
+            "SELECT irn, ack_no, signed_qr FROM einvoices
               WHERE invoice_id = $1 AND doc_type = 'INV' AND status = 'generated'",
             [id.into()],
         ))
         .await?
-        .map(|r| -> Result<(String, String), FinanceError> {
-            Ok((r.try_get("", "irn")?, r.try_get("", "ack_no")?))
-        })
+        .map(
+            |r| -> Result<(String, String, Option<String>), FinanceError> {
+                Ok((
+                    r.try_get("", "irn")?,
+                    r.try_get("", "ack_no")?,
+                    r.try_get("", "signed_qr")?,
+                ))
+            },
+        )
         .transpose()?;
-    let bytes = pdf::render_with(&dto, irn.as_ref().map(|(i, a)| (i.as_str(), a.as_str())));
+    let bytes = pdf::render_with(
+        &dto,
+        irn.as_ref().map(|(irn, ack_no, qr)| pdf::EinvoiceMark {
+            irn,
+            ack_no,
+            signed_qr: qr.as_deref(),
+        }),
+    );
     let key = ObjectKey::parse(&format!("{}/invoices/{}/{}.pdf", tenant.slug, row.fy, id))
         .map_err(kernel::AppError::from)?;
     storage

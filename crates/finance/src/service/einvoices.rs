@@ -143,6 +143,15 @@ fn due(config: &FinanceConfig, i: &invoices::Model, at: DateTime<Utc>) -> bool {
         && einvoice::applicable(config.einvoice.aato_paise, tax::ist_date(at))
 }
 
+/// An e-invoice as prepared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prepared {
+    /// Its id.
+    pub id: Uuid,
+    /// Queued for its IRN (valid); else kept `invalid` and never sent.
+    pub queued: bool,
+}
+
 /// Writes the e-invoice of a document and queues it when valid.
 async fn record(
     txn: &DatabaseTransaction,
@@ -150,7 +159,7 @@ async fn record(
     doc: &Document,
     invoice_id: Uuid,
     credit_note_id: Option<Uuid>,
-) -> Result<Uuid, FinanceError> {
+) -> Result<Prepared, FinanceError> {
     let payload = einvoice::payload(doc);
     let errors = einvoice::validate(&payload);
     let status = if errors.is_empty() {
@@ -180,7 +189,10 @@ async fn record(
     } else {
         tracing::warn!(einvoice_id = %id, errors = errors.len(), "e-invoice invalid: not sent");
     }
-    Ok(id)
+    Ok(Prepared {
+        id,
+        queued: errors.is_empty(),
+    })
 }
 
 /// The e-invoice of a new invoice (in its transaction), when one is due.
@@ -189,7 +201,7 @@ pub async fn prepare_invoice_in(
     config: &FinanceConfig,
     tenant: &Tenant,
     i: &invoices::Model,
-) -> Result<Option<Uuid>, FinanceError> {
+) -> Result<Option<Prepared>, FinanceError> {
     if !due(config, i, i.issued_at) {
         return Ok(None);
     }
@@ -231,7 +243,7 @@ pub async fn prepare_credit_note_in(
     tenant: &Tenant,
     i: &invoices::Model,
     note: &credit_notes::Model,
-) -> Result<Option<Uuid>, FinanceError> {
+) -> Result<Option<Prepared>, FinanceError> {
     if !due(config, i, note.issued_at) {
         return Ok(None);
     }
@@ -357,7 +369,7 @@ pub async fn of_invoice<C: ConnectionTrait>(
     Ok(dto(r, Utc::now()))
 }
 
-/// What the IRP answered.
+/// What the IRP answered (the simple mode).
 #[derive(Debug, Deserialize)]
 struct Generated {
     #[serde(rename = "Irn")]
@@ -396,12 +408,22 @@ pub enum IrnError {
     /// `EINVOICE_IRP_URL` is not set.
     #[error("EINVOICE_IRP_URL is not set")]
     NotConfigured,
-    /// The IRP could not be reached or failed (5xx).
+    /// The IRP could not be reached or failed (5xx), or the login failed.
     #[error("IRP: {0}")]
     Transient(String),
     /// The database failed.
     #[error(transparent)]
     Finance(#[from] FinanceError),
+}
+
+/// Which client asks the IRP: the simple one (`EINVOICE_MODE=simple`: the JSON as is with a
+/// bearer token) or the NIC IRP's envelope (`nic`, ADR 0080).
+#[derive(Debug, Clone, Copy)]
+pub enum Irp<'a> {
+    /// `{EINVOICE_IRP_URL}/invoice` with `EINVOICE_IRP_TOKEN`.
+    Simple(&'a reqwest::Client),
+    /// The NIC IRP API.
+    Nic(&'a integrations::nic_irp::NicIrp),
 }
 
 fn irp(
@@ -423,21 +445,22 @@ fn irp(
     Ok(req)
 }
 
-/// Asks the IRP for the IRN of a queued e-invoice (the `finance-irn` job).
-pub async fn generate(
-    db: &DatabaseConnection,
+/// An IRN as stored.
+struct Acked {
+    irn: String,
+    ack_no: String,
+    ack_at: DateTime<Utc>,
+    signed_qr: Option<String>,
+}
+
+/// The simple mode: `Ok(Err(why))` when the IRP refused the e-invoice.
+async fn ask_simple(
     http: &reqwest::Client,
     config: &FinanceConfig,
-    einvoice_id: Uuid,
-) -> Result<IrnOutcome, IrnError> {
-    let Some(r) = find(db, "id = $1", vec![einvoice_id.into()], false).await? else {
-        return Ok(IrnOutcome::Nothing);
-    };
-    if r.status != "queued" {
-        return Ok(IrnOutcome::Nothing);
-    }
+    payload: &Value,
+) -> Result<Result<Acked, String>, IrnError> {
     let res = irp(config, http, "/invoice")?
-        .json(&r.payload)
+        .json(payload)
         .send()
         .await
         .map_err(|e| IrnError::Transient(e.without_url().to_string()))?;
@@ -454,53 +477,174 @@ pub async fn generate(
     } else {
         None
     };
-    let Some((g, ack_at)) = answer else {
-        let error = format!("{status}: {}", clip(&body, 300));
-        db.execute_raw(Statement::from_sql_and_values(
+    Ok(match answer {
+        Some((g, ack_at)) => Ok(Acked {
+            irn: g.irn,
+            ack_no: match &g.ack_no {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            },
+            ack_at,
+            signed_qr: g.signed_qr,
+        }),
+        None => Err(format!("{status}: {}", clip(&body, 300))),
+    })
+}
+
+/// The NIC mode (ADR 0080): `Ok(Err(why))` when the IRP refused the e-invoice.
+async fn ask_nic(
+    nic: &integrations::nic_irp::NicIrp,
+    config: &FinanceConfig,
+    payload: &Value,
+) -> Result<Result<Acked, String>, IrnError> {
+    use integrations::nic_irp::IrpError;
+    if config.einvoice.irp_url.is_none() {
+        return Err(IrnError::NotConfigured);
+    }
+    let gstin = payload["SellerDtls"]["Gstin"].as_str().unwrap_or_default();
+    match nic.generate(gstin, payload).await {
+        Ok(d) => Ok(match ack_time(&d.ack_dt) {
+            Some(ack_at) if d.irn.len() == 64 => Ok(Acked {
+                irn: d.irn,
+                ack_no: d.ack_no,
+                ack_at,
+                signed_qr: d.signed_qr,
+            }),
+            _ => Err(format!(
+                "unreadable IRN answer (AckDt {:?})",
+                clip(&d.ack_dt, 40)
+            )),
+        }),
+        Err(IrpError::Rejected(errors)) => {
+            Ok(Err(clip(&integrations::nic_irp::describe(&errors), 300)))
+        }
+        Err(e @ (IrpError::Transient(_) | IrpError::Auth(_))) => {
+            Err(IrnError::Transient(e.to_string()))
+        }
+    }
+}
+
+/// The platform of a row as the outbox wants it (id and slug).
+async fn tenant_of<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+) -> Result<Tenant, FinanceError> {
+    let r = conn
+        .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "UPDATE einvoices SET status = 'rejected', errors = $2, updated_at = now()
-              WHERE id = $1 AND status = 'queued'",
-            [einvoice_id.into(), json!([error]).into()],
+            "SELECT slug, name FROM platforms WHERE id = $1",
+            [platform_id.into()],
+        ))
+        .await?
+        .ok_or(FinanceError::NotFound("platform"))?;
+    Ok(Tenant {
+        id: platform_id,
+        slug: r.try_get("", "slug")?,
+        name: r.try_get("", "name")?,
+        modules: Vec::new(),
+    })
+}
+
+/// Asks the IRP for the IRN of a queued e-invoice in the simple mode.
+pub async fn generate(
+    db: &DatabaseConnection,
+    http: &reqwest::Client,
+    config: &FinanceConfig,
+    einvoice_id: Uuid,
+) -> Result<IrnOutcome, IrnError> {
+    generate_via(db, Irp::Simple(http), config, einvoice_id).await
+}
+
+/// Asks the IRP for the IRN of a queued e-invoice (the `finance-irn` job). The answer, the
+/// dropped PDF (rendered again with the IRN and its QR code) and the release of the invoice's
+/// email (held for the IRN; also released when the IRP refuses it) are one transaction.
+pub async fn generate_via(
+    db: &DatabaseConnection,
+    client: Irp<'_>,
+    config: &FinanceConfig,
+    einvoice_id: Uuid,
+) -> Result<IrnOutcome, IrnError> {
+    let Some(r) = find(db, "id = $1", vec![einvoice_id.into()], false).await? else {
+        return Ok(IrnOutcome::Nothing);
+    };
+    if r.status != "queued" {
+        return Ok(IrnOutcome::Nothing);
+    }
+    let answer = match client {
+        Irp::Simple(http) => ask_simple(http, config, &r.payload).await?,
+        Irp::Nic(nic) => ask_nic(nic, config, &r.payload).await?,
+    };
+    let txn = db.begin().await.map_err(FinanceError::from)?;
+    // another run of the job stored an answer meanwhile: nothing more to do
+    let Some(platform_id) = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT platform_id FROM einvoices WHERE id = $1 AND status = 'queued' FOR UPDATE",
+            [einvoice_id.into()],
         ))
         .await
-        .map_err(FinanceError::from)?;
-        tracing::warn!(einvoice_id = %einvoice_id, %status, "IRP refused the e-invoice");
-        return Ok(IrnOutcome::Rejected);
+        .map_err(FinanceError::from)?
+        .map(|row| row.try_get::<Uuid>("", "platform_id"))
+        .transpose()
+        .map_err(FinanceError::from)?
+    else {
+        return Ok(IrnOutcome::Nothing);
     };
-    let ack_no = match &g.ack_no {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+    let outcome = match answer {
+        Err(error) => {
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE einvoices SET status = 'rejected', errors = $2, updated_at = now()
+                  WHERE id = $1",
+                [einvoice_id.into(), json!([error]).into()],
+            ))
+            .await
+            .map_err(FinanceError::from)?;
+            tracing::warn!(einvoice_id = %einvoice_id, "IRP refused the e-invoice");
+            IrnOutcome::Rejected
+        }
+        Ok(g) => {
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE einvoices SET status = 'generated', irn = $2, ack_no = $3, ack_at = $4,
+                        cancel_until = $5, signed_qr = $6, errors = '[]'::jsonb, updated_at = now()
+                  WHERE id = $1",
+                [
+                    einvoice_id.into(),
+                    g.irn.into(),
+                    g.ack_no.into(),
+                    g.ack_at.into(),
+                    (g.ack_at + Duration::hours(24)).into(),
+                    g.signed_qr.into(),
+                ],
+            ))
+            .await
+            .map_err(FinanceError::from)?;
+            // the invoice's PDF is rendered again with its IRN on the next request
+            if r.doc_type == "INV"
+                && let Some(invoice_id) = r.invoice_id
+            {
+                txn.execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "UPDATE invoices SET pdf_key = NULL WHERE id = $1",
+                    [invoice_id.into()],
+                ))
+                .await
+                .map_err(FinanceError::from)?;
+            }
+            tracing::info!(einvoice_id = %einvoice_id, "IRN generated");
+            IrnOutcome::Generated
+        }
     };
-    db.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE einvoices SET status = 'generated', irn = $2, ack_no = $3, ack_at = $4,
-                cancel_until = $5, signed_qr = $6, errors = '[]'::jsonb, updated_at = now()
-          WHERE id = $1 AND status = 'queued'",
-        [
-            einvoice_id.into(),
-            g.irn.into(),
-            ack_no.into(),
-            ack_at.into(),
-            (ack_at + Duration::hours(24)).into(),
-            g.signed_qr.into(),
-        ],
-    ))
-    .await
-    .map_err(FinanceError::from)?;
-    // the invoice's PDF is rendered again with its IRN on the next request
+    // the invoice's email waited for this answer (ADR 0080)
     if r.doc_type == "INV"
         && let Some(invoice_id) = r.invoice_id
     {
-        db.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "UPDATE invoices SET pdf_key = NULL WHERE id = $1",
-            [invoice_id.into()],
-        ))
-        .await
-        .map_err(FinanceError::from)?;
+        let tenant = tenant_of(&txn, platform_id).await?;
+        super::mail::release_in(&txn, &tenant, invoice_id).await?;
     }
-    tracing::info!(einvoice_id = %einvoice_id, "IRN generated");
-    Ok(IrnOutcome::Generated)
+    txn.commit().await.map_err(FinanceError::from)?;
+    Ok(outcome)
 }
 
 /// Cancels a generated e-invoice of the platform at the IRP within its 24 hours (FINANCE),
@@ -508,7 +652,7 @@ pub async fn generate(
 /// `einvoice_cancel_window_closed`; the IRP refusing: 502.
 pub async fn cancel(
     db: &DatabaseConnection,
-    http: &reqwest::Client,
+    client: Irp<'_>,
     config: &FinanceConfig,
     user: &AuthUser,
     id: Uuid,
@@ -531,26 +675,36 @@ pub async fn cancel(
         return Err(FinanceError::CancelWindowClosed);
     }
     let irn = r.irn.clone().unwrap_or_default();
-    let res = irp(config, http, "/invoice/cancel")
-        .map_err(|e| {
-            FinanceError::App(kernel::AppError::new(
-                &kernel::error::codes::BAD_GATEWAY,
-                e.to_string(),
-            ))
-        })?
-        .json(&json!({"Irn": irn, "CnlRsn": req.reason_code.to_string(), "CnlRem": req.remark}))
-        .send()
-        .await;
-    let ok = matches!(&res, Ok(r) if r.status().is_success());
-    if !ok {
-        let why = match res {
-            Ok(r) => r.status().to_string(),
-            Err(e) => e.without_url().to_string(),
-        };
-        return Err(FinanceError::App(kernel::AppError::new(
+    let refused = |why: String| {
+        FinanceError::App(kernel::AppError::new(
             &kernel::error::codes::BAD_GATEWAY,
             format!("the IRP did not cancel the e-invoice ({why})"),
-        )));
+        ))
+    };
+    match client {
+        Irp::Simple(http) => {
+            let res = irp(config, http, "/invoice/cancel")
+                .map_err(|e| refused(e.to_string()))?
+                .json(&json!({"Irn": irn, "CnlRsn": req.reason_code.to_string(), "CnlRem": req.remark}))
+                .send()
+                .await;
+            match res {
+                Ok(r) if r.status().is_success() => {}
+                Ok(r) => return Err(refused(r.status().to_string())),
+                Err(e) => return Err(refused(e.without_url().to_string())),
+            }
+        }
+        Irp::Nic(nic) => {
+            if config.einvoice.irp_url.is_none() {
+                return Err(refused(IrnError::NotConfigured.to_string()));
+            }
+            let gstin = r.payload["SellerDtls"]["Gstin"]
+                .as_str()
+                .unwrap_or_default();
+            nic.cancel(gstin, &irn, req.reason_code, &req.remark)
+                .await
+                .map_err(|e| refused(e.to_string()))?;
+        }
     }
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,

@@ -208,7 +208,7 @@ pub async fn issue_in(
         .await?;
     ledger_sale(txn, &invoice).await?;
     // B2B above the e-invoicing threshold: the e-invoice, queued for its IRN (ADR 0071)
-    super::einvoices::prepare_invoice_in(txn, config, tenant, &invoice).await?;
+    let einvoice = super::einvoices::prepare_invoice_in(txn, config, tenant, &invoice).await?;
     jobs::outbox::publish_in(
         txn,
         tenant,
@@ -221,8 +221,14 @@ pub async fn issue_in(
         },
     )
     .await?;
-    // the buyer's copy by email: ids only, the address is looked up when it is sent
-    jobs::outbox::enqueue_in(txn, tenant, &super::mail::InvoiceEmail { invoice_id: id }).await?;
+    // the buyer's copy by email: ids only, the address is looked up when it is sent; an
+    // e-invoiced one waits for its IRN (at most EINVOICE_EMAIL_WAIT_SECS, ADR 0080)
+    match einvoice {
+        Some(e) if e.queued && !config.einvoice.email_wait.is_zero() => {
+            super::mail::hold_in(txn, tenant, id, config.einvoice.email_wait).await?;
+        }
+        _ => super::mail::release_in(txn, tenant, id).await.map(drop)?,
+    }
     Ok(invoice)
 }
 

@@ -8,7 +8,7 @@
 use comms::email::{Attachment, Mailer, SendError, render};
 use jobs::{JobError, JobSpec};
 use kernel::Tenant;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use storage::Storage;
@@ -27,6 +27,70 @@ impl JobSpec for InvoiceEmail {
     const QUEUE: &'static str = "emailQueue";
     const NAME: &'static str = "send-invoice";
     const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// `finance-invoice-email-due` (`databaseQueue`, delayed by `EINVOICE_EMAIL_WAIT_SECS`): the
+/// email of an e-invoiced invoice goes now if its IRN has not released it yet (ids only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceEmailDue {
+    /// The invoice.
+    pub invoice_id: Uuid,
+}
+
+impl JobSpec for InvoiceEmailDue {
+    const QUEUE: &'static str = "databaseQueue";
+    const NAME: &'static str = "finance-invoice-email-due";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// Queues the invoice's email (`send-invoice`) in `txn`, once: the first of the invoice's
+/// transaction (B2C, an invalid e-invoice), the IRN's answer (generated or rejected) and the
+/// wait's end claims `invoices.email_queued_at`; the others find it taken. Whether it queued.
+pub async fn release_in<C: ConnectionTrait>(
+    txn: &C,
+    tenant: &Tenant,
+    invoice_id: Uuid,
+) -> Result<bool, FinanceError> {
+    let claimed = txn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE invoices SET email_queued_at = now()
+              WHERE id = $1 AND platform_id = $2 AND email_queued_at IS NULL",
+            [invoice_id.into(), tenant.id.into()],
+        ))
+        .await?
+        .rows_affected()
+        == 1;
+    if claimed {
+        jobs::outbox::enqueue_in(txn, tenant, &InvoiceEmail { invoice_id }).await?;
+    }
+    Ok(claimed)
+}
+
+/// Holds the invoice's email for its IRN: [`InvoiceEmailDue`] after `wait`, in `txn`.
+pub async fn hold_in<C: ConnectionTrait>(
+    txn: &C,
+    tenant: &Tenant,
+    invoice_id: Uuid,
+    wait: std::time::Duration,
+) -> Result<(), FinanceError> {
+    jobs::outbox::enqueue_delayed_in(txn, tenant, &InvoiceEmailDue { invoice_id }, wait).await?;
+    Ok(())
+}
+
+/// The wait is over ([`InvoiceEmailDue`]): queues the email unless the IRN's answer did.
+pub async fn release_due(
+    db: &DatabaseConnection,
+    tenant: &Tenant,
+    invoice_id: Uuid,
+) -> Result<bool, FinanceError> {
+    let txn = db.begin().await?;
+    let queued = release_in(&txn, tenant, invoice_id).await?;
+    txn.commit().await?;
+    if queued {
+        tracing::info!(invoice_id = %invoice_id, "invoice email sent without its IRN (wait over)");
+    }
+    Ok(queued)
 }
 
 /// What [`send`] did.

@@ -6,6 +6,7 @@ mod access;
 mod common;
 mod costs;
 mod einvoice;
+mod einvoice_nic;
 mod issue;
 mod numbering;
 mod pdf;

@@ -43,6 +43,46 @@ async fn balance(app: &TestApp, token: &str) -> i64 {
     res.json()["available"].as_i64().unwrap()
 }
 
+/// A new buyer of `mr-mentor` who bought a new pack of 50 tokens for Rs 499 (GST inclusive)
+/// through Razorpay: order `order_{tag}`, payment `pay_{tag}`, captured by the webhook (event
+/// `evt_capture_{tag}`) and credited. Their id and token.
+async fn buy_pack(app: &TestApp, rzp: &MockServer, admin: &str, tag: &str) -> (uuid::Uuid, String) {
+    let pack = app
+        .call(
+            Method::POST,
+            "/api/admin/token-packs",
+            admin,
+            Some(json!({"name": "Starter 50", "tokens": 50, "amount_paise": 49_900})),
+        )
+        .await;
+    assert_eq!(pack.status, 201, "{}", pack.text);
+    let (buyer, token) = app.user(Role::User, &[], "mr-mentor");
+    let (order_id, pay_id) = (format!("order_{tag}"), format!("pay_{tag}"));
+    Mock::given(method("POST"))
+        .and(path("/v1/orders"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": order_id, "entity": "order", "amount": 49_900, "currency": "INR",
+            "receipt": "r", "status": "created"
+        })))
+        .mount(rzp)
+        .await;
+    let order = app
+        .call(
+            Method::POST,
+            "/api/tokens/purchase",
+            &token,
+            Some(json!({"pack_id": pack.json()["id"]})),
+        )
+        .await;
+    assert_eq!(order.status, 201, "{}", order.text);
+    let captured = json!({"entity": "event", "event": "payment.captured",
+        "payload": {"payment": {"entity": payment(&order_id, &pay_id)}}});
+    let res = webhook(app, &format!("evt_capture_{tag}"), &captured, HOOK).await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(balance(app, &token).await, 50);
+    (buyer, token)
+}
+
 async fn refund_webhook(app: &TestApp, order: &str, pay: &str, refund: &str, amount: i64) {
     refund_event(app, &format!("evt_{refund}"), order, pay, refund, amount).await;
 }
@@ -72,39 +112,7 @@ async fn refund_event(
 async fn refund_then_credit_note_then_both_ledgers_reconcile() {
     let (app, rzp) = app_with_razorpay().await;
     let admin = app.admin_token();
-    // 50 tokens for Rs 499 (GST inclusive)
-    let pack = app
-        .call(
-            Method::POST,
-            "/api/admin/token-packs",
-            &admin,
-            Some(json!({"name": "Starter 50", "tokens": 50, "amount_paise": 49_900})),
-        )
-        .await;
-    assert_eq!(pack.status, 201, "{}", pack.text);
-    let (buyer, token) = app.user(Role::User, &[], "mr-mentor");
-    Mock::given(method("POST"))
-        .and(path("/v1/orders"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "order_R1", "entity": "order", "amount": 49_900, "currency": "INR",
-            "receipt": "r", "status": "created"
-        })))
-        .mount(&rzp)
-        .await;
-    let order = app
-        .call(
-            Method::POST,
-            "/api/tokens/purchase",
-            &token,
-            Some(json!({"pack_id": pack.json()["id"]})),
-        )
-        .await;
-    assert_eq!(order.status, 201, "{}", order.text);
-    let captured = json!({"entity": "event", "event": "payment.captured",
-        "payload": {"payment": {"entity": payment("order_R1", "pay_R1")}}});
-    let res = webhook(&app, "evt_capture_R1", &captured, HOOK).await;
-    assert_eq!(res.status, 200, "{}", res.text);
-    assert_eq!(balance(&app, &token).await, 50);
+    let (buyer, token) = buy_pack(&app, &rzp, &admin, "R1").await;
 
     // the worker invoices it, dated at the capture (the event's `captured_at`)
     let worker = app.start_worker().await;
@@ -252,38 +260,7 @@ async fn refund_then_credit_note_then_both_ledgers_reconcile() {
 async fn the_same_refund_under_another_event_id_counts_once() {
     let (app, rzp) = app_with_razorpay().await;
     let admin = app.admin_token();
-    let pack = app
-        .call(
-            Method::POST,
-            "/api/admin/token-packs",
-            &admin,
-            Some(json!({"name": "Starter 50", "tokens": 50, "amount_paise": 49_900})),
-        )
-        .await;
-    assert_eq!(pack.status, 201, "{}", pack.text);
-    let (buyer, token) = app.user(Role::User, &[], "mr-mentor");
-    Mock::given(method("POST"))
-        .and(path("/v1/orders"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "order_R2", "entity": "order", "amount": 49_900, "currency": "INR",
-            "receipt": "r", "status": "created"
-        })))
-        .mount(&rzp)
-        .await;
-    let order = app
-        .call(
-            Method::POST,
-            "/api/tokens/purchase",
-            &token,
-            Some(json!({"pack_id": pack.json()["id"]})),
-        )
-        .await;
-    assert_eq!(order.status, 201, "{}", order.text);
-    let captured = json!({"entity": "event", "event": "payment.captured",
-        "payload": {"payment": {"entity": payment("order_R2", "pay_R2")}}});
-    let res = webhook(&app, "evt_capture_R2", &captured, HOOK).await;
-    assert_eq!(res.status, 200, "{}", res.text);
-    assert_eq!(balance(&app, &token).await, 50);
+    let (buyer, token) = buy_pack(&app, &rzp, &admin, "R2").await;
     let refunded = || {
         count(
             &app,
