@@ -49,8 +49,7 @@ pub async fn duplicates(
 ) -> AppResult<web::Json<DuplicateList>> {
     let limit = query.limit()?;
     let after = query.after::<candidates::PairKey>()?;
-    let (rows, resume) =
-        candidates::duplicates(&hire.ctx().db, hr.tenant.id, after, limit).await?;
+    let (rows, resume) = candidates::duplicates(&hire.ctx().db, hr.tenant.id, after, limit).await?;
     let page = Page::from_rows(rows, limit, |s| (s.a.id, s.b.id));
     Ok(web::Json(DuplicateList {
         items: page.items,

@@ -14,8 +14,8 @@ use uuid::Uuid;
 use crate::{
     Hire,
     dto::ozone::{
-        MyOzoneCallList, MyOzoneCallQuery, NewOzoneCall, OzoneCallList, OzoneCallQuery, OzoneCallView, OzoneConfigInput,
-        OzoneConfigList, OzoneConfigPatch, OzoneConfigView,
+        MyOzoneCallList, MyOzoneCallQuery, NewOzoneCall, OzoneCallList, OzoneCallQuery,
+        OzoneCallView, OzoneConfigInput, OzoneConfigList, OzoneConfigPatch, OzoneConfigView,
     },
     service::ozone,
 };
@@ -175,8 +175,7 @@ pub async fn my_calls(
     };
     let limit = page_params.limit()?;
     let after = page_params.after()?;
-    let rows =
-        ozone::page_of_person(&hire.ctx().db, user.tenant.id, user.id, after, limit).await?;
+    let rows = ozone::page_of_person(&hire.ctx().db, user.tenant.id, user.id, after, limit).await?;
     let page = Page::from_rows(rows, limit, |r| (r.created_at, r.id)).map(ozone::my_call_view);
     Ok(web::Json(MyOzoneCallList {
         items: page.items,

@@ -33,9 +33,8 @@ pub async fn create(
     hire: web::Data<Hire>,
     body: ValidJson<NewJobTemplate>,
 ) -> AppResult<HttpResponse> {
-    let dto =
-        templates::create_job_template(&hire.ctx().db, &hr.tenant, hr.id, body.into_inner())
-            .await?;
+    let dto = templates::create_job_template(&hire.ctx().db, &hr.tenant, hr.id, body.into_inner())
+        .await?;
     Ok(HttpResponse::Created().json(dto))
 }
 
@@ -52,14 +51,8 @@ pub async fn update(
     body: ValidJson<JobTemplatePatch>,
 ) -> AppResult<web::Json<JobTemplateDto>> {
     Ok(web::Json(
-        templates::update_job_template(
-            &hire.ctx().db,
-            &hr.tenant,
-            hr.id,
-            *id,
-            body.into_inner(),
-        )
-        .await?,
+        templates::update_job_template(&hire.ctx().db, &hr.tenant, hr.id, *id, body.into_inner())
+            .await?,
     ))
 }
 

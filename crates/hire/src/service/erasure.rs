@@ -18,8 +18,9 @@ use crate::{
     HireError,
     dto::applications::Erased,
     entities::{
-        application_notes, application_quizzes, application_ratings, candidates, interview_scorecards, job_applications,
-        resume_analyses, resume_files, resume_overrides, review_requests, voice_interviews,
+        application_notes, application_quizzes, application_ratings, candidates,
+        interview_scorecards, job_applications, resume_analyses, resume_files, resume_overrides,
+        review_requests, voice_interviews,
     },
 };
 
@@ -114,13 +115,10 @@ pub async fn erase_candidate(
             .into_iter()
             .map(|q| q.invite_id)
             .collect();
-        invites = lms::service::candidates::erase_invite_personal_data(
-            &txn,
-            platform_id,
-            &invite_ids,
-        )
-        .await
-        .map_err(|e| HireError::App(e.into()))?;
+        invites =
+            lms::service::candidates::erase_invite_personal_data(&txn, platform_id, &invite_ids)
+                .await
+                .map_err(|e| HireError::App(e.into()))?;
         resume_analyses::Entity::update_many()
             .col_expr(resume_analyses::Column::Summary, Expr::value(""))
             .col_expr(resume_analyses::Column::Criteria, Expr::value(json!([])))

@@ -21,7 +21,8 @@ use uuid::Uuid;
 use crate::{
     HireError,
     dto::ozone::{
-        MyOzoneCall, NewOzoneCall, OzoneCallView, OzoneConfigInput, OzoneConfigPatch, OzoneConfigView,
+        MyOzoneCall, NewOzoneCall, OzoneCallView, OzoneConfigInput, OzoneConfigPatch,
+        OzoneConfigView,
     },
     elevenlabs::ElevenLabs,
     entities::{ozone_call_attempts, ozone_call_configs, ozone_calls},

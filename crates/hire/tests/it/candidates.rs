@@ -352,7 +352,12 @@ async fn duplicates_are_found_among_every_live_candidate_a_page_at_a_time() {
     )
     .await;
     assert_eq!(
-        count(&app, "SELECT count(*) FROM candidates WHERE created_at > now() - interval '1 day'", vec![]).await,
+        count(
+            &app,
+            "SELECT count(*) FROM candidates WHERE created_at > now() - interval '1 day'",
+            vec![]
+        )
+        .await,
         1000
     );
 
@@ -368,8 +373,14 @@ async fn duplicates_are_found_among_every_live_candidate_a_page_at_a_time() {
             let mut cursor = String::new();
             let mut requests = 0;
             loop {
-                let res = call(app, Method::GET,
-                    &format!("{path}?limit={limit}&cursor={cursor}"), Some(&hr), None).await;
+                let res = call(
+                    app,
+                    Method::GET,
+                    &format!("{path}?limit={limit}&cursor={cursor}"),
+                    Some(&hr),
+                    None,
+                )
+                .await;
                 assert_eq!(res.status, 200, "{}", res.text);
                 let page = res.json();
                 let got = page["items"].as_array().unwrap();
@@ -388,14 +399,30 @@ async fn duplicates_are_found_among_every_live_candidate_a_page_at_a_time() {
     assert_eq!(items.len(), 2, "{items:?}");
     // 1,005 live candidates, at most 500 probed per request
     assert!(requests >= 3, "{requests} requests");
-    assert_eq!([&items[0]["a"]["id"], &items[0]["b"]["id"]], [&old[0], &old[1]]);
+    assert_eq!(
+        [&items[0]["a"]["id"], &items[0]["b"]["id"]],
+        [&old[0], &old[1]]
+    );
     assert_eq!(items[0]["similarity"], 1.0);
-    assert_eq!([&items[1]["a"]["id"], &items[1]["b"]["id"]], [&old[2], &old[3]]);
+    assert_eq!(
+        [&items[1]["a"]["id"], &items[1]["b"]["id"]],
+        [&old[2], &old[3]]
+    );
     assert_eq!(items[1]["similarity"], 0.917);
     let (one_by_one, _) = walk(1).await;
     assert_eq!(one_by_one, items);
-    let bad = call(&app, Method::GET, &format!("{path}?cursor=zz"), Some(&hr), None).await;
-    assert_eq!(field(&bad.assert_problem(422, "validation_failed")), "cursor");
+    let bad = call(
+        &app,
+        Method::GET,
+        &format!("{path}?cursor=zz"),
+        Some(&hr),
+        None,
+    )
+    .await;
+    assert_eq!(
+        field(&bad.assert_problem(422, "validation_failed")),
+        "cursor"
+    );
 
     // an erased candidate is no longer suggested
     let res = call(

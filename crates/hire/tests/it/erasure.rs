@@ -184,7 +184,12 @@ async fn erasure_removes_personal_data_and_keeps_the_counts() {
     )
     .await;
     assert_eq!(quizzes.status, 200, "{}", quizzes.text);
-    assert_eq!(quizzes.json()["items"][0]["passed"], true, "{}", quizzes.text);
+    assert_eq!(
+        quizzes.json()["items"][0]["passed"],
+        true,
+        "{}",
+        quizzes.text
+    );
     assert!(!quizzes.text.contains("farah"), "{}", quizzes.text);
     assert_eq!(
         count(

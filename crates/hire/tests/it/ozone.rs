@@ -590,9 +590,36 @@ async fn students_see_their_own_calls_only() {
     let ravis = Uuid::now_v7();
     let elsewhere = Uuid::now_v7();
     for (id, platform, user, status, conv, summary, secs, created) in [
-        (done, STUDENTS, asha, "completed", Some("conv_mine_1"), Some("Talked about SQL practice."), Some(312), now - chrono::Duration::hours(2)),
-        (later, STUDENTS, asha, "queued", None, None, None, now - chrono::Duration::hours(1)),
-        (ravis, STUDENTS, ravi, "completed", Some("conv_mine_2"), Some("Ravi's private summary."), Some(90), now),
+        (
+            done,
+            STUDENTS,
+            asha,
+            "completed",
+            Some("conv_mine_1"),
+            Some("Talked about SQL practice."),
+            Some(312),
+            now - chrono::Duration::hours(2),
+        ),
+        (
+            later,
+            STUDENTS,
+            asha,
+            "queued",
+            None,
+            None,
+            None,
+            now - chrono::Duration::hours(1),
+        ),
+        (
+            ravis,
+            STUDENTS,
+            ravi,
+            "completed",
+            Some("conv_mine_2"),
+            Some("Ravi's private summary."),
+            Some(90),
+            now,
+        ),
         (elsewhere, "mr-hire", asha, "queued", None, None, None, now),
     ] {
         let completed = status == "completed";
@@ -617,7 +644,14 @@ async fn students_see_their_own_calls_only() {
         )
         .await;
     }
-    let mine = req(&app, Method::GET, "/api/miss-ozone/my-calls", &asha_token, None).await;
+    let mine = req(
+        &app,
+        Method::GET,
+        "/api/miss-ozone/my-calls",
+        &asha_token,
+        None,
+    )
+    .await;
     assert_eq!(mine.status, 200, "{}", mine.text);
     let mine = mine.json();
     let items = mine["items"].as_array().unwrap();
@@ -631,13 +665,37 @@ async fn students_see_their_own_calls_only() {
     assert_eq!(items[0]["summary"], Value::Null);
     assert!(!mine.to_string().contains("Ravi"), "{mine}");
     // a page of one, then the rest
-    let page = req(&app, Method::GET, "/api/miss-ozone/my-calls?limit=1", &asha_token, None).await.json();
+    let page = req(
+        &app,
+        Method::GET,
+        "/api/miss-ozone/my-calls?limit=1",
+        &asha_token,
+        None,
+    )
+    .await
+    .json();
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
     let cursor = page["next_cursor"].as_str().unwrap();
-    let rest = req(&app, Method::GET, &format!("/api/miss-ozone/my-calls?limit=1&cursor={cursor}"), &asha_token, None).await.json();
+    let rest = req(
+        &app,
+        Method::GET,
+        &format!("/api/miss-ozone/my-calls?limit=1&cursor={cursor}"),
+        &asha_token,
+        None,
+    )
+    .await
+    .json();
     assert_eq!(rest["items"][0]["id"], done.to_string());
 
-    let theirs = req(&app, Method::GET, "/api/miss-ozone/my-calls", &ravi_token, None).await.json();
+    let theirs = req(
+        &app,
+        Method::GET,
+        "/api/miss-ozone/my-calls",
+        &ravi_token,
+        None,
+    )
+    .await
+    .json();
     assert_eq!(theirs["items"].as_array().unwrap().len(), 1, "{theirs}");
     assert_eq!(theirs["items"][0]["id"], ravis.to_string());
     // another platform's user sees nothing of mr-mentor's calls; no token is 401
