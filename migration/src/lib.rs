@@ -90,6 +90,9 @@ mod m20261203_850004_create_finance_costs_payouts;
 mod m20261203_850005_create_settlement_reconciliation;
 mod m20261203_850006_create_einvoices;
 mod m20261203_850007_create_token_order_refunds;
+mod m20261204_750013_add_candidate_name_trigram_index;
+mod m20261204_750014_version_job_and_stage_templates;
+mod m20261204_750015_add_ozone_call_duration;
 mod m20261204_850008_add_invoice_email_queued_at;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
@@ -162,6 +165,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_850005_create_settlement_reconciliation::Migration),
             Box::new(m20261203_850006_create_einvoices::Migration),
             Box::new(m20261203_850007_create_token_order_refunds::Migration),
+            Box::new(m20261204_750013_add_candidate_name_trigram_index::Migration),
+            Box::new(m20261204_750014_version_job_and_stage_templates::Migration),
+            Box::new(m20261204_750015_add_ozone_call_duration::Migration),
             Box::new(m20261204_850008_add_invoice_email_queued_at::Migration),
         ]
     }

@@ -20,6 +20,10 @@ pub mod codes {
         DAILY_CALL_CAP_REACHED = CONFLICT "daily_call_cap_reached";
         /// Only a queued Miss Ozone call can be cancelled.
         CALL_NOT_CANCELLABLE = CONFLICT "call_not_cancellable";
+        /// Seeded suite-wide templates cannot be changed: the platform makes its own.
+        SEEDED_TEMPLATE_READ_ONLY = CONFLICT "seeded_template_read_only";
+        /// The platform already has a live job template with this title.
+        JOB_TEMPLATE_TITLE_TAKEN = CONFLICT "job_template_title_taken";
     }
 }
 
@@ -49,6 +53,12 @@ pub enum HireError {
     /// 409 `call_not_cancellable`.
     #[error("the call is {0}; only a queued call can be cancelled")]
     CallNotCancellable(String),
+    /// 409 `seeded_template_read_only`.
+    #[error("seeded templates cannot be changed; create the platform's own")]
+    SeededTemplateReadOnly,
+    /// 409 `job_template_title_taken` on `title`.
+    #[error("the platform already has a job template with this title")]
+    JobTemplateTitleTaken,
     /// 422 naming a field.
     #[error("{0}: {1}")]
     Invalid(&'static str, String),
@@ -71,6 +81,8 @@ impl HireError {
             Self::QuizAlreadySent => &codes::QUIZ_ALREADY_SENT,
             Self::DailyCallCap(_) => &codes::DAILY_CALL_CAP_REACHED,
             Self::CallNotCancellable(_) => &codes::CALL_NOT_CANCELLABLE,
+            Self::SeededTemplateReadOnly => &codes::SEEDED_TEMPLATE_READ_ONLY,
+            Self::JobTemplateTitleTaken => &codes::JOB_TEMPLATE_TITLE_TAKEN,
             Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,
             Self::Db(_) => &kernel_codes::INTERNAL_ERROR,
             Self::App(e) => e.error_code(),
@@ -108,6 +120,9 @@ impl From<HireError> for AppError {
             HireError::StageUnchanged(_) => {
                 AppError::new(err.code(), err.to_string()).on_field("stage")
             }
+            HireError::JobTemplateTitleTaken => {
+                AppError::new(err.code(), err.to_string()).on_field("title")
+            }
             other => AppError::new(other.code(), other.to_string()),
         }
     }
@@ -126,6 +141,16 @@ mod tests {
                 "duplicate_application",
             ),
             (HireError::JobPostClosed, 409, "job_post_closed"),
+            (
+                HireError::SeededTemplateReadOnly,
+                409,
+                "seeded_template_read_only",
+            ),
+            (
+                HireError::JobTemplateTitleTaken,
+                409,
+                "job_template_title_taken",
+            ),
             (HireError::NotFound("job post"), 404, "not_found"),
             (
                 HireError::Invalid("title", "empty".into()),

@@ -1,5 +1,5 @@
 //! Mr. Hire (issue 14, [docs/hire.md](../../docs/hire.md)): job templates and stage templates
-//! per job family (seeded), job posts (draft/open/closed, location, remote, salary range in
+//! per job family (seeded, and editable per platform with versions: ADR 0082), job posts (draft/open/closed, location, remote, salary range in
 //! paise, skills, screening questions), the public listing and the apply flow (a multipart
 //! form streamed to storage, the resume checked by its magic bytes and stored once per
 //! SHA-256 of its content, verified after upload), candidates deduplicated across jobs by
@@ -8,7 +8,9 @@
 //! one rating per reviewer.
 //!
 //! Paths mounted (all behind the `hire` module): `/api/admin/job-posts/*`,
-//! `/api/admin/job-templates`, `/api/job-posts/*` (public), `/api/admin/job-applications/*`.
+//! `/api/admin/job-templates/*`, `/api/admin/stage-templates/*`, `/api/job-posts/*` (public),
+//! `/api/admin/job-applications/*`, `/api/admin/candidates/*`, `/api/miss-ozone/*` (including
+//! a student's own `/my-calls`), and the rest listed in docs/hire.md.
 //!
 //! Owns (migration band 75): `job_templates`, `stage_templates`, `job_posts`, `candidates`,
 //! `resume_files`, `job_applications`, `application_events`, `application_notes`,

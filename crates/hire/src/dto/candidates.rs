@@ -34,11 +34,14 @@ pub struct DuplicateSuggestion {
     pub similarity: f64,
 }
 
-/// Suggestions, most similar first.
+/// A page of suggestions, by the pair's ids (the older candidate first).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DuplicateList {
-    /// At most 100.
+    /// At most `limit`.
     pub items: Vec<DuplicateSuggestion>,
+    /// The next page's cursor; null on the last page (a page may be short and still have one:
+    /// each request probes a bounded number of candidates).
+    pub next_cursor: Option<String>,
 }
 
 /// Merge a candidate into another.

@@ -9,4 +9,5 @@ pub mod quizzes;
 pub mod reviews;
 pub mod screening;
 pub mod talent;
+pub mod templates;
 pub mod voice;

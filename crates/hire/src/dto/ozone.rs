@@ -164,6 +164,8 @@ pub struct OzoneCallView {
     pub completed_via: Option<String>,
     /// When the transcript was pruned.
     pub pruned_at: Option<DateTime<Utc>>,
+    /// The call's length in seconds, once completed.
+    pub duration_secs: Option<i32>,
 }
 
 /// Filters of the call list, with its page.
@@ -193,6 +195,48 @@ pub struct OzoneCallQuery {
 pub struct OzoneCallList {
     /// The calls.
     pub items: Vec<OzoneCallView>,
+    /// The next page's cursor.
+    pub next_cursor: Option<String>,
+}
+
+/// One of the caller's own Miss Ozone calls.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MyOzoneCall {
+    /// Id.
+    pub id: Uuid,
+    /// `queued`, `dialling`, `dispatched`, `completed`, `failed` or `cancelled`.
+    pub status: String,
+    /// When the call is (or was last) due.
+    pub scheduled_at: DateTime<Utc>,
+    /// When Miss Ozone last dialled.
+    pub dispatched_at: Option<DateTime<Utc>>,
+    /// When the call ended.
+    pub completed_at: Option<DateTime<Utc>>,
+    /// The call's length in seconds, once completed.
+    pub duration_secs: Option<i32>,
+    /// ElevenLabs' summary of the conversation, when there is one (until pruned).
+    pub summary: Option<String>,
+    /// Queued.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The page of the caller's own calls.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct MyOzoneCallQuery {
+    /// Page size, 1-100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    #[param(max_length = 2048, pattern = "^([0-9a-fA-F]{2})*$")]
+    pub cursor: Option<String>,
+}
+
+/// A page of the caller's own calls, newest first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MyOzoneCallList {
+    /// The calls.
+    pub items: Vec<MyOzoneCall>,
     /// The next page's cursor.
     pub next_cursor: Option<String>,
 }

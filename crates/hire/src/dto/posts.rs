@@ -114,6 +114,10 @@ pub struct JobPostDto {
     pub published_at: Option<DateTime<Utc>>,
     /// Created.
     pub created_at: DateTime<Utc>,
+    /// The job template it was made from.
+    pub template_id: Option<Uuid>,
+    /// That template's version at the time (later edits do not change the post).
+    pub template_version: Option<i32>,
 }
 
 /// A job template.
@@ -131,6 +135,14 @@ pub struct JobTemplateDto {
     pub skills: Vec<String>,
     /// The family's stages.
     pub stages: Vec<String>,
+    /// Seeded suite-wide (read-only) rather than the platform's own.
+    pub seeded: bool,
+    /// Bumped by every change (posts record the version they were made from).
+    pub version: i32,
+    /// When it was archived (no longer offered for new posts).
+    pub archived_at: Option<DateTime<Utc>>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
 }
 
 /// Job templates.

@@ -45,6 +45,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Changed.
     pub updated_at: DateTimeUtc,
+    /// The job template's version the post was made from.
+    pub template_version: Option<i32>,
+    /// The stage template version the post was made under (its stage emails and scorecards).
+    pub stage_template_id: Option<Uuid>,
 }
 
 /// No navigable relations.

@@ -1,4 +1,5 @@
-//! `job_templates`: seeded starting points of job posts.
+//! `job_templates`: starting points of job posts, seeded suite-wide or a platform's own (edited
+//! in place with a version counter, archived rather than deleted; ADR 0082).
 
 use sea_orm::entity::prelude::*;
 
@@ -21,6 +22,16 @@ pub struct Model {
     pub skills: Json,
     /// Created.
     pub created_at: DateTimeUtc,
+    /// Bumped by every change.
+    pub version: i32,
+    /// Archived: no longer offered for new posts (posts made from it keep their copy).
+    pub archived_at: Option<DateTimeUtc>,
+    /// Who created it (none for seeded rows).
+    pub created_by: Option<Uuid>,
+    /// Who changed it last.
+    pub updated_by: Option<Uuid>,
+    /// Last change.
+    pub updated_at: DateTimeUtc,
 }
 
 /// No navigable relations.

@@ -43,6 +43,8 @@ pub struct Model {
     pub completed_via: Option<String>,
     /// When the transcript and evaluation were pruned.
     pub pruned_at: Option<DateTimeUtc>,
+    /// The call's length in seconds (ElevenLabs' `call_duration_secs`), once completed.
+    pub duration_secs: Option<i32>,
 }
 
 /// No navigable relations.

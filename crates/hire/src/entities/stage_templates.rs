@@ -1,4 +1,5 @@
 //! `stage_templates`: the pipeline stages of a job family (suite-wide rows have no platform).
+//! Rows are versions: a change inserts the next one and supersedes the previous (ADR 0082).
 
 use sea_orm::entity::prelude::*;
 
@@ -21,6 +22,12 @@ pub struct Model {
     pub scorecards: Json,
     /// Created.
     pub created_at: DateTimeUtc,
+    /// The version of the platform's (or the seeded) template of the family.
+    pub version: i32,
+    /// When a newer version replaced it (posts made under it keep it).
+    pub superseded_at: Option<DateTimeUtc>,
+    /// Who made this version (none for seeded rows).
+    pub created_by: Option<Uuid>,
 }
 
 /// No navigable relations.

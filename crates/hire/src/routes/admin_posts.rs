@@ -13,6 +13,7 @@ use crate::{
     Hire,
     dto::impact::{ImpactQuery, ImpactReport},
     dto::posts::{JobPostDto, JobPostList, JobPostUpdate, JobTemplateList, NewJobPost},
+    dto::templates::JobTemplateQuery,
     service::posts::{self, PostKey},
 };
 
@@ -80,16 +81,23 @@ pub async fn update(
     Ok(web::Json(posts::dto(post)))
 }
 
-/// The job templates the platform can start from, with their family's stages.
-#[utoipa::path(tag = "hire", security(("bearer" = [])),
-    responses((status = 200, body = JobTemplateList)))]
+/// The job templates the platform can start from (seeded and its own), with their family's
+/// current stages; `archived=true` adds its archived ones.
+#[utoipa::path(tag = "hire", security(("bearer" = [])), params(JobTemplateQuery),
+    responses((status = 200, body = JobTemplateList), (status = 422, body = kernel::error::Problem)))]
 #[get("")]
 pub async fn templates(
     hr: Require<Hr>,
     hire: web::Data<Hire>,
+    query: web::Query<JobTemplateQuery>,
 ) -> AppResult<web::Json<JobTemplateList>> {
     Ok(web::Json(JobTemplateList {
-        items: posts::templates(&hire.ctx().db, hr.tenant.id).await?,
+        items: posts::templates(
+            &hire.ctx().db,
+            hr.tenant.id,
+            query.archived.unwrap_or(false),
+        )
+        .await?,
     }))
 }
 

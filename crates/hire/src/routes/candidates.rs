@@ -6,6 +6,7 @@ use kernel::{
     auth::{Hr, Require},
     error::AppResult,
     extract::ValidJson,
+    pagination::{Page, PageParams, encode_cursor},
 };
 use uuid::Uuid;
 
@@ -34,17 +35,27 @@ pub async fn erase(
     ))
 }
 
-/// Pairs of candidates whose names are alike (at least 0.85), most similar first: HR decides
-/// whether to merge them.
-#[utoipa::path(tag = "hire", security(("bearer" = [])),
-    responses((status = 200, body = DuplicateList)))]
+/// Pairs of live candidates whose names are alike (at least 0.85), every live candidate
+/// considered, a page at a time (cursor pagination, by the pair's ids): HR decides whether to
+/// merge them. A request probes at most 500 candidates, so a page may be short while
+/// `next_cursor` still leads on: the list ends when `next_cursor` is null.
+#[utoipa::path(tag = "hire", security(("bearer" = [])), params(PageParams),
+    responses((status = 200, body = DuplicateList), (status = 422, body = kernel::error::Problem)))]
 #[get("/duplicates")]
 pub async fn duplicates(
     hr: Require<Hr>,
     hire: web::Data<Hire>,
+    query: web::Query<PageParams>,
 ) -> AppResult<web::Json<DuplicateList>> {
+    let limit = query.limit()?;
+    let after = query.after::<candidates::PairKey>()?;
+    let (rows, resume) = candidates::duplicates(&hire.ctx().db, hr.tenant.id, after, limit).await?;
+    let page = Page::from_rows(rows, limit, |s| (s.a.id, s.b.id));
     Ok(web::Json(DuplicateList {
-        items: candidates::duplicates(&hire.ctx().db, hr.tenant.id).await?,
+        items: page.items,
+        next_cursor: page
+            .next_cursor
+            .or_else(|| resume.map(|k| encode_cursor(&k))),
     }))
 }
 

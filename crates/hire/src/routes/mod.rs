@@ -10,6 +10,7 @@ pub mod posts;
 pub mod reviews;
 pub mod screening;
 pub mod talent;
+pub mod templates;
 pub mod voice;
 
 use kernel::tenant::ModuleGate;
@@ -32,7 +33,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
     .service(
         scope::scope("/api/admin/job-templates")
             .wrap(ModuleGate(MODULE))
-            .service(admin_posts::templates),
+            .service(admin_posts::templates)
+            .service(templates::create)
+            .service(templates::update)
+            .service(templates::archive),
+    )
+    .service(
+        scope::scope("/api/admin/stage-templates")
+            .wrap(ModuleGate(MODULE))
+            .service(templates::stage_list)
+            .service(templates::stage_put),
     )
     .service(
         scope::scope("/api/job-posts")
@@ -92,7 +102,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(ozone::create_call)
             .service(ozone::list_calls)
             .service(ozone::call_detail)
-            .service(ozone::cancel_call),
+            .service(ozone::cancel_call)
+            .service(ozone::my_calls),
     )
     .service(
         scope::scope("/api/placement-score")

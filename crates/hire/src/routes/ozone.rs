@@ -1,9 +1,10 @@
-//! `/api/miss-ozone`: Miss Ozone's call configurations and calls (ADMIN). The module gate
-//! lets platforms with students (`lms`) or Mr. Hire (`hire`) through.
+//! `/api/miss-ozone`: Miss Ozone's call configurations and calls (ADMIN), and a signed-in
+//! student's own calls (`/my-calls`). The module gate lets platforms with students (`lms`) or
+//! Mr. Hire (`hire`) through.
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use kernel::{
-    auth::{Admin, Require},
+    auth::{Admin, AuthUser, Require},
     error::AppResult,
     extract::{ValidJson, ValidQuery},
     pagination::{Page, PageParams},
@@ -13,8 +14,8 @@ use uuid::Uuid;
 use crate::{
     Hire,
     dto::ozone::{
-        NewOzoneCall, OzoneCallList, OzoneCallQuery, OzoneCallView, OzoneConfigInput,
-        OzoneConfigList, OzoneConfigPatch, OzoneConfigView,
+        MyOzoneCallList, MyOzoneCallQuery, NewOzoneCall, OzoneCallList, OzoneCallQuery,
+        OzoneCallView, OzoneConfigInput, OzoneConfigList, OzoneConfigPatch, OzoneConfigView,
     },
     service::ozone,
 };
@@ -154,4 +155,30 @@ pub async fn cancel_call(
     Ok(web::Json(
         ozone::cancel(&hire.ctx().db, &admin.tenant, admin.id, *id).await?,
     ))
+}
+
+/// The caller's own calls from Miss Ozone, newest first: status, when due, when dialled and
+/// ended, length and summary. Never another person's, never another platform's.
+#[utoipa::path(tag = "hire", security(("bearer" = [])), params(MyOzoneCallQuery),
+    responses((status = 200, body = MyOzoneCallList), (status = 401, body = kernel::error::Problem),
+        (status = 422, body = kernel::error::Problem)))]
+#[get("/my-calls")]
+pub async fn my_calls(
+    user: AuthUser,
+    hire: web::Data<Hire>,
+    query: ValidQuery<MyOzoneCallQuery>,
+) -> AppResult<web::Json<MyOzoneCallList>> {
+    let query = query.0;
+    let page_params = PageParams {
+        limit: query.limit,
+        cursor: query.cursor.clone(),
+    };
+    let limit = page_params.limit()?;
+    let after = page_params.after()?;
+    let rows = ozone::page_of_person(&hire.ctx().db, user.tenant.id, user.id, after, limit).await?;
+    let page = Page::from_rows(rows, limit, |r| (r.created_at, r.id)).map(ozone::my_call_view);
+    Ok(web::Json(MyOzoneCallList {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
 }

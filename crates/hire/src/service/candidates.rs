@@ -28,8 +28,15 @@ use crate::{
 
 /// Names at least this similar are suggested.
 pub const SUGGEST_AT: f64 = 0.85;
-/// Candidates compared per suggestion run (the most recent).
-const COMPARED: u64 = 1000;
+/// Trigram similarity (`pg_trgm`) below which two names are not compared at all: a blocking
+/// bound well under what [`SUGGEST_AT`] needs (one edit in a seven-letter name still shares
+/// 0.45 of its trigrams; word order and punctuation do not change trigrams).
+pub const TRIGRAM_BLOCK: f64 = 0.3;
+/// Candidate pairs read per round while filling a page.
+const PAIRS_PER_ROUND: i64 = 500;
+/// Live candidates probed against the index per request: a request's work stays bounded when
+/// duplicates are rare (the answer then carries a cursor to go on from, with a short page).
+pub const PROBED_PER_REQUEST: i64 = 500;
 
 /// A name reduced for comparison: lower-case letters and digits, words sorted.
 pub fn normalise_name(name: &str) -> String {
@@ -93,45 +100,134 @@ const BRIEF: &str = "SELECT c.id, c.full_name, c.email_canonical, c.phone_canoni
         (SELECT count(*) FROM job_applications a WHERE a.candidate_id = c.id) AS applications
    FROM candidates c";
 
+#[derive(FromQueryResult)]
+struct PairRow {
+    a_id: Uuid,
+    a_full_name: String,
+    a_email: String,
+    a_phone: Option<String>,
+    a_created_at: chrono::DateTime<Utc>,
+    a_applications: i64,
+    b_id: Uuid,
+    b_full_name: String,
+    b_email: String,
+    b_phone: Option<String>,
+    b_created_at: chrono::DateTime<Utc>,
+    b_applications: i64,
+}
+
+/// The key of a suggestion in the paged list: the pair's ids, the smaller first.
+pub type PairKey = (Uuid, Uuid);
+
 /// Pairs of live candidates (not erased, not merged) of the platform whose names are at least
-/// [`SUGGEST_AT`] alike, most similar first (at most 100; the latest 1000 candidates compared).
-pub async fn duplicates<C: ConnectionTrait>(
-    conn: &C,
+/// [`SUGGEST_AT`] alike, every live candidate considered (ADR 0082): PostgreSQL finds the pairs
+/// sharing enough trigrams through the `candidates_name_trgm` index, the crate scores them by
+/// edit distance. Ordered by the pair's ids (older candidate first); at most `limit + 1`
+/// answered after `after`, for [`kernel::pagination::Page::from_rows`], and where to go on
+/// from when fewer were found among the [`PROBED_PER_REQUEST`] candidates probed.
+pub async fn duplicates(
+    db: &DatabaseConnection,
     platform_id: Uuid,
-) -> Result<Vec<DuplicateSuggestion>, HireError> {
-    let rows = BriefRow::find_by_statement(Statement::from_sql_and_values(
+    after: Option<PairKey>,
+    limit: u64,
+) -> Result<(Vec<DuplicateSuggestion>, Option<PairKey>), HireError> {
+    let want = usize::try_from(limit).unwrap_or(100).saturating_add(1);
+    let txn = db.begin().await?;
+    // the `%` operator's threshold, for this transaction only
+    txn.execute_raw(Statement::from_string(
         DbBackend::Postgres,
-        format!(
-            "{BRIEF} WHERE c.platform_id = $1 AND c.erased_at IS NULL AND c.merged_into IS NULL
-              ORDER BY c.created_at DESC LIMIT $2"
-        ),
-        [
-            platform_id.into(),
-            i64::try_from(COMPARED).unwrap_or(1000).into(),
-        ],
+        format!("SET LOCAL pg_trgm.similarity_threshold = {TRIGRAM_BLOCK}"),
     ))
-    .all(conn)
     .await?;
-    let names: Vec<String> = rows.iter().map(|r| normalise_name(&r.full_name)).collect();
+    let mut cursor = after.unwrap_or((Uuid::nil(), Uuid::nil()));
+    // the last candidate this request probes (none: the rest are fewer than the budget)
+    let upper: Option<Uuid> = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id FROM candidates
+              WHERE platform_id = $1 AND erased_at IS NULL AND merged_into IS NULL AND id >= $2
+              ORDER BY id OFFSET $3 LIMIT 1",
+            [
+                platform_id.into(),
+                cursor.0.into(),
+                (PROBED_PER_REQUEST - 1).into(),
+            ],
+        ))
+        .await?
+        .map(|r| r.try_get::<Uuid>("", "id"))
+        .transpose()?;
     let mut out = Vec::new();
-    for i in 0..rows.len() {
-        for j in (i + 1)..rows.len() {
-            if names[i].is_empty() || names[j].is_empty() {
+    loop {
+        let rows = PairRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT a.id AS a_id, a.full_name AS a_full_name, a.email_canonical AS a_email,
+                    a.phone_canonical AS a_phone, a.created_at AS a_created_at,
+                    (SELECT count(*) FROM job_applications x WHERE x.candidate_id = a.id) AS a_applications,
+                    b.id AS b_id, b.full_name AS b_full_name, b.email_canonical AS b_email,
+                    b.phone_canonical AS b_phone, b.created_at AS b_created_at,
+                    (SELECT count(*) FROM job_applications x WHERE x.candidate_id = b.id) AS b_applications
+               FROM candidates a
+               JOIN candidates b
+                 ON b.full_name % a.full_name
+                AND b.platform_id = a.platform_id AND b.id > a.id
+                AND b.erased_at IS NULL AND b.merged_into IS NULL
+              WHERE a.platform_id = $1 AND a.erased_at IS NULL AND a.merged_into IS NULL
+                AND (a.id, b.id) > ($2, $3)
+                AND ($5::uuid IS NULL OR a.id <= $5)
+              ORDER BY a.id, b.id
+              LIMIT $4",
+            [
+                platform_id.into(),
+                cursor.0.into(),
+                cursor.1.into(),
+                PAIRS_PER_ROUND.into(),
+                upper.into(),
+            ],
+        ))
+        .all(&txn)
+        .await?;
+        let exhausted = rows.len() < usize::try_from(PAIRS_PER_ROUND).unwrap_or(usize::MAX);
+        for r in rows {
+            cursor = (r.a_id, r.b_id);
+            let s = name_similarity(&r.a_full_name, &r.b_full_name);
+            if s < SUGGEST_AT {
                 continue;
             }
-            let s = name_similarity(&names[i], &names[j]);
-            if s >= SUGGEST_AT {
-                out.push(DuplicateSuggestion {
-                    a: brief(&rows[i]),
-                    b: brief(&rows[j]),
-                    similarity: (s * 1000.0).round() / 1000.0,
-                });
+            out.push(DuplicateSuggestion {
+                a: CandidateBrief {
+                    id: r.a_id,
+                    full_name: r.a_full_name,
+                    email: r.a_email,
+                    phone: r.a_phone,
+                    applications: r.a_applications,
+                    created_at: r.a_created_at,
+                },
+                b: CandidateBrief {
+                    id: r.b_id,
+                    full_name: r.b_full_name,
+                    email: r.b_email,
+                    phone: r.b_phone,
+                    applications: r.b_applications,
+                    created_at: r.b_created_at,
+                },
+                similarity: (s * 1000.0).round() / 1000.0,
+            });
+            if out.len() >= want {
+                break;
             }
         }
+        if exhausted || out.len() >= want {
+            break;
+        }
     }
-    out.sort_by(|x, y| y.similarity.total_cmp(&x.similarity));
-    out.truncate(100);
-    Ok(out)
+    txn.commit().await?;
+    // a full page carries its own cursor; a short one goes on after the last probed candidate
+    let resume = if out.len() >= want {
+        None
+    } else {
+        upper.map(|u| (u, Uuid::max()))
+    };
+    Ok((out, resume))
 }
 
 #[derive(FromQueryResult)]

@@ -1,7 +1,9 @@
 //! Erasure of a candidate's personal data (DPDP Act; ADR 0056): the candidate row and their
 //! applications keep only what the funnel counts need (stages, the stage log, scores, dates);
 //! name, email, phone, answers, notes, rating comments, screening texts, transcripts, resumes
-//! and recordings go. Audited. Objects are deleted after the transaction commits.
+//! and recordings go. Audited. Objects are deleted after the transaction commits. The LMS's
+//! copy on the candidate's quiz invites (email, name, saved answers) is erased in the same
+//! transaction through `lms::service::candidates::erase_invite_personal_data` (ADR 0081).
 
 use chrono::Utc;
 use sea_orm::{
@@ -16,8 +18,9 @@ use crate::{
     HireError,
     dto::applications::Erased,
     entities::{
-        application_notes, application_ratings, candidates, interview_scorecards, job_applications,
-        resume_analyses, resume_files, review_requests, voice_interviews,
+        application_notes, application_quizzes, application_ratings, candidates,
+        interview_scorecards, job_applications, resume_analyses, resume_files, resume_overrides,
+        review_requests, voice_interviews,
     },
 };
 
@@ -54,6 +57,7 @@ pub async fn erase_candidate(
     candidate_row.update(&txn).await?;
 
     let mut objects: Vec<String> = Vec::new();
+    let mut invites: u64 = 0;
     for app in apps {
         let id = app.id;
         let mut row: job_applications::ActiveModel = app.into();
@@ -91,6 +95,30 @@ pub async fn erase_candidate(
             .filter(review_requests::Column::ApplicationId.is_in(app_ids.clone()))
             .exec(&txn)
             .await?;
+        review_requests::Entity::update_many()
+            .col_expr(review_requests::Column::Resolution, Expr::value("[erased]"))
+            .filter(review_requests::Column::ApplicationId.is_in(app_ids.clone()))
+            .filter(review_requests::Column::Resolution.is_not_null())
+            .exec(&txn)
+            .await?;
+        resume_overrides::Entity::update_many()
+            .col_expr(resume_overrides::Column::Reason, Expr::value("[erased]"))
+            .filter(resume_overrides::Column::ApplicationId.is_in(app_ids.clone()))
+            .exec(&txn)
+            .await?;
+        // the LMS's copy: email and name on the quiz invites, the candidate's saved answers
+        let invite_ids: Vec<Uuid> = application_quizzes::Entity::find()
+            .filter(application_quizzes::Column::PlatformId.eq(platform_id))
+            .filter(application_quizzes::Column::ApplicationId.is_in(app_ids.clone()))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|q| q.invite_id)
+            .collect();
+        invites =
+            lms::service::candidates::erase_invite_personal_data(&txn, platform_id, &invite_ids)
+                .await
+                .map_err(|e| HireError::App(e.into()))?;
         resume_analyses::Entity::update_many()
             .col_expr(resume_analyses::Column::Summary, Expr::value(""))
             .col_expr(resume_analyses::Column::Criteria, Expr::value(json!([])))
@@ -150,7 +178,7 @@ pub async fn erase_candidate(
             "candidate",
             candidate_id,
         )
-        .after(json!({"applications": app_ids.len(), "objects": objects.len()})),
+        .after(json!({"applications": app_ids.len(), "objects": objects.len(), "quiz_invites": invites})),
     )
     .await?;
     txn.commit().await?;

@@ -14,6 +14,7 @@ pub mod resumes;
 pub mod reviews;
 pub mod screening;
 pub mod talent;
+pub mod templates;
 pub mod voice;
 
 /// Strings of a JSON array (other values skipped).

@@ -21,7 +21,8 @@ use uuid::Uuid;
 use crate::{
     HireError,
     dto::ozone::{
-        NewOzoneCall, OzoneCallView, OzoneConfigInput, OzoneConfigPatch, OzoneConfigView,
+        MyOzoneCall, NewOzoneCall, OzoneCallView, OzoneConfigInput, OzoneConfigPatch,
+        OzoneConfigView,
     },
     elevenlabs::ElevenLabs,
     entities::{ozone_call_attempts, ozone_call_configs, ozone_calls},
@@ -115,7 +116,52 @@ pub fn call_view(m: ozone_calls::Model) -> OzoneCallView {
         completed_at: m.completed_at,
         completed_via: m.completed_via,
         pruned_at: m.pruned_at,
+        duration_secs: m.duration_secs,
     }
+}
+
+/// The answer shape of a call for the student called: no transcript, no configuration
+/// internals; the summary from ElevenLabs' analysis when there is one.
+pub fn my_call_view(m: ozone_calls::Model) -> MyOzoneCall {
+    let summary = m
+        .evaluation
+        .as_ref()
+        .and_then(|e| e["transcript_summary"].as_str())
+        .map(str::to_owned);
+    MyOzoneCall {
+        id: m.id,
+        status: m.status,
+        scheduled_at: m.next_attempt_at,
+        dispatched_at: m.dispatched_at,
+        completed_at: m.completed_at,
+        duration_secs: m.duration_secs,
+        summary,
+        created_at: m.created_at,
+    }
+}
+
+/// A page of the calls to `user_id` on the platform, newest first.
+pub async fn page_of_person<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    user_id: Uuid,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: u64,
+) -> Result<Vec<ozone_calls::Model>, HireError> {
+    let mut q = ozone_calls::Entity::find()
+        .filter(ozone_calls::Column::PlatformId.eq(platform_id))
+        .filter(ozone_calls::Column::UserId.eq(user_id));
+    if let Some((at, id)) = after {
+        q = q.filter(Expr::cust_with_values(
+            "(ozone_calls.created_at, ozone_calls.id) < ($1, $2)",
+            [sea_orm::Value::from(at), sea_orm::Value::from(id)],
+        ));
+    }
+    Ok(q.order_by_desc(ozone_calls::Column::CreatedAt)
+        .order_by_desc(ozone_calls::Column::Id)
+        .limit(limit + 1)
+        .all(conn)
+        .await?)
 }
 
 /// The platform's configurations by name.
@@ -411,6 +457,7 @@ pub async fn create_call(
         completed_at: Set(None),
         completed_via: Set(None),
         pruned_at: Set(None),
+        duration_secs: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -709,6 +756,15 @@ async fn retry_or_fail(
     })
 }
 
+/// The call's length from ElevenLabs' conversation data (`metadata.call_duration_secs`), when
+/// it is a plausible number of seconds.
+pub fn duration_secs(data: &Value) -> Option<i32> {
+    data["metadata"]["call_duration_secs"]
+        .as_f64()
+        .filter(|s| s.is_finite() && (0.0..=86400.0).contains(s))
+        .map(|s| s.round() as i32)
+}
+
 /// Completes the call of `conversation_id` from ElevenLabs' conversation data (webhook or
 /// status API). Answers whether this call completed it: unknown conversations and finished
 /// calls change nothing.
@@ -730,6 +786,10 @@ pub async fn complete<C: ConnectionTrait>(
             Expr::value(data["analysis"].clone()),
         )
         .col_expr(ozone_calls::Column::CompletedAt, Expr::value(now))
+        .col_expr(
+            ozone_calls::Column::DurationSecs,
+            Expr::value(duration_secs(data)),
+        )
         .col_expr(
             ozone_calls::Column::CompletedVia,
             Expr::value(via.to_owned()),

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::{
     HireError,
     dto::posts::{JobPostDto, JobPostUpdate, JobTemplateDto, NewJobPost, ScreeningQuestion},
-    entities::{PostStatus, job_posts, job_templates, stage_templates},
+    entities::{PostStatus, job_posts, job_templates},
     service::strings,
 };
 
@@ -26,26 +26,15 @@ pub const TERMINAL_STAGES: &[&str] = &["rejected", "withdrawn"];
 /// The family used when neither a family nor a template is given.
 const DEFAULT_FAMILY: &str = "general";
 
-/// The stage template of `family` (the platform's own over the seeded one).
+/// The stages of `family`'s current template (the platform's own over the seeded one).
 pub async fn family_stages<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
     family: &str,
 ) -> Result<Option<Vec<String>>, HireError> {
-    let rows = stage_templates::Entity::find()
-        .filter(stage_templates::Column::Family.eq(family))
-        .filter(
-            Condition::any()
-                .add(stage_templates::Column::PlatformId.eq(platform_id))
-                .add(stage_templates::Column::PlatformId.is_null()),
-        )
-        .all(conn)
-        .await?;
-    let chosen = rows
-        .iter()
-        .find(|r| r.platform_id.is_some())
-        .or_else(|| rows.first());
-    Ok(chosen.map(|r| strings(&r.stages)))
+    Ok(super::reviews::family_template(conn, platform_id, family)
+        .await?
+        .map(|t| strings(&t.stages)))
 }
 
 /// Creates a post (its stages from the family's template).
@@ -82,6 +71,7 @@ pub async fn create<C: ConnectionTrait>(
                         .add(job_templates::Column::PlatformId.eq(platform_id))
                         .add(job_templates::Column::PlatformId.is_null()),
                 )
+                .filter(job_templates::Column::ArchivedAt.is_null())
                 .one(conn)
                 .await?
                 .ok_or_else(|| HireError::Invalid("template_id", "no such job template".into()))?,
@@ -93,16 +83,19 @@ pub async fn create<C: ConnectionTrait>(
         .clone()
         .or_else(|| template.as_ref().map(|t| t.family.clone()))
         .unwrap_or_else(|| DEFAULT_FAMILY.to_owned());
-    let stages = family_stages(conn, platform_id, &family)
+    let stage_template = super::reviews::family_template(conn, platform_id, &family)
         .await?
         .ok_or_else(|| HireError::Invalid("family", "no stage template for this family".into()))?;
+    let stages = strings(&stage_template.stages);
     let status = req.status.unwrap_or(PostStatus::Draft);
     let now = Utc::now();
     let skills: Vec<String> = req.skills.iter().map(|s| s.trim().to_owned()).collect();
     let post = job_posts::ActiveModel {
         id: Set(Uuid::now_v7()),
         platform_id: Set(platform_id),
-        template_id: Set(template.map(|t| t.id)),
+        template_id: Set(template.as_ref().map(|t| t.id)),
+        template_version: Set(template.as_ref().map(|t| t.version)),
+        stage_template_id: Set(Some(stage_template.id)),
         family: Set(family),
         title: Set(req.title),
         description: Set(req.description),
@@ -234,34 +227,29 @@ pub async fn all_page<C: ConnectionTrait>(
         .await?)
 }
 
-/// The templates the platform can start from (its own and the seeded ones).
+/// The templates the platform can start from (its own and the seeded ones); archived ones of
+/// its own too when `archived` is true.
 pub async fn templates<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
+    archived: bool,
 ) -> Result<Vec<JobTemplateDto>, HireError> {
-    let rows = job_templates::Entity::find()
-        .filter(
-            Condition::any()
-                .add(job_templates::Column::PlatformId.eq(platform_id))
-                .add(job_templates::Column::PlatformId.is_null()),
-        )
+    let mut q = job_templates::Entity::find().filter(
+        Condition::any()
+            .add(job_templates::Column::PlatformId.eq(platform_id))
+            .add(job_templates::Column::PlatformId.is_null()),
+    );
+    if !archived {
+        q = q.filter(job_templates::Column::ArchivedAt.is_null());
+    }
+    let rows = q
         .order_by_asc(job_templates::Column::Family)
         .order_by_asc(job_templates::Column::Title)
         .all(conn)
         .await?;
     let mut out = Vec::with_capacity(rows.len());
     for t in rows {
-        let stages = family_stages(conn, platform_id, &t.family)
-            .await?
-            .unwrap_or_default();
-        out.push(JobTemplateDto {
-            id: t.id,
-            family: t.family,
-            title: t.title,
-            description: t.description,
-            skills: strings(&t.skills),
-            stages,
-        });
+        out.push(super::templates::job_template_dto(conn, platform_id, t).await?);
     }
     Ok(out)
 }
@@ -285,6 +273,8 @@ pub fn dto(post: job_posts::Model) -> JobPostDto {
         status: post.status,
         published_at: post.published_at,
         created_at: post.created_at,
+        template_id: post.template_id,
+        template_version: post.template_version,
     }
 }
 

@@ -73,7 +73,22 @@ pub fn new_token() -> Result<String, HireError> {
     Ok(hex::encode(buf))
 }
 
-/// The stage template of a family (the platform's own over the seeded one).
+/// The stage template a post was made under (ADR 0082: a later version of the family's
+/// template does not change the post's stage emails or scorecards); posts older than the
+/// pinning follow the family's current one.
+pub async fn post_template<C: ConnectionTrait>(
+    conn: &C,
+    post: &job_posts::Model,
+) -> Result<Option<stage_templates::Model>, HireError> {
+    if let Some(id) = post.stage_template_id
+        && let Some(t) = stage_templates::Entity::find_by_id(id).one(conn).await?
+    {
+        return Ok(Some(t));
+    }
+    family_template(conn, post.platform_id, &post.family).await
+}
+
+/// The current stage template of a family (the platform's own over the seeded one).
 pub async fn family_template<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
@@ -81,6 +96,7 @@ pub async fn family_template<C: ConnectionTrait>(
 ) -> Result<Option<stage_templates::Model>, HireError> {
     let rows = stage_templates::Entity::find()
         .filter(stage_templates::Column::Family.eq(family))
+        .filter(stage_templates::Column::SupersededAt.is_null())
         .filter(
             Condition::any()
                 .add(stage_templates::Column::PlatformId.eq(platform_id))
@@ -106,7 +122,7 @@ pub async fn queue_stage_email<C: ConnectionTrait>(
     event_id: Uuid,
     stage: &str,
 ) -> Result<(), HireError> {
-    let Some(template) = family_template(conn, post.platform_id, &post.family).await? else {
+    let Some(template) = post_template(conn, post).await? else {
         return Ok(());
     };
     let Some(name) = template.stage_emails[stage].as_str() else {
@@ -405,7 +421,8 @@ pub async fn resolve(
         )
         .change(
             json!({"review_request_id": open.id, "resolved": false}),
-            json!({"review_request_id": open.id, "resolved": true, "resolution": req.resolution}),
+            // the text stays on the request row (erasable), not in the append-only log
+            json!({"review_request_id": open.id, "resolved": true, "resolution_chars": req.resolution.chars().count()}),
         ),
     )
     .await?;
@@ -488,7 +505,7 @@ pub async fn put_scorecard(
         .one(db)
         .await?
         .ok_or(HireError::NotFound("job post"))?;
-    let template = family_template(db, tenant.id, &post.family).await?;
+    let template = post_template(db, &post).await?;
     let criteria: Vec<String> = template
         .as_ref()
         .and_then(|t| t.scorecards[stage].as_array().cloned())

@@ -317,3 +317,125 @@ fn the_retention_jobs_run_daily_in_ist() {
         ("cleanupQueue", Some("0 0 3 * * *"), Some("0 30 2 * * *"))
     );
 }
+
+#[tokio::test]
+async fn duplicates_are_found_among_every_live_candidate_a_page_at_a_time() {
+    let app = spawn_app().await;
+    let (_, hr) = hr(&app);
+    // two old pairs, then 1,000 newer candidates with unrelated names
+    let insert = "INSERT INTO candidates (id, platform_id, email_canonical, full_name, created_at, updated_at)
+        VALUES ($1, (SELECT id FROM platforms WHERE slug = 'mr-hire'), $2, $3,
+                now() - interval '2 years', now() - interval '2 years')";
+    let mut ids: Vec<uuid::Uuid> = (0..5).map(|_| uuid::Uuid::new_v4()).collect();
+    ids.sort();
+    let mut old = Vec::new();
+    for ((email, name), id) in [
+        ("meera@a.example", "Meera Krishnan"),
+        ("meera@b.example", "Krishnan, Meera"),
+        ("arjun@a.example", "Arjun Menon"),
+        ("arjun@b.example", "Arjun Menonn"),
+        ("zoya@a.example", "Zoya Qureshi"),
+    ]
+    .into_iter()
+    .zip(ids)
+    {
+        exec(&app, insert, vec![id.into(), email.into(), name.into()]).await;
+        old.push(Value::from(id.to_string()));
+    }
+    exec(
+        &app,
+        "INSERT INTO candidates (id, platform_id, email_canonical, full_name)
+         SELECT gen_random_uuid(), (SELECT id FROM platforms WHERE slug = 'mr-hire'),
+                'filler' || i || '@example.com', md5(i::text)
+           FROM generate_series(1, 1000) AS i",
+        vec![],
+    )
+    .await;
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM candidates WHERE created_at > now() - interval '1 day'",
+            vec![]
+        )
+        .await,
+        1000
+    );
+
+    let path = "/api/admin/candidates/duplicates";
+    // every page followed to the end, at the largest and the smallest page size
+    let app_ref = &app;
+    let hr_token = hr.clone();
+    let walk = move |limit: u64| {
+        let app = app_ref;
+        let hr = hr_token.clone();
+        async move {
+            let mut items: Vec<Value> = Vec::new();
+            let mut cursor = String::new();
+            let mut requests = 0;
+            loop {
+                let res = call(
+                    app,
+                    Method::GET,
+                    &format!("{path}?limit={limit}&cursor={cursor}"),
+                    Some(&hr),
+                    None,
+                )
+                .await;
+                assert_eq!(res.status, 200, "{}", res.text);
+                let page = res.json();
+                let got = page["items"].as_array().unwrap();
+                assert!(got.len() as u64 <= limit, "{page}");
+                items.extend(got.iter().cloned());
+                requests += 1;
+                match page["next_cursor"].as_str() {
+                    Some(next) => cursor = next.to_owned(),
+                    None => break,
+                }
+            }
+            (items, requests)
+        }
+    };
+    let (items, requests) = walk(100).await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    // 1,005 live candidates, at most 500 probed per request
+    assert!(requests >= 3, "{requests} requests");
+    assert_eq!(
+        [&items[0]["a"]["id"], &items[0]["b"]["id"]],
+        [&old[0], &old[1]]
+    );
+    assert_eq!(items[0]["similarity"], 1.0);
+    assert_eq!(
+        [&items[1]["a"]["id"], &items[1]["b"]["id"]],
+        [&old[2], &old[3]]
+    );
+    assert_eq!(items[1]["similarity"], 0.917);
+    let (one_by_one, _) = walk(1).await;
+    assert_eq!(one_by_one, items);
+    let bad = call(
+        &app,
+        Method::GET,
+        &format!("{path}?cursor=zz"),
+        Some(&hr),
+        None,
+    )
+    .await;
+    assert_eq!(
+        field(&bad.assert_problem(422, "validation_failed")),
+        "cursor"
+    );
+
+    // an erased candidate is no longer suggested
+    let res = call(
+        &app,
+        Method::DELETE,
+        &format!("/api/admin/candidates/{}", old[3].as_str().unwrap()),
+        Some(&hr),
+        None,
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let (left, _) = walk(100).await;
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0]["a"]["id"], old[0]);
+    app.stop().await;
+}

@@ -58,6 +58,25 @@ async fn erasure_removes_personal_data_and_keeps_the_counts() {
     )
     .await;
     assert_eq!(res.status, 201, "{}", res.text);
+    // a candidate quiz sent and taken: the LMS holds the email and name on the invite
+    let (quiz_id, mcq, numeric) = crate::quizzes::hire_quiz(&app).await;
+    let sent = call(
+        &app,
+        Method::POST,
+        &format!("/api/admin/job-applications/{}/quizzes", ids[1]),
+        Some(&hr),
+        Some(json!({"quiz_id": quiz_id})),
+    )
+    .await;
+    assert_eq!(sent.status, 201, "{}", sent.text);
+    let url = sent.json()["url"].as_str().unwrap().to_owned();
+    let graded = crate::quizzes::take(&app, &url, &mcq, &numeric).await;
+    assert_eq!(graded["passed"], true);
+    let invite_with_person = "SELECT count(*) FROM quiz_invites
+        WHERE email = 'farah@example.com' OR full_name ILIKE '%farah%'";
+    assert_eq!(count(&app, invite_with_person, vec![]).await, 1);
+    let saved_answers = "SELECT count(*) FROM attempt_answers";
+    assert_eq!(count(&app, saved_answers, vec![]).await, 2);
     let stages = "SELECT count(*) FROM job_applications WHERE stage = 'rejected'";
     let before = (
         count(&app, "SELECT count(*) FROM job_applications", vec![]).await,
@@ -129,6 +148,49 @@ async fn erasure_removes_personal_data_and_keeps_the_counts() {
         count(&app, "SELECT count(*) FROM application_events", vec![]).await,
     );
     assert_eq!(before, after);
+    // the LMS's copy is gone in the same erasure; the quiz outcome stays, the link is dead
+    assert_eq!(count(&app, invite_with_person, vec![]).await, 0);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM quiz_invites WHERE full_name = '[erased]' AND email LIKE 'erased+%@erased.invalid'",
+            vec![]
+        )
+        .await,
+        1
+    );
+    assert_eq!(count(&app, saved_answers, vec![]).await, 0);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM quiz_attempts WHERE invite_id IS NOT NULL AND passed AND score = 5",
+            vec![]
+        )
+        .await,
+        1
+    );
+    let token = url.rsplit('/').next().unwrap();
+    app.req(Method::POST, &format!("/api/candidate-quiz/{token}/start"))
+        .platform(crate::common::PLATFORM)
+        .send()
+        .await
+        .assert_problem(401, "invalid_token");
+    let quizzes = call(
+        &app,
+        Method::GET,
+        &format!("/api/admin/job-applications/{}/quizzes", ids[1]),
+        Some(&hr),
+        None,
+    )
+    .await;
+    assert_eq!(quizzes.status, 200, "{}", quizzes.text);
+    assert_eq!(
+        quizzes.json()["items"][0]["passed"],
+        true,
+        "{}",
+        quizzes.text
+    );
+    assert!(!quizzes.text.contains("farah"), "{}", quizzes.text);
     assert_eq!(
         count(
             &app,

@@ -17,4 +17,5 @@ mod quizzes;
 mod reviews;
 mod screening;
 mod talent;
+mod templates;
 mod voice;

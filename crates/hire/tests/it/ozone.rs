@@ -572,3 +572,146 @@ fn the_reconciler_runs_every_minute_and_the_prune_at_0330_ist() {
         ("missOzoneQueue", Some("0 30 3 * * *"), Some("Asia/Kolkata"))
     );
 }
+
+#[tokio::test]
+async fn students_see_their_own_calls_only() {
+    let server = eleven("conv_ozone_mine").await;
+    let app = voice_app(&server).await;
+    let (_, cfg) = config(&app, json!({})).await;
+    let cfg_id = Uuid::parse_str(cfg["id"].as_str().unwrap()).unwrap();
+    let (asha, asha_token) = app.user(Role::User, &[], STUDENTS);
+    let (ravi, ravi_token) = app.user(Role::User, &[], STUDENTS);
+    let insert = "INSERT INTO ozone_calls (id, platform_id, config_id, user_id, status, attempts,
+            next_attempt_at, conversation_id, evaluation, completed_at, completed_via, duration_secs, created_at)
+        VALUES ($1, (SELECT id FROM platforms WHERE slug = $2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+    let now = chrono::Utc::now();
+    let done = Uuid::now_v7();
+    let later = Uuid::now_v7();
+    let ravis = Uuid::now_v7();
+    let elsewhere = Uuid::now_v7();
+    for (id, platform, user, status, conv, summary, secs, created) in [
+        (
+            done,
+            STUDENTS,
+            asha,
+            "completed",
+            Some("conv_mine_1"),
+            Some("Talked about SQL practice."),
+            Some(312),
+            now - chrono::Duration::hours(2),
+        ),
+        (
+            later,
+            STUDENTS,
+            asha,
+            "queued",
+            None,
+            None,
+            None,
+            now - chrono::Duration::hours(1),
+        ),
+        (
+            ravis,
+            STUDENTS,
+            ravi,
+            "completed",
+            Some("conv_mine_2"),
+            Some("Ravi's private summary."),
+            Some(90),
+            now,
+        ),
+        (elsewhere, "mr-hire", asha, "queued", None, None, None, now),
+    ] {
+        let completed = status == "completed";
+        sql(
+            &app,
+            insert,
+            vec![
+                id.into(),
+                platform.into(),
+                cfg_id.into(),
+                user.into(),
+                status.into(),
+                i32::from(completed).into(),
+                (now + chrono::Duration::days(1)).into(),
+                conv.map(str::to_owned).into(),
+                summary.map(|s| json!({"transcript_summary": s})).into(),
+                completed.then_some(now).into(),
+                completed.then_some("webhook".to_owned()).into(),
+                secs.into(),
+                created.into(),
+            ],
+        )
+        .await;
+    }
+    let mine = req(
+        &app,
+        Method::GET,
+        "/api/miss-ozone/my-calls",
+        &asha_token,
+        None,
+    )
+    .await;
+    assert_eq!(mine.status, 200, "{}", mine.text);
+    let mine = mine.json();
+    let items = mine["items"].as_array().unwrap();
+    let ids: Vec<&str> = items.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [later.to_string(), done.to_string()], "{mine}");
+    assert_eq!(items[1]["status"], "completed");
+    assert_eq!(items[1]["duration_secs"], 312);
+    assert_eq!(items[1]["summary"], "Talked about SQL practice.");
+    assert!(items[1].get("transcript").is_none(), "{mine}");
+    assert_eq!(items[0]["status"], "queued");
+    assert_eq!(items[0]["summary"], Value::Null);
+    assert!(!mine.to_string().contains("Ravi"), "{mine}");
+    // a page of one, then the rest
+    let page = req(
+        &app,
+        Method::GET,
+        "/api/miss-ozone/my-calls?limit=1",
+        &asha_token,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let rest = req(
+        &app,
+        Method::GET,
+        &format!("/api/miss-ozone/my-calls?limit=1&cursor={cursor}"),
+        &asha_token,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(rest["items"][0]["id"], done.to_string());
+
+    let theirs = req(
+        &app,
+        Method::GET,
+        "/api/miss-ozone/my-calls",
+        &ravi_token,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(theirs["items"].as_array().unwrap().len(), 1, "{theirs}");
+    assert_eq!(theirs["items"][0]["id"], ravis.to_string());
+    // another platform's user sees nothing of mr-mentor's calls; no token is 401
+    let other = app.token(Role::User, &[], "mr-hire");
+    let res = app
+        .req(Method::GET, "/api/miss-ozone/my-calls")
+        .platform("mr-hire")
+        .bearer(&other)
+        .send()
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(res.json()["items"], json!([]));
+    app.req(Method::GET, "/api/miss-ozone/my-calls")
+        .platform(STUDENTS)
+        .send()
+        .await
+        .assert_problem(401, "unauthorized");
+    app.stop().await;
+}

@@ -82,6 +82,53 @@ pub async fn create_invite<C: ConnectionTrait>(
     })
 }
 
+/// Erases the personal data the LMS holds on the platform's invites `invite_ids` (Mr. Hire
+/// calls this in its candidate-erasure transaction; ADR 0081): the email and name become
+/// placeholders, the link's token is replaced by a random one (the link stops working) and the
+/// candidate's saved answers (free text included) are deleted. The attempt's outcome (state,
+/// score, pass, dates) stays, so results and counts do not change. Answers how many invites
+/// were erased; erasing again is harmless.
+pub async fn erase_invite_personal_data<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    invite_ids: &[Uuid],
+) -> Result<u64, LmsError> {
+    if invite_ids.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<sea_orm::Value> = invite_ids.iter().map(|id| (*id).into()).collect();
+    let list = (2..ids.len() + 2)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut values: Vec<sea_orm::Value> = vec![platform_id.into()];
+    values.extend(ids);
+    let erased = conn
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            format!(
+                "UPDATE quiz_invites
+                    SET email = 'erased+' || id::text || '@erased.invalid',
+                        full_name = '[erased]',
+                        token_hash = encode(sha256(convert_to(gen_random_uuid()::text || clock_timestamp()::text, 'UTF8')), 'hex')
+                  WHERE platform_id = $1 AND id IN ({list})"
+            ),
+            values.clone(),
+        ))
+        .await?
+        .rows_affected();
+    conn.execute_raw(sea_orm::Statement::from_sql_and_values(
+        sea_orm::DbBackend::Postgres,
+        format!(
+            "DELETE FROM attempt_answers WHERE attempt_id IN
+                (SELECT id FROM quiz_attempts WHERE platform_id = $1 AND invite_id IN ({list}))"
+        ),
+        values,
+    ))
+    .await?;
+    Ok(erased)
+}
+
 /// The invite and the candidate's result (Mr. Hire reads this).
 pub async fn result<C: ConnectionTrait>(
     conn: &C,
