@@ -1,12 +1,15 @@
 //! The relay of the real-time benchmark (`bench/realtime.sh`), with exactly the logic of
 //! `bench/realtime/server.mjs` (the Node `socket.io` server it is compared with): `join
 //! {room}` joins and acks; `relay {room, ...}` sends the payload to the others in the room.
-//! In-process adapter, no PostgreSQL, no Redis, like the Node server's default adapter.
+//! In-process adapter, no PostgreSQL, no Redis, like the Node server's default adapter;
+//! with `REDIS_URL` set, the crate's Redis adapter (keys and channel under `BENCH_PREFIX`,
+//! default `bench:realtime:`), so several processes sharing that Redis relay to each other
+//! as the gateway's replicas do (the Node side: `server.mjs` with `@socket.io/redis-adapter`).
 //!
 //! Run: `cargo run --release -p realtime --example bench_server` (PORT, default 3100).
 
 use actix_web::{App, HttpServer};
-use realtime::{CorsPolicy, Realtime, RealtimeOptions};
+use realtime::{Adapter, CorsPolicy, Realtime, RealtimeOptions, RedisAdapter, RedisAdapterOptions};
 use serde_json::Value;
 
 #[actix_web::main]
@@ -15,10 +18,23 @@ async fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(3100);
+    let adapter = match std::env::var("REDIS_URL") {
+        Ok(url) if !url.is_empty() => {
+            let prefix =
+                std::env::var("BENCH_PREFIX").unwrap_or_else(|_| "bench:realtime:".to_owned());
+            let pool = deadpool_redis::Config::from_url(&url)
+                .create_pool(Some(deadpool_redis::Runtime::Tokio1))?;
+            Adapter::Redis(
+                RedisAdapter::connect(RedisAdapterOptions::new(url, prefix), pool).await?,
+            )
+        }
+        _ => Adapter::Local,
+    };
     let rt = Realtime::builder(RealtimeOptions {
         cors: CorsPolicy::AllowAll,
         ..RealtimeOptions::default()
     })
+    .adapter(adapter)
     .build()?;
     rt.on("/", "join", |socket, args, ack| async move {
         if let Some(room) = args.first().and_then(|a| a["room"].as_str()) {

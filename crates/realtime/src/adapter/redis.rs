@@ -381,20 +381,25 @@ async fn subscribe(adapter: RedisAdapter, mut pubsub: redis::aio::PubSub, sink: 
     }
 }
 
+/// Commands written per round trip at most.
+const WRITE_BATCH: usize = 256;
+
+/// Writes the queued commands in order, as many as are waiting (up to [`WRITE_BATCH`]) in
+/// one pipeline per round trip: one command per round trip capped the fan-out near the
+/// Redis latency's inverse (ADR 0084). A `Flush` is answered once everything queued before
+/// it was written.
 async fn write(adapter: RedisAdapter, mut rx: mpsc::UnboundedReceiver<Command>) {
     let channel = adapter.channel();
-    while let Some(command) = rx.recv().await {
-        let result: anyhow::Result<()> = async {
-            if let Command::Flush(done) = command {
-                let _ = done.send(());
-                return Ok(());
-            }
-            let mut conn = adapter.inner.pool.get().await?;
-            let cmd = match command {
+    let mut batch = Vec::with_capacity(WRITE_BATCH);
+    while rx.recv_many(&mut batch, WRITE_BATCH).await > 0 {
+        let mut pipe = redis::pipe();
+        let mut flushes = Vec::new();
+        let mut commands = 0;
+        for command in batch.drain(..) {
+            match command {
                 Command::Publish(json) => {
-                    let mut c = redis::cmd("PUBLISH");
-                    c.arg(&channel).arg(json);
-                    c
+                    pipe.cmd("PUBLISH").arg(&channel).arg(json).ignore();
+                    commands += 1;
                 }
                 Command::Join {
                     key,
@@ -403,25 +408,30 @@ async fn write(adapter: RedisAdapter, mut rx: mpsc::UnboundedReceiver<Command>) 
                     node_rooms,
                     room,
                 } => {
-                    let mut pipe = redis::pipe();
                     pipe.cmd("HSET").arg(key).arg(sid).arg(value).ignore();
                     pipe.cmd("SADD").arg(node_rooms).arg(room).ignore();
-                    let _: () = pipe.query_async(&mut conn).await?;
-                    return Ok(());
+                    commands += 2;
                 }
                 Command::Leave { key, sid } => {
-                    let mut c = redis::cmd("HDEL");
-                    c.arg(key).arg(sid);
-                    c
+                    pipe.cmd("HDEL").arg(key).arg(sid).ignore();
+                    commands += 1;
                 }
-                Command::Flush(_) => return Ok(()),
-            };
-            let _: redis::Value = cmd.query_async(&mut conn).await?;
-            Ok(())
+                Command::Flush(done) => flushes.push(done),
+            }
         }
-        .await;
-        if let Err(err) = result {
-            tracing::warn!(error = %err, "realtime Redis write failed");
+        if commands > 0 {
+            let result: anyhow::Result<()> = async {
+                let mut conn = adapter.inner.pool.get().await?;
+                let _: () = pipe.query_async(&mut conn).await?;
+                Ok(())
+            }
+            .await;
+            if let Err(err) = result {
+                tracing::warn!(error = %err, commands, "realtime Redis write failed");
+            }
+        }
+        for done in flushes {
+            let _ = done.send(());
         }
     }
 }

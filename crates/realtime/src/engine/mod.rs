@@ -117,24 +117,14 @@ impl Engine {
         ));
         session.send(Packet::Open(self.open_json(&sid, upgrades)));
         self.sessions().insert(sid, session.clone());
+        // One task per session for the heartbeat and the send-buffer watch (a task costs
+        // memory per connection; ADR 0084).
         tokio::spawn(heartbeat(
             self.clone(),
             session.clone(),
             self.inner.options.ping_interval,
             self.inner.options.ping_timeout,
         ));
-        let (engine, watched) = (self.clone(), session.clone());
-        tokio::spawn(async move {
-            watched.overflowed.notified().await;
-            if watched.is_closed() {
-                return;
-            }
-            tracing::warn!(
-                sid = watched.id(),
-                "client too slow: send buffer full, closing"
-            );
-            engine.close(&watched, CloseReason::TransportError);
-        });
         self.inner.handler.on_open(&session, handshake);
         session
     }
@@ -143,7 +133,7 @@ impl Engine {
     /// handler hears about it once.
     pub fn close(&self, session: &Arc<Session>, reason: CloseReason) {
         if let Some(linger) = session.mark_closed(reason) {
-            // Releases the overflow watcher of this session.
+            // Ends the heartbeat task of this session (it also watches for overflow).
             session.overflowed.notify_one();
             if linger {
                 // A poll sent together with the client's `close` may arrive just after it;
@@ -206,23 +196,50 @@ impl Engine {
     }
 }
 
+/// Closes a session whose client let the send buffer fill up (nothing when it is closed
+/// already: `close` also wakes the watch).
+fn overflowed(engine: &Engine, session: &Arc<Session>) {
+    if session.is_closed() {
+        return;
+    }
+    tracing::warn!(
+        sid = session.id(),
+        "client too slow: send buffer full, closing"
+    );
+    engine.close(session, CloseReason::TransportError);
+}
+
 /// Pings `interval` after the open (then after each pong); closes the session when no pong
-/// arrives within `timeout` of the scheduled ping.
+/// arrives within `timeout` of the scheduled ping, or when its send buffer overflows. Ends
+/// when the session closes.
 async fn heartbeat(engine: Engine, session: Arc<Session>, interval: Duration, timeout: Duration) {
     let mut next = tokio::time::Instant::now() + interval;
     loop {
-        tokio::time::sleep_until(next).await;
+        tokio::select! {
+            () = tokio::time::sleep_until(next) => {}
+            () = session.overflowed.notified() => {
+                overflowed(&engine, &session);
+                return;
+            }
+        }
         let deadline = next + timeout;
         session.lock().pong_deadline = Some(deadline);
         if !session.send(Packet::Ping(String::new())) {
+            // Closed, or this ping found the buffer full.
+            overflowed(&engine, &session);
             return;
         }
-        if tokio::time::timeout_at(deadline, session.pong.notified())
-            .await
-            .is_err()
-        {
-            engine.close(&session, CloseReason::PingTimeout);
-            return;
+        tokio::select! {
+            pong = tokio::time::timeout_at(deadline, session.pong.notified()) => {
+                if pong.is_err() {
+                    engine.close(&session, CloseReason::PingTimeout);
+                    return;
+                }
+            }
+            () = session.overflowed.notified() => {
+                overflowed(&engine, &session);
+                return;
+            }
         }
         next = tokio::time::Instant::now() + interval;
     }

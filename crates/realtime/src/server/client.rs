@@ -4,7 +4,7 @@
 //! cannot stall the loop).
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, VecDeque},
     sync::{
         Arc, Mutex,
         atomic::{AtomicBool, AtomicU64, Ordering},
@@ -13,7 +13,7 @@ use std::{
 
 use actix_web::web::Bytes;
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
+use tokio::{sync::Notify, time::Instant};
 
 use super::Inner;
 use crate::{
@@ -33,6 +33,8 @@ pub(crate) struct Client {
     pub handshake: HandshakeInfo,
     pub sockets: Mutex<HashMap<String, Socket>>,
     pub connected_once: AtomicBool,
+    /// The messages waiting for [`run`].
+    pub inbox: Inbox,
 }
 
 impl Client {
@@ -42,6 +44,7 @@ impl Client {
             handshake,
             sockets: Mutex::new(HashMap::new()),
             connected_once: AtomicBool::new(false),
+            inbox: Inbox::default(),
         }
     }
 
@@ -54,18 +57,94 @@ impl Client {
     }
 }
 
-/// Handles the connection's packets until it closes.
-pub(crate) async fn run(
-    rt: Arc<Inner>,
-    client: Arc<Client>,
-    mut rx: mpsc::UnboundedReceiver<Payload>,
-) {
+/// The messages of one connection waiting for its loop, in order, with one consumer
+/// ([`run`]). A queue under a lock rather than a channel: an idle connection holds an
+/// empty `VecDeque` instead of a channel's preallocated block (ADR 0084).
+#[derive(Default)]
+pub(crate) struct Inbox {
+    state: Mutex<InboxState>,
+    ready: Notify,
+}
+
+#[derive(Default)]
+struct InboxState {
+    queue: VecDeque<Payload>,
+    closed: bool,
+}
+
+impl Inbox {
+    fn lock(&self) -> std::sync::MutexGuard<'_, InboxState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Queues a message; `false` once closed.
+    pub fn push(&self, payload: Payload) -> bool {
+        {
+            let mut state = self.lock();
+            if state.closed {
+                return false;
+            }
+            state.queue.push_back(payload);
+        }
+        // One consumer: a permit is stored when it is not waiting, so no wake-up is lost.
+        self.ready.notify_one();
+        true
+    }
+
+    /// No more messages: `recv` returns `None` once the queue is empty.
+    pub fn close(&self) {
+        self.lock().closed = true;
+        self.ready.notify_one();
+    }
+
+    /// The next message, `None` when closed and drained.
+    pub async fn recv(&self) -> Option<Payload> {
+        loop {
+            {
+                let mut state = self.lock();
+                if let Some(payload) = state.queue.pop_front() {
+                    // Give back what a burst grew.
+                    if state.queue.is_empty() && state.queue.capacity() > 64 {
+                        state.queue = VecDeque::new();
+                    }
+                    return Some(payload);
+                }
+                if state.closed {
+                    return None;
+                }
+            }
+            self.ready.notified().await;
+        }
+    }
+}
+
+/// Handles the connection's packets until it closes. A connection that has not connected a
+/// namespace within `connect_timeout` of its opening is closed (this loop watches it, so
+/// no timer task is kept per connection).
+pub(crate) async fn run(rt: Arc<Inner>, client: Arc<Client>) {
     let mut assembler = Assembler::new(&rt.options);
+    let connect_deadline = Instant::now() + rt.options.connect_timeout;
+    let connect_timed_out = |rt: &Inner, client: &Client| {
+        if !client.connected_once.load(Ordering::SeqCst) {
+            rt.engine.close(&client.session, CloseReason::ServerClose);
+        }
+    };
     loop {
-        let next = match assembler.deadline() {
-            None => rx.recv().await,
-            Some(deadline) => match tokio::time::timeout_at(deadline, rx.recv()).await {
+        let connecting = !client.connected_once.load(Ordering::SeqCst);
+        let deadline = match (assembler.deadline(), connecting) {
+            (Some(d), true) => Some(d.min(connect_deadline)),
+            (Some(d), false) => Some(d),
+            (None, true) => Some(connect_deadline),
+            (None, false) => None,
+        };
+        let next = match deadline {
+            None => client.inbox.recv().await,
+            Some(deadline) => match tokio::time::timeout_at(deadline, client.inbox.recv()).await {
                 Ok(next) => next,
+                Err(_) if connecting && Instant::now() >= connect_deadline => {
+                    connect_timed_out(&rt, &client);
+                    return;
+                }
                 Err(_) => {
                     refuse(&rt, &client, &assembler.timed_out());
                     return;
@@ -77,6 +156,17 @@ pub(crate) async fn run(
         };
         let ok = match assembler.push(payload) {
             Ok(None) => true,
+            Ok(Some((packet, attachments))) if connecting => {
+                // CONNECT awaits the authenticator: it too must finish within the timeout.
+                let handled = handle(&rt, &client, packet, attachments);
+                match tokio::time::timeout_at(connect_deadline, handled).await {
+                    Ok(ok) => ok,
+                    Err(_) => {
+                        connect_timed_out(&rt, &client);
+                        return;
+                    }
+                }
+            }
             Ok(Some((packet, attachments))) => handle(&rt, &client, packet, attachments).await,
             Err(err) => {
                 refuse(&rt, &client, &err);

@@ -11,7 +11,6 @@ use std::{
 };
 
 use actix_web::web::Bytes;
-use tokio::sync::mpsc;
 
 use self::client::Client;
 use crate::{
@@ -31,7 +30,6 @@ use crate::{
 
 struct ClientEntry {
     client: Arc<Client>,
-    tx: mpsc::UnboundedSender<Payload>,
 }
 
 /// Shared state of one server.
@@ -327,32 +325,25 @@ impl EngineHandler for Handler {
             return;
         };
         let client = Arc::new(Client::new(session.clone(), handshake));
-        let (tx, rx) = mpsc::unbounded_channel();
         lock(&rt.clients).insert(
             session.id().to_owned(),
             ClientEntry {
                 client: client.clone(),
-                tx,
             },
         );
-        let timeout = rt.options.connect_timeout;
-        let watched = client.clone();
-        let engine = rt.engine.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(timeout).await;
-            if !watched.connected_once.load(Ordering::SeqCst) {
-                engine.close(&watched.session, CloseReason::ServerClose);
-            }
-        });
-        tokio::spawn(client::run(rt, client, rx));
+        // The loop also closes the connection if no namespace connects in time.
+        tokio::spawn(client::run(rt, client));
     }
 
     fn on_message(&self, session: &Arc<Session>, payload: Payload) {
         let Some(rt) = self.0.upgrade() else {
             return;
         };
-        if let Some(entry) = lock(&rt.clients).get(session.id()) {
-            let _ = entry.tx.send(payload);
+        let client = lock(&rt.clients)
+            .get(session.id())
+            .map(|entry| entry.client.clone());
+        if let Some(client) = client {
+            client.inbox.push(payload);
         }
     }
 
@@ -363,6 +354,7 @@ impl EngineHandler for Handler {
         let Some(entry) = lock(&rt.clients).remove(session.id()) else {
             return;
         };
+        entry.client.inbox.close();
         let sockets: Vec<Socket> = entry.client.lock_sockets().values().cloned().collect();
         for socket in sockets {
             rt.detach(&socket, disconnect_reason(reason));
