@@ -75,11 +75,26 @@ pub fn render(a: &AgreementText<'_>) -> Vec<u8> {
     let mut content = Content::new();
     let mut y = A4.1 - 64.0;
     line(&mut content, 16.0, a.title, &mut y);
-    line(&mut content, 9.0, &format!("Reference: {}", a.reference), &mut y);
+    line(
+        &mut content,
+        9.0,
+        &format!("Reference: {}", a.reference),
+        &mut y,
+    );
     line(&mut content, 9.0, &format!("Date: {}", a.date), &mut y);
     y -= 8.0;
-    line(&mut content, 10.0, &format!("Between {} (the Provider)", a.provider), &mut y);
-    line(&mut content, 10.0, &format!("and {} (the Learner).", a.learner), &mut y);
+    line(
+        &mut content,
+        10.0,
+        &format!("Between {} (the Provider)", a.provider),
+        &mut y,
+    );
+    line(
+        &mut content,
+        10.0,
+        &format!("and {} (the Learner).", a.learner),
+        &mut y,
+    );
     y -= 8.0;
     for (n, clause) in a.clauses.iter().enumerate() {
         for (i, text) in wrap(clause, WRAP).iter().enumerate() {
@@ -93,7 +108,12 @@ pub fn render(a: &AgreementText<'_>) -> Vec<u8> {
         y -= 4.0;
     }
     y -= 24.0;
-    line(&mut content, 10.0, "Signed electronically through Leegality by the Learner.", &mut y);
+    line(
+        &mut content,
+        10.0,
+        "Signed electronically through Leegality by the Learner.",
+        &mut y,
+    );
 
     let catalog = Ref::new(1);
     let tree = Ref::new(2);

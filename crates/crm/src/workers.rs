@@ -453,13 +453,10 @@ fn agreement_workers(registry: &mut Registry, crm: &Crm, integrations: &Integrat
         .handle(move |ctx: JobContext, _job: RecoverStuckAgreements| {
             let (state, client, storage) = (state.clone(), client.clone(), storage.clone());
             async move {
-                let settled = crate::service::agreements::recover_all(
-                    &state.ctx().db,
-                    &storage,
-                    &client,
-                )
-                .await
-                .map_err(retry)?;
+                let settled =
+                    crate::service::agreements::recover_all(&state.ctx().db, &storage, &client)
+                        .await
+                        .map_err(retry)?;
                 tracing::info!(job_id = %ctx.job_id, settled, "stuck agreements recovered");
                 Ok(())
             }

@@ -85,7 +85,9 @@ async fn a_worker_killed_9_during_a_whatsapp_step_resumes_without_sending_it_twi
         .and(path("/1055/messages"))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_json(json!({"messaging_product": "whatsapp", "messages": [{"id": "wamid.K9"}]}))
+                .set_body_json(
+                    json!({"messaging_product": "whatsapp", "messages": [{"id": "wamid.K9"}]}),
+                )
                 .set_delay(Duration::from_secs(120)),
         )
         .mount(&cloud)
@@ -164,7 +166,12 @@ async fn a_worker_killed_9_during_a_whatsapp_step_resumes_without_sending_it_twi
     eventually(60, || {
         let cloud = &cloud;
         async move {
-            (!cloud.received_requests().await.unwrap_or_default().is_empty()).then_some(())
+            (!cloud
+                .received_requests()
+                .await
+                .unwrap_or_default()
+                .is_empty())
+            .then_some(())
         }
     })
     .await
@@ -222,7 +229,9 @@ async fn a_worker_killed_9_during_a_whatsapp_step_resumes_without_sending_it_twi
         "the Cloud API received the message exactly once"
     );
     assert_eq!(
-        one_string(&app, "SELECT count(*)::text FROM lead_tasks").await.as_deref(),
+        one_string(&app, "SELECT count(*)::text FROM lead_tasks")
+            .await
+            .as_deref(),
         Some("1")
     );
 }

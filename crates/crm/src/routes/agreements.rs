@@ -100,11 +100,13 @@ pub async fn pdf(
     storage: web::Data<Storage>,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    let (name, bytes) =
-        agreements::pdf_of(&crm.ctx().db, &storage, &user, id.into_inner()).await?;
+    let (name, bytes) = agreements::pdf_of(&crm.ctx().db, &storage, &user, id.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
-        .insert_header(("Content-Disposition", format!("inline; filename=\"{name}\"")))
+        .insert_header((
+            "Content-Disposition",
+            format!("inline; filename=\"{name}\""),
+        ))
         .insert_header(("Cache-Control", "private, no-store"))
         .body(bytes))
 }

@@ -61,7 +61,14 @@ pub async fn approve(
     body: ValidJson<DiscountDecision>,
 ) -> AppResult<web::Json<DiscountDto>> {
     Ok(web::Json(
-        discounts::decide(&crm.ctx().db, &user, id.into_inner(), true, body.into_inner()).await?,
+        discounts::decide(
+            &crm.ctx().db,
+            &user,
+            id.into_inner(),
+            true,
+            body.into_inner(),
+        )
+        .await?,
     ))
 }
 
@@ -77,6 +84,13 @@ pub async fn reject(
     body: ValidJson<DiscountDecision>,
 ) -> AppResult<web::Json<DiscountDto>> {
     Ok(web::Json(
-        discounts::decide(&crm.ctx().db, &user, id.into_inner(), false, body.into_inner()).await?,
+        discounts::decide(
+            &crm.ctx().db,
+            &user,
+            id.into_inner(),
+            false,
+            body.into_inner(),
+        )
+        .await?,
     ))
 }

@@ -173,7 +173,10 @@ pub async fn generate(
     let id = kernel::ids::new_id();
     let reference = id.to_string();
     let ist = chrono::FixedOffset::east_opt(19_800).unwrap_or_else(|| Utc.fix());
-    let date = Utc::now().with_timezone(&ist).format("%d-%m-%Y").to_string();
+    let date = Utc::now()
+        .with_timezone(&ist)
+        .format("%d-%m-%Y")
+        .to_string();
     let bytes = pdf::render(&pdf::AgreementText {
         title: match req.kind {
             AgreementKind::Pap => "PAY AFTER PLACEMENT AGREEMENT",
@@ -263,7 +266,12 @@ pub async fn send(
         phone: lead.phone_e164.clone(),
     };
     let sent = client
-        .send(&format!("{}-{id}.pdf", row.kind), &bytes, &invitee, &id.to_string())
+        .send(
+            &format!("{}-{id}.pdf", row.kind),
+            &bytes,
+            &invitee,
+            &id.to_string(),
+        )
         .await
         .map_err(|e| e.into_app_error())?;
     txn.execute_raw(Statement::from_sql_and_values(

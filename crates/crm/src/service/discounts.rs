@@ -282,7 +282,10 @@ pub async fn decide(
     req: DiscountDecision,
 ) -> Result<DiscountDto, CrmError> {
     if !approve && req.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-        return Err(CrmError::Invalid("reason", "say why the discount is rejected".into()));
+        return Err(CrmError::Invalid(
+            "reason",
+            "say why the discount is rejected".into(),
+        ));
     }
     let txn = db.begin().await?;
     let row = one(&txn, user.tenant.id, id)

@@ -79,13 +79,23 @@ async fn generate_and_send(d: &Desk, body: Value) -> String {
     let id = res.json()["id"].as_str().unwrap().to_owned();
     let pdf = d
         .app
-        .call(Method::GET, &format!("/api/sales/agreements/{id}/pdf"), &d.agent, None)
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements/{id}/pdf"),
+            &d.agent,
+            None,
+        )
         .await;
     assert_eq!(pdf.status, 200);
     assert!(pdf.text.starts_with("%PDF-"), "the generated PDF is stored");
     let res = d
         .app
-        .call(Method::POST, &format!("/api/sales/agreements/{id}/send"), &d.agent, None)
+        .call(
+            Method::POST,
+            &format!("/api/sales/agreements/{id}/send"),
+            &d.agent,
+            None,
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text);
     assert_eq!(res.json()["status"], json!("sent"));
@@ -117,7 +127,12 @@ async fn the_signed_webhook_stores_the_signed_pdf_a_forged_one_is_refused_and_a_
     // sent once: a second send is refused before Leegality is called again
     let again = d
         .app
-        .call(Method::POST, &format!("/api/sales/agreements/{id}/send"), &d.agent, None)
+        .call(
+            Method::POST,
+            &format!("/api/sales/agreements/{id}/send"),
+            &d.agent,
+            None,
+        )
         .await;
     assert_eq!(again.status, 409, "{}", again.text);
     assert_eq!(again.json()["code"], json!("agreement_wrong_status"));
@@ -140,9 +155,18 @@ async fn the_signed_webhook_stores_the_signed_pdf_a_forged_one_is_refused_and_a_
     assert_eq!(unsigned.status, 401, "{}", unsigned.text);
     let agreement = d
         .app
-        .call(Method::GET, &format!("/api/sales/agreements/{id}"), &d.agent, None)
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements/{id}"),
+            &d.agent,
+            None,
+        )
         .await;
-    assert_eq!(agreement.json()["status"], json!("sent"), "a forged webhook changes nothing");
+    assert_eq!(
+        agreement.json()["status"],
+        json!("sent"),
+        "a forged webhook changes nothing"
+    );
 
     let res = deliver(&d.app, &event, SECRET).await;
     assert_eq!(res.status, 200, "{}", res.text);
@@ -153,16 +177,29 @@ async fn the_signed_webhook_stores_the_signed_pdf_a_forged_one_is_refused_and_a_
 
     let agreement = d
         .app
-        .call(Method::GET, &format!("/api/sales/agreements/{id}"), &d.agent, None)
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements/{id}"),
+            &d.agent,
+            None,
+        )
         .await
         .json();
     assert_eq!(agreement["status"], json!("signed"));
     assert_eq!(agreement["signed_pdf_stored"], json!(true));
     let pdf = d
         .app
-        .call(Method::GET, &format!("/api/sales/agreements/{id}/pdf"), &d.agent, None)
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements/{id}/pdf"),
+            &d.agent,
+            None,
+        )
         .await;
-    assert_eq!(pdf.text, SIGNED, "the signed PDF from Leegality is what storage serves");
+    assert_eq!(
+        pdf.text, SIGNED,
+        "the signed PDF from Leegality is what storage serves"
+    );
     let detail = common::detail(&d.app, &d.agent, &d.lead).await.json();
     let actions: Vec<&str> = detail["activities"]
         .as_array()
@@ -212,13 +249,23 @@ async fn a_stuck_agreement_is_recovered_from_leegalitys_status() {
     // sent just now: not stuck yet, Leegality is not asked
     let res = d
         .app
-        .call(Method::POST, "/api/admin/crm/agreements/recover", &d.admin, None)
+        .call(
+            Method::POST,
+            "/api/admin/crm/agreements/recover",
+            &d.admin,
+            None,
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text);
     assert_eq!(res.json()["checked"], json!(0));
     let res = d
         .app
-        .call(Method::POST, "/api/admin/crm/agreements/recover", &d.agent, None)
+        .call(
+            Method::POST,
+            "/api/admin/crm/agreements/recover",
+            &d.agent,
+            None,
+        )
         .await;
     assert_eq!(res.status, 403, "{}", res.text);
 
@@ -232,7 +279,12 @@ async fn a_stuck_agreement_is_recovered_from_leegalitys_status() {
         .unwrap();
     let res = d
         .app
-        .call(Method::POST, "/api/admin/crm/agreements/recover", &d.admin, None)
+        .call(
+            Method::POST,
+            "/api/admin/crm/agreements/recover",
+            &d.admin,
+            None,
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text);
     assert_eq!(
@@ -241,21 +293,40 @@ async fn a_stuck_agreement_is_recovered_from_leegalitys_status() {
     );
     let agreement = d
         .app
-        .call(Method::GET, &format!("/api/sales/agreements/{id}"), &d.agent, None)
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements/{id}"),
+            &d.agent,
+            None,
+        )
         .await
         .json();
     assert_eq!(agreement["status"], json!("signed"));
     assert!(agreement["recovered_at"].is_string());
     let pdf = d
         .app
-        .call(Method::GET, &format!("/api/sales/agreements/{id}/pdf"), &d.agent, None)
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements/{id}/pdf"),
+            &d.agent,
+            None,
+        )
         .await;
     assert_eq!(pdf.text, SIGNED);
     // a late webhook for the settled agreement changes nothing
-    let late = deliver(&d.app, &json!({"documentId": "DOC-1", "status": "COMPLETED"}), SECRET).await;
+    let late = deliver(
+        &d.app,
+        &json!({"documentId": "DOC-1", "status": "COMPLETED"}),
+        SECRET,
+    )
+    .await;
     assert_eq!(late.json()["status"], json!("already_settled"));
     assert_eq!(
-        count(&d.app, "SELECT count(*) FROM audit_log WHERE action = 'lead_agreements.recovered'").await,
+        count(
+            &d.app,
+            "SELECT count(*) FROM audit_log WHERE action = 'lead_agreements.recovered'"
+        )
+        .await,
         2
     );
     d.leegality.verify().await;

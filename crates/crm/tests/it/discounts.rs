@@ -41,7 +41,13 @@ async fn propose(app: &TestApp, token: &str, body: Value) -> testkit::TestRespon
         .await
 }
 
-async fn decide(app: &TestApp, token: &str, id: &str, verb: &str, body: Value) -> testkit::TestResponse {
+async fn decide(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    verb: &str,
+    body: Value,
+) -> testkit::TestResponse {
     app.call(
         Method::POST,
         &format!("/api/sales/discounts/{id}/{verb}"),
@@ -95,7 +101,12 @@ async fn within_the_limit_is_approved_above_it_waits_for_the_head_or_an_admin() 
     } = desk().await;
 
     // no course price known: the list price must be stated
-    let res = propose(&app, &agent, json!({"lead_id": lead, "kind": "percent", "value": 5})).await;
+    let res = propose(
+        &app,
+        &agent,
+        json!({"lead_id": lead, "kind": "percent", "value": 5}),
+    )
+    .await;
     assert_eq!(res.status, 422, "{}", res.text);
     assert!(res.text.contains("list_price_paise"), "{}", res.text);
 
@@ -109,7 +120,12 @@ async fn within_the_limit_is_approved_above_it_waits_for_the_head_or_an_admin() 
     assert_eq!(res.status, 201, "{}", res.text);
     let d = res.json();
     assert_eq!(
-        (d["status"].clone(), d["auto_approved"].clone(), d["discount_paise"].clone(), d["final_price_paise"].clone()),
+        (
+            d["status"].clone(),
+            d["auto_approved"].clone(),
+            d["discount_paise"].clone(),
+            d["final_price_paise"].clone()
+        ),
         (json!("approved"), json!(true), json!(5_000), json!(95_000))
     );
 
@@ -142,7 +158,12 @@ async fn within_the_limit_is_approved_above_it_waits_for_the_head_or_an_admin() 
     let res = decide(&app, &outsider, &pid, "approve", json!({})).await;
     assert_eq!(res.status, 404, "{}", res.text);
     let res = app
-        .call(Method::GET, &format!("/api/sales/discounts?lead_id={lead}"), &outsider, None)
+        .call(
+            Method::GET,
+            &format!("/api/sales/discounts?lead_id={lead}"),
+            &outsider,
+            None,
+        )
         .await;
     assert_eq!(res.status, 404, "{}", res.text);
     let res = propose(
@@ -154,7 +175,12 @@ async fn within_the_limit_is_approved_above_it_waits_for_the_head_or_an_admin() 
     assert_eq!(res.status, 404, "{}", res.text);
     // the head's approval queue holds it; the head approves
     let queue = app
-        .call(Method::GET, "/api/sales/discounts?status=pending", &head, None)
+        .call(
+            Method::GET,
+            "/api/sales/discounts?status=pending",
+            &head,
+            None,
+        )
         .await;
     assert_eq!(queue.status, 200, "{}", queue.text);
     assert_eq!(queue.json().as_array().unwrap().len(), 1);
@@ -196,13 +222,25 @@ async fn within_the_limit_is_approved_above_it_waits_for_the_head_or_an_admin() 
         .filter(|a| a["kind"] == "discount")
         .map(|a| a["data"]["action"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(actions, ["proposed", "proposed", "approved", "proposed", "rejected"]);
     assert_eq!(
-        count(&app, "SELECT count(*) FROM audit_log WHERE action LIKE 'lead_discount.%'").await,
+        actions,
+        ["proposed", "proposed", "approved", "proposed", "rejected"]
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action LIKE 'lead_discount.%'"
+        )
+        .await,
         5
     );
     let list = app
-        .call(Method::GET, &format!("/api/sales/discounts?lead_id={lead}"), &agent, None)
+        .call(
+            Method::GET,
+            &format!("/api/sales/discounts?lead_id={lead}"),
+            &agent,
+            None,
+        )
         .await;
     assert_eq!(list.json().as_array().unwrap().len(), 3);
 }
@@ -248,7 +286,11 @@ async fn the_course_price_is_the_list_price_and_two_approvers_at_once_give_one_4
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 409], "{} / {}", x.text, y.text);
     assert_eq!(
-        count(&app, "SELECT count(*) FROM audit_log WHERE action = 'lead_discount.approved'").await,
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action = 'lead_discount.approved'"
+        )
+        .await,
         1
     );
 }
