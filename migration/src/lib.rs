@@ -93,6 +93,8 @@ mod m20261203_850007_create_token_order_refunds;
 mod m20261204_750013_add_candidate_name_trigram_index;
 mod m20261204_750014_version_job_and_stage_templates;
 mod m20261204_750015_add_ozone_call_duration;
+mod m20261204_800006_create_crm_discounts;
+mod m20261204_800007_create_crm_agreements;
 mod m20261204_850008_add_invoice_email_queued_at;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
@@ -168,6 +170,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_750013_add_candidate_name_trigram_index::Migration),
             Box::new(m20261204_750014_version_job_and_stage_templates::Migration),
             Box::new(m20261204_750015_add_ozone_call_duration::Migration),
+            Box::new(m20261204_800006_create_crm_discounts::Migration),
+            Box::new(m20261204_800007_create_crm_agreements::Migration),
             Box::new(m20261204_850008_add_invoice_email_queued_at::Migration),
         ]
     }

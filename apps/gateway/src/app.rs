@@ -140,6 +140,7 @@ impl Services {
             lms = lms.with_code_runner(std::sync::Arc::new(judge0));
         }
         let hiring = hire::Hire::new(ctx, jobs, &storage, config.hire.clone());
+        let crm = crm::Crm::new(ctx, jobs, config.crm.clone()).with_storage(&storage);
         Ok(Self {
             jobs: web::Data::new(jobs.clone()),
             storage: web::Data::new(storage),
@@ -160,7 +161,7 @@ impl Services {
             mentorship: web::Data::new(mentorship),
             lms: web::Data::new(lms),
             hire: web::Data::new(hiring),
-            crm: web::Data::new(crm::Crm::new(ctx, jobs, config.crm.clone())),
+            crm: web::Data::new(crm),
             finance: web::Data::new(finance),
             enrollment_check: web::Data::from(std::sync::Arc::new(
                 lms::service::enrollment::LmsEnrollmentCheck::new(ctx),

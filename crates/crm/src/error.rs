@@ -16,6 +16,16 @@ pub mod codes {
         WORKFLOW_NAME_TAKEN = CONFLICT "workflow_name_taken";
         /// The lead is marked do-not-disturb: no call is placed.
         LEAD_DO_NOT_DISTURB = CONFLICT "lead_do_not_disturb";
+        /// The lead already has a discount waiting for approval.
+        DISCOUNT_ALREADY_PENDING = CONFLICT "discount_already_pending";
+        /// The discount was approved or rejected already (by someone else).
+        DISCOUNT_ALREADY_DECIDED = CONFLICT "discount_already_decided";
+        /// Nobody approves their own discount.
+        DISCOUNT_OWN_PROPOSAL = FORBIDDEN "discount_own_proposal";
+        /// The discount is above the caller's approval limit.
+        DISCOUNT_OVER_LIMIT = FORBIDDEN "discount_over_limit";
+        /// The agreement is not in a state that allows this (sent already, not sent yet).
+        AGREEMENT_WRONG_STATUS = CONFLICT "agreement_wrong_status";
     }
 }
 
@@ -37,6 +47,21 @@ pub enum CrmError {
     /// 409 `lead_do_not_disturb`: no call to a DND lead.
     #[error("the lead is marked do-not-disturb")]
     DoNotDisturb,
+    /// 409 `discount_already_pending` on `lead_id`.
+    #[error("this lead already has a discount waiting for approval")]
+    DiscountPending,
+    /// 409 `discount_already_decided`: another approver was first.
+    #[error("this discount was already {0}")]
+    DiscountDecided(String),
+    /// 403 `discount_own_proposal`.
+    #[error("a discount is approved or rejected by someone other than who proposed it")]
+    OwnDiscount,
+    /// 403 `discount_over_limit`, naming the limit.
+    #[error("{0}")]
+    OverLimit(String),
+    /// 409 `agreement_wrong_status`, naming the status.
+    #[error("the agreement is {0}")]
+    AgreementStatus(String),
     /// 403 `forbidden`, saying what is missing.
     #[error("{0}")]
     Forbidden(String),
@@ -64,6 +89,11 @@ impl CrmError {
             Self::AgentInAnotherTeam => &codes::AGENT_IN_ANOTHER_TEAM,
             Self::WorkflowNameTaken => &codes::WORKFLOW_NAME_TAKEN,
             Self::DoNotDisturb => &codes::LEAD_DO_NOT_DISTURB,
+            Self::DiscountPending => &codes::DISCOUNT_ALREADY_PENDING,
+            Self::DiscountDecided(_) => &codes::DISCOUNT_ALREADY_DECIDED,
+            Self::OwnDiscount => &codes::DISCOUNT_OWN_PROPOSAL,
+            Self::OverLimit(_) => &codes::DISCOUNT_OVER_LIMIT,
+            Self::AgreementStatus(_) => &codes::AGREEMENT_WRONG_STATUS,
             Self::Forbidden(_) => &kernel_codes::FORBIDDEN,
             Self::Invalid(..) => &kernel_codes::VALIDATION_FAILED,
             Self::Db(_) | Self::Step(_) => &kernel_codes::INTERNAL_ERROR,
@@ -89,6 +119,9 @@ impl From<CrmError> for AppError {
             }
             CrmError::AgentInAnotherTeam => {
                 AppError::new(err.code(), err.to_string()).on_field("user_id")
+            }
+            CrmError::DiscountPending => {
+                AppError::new(err.code(), err.to_string()).on_field("lead_id")
             }
             other => AppError::new(other.code(), other.to_string()),
         }

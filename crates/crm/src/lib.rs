@@ -28,7 +28,8 @@
 //! Owns (migration band 80): `leads`, `lead_activities`, `lead_stage_history`, `lead_tasks`,
 //! `sales_teams`, `sales_team_members`, `sales_agents`, `lead_assignment_cursors`,
 //! `vendor_lead_quality`; `workflows`, `workflow_versions`, `workflow_runs`,
-//! `workflow_run_steps`, `workflow_effects`.
+//! `workflow_run_steps`, `workflow_effects`; `lead_discounts` (ADR 0076); `lead_agreements`,
+//! `leegality_webhook_events` (ADR 0067).
 
 pub mod config;
 pub mod dto;
@@ -37,6 +38,7 @@ pub mod error;
 pub mod events;
 pub mod import;
 pub mod normalize;
+pub mod pdf;
 pub mod routes;
 pub mod seed;
 pub mod service;

@@ -58,8 +58,41 @@ pub const TASK_REMINDER_MINUTES: Key = Key::int(
     "Minutes before a lead task is due when its assignee is reminded",
 );
 
+/// The largest discount (percent of the list price) a SALES user's proposal is approved
+/// without a second person (ADR 0076).
+pub const DISCOUNT_LIMIT_SALES_PERCENT: Key = Key::int(
+    "CRM_DISCOUNT_LIMIT_SALES_PERCENT",
+    Scope::Platform,
+    (0, 100),
+    10,
+    "Largest discount (percent of the list price) a SALES user may give without approval",
+);
+
+/// The largest discount a sales head gives, or approves for their team (ADR 0076); above it
+/// only an ADMIN approves.
+pub const DISCOUNT_LIMIT_SALES_HEAD_PERCENT: Key = Key::int(
+    "CRM_DISCOUNT_LIMIT_SALES_HEAD_PERCENT",
+    Scope::Platform,
+    (0, 100),
+    25,
+    "Largest discount (percent of the list price) a sales head may give or approve",
+);
+
+/// Hours an agreement may stay `sent` without a Leegality webhook before the recovery asks
+/// Leegality for its status (ADR 0067).
+pub const AGREEMENT_STUCK_HOURS: Key = Key::int(
+    "CRM_AGREEMENT_STUCK_HOURS",
+    Scope::Platform,
+    (1, 720),
+    24,
+    "Hours a sent agreement may wait for Leegality's webhook before it is polled",
+);
+
 /// Every key of this crate (seeded and validated by the gateway).
 pub const KEYS: &[Key] = &[
+    DISCOUNT_LIMIT_SALES_PERCENT,
+    DISCOUNT_LIMIT_SALES_HEAD_PERCENT,
+    AGREEMENT_STUCK_HOURS,
     SPEED_TO_LEAD_MINUTES,
     TASK_REMINDER_MINUTES,
     WHATSAPP_REQUIRE_CONSENT,

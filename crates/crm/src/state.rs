@@ -14,6 +14,7 @@ pub struct Crm {
     ctx: AppContext,
     jobs: Jobs,
     config: Arc<CrmConfig>,
+    storage: Option<storage::Storage>,
 }
 
 impl Crm {
@@ -23,7 +24,19 @@ impl Crm {
             ctx: ctx.clone(),
             jobs: jobs.clone(),
             config: Arc::new(config),
+            storage: None,
         }
+    }
+
+    /// With object storage (agreement PDFs, for the hourly recovery of stuck agreements).
+    pub fn with_storage(mut self, storage: &storage::Storage) -> Self {
+        self.storage = Some(storage.clone());
+        self
+    }
+
+    /// Object storage, when the gateway gave it.
+    pub fn storage(&self) -> Option<&storage::Storage> {
+        self.storage.as_ref()
     }
 
     /// The shared context.

@@ -418,6 +418,7 @@ pub fn workers(registry: &mut Registry, crm: &Crm, llm: &Integrations) {
             Ok(())
         }
     });
+    agreement_workers(registry, crm, llm);
     if crm.config().auto_assignment {
         registry.schedule(ScheduleSpec::cron(
             "crm:assign-unassigned-leads",
@@ -427,4 +428,44 @@ pub fn workers(registry: &mut Registry, crm: &Crm, llm: &Integrations) {
             jobs::schedule::IST,
         ));
     }
+}
+
+/// Settles agreements stuck in `sent` from Leegality's status (`workflowQueue`, hourly;
+/// ADR 0067). No payload.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct RecoverStuckAgreements {}
+
+impl JobSpec for RecoverStuckAgreements {
+    const QUEUE: &'static str = "workflowQueue";
+    const NAME: &'static str = "recover-stuck-agreements";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// Registers [`RecoverStuckAgreements`] and its hourly schedule when Leegality and storage
+/// are configured.
+fn agreement_workers(registry: &mut Registry, crm: &Crm, integrations: &Integrations) {
+    let (Some(client), Some(storage)) = (integrations.leegality.clone(), crm.storage().cloned())
+    else {
+        return;
+    };
+    let state = crm.clone();
+    registry
+        .handle(move |ctx: JobContext, _job: RecoverStuckAgreements| {
+            let (state, client, storage) = (state.clone(), client.clone(), storage.clone());
+            async move {
+                let settled =
+                    crate::service::agreements::recover_all(&state.ctx().db, &storage, &client)
+                        .await
+                        .map_err(retry)?;
+                tracing::info!(job_id = %ctx.job_id, settled, "stuck agreements recovered");
+                Ok(())
+            }
+        })
+        .schedule(ScheduleSpec::cron(
+            "crm:recover-stuck-agreements",
+            RecoverStuckAgreements::QUEUE,
+            RecoverStuckAgreements::NAME,
+            "0 7 * * * *",
+            jobs::schedule::IST,
+        ));
 }

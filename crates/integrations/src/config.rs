@@ -20,6 +20,8 @@ pub struct IntegrationsConfig {
     pub razorpay: crate::razorpay::RazorpayConfig,
     /// Judge0 (code execution).
     pub judge0: crate::judge0::Judge0Config,
+    /// Leegality (e-signing of the CRM's agreements).
+    pub leegality: crate::leegality::LeegalityConfig,
 }
 
 /// The LLM gateway's settings (`*_API_BASE`, `LLM_*`).
@@ -52,6 +54,7 @@ impl IntegrationsConfig {
             sync: crate::sync::SyncConfig::from_env(env)?,
             razorpay: crate::razorpay::RazorpayConfig::from_env(env)?,
             judge0: crate::judge0::Judge0Config::from_env(env)?,
+            leegality: crate::leegality::LeegalityConfig::from_env(env)?,
         })
     }
 }

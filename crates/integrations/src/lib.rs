@@ -43,6 +43,7 @@ pub mod google_calendar;
 pub mod google_drive;
 pub mod google_oauth;
 pub mod judge0;
+pub mod leegality;
 pub mod llm;
 pub mod nic_irp;
 pub mod payments;

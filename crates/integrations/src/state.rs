@@ -9,7 +9,7 @@ use secrecy::SecretString;
 
 use crate::{
     config::IntegrationsConfig, google_calendar::TokenSeal, google_drive::GoogleDrive,
-    judge0::Judge0, llm::LlmClient,
+    judge0::Judge0, leegality::Leegality, llm::LlmClient,
 };
 
 /// The LLM gateway's state.
@@ -29,6 +29,8 @@ pub struct Integrations {
     pub drive_seal: Arc<TokenSeal>,
     /// The Judge0 client (`None` without `JUDGE0_URL`: 503).
     pub judge0: Option<Judge0>,
+    /// The Leegality client (`None` without `LEEGALITY_AUTH_TOKEN`: 503).
+    pub leegality: Option<Leegality>,
 }
 
 impl std::fmt::Debug for Integrations {
@@ -37,6 +39,7 @@ impl std::fmt::Debug for Integrations {
             .field("llm", &self.llm)
             .field("drive", &self.drive)
             .field("judge0", &self.judge0)
+            .field("leegality", &self.leegality)
             .finish_non_exhaustive()
     }
 }
@@ -57,6 +60,7 @@ impl Integrations {
             drive: GoogleDrive::from_config(&config.drive, crate::http_client()?),
             drive_seal: Arc::new(TokenSeal::new(&drive_key).map_err(anyhow::Error::new)?),
             judge0: Judge0::from_config(&config.judge0, crate::http_client()?),
+            leegality: Leegality::from_config(&config.leegality, crate::http_client()?),
         })
     }
 }

@@ -5,6 +5,7 @@
 mod admin;
 mod attacks;
 mod common;
+mod crm_kill9;
 mod dependency_graph;
 mod email_interop;
 mod error_registry;

@@ -158,6 +158,7 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/admin/job-templates/{id}/archive", Hr),
     ("GET", "/api/admin/stage-templates", Hr),
     ("PUT", "/api/admin/stage-templates/{family}", Hr),
+    ("POST", "/api/admin/crm/agreements/recover", Admin),
     ("GET", "/api/admin/crm/agents", Admin),
     ("GET", "/api/admin/crm/targets", Admin),
     ("POST", "/api/admin/crm/targets", Admin),
@@ -429,7 +430,16 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/salary-benchmark/refresh", Hr),
     ("GET", "/api/salary-benchmark/sources", Hr),
     ("PUT", "/api/salary-benchmark/sources", Hr),
+    ("GET", "/api/sales/agreements", Sales),
+    ("POST", "/api/sales/agreements", Sales),
+    ("GET", "/api/sales/agreements/{id}", Sales),
+    ("GET", "/api/sales/agreements/{id}/pdf", Sales),
+    ("POST", "/api/sales/agreements/{id}/send", Sales),
     ("GET", "/api/sales/dashboard", Sales),
+    ("GET", "/api/sales/discounts", Sales),
+    ("POST", "/api/sales/discounts", Sales),
+    ("POST", "/api/sales/discounts/{id}/approve", Sales),
+    ("POST", "/api/sales/discounts/{id}/reject", Sales),
     ("GET", "/api/sales/leads", Sales),
     ("GET", "/api/sales/leads/{id}", Sales),
     ("POST", "/api/sales/leads/{id}/assign", Sales),
@@ -526,6 +536,11 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ),
     (
         "POST",
+        "/api/webhooks/leegality",
+        Secret("invalid_webhook_signature"),
+    ),
+    (
+        "POST",
         "/api/webhooks/razorpay",
         Secret("invalid_webhook_signature"),
     ),
@@ -575,7 +590,10 @@ async fn spawn() -> TestApp {
             .env("RAZORPAY_KEY_ID", "rzp_test_route_table")
             .env("RAZORPAY_KEY_SECRET", "route-table-secret")
             .env("RAZORPAY_WEBHOOK_SECRET", "route-table-webhook-secret")
-            .env("RAZORPAY_API_BASE", "http://127.0.0.1:9"),
+            .env("RAZORPAY_API_BASE", "http://127.0.0.1:9")
+            .env("LEEGALITY_AUTH_TOKEN", "route-table-leegality-token")
+            .env("LEEGALITY_WEBHOOK_SECRET", "route-table-leegality-secret")
+            .env("LEEGALITY_BASE_URL", "http://127.0.0.1:9"),
     )
     .await
 }

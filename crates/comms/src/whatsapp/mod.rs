@@ -123,6 +123,27 @@ pub async fn deliver(
             job.to
         )));
     }
+    if let Some(id) = job.message_id {
+        // at most once at the provider: a process killed during the call leaves `sending`
+        match service::claim(db, id)
+            .await
+            .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?
+        {
+            service::Claim::Send => {}
+            service::Claim::Settled => return Ok(()),
+            service::Claim::Interrupted => {
+                tracing::warn!(
+                    job_id = %ctx.job_id,
+                    message_id = %id,
+                    "an earlier attempt stopped during the WhatsApp call; not sending again"
+                );
+                service::mark_uncertain(db, id)
+                    .await
+                    .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
+                return Ok(());
+            }
+        }
+    }
     let outcome = match client {
         Some(client) => client.send(&job.to, content).await,
         None => Err(ProviderError::NotConfigured("WhatsApp")),
@@ -141,6 +162,12 @@ pub async fn deliver(
         }
         Err(err) => {
             let will_retry = err.is_retryable() && !ctx.is_last_attempt();
+            if will_retry
+                && let Some(id) = job.message_id
+                && let Err(db_err) = service::release(db, id).await
+            {
+                tracing::error!(error = %db_err, "releasing a WhatsApp message for its retry");
+            }
             if !will_retry && let Some(id) = job.message_id {
                 let error = json!({"message": err.to_string()});
                 if let Err(db_err) = service::mark_failed(db, id, error).await {

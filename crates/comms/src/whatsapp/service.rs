@@ -108,6 +108,74 @@ pub async fn mark_sent(db: &impl ConnectionTrait, id: Uuid, wamid: &str) -> Resu
     Ok(())
 }
 
+/// What a send attempt may do with its `whatsapp_messages` row ([`claim`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// The row was `queued` and is now `sending`: call the provider.
+    Send,
+    /// The row is past sending (sent, delivered, read, failed, uncertain): nothing to do.
+    Settled,
+    /// The row is `sending`: an earlier attempt stopped during the provider call (a killed
+    /// process), so the message may have gone out. It is not sent again.
+    Interrupted,
+}
+
+/// Marks a `queued` row `sending` (committed before the provider call), so an attempt that
+/// dies during the call is recognised by the next one ([`Claim::Interrupted`]) instead of
+/// sending the message twice. A row that does not exist is sent (nothing to protect).
+pub async fn claim(db: &impl ConnectionTrait, id: Uuid) -> Result<Claim, DbErr> {
+    let claimed = db
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE whatsapp_messages SET status = 'sending', updated_at = now() \
+             WHERE id = $1 AND status = 'queued'",
+            [id.into()],
+        ))
+        .await?
+        .rows_affected();
+    if claimed == 1 {
+        return Ok(Claim::Send);
+    }
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT status FROM whatsapp_messages WHERE id = $1",
+            [id.into()],
+        ))
+        .await?;
+    Ok(match row {
+        None => Claim::Send,
+        Some(r) if r.try_get::<String>("", "status")? == "sending" => Claim::Interrupted,
+        Some(_) => Claim::Settled,
+    })
+}
+
+/// Puts a `sending` row back to `queued` after an attempt that failed and will be retried.
+pub async fn release(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE whatsapp_messages SET status = 'queued', updated_at = now() \
+         WHERE id = $1 AND status = 'sending'",
+        [id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Marks a row whose earlier attempt stopped during the provider call `uncertain` (it may
+/// have been delivered; it is never sent again).
+pub async fn mark_uncertain(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE whatsapp_messages SET status = 'uncertain', updated_at = now(), \
+         error = '{\"message\": \"an earlier attempt stopped during the WhatsApp call; not sent again\"}'::jsonb \
+         WHERE id = $1 AND status = 'sending'",
+        [id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Marks a row `failed` with the error.
 pub async fn mark_failed(db: &impl ConnectionTrait, id: Uuid, error: Value) -> Result<(), DbErr> {
     db.execute_raw(Statement::from_sql_and_values(

@@ -72,5 +72,9 @@ text_enum! {
         Unmerged = "unmerged",
         /// Re-assigned by the speed-to-lead SLA (`{from, to}`).
         SlaReassigned = "sla_reassigned",
+        /// A discount proposed, approved or rejected (ADR 0076).
+        Discount = "discount",
+        /// A PAP / MOU agreement generated, sent, signed (ADR 0067).
+        Agreement = "agreement",
     }
 }

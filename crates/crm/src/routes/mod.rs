@@ -1,7 +1,9 @@
 //! The HTTP routes of the CRM (behind the `crm` module).
 
 pub mod admin;
+pub mod agreements;
 pub mod capture;
+pub mod discounts;
 pub mod sales;
 pub mod vendor;
 pub mod workflows;
@@ -57,7 +59,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(admin::list_rules)
             .service(admin::delete_rule)
             .service(admin::create_target)
-            .service(admin::list_targets),
+            .service(admin::list_targets)
+            .service(agreements::recover),
     )
     .service(
         scope::scope("/api/admin/workflows")
@@ -69,4 +72,27 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(workflows::retry)
             .service(workflows::cancel),
     );
+    sign(cfg);
+}
+
+/// Discounts and agreements (ADR 0076, ADR 0067).
+fn sign(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/sales/discounts")
+            .wrap(ModuleGate(MODULE))
+            .service(discounts::propose)
+            .service(discounts::list)
+            .service(discounts::approve)
+            .service(discounts::reject),
+    )
+    .service(
+        scope::scope("/api/sales/agreements")
+            .wrap(ModuleGate(MODULE))
+            .service(agreements::generate)
+            .service(agreements::list)
+            .service(agreements::get)
+            .service(agreements::send)
+            .service(agreements::pdf),
+    )
+    .service(scope::scope("/api/webhooks/leegality").service(agreements::webhook));
 }

@@ -1,7 +1,9 @@
 //! The crate's rules and SQL (functions take a connection or transaction and the platform).
 
 pub mod access;
+pub mod agreements;
 pub mod assignment;
+pub mod discounts;
 pub mod ingest;
 pub mod kpis;
 pub mod leads;

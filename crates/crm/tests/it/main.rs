@@ -3,11 +3,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod agreements;
 mod assignment;
 mod capture;
 mod common;
 mod concurrency;
 mod desk;
+mod discounts;
 mod engine;
 mod import;
 mod ingest;

@@ -1,0 +1,333 @@
+//! PAP / MOU agreements through Leegality (a wiremock Leegality, ADR 0067): generated from a
+//! template and stored, sent for e-sign, the signed webhook (forged refused, a duplicate
+//! ignored, the signed PDF stored), a stuck agreement recovered from Leegality's status.
+
+use base64::Engine as _;
+use reqwest::Method;
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+use testkit::{TestApp, TestOptions, TestResponse, spawn_app_with};
+use wiremock::{
+    Mock, MockServer, ResponseTemplate,
+    matchers::{header, method, path, query_param},
+};
+
+use crate::common::{self, count, push};
+
+const SECRET: &str = "leegality-hook-secret";
+const SIGNED: &str = "%PDF-1.7 signed through leegality";
+
+struct Desk {
+    leegality: MockServer,
+    app: TestApp,
+    admin: String,
+    agent: String,
+    lead: String,
+}
+
+async fn desk() -> Desk {
+    let leegality = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v3.0/sign/request"))
+        .and(header("X-Auth-Token", "lg-token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "status": 1, "messages": [],
+            "data": {"documentId": "DOC-1", "invitees": [{"signUrl": "https://sign.example/abc"}]}
+        })))
+        .expect(1)
+        .mount(&leegality)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v3.0/document/download"))
+        .and(query_param("documentId", "DOC-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "status": 1,
+            "data": {"files": [base64::engine::general_purpose::STANDARD.encode(SIGNED)]}
+        })))
+        .expect(1)
+        .mount(&leegality)
+        .await;
+    let app = spawn_app_with(
+        TestOptions::default()
+            .env("LEEGALITY_BASE_URL", leegality.uri())
+            .env("LEEGALITY_AUTH_TOKEN", "lg-token")
+            .env("LEEGALITY_WEBHOOK_SECRET", SECRET),
+    )
+    .await;
+    let admin = app.admin_token();
+    let (_, agent) = common::agent(&app, &admin, &[], 100, 1, true).await;
+    let key = common::vendor_key(&app, &admin, "adda").await;
+    let res = push(&app, &key, &common::person(7)).await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    let lead = res.json()["id"].as_str().unwrap().to_owned();
+    Desk {
+        leegality,
+        app,
+        admin,
+        agent,
+        lead,
+    }
+}
+
+async fn generate_and_send(d: &Desk, body: Value) -> String {
+    let res = d
+        .app
+        .call(Method::POST, "/api/sales/agreements", &d.agent, Some(body))
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    assert_eq!(res.json()["status"], json!("generated"));
+    let id = res.json()["id"].as_str().unwrap().to_owned();
+    let pdf = d
+        .app
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements/{id}/pdf"),
+            &d.agent,
+            None,
+        )
+        .await;
+    assert_eq!(pdf.status, 200);
+    assert!(pdf.text.starts_with("%PDF-"), "the generated PDF is stored");
+    let res = d
+        .app
+        .call(
+            Method::POST,
+            &format!("/api/sales/agreements/{id}/send"),
+            &d.agent,
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(res.json()["status"], json!("sent"));
+    assert_eq!(res.json()["document_id"], json!("DOC-1"));
+    assert_eq!(res.json()["signing_url"], json!("https://sign.example/abc"));
+    id
+}
+
+async fn deliver(app: &TestApp, body: &Value, secret: &str) -> TestResponse {
+    let raw = body.to_string();
+    app.req(Method::POST, "/api/webhooks/leegality")
+        .header(
+            "X-Leegality-Signature",
+            &testkit::razorpay::signature(secret, &raw),
+        )
+        .body(raw, "application/json")
+        .send()
+        .await
+}
+
+#[tokio::test]
+async fn the_signed_webhook_stores_the_signed_pdf_a_forged_one_is_refused_and_a_repeat_ignored() {
+    let d = desk().await;
+    let id = generate_and_send(
+        &d,
+        json!({"lead_id": d.lead, "kind": "mou", "course": "Data Science", "fee_paise": 5_000_000}),
+    )
+    .await;
+    // sent once: a second send is refused before Leegality is called again
+    let again = d
+        .app
+        .call(
+            Method::POST,
+            &format!("/api/sales/agreements/{id}/send"),
+            &d.agent,
+            None,
+        )
+        .await;
+    assert_eq!(again.status, 409, "{}", again.text);
+    assert_eq!(again.json()["code"], json!("agreement_wrong_status"));
+
+    let event = json!({"documentId": "DOC-1", "status": "COMPLETED"});
+    let forged = deliver(&d.app, &event, "not-the-secret").await;
+    assert_eq!(forged.status, 401, "{}", forged.text);
+    assert_eq!(forged.json()["code"], json!("invalid_webhook_signature"));
+    assert!(
+        forged
+            .header("content-type")
+            .is_some_and(|c| c.starts_with("application/problem+json"))
+    );
+    let unsigned = d
+        .app
+        .req(Method::POST, "/api/webhooks/leegality")
+        .body(event.to_string(), "application/json")
+        .send()
+        .await;
+    assert_eq!(unsigned.status, 401, "{}", unsigned.text);
+    let agreement = d
+        .app
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements/{id}"),
+            &d.agent,
+            None,
+        )
+        .await;
+    assert_eq!(
+        agreement.json()["status"],
+        json!("sent"),
+        "a forged webhook changes nothing"
+    );
+
+    let res = deliver(&d.app, &event, SECRET).await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(res.json()["status"], json!("signed"));
+    let repeat = deliver(&d.app, &event, SECRET).await;
+    assert_eq!(repeat.status, 200, "{}", repeat.text);
+    assert_eq!(repeat.json()["status"], json!("duplicate"));
+
+    let agreement = d
+        .app
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements/{id}"),
+            &d.agent,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(agreement["status"], json!("signed"));
+    assert_eq!(agreement["signed_pdf_stored"], json!(true));
+    let pdf = d
+        .app
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements/{id}/pdf"),
+            &d.agent,
+            None,
+        )
+        .await;
+    assert_eq!(
+        pdf.text, SIGNED,
+        "the signed PDF from Leegality is what storage serves"
+    );
+    let detail = common::detail(&d.app, &d.agent, &d.lead).await.json();
+    let actions: Vec<&str> = detail["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "agreement")
+        .map(|a| a["data"]["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["generated", "sent", "signed"]);
+    assert_eq!(
+        count(&d.app, "SELECT count(*) FROM leegality_webhook_events").await,
+        1
+    );
+    d.leegality.verify().await;
+}
+
+#[tokio::test]
+async fn a_stuck_agreement_is_recovered_from_leegalitys_status() {
+    let d = desk().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v3.1/document/details"))
+        .and(query_param("documentId", "DOC-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "status": 1, "data": {"documentId": "DOC-1", "status": "COMPLETED"}
+        })))
+        .expect(1)
+        .mount(&d.leegality)
+        .await;
+    let res = d
+        .app
+        .call(
+            Method::POST,
+            "/api/sales/agreements",
+            &d.agent,
+            Some(json!({"lead_id": d.lead, "kind": "pap", "course": "Data Science", "fee_paise": 5_000_000})),
+        )
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text);
+    assert!(res.text.contains("placement_fee_percent"), "{}", res.text);
+    let id = generate_and_send(
+        &d,
+        json!({"lead_id": d.lead, "kind": "pap", "course": "Data Science", "fee_paise": 5_000_000,
+               "placement_fee_percent": 12, "min_ctc_paise": 30_000_000}),
+    )
+    .await;
+
+    // sent just now: not stuck yet, Leegality is not asked
+    let res = d
+        .app
+        .call(
+            Method::POST,
+            "/api/admin/crm/agreements/recover",
+            &d.admin,
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(res.json()["checked"], json!(0));
+    let res = d
+        .app
+        .call(
+            Method::POST,
+            "/api/admin/crm/agreements/recover",
+            &d.agent,
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text);
+
+    // no webhook for 25 hours (the default threshold is 24)
+    d.app
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE lead_agreements SET sent_at = now() - interval '25 hours' WHERE id = '{id}'"
+        ))
+        .await
+        .unwrap();
+    let res = d
+        .app
+        .call(
+            Method::POST,
+            "/api/admin/crm/agreements/recover",
+            &d.admin,
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(
+        res.json(),
+        json!({"checked": 1, "signed": 1, "closed": 0, "pending": 0, "failed": 0})
+    );
+    let agreement = d
+        .app
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements/{id}"),
+            &d.agent,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(agreement["status"], json!("signed"));
+    assert!(agreement["recovered_at"].is_string());
+    let pdf = d
+        .app
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements/{id}/pdf"),
+            &d.agent,
+            None,
+        )
+        .await;
+    assert_eq!(pdf.text, SIGNED);
+    // a late webhook for the settled agreement changes nothing
+    let late = deliver(
+        &d.app,
+        &json!({"documentId": "DOC-1", "status": "COMPLETED"}),
+        SECRET,
+    )
+    .await;
+    assert_eq!(late.json()["status"], json!("already_settled"));
+    assert_eq!(
+        count(
+            &d.app,
+            "SELECT count(*) FROM audit_log WHERE action = 'lead_agreements.recovered'"
+        )
+        .await,
+        2
+    );
+    d.leegality.verify().await;
+}
