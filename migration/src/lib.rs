@@ -90,6 +90,8 @@ mod m20261203_850004_create_finance_costs_payouts;
 mod m20261203_850005_create_settlement_reconciliation;
 mod m20261203_850006_create_einvoices;
 mod m20261203_850007_create_token_order_refunds;
+mod m20261204_800009_create_crm_marketing;
+mod m20261204_800010_create_crm_campaigns;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -161,6 +163,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_850005_create_settlement_reconciliation::Migration),
             Box::new(m20261203_850006_create_einvoices::Migration),
             Box::new(m20261203_850007_create_token_order_refunds::Migration),
+            Box::new(m20261204_800009_create_crm_marketing::Migration),
+            Box::new(m20261204_800010_create_crm_campaigns::Migration),
         ]
     }
 }

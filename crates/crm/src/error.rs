@@ -16,6 +16,18 @@ pub mod codes {
         WORKFLOW_NAME_TAKEN = CONFLICT "workflow_name_taken";
         /// The lead is marked do-not-disturb: no call is placed.
         LEAD_DO_NOT_DISTURB = CONFLICT "lead_do_not_disturb";
+        /// Another event or league of the platform has this slug.
+        EVENT_SLUG_TAKEN = CONFLICT "event_slug_taken";
+        /// Every place of the event or league is taken.
+        EVENT_FULL = CONFLICT "event_full";
+        /// The person (their phone or email) is already registered for the event or league.
+        ALREADY_REGISTERED = CONFLICT "already_registered";
+        /// Registration for the event or league has closed.
+        REGISTRATION_CLOSED = CONFLICT "registration_closed";
+        /// Another campaign of the platform has this name.
+        CAMPAIGN_NAME_TAKEN = CONFLICT "campaign_name_taken";
+        /// Another campaign of the platform has this UTM campaign.
+        CAMPAIGN_UTM_TAKEN = CONFLICT "campaign_utm_taken";
     }
 }
 

@@ -28,7 +28,8 @@
 //! Owns (migration band 80): `leads`, `lead_activities`, `lead_stage_history`, `lead_tasks`,
 //! `sales_teams`, `sales_team_members`, `sales_agents`, `lead_assignment_cursors`,
 //! `vendor_lead_quality`; `workflows`, `workflow_versions`, `workflow_runs`,
-//! `workflow_run_steps`, `workflow_effects`.
+//! `workflow_run_steps`, `workflow_effects`; marketing (ADR 0077): `marketing_events`,
+//! `marketing_registrations`, `marketing_banners`; campaigns (ADR 0078): `crm_campaigns`.
 
 pub mod config;
 pub mod dto;

@@ -2,5 +2,6 @@
 
 pub mod kpis;
 pub mod leads;
+pub mod marketing;
 pub mod teams;
 pub mod workflows;

@@ -13,3 +13,7 @@ pub mod teams;
 pub mod webhook;
 pub mod workflow_steps;
 pub mod workflows;
+pub mod banners;
+pub mod campaigns;
+pub mod inbound;
+pub mod marketing;
