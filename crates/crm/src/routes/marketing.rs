@@ -62,7 +62,10 @@ pub async fn course_interest(
     let b = body.into_inner();
     let person = b.person();
     if marketing::is_bot(&person) {
-        tracing::info!(form = "course-interest", "marketing form: honeypot filled, discarded");
+        tracing::info!(
+            form = "course-interest",
+            "marketing form: honeypot filled, discarded"
+        );
         return Ok(accepted());
     }
     let course = marketing::text("course", &b.course)?;
@@ -94,7 +97,10 @@ pub async fn ai_for_everyone(
     let b = body.into_inner();
     let person = b.person();
     if marketing::is_bot(&person) {
-        tracing::info!(form = "ai-for-everyone", "marketing form: honeypot filled, discarded");
+        tracing::info!(
+            form = "ai-for-everyone",
+            "marketing form: honeypot filled, discarded"
+        );
         return Ok(accepted());
     }
     let profession = marketing::opt_text("profession", b.profession.as_deref())?;
@@ -172,7 +178,10 @@ pub async fn register_league(
     let b = body.into_inner();
     let person = b.person();
     if marketing::is_bot(&person) {
-        tracing::info!(form = "league", "marketing form: honeypot filled, discarded");
+        tracing::info!(
+            form = "league",
+            "marketing form: honeypot filled, discarded"
+        );
         return Ok(HttpResponse::Created().json(marketing::decoy()));
     }
     let answer = marketing::register(
@@ -230,8 +239,7 @@ pub async fn update_event(
     body: ValidJson<EventConfigRequest>,
 ) -> AppResult<web::Json<EventConfigDto>> {
     Ok(web::Json(
-        marketing::update_event(&crm.ctx().db, &admin, id.into_inner(), body.into_inner())
-            .await?,
+        marketing::update_event(&crm.ctx().db, &admin, id.into_inner(), body.into_inner()).await?,
     ))
 }
 
@@ -282,7 +290,15 @@ pub async fn sticky_banners(
     storage: web::Data<Storage>,
     query: web::Query<DeviceQuery>,
 ) -> AppResult<web::Json<LiveBanners>> {
-    live(user, tenant, crm, storage, BannerKind::Sticky, query.into_inner()).await
+    live(
+        user,
+        tenant,
+        crm,
+        storage,
+        BannerKind::Sticky,
+        query.into_inner(),
+    )
+    .await
 }
 
 /// The popup banners showing now, like the sticky ones.
@@ -296,7 +312,15 @@ pub async fn popup_banners(
     storage: web::Data<Storage>,
     query: web::Query<DeviceQuery>,
 ) -> AppResult<web::Json<LiveBanners>> {
-    live(user, tenant, crm, storage, BannerKind::Popup, query.into_inner()).await
+    live(
+        user,
+        tenant,
+        crm,
+        storage,
+        BannerKind::Popup,
+        query.into_inner(),
+    )
+    .await
 }
 
 /// Creates a banner (ADMIN, audited); the image is an uploaded image of the platform.

@@ -10,7 +10,9 @@ use kernel::{
     audit::{self, Audit},
     auth::{AuthUser, Role},
 };
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement, TransactionTrait,
+};
 use storage::{ObjectKey, Storage, StorageError};
 use uuid::Uuid;
 
@@ -76,7 +78,10 @@ async fn checked(
     sane_time("starts_at", Some(req.starts_at))?;
     sane_time("ends_at", req.ends_at)?;
     if req.ends_at.is_some_and(|e| e <= req.starts_at) {
-        return Err(CrmError::Invalid("ends_at", "must be after starts_at".into()));
+        return Err(CrmError::Invalid(
+            "ends_at",
+            "must be after starts_at".into(),
+        ));
     }
     let image_key = match req.image_key.as_deref() {
         Some(raw) => Some(check_image(storage, tenant, raw).await?),
@@ -129,14 +134,20 @@ pub async fn create(
     .ok_or(CrmError::NotFound("banner"))?;
     audit::record(
         &txn,
-        Audit::by(admin, "banner.created", "banner", id).after(serde_json::to_value(&row).unwrap_or_default()),
+        Audit::by(admin, "banner.created", "banner", id)
+            .after(serde_json::to_value(&row).unwrap_or_default()),
     )
     .await?;
     txn.commit().await?;
     Ok(row)
 }
 
-async fn one<C: ConnectionTrait>(conn: &C, platform_id: Uuid, id: Uuid, lock: bool) -> Result<BannerDto, CrmError> {
+async fn one<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    id: Uuid,
+    lock: bool,
+) -> Result<BannerDto, CrmError> {
     BannerDto::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         format!(
@@ -212,8 +223,10 @@ pub async fn delete(db: &DatabaseConnection, admin: &AuthUser, id: Uuid) -> Resu
     .await?;
     audit::record(
         &txn,
-        Audit::by(admin, "banner.deleted", "banner", id)
-            .change(serde_json::to_value(&before).unwrap_or_default(), serde_json::Value::Null),
+        Audit::by(admin, "banner.deleted", "banner", id).change(
+            serde_json::to_value(&before).unwrap_or_default(),
+            serde_json::Value::Null,
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -232,7 +245,10 @@ pub async fn list(
             "SELECT {COLUMNS} FROM marketing_banners WHERE platform_id = $1 \
              AND ($2::text IS NULL OR kind = $2) ORDER BY starts_at DESC, id DESC LIMIT 500"
         ),
-        [platform_id.into(), kind.map(|k| k.as_str().to_owned()).into()],
+        [
+            platform_id.into(),
+            kind.map(|k| k.as_str().to_owned()).into(),
+        ],
     ))
     .all(db)
     .await?)

@@ -132,7 +132,10 @@ fn checked(req: &EventConfigRequest) -> Result<(String, Option<String>), CrmErro
     sane_time("ends_at", req.ends_at)?;
     sane_time("registration_closes_at", req.registration_closes_at)?;
     if req.ends_at.is_some_and(|e| e <= req.starts_at) {
-        return Err(CrmError::Invalid("ends_at", "must be after starts_at".into()));
+        return Err(CrmError::Invalid(
+            "ends_at",
+            "must be after starts_at".into(),
+        ));
     }
     Ok((title, description))
 }

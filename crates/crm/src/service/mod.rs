@@ -2,9 +2,13 @@
 
 pub mod access;
 pub mod assignment;
+pub mod banners;
+pub mod campaigns;
+pub mod inbound;
 pub mod ingest;
 pub mod kpis;
 pub mod leads;
+pub mod marketing;
 pub mod merge;
 pub mod reminders;
 pub mod rules;
@@ -13,7 +17,3 @@ pub mod teams;
 pub mod webhook;
 pub mod workflow_steps;
 pub mod workflows;
-pub mod banners;
-pub mod campaigns;
-pub mod inbound;
-pub mod marketing;

@@ -42,7 +42,10 @@ async fn public_forms_dedupe_into_one_lead_keep_utm_fire_the_form_trigger_and_dr
     let res = post(
         &app,
         "/api/course-interest",
-        &with(visitor(1), json!({"course": "Data Science", "message": "weekend batch?"})),
+        &with(
+            visitor(1),
+            json!({"course": "Data Science", "message": "weekend batch?"}),
+        ),
     )
     .await;
     assert_eq!(res.status, 202, "{}", res.text);
@@ -51,7 +54,10 @@ async fn public_forms_dedupe_into_one_lead_keep_utm_fire_the_form_trigger_and_dr
     let res = post(
         &app,
         "/api/ai-for-everyone",
-        &with(visitor(1), json!({"profession": "teacher", "utm": {"utm_source": "youtube"}})),
+        &with(
+            visitor(1),
+            json!({"profession": "teacher", "utm": {"utm_source": "youtube"}}),
+        ),
     )
     .await;
     assert_eq!(res.status, 202, "{}", res.text);
@@ -101,9 +107,13 @@ async fn public_forms_dedupe_into_one_lead_keep_utm_fire_the_form_trigger_and_dr
     );
 
     // validation names the field; a blank course is refused too
-    let problem = post(&app, "/api/course-interest", &with(visitor(3), json!({"course": "  "})))
-        .await
-        .assert_problem(422, "validation_failed");
+    let problem = post(
+        &app,
+        "/api/course-interest",
+        &with(visitor(3), json!({"course": "  "})),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["field"], json!("course"));
     let problem = post(
         &app,
@@ -121,12 +131,7 @@ async fn marketing_forms_are_rate_limited_per_ip() {
     let app = app_with_limit("2/60").await;
     let mut statuses = Vec::new();
     for n in 0..4 {
-        let res = post(
-            &app,
-            "/api/ai-for-everyone",
-            &visitor(200 + n),
-        )
-        .await;
+        let res = post(&app, "/api/ai-for-everyone", &visitor(200 + n)).await;
         statuses.push(res.status);
     }
     assert_eq!(statuses, [202, 202, 429, 429]);
@@ -158,7 +163,9 @@ async fn registrations_hold_the_capacity_and_refuse_repeats_under_concurrency() 
             Method::POST,
             "/api/admin/event-config",
             &admin,
-            Some(json!({"kind": "league", "slug": "ai-meetup", "title": "Dup", "starts_at": starts})),
+            Some(
+                json!({"kind": "league", "slug": "ai-meetup", "title": "Dup", "starts_at": starts}),
+            ),
         )
         .await;
     let problem = res.assert_problem(409, "event_slug_taken");
@@ -167,12 +174,22 @@ async fn registrations_hold_the_capacity_and_refuse_repeats_under_concurrency() 
     // twelve people at once for five places: exactly five get in
     let results = join_all((0..12).map(|n| {
         let app = &app;
-        async move { post(app, "/api/event-config/ai-meetup/registrations", &visitor(300 + n)).await }
+        async move {
+            post(
+                app,
+                "/api/event-config/ai-meetup/registrations",
+                &visitor(300 + n),
+            )
+            .await
+        }
     }))
     .await;
     let mut statuses: Vec<u16> = results.iter().map(|r| r.status).collect();
     statuses.sort_unstable();
-    assert_eq!(statuses, [201, 201, 201, 201, 201, 409, 409, 409, 409, 409, 409, 409]);
+    assert_eq!(
+        statuses,
+        [201, 201, 201, 201, 201, 409, 409, 409, 409, 409, 409, 409]
+    );
     for r in results.iter().filter(|r| r.status == 409) {
         r.assert_problem(409, "event_full");
     }
@@ -181,7 +198,11 @@ async fn registrations_hold_the_capacity_and_refuse_repeats_under_concurrency() 
         5
     );
     assert_eq!(
-        count(&app, "SELECT registered::bigint FROM marketing_events WHERE slug = 'ai-meetup'").await,
+        count(
+            &app,
+            "SELECT registered::bigint FROM marketing_events WHERE slug = 'ai-meetup'"
+        )
+        .await,
         5
     );
     // a refused registration stores no lead either
@@ -196,11 +217,23 @@ async fn registrations_hold_the_capacity_and_refuse_repeats_under_concurrency() 
     .await;
     let same = join_all((0..4).map(|_| {
         let app = &app;
-        async move { post(app, "/api/event-config/big-webinar/registrations", &visitor(400)).await }
+        async move {
+            post(
+                app,
+                "/api/event-config/big-webinar/registrations",
+                &visitor(400),
+            )
+            .await
+        }
     }))
     .await;
     let created: Vec<_> = same.iter().filter(|r| r.status == 201).collect();
-    assert_eq!(created.len(), 1, "{:?}", same.iter().map(|r| &r.text).collect::<Vec<_>>());
+    assert_eq!(
+        created.len(),
+        1,
+        "{:?}",
+        same.iter().map(|r| &r.text).collect::<Vec<_>>()
+    );
     for r in same.iter().filter(|r| r.status != 201) {
         r.assert_problem(409, "already_registered");
     }
@@ -208,14 +241,21 @@ async fn registrations_hold_the_capacity_and_refuse_repeats_under_concurrency() 
     // the email alone also finds the person
     let mut by_email = visitor(400);
     by_email["phone"] = json!(common::phone(401));
-    post(&app, "/api/event-config/big-webinar/registrations", &by_email)
-        .await
-        .assert_problem(409, "already_registered");
+    post(
+        &app,
+        "/api/event-config/big-webinar/registrations",
+        &by_email,
+    )
+    .await
+    .assert_problem(409, "already_registered");
     // the registrations list shows the lead
     let regs = app
         .call(
             Method::GET,
-            &format!("/api/admin/event-config/{}/registrations", big["id"].as_str().unwrap()),
+            &format!(
+                "/api/admin/event-config/{}/registrations",
+                big["id"].as_str().unwrap()
+            ),
             &admin,
             None,
         )
@@ -231,9 +271,13 @@ async fn registrations_hold_the_capacity_and_refuse_repeats_under_concurrency() 
                "registration_closes_at": Utc::now() - Duration::hours(1)}),
     )
     .await;
-    post(&app, "/api/event-config/closed-one/registrations", &visitor(500))
-        .await
-        .assert_problem(409, "registration_closed");
+    post(
+        &app,
+        "/api/event-config/closed-one/registrations",
+        &visitor(500),
+    )
+    .await
+    .assert_problem(409, "registration_closed");
     post(&app, "/api/event-config/nope/registrations", &visitor(500))
         .await
         .assert_problem(404, "not_found");
@@ -254,7 +298,13 @@ async fn registrations_hold_the_capacity_and_refuse_repeats_under_concurrency() 
     // the public list shows open events only; capacity cannot drop below the places taken
     let open = app.get("/api/event-config").await;
     assert_eq!(open.status, 200, "{}", open.text);
-    let slugs: Vec<String> = open.json().as_array().unwrap().iter().map(|e| e["slug"].as_str().unwrap().to_owned()).collect();
+    let slugs: Vec<String> = open
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["slug"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(slugs, ["ai-meetup", "big-webinar"]);
     let problem = app
         .call(
@@ -267,7 +317,11 @@ async fn registrations_hold_the_capacity_and_refuse_repeats_under_concurrency() 
         .assert_problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["field"], json!("capacity"));
     assert_eq!(
-        count(&app, "SELECT count(*) FROM audit_log WHERE action LIKE 'marketing_event.%'").await,
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action LIKE 'marketing_event.%'"
+        )
+        .await,
         3
     );
 }
@@ -288,7 +342,10 @@ async fn a_league_registration_keeps_the_team_and_makes_a_lead_with_its_form() {
     let res = post(
         &app,
         "/api/league-registration",
-        &with(visitor(600), json!({"league": "code-league", "team_name": "Byte Me", "institution": "IIT Madras"})),
+        &with(
+            visitor(600),
+            json!({"league": "code-league", "team_name": "Byte Me", "institution": "IIT Madras"}),
+        ),
     )
     .await;
     assert_eq!(res.status, 201, "{}", res.text);
@@ -317,8 +374,9 @@ async fn a_league_registration_keeps_the_team_and_makes_a_lead_with_its_form() {
 }
 
 async fn put_image(app: &TestApp, key: &str, content_type: &str) {
-    let store = storage::Storage::from_config(&app.config.storage, &app.config.kernel.public_base_url)
-        .unwrap();
+    let store =
+        storage::Storage::from_config(&app.config.storage, &app.config.kernel.public_base_url)
+            .unwrap();
     store
         .put(
             &storage::ObjectKey::parse(key).unwrap(),
@@ -334,8 +392,18 @@ async fn banners_show_by_schedule_device_audience_and_priority_with_their_image(
     let app = app_with_limit("50/60").await;
     let admin = app.admin_token();
     put_image(&app, "mr-mentor/banners/2026/12/b1-offer.png", "image/png").await;
-    put_image(&app, "mr-mentor/banners/2026/12/b2-doc.pdf", "application/pdf").await;
-    put_image(&app, "my-analytics-school/banners/2026/12/b3-x.png", "image/png").await;
+    put_image(
+        &app,
+        "mr-mentor/banners/2026/12/b2-doc.pdf",
+        "application/pdf",
+    )
+    .await;
+    put_image(
+        &app,
+        "my-analytics-school/banners/2026/12/b3-x.png",
+        "image/png",
+    )
+    .await;
     let now = Utc::now();
     let banner = |title: &str, extra: Value| {
         with(
@@ -347,7 +415,10 @@ async fn banners_show_by_schedule_device_audience_and_priority_with_their_image(
     let create = |body: Value| {
         let app = &app;
         let admin = admin.clone();
-        async move { app.call(Method::POST, "/api/admin/banners", &admin, Some(body)).await }
+        async move {
+            app.call(Method::POST, "/api/admin/banners", &admin, Some(body))
+                .await
+        }
     };
     let res = create(banner(
         "Diwali offer",
@@ -357,11 +428,20 @@ async fn banners_show_by_schedule_device_audience_and_priority_with_their_image(
     assert_eq!(res.status, 201, "{}", res.text);
     let offer = res.json();
     for (title, extra) in [
-        ("Students only", json!({"audience": "students", "priority": 5})),
-        ("Visitors only", json!({"audience": "logged_out", "priority": 1})),
+        (
+            "Students only",
+            json!({"audience": "students", "priority": 5}),
+        ),
+        (
+            "Visitors only",
+            json!({"audience": "logged_out", "priority": 1}),
+        ),
         ("Android only", json!({"device": "android", "priority": 20})),
         ("Later", json!({"starts_at": now + Duration::hours(2)})),
-        ("Over", json!({"starts_at": now - Duration::days(2), "ends_at": now - Duration::days(1)})),
+        (
+            "Over",
+            json!({"starts_at": now - Duration::days(2), "ends_at": now - Duration::days(1)}),
+        ),
         ("Switched off", json!({"active": false})),
         ("A popup", json!({"kind": "popup"})),
     ] {
@@ -370,9 +450,18 @@ async fn banners_show_by_schedule_device_audience_and_priority_with_their_image(
     }
     // images must be this platform's uploaded images; links https or a path
     for (extra, field) in [
-        (json!({"image_key": "mr-mentor/banners/2026/12/b2-doc.pdf"}), "image_key"),
-        (json!({"image_key": "my-analytics-school/banners/2026/12/b3-x.png"}), "image_key"),
-        (json!({"image_key": "mr-mentor/banners/2026/12/missing.png"}), "image_key"),
+        (
+            json!({"image_key": "mr-mentor/banners/2026/12/b2-doc.pdf"}),
+            "image_key",
+        ),
+        (
+            json!({"image_key": "my-analytics-school/banners/2026/12/b3-x.png"}),
+            "image_key",
+        ),
+        (
+            json!({"image_key": "mr-mentor/banners/2026/12/missing.png"}),
+            "image_key",
+        ),
         (json!({"link_url": "javascript:alert(1)"}), "link_url"),
         (json!({"title": " "}), "title"),
         (json!({"ends_at": now - Duration::days(1)}), "ends_at"),
@@ -384,21 +473,44 @@ async fn banners_show_by_schedule_device_audience_and_priority_with_their_image(
     }
 
     let titles = |v: Value| -> Vec<String> {
-        v["items"].as_array().unwrap().iter().map(|b| b["title"].as_str().unwrap().to_owned()).collect()
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["title"].as_str().unwrap().to_owned())
+            .collect()
     };
     let anonymous = app.get("/api/sticky-banners").await;
     assert_eq!(anonymous.status, 200, "{}", anonymous.text);
     let body = anonymous.json();
     assert_eq!(titles(body.clone()), ["Diwali offer", "Visitors only"]);
     let url = body["items"][0]["image_url"].as_str().unwrap();
-    assert!(url.contains("/api/storage/mr-mentor/banners/2026/12/b1-offer.png?expires="), "{url}");
+    assert!(
+        url.contains("/api/storage/mr-mentor/banners/2026/12/b1-offer.png?expires="),
+        "{url}"
+    );
     let (_, student) = app.user(Role::User, &[], "mr-mentor");
-    let seen = app.call(Method::GET, "/api/sticky-banners?device=android", &student, None).await;
-    assert_eq!(titles(seen.json()), ["Android only", "Diwali offer", "Students only"]);
+    let seen = app
+        .call(
+            Method::GET,
+            "/api/sticky-banners?device=android",
+            &student,
+            None,
+        )
+        .await;
+    assert_eq!(
+        titles(seen.json()),
+        ["Android only", "Diwali offer", "Students only"]
+    );
     let (_, seller) = app.user(Role::Sales, &[], "mr-mentor");
-    let seen = app.call(Method::GET, "/api/sticky-banners?device=ios", &seller, None).await;
+    let seen = app
+        .call(Method::GET, "/api/sticky-banners?device=ios", &seller, None)
+        .await;
     assert_eq!(titles(seen.json()), ["Diwali offer"]);
-    assert_eq!(titles(app.get("/api/popup-banners").await.json()), ["A popup"]);
+    assert_eq!(
+        titles(app.get("/api/popup-banners").await.json()),
+        ["A popup"]
+    );
     // another platform sees none of them
     let other = app
         .req(Method::GET, "/api/sticky-banners")
@@ -415,23 +527,45 @@ async fn banners_show_by_schedule_device_audience_and_priority_with_their_image(
             Method::PUT,
             &format!("/api/admin/banners/{id}"),
             &admin,
-            Some(banner("Diwali offer", json!({"priority": 0, "audience": "students"}))),
+            Some(banner(
+                "Diwali offer",
+                json!({"priority": 0, "audience": "students"}),
+            )),
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.text);
-    assert_eq!(titles(app.get("/api/sticky-banners").await.json()), ["Visitors only"]);
+    assert_eq!(
+        titles(app.get("/api/sticky-banners").await.json()),
+        ["Visitors only"]
+    );
     let res = app
-        .call(Method::DELETE, &format!("/api/admin/banners/{id}"), &admin, None)
+        .call(
+            Method::DELETE,
+            &format!("/api/admin/banners/{id}"),
+            &admin,
+            None,
+        )
         .await;
     assert_eq!(res.status, 204, "{}", res.text);
-    app.call(Method::DELETE, &format!("/api/admin/banners/{id}"), &admin, None)
-        .await
-        .assert_problem(404, "not_found");
+    app.call(
+        Method::DELETE,
+        &format!("/api/admin/banners/{id}"),
+        &admin,
+        None,
+    )
+    .await
+    .assert_problem(404, "not_found");
     assert_eq!(
-        count(&app, "SELECT count(*) FROM audit_log WHERE action LIKE 'banner.%'").await,
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action LIKE 'banner.%'"
+        )
+        .await,
         10
     );
-    let list = app.call(Method::GET, "/api/admin/banners?kind=popup", &admin, None).await;
+    let list = app
+        .call(Method::GET, "/api/admin/banners?kind=popup", &admin, None)
+        .await;
     assert_eq!(titles(json!({"items": list.json()})), ["A popup"]);
 }
 
@@ -441,7 +575,12 @@ async fn campaigns_attribute_leads_by_utm_and_count_conversion() {
     let admin = app.admin_token();
     let key = common::vendor_key(&app, &admin, "Ads Co").await;
     // a lead that came before the campaign existed is attributed when it is created
-    let early = common::push(&app, &key, &with(common::person(700), json!({"campaign": "diwali-2026"}))).await;
+    let early = common::push(
+        &app,
+        &key,
+        &with(common::person(700), json!({"campaign": "diwali-2026"})),
+    )
+    .await;
     assert_eq!(early.status, 201, "{}", early.text);
     let res = app
         .call(
@@ -457,8 +596,16 @@ async fn campaigns_attribute_leads_by_utm_and_count_conversion() {
     assert_eq!(campaign["leads"], json!(1));
     let cid = campaign["id"].as_str().unwrap().to_owned();
     for (body, code, field) in [
-        (json!({"name": "Diwali", "source": "x", "utm_campaign": "other", "budget_paise": 0, "starts_on": "2026-10-01"}), "campaign_name_taken", "name"),
-        (json!({"name": "Other", "source": "x", "utm_campaign": "DIWALI-2026", "budget_paise": 0, "starts_on": "2026-10-01"}), "campaign_utm_taken", "utm_campaign"),
+        (
+            json!({"name": "Diwali", "source": "x", "utm_campaign": "other", "budget_paise": 0, "starts_on": "2026-10-01"}),
+            "campaign_name_taken",
+            "name",
+        ),
+        (
+            json!({"name": "Other", "source": "x", "utm_campaign": "DIWALI-2026", "budget_paise": 0, "starts_on": "2026-10-01"}),
+            "campaign_utm_taken",
+            "utm_campaign",
+        ),
     ] {
         let problem = app
             .call(Method::POST, "/api/admin/campaigns", &admin, Some(body))
@@ -476,11 +623,26 @@ async fn campaigns_attribute_leads_by_utm_and_count_conversion() {
     .assert_problem(422, "validation_failed");
 
     // a form with the UTM campaign (any case) and a vendor lead with it are attributed
-    assert_eq!(post(&app, "/api/ai-for-everyone", &visitor(701)).await.status, 202);
-    let pushed = common::push(&app, &key, &with(common::person(702), json!({"campaign": "DIWALI-2026"}))).await;
+    assert_eq!(
+        post(&app, "/api/ai-for-everyone", &visitor(701))
+            .await
+            .status,
+        202
+    );
+    let pushed = common::push(
+        &app,
+        &key,
+        &with(common::person(702), json!({"campaign": "DIWALI-2026"})),
+    )
+    .await;
     let won_id = pushed.json()["id"].as_str().unwrap().to_owned();
     // one without, attributed by hand
-    let other = common::push(&app, &key, &with(common::person(703), json!({"campaign": "none"}))).await;
+    let other = common::push(
+        &app,
+        &key,
+        &with(common::person(703), json!({"campaign": "none"})),
+    )
+    .await;
     let other_id = other.json()["id"].as_str().unwrap().to_owned();
     let res = app
         .call(
@@ -501,18 +663,32 @@ async fn campaigns_attribute_leads_by_utm_and_count_conversion() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text);
 
-    let list = app.call(Method::GET, "/api/admin/campaigns", &admin, None).await.json();
+    let list = app
+        .call(Method::GET, "/api/admin/campaigns", &admin, None)
+        .await
+        .json();
     let c = &list[0];
     assert_eq!(c["leads"], json!(4));
     assert_eq!(c["won"], json!(1));
     assert_eq!(c["conversion_percent"], json!(25.0));
     assert_eq!(c["cost_per_lead_paise"], json!(250_000));
     let leads = app
-        .call(Method::GET, &format!("/api/admin/campaigns/{cid}/leads?limit=3"), &admin, None)
+        .call(
+            Method::GET,
+            &format!("/api/admin/campaigns/{cid}/leads?limit=3"),
+            &admin,
+            None,
+        )
         .await
         .json();
     assert_eq!(leads["items"].as_array().unwrap().len(), 3);
-    assert!(leads["items"].as_array().unwrap().iter().all(|l| l["campaign_id"] == json!(cid)));
+    assert!(
+        leads["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["campaign_id"] == json!(cid))
+    );
     let cursor = leads["next_cursor"].as_str().unwrap();
     let rest = app
         .call(
@@ -540,9 +716,19 @@ async fn the_cm_console_lists_the_platform_leads_with_filters_and_a_cursor() {
         let res = common::push(&app, &key, &common::person(800 + n)).await;
         assert_eq!(res.status, 201, "{}", res.text);
     }
-    assert_eq!(post(&app, "/api/course-interest", &with(visitor(810), json!({"course": "AI"}))).await.status, 202);
+    assert_eq!(
+        post(
+            &app,
+            "/api/course-interest",
+            &with(visitor(810), json!({"course": "AI"}))
+        )
+        .await
+        .status,
+        202
+    );
     let other_admin = app.token(Role::Admin, &[], "my-analytics-school");
-    let other_key = common::vendor_key_on(&app, &other_admin, "Elsewhere", "my-analytics-school").await;
+    let other_key =
+        common::vendor_key_on(&app, &other_admin, "Elsewhere", "my-analytics-school").await;
     let res = app
         .req(Method::POST, "/api/v1/vendor/leads")
         .header("X-API-Key", &other_key)
@@ -553,23 +739,39 @@ async fn the_cm_console_lists_the_platform_leads_with_filters_and_a_cursor() {
     assert_eq!(res.status, 201, "{}", res.text);
 
     let cm = app.token(Role::User, &[Capability::Cm], "mr-mentor");
-    let page = app.call(Method::GET, "/api/cm/leads?limit=4", &cm, None).await;
+    let page = app
+        .call(Method::GET, "/api/cm/leads?limit=4", &cm, None)
+        .await;
     assert_eq!(page.status, 200, "{}", page.text);
     let page = page.json();
     assert_eq!(page["items"].as_array().unwrap().len(), 4);
     let cursor = page["next_cursor"].as_str().unwrap();
     let rest = app
-        .call(Method::GET, &format!("/api/cm/leads?limit=4&cursor={cursor}"), &cm, None)
+        .call(
+            Method::GET,
+            &format!("/api/cm/leads?limit=4&cursor={cursor}"),
+            &cm,
+            None,
+        )
         .await
         .json();
-    assert_eq!(rest["items"].as_array().unwrap().len(), 2, "the other platform's lead is not seen");
+    assert_eq!(
+        rest["items"].as_array().unwrap().len(),
+        2,
+        "the other platform's lead is not seen"
+    );
     let forms = app
         .call(Method::GET, "/api/cm/leads?form=course-interest", &cm, None)
         .await
         .json();
     assert_eq!(forms["items"].as_array().unwrap().len(), 1);
     let owned = app
-        .call(Method::GET, &format!("/api/cm/leads?owner_id={agent_id}&stage=new"), &cm, None)
+        .call(
+            Method::GET,
+            &format!("/api/cm/leads?owner_id={agent_id}&stage=new"),
+            &cm,
+            None,
+        )
         .await
         .json();
     assert_eq!(owned["items"].as_array().unwrap().len(), 6);
@@ -590,7 +792,12 @@ async fn the_cm_console_lists_the_platform_leads_with_filters_and_a_cursor() {
 
 const SECRET: &str = "wa-secret-42";
 
-async fn inbound_webhook(app: &TestApp, wamid: &str, from: &str, text: &str) -> testkit::TestResponse {
+async fn inbound_webhook(
+    app: &TestApp,
+    wamid: &str,
+    from: &str,
+    text: &str,
+) -> testkit::TestResponse {
     let body = json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
         "messages": [{"id": wamid, "from": from, "timestamp": "1764000000", "type": "text", "text": {"body": text}}]
     }}]}]});
@@ -619,8 +826,18 @@ async fn an_inbound_whatsapp_message_lands_once_on_the_lead_timeline() {
     assert_eq!(res.status, 200, "{}", res.text);
     assert_eq!(res.json()["messages"], json!(1));
     // delivered again by Meta, and a message from a stranger
-    assert_eq!(inbound_webhook(&app, "wamid.IN1", &from, "Is the weekend batch full?").await.json()["messages"], json!(0));
-    assert_eq!(inbound_webhook(&app, "wamid.IN2", "919000000001", "hello").await.status, 200);
+    assert_eq!(
+        inbound_webhook(&app, "wamid.IN1", &from, "Is the weekend batch full?")
+            .await
+            .json()["messages"],
+        json!(0)
+    );
+    assert_eq!(
+        inbound_webhook(&app, "wamid.IN2", "919000000001", "hello")
+            .await
+            .status,
+        200
+    );
 
     let entry = eventually(30, || {
         let app = &app;
@@ -643,7 +860,12 @@ async fn an_inbound_whatsapp_message_lands_once_on_the_lead_timeline() {
     eventually(30, || {
         let app = &app;
         async move {
-            (count(app, "SELECT count(*) FROM outbox WHERE job_name = 'whatsapp.inbound_received'").await == 2)
+            (count(
+                app,
+                "SELECT count(*) FROM outbox WHERE job_name = 'whatsapp.inbound_received'",
+            )
+            .await
+                == 2)
                 .then_some(())
         }
     })
@@ -663,10 +885,16 @@ async fn an_inbound_whatsapp_message_lands_once_on_the_lead_timeline() {
             .try_get("", "id")
             .unwrap()
     };
-    let again = crm::service::inbound::on_inbound(&app.db, message_id).await.unwrap();
+    let again = crm::service::inbound::on_inbound(&app.db, message_id)
+        .await
+        .unwrap();
     assert_eq!(again.map(|l| l.to_string()), Some(lead_id.clone()));
     assert_eq!(
-        count(&app, "SELECT count(*) FROM lead_activities WHERE kind = 'whatsapp'").await,
+        count(
+            &app,
+            "SELECT count(*) FROM lead_activities WHERE kind = 'whatsapp'"
+        )
+        .await,
         1
     );
     worker.stop().await;
