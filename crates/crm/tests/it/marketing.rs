@@ -820,11 +820,36 @@ async fn an_inbound_whatsapp_message_lands_once_on_the_lead_timeline() {
     let res = common::push(&app, &key, &common::person(900)).await;
     let lead_id = res.json()["id"].as_str().unwrap().to_owned();
     let worker = app.start_worker().await;
+    let free_text = || async {
+        use sea_orm::EntityTrait;
+        let id: uuid::Uuid = lead_id.parse().unwrap();
+        let lead = crm::entities::leads::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        crm::service::send_checks::whatsapp(
+            &app.db,
+            lead.platform_id,
+            &lead,
+            crm::service::send_checks::WhatsappContent::Text,
+            Utc::now(),
+        )
+        .await
+        .unwrap()
+    };
+    // no conversation yet: free text is outside WhatsApp's 24-hour window
+    assert_eq!(
+        free_text().await,
+        crm::service::send_checks::Verdict::Block("outside_24h_window".into())
+    );
 
     let from = format!("91{}", common::phone(900));
     let res = inbound_webhook(&app, "wamid.IN1", &from, "Is the weekend batch full?").await;
     assert_eq!(res.status, 200, "{}", res.text);
     assert_eq!(res.json()["messages"], json!(1));
+    // the lead wrote: the window is open
+    assert_eq!(free_text().await, crm::service::send_checks::Verdict::Allow);
     // delivered again by Meta, and a message from a stranger
     assert_eq!(
         inbound_webhook(&app, "wamid.IN1", &from, "Is the weekend batch full?")
