@@ -95,6 +95,8 @@ mod m20261204_750014_version_job_and_stage_templates;
 mod m20261204_750015_add_ozone_call_duration;
 mod m20261204_800006_create_crm_discounts;
 mod m20261204_800007_create_crm_agreements;
+mod m20261204_800009_create_crm_marketing;
+mod m20261204_800010_create_crm_campaigns;
 mod m20261204_850008_add_invoice_email_queued_at;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
@@ -172,6 +174,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_750015_add_ozone_call_duration::Migration),
             Box::new(m20261204_800006_create_crm_discounts::Migration),
             Box::new(m20261204_800007_create_crm_agreements::Migration),
+            Box::new(m20261204_800009_create_crm_marketing::Migration),
+            Box::new(m20261204_800010_create_crm_campaigns::Migration),
             Box::new(m20261204_850008_add_invoice_email_queued_at::Migration),
         ]
     }

@@ -26,6 +26,18 @@ pub mod codes {
         DISCOUNT_OVER_LIMIT = FORBIDDEN "discount_over_limit";
         /// The agreement is not in a state that allows this (sent already, not sent yet).
         AGREEMENT_WRONG_STATUS = CONFLICT "agreement_wrong_status";
+        /// Another event or league of the platform has this slug.
+        EVENT_SLUG_TAKEN = CONFLICT "event_slug_taken";
+        /// Every place of the event or league is taken.
+        EVENT_FULL = CONFLICT "event_full";
+        /// The person (their phone or email) is already registered for the event or league.
+        ALREADY_REGISTERED = CONFLICT "already_registered";
+        /// Registration for the event or league has closed.
+        REGISTRATION_CLOSED = CONFLICT "registration_closed";
+        /// Another campaign of the platform has this name.
+        CAMPAIGN_NAME_TAKEN = CONFLICT "campaign_name_taken";
+        /// Another campaign of the platform has this UTM campaign.
+        CAMPAIGN_UTM_TAKEN = CONFLICT "campaign_utm_taken";
     }
 }
 

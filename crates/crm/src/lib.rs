@@ -29,7 +29,8 @@
 //! `sales_teams`, `sales_team_members`, `sales_agents`, `lead_assignment_cursors`,
 //! `vendor_lead_quality`; `workflows`, `workflow_versions`, `workflow_runs`,
 //! `workflow_run_steps`, `workflow_effects`; `lead_discounts` (ADR 0076); `lead_agreements`,
-//! `leegality_webhook_events` (ADR 0067).
+//! `leegality_webhook_events` (ADR 0067); marketing (ADR 0077): `marketing_events`,
+//! `marketing_registrations`, `marketing_banners`; campaigns (ADR 0078): `crm_campaigns`.
 
 pub mod config;
 pub mod dto;

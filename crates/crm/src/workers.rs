@@ -362,6 +362,7 @@ impl JobSpec for AssignUnassignedLeads {
 /// schedule; the workflow engine).
 pub fn workers(registry: &mut Registry, crm: &Crm, llm: &Integrations) {
     workflow_workers(registry, crm, llm);
+    crate::service::inbound::subscribe(registry, crm);
     let state = crm.clone();
     registry
         .handle(move |ctx: JobContext, _job: ComputeSalesKpis| {

@@ -297,16 +297,32 @@ pub struct Inbound {
     pub raw: Value,
 }
 
-/// Stores an inbound message once (by provider id). Returns whether it was new.
+/// `whatsapp.inbound_received`: an inbound message was stored (its id only; subscribers read
+/// the row). The CRM puts it on the timeline of the platform's lead with the sender's phone.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WhatsappInboundReceived {
+    /// The `whatsapp_messages` row.
+    pub message_id: Uuid,
+}
+
+impl jobs::EventSpec for WhatsappInboundReceived {
+    const NAME: &'static str = "whatsapp.inbound_received";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// Stores an inbound message once (by provider id) and, when it is new, publishes
+/// [`WhatsappInboundReceived`] through the outbox in the same transaction. Returns whether it
+/// was new.
 pub async fn record_inbound(
-    db: &impl ConnectionTrait,
-    platform_id: Uuid,
+    db: &DatabaseConnection,
+    tenant: &Tenant,
     message: Inbound,
 ) -> Result<bool, DbErr> {
     let now = Utc::now();
+    let id = kernel::ids::new_id();
     let row = messages::ActiveModel {
-        id: Set(kernel::ids::new_id()),
-        platform_id: Set(platform_id),
+        id: Set(id),
+        platform_id: Set(tenant.id),
         direction: Set("inbound".into()),
         wa_message_id: Set(Some(message.wa_message_id)),
         peer: Set(message.from),
@@ -320,13 +336,18 @@ pub async fn record_inbound(
         created_at: Set(now),
         updated_at: Set(now),
     };
+    let txn = db.begin().await?;
     let inserted = messages::Entity::insert(row)
         .on_conflict(
             OnConflict::column(messages::Column::WaMessageId)
                 .do_nothing()
                 .to_owned(),
         )
-        .exec_without_returning(db)
+        .exec_without_returning(&txn)
         .await?;
+    if inserted > 0 {
+        jobs::outbox::publish_in(&txn, tenant, &WhatsappInboundReceived { message_id: id }).await?;
+    }
+    txn.commit().await?;
     Ok(inserted > 0)
 }

@@ -129,10 +129,13 @@ pub async fn receive(
             let Some(inbound) = inbound(message) else {
                 continue;
             };
-            if service::record_inbound(&ctx.db, tenant.id, inbound).await? {
+            if service::record_inbound(&ctx.db, &tenant, inbound).await? {
                 ack.messages += 1;
             }
         }
+    }
+    if ack.messages > 0 {
+        comms.jobs.notify_committed();
     }
     tracing::info!(
         statuses = ack.statuses,

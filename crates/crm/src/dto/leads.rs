@@ -167,6 +167,8 @@ pub struct LeadDto {
     pub whatsapp_consent: Option<bool>,
     /// Merged into this lead (a closed duplicate).
     pub merged_into: Option<Uuid>,
+    /// The campaign the lead is attributed to.
+    pub campaign_id: Option<Uuid>,
 }
 
 impl From<leads::Model> for LeadDto {
@@ -194,6 +196,7 @@ impl From<leads::Model> for LeadDto {
             dnd: l.dnd,
             whatsapp_consent: l.whatsapp_consent,
             merged_into: l.merged_into,
+            campaign_id: l.campaign_id,
         }
     }
 }
@@ -403,7 +406,7 @@ fn small_object(
     }
 }
 
-fn form_name(value: &str) -> Result<(), validator::ValidationError> {
+pub(crate) fn form_name(value: &str) -> Result<(), validator::ValidationError> {
     let ok = !value.is_empty()
         && value.split('-').all(|p| {
             !p.is_empty()
@@ -418,7 +421,7 @@ fn form_name(value: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
-fn utm_map(value: &BTreeMap<String, String>) -> Result<(), validator::ValidationError> {
+pub(crate) fn utm_map(value: &BTreeMap<String, String>) -> Result<(), validator::ValidationError> {
     let ok = value.len() <= 10
         && value.iter().all(|(k, v)| {
             !k.is_empty()

@@ -4,5 +4,6 @@ pub mod agreements;
 pub mod discounts;
 pub mod kpis;
 pub mod leads;
+pub mod marketing;
 pub mod teams;
 pub mod workflows;

@@ -57,6 +57,8 @@ pub struct Model {
     pub merged_into: Option<Uuid>,
     /// When the speed-to-lead SLA re-assigned it (once).
     pub sla_reassigned_at: Option<DateTimeUtc>,
+    /// The campaign the lead is attributed to (ADR 0078).
+    pub campaign_id: Option<Uuid>,
 }
 
 /// No navigable relations.

@@ -4,6 +4,8 @@ pub mod admin;
 pub mod agreements;
 pub mod capture;
 pub mod discounts;
+pub mod campaigns;
+pub mod marketing;
 pub mod sales;
 pub mod vendor;
 pub mod workflows;
@@ -16,6 +18,7 @@ pub const MODULE: &str = "crm";
 
 /// Mounts every route of the crate.
 pub fn configure(cfg: &mut ServiceConfig) {
+    marketing_routes(cfg);
     cfg.service(
         scope::scope("/api/v1/vendor/leads")
             .wrap(ModuleGate(MODULE))
@@ -95,4 +98,68 @@ fn sign(cfg: &mut ServiceConfig) {
             .service(agreements::pdf),
     )
     .service(scope::scope("/api/webhooks/leegality").service(agreements::webhook));
+}
+
+/// The marketing, campaign and CM console routes (ADRs 0077, 0078).
+fn marketing_routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/course-interest")
+            .wrap(ModuleGate(MODULE))
+            .service(marketing::course_interest),
+    )
+    .service(
+        scope::scope("/api/ai-for-everyone")
+            .wrap(ModuleGate(MODULE))
+            .service(marketing::ai_for_everyone),
+    )
+    .service(
+        scope::scope("/api/event-config")
+            .wrap(ModuleGate(MODULE))
+            .service(marketing::open_events)
+            .service(marketing::register_event),
+    )
+    .service(
+        scope::scope("/api/league-registration")
+            .wrap(ModuleGate(MODULE))
+            .service(marketing::register_league),
+    )
+    .service(
+        scope::scope("/api/sticky-banners")
+            .wrap(ModuleGate(MODULE))
+            .service(marketing::sticky_banners),
+    )
+    .service(
+        scope::scope("/api/popup-banners")
+            .wrap(ModuleGate(MODULE))
+            .service(marketing::popup_banners),
+    )
+    .service(
+        scope::scope("/api/admin/event-config")
+            .wrap(ModuleGate(MODULE))
+            .service(marketing::create_event)
+            .service(marketing::list_events)
+            .service(marketing::update_event)
+            .service(marketing::registrations),
+    )
+    .service(
+        scope::scope("/api/admin/banners")
+            .wrap(ModuleGate(MODULE))
+            .service(marketing::create_banner)
+            .service(marketing::list_banners)
+            .service(marketing::update_banner)
+            .service(marketing::delete_banner),
+    )
+    .service(
+        scope::scope("/api/admin/campaigns")
+            .wrap(ModuleGate(MODULE))
+            .service(campaigns::create)
+            .service(campaigns::list)
+            .service(campaigns::leads)
+            .service(campaigns::attribute),
+    )
+    .service(
+        scope::scope("/api/cm/leads")
+            .wrap(ModuleGate(MODULE))
+            .service(campaigns::cm_leads),
+    );
 }

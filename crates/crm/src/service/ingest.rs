@@ -69,8 +69,10 @@ pub struct Ingested {
 }
 
 const INSERT: &str = "INSERT INTO leads (id, platform_id, full_name, phone_e164, email_canonical, \
-     source, campaign, form, utm, extra, vendor_id, course, language, region, whatsapp_consent) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+     source, campaign, form, utm, extra, vendor_id, course, language, region, whatsapp_consent, \
+     campaign_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+     (SELECT c.id FROM crm_campaigns c WHERE c.platform_id = $2 AND lower(c.utm_campaign) = lower($7))) \
      ON CONFLICT DO NOTHING RETURNING id";
 
 /// The known lead, or the lead it was merged into.

@@ -50,7 +50,7 @@ pub async fn add_activity<C: ConnectionTrait>(
     Ok(())
 }
 
-fn scoped(view: &View) -> Condition {
+pub(crate) fn scoped(view: &View) -> Condition {
     match view {
         View::Platform => Condition::all(),
         View::Owners(ids) => Condition::all().add(leads::Column::OwnerId.is_in(ids.clone())),

@@ -14,5 +14,6 @@ mod engine;
 mod import;
 mod ingest;
 mod kpis;
+mod marketing;
 mod stages;
 mod workflows;
