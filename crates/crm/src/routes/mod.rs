@@ -2,9 +2,9 @@
 
 pub mod admin;
 pub mod agreements;
+pub mod campaigns;
 pub mod capture;
 pub mod discounts;
-pub mod campaigns;
 pub mod marketing;
 pub mod sales;
 pub mod vendor;

@@ -3,9 +3,9 @@
 pub mod access;
 pub mod agreements;
 pub mod assignment;
-pub mod discounts;
 pub mod banners;
 pub mod campaigns;
+pub mod discounts;
 pub mod inbound;
 pub mod ingest;
 pub mod kpis;
