@@ -2,7 +2,6 @@
 //! screening is reproducible from its stored versions, an override wins and survives a
 //! re-screen after the rubric changes.
 
-use kernel::auth::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
