@@ -11,7 +11,6 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     config::Config, jwt::JwtKeys, metrics::Metrics, redis::RedisPool, tenant::TenantRegistry,
-    user_cache::UserCache,
 };
 
 /// Shared handles of one process. Cheap to clone.
@@ -29,9 +28,8 @@ pub struct AppContext {
     pub jwt: Arc<JwtKeys>,
     /// Prometheus registry and HTTP metrics.
     pub metrics: Arc<Metrics>,
-    /// The process's copy of the user directory (ADR 0083; identity fills and invalidates it).
-    pub users: Arc<UserCache>,
-    /// Per-process values of other crates, by type (their local caches, ADR 0083).
+    /// Per-process values of other crates, by type (their local caches, the user directory's
+    /// copy: ADR 0083).
     pub extensions: Arc<Extensions>,
 }
 
@@ -79,7 +77,6 @@ impl AppContext {
             tenants: Arc::new(tenants),
             jwt: Arc::new(jwt),
             metrics: Arc::new(Metrics::new()?),
-            users: Arc::new(UserCache::default()),
             extensions: Arc::new(Extensions::default()),
             config: Arc::new(config),
             db,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use crate::{auth::CurrentUser, local_cache::LocalCache};
+use crate::{AppContext, auth::CurrentUser, local_cache::LocalCache};
 
 /// What the directory knows about a user: the platform, the state authentication checks,
 /// and the profile `/api/auth/me` answers with.
@@ -28,6 +28,11 @@ pub type Answer = Option<Arc<DirectoryEntry>>;
 
 /// The process's copy of the user directory.
 pub type UserCache = LocalCache<Uuid, Answer>;
+
+/// The process's [`UserCache`] (one per `AppContext`, in its extensions).
+pub fn users(ctx: &AppContext) -> Arc<UserCache> {
+    ctx.extensions.get_or_init(UserCache::default)
+}
 
 #[cfg(test)]
 mod tests {

@@ -92,7 +92,7 @@ pub async fn templates(
     query: web::Query<JobTemplateQuery>,
 ) -> AppResult<web::Json<JobTemplateList>> {
     Ok(web::Json(JobTemplateList {
-        items: posts::templates(
+        items: crate::service::templates::list(
             &hire.ctx().db,
             hr.tenant.id,
             query.archived.unwrap_or(false),

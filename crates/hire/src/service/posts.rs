@@ -227,33 +227,6 @@ pub async fn all_page<C: ConnectionTrait>(
         .await?)
 }
 
-/// The templates the platform can start from (its own and the seeded ones); archived ones of
-/// its own too when `archived` is true.
-pub async fn templates<C: ConnectionTrait>(
-    conn: &C,
-    platform_id: Uuid,
-    archived: bool,
-) -> Result<Vec<JobTemplateDto>, HireError> {
-    let mut q = job_templates::Entity::find().filter(
-        Condition::any()
-            .add(job_templates::Column::PlatformId.eq(platform_id))
-            .add(job_templates::Column::PlatformId.is_null()),
-    );
-    if !archived {
-        q = q.filter(job_templates::Column::ArchivedAt.is_null());
-    }
-    let rows = q
-        .order_by_asc(job_templates::Column::Family)
-        .order_by_asc(job_templates::Column::Title)
-        .all(conn)
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for t in rows {
-        out.push(super::templates::job_template_dto(conn, platform_id, t).await?);
-    }
-    Ok(out)
-}
-
 /// The answer shape of a post.
 pub fn dto(post: job_posts::Model) -> JobPostDto {
     let screening_questions: Vec<ScreeningQuestion> =

@@ -491,3 +491,30 @@ pub async fn put_stage_template(
     txn.commit().await?;
     Ok((stage_template_view(row), current.is_none()))
 }
+
+/// The templates the platform can start from (its own and the seeded ones); archived ones of
+/// its own too when `archived` is true.
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    archived: bool,
+) -> Result<Vec<JobTemplateDto>, HireError> {
+    let mut q = job_templates::Entity::find().filter(
+        Condition::any()
+            .add(job_templates::Column::PlatformId.eq(platform_id))
+            .add(job_templates::Column::PlatformId.is_null()),
+    );
+    if !archived {
+        q = q.filter(job_templates::Column::ArchivedAt.is_null());
+    }
+    let rows = q
+        .order_by_asc(job_templates::Column::Family)
+        .order_by_asc(job_templates::Column::Title)
+        .all(conn)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for t in rows {
+        out.push(job_template_dto(conn, platform_id, t).await?);
+    }
+    Ok(out)
+}

@@ -1,6 +1,6 @@
 //! The user directory behind every authenticated request (ADR 0016, ADR 0083): the user's
 //! current role, capabilities, status, token cut-off and profile, from the process's copy
-//! (`ctx.users`, live while subscribed to the invalidation channel), then a short Redis
+//! (`kernel::user_cache::users`, live while subscribed to the invalidation channel), then a short Redis
 //! cache, then PostgreSQL. Every change to those fields calls [`invalidate`] after its
 //! transaction commits: it drops this process's copy at once, deletes the Redis entry and
 //! publishes the id so every other replica drops its copy. A Redis failure falls back to
@@ -13,7 +13,7 @@ use kernel::{
     AppContext, AppError, Tenant,
     auth::{CurrentUser, UserDirectory},
     invalidation::Subscriber,
-    user_cache::{DirectoryEntry, UserCache},
+    user_cache::{self, DirectoryEntry, UserCache},
 };
 use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
@@ -51,6 +51,7 @@ fn channel(ctx: &AppContext) -> String {
 pub struct Directory {
     ctx: AppContext,
     ttl: Duration,
+    users: Arc<UserCache>,
 }
 
 fn key(ctx: &AppContext, user_id: Uuid) -> String {
@@ -63,6 +64,7 @@ impl Directory {
         Self {
             ctx: ctx.clone(),
             ttl,
+            users: user_cache::users(ctx),
         }
     }
 
@@ -92,7 +94,7 @@ impl Directory {
 
     /// The user's entry (`None`: no such user), from the process's copy, Redis or PostgreSQL.
     pub async fn entry(&self, user_id: Uuid) -> Result<Option<Arc<DirectoryEntry>>, AppError> {
-        let local = &self.ctx.users;
+        let local = &self.users;
         if let Some(hit) = local.get(&user_id, self.ttl) {
             return Ok(hit);
         }
@@ -168,7 +170,7 @@ impl UserDirectory for Directory {
 /// at once; the Redis entry is deleted and the id published so other replicas drop theirs.
 /// A Redis failure is logged: other replicas' copies then expire within `USER_CACHE_TTL_SECS`.
 pub async fn invalidate(ctx: &AppContext, user_id: Uuid) {
-    ctx.users.forget(&user_id);
+    user_cache::users(ctx).forget(&user_id);
     let result: Result<(), AppError> = async {
         let mut conn = ctx.redis.get().await?;
         redis::pipe()
@@ -189,7 +191,7 @@ pub async fn invalidate(ctx: &AppContext, user_id: Uuid) {
     }
 }
 
-/// Keeps `ctx.users` live while this process is subscribed to the invalidation channel
+/// Keeps the process's `UserCache` live while this process is subscribed to the invalidation channel
 /// (`kernel::invalidation`): each published id is dropped (anything else empties the copy),
 /// expired entries are swept every `ttl`. Without a TTL (`USER_CACHE_TTL_SECS=0`) nothing is
 /// cached.
@@ -199,7 +201,7 @@ pub fn spawn_invalidation_listener(ctx: &AppContext, ttl: Duration) {
     }
     kernel::invalidation::spawn_listener(
         ctx,
-        &ctx.users,
+        &user_cache::users(ctx),
         Subscriber {
             channel: channel(ctx),
             on_key: |cache: &UserCache, key: &str| match key.parse::<Uuid>() {

@@ -4,6 +4,7 @@
 //! once.
 
 use kernel::auth::Role;
+use kernel::user_cache::users;
 use reqwest::Method;
 use serde_json::json;
 use testkit::{TcpProxy, TestApp, eventually, spawn_app};
@@ -16,7 +17,7 @@ const LONG: std::time::Duration = std::time::Duration::from_secs(3600);
 
 async fn live(apps: &[&TestApp]) {
     eventually(10, || async {
-        apps.iter().all(|a| a.ctx.users.is_live()).then_some(())
+        apps.iter().all(|a| users(&a.ctx).is_live()).then_some(())
     })
     .await
     .expect("every replica subscribed to the invalidation channel");
@@ -44,17 +45,17 @@ async fn a_suspension_on_one_replica_empties_the_other_replicas_copy() {
 
     // B answers from its own copy once it has read the user
     assert_eq!(get_as(&b, "/api/auth/me", MENTOR, &token).await.status, 200);
-    let cached = b.ctx.users.get(&id, LONG).expect("B keeps the user");
+    let cached = users(&b.ctx).get(&id, LONG).expect("B keeps the user");
     assert!(cached.expect("a known user").current.active);
 
     // A suspends: A's copy goes at once, B's when the message arrives
     suspend(&a, &admin.access_token, &id.to_string()).await;
-    assert!(a.ctx.users.get(&id, LONG).is_none());
+    assert!(users(&a.ctx).get(&id, LONG).is_none());
     get_as(&a, "/api/auth/me", MENTOR, &token)
         .await
         .assert_problem(401, "account_suspended");
     eventually(5, || async {
-        b.ctx.users.get(&id, LONG).is_none().then_some(())
+        users(&b.ctx).get(&id, LONG).is_none().then_some(())
     })
     .await
     .expect("B dropped its copy of the suspended user");
@@ -77,15 +78,15 @@ async fn a_replica_without_the_channel_reads_past_its_copy() {
     let id: Uuid = body["user"]["id"].as_str().unwrap().parse().unwrap();
     let token = body["access_token"].as_str().unwrap().to_owned();
     assert_eq!(get_as(&b, "/api/auth/me", MENTOR, &token).await.status, 200);
-    assert!(b.ctx.users.get(&id, LONG).is_some());
+    assert!(users(&b.ctx).get(&id, LONG).is_some());
 
     // B loses Redis: its copy is switched off and emptied, so the suspension A commits
     // now (whose message B cannot receive) is read from PostgreSQL
     proxy.cut();
-    eventually(10, || async { (!b.ctx.users.is_live()).then_some(()) })
+    eventually(10, || async { (!users(&b.ctx).is_live()).then_some(()) })
         .await
         .expect("B noticed the lost channel");
-    assert!(b.ctx.users.get(&id, LONG).is_none());
+    assert!(users(&b.ctx).get(&id, LONG).is_none());
     suspend(&a, &admin.access_token, &id.to_string()).await;
     get_as(&b, "/api/auth/me", MENTOR, &token)
         .await
