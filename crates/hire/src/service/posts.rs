@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::{
     HireError,
-    dto::posts::{JobPostDto, JobPostUpdate, JobTemplateDto, NewJobPost, ScreeningQuestion},
+    dto::posts::{JobPostDto, JobPostUpdate, NewJobPost, ScreeningQuestion},
     entities::{PostStatus, job_posts, job_templates},
     service::strings,
 };
