@@ -12,8 +12,8 @@ use kernel::{
     pagination::{Page, PageParams},
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
+    QueryFilter, QuerySelect, Statement, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -27,7 +27,7 @@ use crate::{
     error::codes,
     service::{
         access,
-        leads::scoped,
+        leads::{in_view, newest_first},
         marketing::{sane_date, sane_time, text},
     },
 };
@@ -250,10 +250,7 @@ pub async fn leads_seen(
     let limit = page.limit()?;
     let after: Option<(DateTime<Utc>, Uuid)> = page.after()?;
     let view = access::view_of(db, user).await?;
-    let mut q = leads::Entity::find()
-        .filter(leads::Column::PlatformId.eq(user.tenant.id))
-        .filter(scoped(&view))
-        .filter(leads::Column::MergedInto.is_null());
+    let mut q = in_view(user.tenant.id, &view);
     if let Some(stage) = filter.stage {
         q = q.filter(leads::Column::Stage.eq(stage));
     }
@@ -280,22 +277,7 @@ pub async fn leads_seen(
     if let Some(to) = filter.created_to {
         q = q.filter(leads::Column::CreatedAt.lt(to));
     }
-    if let Some((at, id)) = after {
-        q = q.filter(
-            Condition::any().add(leads::Column::CreatedAt.lt(at)).add(
-                Condition::all()
-                    .add(leads::Column::CreatedAt.eq(at))
-                    .add(leads::Column::Id.lt(id)),
-            ),
-        );
-    }
-    let rows = q
-        .order_by_desc(leads::Column::CreatedAt)
-        .order_by_desc(leads::Column::Id)
-        .limit(limit + 1)
-        .all(db)
-        .await?;
-    Ok(Page::from_rows(rows, limit, |l| (l.created_at, l.id)).map(LeadDto::from))
+    newest_first(db, q, after, limit).await
 }
 
 /// A campaign's leads (every lead attributed to it, for an admin), newest first.

@@ -9,8 +9,8 @@ use kernel::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
-    sea_query::Expr,
+    DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, Statement,
+    TransactionTrait, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -67,13 +67,28 @@ pub async fn list(
     let limit = page.limit()?;
     let after: Option<(DateTime<Utc>, Uuid)> = page.after()?;
     let view = access::view_of(db, user).await?;
-    let mut q = leads::Entity::find()
-        .filter(leads::Column::PlatformId.eq(user.tenant.id))
-        .filter(scoped(&view))
-        .filter(leads::Column::MergedInto.is_null());
+    let mut q = in_view(user.tenant.id, &view);
     if let Some(stage) = stage {
         q = q.filter(leads::Column::Stage.eq(stage));
     }
+    newest_first(db, q, after, limit).await
+}
+
+/// The platform's leads within `view`, merged duplicates left out: the base of every list.
+pub(crate) fn in_view(platform_id: Uuid, view: &View) -> Select<leads::Entity> {
+    leads::Entity::find()
+        .filter(leads::Column::PlatformId.eq(platform_id))
+        .filter(scoped(view))
+        .filter(leads::Column::MergedInto.is_null())
+}
+
+/// One page of `q`, newest first, after the keyset cursor `after` (`created_at`, `id`).
+pub(crate) async fn newest_first(
+    db: &DatabaseConnection,
+    mut q: Select<leads::Entity>,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: u64,
+) -> Result<Page<LeadDto>, CrmError> {
     if let Some((at, id)) = after {
         q = q.filter(
             Condition::any().add(leads::Column::CreatedAt.lt(at)).add(
