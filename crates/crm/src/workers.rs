@@ -279,11 +279,7 @@ pub fn workflow_workers(registry: &mut Registry, crm: &Crm, llm: &Integrations) 
         let policy = policy.clone();
         async move {
             let app = state.ctx();
-            let tenant = app
-                .tenants
-                .resolve(&app.db, Some(&ctx.platform))
-                .await
-                .map_err(retry)?;
+            let tenant = ctx.tenant(app).await?;
             let effects = Effects {
                 llm: Some(&llm),
                 webhooks: &policy,
@@ -387,11 +383,7 @@ pub fn workers(registry: &mut Registry, crm: &Crm, llm: &Integrations) {
         let state = state.clone();
         async move {
             let app = state.ctx();
-            let tenant = app
-                .tenants
-                .resolve(&app.db, Some(&ctx.platform))
-                .await
-                .map_err(retry)?;
+            let tenant = ctx.tenant(app).await?;
             let sent = reminders::remind(app, &tenant, job.task_id)
                 .await
                 .map_err(retry)?;

@@ -117,12 +117,7 @@ pub fn workers(
         let (state, mailer) = (state.clone(), mailer.clone());
         async move {
             let db = &state.ctx().db;
-            let tenant = state
-                .ctx()
-                .tenants
-                .resolve(db, Some(&ctx.platform))
-                .await
-                .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))?;
+            let tenant = ctx.tenant(state.ctx()).await?;
             let sent = mail::send(db, state.storage(), &mailer, &tenant, job.invoice_id).await;
             match &sent {
                 Ok(done) => tracing::info!(job_id = %ctx.job_id, invoice_id = %job.invoice_id, ?done, "invoice email"),
@@ -136,12 +131,7 @@ pub fn workers(
         let state = state.clone();
         async move {
             let db = &state.ctx().db;
-            let tenant = state
-                .ctx()
-                .tenants
-                .resolve(db, Some(&ctx.platform))
-                .await
-                .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))?;
+            let tenant = ctx.tenant(state.ctx()).await?;
             let queued = mail::release_due(db, &tenant, job.invoice_id)
                 .await
                 .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
@@ -158,12 +148,7 @@ pub fn workers(
             let state = state.clone();
             async move {
                 let db = &state.ctx().db;
-                let tenant = state
-                    .ctx()
-                    .tenants
-                    .resolve(db, Some(&ctx.platform))
-                    .await
-                    .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))?;
+                let tenant = ctx.tenant(state.ctx()).await?;
                 // the invoice is dated when the payment was captured (ADR 0068); an event
                 // published before `captured_at` existed is dated now
                 let issued_at = event.captured_at.unwrap_or_else(Utc::now);
@@ -196,12 +181,7 @@ pub fn workers(
             let state = state.clone();
             async move {
                 let db = &state.ctx().db;
-                let tenant = state
-                    .ctx()
-                    .tenants
-                    .resolve(db, Some(&ctx.platform))
-                    .await
-                    .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))?;
+                let tenant = ctx.tenant(state.ctx()).await?;
                 match payouts::apply(db, &tenant, &event).await {
                     Ok(()) => {
                         tracing::info!(job_id = %ctx.job_id, payout_id = %event.payout_id, status = %event.status, "payout.changed");
@@ -222,12 +202,7 @@ pub fn workers(
             let state = state.clone();
             async move {
                 let db = &state.ctx().db;
-                let tenant = state
-                    .ctx()
-                    .tenants
-                    .resolve(db, Some(&ctx.platform))
-                    .await
-                    .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))?;
+                let tenant = ctx.tenant(state.ctx()).await?;
                 let done = refunds::settle(db, state.config(), &tenant, &event, Utc::now())
                     .await
                     .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;

@@ -149,12 +149,7 @@ pub fn workers(
         let integrations = integrations.clone();
         async move {
             let db = &state.ctx().db;
-            let tenant = state
-                .ctx()
-                .tenants
-                .resolve(db, Some(&ctx.platform))
-                .await
-                .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))?;
+            let tenant = ctx.tenant(state.ctx()).await?;
             let done = screening::screen(db, state.storage(), &integrations, state.backend(), &tenant, job.application_id)
                 .await
                 .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;

@@ -50,6 +50,18 @@ impl JobContext {
     pub fn is_last_attempt(&self) -> bool {
         self.attempt >= self.max_attempts
     }
+
+    /// The job's platform, from the process's platform cache; a failure to read it is
+    /// retried.
+    pub async fn tenant(
+        &self,
+        app: &kernel::AppContext,
+    ) -> Result<std::sync::Arc<kernel::Tenant>, JobError> {
+        app.tenants
+            .resolve(&app.db, Some(&self.platform))
+            .await
+            .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))
+    }
 }
 
 /// How a handler failed.

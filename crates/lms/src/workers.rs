@@ -172,14 +172,7 @@ pub fn payment_workers(registry: &mut Registry, payments: &Payments) {
 }
 
 async fn platform_id(state: &Lms, ctx: &JobContext) -> Result<uuid::Uuid, JobError> {
-    let db = &state.ctx().db;
-    Ok(state
-        .ctx()
-        .tenants
-        .resolve(db, Some(&ctx.platform))
-        .await
-        .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))?
-        .id)
+    Ok(ctx.tenant(state.ctx()).await?.id)
 }
 
 fn event_id(ctx: &JobContext) -> Option<uuid::Uuid> {
@@ -378,13 +371,7 @@ fn cards_and_warnings(registry: &mut Registry, lms: &Lms) {
         move |ctx: JobContext, job: engagement::warnings::WarningNotice| {
             let state = state.clone();
             async move {
-                let db = &state.ctx().db;
-                let tenant = state
-                    .ctx()
-                    .tenants
-                    .resolve(db, Some(&ctx.platform))
-                    .await
-                    .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))?;
+                let tenant = ctx.tenant(state.ctx()).await?;
                 engagement::warnings::send_notice(state.ctx(), &tenant, &job)
                     .await
                     .map_err(retry)?;
@@ -402,12 +389,7 @@ pub fn ai_workers(registry: &mut Registry, integrations: &integrations::Integrat
         move |ctx: JobContext, job: engagement::course_plans::GenerateCoursePlan| {
             let integrations = integrations.clone();
             async move {
-                let tenant = integrations
-                    .ctx
-                    .tenants
-                    .resolve(&integrations.ctx.db, Some(&ctx.platform))
-                    .await
-                    .map_err(|e| JobError::Retry(anyhow::anyhow!("{e}")))?;
+                let tenant = ctx.tenant(&integrations.ctx).await?;
                 engagement::course_plans::generate(&integrations, &tenant, job.plan_id)
                     .await
                     .map_err(retry)?;
