@@ -63,6 +63,39 @@ end
 LUA
 echo
 echo "== POST /api/slots/{id}/book  ($SECS s, $BOOK_CONN connections, distinct slots)"
-wrk -t2 -c"$BOOK_CONN" -d"${SECS}s" --latency -s "$WORK/book.lua" "$BASE"
+calls() { redis-cli -u "$REDIS_URL" INFO commandstats | awk -F'[:=,]' '/^cmdstat_/ {s += $3} END {print s + 0}'; }
+redis_before=$(calls)
+if [ -n "${PROFILE:-}" ]; then
+  # where the booking's time goes: every process sampled (software clock) for SECS - 4 s
+  need perf
+  # statements per booking when pg_stat_statements is preloaded (shared_preload_libraries)
+  PGSS=$(psql "$DATABASE_URL" -Atc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset(); SELECT 'on'" 2>/dev/null | tail -1 || true)
+  wrk -t2 -c"$BOOK_CONN" -d"${SECS}s" --latency -s "$WORK/book.lua" "$BASE" >"$WORK/wrk" &
+  WRK=$!
+  sleep 2
+  perf record -q -F 499 -a -g -o "$WORK/perf.data" -- sleep "$((SECS - 4))" 2>/dev/null
+  wait "$WRK"
+  cat "$WORK/wrk"
+  echo "-- CPU samples by process"
+  perf report -i "$WORK/perf.data" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -10 || true
+  echo "-- the gateway's hottest symbols"
+  perf report -i "$WORK/perf.data" --no-children --pid "$PID" --sort dso,symbol --stdio 2>/dev/null |
+    grep -E '^ +[0-9]' | head -25 | cut -c1-120 || true
+  cp "$WORK/perf.data" /tmp/perf-booking.data
+  if [ -n "$PGSS" ]; then
+    n=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
+    echo "-- PostgreSQL per booking (pg_stat_statements, all sessions of this database): calls and ms"
+    psql "$DATABASE_URL" -Atc "SELECT round(calls::numeric / $n, 2) || ' x ' || round((total_exec_time / calls)::numeric, 3) || ' ms  ' || left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      ORDER BY total_exec_time DESC LIMIT 25"
+    psql "$DATABASE_URL" -Atc "SELECT 'statements per booking: ' || round(sum(calls)::numeric / $n, 1) || ', PostgreSQL execution ms per booking: ' || round((sum(total_exec_time) / $n)::numeric, 3)
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+  fi
+else
+  wrk -t2 -c"$BOOK_CONN" -d"${SECS}s" --latency -s "$WORK/book.lua" "$BASE"
+fi
+sleep 2
+booked=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
+echo "Redis commands per booking (jobs included): $(python3 -c "print(round(($(calls) - $redis_before) / max($booked, 1), 1))")"
 psql "$DATABASE_URL" -Atc "SELECT 'bookings: ' || count(*) || ', slots booked: ' || (SELECT count(*) FROM mentor_slots WHERE status = 'booked') || ', holds: ' || (SELECT count(*) FROM ledger_holds) FROM bookings"
 curl -sf "$BASE/api/admin/tokens/reconcile" -H "authorization: Bearer $ADMIN" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("reconcile:", {k: d[k] for k in ("ok", "accounts_checked", "ledger_sum")})'

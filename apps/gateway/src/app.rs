@@ -9,7 +9,7 @@ use actix_web::{
     App, Error, HttpRequest, HttpResponse, ResponseError,
     body::{EitherBody, MessageBody},
     dev::{ServiceFactory, ServiceRequest, ServiceResponse},
-    http::Method,
+    http::{Method, header::ContentType},
     middleware::{Compress, Next, from_fn},
     web,
 };
@@ -24,20 +24,23 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::{config::GatewayConfig, docs::RouteTable};
 
 /// What the App builder needs besides the context: the API document and its route table.
+/// The document is kept serialised only: its object model is ten times the size of its JSON
+/// and every HTTP worker would hold a copy (issue 16, idle memory).
 #[derive(Clone)]
 pub struct ApiDocs {
-    /// The OpenAPI document served at `/api/openapi.json`.
-    pub openapi: utoipa::openapi::OpenApi,
+    /// The OpenAPI document served at `/api/openapi.json`, as JSON.
+    pub json: web::Bytes,
     /// The route table behind 404 vs 405.
     pub routes: RouteTable,
 }
 
 impl ApiDocs {
-    /// Collects the document once per process.
-    pub fn collect() -> Self {
+    /// Collects the document once per process; the object model is dropped here.
+    pub fn collect() -> Result<Self, serde_json::Error> {
         let openapi = crate::docs::openapi();
         let routes = RouteTable::from_openapi(&openapi);
-        Self { openapi, routes }
+        let json = web::Bytes::from(serde_json::to_vec(&openapi)?);
+        Ok(Self { json, routes })
     }
 }
 
@@ -234,7 +237,11 @@ pub fn build_app(
         .app_data(extract::query_config())
         .app_data(extract::path_config())
         .app_data(extract::payload_config())
-        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", docs.openapi.clone()))
+        .route("/api/openapi.json", web::get().to(openapi_json))
+        .service(
+            SwaggerUi::new("/api/docs/{_:.*}")
+                .config(utoipa_swagger_ui::Config::from("/api/openapi.json")),
+        )
         .route("/api/docs", web::get().to(docs_redirect))
         .configure(|cfg| realtime::configure(cfg, &realtime))
         .default_service(web::to(fallback))
@@ -276,6 +283,13 @@ async fn undeclared_method(
     next.call(req)
         .await
         .map(ServiceResponse::map_into_left_body)
+}
+
+/// The OpenAPI document (serialised once at start-up).
+async fn openapi_json(docs: web::Data<ApiDocs>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(docs.json.clone())
 }
 
 async fn docs_redirect() -> HttpResponse {

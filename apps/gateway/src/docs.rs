@@ -2,7 +2,7 @@
 //! (utoipa-actix-web), so a route cannot be mounted without being documented; and the
 //! route table derived from it that answers 405 with `Allow` for a known path.
 
-use actix_web::{App, dev::ResourceDef, http::Method};
+use actix_web::{App, http::Method};
 use kernel::error::PROBLEM_JSON;
 use utoipa::{
     Modify, OpenApi,
@@ -323,7 +323,36 @@ fn problem_response(description: &str) -> openapi::Response {
 /// (path pattern, methods) of every documented route, for 404 vs 405.
 #[derive(Debug, Clone)]
 pub struct RouteTable {
-    entries: Vec<(ResourceDef, Vec<Method>)>,
+    entries: Vec<(Pattern, Vec<Method>)>,
+}
+
+/// A documented path split at `/`: literal segments, and `{name}` matching any one
+/// non-empty segment (what actix's `{name}` matches). No regex: the table is one per
+/// process and only consulted when no route matched.
+#[derive(Debug, Clone)]
+struct Pattern(Vec<Option<String>>);
+
+impl Pattern {
+    fn new(path: &str) -> Self {
+        Self(
+            path.split('/')
+                .map(|s| (!s.contains('{')).then(|| s.to_owned()))
+                .collect(),
+        )
+    }
+
+    fn is_match(&self, path: &str) -> bool {
+        let mut segments = path.split('/');
+        self.0.iter().all(|want| match (want, segments.next()) {
+            (Some(literal), Some(s)) => literal == s,
+            (None, Some(s)) => !s.is_empty(),
+            (_, None) => false,
+        }) && segments.next().is_none()
+    }
+
+    fn literal(&self) -> usize {
+        self.0.iter().filter(|s| s.is_some()).count()
+    }
 }
 
 impl RouteTable {
@@ -333,7 +362,7 @@ impl RouteTable {
             .paths
             .paths
             .iter()
-            .map(|(path, item)| (ResourceDef::new(path.as_str()), methods(item)))
+            .map(|(path, item)| (Pattern::new(path), methods(item)))
             .collect();
         Self { entries }
     }
@@ -345,19 +374,12 @@ impl RouteTable {
         let matching: Vec<_> = self
             .entries
             .iter()
-            .filter(|(def, _)| def.is_match(path))
+            .filter(|(pattern, _)| pattern.is_match(path))
             .collect();
-        let literal = |def: &ResourceDef| {
-            def.pattern()
-                .unwrap_or_default()
-                .split('/')
-                .filter(|segment| !segment.contains('{'))
-                .count()
-        };
-        let most = matching.iter().map(|(def, _)| literal(def)).max()?;
+        let most = matching.iter().map(|(p, _)| p.literal()).max()?;
         let mut allowed: Vec<String> = matching
             .iter()
-            .filter(|(def, _)| literal(def) == most)
+            .filter(|(p, _)| p.literal() == most)
             .flat_map(|(_, methods)| methods.iter().map(ToString::to_string))
             .collect();
         if allowed.is_empty() {
@@ -411,5 +433,21 @@ mod tests {
             table.allowed("/api/mentors/me/slots").unwrap(),
             vec!["POST".to_owned()]
         );
+    }
+
+    #[test]
+    fn a_parameter_is_one_non_empty_segment() {
+        let p = Pattern::new("/api/mentors/{id}/slots");
+        assert!(p.is_match("/api/mentors/abc/slots"));
+        for other in [
+            "/api/mentors//slots",
+            "/api/mentors/abc/slots/",
+            "/api/mentors/a/b/slots",
+            "/api/mentors/abc",
+            "/api/mentors/abc/slot",
+        ] {
+            assert!(!p.is_match(other), "{other}");
+        }
+        assert_eq!(p.literal(), 4);
     }
 }

@@ -134,7 +134,7 @@ impl Application {
             .with_context(|| format!("binding {}:{}", config.host, config.port))?;
         let port = listener.local_addr()?.port();
         let data = web::Data::new(ctx.clone());
-        let docs = web::Data::new(ApiDocs::collect());
+        let docs = web::Data::new(ApiDocs::collect().context("serialising the API document")?);
         let mut server =
             HttpServer::new(move || build_app(data.clone(), docs.clone(), services.clone()))
                 .disable_signals()

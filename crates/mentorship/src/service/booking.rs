@@ -2,12 +2,12 @@
 //! meeting. Each is one transaction; the slot (or booking, or meeting) row is locked first,
 //! so concurrent requests queue on it and see each other's outcome.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use comms::email::Template;
 use kernel::{AppContext, Tenant};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait, sea_query::LockType,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Statement, TransactionTrait, sea_query::LockType,
 };
 use serde_json::json;
 use tokens::ledger::holds::{self, NewHold, Settlement};
@@ -75,25 +75,41 @@ pub async fn book(
 ) -> Result<(BookingDto, bool), MentorshipError> {
     let platform_id = tenant.id;
     let txn = ctx.db.begin().await?;
-    let slot = mentor_slots::Entity::find_by_id(slot_id)
-        .filter(mentor_slots::Column::PlatformId.eq(platform_id))
-        .lock(LockType::Update)
-        .one(&txn)
-        .await?
-        .ok_or(MentorshipError::NotFound("slot"))?;
-    // after the lock: a concurrent repeat of this request has committed by now
+    // the slot is taken and its mentor read in one statement; its row lock queues a
+    // concurrent booking of the same slot, which then finds it taken
+    let taken = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE mentor_slots s SET status = 'booked'
+               FROM mentor_profiles m
+              WHERE s.id = $1 AND s.platform_id = $2 AND s.status = 'open'
+                AND s.starts_at > now() AND m.id = s.mentor_id
+             RETURNING m.*, s.starts_at AS slot_starts_at, s.ends_at AS slot_ends_at",
+            [slot_id.into(), platform_id.into()],
+        ))
+        .await?;
+    // after the lock: a concurrent repeat of this request has committed by now (returning
+    // early drops the transaction, so the slot is not taken twice)
     if let Some(key) = key
         && let Some(first) = by_key(&txn, platform_id, student, key).await?
     {
         return Ok((first, false));
     }
-    if slot.status != SlotStatus::Open || slot.starts_at <= Utc::now() {
-        return Err(MentorshipError::SlotTaken);
-    }
-    let mentor = mentor_profiles::Entity::find_by_id(slot.mentor_id)
-        .one(&txn)
-        .await?
-        .ok_or(MentorshipError::NotFound("mentor"))?;
+    let Some(row) = taken else {
+        let exists = mentor_slots::Entity::find_by_id(slot_id)
+            .filter(mentor_slots::Column::PlatformId.eq(platform_id))
+            .one(&txn)
+            .await?
+            .is_some();
+        return Err(if exists {
+            MentorshipError::SlotTaken
+        } else {
+            MentorshipError::NotFound("slot")
+        });
+    };
+    let mentor = mentor_profiles::Model::from_query_result(&row, "")?;
+    let starts_at: DateTime<Utc> = row.try_get("", "slot_starts_at")?;
+    let ends_at: DateTime<Utc> = row.try_get("", "slot_ends_at")?;
     if mentor.user_id == student {
         return Err(MentorshipError::OwnSlot);
     }
@@ -105,7 +121,7 @@ pub async fn book(
             user_id: student,
             amount: mentor.price_tokens,
             reference: &format!("booking:{booking_id}"),
-            expires_at: Some(slot.ends_at + Duration::hours(48)),
+            expires_at: Some(ends_at + Duration::hours(48)),
         },
     )
     .await?;
@@ -113,7 +129,7 @@ pub async fn book(
     let booking = bookings::ActiveModel {
         id: Set(booking_id),
         platform_id: Set(platform_id),
-        slot_id: Set(slot.id),
+        slot_id: Set(slot_id),
         mentor_id: Set(mentor.id),
         student_id: Set(student),
         status: Set(BookingStatus::Booked),
@@ -134,8 +150,8 @@ pub async fn book(
         booking_id: Set(booking.id),
         mentor_user_id: Set(mentor.user_id),
         student_user_id: Set(student),
-        starts_at: Set(slot.starts_at),
-        ends_at: Set(slot.ends_at),
+        starts_at: Set(starts_at),
+        ends_at: Set(ends_at),
         status: Set(MeetingStatus::Scheduled),
         started_at: Set(None),
         ended_at: Set(None),
@@ -153,9 +169,6 @@ pub async fn book(
     out.plan()?;
     out.job(&CalendarEvent::of(&meeting, CalendarAction::Create))?;
     out.write(&txn).await?;
-    let mut slot: mentor_slots::ActiveModel = slot.into();
-    slot.status = Set(SlotStatus::Booked);
-    slot.update(&txn).await?;
     txn.commit().await?;
     tracing::info!(booking = %booking.id, tokens = booking.tokens, "slot booked");
     Ok((dto(&booking, meeting.id), true))

@@ -98,7 +98,7 @@ async fn a_booking_is_a_fixed_short_list_of_statements() {
     assert_eq!(outbox_after - outbox_before, 8);
     assert_eq!(user_reads, 1, "{statements:#?}");
     assert!(
-        statements.len() <= 17,
+        statements.len() <= 8,
         "{} statements: {statements:#?}",
         statements.len()
     );

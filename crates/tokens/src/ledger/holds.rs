@@ -6,8 +6,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QuerySelect, sea_query::LockType,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Statement, sea_query::LockType,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -35,35 +35,47 @@ pub struct NewHold<'a> {
 
 /// Places a hold in `conn`'s transaction; a repeat with the same reference returns the
 /// existing hold. Fails with [`TokensError::Insufficient`] when the user's available
-/// balance is short.
+/// balance is short. Four statements: the governance switch, the hold (inserted unless its
+/// reference exists), and the transfer's two.
 pub async fn place<C: ConnectionTrait>(
     conn: &C,
     h: NewHold<'_>,
 ) -> Result<ledger_holds::Model, TokensError> {
-    if let Some(existing) = by_reference(conn, h.platform_id, h.reference).await? {
-        return Ok(existing);
-    }
-    if let Some(rules) = crate::governance::Rules::load(conn, h.platform_id).await? {
-        rules
+    if let Some(rules) = crate::governance::Rules::load(conn, h.platform_id).await?
+        && let Err(refused) = rules
             .check(conn, h.platform_id, h.user_id, h.amount, h.expires_at)
-            .await?;
+            .await
+    {
+        // a repeat of a hold that was placed is answered with it, not refused
+        return match by_reference(conn, h.platform_id, h.reference).await? {
+            Some(existing) => Ok(existing),
+            None => Err(refused),
+        };
     }
     let id = kernel::ids::new_id();
-    let hold = ledger_holds::ActiveModel {
-        id: Set(id),
-        platform_id: Set(h.platform_id),
-        user_id: Set(h.user_id),
-        amount: Set(h.amount),
-        status: Set(HoldStatus::Pending),
-        reference: Set(h.reference.to_owned()),
-        expires_at: Set(h.expires_at),
-        posted: Set(0),
-        refunded: Set(0),
-        created_at: Set(Utc::now()),
-        settled_at: Set(None),
-    }
-    .insert(conn)
+    let inserted = ledger_holds::Model::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO ledger_holds (id, platform_id, user_id, amount, status, reference, expires_at)
+         VALUES ($1, $2, $3, $4, 'pending', $5, $6)
+         ON CONFLICT (platform_id, reference) DO NOTHING
+         RETURNING *",
+        [
+            id.into(),
+            h.platform_id.into(),
+            h.user_id.into(),
+            h.amount.into(),
+            h.reference.into(),
+            h.expires_at.into(),
+        ],
+    ))
+    .one(conn)
     .await?;
+    let Some(hold) = inserted else {
+        // placed before (or by a concurrent request that committed first)
+        return by_reference(conn, h.platform_id, h.reference)
+            .await?
+            .ok_or(TokensError::NotFound("hold"));
+    };
     transfer(
         conn,
         NewTransfer {

@@ -158,12 +158,72 @@ pub async fn account_id<C: ConnectionTrait>(
 #[derive(Debug, FromQueryResult)]
 struct Locked {
     id: Uuid,
+    kind: AccountKind,
+    owner_id: Option<Uuid>,
     balance: i64,
     allow_negative: bool,
 }
 
-/// Writes a transfer and moves the two balances, in `conn`'s transaction. A repeat of the
-/// key returns the first transfer (it must describe the same movement, else
+impl Locked {
+    fn is(&self, a: Account) -> bool {
+        self.kind == a.kind && self.owner_id == a.owner
+    }
+}
+
+/// Finds the two accounts of a transfer and locks them in id order, in one statement; an
+/// account used for the first time is created first (then the statement runs again).
+async fn lock_pair<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    from: Account,
+    to: Account,
+) -> Result<(Locked, Locked), DbErr> {
+    let mut values: Vec<Value> = vec![platform_id.into()];
+    let mut matches = Vec::with_capacity(2);
+    for a in [from, to] {
+        values.push(a.kind.as_str().into());
+        let kind = values.len();
+        match a.owner {
+            Some(owner) => {
+                values.push(owner.into());
+                matches.push(format!("(kind = ${kind} AND owner_id = ${})", kind + 1));
+            }
+            None => matches.push(format!("(kind = ${kind} AND owner_id IS NULL)")),
+        }
+    }
+    let sql = format!(
+        "SELECT id, kind, owner_id, balance, allow_negative FROM ledger_accounts
+          WHERE platform_id = $1 AND ({}) ORDER BY id FOR UPDATE",
+        matches.join(" OR ")
+    );
+    let stmt = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
+    let mut created = false;
+    loop {
+        let mut rows = Locked::find_by_statement(stmt.clone()).all(conn).await?;
+        let debit = rows.iter().position(|r| r.is(from));
+        let credit = rows.iter().position(|r| r.is(to));
+        if let (Some(d), Some(c)) = (debit, credit) {
+            // remove the higher index first so the lower one stays valid
+            let (first, second) = if d > c { (d, c) } else { (c, d) };
+            let a = rows.swap_remove(first);
+            let b = rows.swap_remove(second);
+            return Ok(if d > c { (a, b) } else { (b, a) });
+        }
+        if created {
+            return Err(DbErr::RecordNotFound("ledger account".into()));
+        }
+        for (found, account) in [(debit, from), (credit, to)] {
+            if found.is_none() {
+                account_id(conn, platform_id, account).await?;
+            }
+        }
+        created = true;
+    }
+}
+
+/// Writes a transfer and moves the two balances, in `conn`'s transaction: two statements
+/// (the accounts found and locked; the transfer inserted with both balances moved). A repeat
+/// of the key returns the first transfer (it must describe the same movement, else
 /// [`TokensError::IdempotencyKeyReused`]).
 pub async fn transfer<C: ConnectionTrait>(
     conn: &C,
@@ -175,78 +235,71 @@ pub async fn transfer<C: ConnectionTrait>(
             message: "must be a positive number of tokens".into(),
         });
     }
-    let from = account_id(conn, t.platform_id, t.from).await?;
-    let to = account_id(conn, t.platform_id, t.to).await?;
-    // lock both rows in id order
-    let locked = Locked::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT id, balance, allow_negative FROM ledger_accounts
-          WHERE id = ANY($1) ORDER BY id FOR UPDATE",
-        [vec![from, to].into()],
-    ))
-    .all(conn)
-    .await?;
-    if let Some(existing) = find_by_key(conn, t.platform_id, t.key).await? {
-        return replay(existing, from, to, &t);
+    if t.from == t.to {
+        return Err(TokensError::Invalid {
+            field: "to",
+            message: "a transfer needs two different accounts".into(),
+        });
     }
-    let debit = locked
-        .iter()
-        .find(|a| a.id == from)
-        .ok_or_else(|| DbErr::RecordNotFound("debit account".into()))?;
+    let (debit, credit) = lock_pair(conn, t.platform_id, t.from, t.to).await?;
     if !debit.allow_negative && debit.balance < t.amount {
+        // a repeat of a transfer that was made is still answered with it
+        if let Some(existing) = find_by_key(conn, t.platform_id, t.key).await? {
+            return replay(existing, debit.id, credit.id, &t);
+        }
         return Err(TokensError::Insufficient {
             account: t.from.kind.as_str(),
             available: debit.balance,
             needed: t.amount,
         });
     }
-    let id = kernel::ids::new_id();
-    let inserted = conn
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO ledger_transfers
+    // the balances move only when the transfer row was written (a used key writes nothing)
+    let written = ledger_transfers::Model::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "WITH ins AS (
+            INSERT INTO ledger_transfers
                 (id, platform_id, idempotency_key, kind, debit_account, credit_account, amount,
                  hold_id, reason, metadata, created_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-             ON CONFLICT (platform_id, idempotency_key) DO NOTHING",
-            [
-                id.into(),
-                t.platform_id.into(),
-                t.key.into(),
-                t.kind.as_str().into(),
-                from.into(),
-                to.into(),
-                t.amount.into(),
-                t.hold_id.map_or(Value::Uuid(None), Into::into),
-                t.reason.into(),
-                t.metadata.clone().into(),
-                t.created_by.map_or(Value::Uuid(None), Into::into),
-            ],
-        ))
-        .await?;
-    if inserted.rows_affected() == 0 {
-        // a concurrent request with the same key committed first
-        let existing = find_by_key(conn, t.platform_id, t.key)
-            .await?
-            .ok_or_else(|| DbErr::RecordNotFound("transfer by key".into()))?;
-        return replay(existing, from, to, &t);
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            ON CONFLICT (platform_id, idempotency_key) DO NOTHING
+            RETURNING *),
+         moved AS (
+            UPDATE ledger_accounts a
+               SET balance = a.balance + CASE WHEN a.id = ins.debit_account
+                                              THEN -ins.amount ELSE ins.amount END,
+                   updated_at = now()
+              FROM ins
+             WHERE a.id IN (ins.debit_account, ins.credit_account))
+         SELECT * FROM ins",
+        [
+            kernel::ids::new_id().into(),
+            t.platform_id.into(),
+            t.key.into(),
+            t.kind.as_str().into(),
+            debit.id.into(),
+            credit.id.into(),
+            t.amount.into(),
+            t.hold_id.map_or(Value::Uuid(None), Into::into),
+            t.reason.into(),
+            t.metadata.clone().into(),
+            t.created_by.map_or(Value::Uuid(None), Into::into),
+        ],
+    ))
+    .one(conn)
+    .await?;
+    match written {
+        Some(transfer) => Ok(Posted {
+            transfer,
+            created: true,
+        }),
+        None => {
+            // the key was used (by an earlier or a concurrent request that committed first)
+            let existing = find_by_key(conn, t.platform_id, t.key)
+                .await?
+                .ok_or_else(|| DbErr::RecordNotFound("transfer by key".into()))?;
+            replay(existing, debit.id, credit.id, &t)
+        }
     }
-    for (account, delta) in [(from, -t.amount), (to, t.amount)] {
-        conn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "UPDATE ledger_accounts SET balance = balance + $2, updated_at = now() WHERE id = $1",
-            [account.into(), delta.into()],
-        ))
-        .await?;
-    }
-    let transfer = ledger_transfers::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("transfer just written".into()))?;
-    Ok(Posted {
-        transfer,
-        created: true,
-    })
 }
 
 pub(crate) async fn find_by_key<C: ConnectionTrait>(

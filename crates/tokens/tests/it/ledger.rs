@@ -442,5 +442,101 @@ async fn governance_rules_apply_only_when_the_flag_is_on() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(hold("b4", 10, 1).await.is_ok());
+    let first = hold("b4", 10, 1).await.unwrap();
+    // a repeat of a placed hold is answered with it, though the cap would refuse a new one
+    let again = hold("b4", 10, 1).await.unwrap();
+    assert_eq!(again.id, first.id);
+    assert!(matches!(
+        hold("b5", 10, 1).await,
+        Err(TokensError::DailySpendCapExceeded { .. })
+    ));
+}
+
+/// A repeat of a hold or a transfer is answered with the first even when the balance no
+/// longer covers it; a new one is refused; nothing moves twice.
+#[tokio::test]
+async fn repeats_replay_the_first_even_when_the_balance_is_spent() {
+    let app = spawn_app().await;
+    let platform = platform_id(&app, MM).await;
+    let (student, token) = user(&app, Role::User, MM);
+    grant(&app, MM, student, 10).await;
+    let place = |reference: &'static str, amount: i64| {
+        let db = app.db.clone();
+        async move {
+            let txn = db.begin().await.unwrap();
+            let r = holds::place(
+                &txn,
+                NewHold {
+                    platform_id: platform,
+                    user_id: student,
+                    amount,
+                    reference,
+                    expires_at: None,
+                },
+            )
+            .await;
+            if r.is_ok() {
+                txn.commit().await.unwrap();
+            }
+            r
+        }
+    };
+    let first = place("booking:r1", 8).await.unwrap();
+    assert_eq!(place("booking:r1", 8).await.unwrap().id, first.id);
+    assert!(matches!(
+        place("booking:r2", 8).await,
+        Err(TokensError::Insufficient {
+            available: 2,
+            needed: 8,
+            ..
+        })
+    ));
+    assert_eq!(balance(&app, MM, &token).await, (2, 8));
+
+    let take = |key: &'static str, amount: i64, to: Account| {
+        let db = app.db.clone();
+        async move {
+            let txn = db.begin().await.unwrap();
+            let r = ledger::transfer(
+                &txn,
+                ledger::NewTransfer {
+                    platform_id: platform,
+                    key,
+                    kind: ledger::TransferKind::Correction,
+                    from: Account::available(student),
+                    to,
+                    amount,
+                    hold_id: None,
+                    reason: "test",
+                    metadata: json!({}),
+                    created_by: None,
+                },
+            )
+            .await;
+            if r.is_ok() {
+                txn.commit().await.unwrap();
+            }
+            r
+        }
+    };
+    let grants = Account::platform(AccountKind::PlatformGrants);
+    let taken = take("corr-1", 2, grants).await.unwrap();
+    assert!(taken.created);
+    let repeat = take("corr-1", 2, grants).await.unwrap();
+    assert!(!repeat.created);
+    assert_eq!(repeat.transfer.id, taken.transfer.id);
+    assert!(matches!(
+        take("corr-1", 1, grants).await,
+        Err(TokensError::IdempotencyKeyReused)
+    ));
+    assert!(matches!(
+        take("corr-2", 1, grants).await,
+        Err(TokensError::Insufficient { available: 0, .. })
+    ));
+    match take("corr-3", 1, Account::available(student)).await {
+        Err(TokensError::Invalid { field: "to", .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(balance(&app, MM, &token).await, (0, 8));
+    assert_eq!(reconcile(&app, MM).await.json()["ok"], true);
 }
