@@ -7,6 +7,10 @@
 # the students. wrk runs on the same machine as the server, PostgreSQL and Redis.
 #
 # usage: bash bench/mentorship.sh [seconds=20] [list_connections=32] [book_connections=16]
+#        PROFILE=1: during the booking load, `perf record -a` (software clock) and the split of
+#        CPU by process, the gateway's hottest symbols, and, when PostgreSQL preloads
+#        pg_stat_statements, the statements and their time per booking. Always printed:
+#        Redis commands per booking (INFO commandstats, the outbox relay's BullMQ adds included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${1:-20}"
