@@ -9,6 +9,8 @@
 #                         deletes this run's Redis keys, drops the database and the work dir,
 #                         after calling bench_cleanup_hook when the script defines one
 #   need CMD...           exits with a hint when a command is missing
+#   redis_commands        prints the Redis server's commands so far (INFO commandstats,
+#                         commands run inside Lua scripts included)
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 
 need() {
@@ -27,6 +29,10 @@ bench_binary() {
     cargo build --release -q -p gateway
     BIN="$CARGO_TARGET_DIR/release/gateway"
   fi
+}
+
+redis_commands() {
+  redis-cli -u "$REDIS_URL" INFO commandstats | awk -F'[:=,]' '/^cmdstat_/ {s += $3} END {print s + 0}'
 }
 
 free_port() {

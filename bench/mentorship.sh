@@ -67,8 +67,7 @@ end
 LUA
 echo
 echo "== POST /api/slots/{id}/book  ($SECS s, $BOOK_CONN connections, distinct slots)"
-calls() { redis-cli -u "$REDIS_URL" INFO commandstats | awk -F'[:=,]' '/^cmdstat_/ {s += $3} END {print s + 0}'; }
-redis_before=$(calls)
+redis_before=$(redis_commands)
 if [ -n "${PROFILE:-}" ]; then
   # where the booking's time goes: every process sampled (software clock) for SECS - 4 s
   need perf
@@ -100,6 +99,6 @@ else
 fi
 sleep 2
 booked=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
-echo "Redis commands per booking (jobs included): $(python3 -c "print(round(($(calls) - $redis_before) / max($booked, 1), 1))")"
+echo "Redis commands per booking (jobs included): $(python3 -c "print(round(($(redis_commands) - $redis_before) / max($booked, 1), 1))")"
 psql "$DATABASE_URL" -Atc "SELECT 'bookings: ' || count(*) || ', slots booked: ' || (SELECT count(*) FROM mentor_slots WHERE status = 'booked') || ', holds: ' || (SELECT count(*) FROM ledger_holds) FROM bookings"
 curl -sf "$BASE/api/admin/tokens/reconcile" -H "authorization: Bearer $ADMIN" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("reconcile:", {k: d[k] for k in ("ok", "accounts_checked", "ledger_sum")})'

@@ -26,8 +26,7 @@ TOKEN=$(curl -sf -X POST "$BASE/api/auth/signup" -H 'content-type: application/j
   python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 curl -sf -o /dev/null -H "authorization: Bearer $TOKEN" "$BASE$P"
 
-calls() { redis-cli -u "$REDIS_URL" INFO commandstats | awk -F'[:=,]' '/^cmdstat_/ {s += $3} END {print s + 0}'; }
-before=$(calls)
+before=$(redis_commands)
 wrk -t2 -c"$CONN" -d"$((SECS + 4))s" --latency -H "authorization: Bearer $TOKEN" "$BASE$P" >"$WORK/wrk" &
 WRK=$!
 sleep 2
@@ -36,7 +35,7 @@ echo "== Redis commands seen in 0.2 s of load (MONITOR)"
 timeout 0.2 redis-cli -u "$REDIS_URL" MONITOR 2>/dev/null | awk 'NR > 1 {print $4, $5}' | tr -d '"' |
   sed -E 's/[0-9a-f-]{36}/<id>/g' | sort | uniq -c | sort -rn | head -8 || true
 wait "$WRK"
-after=$(calls)
+after=$(redis_commands)
 cat "$WORK/wrk"
 reqs=$(awk '/requests in/ {print $1}' "$WORK/wrk")
 python3 -c "print(f'Redis commands per request: {($after - $before) / $reqs:.2f} ({$after - $before} for $reqs requests)')"

@@ -199,25 +199,26 @@ async fn lock_pair<C: ConnectionTrait>(
     let stmt = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
     let mut created = false;
     loop {
-        let mut rows = Locked::find_by_statement(stmt.clone()).all(conn).await?;
-        let debit = rows.iter().position(|r| r.is(from));
-        let credit = rows.iter().position(|r| r.is(to));
-        if let (Some(d), Some(c)) = (debit, credit) {
-            // remove the higher index first so the lower one stays valid
-            let (first, second) = if d > c { (d, c) } else { (c, d) };
-            let a = rows.swap_remove(first);
-            let b = rows.swap_remove(second);
-            return Ok(if d > c { (a, b) } else { (b, a) });
-        }
-        if created {
-            return Err(DbErr::RecordNotFound("ledger account".into()));
-        }
-        for (found, account) in [(debit, from), (credit, to)] {
-            if found.is_none() {
-                account_id(conn, platform_id, account).await?;
+        let (mut debit, mut credit) = (None, None);
+        for row in Locked::find_by_statement(stmt.clone()).all(conn).await? {
+            if row.is(from) {
+                debit = Some(row);
+            } else if row.is(to) {
+                credit = Some(row);
             }
         }
-        created = true;
+        match (debit, credit) {
+            (Some(debit), Some(credit)) => return Ok((debit, credit)),
+            _ if created => return Err(DbErr::RecordNotFound("ledger account".into())),
+            (debit, credit) => {
+                for (found, account) in [(debit.is_some(), from), (credit.is_some(), to)] {
+                    if !found {
+                        account_id(conn, platform_id, account).await?;
+                    }
+                }
+                created = true;
+            }
+        }
     }
 }
 

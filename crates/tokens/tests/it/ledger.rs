@@ -22,6 +22,19 @@ use uuid::Uuid;
 
 const MM: &str = "mr-mentor";
 
+/// Places a hold in its own transaction, committed when it was placed.
+async fn place_committed(
+    db: &sea_orm::DatabaseConnection,
+    hold: NewHold<'_>,
+) -> Result<tokens::entities::ledger_holds::Model, TokensError> {
+    let txn = db.begin().await.unwrap();
+    let placed = holds::place(&txn, hold).await;
+    if placed.is_ok() {
+        txn.commit().await.unwrap();
+    }
+    placed
+}
+
 #[tokio::test]
 async fn a_grant_credits_the_user_and_shows_in_their_history() {
     let app = spawn_app().await;
@@ -261,9 +274,8 @@ async fn concurrent_holds_never_overdraw_and_settle_once() {
     let attempts = futures::future::join_all((0..10).map(|i| {
         let db = app.db.clone();
         async move {
-            let txn = db.begin().await.unwrap();
-            let placed = holds::place(
-                &txn,
+            let placed = place_committed(
+                &db,
                 NewHold {
                     platform_id: platform,
                     user_id: student,
@@ -274,10 +286,7 @@ async fn concurrent_holds_never_overdraw_and_settle_once() {
             )
             .await;
             match placed {
-                Ok(hold) => {
-                    txn.commit().await.unwrap();
-                    Some(hold)
-                }
+                Ok(hold) => Some(hold),
                 Err(TokensError::Insufficient { .. }) => None,
                 Err(other) => panic!("{other:?}"),
             }
@@ -396,9 +405,8 @@ async fn governance_rules_apply_only_when_the_flag_is_on() {
     let hold = |reference: &'static str, amount: i64, days: i64| {
         let db = app.db.clone();
         async move {
-            let txn = db.begin().await.unwrap();
-            let r = holds::place(
-                &txn,
+            place_committed(
+                &db,
                 NewHold {
                     platform_id: platform,
                     user_id: student,
@@ -407,11 +415,7 @@ async fn governance_rules_apply_only_when_the_flag_is_on() {
                     expires_at: Some(chrono::Utc::now() + chrono::Duration::days(days)),
                 },
             )
-            .await;
-            if r.is_ok() {
-                txn.commit().await.unwrap();
-            }
-            r
+            .await
         }
     };
     // off by default: a large, far-off hold is fine
@@ -463,9 +467,8 @@ async fn repeats_replay_the_first_even_when_the_balance_is_spent() {
     let place = |reference: &'static str, amount: i64| {
         let db = app.db.clone();
         async move {
-            let txn = db.begin().await.unwrap();
-            let r = holds::place(
-                &txn,
+            place_committed(
+                &db,
                 NewHold {
                     platform_id: platform,
                     user_id: student,
@@ -474,11 +477,7 @@ async fn repeats_replay_the_first_even_when_the_balance_is_spent() {
                     expires_at: None,
                 },
             )
-            .await;
-            if r.is_ok() {
-                txn.commit().await.unwrap();
-            }
-            r
+            .await
         }
     };
     let first = place("booking:r1", 8).await.unwrap();
