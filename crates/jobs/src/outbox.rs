@@ -2,7 +2,8 @@
 //! transaction, so a job exists exactly when the business change committed. The relay moves
 //! rows to BullMQ right after commit (woken by [`Jobs::notify_committed`]) and sweeps every
 //! few seconds for rows a crash left behind. The BullMQ job id is the row id, so relaying a
-//! row twice adds the job once.
+//! row twice adds the job once. A [`Batch`] (the jobs of one change) is one row whose jobs
+//! keep ids of their own.
 
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use sea_orm::{
     TransactionTrait,
     sea_query::{Expr, ExprTrait, LockBehavior, LockType},
 };
+use serde::{Deserialize, Serialize};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
@@ -92,18 +94,15 @@ fn row(
     payload: serde_json::Value,
     delay: Duration,
 ) -> entity::ActiveModel {
-    entity::ActiveModel {
-        id: Set(id),
-        platform_id: Set(Some(tenant.id)),
-        queue: Set(queue.to_owned()),
-        job_name: Set(job_name.to_owned()),
-        payload: Set(payload),
-        delay_ms: Set(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX)),
-        created_at: Set(Utc::now()),
-        relayed_at: Set(None),
-        attempts: Set(0),
-        last_error: Set(None),
+    ActiveRow {
+        id,
+        platform_id: tenant.id,
+        queue: queue.to_owned(),
+        job_name: job_name.to_owned(),
+        payload,
+        delay_ms: i64::try_from(delay.as_millis()).unwrap_or(i64::MAX),
     }
+    .into_model()
 }
 
 fn envelope<T: serde::Serialize>(tenant: &Tenant, payload: &T) -> Result<serde_json::Value, DbErr> {
@@ -166,13 +165,30 @@ pub async fn publish_in<C: ConnectionTrait, E: EventSpec>(
     .await
 }
 
-/// Outbox rows gathered while a transaction runs and written by one multi-row `INSERT`
-/// ([`Batch::insert`], before the commit): a booking's emails, in-app notices, reminders and
-/// calendar event are one statement instead of one each. Nothing is written until `insert`;
+/// The `queue` and `job_name` of a row that carries a batch of jobs ([`Batch`]).
+const BATCH_ROW: &str = "outbox-batch";
+
+/// One job of a batch row: what its own row would have held.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct BatchedJob {
+    /// The BullMQ job id.
+    id: Uuid,
+    queue: String,
+    name: String,
+    data: serde_json::Value,
+    delay_ms: i64,
+}
+
+/// Jobs gathered while a transaction runs and written by one statement ([`Batch::insert`],
+/// before the commit): a booking's emails, in-app notices, reminders and calendar event are
+/// one outbox row instead of one each, which the relay fans out into their BullMQ jobs (each
+/// with its own id, so a repeated relay adds each once). Nothing is written until `insert`;
 /// a batch dropped without it writes nothing.
 #[derive(Debug, Default)]
 pub struct Batch {
-    rows: Vec<entity::ActiveModel>,
+    platform_id: Option<Uuid>,
+    mixed: bool,
+    jobs: Vec<BatchedJob>,
 }
 
 impl Batch {
@@ -186,12 +202,22 @@ impl Batch {
         tenant: &Tenant,
         queue: &str,
         job_name: &str,
-        payload: serde_json::Value,
+        data: serde_json::Value,
         delay: Duration,
     ) -> Uuid {
         let id = kernel::ids::new_id();
-        self.rows
-            .push(row(id, tenant, queue, job_name, payload, delay));
+        match self.platform_id {
+            None => self.platform_id = Some(tenant.id),
+            Some(p) if p != tenant.id => self.mixed = true,
+            Some(_) => {}
+        }
+        self.jobs.push(BatchedJob {
+            id,
+            queue: queue.to_owned(),
+            name: job_name.to_owned(),
+            data,
+            delay_ms: i64::try_from(delay.as_millis()).unwrap_or(i64::MAX),
+        });
         id
     }
 
@@ -218,30 +244,102 @@ impl Batch {
         Ok(self.push(tenant, EVENTS_QUEUE, E::NAME, payload, Duration::ZERO))
     }
 
-    /// How many rows the batch holds.
+    /// How many jobs the batch holds.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.jobs.len()
     }
 
     /// Whether the batch is empty.
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.jobs.is_empty()
     }
 
-    /// Writes every row inside `txn` in one statement (none when the batch is empty).
+    /// Writes the batch inside `txn` in one statement (none when it is empty): one row per
+    /// batch; a lone job (or jobs of several tenants) as ordinary rows.
     pub async fn insert<C: ConnectionTrait>(self, txn: &C) -> Result<(), DbErr> {
-        if self.rows.is_empty() {
+        let Some(platform_id) = self.platform_id else {
             return Ok(());
-        }
-        entity::Entity::insert_many(self.rows)
+        };
+        let rows: Vec<entity::ActiveModel> = if self.jobs.len() == 1 || self.mixed {
+            self.jobs
+                .into_iter()
+                .map(|j| ActiveRow {
+                    id: j.id,
+                    platform_id,
+                    queue: j.queue,
+                    job_name: j.name,
+                    payload: j.data,
+                    delay_ms: j.delay_ms,
+                })
+                .map(ActiveRow::into_model)
+                .collect()
+        } else {
+            let payload = serde_json::to_value(&self.jobs)
+                .map_err(|e| DbErr::Custom(format!("serializing an outbox batch: {e}")))?;
+            vec![
+                ActiveRow {
+                    id: kernel::ids::new_id(),
+                    platform_id,
+                    queue: BATCH_ROW.to_owned(),
+                    job_name: BATCH_ROW.to_owned(),
+                    payload,
+                    delay_ms: 0,
+                }
+                .into_model(),
+            ]
+        };
+        entity::Entity::insert_many(rows)
             .exec_without_returning(txn)
             .await?;
         Ok(())
     }
 }
 
-/// Relays pending rows until none is left; returns how many were relayed. Safe to run in
-/// every replica at once (`FOR UPDATE SKIP LOCKED`).
+/// A pending row's parts.
+struct ActiveRow {
+    id: Uuid,
+    platform_id: Uuid,
+    queue: String,
+    job_name: String,
+    payload: serde_json::Value,
+    delay_ms: i64,
+}
+
+impl ActiveRow {
+    fn into_model(self) -> entity::ActiveModel {
+        entity::ActiveModel {
+            id: Set(self.id),
+            platform_id: Set(Some(self.platform_id)),
+            queue: Set(self.queue),
+            job_name: Set(self.job_name),
+            payload: Set(self.payload),
+            delay_ms: Set(self.delay_ms),
+            created_at: Set(Utc::now()),
+            relayed_at: Set(None),
+            attempts: Set(0),
+            last_error: Set(None),
+        }
+    }
+}
+
+/// The jobs a pending row stands for: itself, or the jobs of its batch.
+fn jobs_of(row: &entity::Model) -> Result<Vec<BatchedJob>, String> {
+    if row.queue == BATCH_ROW && row.job_name == BATCH_ROW {
+        serde_json::from_value(row.payload.clone()).map_err(|e| format!("unreadable batch: {e}"))
+    } else {
+        Ok(vec![BatchedJob {
+            id: row.id,
+            queue: row.queue.clone(),
+            name: row.job_name.clone(),
+            data: row.payload.clone(),
+            delay_ms: row.delay_ms,
+        }])
+    }
+}
+
+/// Relays pending rows until none is left; returns how many rows were relayed. Safe to run
+/// in every replica at once (`FOR UPDATE SKIP LOCKED`). A row counts as relayed when every
+/// job it stands for was added.
 pub async fn relay_pending(jobs: &Jobs) -> anyhow::Result<usize> {
     let db = &jobs.context().db;
     let mut total = 0;
@@ -258,36 +356,49 @@ pub async fn relay_pending(jobs: &Jobs) -> anyhow::Result<usize> {
             txn.commit().await?;
             return Ok(total);
         }
+        let mut errors: Vec<Option<String>> = vec![None; rows.len()];
+        let mut wanted = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            match jobs_of(row) {
+                Ok(js) => wanted.extend(js.into_iter().map(|j| (i, j))),
+                Err(err) => errors[i] = Some(err),
+            }
+        }
+        // every add of the pass is in flight at once: they share the multiplexed connection,
+        // so a pass costs about one round trip instead of one per job
+        let adds = wanted.iter().map(|(i, j)| async move {
+            let id = j.id.to_string();
+            let delay = u64::try_from(j.delay_ms).unwrap_or(0);
+            let added = jobs
+                .add_raw(&j.queue, &j.name, j.data.clone(), Some(&id), delay)
+                .await;
+            (*i, added)
+        });
+        for (i, added) in futures::future::join_all(adds).await {
+            if let Err(err) = added
+                && errors[i].is_none()
+            {
+                errors[i] = Some(format!("{err:#}"));
+            }
+        }
         let mut relayed = Vec::new();
         let mut failed = 0;
-        for row in &rows {
-            let id = row.id.to_string();
-            let delay = u64::try_from(row.delay_ms).unwrap_or(0);
-            match jobs
-                .add_raw(
-                    &row.queue,
-                    &row.job_name,
-                    row.payload.clone(),
-                    Some(&id),
-                    delay,
+        for (row, error) in rows.iter().zip(errors) {
+            let Some(err) = error else {
+                relayed.push(row.id);
+                continue;
+            };
+            failed += 1;
+            tracing::warn!(outbox_id = %row.id, queue = %row.queue, error = %err, "outbox relay failed");
+            entity::Entity::update_many()
+                .col_expr(
+                    entity::Column::Attempts,
+                    Expr::col(entity::Column::Attempts).add(1),
                 )
-                .await
-            {
-                Ok(_) => relayed.push(row.id),
-                Err(err) => {
-                    failed += 1;
-                    tracing::warn!(outbox_id = %row.id, queue = %row.queue, error = %format!("{err:#}"), "outbox relay failed");
-                    entity::Entity::update_many()
-                        .col_expr(
-                            entity::Column::Attempts,
-                            Expr::col(entity::Column::Attempts).add(1),
-                        )
-                        .col_expr(entity::Column::LastError, Expr::value(format!("{err:#}")))
-                        .filter(entity::Column::Id.eq(row.id))
-                        .exec(&txn)
-                        .await?;
-                }
-            }
+                .col_expr(entity::Column::LastError, Expr::value(err))
+                .filter(entity::Column::Id.eq(row.id))
+                .exec(&txn)
+                .await?;
         }
         if !relayed.is_empty() {
             entity::Entity::update_many()

@@ -94,6 +94,62 @@ async fn a_committed_row_is_delivered_right_after_commit() {
 }
 
 #[tokio::test]
+async fn a_batch_is_one_row_whose_jobs_are_delivered_once_each() {
+    let app = spawn_app().await;
+    let (registry, mut rx) = ping_registry();
+    let (jobs, bg) = consume(&app, registry).await;
+    let tenant = tenant(&app).await;
+    let ping = |n| Ping {
+        n,
+        fail_times: 0,
+        permanent: false,
+    };
+    let mut batch = outbox::Batch::new();
+    let mut ids = HashSet::new();
+    for n in 10..13 {
+        ids.insert(batch.enqueue(&tenant, &ping(n)).unwrap().to_string());
+    }
+    let delayed = batch
+        .enqueue_delayed(&tenant, &ping(13), Duration::from_millis(300))
+        .unwrap();
+    ids.insert(delayed.to_string());
+    assert_eq!(batch.len(), 4);
+    let txn = app.db.begin().await.unwrap();
+    batch.insert(&txn).await.unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(
+        outbox::entity::Entity::find().count(&app.db).await.unwrap(),
+        1,
+        "the batch is one row"
+    );
+    jobs.notify_committed();
+    let mut seen = HashSet::new();
+    let mut numbers = Vec::new();
+    for _ in 0..4 {
+        let s = next(&mut rx, 5).await;
+        assert_eq!(s.ctx.platform, "mr-mentor");
+        numbers.push(s.ping.n);
+        seen.insert(s.ctx.job_id);
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, vec![10, 11, 12, 13]);
+    assert_eq!(seen, ids, "each job keeps the id the batch gave it");
+    let marked = eventually(5, || async {
+        let rows = outbox::entity::Entity::find().all(&app.db).await.unwrap();
+        rows.len() == 1 && rows[0].relayed_at.is_some()
+    })
+    .await;
+    assert!(marked, "the batch row was not marked relayed");
+    // relayed again, as after a crash before the row was marked: no job runs twice
+    sea_orm::ConnectionTrait::execute_unprepared(&app.db, "UPDATE outbox SET relayed_at = NULL")
+        .await
+        .unwrap();
+    assert_eq!(outbox::relay_pending(&jobs).await.unwrap(), 1);
+    nothing(&mut rx, 1_500).await;
+    bg.close(Duration::from_secs(5)).await;
+}
+
+#[tokio::test]
 async fn a_row_left_by_a_process_that_died_after_commit_is_swept() {
     let app = spawn_app().await;
     let (registry, mut rx) = ping_registry();

@@ -2,12 +2,16 @@
 //! meeting. Each is one transaction; the slot (or booking, or meeting) row is locked first,
 //! so concurrent requests queue on it and see each other's outcome.
 
-use chrono::{DateTime, Duration, Utc};
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use comms::email::Template;
+use identity::entities::users;
 use kernel::{AppContext, Tenant};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect, Statement, TransactionTrait, sea_query::LockType,
+    FromQueryResult, IdenStatic, Iterable, QueryFilter, QuerySelect, Statement, TransactionTrait,
+    sea_query::LockType,
 };
 use serde_json::json;
 use tokens::ledger::holds::{self, NewHold, Settlement};
@@ -27,6 +31,30 @@ use crate::{
 };
 
 pub use super::actor::Actor;
+
+/// Takes an open slot (`$1` on platform `$2`) for student `$3`, returning the mentor's
+/// profile (`m.*`), the slot's times, both participants' user rows (`mu_*`, `su_*`; null
+/// when missing) and whether the mentor's Google Calendar is connected.
+static TAKE_SLOT: LazyLock<String> = LazyLock::new(|| {
+    let people = users::Column::iter()
+        .flat_map(|c| {
+            let c = c.as_str();
+            [format!("mu.{c} AS mu_{c}"), format!("su.{c} AS su_{c}")]
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "UPDATE mentor_slots s SET status = 'booked'
+           FROM mentor_profiles m
+           LEFT JOIN users mu ON mu.id = m.user_id AND mu.platform_id = m.platform_id
+           LEFT JOIN users su ON su.id = $3 AND su.platform_id = $2
+          WHERE s.id = $1 AND s.platform_id = $2 AND s.status = 'open'
+            AND s.starts_at > now() AND m.id = s.mentor_id
+         RETURNING m.*, s.starts_at AS slot_starts_at, s.ends_at AS slot_ends_at, {people},
+           EXISTS (SELECT 1 FROM google_calendar_connections c
+                    WHERE c.platform_id = $2 AND c.user_id = m.user_id) AS calendar_connected"
+    )
+});
 
 async fn by_key(
     db: &impl sea_orm::ConnectionTrait,
@@ -75,17 +103,14 @@ pub async fn book(
 ) -> Result<(BookingDto, bool), MentorshipError> {
     let platform_id = tenant.id;
     let txn = ctx.db.begin().await?;
-    // the slot is taken and its mentor read in one statement; its row lock queues a
-    // concurrent booking of the same slot, which then finds it taken
+    // the slot is taken, and its mentor, both participants and whether the mentor's
+    // calendar is connected read, in one statement; its row lock queues a concurrent
+    // booking of the same slot, which then finds it taken
     let taken = txn
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "UPDATE mentor_slots s SET status = 'booked'
-               FROM mentor_profiles m
-              WHERE s.id = $1 AND s.platform_id = $2 AND s.status = 'open'
-                AND s.starts_at > now() AND m.id = s.mentor_id
-             RETURNING m.*, s.starts_at AS slot_starts_at, s.ends_at AS slot_ends_at",
-            [slot_id.into(), platform_id.into()],
+            TAKE_SLOT.as_str(),
+            [slot_id.into(), platform_id.into(), student.into()],
         ))
         .await?;
     // after the lock: a concurrent repeat of this request has committed by now (returning
@@ -110,9 +135,21 @@ pub async fn book(
     let mentor = mentor_profiles::Model::from_query_result(&row, "")?;
     let starts_at: DateTime<Utc> = row.try_get("", "slot_starts_at")?;
     let ends_at: DateTime<Utc> = row.try_get("", "slot_ends_at")?;
+    let calendar_connected: bool = row.try_get("", "calendar_connected")?;
     if mentor.user_id == student {
         return Err(MentorshipError::OwnSlot);
     }
+    let person = |prefix: &str| -> Result<Option<users::Model>, MentorshipError> {
+        let id: Option<Uuid> = row.try_get(prefix, "id")?;
+        Ok(match id {
+            Some(_) => Some(users::Model::from_query_result(&row, prefix)?),
+            None => None,
+        })
+    };
+    let (Some(mut mentor_user), Some(student_user)) = (person("mu_")?, person("su_")?) else {
+        return Err(MentorshipError::NotFound("participant"));
+    };
+    notices::named(&mut mentor_user, &mentor);
     let booking_id = kernel::ids::new_id();
     let hold = holds::place(
         &txn,
@@ -125,49 +162,77 @@ pub async fn book(
         },
     )
     .await?;
-    let now = Utc::now();
-    let booking = bookings::ActiveModel {
-        id: Set(booking_id),
-        platform_id: Set(platform_id),
-        slot_id: Set(slot_id),
-        mentor_id: Set(mentor.id),
-        student_id: Set(student),
-        status: Set(BookingStatus::Booked),
-        tokens: Set(mentor.price_tokens),
-        hold_id: Set(hold.id),
-        idempotency_key: Set(key.map(str::to_owned)),
-        cancelled_by: Set(None),
-        cancel_reason: Set(None),
-        refunded_tokens: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
+    // as stored (microseconds), so the models below are what a read would return
+    let now = Utc::now().trunc_subsecs(6);
+    let booking = bookings::Model {
+        id: booking_id,
+        platform_id,
+        slot_id,
+        mentor_id: mentor.id,
+        student_id: student,
+        status: BookingStatus::Booked,
+        tokens: mentor.price_tokens,
+        hold_id: hold.id,
+        idempotency_key: key.map(str::to_owned),
+        cancelled_by: None,
+        cancel_reason: None,
+        refunded_tokens: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let meeting = meetings::Model {
+        id: kernel::ids::new_id(),
+        platform_id,
+        booking_id,
+        mentor_user_id: mentor.user_id,
+        student_user_id: student,
+        starts_at,
+        ends_at,
+        status: MeetingStatus::Scheduled,
+        started_at: None,
+        ended_at: None,
+        completed_at: None,
+        completed_by: None,
+        plan_version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    // the booking and its meeting in one statement (the meeting's foreign key is checked at
+    // the end of the statement, when the booking is there)
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "WITH b AS (
+           INSERT INTO bookings (id, platform_id, slot_id, mentor_id, student_id, status, tokens,
+                                 hold_id, idempotency_key, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, 'booked', $6, $7, $8, $9, $9))
+         INSERT INTO meetings (id, platform_id, booking_id, mentor_user_id, student_user_id,
+                               starts_at, ends_at, status, plan_version, created_at, updated_at)
+         VALUES ($10, $2, $1, $11, $5, $12, $13, 'scheduled', 1, $9, $9)",
+        [
+            booking.id.into(),
+            platform_id.into(),
+            slot_id.into(),
+            mentor.id.into(),
+            student.into(),
+            booking.tokens.into(),
+            hold.id.into(),
+            booking.idempotency_key.clone().into(),
+            now.into(),
+            meeting.id.into(),
+            meeting.mentor_user_id.into(),
+            starts_at.into(),
+            ends_at.into(),
+        ],
+    ))
     .await?;
-    let meeting = meetings::ActiveModel {
-        id: Set(kernel::ids::new_id()),
-        platform_id: Set(platform_id),
-        booking_id: Set(booking.id),
-        mentor_user_id: Set(mentor.user_id),
-        student_user_id: Set(student),
-        starts_at: Set(starts_at),
-        ends_at: Set(ends_at),
-        status: Set(MeetingStatus::Scheduled),
-        started_at: Set(None),
-        ended_at: Set(None),
-        completed_at: Set(None),
-        completed_by: Set(None),
-        plan_version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    let mut out = notices::Outgoing::for_booking(&txn, tenant, &meeting, &mentor).await?;
+    let mut out = notices::Outgoing::with_people(tenant, &meeting, mentor_user, student_user);
     out.emails(ctx, Template::MeetingBooked, json!({}))?;
     out.in_app(notices::InApp::Booked)?;
     out.plan()?;
-    out.job(&CalendarEvent::of(&meeting, CalendarAction::Create))?;
+    // a mentor without a connected calendar gets no calendar job (it would be a no-op)
+    if calendar_connected {
+        out.job(&CalendarEvent::of(&meeting, CalendarAction::Create))?;
+    }
     out.write(&txn).await?;
     txn.commit().await?;
     tracing::info!(booking = %booking.id, tokens = booking.tokens, "slot booked");

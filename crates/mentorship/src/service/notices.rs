@@ -97,12 +97,17 @@ pub async fn participants<C: ConnectionTrait>(
     else {
         return Err(MentorshipError::NotFound("participant"));
     };
-    if let Some(profile) = profile
-        && !profile.full_name.trim().is_empty()
-    {
-        mentor.full_name.clone_from(&profile.full_name);
+    if let Some(profile) = profile {
+        named(&mut mentor, profile);
     }
     Ok((mentor, student))
+}
+
+/// Names the mentor's user as on their profile (when the profile has a name).
+pub fn named(mentor: &mut users::Model, profile: &mentor_profiles::Model) {
+    if !profile.full_name.trim().is_empty() {
+        mentor.full_name.clone_from(&profile.full_name);
+    }
 }
 
 /// The template data of a meeting email to `to` about a session with `with`.
@@ -135,17 +140,6 @@ impl<'a> Outgoing<'a> {
         m: &'a meetings::Model,
     ) -> Result<Self, MentorshipError> {
         let (mentor, student) = people(conn, m).await?;
-        Ok(Self::with_people(tenant, m, mentor, student))
-    }
-
-    /// Reads the participants of `m`, whose mentor's profile is `profile`.
-    pub async fn for_booking<C: ConnectionTrait>(
-        conn: &C,
-        tenant: &'a Tenant,
-        m: &'a meetings::Model,
-        profile: &mentor_profiles::Model,
-    ) -> Result<Self, MentorshipError> {
-        let (mentor, student) = participants(conn, m, Some(profile)).await?;
         Ok(Self::with_people(tenant, m, mentor, student))
     }
 

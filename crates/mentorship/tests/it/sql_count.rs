@@ -71,8 +71,10 @@ async fn the_mentor_list_is_a_constant_number_of_statements() {
 }
 
 /// A booking is one transaction whose statements do not grow with what it notifies: the
-/// participants are read once, and the outbox rows (two emails, two in-app pushes, the
-/// reminders, the completion link, the calendar event) are one multi-row statement.
+/// slot is taken with its mentor and both participants read in one statement, the booking
+/// and its meeting are one statement, and its jobs (two emails, two in-app pushes, the
+/// reminders, the completion link; a calendar event only for a connected mentor) are one
+/// outbox row.
 #[tokio::test]
 async fn a_booking_is_a_fixed_short_list_of_statements() {
     let log = SqlLog::start().await.unwrap();
@@ -94,11 +96,26 @@ async fn a_booking_is_a_fixed_short_list_of_statements() {
         .iter()
         .filter(|s| s.contains("FROM \"users\""))
         .count();
-    // 2 emails, 2 in-app notices, 2 reminders, the completion link, the calendar event
-    assert_eq!(outbox_after - outbox_before, 8);
-    assert_eq!(user_reads, 1, "{statements:#?}");
+    let booking_writes: Vec<_> = statements
+        .iter()
+        .filter(|s| s.contains("INSERT INTO bookings") || s.contains("INSERT INTO meetings"))
+        .collect();
+    // one outbox row carrying 2 emails, 2 in-app notices, 2 reminders and the completion
+    // link (no calendar connected)
+    assert_eq!(outbox_after - outbox_before, 1);
+    let jobs: i32 = scalar(
+        &app,
+        "SELECT jsonb_array_length(payload) FROM outbox ORDER BY created_at DESC LIMIT 1",
+        vec![],
+    )
+    .await;
+    assert_eq!(jobs, 7);
+    assert_eq!(user_reads, 0, "{statements:#?}");
+    // the booking and its meeting: one statement
+    assert_eq!(booking_writes.len(), 1, "{statements:#?}");
+    assert!(booking_writes[0].contains("INSERT INTO meetings"));
     assert!(
-        statements.len() <= 8,
+        statements.len() <= 6,
         "{} statements: {statements:#?}",
         statements.len()
     );
