@@ -79,30 +79,12 @@ async fn insert<C: ConnectionTrait>(
     payload: serde_json::Value,
     delay: Duration,
 ) -> Result<Uuid, DbErr> {
-    let id = kernel::ids::new_id();
-    entity::Entity::insert(row(id, tenant, queue, job_name, payload, delay))
+    let job = BatchedJob::new(queue, job_name, payload, delay);
+    let id = job.id;
+    entity::Entity::insert(model(tenant.id, job))
         .exec_without_returning(txn)
         .await?;
     Ok(id)
-}
-
-fn row(
-    id: Uuid,
-    tenant: &Tenant,
-    queue: &str,
-    job_name: &str,
-    payload: serde_json::Value,
-    delay: Duration,
-) -> entity::ActiveModel {
-    ActiveRow {
-        id,
-        platform_id: tenant.id,
-        queue: queue.to_owned(),
-        job_name: job_name.to_owned(),
-        payload,
-        delay_ms: i64::try_from(delay.as_millis()).unwrap_or(i64::MAX),
-    }
-    .into_model()
 }
 
 fn envelope<T: serde::Serialize>(tenant: &Tenant, payload: &T) -> Result<serde_json::Value, DbErr> {
@@ -179,6 +161,35 @@ struct BatchedJob {
     delay_ms: i64,
 }
 
+impl BatchedJob {
+    /// A job with a new id (its outbox row id, or its id inside a batch row).
+    fn new(queue: &str, name: &str, data: serde_json::Value, delay: Duration) -> Self {
+        Self {
+            id: kernel::ids::new_id(),
+            queue: queue.to_owned(),
+            name: name.to_owned(),
+            data,
+            delay_ms: i64::try_from(delay.as_millis()).unwrap_or(i64::MAX),
+        }
+    }
+}
+
+/// The pending outbox row of `job` on platform `platform_id`.
+fn model(platform_id: Uuid, job: BatchedJob) -> entity::ActiveModel {
+    entity::ActiveModel {
+        id: Set(job.id),
+        platform_id: Set(Some(platform_id)),
+        queue: Set(job.queue),
+        job_name: Set(job.name),
+        payload: Set(job.data),
+        delay_ms: Set(job.delay_ms),
+        created_at: Set(Utc::now()),
+        relayed_at: Set(None),
+        attempts: Set(0),
+        last_error: Set(None),
+    }
+}
+
 /// Jobs gathered while a transaction runs and written by one statement ([`Batch::insert`],
 /// before the commit): a booking's emails, in-app notices, reminders and calendar event are
 /// one outbox row instead of one each, which the relay fans out into their BullMQ jobs (each
@@ -186,9 +197,8 @@ struct BatchedJob {
 /// a batch dropped without it writes nothing.
 #[derive(Debug, Default)]
 pub struct Batch {
-    platform_id: Option<Uuid>,
-    mixed: bool,
-    jobs: Vec<BatchedJob>,
+    /// Each job with its tenant's platform id.
+    jobs: Vec<(Uuid, BatchedJob)>,
 }
 
 impl Batch {
@@ -205,19 +215,9 @@ impl Batch {
         data: serde_json::Value,
         delay: Duration,
     ) -> Uuid {
-        let id = kernel::ids::new_id();
-        match self.platform_id {
-            None => self.platform_id = Some(tenant.id),
-            Some(p) if p != tenant.id => self.mixed = true,
-            Some(_) => {}
-        }
-        self.jobs.push(BatchedJob {
-            id,
-            queue: queue.to_owned(),
-            name: job_name.to_owned(),
-            data,
-            delay_ms: i64::try_from(delay.as_millis()).unwrap_or(i64::MAX),
-        });
+        let job = BatchedJob::new(queue, job_name, data, delay);
+        let id = job.id;
+        self.jobs.push((tenant.id, job));
         id
     }
 
@@ -255,70 +255,28 @@ impl Batch {
     }
 
     /// Writes the batch inside `txn` in one statement (none when it is empty): one row per
-    /// batch; a lone job (or jobs of several tenants) as ordinary rows.
+    /// batch; a lone job (or jobs of several tenants) as ordinary rows, each on its tenant.
     pub async fn insert<C: ConnectionTrait>(self, txn: &C) -> Result<(), DbErr> {
-        let Some(platform_id) = self.platform_id else {
+        let Some(&(platform_id, _)) = self.jobs.first() else {
             return Ok(());
         };
-        let rows: Vec<entity::ActiveModel> = if self.jobs.len() == 1 || self.mixed {
+        let one_tenant = self.jobs.iter().all(|(p, _)| *p == platform_id);
+        let rows: Vec<entity::ActiveModel> = if self.jobs.len() > 1 && one_tenant {
+            let jobs: Vec<&BatchedJob> = self.jobs.iter().map(|(_, j)| j).collect();
+            let payload = serde_json::to_value(jobs)
+                .map_err(|e| DbErr::Custom(format!("serializing an outbox batch: {e}")))?;
+            let row = BatchedJob::new(BATCH_ROW, BATCH_ROW, payload, Duration::ZERO);
+            vec![model(platform_id, row)]
+        } else {
             self.jobs
                 .into_iter()
-                .map(|j| ActiveRow {
-                    id: j.id,
-                    platform_id,
-                    queue: j.queue,
-                    job_name: j.name,
-                    payload: j.data,
-                    delay_ms: j.delay_ms,
-                })
-                .map(ActiveRow::into_model)
+                .map(|(platform_id, job)| model(platform_id, job))
                 .collect()
-        } else {
-            let payload = serde_json::to_value(&self.jobs)
-                .map_err(|e| DbErr::Custom(format!("serializing an outbox batch: {e}")))?;
-            vec![
-                ActiveRow {
-                    id: kernel::ids::new_id(),
-                    platform_id,
-                    queue: BATCH_ROW.to_owned(),
-                    job_name: BATCH_ROW.to_owned(),
-                    payload,
-                    delay_ms: 0,
-                }
-                .into_model(),
-            ]
         };
         entity::Entity::insert_many(rows)
             .exec_without_returning(txn)
             .await?;
         Ok(())
-    }
-}
-
-/// A pending row's parts.
-struct ActiveRow {
-    id: Uuid,
-    platform_id: Uuid,
-    queue: String,
-    job_name: String,
-    payload: serde_json::Value,
-    delay_ms: i64,
-}
-
-impl ActiveRow {
-    fn into_model(self) -> entity::ActiveModel {
-        entity::ActiveModel {
-            id: Set(self.id),
-            platform_id: Set(Some(self.platform_id)),
-            queue: Set(self.queue),
-            job_name: Set(self.job_name),
-            payload: Set(self.payload),
-            delay_ms: Set(self.delay_ms),
-            created_at: Set(Utc::now()),
-            relayed_at: Set(None),
-            attempts: Set(0),
-            last_error: Set(None),
-        }
     }
 }
 

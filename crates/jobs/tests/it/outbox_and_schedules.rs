@@ -15,9 +15,13 @@ use sea_orm::{EntityTrait, PaginatorTrait, TransactionTrait};
 use testkit::{TestApp, spawn_app};
 
 async fn tenant(app: &TestApp) -> kernel::Tenant {
+    tenant_of(app, "mr-mentor").await
+}
+
+async fn tenant_of(app: &TestApp, slug: &str) -> kernel::Tenant {
     app.ctx
         .tenants
-        .resolve(&app.ctx.db, Some("mr-mentor"))
+        .resolve(&app.ctx.db, Some(slug))
         .await
         .unwrap()
         .as_ref()
@@ -147,6 +151,33 @@ async fn a_batch_is_one_row_whose_jobs_are_delivered_once_each() {
     assert_eq!(outbox::relay_pending(&jobs).await.unwrap(), 1);
     nothing(&mut rx, 1_500).await;
     bg.close(Duration::from_secs(5)).await;
+}
+
+#[tokio::test]
+async fn a_batch_spanning_tenants_is_a_row_per_job_on_its_own_tenant() {
+    let app = spawn_app().await;
+    let mentor = tenant(&app).await;
+    let hire = tenant_of(&app, "mr-hire").await;
+    let ping = |n| Ping {
+        n,
+        fail_times: 0,
+        permanent: false,
+    };
+    let mut batch = outbox::Batch::new();
+    let first = batch.enqueue(&mentor, &ping(20)).unwrap();
+    let second = batch.enqueue(&hire, &ping(21)).unwrap();
+    let txn = app.db.begin().await.unwrap();
+    batch.insert(&txn).await.unwrap();
+    txn.commit().await.unwrap();
+    for (id, platform) in [(first, mentor.id), (second, hire.id)] {
+        let row = outbox::entity::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("an ordinary row per job");
+        assert_eq!(row.platform_id, Some(platform));
+        assert_eq!(row.job_name, "ping");
+    }
 }
 
 #[tokio::test]
