@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Idle memory of the release gateway: `gateway api` started on a fresh, migrated and seeded
 # database, left idle for 5 s after its first 200 on /api/health, then VmRSS, RssAnon and
-# RssFile read from /proc/<pid>/status. Once with glibc's default arenas and once with
-# MALLOC_ARENA_MAX=2 (what deploy/ sets), each `rounds` times.
+# RssFile read from /proc/<pid>/status, and of RssFile the pages of the gateway binary itself
+# (its text and read-only data, from /proc/<pid>/smaps), `rounds` times. The process measured
+# is the server: `api` prepares the database and collects the API document in a child process
+# (`gateway prepare`) that has exited by then.
 #
 # usage: bash bench/idle-rss.sh [rounds=3]      (BENCH_BIN=<binary> skips the release build)
 set -euo pipefail
@@ -14,19 +16,18 @@ bench_env idle_rss
 "$BIN" migrate >/dev/null
 "$BIN" seed >/dev/null
 field() { awk -v k="$1:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$PID/status"; }
-echo "| malloc | round | VmRSS MiB | RssAnon MiB | RssFile MiB |"
+EXE=$(realpath "$BIN")
+binary_rss() {
+  awk -v exe="$EXE" '/^[0-9a-f]+-[0-9a-f]+ / { mine = ($6 == exe) } mine && $1 == "Rss:" { s += $2 }
+    END { printf "%.1f", s / 1024 }' "/proc/$PID/smaps"
+}
+echo "| round | VmRSS MiB | RssAnon MiB | RssFile MiB | of which the binary MiB |"
 echo "|---|---|---|---|---|"
-for arenas in default 2; do
-  for round in $(seq 1 "$ROUNDS"); do
-    if [ "$arenas" = default ]; then
-      bench_start_api
-    else
-      MALLOC_ARENA_MAX="$arenas" bench_start_api
-    fi
-    sleep 5
-    echo "| $arenas | $round | $(field VmRSS) | $(field RssAnon) | $(field RssFile) |"
-    kill "$PID"
-    wait "$PID" 2>/dev/null || true
-    PID=
-  done
+for round in $(seq 1 "$ROUNDS"); do
+  bench_start_api
+  sleep 5
+  echo "| $round | $(field VmRSS) | $(field RssAnon) | $(field RssFile) | $(binary_rss) |"
+  kill "$PID"
+  wait "$PID" 2>/dev/null || true
+  PID=
 done

@@ -18,7 +18,6 @@ use kernel::{
     auth::{self, PasswordSignIn, UserDirectory},
     extract, http,
 };
-use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{config::GatewayConfig, docs::RouteTable};
@@ -35,11 +34,14 @@ pub struct ApiDocs {
 }
 
 impl ApiDocs {
-    /// Collects the document once per process; the object model is dropped here.
+    /// Collects the document in this process; the object model is dropped here.
     pub fn collect() -> Result<Self, serde_json::Error> {
-        let openapi = crate::docs::openapi();
-        let routes = RouteTable::from_openapi(&openapi);
-        let json = web::Bytes::from(serde_json::to_vec(&openapi)?);
+        Self::from_json(serde_json::to_vec(&crate::docs::openapi())?.into())
+    }
+
+    /// The document as collected by another process of this binary (`gateway prepare`).
+    pub fn from_json(json: web::Bytes) -> Result<Self, serde_json::Error> {
+        let routes = RouteTable::from_json(&json)?;
         Ok(Self { json, routes })
     }
 }
@@ -225,10 +227,8 @@ pub fn build_app(
 > {
     let config = ctx.config.clone();
     let realtime = services.realtime.clone();
-    let (app, _) = App::new()
-        .into_utoipa_app()
-        .configure(crate::routes::configure)
-        .split_for_parts();
+    // the routes only: the document was collected once per process (`ApiDocs`)
+    let app = App::new().configure(|cfg| kernel::routes::mount(cfg, crate::routes::configure));
     services
         .register(app)
         .app_data(ctx)

@@ -2,6 +2,12 @@
 
 use std::process::ExitCode;
 
+/// jemalloc, with background threads returning freed pages within a second (the options are
+/// in `.cargo/config.toml`): glibc's per-thread arenas kept what each HTTP worker freed (ADR
+/// 0087).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use clap::{Parser, Subcommand};
 use gateway::config::GatewayConfig;
 use gateway::startup::{self, Role};
@@ -28,6 +34,14 @@ enum Command {
     Seed,
     /// Print the OpenAPI document as JSON, then exit.
     Openapi,
+    /// What `serve` and `api` run as a child process before serving: create the database if
+    /// missing, migrate, seed, and write the OpenAPI document to `--docs-out`.
+    #[command(hide = true)]
+    Prepare {
+        /// Where the OpenAPI document is written.
+        #[arg(long)]
+        docs_out: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -69,6 +83,7 @@ fn main() -> ExitCode {
             Command::Worker => startup::run(config, Role::Worker).await,
             Command::Migrate => startup::migrate_only(&config).await,
             Command::Seed => startup::seed_only(&config).await,
+            Command::Prepare { docs_out } => startup::prepare_only(&config, &docs_out).await,
             Command::Openapi => Ok(()),
         }
     });

@@ -94,19 +94,30 @@ impl Application {
     /// Connects, binds `HOST:PORT` (port 0 picks one) and builds the server.
     /// The database must exist and be migrated ([`prepare_database`]).
     pub async fn build(config: GatewayConfig, role: Role) -> anyhow::Result<Self> {
+        Self::build_with_docs(config, role, None).await
+    }
+
+    /// [`Application::build`] serving `docs` (collected by [`prepare_in_child`]) rather than
+    /// collecting the document in this process.
+    pub async fn build_with_docs(
+        config: GatewayConfig,
+        role: Role,
+        docs: Option<ApiDocs>,
+    ) -> anyhow::Result<Self> {
         let db = kernel::db::connect(&config.kernel).await?;
         let redis = kernel::redis::pool(&config.kernel)?;
         let ctx = AppContext::new(config.kernel.clone(), db, redis)?;
-        Self::from_context(ctx, &config, role).await
+        Self::from_context(ctx, &config, role, docs).await
     }
 
     /// Builds the server around an existing context (made from `config.kernel`): queues and
     /// background work for every role, HTTP unless the role is `worker`; each crate's state
-    /// gets its section of `config`.
+    /// gets its section of `config`. The API document is `docs`, or collected here.
     pub async fn from_context(
         ctx: AppContext,
         config: &GatewayConfig,
         role: Role,
+        docs: Option<ApiDocs>,
     ) -> anyhow::Result<Self> {
         let jobs = jobs::Jobs::new(&ctx).await?;
         let services = Services::build(&ctx, &jobs, config).await?;
@@ -134,7 +145,11 @@ impl Application {
             .with_context(|| format!("binding {}:{}", config.host, config.port))?;
         let port = listener.local_addr()?.port();
         let data = web::Data::new(ctx.clone());
-        let docs = web::Data::new(ApiDocs::collect().context("serialising the API document")?);
+        let docs = match docs {
+            Some(docs) => docs,
+            None => ApiDocs::collect().context("serialising the API document")?,
+        };
+        let docs = web::Data::new(docs);
         let mut server =
             HttpServer::new(move || build_app(data.clone(), docs.clone(), services.clone()))
                 .disable_signals()
@@ -254,11 +269,52 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// `gateway serve | api | worker`: prepare, build, run until a signal.
+/// `gateway serve | api | worker`: prepare (in a child process), build, run until a signal.
 pub async fn run(config: GatewayConfig, role: Role) -> anyhow::Result<()> {
-    if role != Role::Worker {
-        prepare_database(&config).await?;
-    }
-    let app = Application::build(config, role).await?;
+    let docs = if role == Role::Worker {
+        None
+    } else {
+        Some(prepare_in_child().await?)
+    };
+    let app = Application::build_with_docs(config, role, docs).await?;
     app.run_until(shutdown_signal()).await
+}
+
+/// Runs `gateway prepare` (the database prepared, the API document written to a private
+/// temporary file) as a child process of this binary and reads the document back. The boot
+/// work's code (migrations, seeders, every route's OpenAPI item) and its short-lived heap stay
+/// in the child, so the long-running server never maps them (ADR 0087: idle memory).
+async fn prepare_in_child() -> anyhow::Result<ApiDocs> {
+    let exe = std::env::current_exe().context("locating the gateway binary")?;
+    let out = tempfile::Builder::new()
+        .prefix("gateway-openapi-")
+        .suffix(".json")
+        .tempfile()
+        .context("creating the API document's temporary file")?;
+    let status = tokio::process::Command::new(exe)
+        .arg("prepare")
+        .arg("--docs-out")
+        .arg(out.path())
+        .kill_on_drop(true)
+        .status()
+        .await
+        .context("starting `gateway prepare`")?;
+    anyhow::ensure!(status.success(), "`gateway prepare` failed ({status})");
+    let json = tokio::fs::read(out.path())
+        .await
+        .context("reading the API document")?;
+    ApiDocs::from_json(json.into()).context("parsing the API document")
+}
+
+/// `gateway prepare --docs-out <file>`: [`prepare_database`], then the API document written
+/// to `file` (what [`run`] serves).
+pub async fn prepare_only(
+    config: &GatewayConfig,
+    docs_out: &std::path::Path,
+) -> anyhow::Result<()> {
+    prepare_database(config).await?;
+    let docs = ApiDocs::collect().context("serialising the API document")?;
+    tokio::fs::write(docs_out, &docs.json)
+        .await
+        .with_context(|| format!("writing {}", docs_out.display()))
 }

@@ -36,8 +36,8 @@ pub mod whatsapp;
 mod phone;
 mod state;
 
+use kernel::routes::{ServiceConfig, scope};
 use kernel::tenant::ModuleGate;
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 pub use config::CommsConfig;
 pub use email::{EmailJob, Mailer, queue_email};
@@ -53,19 +53,19 @@ pub const MODULE: &str = "comms";
 /// Mounts the sending routes (behind the `comms` module gate) and the public webhooks.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
-        scope::scope("/api/exotel")
+        scope("/api/exotel")
             .wrap(ModuleGate(MODULE))
             .service(exotel::routes::call)
             .service(exotel::routes::sms)
             .service(exotel::routes::list_calls),
     )
     .service(
-        scope::scope("/api/whatsapp")
+        scope("/api/whatsapp")
             .wrap(ModuleGate(MODULE))
             .service(whatsapp::routes::send),
     )
     .service(
-        scope::scope("/api/notifications")
+        scope("/api/notifications")
             .service(notifications::routes::list)
             .service(notifications::routes::unread_count)
             .service(notifications::routes::read_all)

@@ -56,7 +56,7 @@ impl JobSpec for PruneOutbox {
 }
 
 /// Mounts the queue dashboard (`/api/admin/queues`, `/admin/queues`).
-pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn configure(cfg: &mut kernel::routes::ServiceConfig) {
     dashboard::configure(cfg);
 }
 

@@ -24,6 +24,7 @@ pub mod ratelimit;
 pub mod redis;
 pub mod request_id;
 pub mod roles;
+pub mod routes;
 pub mod system_config;
 pub mod telemetry;
 pub mod tenant;

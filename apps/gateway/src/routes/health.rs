@@ -1,6 +1,7 @@
 //! Liveness and readiness.
 
 use actix_web::{HttpResponse, get, http::header, web};
+use kernel::routes::ServiceConfig;
 use kernel::{
     AppContext,
     error::{PROBLEM_JSON, Problem, problem_body},
@@ -8,7 +9,6 @@ use kernel::{
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Mounts `/api/health` and `/api/health/ready`.
 pub fn configure(cfg: &mut ServiceConfig) {

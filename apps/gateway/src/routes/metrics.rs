@@ -4,9 +4,9 @@
 //! the same host or pod). Anything else is 401 (or 404 in production without a token).
 
 use actix_web::{HttpRequest, HttpResponse, get, http::header, web};
+use kernel::routes::ServiceConfig;
 use kernel::{AppContext, AppError, crypto::secrets_equal};
 use secrecy::ExposeSecret;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Mounts `/metrics`.
 pub fn configure(cfg: &mut ServiceConfig) {

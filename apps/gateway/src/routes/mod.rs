@@ -1,6 +1,6 @@
 //! The gateway's own routes, and the composition of every crate's `configure`.
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use kernel::routes::ServiceConfig;
 
 pub mod health;
 pub mod metrics;

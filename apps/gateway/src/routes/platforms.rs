@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
+use kernel::routes::ServiceConfig;
 use kernel::{
     AppContext, Tenant,
     auth::{Admin, Require, SuperAdmin},
@@ -11,7 +12,6 @@ use kernel::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 

@@ -5,6 +5,7 @@
 
 use actix_web::{get, put, web};
 use chrono::{DateTime, Utc};
+use kernel::routes::ServiceConfig;
 use kernel::{
     AppContext, AppError,
     auth::{Admin, Require},
@@ -14,7 +15,6 @@ use kernel::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 

@@ -2,6 +2,7 @@
 
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
+use kernel::routes::ServiceConfig;
 use kernel::{
     AppContext,
     auth::{Admin, Require},
@@ -9,7 +10,6 @@ use kernel::{
 };
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Mounts `/api/test-data`.
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -10,8 +10,8 @@ pub mod sales;
 pub mod vendor;
 pub mod workflows;
 
+use kernel::routes::{ServiceConfig, scope};
 use kernel::tenant::ModuleGate;
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 /// The platform module these routes belong to.
 pub const MODULE: &str = "crm";
@@ -20,17 +20,17 @@ pub const MODULE: &str = "crm";
 pub fn configure(cfg: &mut ServiceConfig) {
     marketing_routes(cfg);
     cfg.service(
-        scope::scope("/api/v1/vendor/leads")
+        scope("/api/v1/vendor/leads")
             .wrap(ModuleGate(MODULE))
             .service(vendor::create),
     )
     .service(
-        scope::scope("/api/leads")
+        scope("/api/leads")
             .wrap(ModuleGate(MODULE))
             .service(capture::capture),
     )
     .service(
-        scope::scope("/api/sales/leads")
+        scope("/api/sales/leads")
             .wrap(ModuleGate(MODULE))
             .service(sales::list)
             .service(sales::detail)
@@ -44,12 +44,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(sales::call),
     )
     .service(
-        scope::scope("/api/sales/dashboard")
+        scope("/api/sales/dashboard")
             .wrap(ModuleGate(MODULE))
             .service(sales::dashboard),
     )
     .service(
-        scope::scope("/api/admin/crm")
+        scope("/api/admin/crm")
             .wrap(ModuleGate(MODULE))
             .service(admin::create_team)
             .service(admin::add_member)
@@ -66,7 +66,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(agreements::recover),
     )
     .service(
-        scope::scope("/api/admin/workflows")
+        scope("/api/admin/workflows")
             .wrap(ModuleGate(MODULE))
             .service(workflows::create)
             .service(workflows::update)
@@ -81,7 +81,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// Discounts and agreements (ADR 0076, ADR 0067).
 fn sign(cfg: &mut ServiceConfig) {
     cfg.service(
-        scope::scope("/api/sales/discounts")
+        scope("/api/sales/discounts")
             .wrap(ModuleGate(MODULE))
             .service(discounts::propose)
             .service(discounts::list)
@@ -89,7 +89,7 @@ fn sign(cfg: &mut ServiceConfig) {
             .service(discounts::reject),
     )
     .service(
-        scope::scope("/api/sales/agreements")
+        scope("/api/sales/agreements")
             .wrap(ModuleGate(MODULE))
             .service(agreements::generate)
             .service(agreements::list)
@@ -97,44 +97,44 @@ fn sign(cfg: &mut ServiceConfig) {
             .service(agreements::send)
             .service(agreements::pdf),
     )
-    .service(scope::scope("/api/webhooks/leegality").service(agreements::webhook));
+    .service(scope("/api/webhooks/leegality").service(agreements::webhook));
 }
 
 /// The marketing, campaign and CM console routes (ADRs 0077, 0078).
 fn marketing_routes(cfg: &mut ServiceConfig) {
     cfg.service(
-        scope::scope("/api/course-interest")
+        scope("/api/course-interest")
             .wrap(ModuleGate(MODULE))
             .service(marketing::course_interest),
     )
     .service(
-        scope::scope("/api/ai-for-everyone")
+        scope("/api/ai-for-everyone")
             .wrap(ModuleGate(MODULE))
             .service(marketing::ai_for_everyone),
     )
     .service(
-        scope::scope("/api/event-config")
+        scope("/api/event-config")
             .wrap(ModuleGate(MODULE))
             .service(marketing::open_events)
             .service(marketing::register_event),
     )
     .service(
-        scope::scope("/api/league-registration")
+        scope("/api/league-registration")
             .wrap(ModuleGate(MODULE))
             .service(marketing::register_league),
     )
     .service(
-        scope::scope("/api/sticky-banners")
+        scope("/api/sticky-banners")
             .wrap(ModuleGate(MODULE))
             .service(marketing::sticky_banners),
     )
     .service(
-        scope::scope("/api/popup-banners")
+        scope("/api/popup-banners")
             .wrap(ModuleGate(MODULE))
             .service(marketing::popup_banners),
     )
     .service(
-        scope::scope("/api/admin/event-config")
+        scope("/api/admin/event-config")
             .wrap(ModuleGate(MODULE))
             .service(marketing::create_event)
             .service(marketing::list_events)
@@ -142,7 +142,7 @@ fn marketing_routes(cfg: &mut ServiceConfig) {
             .service(marketing::registrations),
     )
     .service(
-        scope::scope("/api/admin/banners")
+        scope("/api/admin/banners")
             .wrap(ModuleGate(MODULE))
             .service(marketing::create_banner)
             .service(marketing::list_banners)
@@ -150,7 +150,7 @@ fn marketing_routes(cfg: &mut ServiceConfig) {
             .service(marketing::delete_banner),
     )
     .service(
-        scope::scope("/api/admin/campaigns")
+        scope("/api/admin/campaigns")
             .wrap(ModuleGate(MODULE))
             .service(campaigns::create)
             .service(campaigns::list)
@@ -158,7 +158,7 @@ fn marketing_routes(cfg: &mut ServiceConfig) {
             .service(campaigns::attribute),
     )
     .service(
-        scope::scope("/api/cm/leads")
+        scope("/api/cm/leads")
             .wrap(ModuleGate(MODULE))
             .service(campaigns::cm_leads),
     );

@@ -8,8 +8,8 @@ pub mod refunds;
 pub mod reports;
 pub mod supplier;
 
+use kernel::routes::{ServiceConfig, scope};
 use kernel::tenant::ModuleGate;
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 /// The platform module these routes belong to.
 pub const MODULE: &str = "finance";
@@ -17,7 +17,7 @@ pub const MODULE: &str = "finance";
 /// Mounts every route of the crate.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
-        scope::scope("/api/finance")
+        scope("/api/finance")
             .wrap(ModuleGate(MODULE))
             .service(invoices::list)
             .service(invoices::detail)
@@ -39,7 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(billing::put_profile),
     )
     .service(
-        scope::scope("/api/admin/finance")
+        scope("/api/admin/finance")
             .wrap(ModuleGate(MODULE))
             .service(supplier::get_supplier)
             .service(supplier::put_supplier),

@@ -13,8 +13,8 @@ pub mod talent;
 pub mod templates;
 pub mod voice;
 
+use kernel::routes::{ServiceConfig, scope};
 use kernel::tenant::ModuleGate;
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 /// The platform module these routes belong to.
 pub const MODULE: &str = "hire";
@@ -22,7 +22,7 @@ pub const MODULE: &str = "hire";
 /// Mounts every route of the crate.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
-        scope::scope("/api/admin/job-posts")
+        scope("/api/admin/job-posts")
             .wrap(ModuleGate(MODULE))
             .service(admin_posts::create)
             .service(admin_posts::list)
@@ -31,7 +31,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(admin_posts::adverse_impact),
     )
     .service(
-        scope::scope("/api/admin/job-templates")
+        scope("/api/admin/job-templates")
             .wrap(ModuleGate(MODULE))
             .service(admin_posts::templates)
             .service(templates::create)
@@ -39,20 +39,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(templates::archive),
     )
     .service(
-        scope::scope("/api/admin/stage-templates")
+        scope("/api/admin/stage-templates")
             .wrap(ModuleGate(MODULE))
             .service(templates::stage_list)
             .service(templates::stage_put),
     )
     .service(
-        scope::scope("/api/job-posts")
+        scope("/api/job-posts")
             .wrap(ModuleGate(MODULE))
             .service(posts::list)
             .service(posts::detail)
             .service(apply::apply),
     )
     .service(
-        scope::scope("/api/admin/job-applications")
+        scope("/api/admin/job-applications")
             .wrap(ModuleGate(MODULE))
             .service(applications::list)
             .service(applications::bulk_stage)
@@ -70,18 +70,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(reviews::scorecards),
     )
     .service(
-        scope::scope("/api/human-review")
+        scope("/api/human-review")
             .wrap(ModuleGate(MODULE))
             .service(reviews::request),
     )
     .service(
-        scope::scope("/api/admin/resume-analysis")
+        scope("/api/admin/resume-analysis")
             .wrap(ModuleGate(MODULE))
             .service(screening::analysis)
             .service(screening::set_override),
     )
     .service(
-        scope::scope("/api/admin/candidates")
+        scope("/api/admin/candidates")
             .wrap(ModuleGate(MODULE))
             .service(candidates::duplicates)
             .service(candidates::erase)
@@ -89,12 +89,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(candidates::export),
     )
     .service(
-        scope::scope("/api/admin/candidate-merges")
+        scope("/api/admin/candidate-merges")
             .wrap(ModuleGate(MODULE))
             .service(candidates::undo_merge),
     )
     .service(
-        scope::scope("/api/miss-ozone")
+        scope("/api/miss-ozone")
             .wrap(ModuleGate("lms|hire"))
             .service(ozone::list_configs)
             .service(ozone::create_config)
@@ -106,18 +106,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(ozone::my_calls),
     )
     .service(
-        scope::scope("/api/placement-score")
+        scope("/api/placement-score")
             .wrap(ModuleGate("lms|hire"))
             .service(placement::mine)
             .service(placement::of_student),
     )
     .service(
-        scope::scope("/api/talent-pool")
+        scope("/api/talent-pool")
             .wrap(ModuleGate(MODULE))
             .service(talent::pool),
     )
     .service(
-        scope::scope("/api/salary-benchmark")
+        scope("/api/salary-benchmark")
             .wrap(ModuleGate(MODULE))
             .service(talent::benchmark)
             .service(talent::refresh)
@@ -125,9 +125,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(talent::put_sources),
     )
     // no module gate: the conversation id names the platform
-    .service(scope::scope("/api/webhooks/elevenlabs").service(voice::webhook))
+    .service(scope("/api/webhooks/elevenlabs").service(voice::webhook))
     .service(
-        scope::scope("/api/admin/screening-config")
+        scope("/api/admin/screening-config")
             .wrap(ModuleGate(MODULE))
             .service(screening::get_config)
             .service(screening::put_config),

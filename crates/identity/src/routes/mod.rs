@@ -3,12 +3,12 @@
 //! its extractor.
 
 use actix_web::HttpRequest;
+use kernel::routes::ServiceConfig;
 use kernel::{
     AppContext, AppError,
     config::RateLimit,
     ratelimit::{self, OnOutage},
 };
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{Identity, service::sessions::ClientMeta};
 

@@ -5,7 +5,7 @@
 pub mod imports;
 pub mod kinds;
 
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
+use kernel::routes::{ServiceConfig, scope};
 
 /// The OpenAPI tag of these routes.
 pub const TAG: &str = "imports";
@@ -13,7 +13,7 @@ pub const TAG: &str = "imports";
 /// Mounts every route of the crate.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
-        scope::scope("/api/bulk-upload")
+        scope("/api/bulk-upload")
             // literal paths before `/{id}`, which would take `kinds` for an id; the upload is
             // under `/kinds/{kind}` so that no path template means both an import and a kind
             .service(kinds::list)

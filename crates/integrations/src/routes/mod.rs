@@ -16,7 +16,7 @@ pub mod profile;
 pub mod proxy;
 pub mod usage;
 
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
+use kernel::routes::{ServiceConfig, scope};
 
 /// The OpenAPI tag of these routes.
 pub const TAG: &str = "ai";
@@ -24,18 +24,18 @@ pub const TAG: &str = "ai";
 /// Mounts every route of the crate.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
-        scope::scope("/api/ai")
+        scope("/api/ai")
             .service(ai::complete)
             .service(profile::student_profile),
     )
-    .service(scope::scope("/api/credential-proxy").service(proxy::forward))
+    .service(scope("/api/credential-proxy").service(proxy::forward))
     .service(
-        scope::scope("/api/judge0")
+        scope("/api/judge0")
             .service(judge0::submit)
             .service(judge0::languages),
     )
     .service(
-        scope::scope("/api/google-drive-connector")
+        scope("/api/google-drive-connector")
             .service(drive::connect)
             .service(drive::callback)
             .service(drive::status)
@@ -44,17 +44,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(drive::import),
     )
     .service(
-        scope::scope("/api/admin/agent-config")
+        scope("/api/admin/agent-config")
             .service(agent_config::get)
             .service(agent_config::put),
     )
     .service(
-        scope::scope("/api/admin/credentials")
+        scope("/api/admin/credentials")
             .service(credentials::list)
             .service(credentials::put),
     )
-    .service(scope::scope("/api/admin/ai-calls").service(usage::calls))
-    .service(scope::scope("/api/admin/ai-usage").service(usage::usage))
+    .service(scope("/api/admin/ai-calls").service(usage::calls))
+    .service(scope("/api/admin/ai-usage").service(usage::usage))
     .service(payments::razorpay_webhook);
     configure_sync(cfg);
 }
@@ -64,7 +64,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// under their own segment, so no `{id}` can shadow them.
 fn configure_sync(cfg: &mut ServiceConfig) {
     cfg.service(
-        scope::scope("/api/graphy")
+        scope("/api/graphy")
             .service(graphy::list)
             .service(graphy::create)
             .service(graphy::get)
@@ -76,7 +76,7 @@ fn configure_sync(cfg: &mut ServiceConfig) {
             .service(graphy::courses),
     )
     .service(
-        scope::scope("/api/ezexam")
+        scope("/api/ezexam")
             .service(ezexam::list)
             .service(ezexam::create)
             .service(ezexam::get)

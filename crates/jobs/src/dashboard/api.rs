@@ -2,6 +2,7 @@
 //! capability for the jobs of the user's own platform; see [`super::service::Viewer`]).
 
 use actix_web::{HttpResponse, delete, get, post, web};
+use kernel::routes::ServiceConfig;
 use kernel::{
     auth::{Ops, Require},
     error::AppResult,
@@ -9,7 +10,6 @@ use kernel::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use super::service::{self, JobPage, JobView, QueueSummary, Viewer, queue_spec};

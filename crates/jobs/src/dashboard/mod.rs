@@ -5,7 +5,7 @@ pub mod api;
 pub mod page;
 pub mod service;
 
-use utoipa_actix_web::service_config::ServiceConfig;
+use kernel::routes::ServiceConfig;
 
 /// Mounts the JSON API and the pages.
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -17,6 +17,7 @@ use actix_web::{
     http::{StatusCode, header},
     post, web,
 };
+use kernel::routes::ServiceConfig;
 use kernel::{
     AppContext, AppError, Tenant,
     auth::{self, AuthUser, PAGE_SESSION_COOKIE, PasswordSignIn},
@@ -27,7 +28,6 @@ use kernel::{
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use utoipa::IntoParams;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::service::{self, CLEANABLE, JobPage, QueueSummary, STATES, Viewer, queue_spec};
 use crate::{Jobs, dlq::DeadLetter};

@@ -19,8 +19,8 @@ pub mod risk_consoles;
 pub mod student_assignments;
 pub mod student_live_classes;
 
+use kernel::routes::{ServiceConfig, scope};
 use kernel::tenant::ModuleGate;
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 /// The platform module these routes belong to.
 pub const MODULE: &str = "lms";
@@ -32,7 +32,7 @@ pub const QUIZ_MODULES: &str = "lms|hire";
 /// Mounts every route of the crate.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
-        scope::scope("/api/admin/courses")
+        scope("/api/admin/courses")
             .wrap(ModuleGate(MODULE))
             .service(admin_courses::create)
             .service(admin_courses::list)
@@ -53,26 +53,26 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(admin_live_classes::attendance),
     )
     .service(
-        scope::scope("/api/admin/course-enrollments")
+        scope("/api/admin/course-enrollments")
             .wrap(ModuleGate(MODULE))
             .service(enrollments::grant)
             .service(enrollments::assign_batch),
     )
     .service(
-        scope::scope("/api/course-enrollment")
+        scope("/api/course-enrollment")
             .wrap(ModuleGate(MODULE))
             .service(orders::verify)
             .service(orders::place)
             .service(orders::mine),
     )
     .service(
-        scope::scope("/api/courses")
+        scope("/api/courses")
             .wrap(ModuleGate(MODULE))
             .service(catalogue::list)
             .service(catalogue::course_page),
     )
     .service(
-        scope::scope("/api/student")
+        scope("/api/student")
             .wrap(ModuleGate(MODULE))
             .service(student::my_dashboard)
             .service(student::course)
@@ -92,7 +92,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(engagement::daily_card),
     )
     .service(
-        scope::scope("/api/batchlead")
+        scope("/api/batchlead")
             .wrap(ModuleGate(MODULE))
             .service(risk_consoles::lead_students)
             .service(risk_consoles::lead_history)
@@ -103,7 +103,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(risk_consoles::edit_plan),
     )
     .service(
-        scope::scope("/api/supermentor")
+        scope("/api/supermentor")
             .wrap(ModuleGate(MODULE))
             .service(risk_consoles::super_students)
             .service(risk_consoles::super_history)
@@ -111,26 +111,26 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(risk_consoles::super_outcome),
     )
     .service(
-        scope::scope("/api/cm/cohorts")
+        scope("/api/cm/cohorts")
             .wrap(ModuleGate(MODULE))
             .service(risk_consoles::cohorts)
             .service(risk_consoles::cohort_students),
     )
     .service(
-        scope::scope("/api/admin/engagement")
+        scope("/api/admin/engagement")
             .wrap(ModuleGate(MODULE))
             .service(engagement::create_badge)
             .service(engagement::list_badges)
             .service(engagement::update_badge),
     )
     .service(
-        scope::scope("/api/grading")
+        scope("/api/grading")
             .wrap(ModuleGate(MODULE))
             .service(grading::list)
             .service(grading::grade),
     )
     .service(
-        scope::scope("/api/admin/students")
+        scope("/api/admin/students")
             .wrap(ModuleGate(MODULE))
             .service(profile::student_documents),
     );
@@ -140,7 +140,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// The question bank, quizzes, attempts, accommodations and candidate quizzes.
 fn configure_quizzes(cfg: &mut ServiceConfig) {
     cfg.service(
-        scope::scope("/api/question-bank")
+        scope("/api/question-bank")
             .wrap(ModuleGate(QUIZ_MODULES))
             .service(question_bank::create)
             .service(question_bank::list)
@@ -148,7 +148,7 @@ fn configure_quizzes(cfg: &mut ServiceConfig) {
             .service(question_bank::update),
     )
     .service(
-        scope::scope("/api/admin/quizzes")
+        scope("/api/admin/quizzes")
             .wrap(ModuleGate(QUIZ_MODULES))
             .service(admin_quizzes::create)
             .service(admin_quizzes::list)
@@ -157,31 +157,31 @@ fn configure_quizzes(cfg: &mut ServiceConfig) {
             .service(admin_quizzes::attempts),
     )
     .service(
-        scope::scope("/api/admin/quiz-invites")
+        scope("/api/admin/quiz-invites")
             .wrap(ModuleGate(QUIZ_MODULES))
             .service(admin_quizzes::invite_result),
     )
     .service(
-        scope::scope("/api/admin/learners")
+        scope("/api/admin/learners")
             .wrap(ModuleGate(MODULE))
             .service(admin_quizzes::get_accommodations)
             .service(admin_quizzes::put_accommodations),
     )
     .service(
-        scope::scope("/api/quizzes")
+        scope("/api/quizzes")
             .wrap(ModuleGate(MODULE))
             .service(attempts::quiz)
             .service(attempts::start),
     )
     .service(
-        scope::scope("/api/quiz-attempts")
+        scope("/api/quiz-attempts")
             .wrap(ModuleGate(MODULE))
             .service(attempts::detail)
             .service(attempts::save_answer)
             .service(attempts::submit),
     )
     .service(
-        scope::scope("/api/candidate-quiz")
+        scope("/api/candidate-quiz")
             .wrap(ModuleGate(QUIZ_MODULES))
             .service(candidate::show)
             .service(candidate::start)

@@ -10,8 +10,8 @@ pub mod rules;
 pub mod slots;
 
 use actix_web::middleware::from_fn;
+use kernel::routes::{ServiceConfig, scope};
 use kernel::tenant::ModuleGate;
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 use crate::service::catalogue;
 
@@ -21,7 +21,7 @@ pub const MODULE: &str = "mentorship";
 /// Mounts every route of the crate.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
-        scope::scope("/api/mentors")
+        scope("/api/mentors")
             .wrap(ModuleGate(MODULE))
             .wrap(from_fn(catalogue::drop_pages_after_writes))
             .service(mentors::apply)
@@ -38,25 +38,25 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(mentors::open_slots),
     )
     .service(
-        scope::scope("/api/admin/mentors")
+        scope("/api/admin/mentors")
             .wrap(ModuleGate(MODULE))
             .wrap(from_fn(catalogue::drop_pages_after_writes))
             .service(mentors::approve),
     )
     .service(
-        scope::scope("/api/admin/meetings")
+        scope("/api/admin/meetings")
             .wrap(ModuleGate(MODULE))
             .service(admin_meetings::list)
             .service(admin_meetings::log),
     )
     .service(
-        scope::scope("/api/slots")
+        scope("/api/slots")
             .wrap(ModuleGate(MODULE))
             .wrap(from_fn(catalogue::drop_pages_after_writes))
             .service(bookings::book),
     )
     .service(
-        scope::scope("/api/bookings")
+        scope("/api/bookings")
             .wrap(ModuleGate(MODULE))
             .wrap(from_fn(catalogue::drop_pages_after_writes))
             .service(bookings::mine)
@@ -64,11 +64,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(bookings::reschedule),
     )
     .service(
-        scope::scope("/api/google-calendar")
+        scope("/api/google-calendar")
             // Google's browser redirect carries no X-Platform: the state names the platform
             .service(calendar::callback)
             .service(
-                scope::scope("")
+                scope("")
                     .wrap(ModuleGate(MODULE))
                     .service(calendar::connect)
                     .service(calendar::status)
@@ -76,7 +76,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             ),
     )
     .service(
-        scope::scope("/api/meetings")
+        scope("/api/meetings")
             .wrap(ModuleGate(MODULE))
             .wrap(from_fn(catalogue::drop_pages_after_writes))
             // before `/{id}`, which would take `complete-by-link` for an id

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
+use kernel::routes::ServiceConfig;
 use kernel::{
     AppContext, AppError,
     auth::{AuthUser, Role},
@@ -10,7 +11,6 @@ use kernel::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 

@@ -2,8 +2,8 @@
 //! `storage` module; `/api/storage/{key}` are public by design (the URL signature is the
 //! credential) and only exist for the local store.
 
+use kernel::routes::{ServiceConfig, scope};
 use kernel::tenant::ModuleGate;
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 pub mod presign;
 pub mod signed;
@@ -13,7 +13,7 @@ pub mod upload;
 /// `GET`/`PUT /api/storage/{key}`.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
-        scope::scope("/api/upload")
+        scope("/api/upload")
             .wrap(ModuleGate("storage"))
             .service(upload::upload)
             .service(presign::presign)

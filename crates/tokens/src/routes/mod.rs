@@ -7,8 +7,8 @@ pub mod earnings;
 pub mod purchase;
 pub mod wallet;
 
+use kernel::routes::{ServiceConfig, scope};
 use kernel::tenant::ModuleGate;
-use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 /// The platform module these routes belong to.
 pub const MODULE: &str = "tokens";
@@ -16,7 +16,7 @@ pub const MODULE: &str = "tokens";
 /// Mounts every route of the crate.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
-        scope::scope("/api/tokens")
+        scope("/api/tokens")
             .wrap(ModuleGate(MODULE))
             .service(wallet::balance)
             .service(wallet::transactions)
@@ -25,21 +25,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(purchase::verify),
     )
     .service(
-        scope::scope("/api/admin/tokens")
+        scope("/api/admin/tokens")
             .wrap(ModuleGate(MODULE))
             .service(admin::grant)
             .service(admin::correct)
             .service(admin::reconcile),
     )
     .service(
-        scope::scope("/api/admin/token-packs")
+        scope("/api/admin/token-packs")
             .wrap(ModuleGate(MODULE))
             .service(admin::list_packs)
             .service(admin::create_pack)
             .service(admin::update_pack),
     )
     .service(
-        scope::scope("/api/mentor-earnings")
+        scope("/api/mentor-earnings")
             .wrap(ModuleGate(MODULE))
             .service(earnings::mine)
             .service(earnings::periods)
@@ -47,7 +47,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(earnings::my_payouts),
     )
     .service(
-        scope::scope("/api/admin/payouts")
+        scope("/api/admin/payouts")
             .wrap(ModuleGate(MODULE))
             .service(earnings::list)
             .service(earnings::approve)
