@@ -97,7 +97,7 @@ impl Application {
         Self::build_with_docs(config, role, None).await
     }
 
-    /// [`Application::build`] serving `docs` (collected by [`prepare_in_child`]) rather than
+    /// [`Application::build`] serving `docs` (collected by `gateway prepare`) rather than
     /// collecting the document in this process.
     pub async fn build_with_docs(
         config: GatewayConfig,
@@ -274,36 +274,52 @@ pub async fn run(config: GatewayConfig, role: Role) -> anyhow::Result<()> {
     let docs = if role == Role::Worker {
         None
     } else {
-        Some(prepare_in_child().await?)
+        prepare(&config).await?
     };
     let app = Application::build_with_docs(config, role, docs).await?;
     app.run_until(shutdown_signal()).await
 }
 
 /// Runs `gateway prepare` (the database prepared, the API document written to a private
-/// temporary file) as a child process of this binary and reads the document back. The boot
-/// work's code (migrations, seeders, every route's OpenAPI item) and its short-lived heap stay
-/// in the child, so the long-running server never maps them (ADR 0087: idle memory).
-async fn prepare_in_child() -> anyhow::Result<ApiDocs> {
-    let exe = std::env::current_exe().context("locating the gateway binary")?;
-    let out = tempfile::Builder::new()
+/// temporary file) as a child process of this binary and returns the document it wrote. The
+/// boot work's code (migrations, seeders, every route's OpenAPI item) and its short-lived heap
+/// stay in the child, so the long-running server never maps them (ADR 0087: idle memory).
+/// Where no child can be started (no writable temporary directory, no binary to execute), the
+/// database is prepared in this process and `None` returned (the document is collected here).
+async fn prepare(config: &GatewayConfig) -> anyhow::Result<Option<ApiDocs>> {
+    let started = tempfile::Builder::new()
         .prefix("gateway-openapi-")
         .suffix(".json")
         .tempfile()
-        .context("creating the API document's temporary file")?;
-    let status = tokio::process::Command::new(exe)
-        .arg("prepare")
-        .arg("--docs-out")
-        .arg(out.path())
-        .kill_on_drop(true)
-        .status()
+        .and_then(|out| {
+            let exe = std::env::current_exe()?;
+            let child = tokio::process::Command::new(exe)
+                .arg("prepare")
+                .arg("--docs-out")
+                .arg(out.path())
+                .kill_on_drop(true)
+                .spawn()?;
+            Ok((out, child))
+        });
+    let (out, mut child) = match started {
+        Ok(started) => started,
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot run `gateway prepare` as a child process; preparing in this one");
+            prepare_database(config).await?;
+            return Ok(None);
+        }
+    };
+    let status = child
+        .wait()
         .await
-        .context("starting `gateway prepare`")?;
+        .context("waiting for `gateway prepare`")?;
     anyhow::ensure!(status.success(), "`gateway prepare` failed ({status})");
     let json = tokio::fs::read(out.path())
         .await
         .context("reading the API document")?;
-    ApiDocs::from_json(json.into()).context("parsing the API document")
+    ApiDocs::from_json(json.into())
+        .map(Some)
+        .context("parsing the API document")
 }
 
 /// `gateway prepare --docs-out <file>`: [`prepare_database`], then the API document written

@@ -30,10 +30,15 @@ fn free_port() -> u16 {
 }
 
 fn start(db_name: &str, redis: &str) -> Gateway {
+    start_with(db_name, redis, &[])
+}
+
+fn start_with(db_name: &str, redis: &str, extra_env: &[(&str, &str)]) -> Gateway {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_gateway"))
         .arg("serve")
         .env_clear()
+        .envs(extra_env.iter().copied())
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("DATABASE_URL", format!("{}/{db_name}", postgres_server()))
         .env("REDIS_URL", redis)
@@ -100,6 +105,47 @@ async fn drop_db(name: &str) {
         .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
         .await
         .unwrap();
+}
+
+/// `serve` prepares in a child process (`gateway prepare`) and serves the document that child
+/// wrote; without a writable temporary directory it prepares in its own process instead. Both
+/// serve the document `gateway openapi` prints, and the 404/405 table read from it.
+#[tokio::test]
+async fn serve_serves_the_document_its_prepare_step_collected_with_or_without_a_child() {
+    let printed = Command::new(env!("CARGO_BIN_EXE_gateway"))
+        .arg("openapi")
+        .output()
+        .unwrap();
+    assert!(printed.status.success());
+    let expected: serde_json::Value = serde_json::from_slice(&printed.stdout).unwrap();
+    let client = reqwest::Client::new();
+    for tmpdir in [None, Some("/nonexistent/tmp")] {
+        let db_name = format!("mas_proc_{}", uuid::Uuid::now_v7().simple());
+        let extra: Vec<(&str, &str)> = tmpdir.map(|t| ("TMPDIR", t)).into_iter().collect();
+        let mut gw = start_with(&db_name, &redis_url(), &extra);
+        wait_until_up(&client, gw.port).await;
+        let base = format!("http://127.0.0.1:{}", gw.port);
+        let served: serde_json::Value = client
+            .get(format!("{base}/api/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(served == expected, "TMPDIR {tmpdir:?}: another document");
+        let wrong_method = client
+            .delete(format!("{base}/api/mentors/{}", uuid::Uuid::now_v7()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong_method.status(), 405, "TMPDIR {tmpdir:?}");
+        let allow = wrong_method.headers()["allow"].to_str().unwrap().to_owned();
+        assert!(allow.contains("GET"), "{allow}");
+        sigterm(&gw.child);
+        assert!(wait_exit(&mut gw.child, Duration::from_secs(10)).success());
+        drop_db(&db_name).await;
+    }
 }
 
 #[tokio::test]
