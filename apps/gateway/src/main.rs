@@ -2,15 +2,15 @@
 
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
+use gateway::config::GatewayConfig;
+use gateway::startup::{self, Role};
+
 /// jemalloc, with background threads returning freed pages within a second (the options are
 /// in `.cargo/config.toml`): glibc's per-thread arenas kept what each HTTP worker freed (ADR
 /// 0087).
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
-use clap::{Parser, Subcommand};
-use gateway::config::GatewayConfig;
-use gateway::startup::{self, Role};
 
 /// MAS gateway: the Rust backend of the EdTech and recruitment suite.
 #[derive(Debug, Parser)]

@@ -222,3 +222,60 @@ impl<T> OpenApiFactory for Scope<T> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use actix_web::{get, middleware::DefaultHeaders, test as actix_test};
+
+    use super::*;
+
+    #[utoipa::path(params(("id" = String, Path)), responses((status = 200)))]
+    #[get("/items/{id}")]
+    async fn item(id: web::Path<String>) -> String {
+        id.into_inner()
+    }
+
+    fn configure(cfg: &mut ServiceConfig) {
+        cfg.service(
+            scope("/api")
+                .wrap(DefaultHeaders::new().add(("x-scope", "api")))
+                .service(scope("/nested").service(item)),
+        );
+    }
+
+    #[test]
+    fn the_document_has_every_route_under_its_scopes_prefixes() {
+        let (paths, _) = document(configure);
+        let keys: Vec<&String> = paths.paths.keys().collect();
+        assert_eq!(keys, vec!["/api/nested/items/{id}"]);
+        assert!(paths.paths["/api/nested/items/{id}"].get.is_some());
+        // collecting ends with `document`
+        assert!(!COLLECTING.with(Cell::get));
+    }
+
+    #[test]
+    fn a_scope_made_outside_document_documents_nothing() {
+        let mounted = scope("/api").service(item);
+        assert!(mounted.paths().paths.is_empty());
+        let mut schemas = Schemas::new();
+        mounted.schemas(&mut schemas);
+        assert!(schemas.is_empty());
+    }
+
+    #[actix_web::test]
+    async fn mounted_routes_serve_with_their_scopes_middleware() {
+        let app = actix_test::init_service(App::new().configure(|cfg| mount(cfg, configure))).await;
+        let res = actix_test::call_service(
+            &app,
+            actix_test::TestRequest::get()
+                .uri("/api/nested/items/seven")
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers().get("x-scope").unwrap(), "api");
+        assert_eq!(actix_test::read_body(res).await, "seven");
+    }
+}
