@@ -370,7 +370,7 @@ impl RouteTable {
         let entries = doc
             .paths
             .into_iter()
-            .map(|(path, item)| (Pattern::new(&path), methods(item.keys())))
+            .map(|(path, item)| (Pattern::new(&path), methods(&item)))
             .collect();
         Ok(Self { entries })
     }
@@ -400,8 +400,8 @@ impl RouteTable {
 }
 
 /// The HTTP methods among a path item's keys (`parameters`, `summary`… are not methods).
-fn methods<'a>(keys: impl Iterator<Item = &'a String>) -> Vec<Method> {
-    const METHODS: [(&str, Method); 7] = [
+fn methods<V>(item: &std::collections::BTreeMap<String, V>) -> Vec<Method> {
+    [
         ("get", Method::GET),
         ("post", Method::POST),
         ("put", Method::PUT),
@@ -409,12 +409,10 @@ fn methods<'a>(keys: impl Iterator<Item = &'a String>) -> Vec<Method> {
         ("delete", Method::DELETE),
         ("head", Method::HEAD),
         ("options", Method::OPTIONS),
-    ];
-    let keys: Vec<&String> = keys.collect();
-    METHODS
-        .into_iter()
-        .filter_map(|(name, method)| keys.iter().any(|k| *k == name).then_some(method))
-        .collect()
+    ]
+    .into_iter()
+    .filter_map(|(name, method)| item.contains_key(name).then_some(method))
+    .collect()
 }
 
 #[cfg(test)]

@@ -95,6 +95,11 @@ fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
     }
 }
 
+/// The JSON body of a request's answer.
+async fn json_of(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.unwrap().json().await.unwrap()
+}
+
 async fn drop_db(name: &str) {
     testkit::database::clear_redis_prefix(&format!("test-bull-{name}:")).await;
     testkit::database::clear_redis_prefix(&format!("test:{name}:")).await;
@@ -125,14 +130,7 @@ async fn serve_serves_the_document_its_prepare_step_collected_with_or_without_a_
         let mut gw = start_with(&db_name, &redis_url(), &extra);
         wait_until_up(&client, gw.port).await;
         let base = format!("http://127.0.0.1:{}", gw.port);
-        let served: serde_json::Value = client
-            .get(format!("{base}/api/openapi.json"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let served = json_of(client.get(format!("{base}/api/openapi.json"))).await;
         assert!(served == expected, "TMPDIR {tmpdir:?}: another document");
         let wrong_method = client
             .delete(format!("{base}/api/mentors/{}", uuid::Uuid::now_v7()))
@@ -164,15 +162,12 @@ async fn serve_creates_migrates_seeds_and_stops_cleanly() {
     let body: serde_json::Value = ready.json().await.unwrap();
     assert_eq!(body["checks"]["database"], "ok");
     assert_eq!(body["checks"]["redis"], "ok");
-    let platform: serde_json::Value = client
-        .get(format!("http://127.0.0.1:{}/api/platform", gw.port))
-        .header("X-Platform", "mr-hire")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let platform = json_of(
+        client
+            .get(format!("http://127.0.0.1:{}/api/platform", gw.port))
+            .header("X-Platform", "mr-hire"),
+    )
+    .await;
     assert_eq!(platform["name"], "Mr. Hire", "seeded");
 
     sigterm(&gw.child);
