@@ -1,15 +1,19 @@
-//! The invoice PDF (ADR 0054): one A4 page written with `pdf-writer` in the PDF base-14
+//! The invoice and credit-note PDFs (ADR 0054, 0089): one A4 page written with `pdf-writer` in the PDF base-14
 //! Helvetica (WinAnsi; nothing embedded, so a page is a few kilobytes and renders in
 //! microseconds). Pure: an [`InvoiceDto`] in, bytes out. Characters outside Latin-1 print as
 //! `?` (names are kept in the invoice row; the PDF is the printable copy). An e-invoiced
 //! document also prints its IRN, acknowledgement and the IRP's signed QR code, drawn as vector
 //! modules (ADR 0079).
 
+use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Kolkata;
 use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
 use qrcode::{Color, EcLevel, QrCode};
 
-use crate::dto::invoices::InvoiceDto;
+use crate::{
+    dto::invoices::{CustomerDto, InvoiceDto},
+    entities::{credit_note_lines, credit_notes},
+};
 
 const A4: (f32, f32) = (595.0, 842.0);
 const LEFT: f32 = 48.0;
@@ -117,6 +121,37 @@ fn draw_qr(content: &mut Content, code: &QrCode) -> usize {
     rects
 }
 
+/// One line of a printed document.
+struct Line<'a> {
+    description: &'a str,
+    sac: &'a str,
+    rate_bp: i32,
+    taxable_paise: i64,
+    cgst_paise: i64,
+    sgst_paise: i64,
+    igst_paise: i64,
+}
+
+/// What a printed GST document (a tax invoice or a credit note) shows, top to bottom.
+struct Doc<'a> {
+    title: &'a str,
+    /// `(label, value)` lines under the supplier: number, date, what it refers to.
+    heading: Vec<(&'a str, String)>,
+    supplier_name: &'a str,
+    supplier_gstin: &'a str,
+    place_of_supply: &'a str,
+    customer: &'a CustomerDto,
+    lines: Vec<Line<'a>>,
+    totals: [(&'a str, i64); 5],
+    footer: &'a str,
+    einvoice: Option<EinvoiceMark<'a>>,
+}
+
+/// `at` as a date in India (`dd-mm-yyyy`).
+fn indian_date(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Kolkata).format("%d-%m-%Y").to_string()
+}
+
 /// Renders the invoice.
 pub fn render(i: &InvoiceDto) -> Vec<u8> {
     render_with(i, None)
@@ -124,11 +159,99 @@ pub fn render(i: &InvoiceDto) -> Vec<u8> {
 
 /// Renders the invoice with its e-invoice's IRN, acknowledgement and QR code, when it has one.
 pub fn render_with(i: &InvoiceDto, einvoice: Option<EinvoiceMark<'_>>) -> Vec<u8> {
+    draw(&Doc {
+        title: "TAX INVOICE",
+        heading: vec![
+            ("Invoice number", i.number.clone()),
+            ("Invoice date", indian_date(i.issued_at)),
+        ],
+        supplier_name: &i.supplier_name,
+        supplier_gstin: &i.supplier_gstin,
+        place_of_supply: &i.place_of_supply,
+        customer: &i.customer,
+        lines: i
+            .lines
+            .iter()
+            .map(|l| Line {
+                description: &l.description,
+                sac: &l.sac,
+                rate_bp: l.rate_bp,
+                taxable_paise: l.taxable_paise,
+                cgst_paise: l.cgst_paise,
+                sgst_paise: l.sgst_paise,
+                igst_paise: l.igst_paise,
+            })
+            .collect(),
+        totals: [
+            ("Taxable value", i.taxable_paise),
+            ("CGST", i.cgst_paise),
+            ("SGST", i.sgst_paise),
+            ("IGST", i.igst_paise),
+            ("Total (INR)", i.total_paise),
+        ],
+        footer: "Computer-generated invoice. Tax is payable on reverse charge: No.",
+        einvoice,
+    })
+}
+
+/// Renders a credit note (section 34 CGST Act) of `invoice`: its own number and date, the
+/// invoice it reduces, the reason, the value and tax reversed per line, and its e-invoice's
+/// IRN and QR code when it has one.
+pub fn render_credit_note(
+    note: &credit_notes::Model,
+    lines: &[credit_note_lines::Model],
+    invoice: &InvoiceDto,
+    einvoice: Option<EinvoiceMark<'_>>,
+) -> Vec<u8> {
+    draw(&Doc {
+        title: "CREDIT NOTE",
+        heading: vec![
+            ("Credit note number", note.number.clone()),
+            ("Credit note date", indian_date(note.issued_at)),
+            (
+                "Against invoice",
+                format!(
+                    "{} dated {}",
+                    invoice.number,
+                    indian_date(invoice.issued_at)
+                ),
+            ),
+            ("Reason", note.reason.chars().take(90).collect()),
+        ],
+        supplier_name: &invoice.supplier_name,
+        supplier_gstin: &note.supplier_gstin,
+        place_of_supply: &note.place_of_supply,
+        customer: &invoice.customer,
+        lines: lines
+            .iter()
+            .map(|l| Line {
+                description: &l.description,
+                sac: &l.sac,
+                rate_bp: l.rate_bp,
+                taxable_paise: l.taxable_paise,
+                cgst_paise: l.cgst_paise,
+                sgst_paise: l.sgst_paise,
+                igst_paise: l.igst_paise,
+            })
+            .collect(),
+        totals: [
+            ("Taxable value reversed", note.taxable_paise),
+            ("CGST reversed", note.cgst_paise),
+            ("SGST reversed", note.sgst_paise),
+            ("IGST reversed", note.igst_paise),
+            ("Credit note value (INR)", note.total_paise),
+        ],
+        footer: "Computer-generated credit note issued under section 34 of the CGST Act.",
+        einvoice,
+    })
+}
+
+fn draw(d: &Doc<'_>) -> Vec<u8> {
     let mut page = Page {
         content: Content::new(),
         y: A4.1 - 60.0,
     };
-    if let Some(code) = einvoice.and_then(|e| e.signed_qr).and_then(qr_code) {
+    if let Some(code) = d.einvoice.and_then(|e| e.signed_qr).and_then(qr_code) {
         draw_qr(&mut page.content, &code);
         let caption_y = page.y;
         page.y = QR_TOP - QR_SIZE - 2.0;
@@ -139,30 +262,25 @@ pub fn render_with(i: &InvoiceDto, einvoice: Option<EinvoiceMark<'_>>) -> Vec<u8
         );
         page.y = caption_y;
     }
-    page.line(18.0, "TAX INVOICE");
-    page.line(11.0, &i.supplier_name);
-    page.line(10.0, &format!("GSTIN: {}", i.supplier_gstin));
+    page.line(18.0, d.title);
+    page.line(11.0, d.supplier_name);
+    page.line(10.0, &format!("GSTIN: {}", d.supplier_gstin));
     page.y -= 8.0;
-    page.line(10.0, &format!("Invoice number: {}", i.number));
-    page.line(
-        10.0,
-        &format!(
-            "Invoice date: {}",
-            i.issued_at.with_timezone(&Kolkata).format("%d-%m-%Y")
-        ),
-    );
-    page.line(10.0, &format!("Place of supply: {}", i.place_of_supply));
-    if let Some(e) = einvoice {
+    for (label, value) in &d.heading {
+        page.line(10.0, &format!("{label}: {value}"));
+    }
+    page.line(10.0, &format!("Place of supply: {}", d.place_of_supply));
+    if let Some(e) = d.einvoice {
         page.line(8.0, &format!("IRN: {}", e.irn));
         page.line(8.0, &format!("Ack No: {}", e.ack_no));
     }
     page.y -= 8.0;
-    page.line(10.0, &format!("Bill to: {}", i.customer.name));
-    if let Some(g) = &i.customer.gstin {
+    page.line(10.0, &format!("Bill to: {}", d.customer.name));
+    if let Some(g) = &d.customer.gstin {
         page.line(10.0, &format!("Buyer GSTIN: {g}"));
     }
-    if !i.customer.address.is_empty() {
-        page.line(10.0, &i.customer.address);
+    if !d.customer.address.is_empty() {
+        page.line(10.0, &d.customer.address);
     }
     page.y -= 12.0;
     let cols = [LEFT, 250.0, 300.0, 345.0, 405.0, 460.0, 520.0];
@@ -175,12 +293,12 @@ pub fn render_with(i: &InvoiceDto, einvoice: Option<EinvoiceMark<'_>>) -> Vec<u8
         (cols[5], "SGST"),
         (cols[6], "IGST"),
     ]);
-    for l in &i.lines {
+    for l in &d.lines {
         let description: String = l.description.chars().take(40).collect();
         let rate = format!("{}%", rupees(i64::from(l.rate_bp)));
         let cells = [
             description,
-            l.sac.clone(),
+            l.sac.to_owned(),
             rate,
             rupees(l.taxable_paise),
             rupees(l.cgst_paise),
@@ -195,20 +313,11 @@ pub fn render_with(i: &InvoiceDto, einvoice: Option<EinvoiceMark<'_>>) -> Vec<u8
         page.row(&row);
     }
     page.y -= 10.0;
-    for (label, v) in [
-        ("Taxable value", i.taxable_paise),
-        ("CGST", i.cgst_paise),
-        ("SGST", i.sgst_paise),
-        ("IGST", i.igst_paise),
-        ("Total (INR)", i.total_paise),
-    ] {
+    for (label, v) in d.totals {
         page.line(10.0, &format!("{label}: {}", rupees(v)));
     }
     page.y -= 12.0;
-    page.line(
-        8.0,
-        "Computer-generated invoice. Tax is payable on reverse charge: No.",
-    );
+    page.line(8.0, d.footer);
 
     let catalog = Ref::new(1);
     let tree = Ref::new(2);

@@ -112,6 +112,7 @@ pub fn workers(
             "0 30 1 * * *",
             jobs::schedule::IST,
         ));
+    let credit_note_mailer = mailer.clone();
     let (state, mailer) = (finance.clone(), mailer.clone());
     registry.handle(move |ctx: JobContext, job: mail::InvoiceEmail| {
         let (state, mailer) = (state.clone(), mailer.clone());
@@ -122,6 +123,20 @@ pub fn workers(
             match &sent {
                 Ok(done) => tracing::info!(job_id = %ctx.job_id, invoice_id = %job.invoice_id, ?done, "invoice email"),
                 Err(e) => tracing::warn!(job_id = %ctx.job_id, invoice_id = %job.invoice_id, attempt = ctx.attempt, error = %e, "invoice email failed"),
+            }
+            sent.map(drop)
+        }
+    });
+    let (state, mailer) = (finance.clone(), credit_note_mailer);
+    registry.handle(move |ctx: JobContext, job: mail::CreditNoteEmail| {
+        let (state, mailer) = (state.clone(), mailer.clone());
+        async move {
+            let db = &state.ctx().db;
+            let tenant = ctx.tenant(state.ctx()).await?;
+            let sent = mail::send_credit_note(db, &mailer, &tenant, job.credit_note_id).await;
+            match &sent {
+                Ok(done) => tracing::info!(job_id = %ctx.job_id, credit_note_id = %job.credit_note_id, ?done, "credit note email"),
+                Err(e) => tracing::warn!(job_id = %ctx.job_id, credit_note_id = %job.credit_note_id, attempt = ctx.attempt, error = %e, "credit note email failed"),
             }
             sent.map(drop)
         }

@@ -49,6 +49,24 @@ pub struct CreditNoteDto {
     /// The section 34(2) cut-off for credit notes of the invoice's financial year (30
     /// November after it): said when the note was issued after it, or within 45 days before.
     pub warning: Option<String>,
+    /// Where the PDF is served (`/api/finance/credit-notes/{id}/pdf`; the buyer uses
+    /// `/api/finance/my-credit-notes/{id}/pdf`).
+    pub pdf_url: String,
+}
+
+impl CreditNoteDto {
+    /// The buyer's view: the PDF at the buyer's own route.
+    pub fn for_buyer(mut self) -> Self {
+        self.pdf_url = format!("/api/finance/my-credit-notes/{}/pdf", self.id);
+        self
+    }
+}
+
+/// The credit notes of an invoice, oldest first.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CreditNoteList {
+    /// Credit notes.
+    pub items: Vec<CreditNoteDto>,
 }
 
 impl From<credit_notes::Model> for CreditNoteDto {
@@ -64,6 +82,7 @@ impl From<credit_notes::Model> for CreditNoteDto {
             igst_paise: c.igst_paise,
             total_paise: c.total_paise,
             warning: None,
+            pdf_url: format!("/api/finance/credit-notes/{}/pdf", c.id),
         }
     }
 }

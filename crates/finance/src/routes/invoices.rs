@@ -88,7 +88,7 @@ pub async fn my_detail(
     Ok(web::Json(dto))
 }
 
-fn pdf_response(filename: &str, bytes: Vec<u8>) -> HttpResponse {
+pub(crate) fn pdf_response(filename: &str, bytes: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header((

@@ -2,6 +2,7 @@
 
 pub mod billing;
 pub mod costs;
+pub mod credit_notes;
 pub mod einvoices;
 pub mod invoices;
 pub mod refunds;
@@ -25,6 +26,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(invoices::my_pdf)
             .service(invoices::mine)
             .service(invoices::my_detail)
+            .service(credit_notes::of_invoice)
+            .service(credit_notes::of_my_invoice)
+            .service(credit_notes::pdf)
+            .service(credit_notes::my_pdf)
             .service(refunds::create)
             .service(reports::gst)
             .service(reports::ledger)

@@ -1,4 +1,4 @@
-//! The invoice email: `send-invoice` on `emailQueue`, queued through the outbox in the
+//! The invoice and credit-note emails: `send-invoice` and `send-credit-note` on `emailQueue`, queued through the outbox in the
 //! invoice's own transaction and carrying the invoice's id only. The handler resolves the
 //! buyer's address at send time (an address changed after the purchase is the one used; a
 //! deleted account gets nothing), takes the PDF from storage (rendering and storing it on
@@ -108,65 +108,67 @@ fn rupees(paise: i64) -> String {
     format!("Rs {}.{:02}", paise / 100, (paise % 100).abs())
 }
 
-/// Sends invoice `invoice_id` of `tenant` to its buyer's current address.
-pub async fn send(
-    db: &DatabaseConnection,
-    storage: &Storage,
-    mailer: &Mailer,
-    tenant: &Tenant,
-    invoice_id: Uuid,
-) -> Result<Sent, JobError> {
-    let retry = |e: FinanceError| match e {
+fn retry(e: FinanceError) -> JobError {
+    match e {
         FinanceError::NotFound(_) => JobError::Permanent(anyhow::Error::new(e)),
         e => JobError::Retry(anyhow::Error::new(e)),
-    };
-    let invoice = service::invoices::get(db, tenant.id, None, invoice_id)
-        .await
-        .map_err(retry)?;
+    }
+}
+
+/// The buyer's current address and name (`None`: the account is gone or has no address).
+async fn recipient(
+    db: &DatabaseConnection,
+    tenant: &Tenant,
+    user_id: Uuid,
+) -> Result<Option<(String, String)>, JobError> {
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT email, full_name FROM users WHERE id = $1 AND platform_id = $2",
-            [invoice.customer.user_id.into(), tenant.id.into()],
+            [user_id.into(), tenant.id.into()],
         ))
         .await
         .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
     let Some(row) = row else {
-        return Ok(Sent::NoRecipient);
+        return Ok(None);
     };
     let email: String = row
         .try_get("", "email")
         .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
     if email.trim().is_empty() {
-        return Ok(Sent::NoRecipient);
+        return Ok(None);
     }
-    let name: String = row.try_get("", "full_name").unwrap_or_default();
-    let (filename, bytes) = service::documents::invoice_pdf(db, storage, tenant, None, invoice_id)
-        .await
-        .map_err(retry)?;
+    Ok(Some((
+        email,
+        row.try_get("", "full_name").unwrap_or_default(),
+    )))
+}
+
+/// A PDF mailed to one address in the `generic` template.
+struct PdfMail {
+    to: String,
+    name: String,
+    subject: String,
+    body: String,
+    filename: String,
+    pdf: Vec<u8>,
+}
+
+async fn mail_pdf(mailer: &Mailer, tenant: &Tenant, m: PdfMail) -> Result<Sent, JobError> {
     let rendered = render(
         "generic",
         &tenant.slug,
-        &json!({
-            "subject": format!("Your tax invoice {}", invoice.number),
-            "body": format!(
-                "Thank you for your payment of {} for {}. Your GST tax invoice {} is attached.",
-                rupees(invoice.total_paise),
-                invoice.lines.first().map_or("your purchase", |l| l.description.as_str()),
-                invoice.number,
-            ),
-            "name": name,
-        }),
+        &json!({"subject": m.subject, "body": m.body, "name": m.name}),
         mailer.base_url(),
     )
     .map_err(|e| JobError::Permanent(anyhow::Error::new(e)))?;
     let attachment = Attachment {
-        filename,
+        filename: m.filename,
         content_type: "application/pdf".into(),
-        body: bytes,
+        body: m.pdf,
     };
     mailer
-        .send_with(&email, &rendered, &[attachment])
+        .send_with(&m.to, &rendered, &[attachment])
         .await
         .map_err(|e| match e {
             SendError::Transient(_) => JobError::Retry(anyhow::Error::new(e)),
@@ -175,6 +177,94 @@ pub async fn send(
             }
         })?;
     Ok(Sent::Sent)
+}
+
+/// Sends invoice `invoice_id` of `tenant` to its buyer's current address.
+pub async fn send(
+    db: &DatabaseConnection,
+    storage: &Storage,
+    mailer: &Mailer,
+    tenant: &Tenant,
+    invoice_id: Uuid,
+) -> Result<Sent, JobError> {
+    let invoice = service::invoices::get(db, tenant.id, None, invoice_id)
+        .await
+        .map_err(retry)?;
+    let Some((to, name)) = recipient(db, tenant, invoice.customer.user_id).await? else {
+        return Ok(Sent::NoRecipient);
+    };
+    let (filename, pdf) = service::documents::invoice_pdf(db, storage, tenant, None, invoice_id)
+        .await
+        .map_err(retry)?;
+    let body = format!(
+        "Thank you for your payment of {} for {}. Your GST tax invoice {} is attached.",
+        rupees(invoice.total_paise),
+        invoice
+            .lines
+            .first()
+            .map_or("your purchase", |l| l.description.as_str()),
+        invoice.number,
+    );
+    let m = PdfMail {
+        to,
+        name,
+        subject: format!("Your tax invoice {}", invoice.number),
+        body,
+        filename,
+        pdf,
+    };
+    mail_pdf(mailer, tenant, m).await
+}
+
+/// `send-credit-note`: email credit note `credit_note_id` to the buyer of the invoice it
+/// reduces (ids only; the address is read at send time, the PDF rendered then, with its IRN
+/// when the IRP has answered by then).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditNoteEmail {
+    /// The credit note.
+    pub credit_note_id: Uuid,
+}
+
+impl JobSpec for CreditNoteEmail {
+    const QUEUE: &'static str = "emailQueue";
+    const NAME: &'static str = "send-credit-note";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// Sends credit note `credit_note_id` of `tenant` to the buyer's current address.
+pub async fn send_credit_note(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    tenant: &Tenant,
+    credit_note_id: Uuid,
+) -> Result<Sent, JobError> {
+    let note = service::documents::credit_note(db, tenant.id, credit_note_id)
+        .await
+        .map_err(retry)?;
+    let invoice = service::invoices::get(db, tenant.id, None, note.invoice_id)
+        .await
+        .map_err(retry)?;
+    let Some((to, name)) = recipient(db, tenant, invoice.customer.user_id).await? else {
+        return Ok(Sent::NoRecipient);
+    };
+    let (filename, pdf) = service::documents::credit_note_pdf(db, tenant, None, credit_note_id)
+        .await
+        .map_err(retry)?;
+    let body = format!(
+        "We have refunded {} against your invoice {}. Your GST credit note {} is attached.",
+        rupees(note.total_paise),
+        invoice.number,
+        note.number,
+    );
+    let m = PdfMail {
+        to,
+        name,
+        subject: format!("Your credit note {}", note.number),
+        body,
+        filename,
+        pdf,
+    };
+    mail_pdf(mailer, tenant, m).await
 }
 
 #[cfg(test)]

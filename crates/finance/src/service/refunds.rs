@@ -227,6 +227,15 @@ pub async fn request(
     )
     .await?;
     super::einvoices::prepare_credit_note_in(&txn, config, &user.tenant, &invoice, &note).await?;
+    // the buyer gets the credit note by email when this commits
+    jobs::outbox::enqueue_in(
+        &txn,
+        &user.tenant,
+        &super::mail::CreditNoteEmail {
+            credit_note_id: note.id,
+        },
+    )
+    .await?;
     txn.commit().await?;
     let row = refunds::Entity::find_by_id(id)
         .one(db)
@@ -317,6 +326,14 @@ pub async fn settle(
     )
     .await?;
     super::einvoices::prepare_credit_note_in(&txn, config, tenant, &invoice, &note).await?;
+    jobs::outbox::enqueue_in(
+        &txn,
+        tenant,
+        &super::mail::CreditNoteEmail {
+            credit_note_id: note.id,
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(Settled::Recorded)
 }

@@ -76,7 +76,7 @@ async fn the_invoice_pdf_says_what_the_invoice_says() {
 }
 
 /// GET `path` with `token`: (status, content type, body bytes).
-async fn get_bytes(
+pub(crate) async fn get_bytes(
     app: &testkit::TestApp,
     path: &str,
     token: &str,

@@ -415,3 +415,163 @@ async fn a_credit_note_after_the_cut_off_carries_a_warning() {
     let recent = refund(fresh.razorpay_payment_id.clone()).await;
     assert_eq!(recent["credit_note"]["warning"], json!(null), "{recent}");
 }
+
+/// A credit note is a document of its own: listed under its invoice, printed as a PDF that
+/// says what it reverses and against which invoice, emailed to the buyer with the PDF
+/// attached; the buyer sees their own only, another user nothing.
+#[tokio::test]
+async fn a_credit_note_is_listed_printed_and_emailed_to_the_buyer_only() {
+    let (app, rzp) = app_with_razorpay().await;
+    let mr = tenant(&app, "mr-mentor").await;
+    let (buyer, buyer_token) = app.user(Role::User, &[], "mr-mentor");
+    let e = captured(&mr, buyer, 499_900, true);
+    let inv = invoices::issue(&app.db, &app.config.finance, &mr, &e, chrono::Utc::now())
+        .await
+        .unwrap()
+        .invoice;
+    refund_mock(
+        &rzp,
+        &inv.razorpay_payment_id,
+        100_000,
+        "rfnd_cn",
+        "processed",
+        1,
+    )
+    .await;
+    let fin = app.token(Role::User, &[Capability::Finance], "mr-mentor");
+    let res = app
+        .req(Method::POST, "/api/finance/refunds")
+        .bearer(&fin)
+        .json(&json!({"payment_id": inv.razorpay_payment_id, "amount_paise": 100_000, "reason": "course cancelled"}))
+        .send()
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    let note = res.json()["credit_note"].clone();
+    let (id, number) = (
+        note["id"].as_str().unwrap().to_owned(),
+        note["number"].as_str().unwrap().to_owned(),
+    );
+    assert_eq!(
+        note["pdf_url"],
+        format!("/api/finance/credit-notes/{id}/pdf")
+    );
+
+    // listed under the invoice: for finance, and for the buyer with the buyer's PDF route
+    let all = app
+        .call(
+            Method::GET,
+            &format!("/api/finance/invoices/{}/credit-notes", inv.id),
+            &fin,
+            None,
+        )
+        .await;
+    assert_eq!(all.status, 200, "{}", all.text);
+    assert_eq!(all.json()["items"][0]["id"], id.as_str());
+    let mine = app
+        .call(
+            Method::GET,
+            &format!("/api/finance/my-invoices/{}/credit-notes", inv.id),
+            &buyer_token,
+            None,
+        )
+        .await;
+    assert_eq!(mine.status, 200, "{}", mine.text);
+    let items = mine.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        items[0]["pdf_url"],
+        format!("/api/finance/my-credit-notes/{id}/pdf")
+    );
+    assert_eq!(items[0]["total_paise"], 100_000);
+
+    // the PDF says what it reverses, against which invoice
+    let (status, ct, pdf) = crate::pdf::get_bytes(
+        &app,
+        &format!("/api/finance/my-credit-notes/{id}/pdf"),
+        &buyer_token,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(ct.as_deref(), Some("application/pdf"));
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "CREDIT NOTE".to_owned(),
+        format!("Credit note number: {number}"),
+        format!("Against invoice: {}", inv.number),
+        "Reason: course cancelled".to_owned(),
+        "999293".to_owned(),
+        "CGST reversed: 76.27".to_owned(),
+        "SGST reversed: 76.27".to_owned(),
+        "Taxable value reversed: 847.46".to_owned(),
+        "Credit note value (INR): 1000.00".to_owned(),
+    ] {
+        assert!(flat.contains(&want), "{want:?} not in {flat:?}");
+    }
+    let (status, _, same) =
+        crate::pdf::get_bytes(&app, &format!("/api/finance/credit-notes/{id}/pdf"), &fin).await;
+    assert_eq!(status, 200);
+    assert_eq!(same, pdf, "the same document for finance");
+
+    // anyone else: the buyer's routes are 404, the finance routes 403
+    let other = app.user_token();
+    for path in [
+        format!("/api/finance/my-credit-notes/{id}/pdf"),
+        format!("/api/finance/my-invoices/{}/credit-notes", inv.id),
+    ] {
+        app.call(Method::GET, &path, &other, None)
+            .await
+            .assert_problem(404, "not_found");
+    }
+    app.call(
+        Method::GET,
+        &format!("/api/finance/credit-notes/{id}/pdf"),
+        &other,
+        None,
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    app.call(
+        Method::GET,
+        &format!("/api/finance/credit-notes/{}/pdf", uuid::Uuid::now_v7()),
+        &fin,
+        None,
+    )
+    .await
+    .assert_problem(404, "not_found");
+
+    // emailed to the buyer with the PDF attached
+    let email = email_of(&app, buyer).await;
+    app.jobs.notify_committed();
+    let worker = app.start_worker().await;
+    app.wait_completed("emailQueue", "send-credit-note", 1)
+        .await;
+    worker.stop().await;
+    let mails = app.mails();
+    let mail = mails
+        .iter()
+        .find(|m| m.contains(&format!("Your credit note {number}")))
+        .expect("the credit note mail");
+    assert!(mail.contains(&format!("To: {email}")), "{mail}");
+    assert!(
+        mail.contains(&format!("filename=\"{}.pdf\"", number.replace('/', "-"))),
+        "{mail}"
+    );
+    assert!(mail.contains("Content-Type: application/pdf"), "{mail}");
+}
+
+/// The user's email.
+async fn email_of(app: &TestApp, user: uuid::Uuid) -> String {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    app.db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT email FROM users WHERE id = $1",
+            [user.into()],
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "email")
+        .unwrap()
+}

@@ -35,7 +35,7 @@ use crate::{
     events::QuizPassed,
     service::{
         accommodations::{self, Allowance},
-        code_runner::{CodeRunner, TestCase},
+        code_runner::{CodeRunner, CodeRuns, TestCase},
         enrollment, quiz_grading, quizzes as quiz_service,
     },
 };
@@ -262,6 +262,21 @@ pub async fn start(
     grace: i64,
     runner: Option<&dyn CodeRunner>,
 ) -> Result<(AttemptView, bool), LmsError> {
+    // an attempt in progress whose time is over is graded below: its programs run first,
+    // before any lock is taken
+    let runs = match quiz_attempts::Entity::find()
+        .filter(quiz_attempts::Column::PlatformId.eq(tenant.id))
+        .filter(quiz_attempts::Column::QuizId.eq(quiz_id))
+        .filter(quiz_attempts::Column::UserId.eq(user_id))
+        .filter(quiz_attempts::Column::Status.eq(AttemptStatus::InProgress))
+        .one(db)
+        .await?
+    {
+        Some(open) if Utc::now() > open.deadline + Duration::seconds(grace) => {
+            run_code_ahead(db, &open, grace, &[], runner).await?
+        }
+        _ => CodeRuns::new(runner),
+    };
     let txn = db.begin().await?;
     let quiz = quiz_service::find(&txn, tenant.id, quiz_id).await?;
     if let Some(course) = quiz.course_id
@@ -295,7 +310,7 @@ pub async fn start(
             &open,
             &quiz,
             AttemptStatus::AutoSubmitted,
-            runner,
+            &runs,
             false,
         )
         .await?;
@@ -322,7 +337,7 @@ pub async fn start(
             Taker::Learner(user_id),
             attempt_no,
             allowance,
-            runner.is_some(),
+            runs.available(),
         )
         .await
     };
@@ -530,7 +545,7 @@ pub async fn submit_in<C: ConnectionTrait>(
     attempt: &quiz_attempts::Model,
     quiz: &quizzes::Model,
     grace: i64,
-    runner: Option<&dyn CodeRunner>,
+    runs: &CodeRuns<'_>,
     answers: Vec<SubmittedAnswer>,
 ) -> Result<Submitted, LmsError> {
     match open_for_answers(attempt, grace) {
@@ -542,7 +557,7 @@ pub async fn submit_in<C: ConnectionTrait>(
                 attempt,
                 quiz,
                 AttemptStatus::AutoSubmitted,
-                runner,
+                runs,
                 false,
             )
             .await?;
@@ -588,16 +603,56 @@ pub async fn submit_in<C: ConnectionTrait>(
         attempt,
         quiz,
         AttemptStatus::Submitted,
-        runner,
+        runs,
         true,
     )
     .await?;
     Ok(Submitted::Graded(result))
 }
 
+/// Runs the programs `attempt` will be graded on, outside any transaction (no row lock or
+/// pooled connection waits on the code runner): each code question's answer in `answers`
+/// (what a submit sends, while the attempt is open) or else the saved one. Without a runner,
+/// or for an attempt no longer in progress, nothing runs.
+pub async fn run_code_ahead<'r, C: ConnectionTrait>(
+    conn: &C,
+    attempt: &quiz_attempts::Model,
+    grace: i64,
+    answers: &[SubmittedAnswer],
+    runner: Option<&'r dyn CodeRunner>,
+) -> Result<CodeRuns<'r>, LmsError> {
+    let mut runs = CodeRuns::new(runner);
+    if !runs.available() || attempt.status != AttemptStatus::InProgress {
+        return Ok(runs);
+    }
+    // a submit's answers count only while the attempt is open (an expired one is graded on
+    // what was saved)
+    let sent = if open_for_answers(attempt, grace).is_ok() {
+        answers
+    } else {
+        &[]
+    };
+    for p in pinned(conn, attempt.id, None).await? {
+        let (QuestionKind::Code, Some(language)) = (p.kind, p.language_id) else {
+            continue;
+        };
+        let source = match sent.iter().find(|a| a.question_id == p.question_id) {
+            Some(a) => a.answer.as_str(),
+            None => p.given.as_ref().and_then(Value::as_str),
+        };
+        let Some(source) = source else {
+            continue;
+        };
+        let cases: Vec<TestCase> = serde_json::from_value(p.test_cases).unwrap_or_default();
+        runs.run_ahead(p.question_id, language, source, &cases)
+            .await?;
+    }
+    Ok(runs)
+}
+
 /// Grades every answer of an in-progress attempt against its pinned versions and closes it
 /// with `status` (conditional on it still being in progress). Code answers go through
-/// `runner`; without one, `strict` answers 503 `provider_not_configured` and otherwise (the
+/// `runs` (run ahead, see [`run_code_ahead`]); without a runner, `strict` answers 503 `provider_not_configured` and otherwise (the
 /// sweeper) they earn 0. A pass publishes `quiz.passed`.
 pub async fn finalise_in<C: ConnectionTrait>(
     txn: &C,
@@ -605,7 +660,7 @@ pub async fn finalise_in<C: ConnectionTrait>(
     attempt: &quiz_attempts::Model,
     quiz: &quizzes::Model,
     status: AttemptStatus,
-    runner: Option<&dyn CodeRunner>,
+    runs: &CodeRuns<'_>,
     strict: bool,
 ) -> Result<AttemptResult, LmsError> {
     let rows = pinned(txn, attempt.id, None).await?;
@@ -614,11 +669,14 @@ pub async fn finalise_in<C: ConnectionTrait>(
     for p in &rows {
         max += f64::from(p.marks);
         let score = match (p.kind, p.given.as_ref()) {
-            (QuestionKind::Code, Some(Value::String(source))) => match (runner, p.language_id) {
-                (Some(runner), Some(language)) => {
+            (QuestionKind::Code, Some(Value::String(source))) => match p.language_id {
+                Some(language) if runs.available() => {
                     let cases: Vec<TestCase> =
                         serde_json::from_value(p.test_cases.clone()).unwrap_or_default();
-                    let results = runner.run_cases(language, source, &cases).await?;
+                    let results = runs
+                        .results(p.question_id, language, source, &cases)
+                        .await
+                        .ok_or_else(|| AppError::provider_not_configured("judge0"))??;
                     let passed = results.iter().filter(|r| r.passed).count();
                     quiz_grading::grade_code(p.marks, p.partial_credit, passed, cases.len())
                 }
@@ -702,10 +760,13 @@ pub async fn submit(
     runner: Option<&dyn CodeRunner>,
     answers: Vec<SubmittedAnswer>,
 ) -> Result<AttemptResult, LmsError> {
+    // the programs run before the attempt is locked (no lock waits on the code runner)
+    let seen = of_learner(db, tenant.id, user_id, attempt_id, None).await?;
+    let runs = run_code_ahead(db, &seen, grace, &answers, runner).await?;
     let txn = db.begin().await?;
     let attempt = of_learner(&txn, tenant.id, user_id, attempt_id, Some(LockType::Update)).await?;
     let quiz = quiz_service::find(&txn, tenant.id, attempt.quiz_id).await?;
-    let outcome = submit_in(&txn, tenant, &attempt, &quiz, grace, runner, answers).await?;
+    let outcome = submit_in(&txn, tenant, &attempt, &quiz, grace, &runs, answers).await?;
     txn.commit().await?;
     match outcome {
         Submitted::Graded(result) => Ok(result),
@@ -766,6 +827,15 @@ pub async fn sweep_overdue(
         .await?;
     let mut done = 0;
     for candidate in due {
+        // one attempt that cannot be graded now (the code runner down) waits for the next
+        // sweep without holding up the others
+        let runs = match run_code_ahead(db, &candidate, grace, &[], runner).await {
+            Ok(runs) => runs,
+            Err(e) => {
+                tracing::warn!(attempt = %candidate.id, error = %e, "overdue attempt not graded; retried next sweep");
+                continue;
+            }
+        };
         let txn = db.begin().await?;
         let Some(attempt) = quiz_attempts::Entity::find_by_id(candidate.id)
             .filter(quiz_attempts::Column::Status.eq(AttemptStatus::InProgress))
@@ -780,15 +850,13 @@ pub async fn sweep_overdue(
         };
         let quiz = quiz_service::find(&txn, attempt.platform_id, attempt.quiz_id).await?;
         let tenant = tenant_of(&txn, attempt.platform_id).await?;
-        // one attempt that cannot be graded now (the code runner down) waits for the next
-        // sweep without holding up the others
         if let Err(e) = finalise_in(
             &txn,
             &tenant,
             &attempt,
             &quiz,
             AttemptStatus::AutoSubmitted,
-            runner,
+            &runs,
             false,
         )
         .await

@@ -3,10 +3,13 @@
 //! `integrations`, [`super::judge0_runner`], when `JUDGE0_URL` is set); without one, quizzes with code questions answer 503
 //! `provider_not_configured` when an attempt starts or is submitted.
 
+use std::collections::HashMap;
+
 use futures::future::BoxFuture;
 use kernel::AppError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 /// One test case of a code question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -46,6 +49,72 @@ pub trait CodeRunner: Send + Sync + 'static {
     /// with 422 on `language_id` when they are written). Default: every language.
     fn supports(&self, _language_id: i32) -> bool {
         true
+    }
+}
+
+/// The code runs a grading uses. Grading happens in a transaction that holds the attempt's
+/// row lock, and a code runner (Judge0) takes seconds per case, so the programs an attempt
+/// will be graded on are run first, outside any transaction
+/// ([`crate::service::attempts::run_code_ahead`]), and the grading takes their results from
+/// here. A program that did not run ahead (an answer changed by a save in between) runs when
+/// the grading asks for it.
+pub struct CodeRuns<'r> {
+    runner: Option<&'r dyn CodeRunner>,
+    ahead: HashMap<Uuid, (String, Vec<CaseResult>)>,
+}
+
+impl<'r> CodeRuns<'r> {
+    /// Nothing run yet; programs run through `runner` when asked (none: code answers cannot
+    /// be graded).
+    pub fn new(runner: Option<&'r dyn CodeRunner>) -> Self {
+        Self {
+            runner,
+            ahead: HashMap::new(),
+        }
+    }
+
+    /// Whether code answers can be graded.
+    pub fn available(&self) -> bool {
+        self.runner.is_some()
+    }
+
+    /// Runs `source` for `question` now and keeps what it gave.
+    pub async fn run_ahead(
+        &mut self,
+        question: Uuid,
+        language_id: i32,
+        source: &str,
+        cases: &[TestCase],
+    ) -> Result<(), AppError> {
+        let Some(runner) = self.runner else {
+            return Ok(());
+        };
+        let results = runner.run_cases(language_id, source, cases).await?;
+        self.ahead.insert(question, (source.to_owned(), results));
+        Ok(())
+    }
+
+    /// How many programs ran ahead.
+    pub fn ran_ahead(&self) -> usize {
+        self.ahead.len()
+    }
+
+    /// The results of `source` for `question`: what it gave ahead when that program ran
+    /// then, else run now. `None` without a runner.
+    pub async fn results(
+        &self,
+        question: Uuid,
+        language_id: i32,
+        source: &str,
+        cases: &[TestCase],
+    ) -> Option<Result<Vec<CaseResult>, AppError>> {
+        if let Some((ran, results)) = self.ahead.get(&question)
+            && ran == source
+        {
+            return Some(Ok(results.clone()));
+        }
+        let runner = self.runner?;
+        Some(runner.run_cases(language_id, source, cases).await)
     }
 }
 

@@ -180,3 +180,104 @@ async fn code_answers_are_graded_through_judge0() {
     );
     judge0.verify().await;
 }
+
+/// Judge0 takes seconds per case: the submit runs the programs before it locks the attempt,
+/// so while Judge0 works the attempt row is free (a save still lands) and no transaction is
+/// open; a program changed by that save is run again under the lock and graded as saved.
+#[tokio::test]
+async fn the_code_runner_runs_outside_the_attempts_lock() {
+    use base64::{Engine, engine::general_purpose::STANDARD};
+    use std::time::Duration;
+    use wiremock::{
+        Mock, MockServer,
+        matchers::{body_partial_json, method, path},
+    };
+
+    let judge0 = MockServer::start().await;
+    let (first, second) = ("print(1)", "print(2*int(input()))");
+    Mock::given(method("POST"))
+        .and(path("/submissions"))
+        .and(body_partial_json(
+            json!({"source_code": STANDARD.encode(first)}),
+        ))
+        .respond_with(judge0_answer(4, "Wrong Answer").set_delay(Duration::from_millis(1500)))
+        .expect(1)
+        .mount(&judge0)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/submissions"))
+        .and(body_partial_json(
+            json!({"source_code": STANDARD.encode(second)}),
+        ))
+        .respond_with(judge0_answer(3, "Accepted"))
+        .expect(1)
+        .mount(&judge0)
+        .await;
+    let app =
+        testkit::spawn_app_with(testkit::TestOptions::default().env("JUDGE0_URL", judge0.uri()))
+            .await;
+    let admin = app.admin_token();
+    let code = question(
+        &app,
+        &admin,
+        json!({"kind": "code", "prompt": "Double the input", "answer": second, "marks": 4,
+               "language_id": 71, "test_cases": [{"stdin": "1", "expected_output": "2"}]}),
+    )
+    .await;
+    let quiz = quiz(&app, &admin, std::slice::from_ref(&code), json!({})).await;
+    let student = app.user_token();
+    let started = crate::quiz_fixtures::start(&app, &student, quiz["id"].as_str().unwrap()).await;
+    assert_eq!(started.status, 201, "{}", started.text);
+    let attempt_id = started.json()["attempt_id"].as_str().unwrap().to_owned();
+    let saved =
+        crate::quiz_fixtures::save(&app, &student, &attempt_id, &code, json!(first), 1).await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+
+    let submitting = crate::quiz_fixtures::submit(&app, &student, &attempt_id, json!([]));
+    let meanwhile = async {
+        // Judge0 is working on the saved program
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let locked = app
+            .db
+            .query_one_raw(Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                "SELECT count(*) FROM pg_stat_activity
+                  WHERE datname = current_database() AND state LIKE 'idle in transaction%'
+                    AND query LIKE '%attempt%'",
+                [],
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index::<i64>(0)
+            .unwrap();
+        let lockable = app
+            .db
+            .execute_raw(Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                "SELECT id FROM quiz_attempts WHERE id = $1 FOR UPDATE NOWAIT",
+                [attempt_id.parse::<Uuid>().unwrap().into()],
+            ))
+            .await;
+        let resaved =
+            crate::quiz_fixtures::save(&app, &student, &attempt_id, &code, json!(second), 2).await;
+        (locked, lockable, resaved)
+    };
+    let (graded, (idle_in_transaction, lockable, resaved)) = tokio::join!(submitting, meanwhile);
+    assert_eq!(
+        idle_in_transaction, 0,
+        "no transaction on the attempt is open while the code runner works"
+    );
+    assert!(
+        lockable.is_ok(),
+        "the attempt is not locked while the code runner works: {lockable:?}"
+    );
+    assert_eq!(resaved.status, 200, "{}", resaved.text);
+    assert_eq!(graded.status, 200, "{}", graded.text);
+    // graded on the program saved last, which ran under the lock
+    assert_eq!(
+        graded.json(),
+        json!({"score": 4.0, "max_score": 4.0, "passed": true})
+    );
+    judge0.verify().await;
+}
