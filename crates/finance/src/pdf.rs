@@ -132,6 +132,26 @@ struct Line<'a> {
     igst_paise: i64,
 }
 
+/// The [`Line`] of an invoice line or a credit-note line (the same fields, two types).
+macro_rules! line {
+    ($l:expr) => {
+        Line {
+            description: &$l.description,
+            sac: &$l.sac,
+            rate_bp: $l.rate_bp,
+            taxable_paise: $l.taxable_paise,
+            cgst_paise: $l.cgst_paise,
+            sgst_paise: $l.sgst_paise,
+            igst_paise: $l.igst_paise,
+        }
+    };
+}
+
+/// The totals block: each label with its paise.
+fn totals(labels: [&str; 5], paise: [i64; 5]) -> [(&str, i64); 5] {
+    std::array::from_fn(|k| (labels[k], paise[k]))
+}
+
 /// What a printed GST document (a tax invoice or a credit note) shows, top to bottom.
 struct Doc<'a> {
     title: &'a str,
@@ -169,26 +189,17 @@ pub fn render_with(i: &InvoiceDto, einvoice: Option<EinvoiceMark<'_>>) -> Vec<u8
         supplier_gstin: &i.supplier_gstin,
         place_of_supply: &i.place_of_supply,
         customer: &i.customer,
-        lines: i
-            .lines
-            .iter()
-            .map(|l| Line {
-                description: &l.description,
-                sac: &l.sac,
-                rate_bp: l.rate_bp,
-                taxable_paise: l.taxable_paise,
-                cgst_paise: l.cgst_paise,
-                sgst_paise: l.sgst_paise,
-                igst_paise: l.igst_paise,
-            })
-            .collect(),
-        totals: [
-            ("Taxable value", i.taxable_paise),
-            ("CGST", i.cgst_paise),
-            ("SGST", i.sgst_paise),
-            ("IGST", i.igst_paise),
-            ("Total (INR)", i.total_paise),
-        ],
+        lines: i.lines.iter().map(|l| line!(l)).collect(),
+        totals: totals(
+            ["Taxable value", "CGST", "SGST", "IGST", "Total (INR)"],
+            [
+                i.taxable_paise,
+                i.cgst_paise,
+                i.sgst_paise,
+                i.igst_paise,
+                i.total_paise,
+            ],
+        ),
         footer: "Computer-generated invoice. Tax is payable on reverse charge: No.",
         einvoice,
     })
@@ -222,25 +233,23 @@ pub fn render_credit_note(
         supplier_gstin: &note.supplier_gstin,
         place_of_supply: &note.place_of_supply,
         customer: &invoice.customer,
-        lines: lines
-            .iter()
-            .map(|l| Line {
-                description: &l.description,
-                sac: &l.sac,
-                rate_bp: l.rate_bp,
-                taxable_paise: l.taxable_paise,
-                cgst_paise: l.cgst_paise,
-                sgst_paise: l.sgst_paise,
-                igst_paise: l.igst_paise,
-            })
-            .collect(),
-        totals: [
-            ("Taxable value reversed", note.taxable_paise),
-            ("CGST reversed", note.cgst_paise),
-            ("SGST reversed", note.sgst_paise),
-            ("IGST reversed", note.igst_paise),
-            ("Credit note value (INR)", note.total_paise),
-        ],
+        lines: lines.iter().map(|l| line!(l)).collect(),
+        totals: totals(
+            [
+                "Taxable value reversed",
+                "CGST reversed",
+                "SGST reversed",
+                "IGST reversed",
+                "Credit note value (INR)",
+            ],
+            [
+                note.taxable_paise,
+                note.cgst_paise,
+                note.sgst_paise,
+                note.igst_paise,
+                note.total_paise,
+            ],
+        ),
         footer: "Computer-generated credit note issued under section 34 of the CGST Act.",
         einvoice,
     })

@@ -147,7 +147,23 @@ pub fn workers(
         async move {
             let db = &state.ctx().db;
             let tenant = ctx.tenant(state.ctx()).await?;
-            let queued = mail::release_due(db, &tenant, job.invoice_id)
+            let queued = mail::release_due(db, &tenant, mail::Mailed::Invoice(job.invoice_id))
+                .await
+                .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
+            if queued {
+                state.jobs().notify_committed();
+            }
+            Ok(())
+        }
+    });
+    let state = finance.clone();
+    registry.handle(move |ctx: JobContext, job: mail::CreditNoteEmailDue| {
+        let state = state.clone();
+        async move {
+            let db = &state.ctx().db;
+            let tenant = ctx.tenant(state.ctx()).await?;
+            let doc = mail::Mailed::CreditNote(job.credit_note_id);
+            let queued = mail::release_due(db, &tenant, doc)
                 .await
                 .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
             if queued {

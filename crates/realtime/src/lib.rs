@@ -218,11 +218,13 @@ impl Realtime {
     }
 
     /// Closes every connection of this node (on SIGTERM): sockets leave their rooms and
-    /// presence, disconnect handlers run; with Redis, waits until those writes are done.
+    /// presence, disconnect handlers run; with Redis, waits until those writes are done, then
+    /// leaves the cluster ([`RedisAdapter::leave`]: no other node takes it for dead).
     pub async fn shutdown(&self) {
         self.inner.engine.close_all();
         if let Some(redis) = self.inner.adapter.redis() {
             redis.flush().await;
+            redis.leave().await;
         }
     }
 

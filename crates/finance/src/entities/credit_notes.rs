@@ -45,6 +45,8 @@ pub struct Model {
     pub total_paise: i64,
     /// Written.
     pub created_at: DateTimeUtc,
+    /// When its email was queued (ADR 0089): `None` while it waits for the IRN.
+    pub email_queued_at: Option<DateTimeUtc>,
 }
 
 /// No navigable relations.

@@ -636,12 +636,15 @@ pub async fn generate_via(
             IrnOutcome::Generated
         }
     };
-    // the invoice's email waited for this answer (ADR 0080)
-    if r.doc_type == "INV"
-        && let Some(invoice_id) = r.invoice_id
-    {
+    // the document's email waited for this answer (ADR 0080, 0089)
+    let doc = match (r.doc_type.as_str(), r.invoice_id, r.credit_note_id) {
+        ("INV", Some(invoice_id), _) => Some(super::mail::Mailed::Invoice(invoice_id)),
+        ("CRN", _, Some(note_id)) => Some(super::mail::Mailed::CreditNote(note_id)),
+        _ => None,
+    };
+    if let Some(doc) = doc {
         let tenant = tenant_of(&txn, platform_id).await?;
-        super::mail::release_in(&txn, &tenant, invoice_id).await?;
+        super::mail::release_in(&txn, &tenant, doc).await?;
     }
     txn.commit().await.map_err(FinanceError::from)?;
     Ok(outcome)

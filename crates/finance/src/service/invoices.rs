@@ -223,12 +223,8 @@ pub async fn issue_in(
     .await?;
     // the buyer's copy by email: ids only, the address is looked up when it is sent; an
     // e-invoiced one waits for its IRN (at most EINVOICE_EMAIL_WAIT_SECS, ADR 0080)
-    match einvoice {
-        Some(e) if e.queued && !config.einvoice.email_wait.is_zero() => {
-            super::mail::hold_in(txn, tenant, id, config.einvoice.email_wait).await?;
-        }
-        _ => super::mail::release_in(txn, tenant, id).await.map(drop)?,
-    }
+    let doc = super::mail::Mailed::Invoice(id);
+    super::mail::queue_in(txn, config, tenant, doc, einvoice.as_ref()).await?;
     Ok(invoice)
 }
 

@@ -1,5 +1,6 @@
-//! The invoice and credit-note emails: `send-invoice` and `send-credit-note` on `emailQueue`, queued through the outbox in the
-//! invoice's own transaction and carrying the invoice's id only. The handler resolves the
+//! The invoice and credit-note emails: `send-invoice` and `send-credit-note` on `emailQueue`,
+//! queued through the outbox in the document's own transaction (or, for an e-invoiced one,
+//! when its IRN arrives or the wait for it ends) and carrying the document's id only. The handler resolves the
 //! buyer's address at send time (an address changed after the purchase is the one used; a
 //! deleted account gets nothing), takes the PDF from storage (rendering and storing it on
 //! first use, [`super::documents::invoice_pdf`]) and sends it through comms' [`Mailer`] as an
@@ -43,52 +44,95 @@ impl JobSpec for InvoiceEmailDue {
     const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 
-/// Queues the invoice's email (`send-invoice`) in `txn`, once: the first of the invoice's
-/// transaction (B2C, an invalid e-invoice), the IRN's answer (generated or rejected) and the
-/// wait's end claims `invoices.email_queued_at`; the others find it taken. Whether it queued.
+/// A document emailed to its buyer: an invoice or a credit note. An e-invoiced one waits for
+/// its IRN (ADR 0080, 0089).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mailed {
+    /// An invoice (`send-invoice`).
+    Invoice(Uuid),
+    /// A credit note (`send-credit-note`).
+    CreditNote(Uuid),
+}
+
+/// Queues the document's email in `txn`, once: the first of the document's transaction (B2C,
+/// an invalid e-invoice), the IRN's answer (generated or rejected) and the wait's end claims
+/// its `email_queued_at`; the others find it taken. Whether it queued.
 pub async fn release_in<C: ConnectionTrait>(
     txn: &C,
     tenant: &Tenant,
-    invoice_id: Uuid,
+    doc: Mailed,
 ) -> Result<bool, FinanceError> {
+    let (sql, id) = match doc {
+        Mailed::Invoice(id) => (
+            "UPDATE invoices SET email_queued_at = now()
+              WHERE id = $1 AND platform_id = $2 AND email_queued_at IS NULL",
+            id,
+        ),
+        Mailed::CreditNote(id) => (
+            "UPDATE credit_notes SET email_queued_at = now()
+              WHERE id = $1 AND platform_id = $2 AND email_queued_at IS NULL",
+            id,
+        ),
+    };
     let claimed = txn
         .execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "UPDATE invoices SET email_queued_at = now()
-              WHERE id = $1 AND platform_id = $2 AND email_queued_at IS NULL",
-            [invoice_id.into(), tenant.id.into()],
+            sql,
+            [id.into(), tenant.id.into()],
         ))
         .await?
         .rows_affected()
         == 1;
     if claimed {
-        jobs::outbox::enqueue_in(txn, tenant, &InvoiceEmail { invoice_id }).await?;
+        match doc {
+            Mailed::Invoice(invoice_id) => {
+                jobs::outbox::enqueue_in(txn, tenant, &InvoiceEmail { invoice_id }).await?;
+            }
+            Mailed::CreditNote(credit_note_id) => {
+                jobs::outbox::enqueue_in(txn, tenant, &CreditNoteEmail { credit_note_id }).await?;
+            }
+        }
     }
     Ok(claimed)
 }
 
-/// Holds the invoice's email for its IRN: [`InvoiceEmailDue`] after `wait`, in `txn`.
-pub async fn hold_in<C: ConnectionTrait>(
+/// The document's email in its own transaction `txn`: held for its IRN when its e-invoice
+/// was queued (the `*-email-due` job after `EINVOICE_EMAIL_WAIT_SECS`), else queued now.
+pub async fn queue_in<C: ConnectionTrait>(
     txn: &C,
+    config: &crate::config::FinanceConfig,
     tenant: &Tenant,
-    invoice_id: Uuid,
-    wait: std::time::Duration,
+    doc: Mailed,
+    einvoice: Option<&super::einvoices::Prepared>,
 ) -> Result<(), FinanceError> {
-    jobs::outbox::enqueue_delayed_in(txn, tenant, &InvoiceEmailDue { invoice_id }, wait).await?;
+    let wait = config.einvoice.email_wait;
+    if !einvoice.is_some_and(|e| e.queued) || wait.is_zero() {
+        return release_in(txn, tenant, doc).await.map(drop);
+    }
+    match doc {
+        Mailed::Invoice(invoice_id) => {
+            jobs::outbox::enqueue_delayed_in(txn, tenant, &InvoiceEmailDue { invoice_id }, wait)
+                .await?;
+        }
+        Mailed::CreditNote(credit_note_id) => {
+            let due = CreditNoteEmailDue { credit_note_id };
+            jobs::outbox::enqueue_delayed_in(txn, tenant, &due, wait).await?;
+        }
+    }
     Ok(())
 }
 
-/// The wait is over ([`InvoiceEmailDue`]): queues the email unless the IRN's answer did.
+/// The wait is over (the `*-email-due` job): queues the email unless the IRN's answer did.
 pub async fn release_due(
     db: &DatabaseConnection,
     tenant: &Tenant,
-    invoice_id: Uuid,
+    doc: Mailed,
 ) -> Result<bool, FinanceError> {
     let txn = db.begin().await?;
-    let queued = release_in(&txn, tenant, invoice_id).await?;
+    let queued = release_in(&txn, tenant, doc).await?;
     txn.commit().await?;
     if queued {
-        tracing::info!(invoice_id = %invoice_id, "invoice email sent without its IRN (wait over)");
+        tracing::info!(?doc, "document email sent without its IRN (wait over)");
     }
     Ok(queued)
 }
@@ -228,6 +272,20 @@ pub struct CreditNoteEmail {
 impl JobSpec for CreditNoteEmail {
     const QUEUE: &'static str = "emailQueue";
     const NAME: &'static str = "send-credit-note";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
+/// `finance-credit-note-email-due` (`databaseQueue`, delayed by `EINVOICE_EMAIL_WAIT_SECS`):
+/// the email of an e-invoiced credit note goes now if its IRN has not released it yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditNoteEmailDue {
+    /// The credit note.
+    pub credit_note_id: Uuid,
+}
+
+impl JobSpec for CreditNoteEmailDue {
+    const QUEUE: &'static str = "databaseQueue";
+    const NAME: &'static str = "finance-credit-note-email-due";
     const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 

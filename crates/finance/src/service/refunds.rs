@@ -226,16 +226,12 @@ pub async fn request(
         Utc::now(),
     )
     .await?;
-    super::einvoices::prepare_credit_note_in(&txn, config, &user.tenant, &invoice, &note).await?;
-    // the buyer gets the credit note by email when this commits
-    jobs::outbox::enqueue_in(
-        &txn,
-        &user.tenant,
-        &super::mail::CreditNoteEmail {
-            credit_note_id: note.id,
-        },
-    )
-    .await?;
+    let einvoice =
+        super::einvoices::prepare_credit_note_in(&txn, config, &user.tenant, &invoice, &note)
+            .await?;
+    // the buyer's copy by email (an e-invoiced one waits for its IRN)
+    let doc = super::mail::Mailed::CreditNote(note.id);
+    super::mail::queue_in(&txn, config, &user.tenant, doc, einvoice.as_ref()).await?;
     txn.commit().await?;
     let row = refunds::Entity::find_by_id(id)
         .one(db)
@@ -325,15 +321,10 @@ pub async fn settle(
         at,
     )
     .await?;
-    super::einvoices::prepare_credit_note_in(&txn, config, tenant, &invoice, &note).await?;
-    jobs::outbox::enqueue_in(
-        &txn,
-        tenant,
-        &super::mail::CreditNoteEmail {
-            credit_note_id: note.id,
-        },
-    )
-    .await?;
+    let einvoice =
+        super::einvoices::prepare_credit_note_in(&txn, config, tenant, &invoice, &note).await?;
+    let doc = super::mail::Mailed::CreditNote(note.id);
+    super::mail::queue_in(&txn, config, tenant, doc, einvoice.as_ref()).await?;
     txn.commit().await?;
     Ok(Settled::Recorded)
 }
@@ -435,6 +426,7 @@ pub async fn credit_note_in(
         igst_paise: sum(|r| r.igst_paise),
         total_paise: sum(|r| r.total_paise),
         created_at: Utc::now(),
+        email_queued_at: None,
     };
     credit_notes::Entity::insert(credit_notes::ActiveModel::from(note.clone()))
         .exec_without_returning(txn)

@@ -276,4 +276,53 @@ async fn b2b_invoices_get_an_irn_cancellable_for_24_hours_and_b2c_never_goes() {
     assert_eq!(p["DocDtls"]["Typ"], "CRN");
     assert_eq!(p["RefDtls"]["PrecDocDtls"][0]["InvNo"], second.number);
     assert_eq!(p["ValDtls"]["TotInvVal"], json!(180.0));
+
+    // the credit note's email waits for its IRN (ADR 0089): held, released by the IRN's
+    // answer, and the PDF the buyer gets carries the IRN
+    let outbox = |job: &'static str| {
+        let app = &app;
+        async move {
+            count(
+                app,
+                &format!("SELECT count(*) FROM outbox WHERE job_name = '{job}'"),
+            )
+            .await
+        }
+    };
+    assert_eq!(outbox("send-credit-note").await, 0, "held for the IRN");
+    assert_eq!(outbox("finance-credit-note-email-due").await, 1);
+    let row = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT id, credit_note_id FROM einvoices WHERE doc_type = 'CRN'".to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let (crn, note): (uuid::Uuid, uuid::Uuid) = (
+        row.try_get("", "id").unwrap(),
+        row.try_get("", "credit_note_id").unwrap(),
+    );
+    Mock::given(method("POST"))
+        .and(path("/invoice"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ack(Utc::now(), 9)))
+        .with_priority(1)
+        .up_to_n_times(1)
+        .mount(&irp)
+        .await;
+    assert_eq!(
+        einvoices::generate(&app.db, &http, &app.config.finance, crn)
+            .await
+            .unwrap(),
+        einvoices::IrnOutcome::Generated
+    );
+    assert_eq!(outbox("send-credit-note").await, 1, "released by the IRN");
+    let fin = app.token(Role::User, &[Capability::Finance], "mr-mentor");
+    let (status, _, pdf) =
+        crate::pdf::get_bytes(&app, &format!("/api/finance/credit-notes/{note}/pdf"), &fin).await;
+    assert_eq!(status, 200);
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    assert!(text.contains("CREDIT NOTE"), "{text}");
+    assert!(text.contains(&format!("IRN: {:064x}", 9)), "{text}");
 }

@@ -450,12 +450,20 @@ async fn an_einvoiced_invoice_is_emailed_after_its_irn_or_the_wait_once() {
     // the IRN releases it; its wait's end then finds it queued
     assert_eq!(generate(acked.id).await, einvoices::IrnOutcome::Generated);
     assert_eq!(emails_queued(&app, acked.id).await, 1);
-    assert!(!mail::release_due(&app.db, &mr, acked.id).await.unwrap());
+    assert!(
+        !mail::release_due(&app.db, &mr, mail::Mailed::Invoice(acked.id))
+            .await
+            .unwrap()
+    );
     // a refusal releases it
     assert_eq!(generate(refused.id).await, einvoices::IrnOutcome::Rejected);
     assert_eq!(emails_queued(&app, refused.id).await, 1);
     // the wait's end releases it without an IRN; a late IRN does not send it again
-    assert!(mail::release_due(&app.db, &mr, waited.id).await.unwrap());
+    assert!(
+        mail::release_due(&app.db, &mr, mail::Mailed::Invoice(waited.id))
+            .await
+            .unwrap()
+    );
     assert_eq!(emails_queued(&app, waited.id).await, 1);
     Mock::given(any())
         .respond_with(

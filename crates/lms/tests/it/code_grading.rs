@@ -106,6 +106,20 @@ async fn code_answers_earn_credit_per_passing_case_through_the_runner() {
     );
 }
 
+/// An app whose code runner is `judge0`, with one code question written by the admin:
+/// (app, admin token, question id).
+async fn with_judge0(
+    judge0: &wiremock::MockServer,
+    question_body: serde_json::Value,
+) -> (testkit::TestApp, String, String) {
+    let app =
+        testkit::spawn_app_with(testkit::TestOptions::default().env("JUDGE0_URL", judge0.uri()))
+            .await;
+    let admin = app.admin_token();
+    let code = question(&app, &admin, question_body).await;
+    (app, admin, code)
+}
+
 fn judge0_answer(status: u64, description: &str) -> wiremock::ResponseTemplate {
     wiremock::ResponseTemplate::new(201).set_body_json(json!({
         "stdout": null, "stderr": null, "compile_output": null, "message": null,
@@ -135,13 +149,8 @@ async fn code_answers_are_graded_through_judge0() {
             .mount(&judge0)
             .await;
     }
-    let app =
-        testkit::spawn_app_with(testkit::TestOptions::default().env("JUDGE0_URL", judge0.uri()))
-            .await;
-    let admin = app.admin_token();
-    let code = question(
-        &app,
-        &admin,
+    let (app, admin, code) = with_judge0(
+        &judge0,
         json!({"kind": "code", "prompt": "Double the input", "answer": source, "marks": 4,
                "partial_credit": true, "language_id": 71,
                "test_cases": [{"stdin": "1", "expected_output": "2"}, {"stdin": "2", "expected_output": "4", "hidden": true}]}),
@@ -195,31 +204,26 @@ async fn the_code_runner_runs_outside_the_attempts_lock() {
 
     let judge0 = MockServer::start().await;
     let (first, second) = ("print(1)", "print(2*int(input()))");
-    Mock::given(method("POST"))
-        .and(path("/submissions"))
-        .and(body_partial_json(
-            json!({"source_code": STANDARD.encode(first)}),
-        ))
-        .respond_with(judge0_answer(4, "Wrong Answer").set_delay(Duration::from_millis(1500)))
-        .expect(1)
-        .mount(&judge0)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/submissions"))
-        .and(body_partial_json(
-            json!({"source_code": STANDARD.encode(second)}),
-        ))
-        .respond_with(judge0_answer(3, "Accepted"))
-        .expect(1)
-        .mount(&judge0)
-        .await;
-    let app =
-        testkit::spawn_app_with(testkit::TestOptions::default().env("JUDGE0_URL", judge0.uri()))
+    // the saved program is slow to run; the one saved while it runs is not
+    for (source, answer) in [
+        (
+            first,
+            judge0_answer(4, "Wrong Answer").set_delay(Duration::from_millis(1500)),
+        ),
+        (second, judge0_answer(3, "Accepted")),
+    ] {
+        Mock::given(method("POST"))
+            .and(path("/submissions"))
+            .and(body_partial_json(
+                json!({"source_code": STANDARD.encode(source)}),
+            ))
+            .respond_with(answer)
+            .expect(1)
+            .mount(&judge0)
             .await;
-    let admin = app.admin_token();
-    let code = question(
-        &app,
-        &admin,
+    }
+    let (app, admin, code) = with_judge0(
+        &judge0,
         json!({"kind": "code", "prompt": "Double the input", "answer": second, "marks": 4,
                "language_id": 71, "test_cases": [{"stdin": "1", "expected_output": "2"}]}),
     )

@@ -93,6 +93,7 @@ struct Inner {
     rx: Mutex<Option<mpsc::UnboundedReceiver<Command>>>,
     pubsub: Mutex<Option<redis::aio::PubSub>>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
+    heartbeat: Mutex<Option<JoinHandle<()>>>,
 }
 
 /// The Redis side of the adapter. Cheap to clone.
@@ -129,6 +130,7 @@ impl RedisAdapter {
                 rx: Mutex::new(Some(rx)),
                 pubsub: Mutex::new(Some(pubsub)),
                 tasks: Mutex::new(Vec::new()),
+                heartbeat: Mutex::new(None),
             }),
         };
         adapter.beat().await.context("writing the node heartbeat")?;
@@ -236,7 +238,7 @@ impl RedisAdapter {
             tasks.push(tokio::spawn(write(self.clone(), rx)));
         }
         let this = self.clone();
-        tasks.push(tokio::spawn(async move {
+        *lock(&self.inner.heartbeat) = Some(tokio::spawn(async move {
             let mut tick = tokio::time::interval(this.inner.opts.heartbeat_interval);
             loop {
                 tick.tick().await;
@@ -260,6 +262,46 @@ impl RedisAdapter {
     pub fn kill(&self) {
         for task in lock(&self.inner.tasks).drain(..) {
             task.abort();
+        }
+        if let Some(beat) = lock(&self.inner.heartbeat).take() {
+            beat.abort();
+        }
+    }
+
+    /// Leaves the cluster on a graceful shutdown, after this node's sockets have left their
+    /// rooms: the heartbeat stops and the node's keys go, so no live node takes it for dead
+    /// (and prunes or re-announces on its behalf). Bus messages still go out (a worker may
+    /// still notify a user on another node until the process ends).
+    pub async fn leave(&self) {
+        let beat = lock(&self.inner.heartbeat).take();
+        if let Some(beat) = beat {
+            beat.abort();
+            // stopped: no beat in flight re-adds the node after the keys below go
+            let _ = beat.await;
+        }
+        let result: anyhow::Result<()> = async {
+            let mut conn = self.inner.pool.get().await?;
+            let _: () = redis::pipe()
+                .atomic()
+                .cmd("SREM")
+                .arg(self.nodes_key())
+                .arg(self.node_id())
+                .ignore()
+                .cmd("DEL")
+                .arg(self.node_key(self.node_id()))
+                .arg(self.node_rooms_key(self.node_id()))
+                .ignore()
+                .query_async(&mut conn)
+                .await?;
+            Ok(())
+        }
+        .await;
+        match result {
+            Ok(()) => tracing::info!(node = %self.node_id(), "realtime node left the cluster"),
+            // its heartbeat key expires: a live node then reaps it as if it had died
+            Err(err) => {
+                tracing::warn!(node = %self.node_id(), error = %err, "leaving the realtime cluster failed")
+            }
         }
     }
 

@@ -116,6 +116,57 @@ async fn presence_spans_nodes_and_forgets_a_dead_node() {
     );
 }
 
+/// A node shut down gracefully leaves the cluster at once: its sockets leave presence, its
+/// keys go and its heartbeat stops, so no live node later takes it for dead.
+#[actix_web::test]
+async fn a_node_shut_down_leaves_the_cluster_instead_of_dying() {
+    let prefix = prefix();
+    let (rt1, addr1, a1) = node(&prefix).await;
+    let (rt2, addr2, a2) = node(&prefix).await;
+    let (_alice, alice_id) = joined(addr1, "alice", "meeting").await;
+    let (_bob, _) = joined(addr2, "bob", "meeting").await;
+    a2.flush().await;
+    let mut conn = redis::Client::open(redis_url())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let nodes = |conn: &mut redis::aio::MultiplexedConnection| {
+        let mut conn = conn.clone();
+        let key = format!("{prefix}nodes");
+        async move {
+            let mut n: Vec<String> = redis::cmd("SMEMBERS")
+                .arg(key)
+                .query_async(&mut conn)
+                .await
+                .unwrap();
+            n.sort();
+            n
+        }
+    };
+    let mut both = vec![a1.node_id().to_owned(), a2.node_id().to_owned()];
+    both.sort();
+    assert_eq!(nodes(&mut conn).await, both);
+
+    rt2.shutdown().await;
+    assert_eq!(nodes(&mut conn).await, vec![a1.node_id().to_owned()]);
+    let left: i64 = redis::cmd("EXISTS")
+        .arg(format!("{prefix}node:{}", a2.node_id()))
+        .arg(format!("{prefix}node:{}:rooms", a2.node_id()))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "the node's keys are gone");
+    assert_eq!(
+        rt1.presence("meeting").await.unwrap(),
+        vec![(alice_id, json!({"user": "alice"}))],
+        "bob's socket left with its node"
+    );
+    // three heartbeats later the node is still out (its heartbeat stopped)
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(nodes(&mut conn).await, vec![a1.node_id().to_owned()]);
+}
+
 #[actix_web::test]
 async fn leaving_and_disconnecting_update_presence() {
     let prefix = prefix();
