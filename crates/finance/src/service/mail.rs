@@ -96,17 +96,18 @@ pub async fn release_in<C: ConnectionTrait>(
     Ok(claimed)
 }
 
-/// The document's email in its own transaction `txn`: held for its IRN when its e-invoice
-/// was queued (the `*-email-due` job after `EINVOICE_EMAIL_WAIT_SECS`), else queued now.
+/// The document's email in its own transaction `txn`: held for its IRN when `irn_asked` (its
+/// e-invoice was queued; the `*-email-due` job after `EINVOICE_EMAIL_WAIT_SECS`), else
+/// queued now.
 pub async fn queue_in<C: ConnectionTrait>(
     txn: &C,
     config: &crate::config::FinanceConfig,
     tenant: &Tenant,
     doc: Mailed,
-    einvoice: Option<&super::einvoices::Prepared>,
+    irn_asked: bool,
 ) -> Result<(), FinanceError> {
     let wait = config.einvoice.email_wait;
-    if !einvoice.is_some_and(|e| e.queued) || wait.is_zero() {
+    if !irn_asked || wait.is_zero() {
         return release_in(txn, tenant, doc).await.map(drop);
     }
     match doc {

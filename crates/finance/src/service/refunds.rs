@@ -231,7 +231,14 @@ pub async fn request(
             .await?;
     // the buyer's copy by email (an e-invoiced one waits for its IRN)
     let doc = super::mail::Mailed::CreditNote(note.id);
-    super::mail::queue_in(&txn, config, &user.tenant, doc, einvoice.as_ref()).await?;
+    super::mail::queue_in(
+        &txn,
+        config,
+        &user.tenant,
+        doc,
+        einvoice.is_some_and(|e| e.queued),
+    )
+    .await?;
     txn.commit().await?;
     let row = refunds::Entity::find_by_id(id)
         .one(db)
@@ -324,7 +331,14 @@ pub async fn settle(
     let einvoice =
         super::einvoices::prepare_credit_note_in(&txn, config, tenant, &invoice, &note).await?;
     let doc = super::mail::Mailed::CreditNote(note.id);
-    super::mail::queue_in(&txn, config, tenant, doc, einvoice.as_ref()).await?;
+    super::mail::queue_in(
+        &txn,
+        config,
+        tenant,
+        doc,
+        einvoice.is_some_and(|e| e.queued),
+    )
+    .await?;
     txn.commit().await?;
     Ok(Settled::Recorded)
 }
