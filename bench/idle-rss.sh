@@ -6,6 +6,12 @@
 # is the server: `api` prepares the database and collects the API document in a child process
 # (`gateway prepare`) that has exited by then.
 #
+# COLD=1 evicts the binary's pages from the page cache before each start (posix_fadvise
+# DONTNEED on the file): a replica starting on a host that has not run this binary yet. The
+# kernel maps already-cached pages around every page fault (fault-around), so with the file
+# hot in the page cache nearly the whole text is counted in RssFile; cold, only what the
+# server touched and its read-ahead is.
+#
 # usage: bash bench/idle-rss.sh [rounds=3]      (BENCH_BIN=<binary> skips the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +30,9 @@ binary_rss() {
 echo "| round | VmRSS MiB | RssAnon MiB | RssFile MiB | of which the binary MiB |"
 echo "|---|---|---|---|---|"
 for round in $(seq 1 "$ROUNDS"); do
+  if [ "${COLD:-0}" = 1 ]; then
+    python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$EXE"
+  fi
   bench_start_api
   sleep 5
   echo "| $round | $(field VmRSS) | $(field RssAnon) | $(field RssFile) | $(binary_rss) |"
