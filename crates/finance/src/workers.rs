@@ -144,33 +144,12 @@ pub fn workers(
     let state = finance.clone();
     registry.handle(move |ctx: JobContext, job: mail::InvoiceEmailDue| {
         let state = state.clone();
-        async move {
-            let db = &state.ctx().db;
-            let tenant = ctx.tenant(state.ctx()).await?;
-            let queued = mail::release_due(db, &tenant, mail::Mailed::Invoice(job.invoice_id))
-                .await
-                .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
-            if queued {
-                state.jobs().notify_committed();
-            }
-            Ok(())
-        }
+        async move { wait_over(&state, &ctx, mail::Mailed::Invoice(job.invoice_id)).await }
     });
     let state = finance.clone();
     registry.handle(move |ctx: JobContext, job: mail::CreditNoteEmailDue| {
         let state = state.clone();
-        async move {
-            let db = &state.ctx().db;
-            let tenant = ctx.tenant(state.ctx()).await?;
-            let doc = mail::Mailed::CreditNote(job.credit_note_id);
-            let queued = mail::release_due(db, &tenant, doc)
-                .await
-                .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
-            if queued {
-                state.jobs().notify_committed();
-            }
-            Ok(())
-        }
+        async move { wait_over(&state, &ctx, mail::Mailed::CreditNote(job.credit_note_id)).await }
     });
     let state = finance.clone();
     registry.subscribe(
@@ -247,4 +226,17 @@ pub fn workers(
             }
         },
     );
+}
+
+/// The wait for a document's IRN is over (`*-email-due`): its email goes now unless the IRN's
+/// answer sent it; the outbox relay is woken when it was queued here.
+async fn wait_over(state: &Finance, ctx: &JobContext, doc: mail::Mailed) -> Result<(), JobError> {
+    let tenant = ctx.tenant(state.ctx()).await?;
+    let queued = mail::release_due(&state.ctx().db, &tenant, doc)
+        .await
+        .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
+    if queued {
+        state.jobs().notify_committed();
+    }
+    Ok(())
 }
