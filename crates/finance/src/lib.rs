@@ -21,6 +21,7 @@
 //! environment section, [`FinanceConfig`].
 
 pub mod config;
+pub mod document;
 pub mod dto;
 pub mod einvoice;
 pub mod entities;
@@ -37,6 +38,7 @@ pub mod tax;
 pub mod workers;
 
 pub use config::FinanceConfig;
+pub use document::Document;
 pub use error::FinanceError;
 pub use routes::{MODULE, configure};
 pub use state::Finance;

@@ -9,7 +9,7 @@ use jobs::{JobContext, JobError, JobSpec, Registry, ScheduleSpec};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Finance, FinanceError,
+    Document, Finance, FinanceError,
     service::{einvoices, invoices, mail, payouts, refunds},
 };
 
@@ -144,12 +144,12 @@ pub fn workers(
     let state = finance.clone();
     registry.handle(move |ctx: JobContext, job: mail::InvoiceEmailDue| {
         let state = state.clone();
-        async move { wait_over(&state, &ctx, mail::Mailed::Invoice(job.invoice_id)).await }
+        async move { wait_over(&state, &ctx, Document::Invoice(job.invoice_id)).await }
     });
     let state = finance.clone();
     registry.handle(move |ctx: JobContext, job: mail::CreditNoteEmailDue| {
         let state = state.clone();
-        async move { wait_over(&state, &ctx, mail::Mailed::CreditNote(job.credit_note_id)).await }
+        async move { wait_over(&state, &ctx, Document::CreditNote(job.credit_note_id)).await }
     });
     let state = finance.clone();
     registry.subscribe(
@@ -230,7 +230,7 @@ pub fn workers(
 
 /// The wait for a document's IRN is over (`*-email-due`): its email goes now unless the IRN's
 /// answer sent it; the outbox relay is woken when it was queued here.
-async fn wait_over(state: &Finance, ctx: &JobContext, doc: mail::Mailed) -> Result<(), JobError> {
+async fn wait_over(state: &Finance, ctx: &JobContext, doc: Document) -> Result<(), JobError> {
     let tenant = ctx.tenant(state.ctx()).await?;
     let queued = mail::release_due(&state.ctx().db, &tenant, doc)
         .await

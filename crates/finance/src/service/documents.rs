@@ -13,18 +13,11 @@ use storage::{ObjectKey, Storage};
 use uuid::Uuid;
 
 use crate::{
-    FinanceError,
+    Document, FinanceError,
     dto::refunds::CreditNoteDto,
     entities::{credit_note_lines, credit_notes, invoices},
     pdf, service,
 };
-
-/// A document an e-invoice is generated for.
-#[derive(Debug, Clone, Copy)]
-enum Document {
-    Invoice(Uuid),
-    CreditNote(Uuid),
-}
 
 /// A generated e-invoice: IRN, acknowledgement, signed QR code.
 struct Generated {

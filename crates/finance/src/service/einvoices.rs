@@ -638,8 +638,8 @@ pub async fn generate_via(
     };
     // the document's email waited for this answer (ADR 0080, 0089)
     let doc = match (r.doc_type.as_str(), r.invoice_id, r.credit_note_id) {
-        ("INV", Some(invoice_id), _) => Some(super::mail::Mailed::Invoice(invoice_id)),
-        ("CRN", _, Some(note_id)) => Some(super::mail::Mailed::CreditNote(note_id)),
+        ("INV", Some(invoice_id), _) => Some(crate::Document::Invoice(invoice_id)),
+        ("CRN", _, Some(note_id)) => Some(crate::Document::CreditNote(note_id)),
         _ => None,
     };
     if let Some(doc) = doc {

@@ -223,7 +223,7 @@ pub async fn issue_in(
     .await?;
     // the buyer's copy by email: ids only, the address is looked up when it is sent; an
     // e-invoiced one waits for its IRN (at most EINVOICE_EMAIL_WAIT_SECS, ADR 0080)
-    let doc = super::mail::Mailed::Invoice(id);
+    let doc = crate::Document::Invoice(id);
     super::mail::queue_in(txn, config, tenant, doc, einvoice.is_some_and(|e| e.queued)).await?;
     Ok(invoice)
 }

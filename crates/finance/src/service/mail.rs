@@ -15,7 +15,7 @@ use serde_json::json;
 use storage::Storage;
 use uuid::Uuid;
 
-use crate::{FinanceError, service};
+use crate::{Document, FinanceError, service};
 
 /// `send-invoice`: email invoice `invoice_id` to its buyer (ids only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,31 +44,21 @@ impl JobSpec for InvoiceEmailDue {
     const SECRET_FIELDS: &'static [&'static str] = &[];
 }
 
-/// A document emailed to its buyer: an invoice or a credit note. An e-invoiced one waits for
-/// its IRN (ADR 0080, 0089).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mailed {
-    /// An invoice (`send-invoice`).
-    Invoice(Uuid),
-    /// A credit note (`send-credit-note`).
-    CreditNote(Uuid),
-}
-
 /// Queues the document's email in `txn`, once: the first of the document's transaction (B2C,
 /// an invalid e-invoice), the IRN's answer (generated or rejected) and the wait's end claims
 /// its `email_queued_at`; the others find it taken. Whether it queued.
 pub async fn release_in<C: ConnectionTrait>(
     txn: &C,
     tenant: &Tenant,
-    doc: Mailed,
+    doc: Document,
 ) -> Result<bool, FinanceError> {
     let (sql, id) = match doc {
-        Mailed::Invoice(id) => (
+        Document::Invoice(id) => (
             "UPDATE invoices SET email_queued_at = now()
               WHERE id = $1 AND platform_id = $2 AND email_queued_at IS NULL",
             id,
         ),
-        Mailed::CreditNote(id) => (
+        Document::CreditNote(id) => (
             "UPDATE credit_notes SET email_queued_at = now()
               WHERE id = $1 AND platform_id = $2 AND email_queued_at IS NULL",
             id,
@@ -85,10 +75,10 @@ pub async fn release_in<C: ConnectionTrait>(
         == 1;
     if claimed {
         match doc {
-            Mailed::Invoice(invoice_id) => {
+            Document::Invoice(invoice_id) => {
                 jobs::outbox::enqueue_in(txn, tenant, &InvoiceEmail { invoice_id }).await?;
             }
-            Mailed::CreditNote(credit_note_id) => {
+            Document::CreditNote(credit_note_id) => {
                 jobs::outbox::enqueue_in(txn, tenant, &CreditNoteEmail { credit_note_id }).await?;
             }
         }
@@ -103,7 +93,7 @@ pub async fn queue_in<C: ConnectionTrait>(
     txn: &C,
     config: &crate::config::FinanceConfig,
     tenant: &Tenant,
-    doc: Mailed,
+    doc: Document,
     irn_asked: bool,
 ) -> Result<(), FinanceError> {
     let wait = config.einvoice.email_wait;
@@ -111,11 +101,11 @@ pub async fn queue_in<C: ConnectionTrait>(
         return release_in(txn, tenant, doc).await.map(drop);
     }
     match doc {
-        Mailed::Invoice(invoice_id) => {
+        Document::Invoice(invoice_id) => {
             jobs::outbox::enqueue_delayed_in(txn, tenant, &InvoiceEmailDue { invoice_id }, wait)
                 .await?;
         }
-        Mailed::CreditNote(credit_note_id) => {
+        Document::CreditNote(credit_note_id) => {
             let due = CreditNoteEmailDue { credit_note_id };
             jobs::outbox::enqueue_delayed_in(txn, tenant, &due, wait).await?;
         }
@@ -127,7 +117,7 @@ pub async fn queue_in<C: ConnectionTrait>(
 pub async fn release_due(
     db: &DatabaseConnection,
     tenant: &Tenant,
-    doc: Mailed,
+    doc: Document,
 ) -> Result<bool, FinanceError> {
     let txn = db.begin().await?;
     let queued = release_in(&txn, tenant, doc).await?;

@@ -230,7 +230,7 @@ pub async fn request(
         super::einvoices::prepare_credit_note_in(&txn, config, &user.tenant, &invoice, &note)
             .await?;
     // the buyer's copy by email (an e-invoiced one waits for its IRN)
-    let doc = super::mail::Mailed::CreditNote(note.id);
+    let doc = crate::Document::CreditNote(note.id);
     super::mail::queue_in(
         &txn,
         config,
@@ -330,7 +330,7 @@ pub async fn settle(
     .await?;
     let einvoice =
         super::einvoices::prepare_credit_note_in(&txn, config, tenant, &invoice, &note).await?;
-    let doc = super::mail::Mailed::CreditNote(note.id);
+    let doc = crate::Document::CreditNote(note.id);
     super::mail::queue_in(
         &txn,
         config,

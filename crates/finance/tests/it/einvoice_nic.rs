@@ -451,7 +451,7 @@ async fn an_einvoiced_invoice_is_emailed_after_its_irn_or_the_wait_once() {
     assert_eq!(generate(acked.id).await, einvoices::IrnOutcome::Generated);
     assert_eq!(emails_queued(&app, acked.id).await, 1);
     assert!(
-        !mail::release_due(&app.db, &mr, mail::Mailed::Invoice(acked.id))
+        !mail::release_due(&app.db, &mr, finance::Document::Invoice(acked.id))
             .await
             .unwrap()
     );
@@ -460,7 +460,7 @@ async fn an_einvoiced_invoice_is_emailed_after_its_irn_or_the_wait_once() {
     assert_eq!(emails_queued(&app, refused.id).await, 1);
     // the wait's end releases it without an IRN; a late IRN does not send it again
     assert!(
-        mail::release_due(&app.db, &mr, mail::Mailed::Invoice(waited.id))
+        mail::release_due(&app.db, &mr, finance::Document::Invoice(waited.id))
             .await
             .unwrap()
     );

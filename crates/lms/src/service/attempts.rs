@@ -251,6 +251,23 @@ pub async fn create_in<C: ConnectionTrait>(
         .ok_or(LmsError::NotFound("attempt"))
 }
 
+/// The learner's attempt in progress at a quiz, if any (locked with `lock`).
+async fn open_attempt<C: ConnectionTrait>(
+    conn: &C,
+    quiz_id: Uuid,
+    user_id: Uuid,
+    lock: Option<LockType>,
+) -> Result<Option<quiz_attempts::Model>, LmsError> {
+    let mut q = quiz_attempts::Entity::find()
+        .filter(quiz_attempts::Column::QuizId.eq(quiz_id))
+        .filter(quiz_attempts::Column::UserId.eq(user_id))
+        .filter(quiz_attempts::Column::Status.eq(AttemptStatus::InProgress));
+    if let Some(lock) = lock {
+        q = q.lock(lock);
+    }
+    Ok(q.one(conn).await?)
+}
+
 /// Starts (or resumes) the learner's attempt at a quiz, in one transaction. Answers the
 /// attempt and whether this call created it (false: the attempt in progress is answered,
 /// e.g. to a second tab).
@@ -264,15 +281,13 @@ pub async fn start(
 ) -> Result<(AttemptView, bool), LmsError> {
     // an attempt in progress whose time is over is graded below: its programs run first,
     // before any lock is taken
-    let runs = match quiz_attempts::Entity::find()
-        .filter(quiz_attempts::Column::PlatformId.eq(tenant.id))
-        .filter(quiz_attempts::Column::QuizId.eq(quiz_id))
-        .filter(quiz_attempts::Column::UserId.eq(user_id))
-        .filter(quiz_attempts::Column::Status.eq(AttemptStatus::InProgress))
-        .one(db)
-        .await?
-    {
-        Some(open) if Utc::now() > open.deadline + Duration::seconds(grace) => {
+    let runs = match open_attempt(db, quiz_id, user_id, None).await? {
+        Some(open)
+            if matches!(
+                open_for_answers(&open, grace),
+                Err(LmsError::AttemptExpired)
+            ) =>
+        {
             run_code_ahead(db, &open, grace, &[], runner).await?
         }
         _ => CodeRuns::new(runner),
@@ -290,14 +305,7 @@ pub async fn start(
         [format!("quiz-attempt:{quiz_id}:{user_id}").into()],
     ))
     .await?;
-    let open = quiz_attempts::Entity::find()
-        .filter(quiz_attempts::Column::QuizId.eq(quiz_id))
-        .filter(quiz_attempts::Column::UserId.eq(user_id))
-        .filter(quiz_attempts::Column::Status.eq(AttemptStatus::InProgress))
-        .lock(LockType::Update)
-        .one(&txn)
-        .await?;
-    if let Some(open) = open {
+    if let Some(open) = open_attempt(&txn, quiz_id, user_id, Some(LockType::Update)).await? {
         if Utc::now() <= open.deadline + Duration::seconds(grace) {
             let view = view(&txn, &open, &quiz, grace).await?;
             txn.commit().await?;
@@ -675,8 +683,7 @@ pub async fn finalise_in<C: ConnectionTrait>(
                         serde_json::from_value(p.test_cases.clone()).unwrap_or_default();
                     let results = runs
                         .results(p.question_id, language, source, &cases)
-                        .await
-                        .ok_or_else(|| AppError::provider_not_configured("judge0"))??;
+                        .await?;
                     let passed = results.iter().filter(|r| r.passed).count();
                     quiz_grading::grade_code(p.marks, p.partial_credit, passed, cases.len())
                 }

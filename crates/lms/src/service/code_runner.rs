@@ -94,27 +94,24 @@ impl<'r> CodeRuns<'r> {
         Ok(())
     }
 
-    /// How many programs ran ahead.
-    pub fn ran_ahead(&self) -> usize {
-        self.ahead.len()
-    }
-
     /// The results of `source` for `question`: what it gave ahead when that program ran
-    /// then, else run now. `None` without a runner.
+    /// then, else run now (503 `provider_not_configured` without a runner).
     pub async fn results(
         &self,
         question: Uuid,
         language_id: i32,
         source: &str,
         cases: &[TestCase],
-    ) -> Option<Result<Vec<CaseResult>, AppError>> {
+    ) -> Result<Vec<CaseResult>, AppError> {
         if let Some((ran, results)) = self.ahead.get(&question)
             && ran == source
         {
-            return Some(Ok(results.clone()));
+            return Ok(results.clone());
         }
-        let runner = self.runner?;
-        Some(runner.run_cases(language_id, source, cases).await)
+        let runner = self
+            .runner
+            .ok_or_else(|| AppError::provider_not_configured("judge0"))?;
+        runner.run_cases(language_id, source, cases).await
     }
 }
 
