@@ -12,6 +12,11 @@
 # hot in the page cache nearly the whole text is counted in RssFile; cold, only what the
 # server touched and its read-ahead is.
 #
+# ROLE=serve measures `gateway serve` (the API and the job workers) instead of `gateway api`.
+# The script also prints how many of the functions in apps/gateway/symbol-order.txt (the
+# start-up functions the release build lays out together, ADR 0090) the binary defines: far
+# fewer than the file holds means the file is stale (bash bench/symbol-order.sh rewrites it).
+#
 # usage: bash bench/idle-rss.sh [rounds=3]      (BENCH_BIN=<binary> skips the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,13 +32,19 @@ binary_rss() {
   awk -v exe="$EXE" '/^[0-9a-f]+-[0-9a-f]+ / { mine = ($6 == exe) } mine && $1 == "Rss:" { s += $2 }
     END { printf "%.1f", s / 1024 }' "/proc/$PID/smaps"
 }
+ORDER=apps/gateway/symbol-order.txt
+if [ -f "$ORDER" ]; then
+  found=$(nm --defined-only "$BIN" | awk 'NR == FNR { want[$0] = 1; next } ($3 in want) { n++ } END { print n + 0 }' "$ORDER" -)
+  echo "$ORDER: $found of $(wc -l <"$ORDER") functions defined in $BIN"
+fi
+echo "role: ${ROLE:-api}"
 echo "| round | VmRSS MiB | RssAnon MiB | RssFile MiB | of which the binary MiB |"
 echo "|---|---|---|---|---|"
 for round in $(seq 1 "$ROUNDS"); do
   if [ "${COLD:-0}" = 1 ]; then
     python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$EXE"
   fi
-  bench_start_api
+  bench_start_api "${ROLE:-api}"
   sleep 5
   echo "| $round | $(field VmRSS) | $(field RssAnon) | $(field RssFile) | $(binary_rss) |"
   kill "$PID"
