@@ -8,17 +8,22 @@
 //! - [`LocalCache::fill`] stores a value only when the epoch has not moved since the read that
 //!   produced it began, so a read racing a change cannot put the old state back;
 //! - losing the subscription ([`LocalCache::set_live`] `false`) empties the cache and turns it
-//!   off until a new subscription is up; entries also expire after the caller's TTL.
+//!   off until a new subscription is up; entries also expire after the caller's TTL;
+//! - [`LocalCache::get_or_load`] lets concurrent misses of one key share one load, but only
+//!   while live and only among callers that arrived in the same epoch: a caller that arrives
+//!   after a change never joins a read begun before it.
 
 use std::{
     collections::HashMap,
     hash::Hash,
     sync::{
-        RwLock,
+        Arc, Mutex, RwLock,
         atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
 };
+
+use tokio::sync::OnceCell;
 
 struct Entry<V> {
     at: Instant,
@@ -31,6 +36,8 @@ pub struct LocalCache<K, V> {
     epoch: AtomicU64,
     live: AtomicBool,
     capacity: usize,
+    /// Loads in progress, by key and the epoch their first caller saw.
+    loading: Mutex<HashMap<(K, u64), Arc<OnceCell<V>>>>,
 }
 
 impl<K, V> std::fmt::Debug for LocalCache<K, V> {
@@ -56,7 +63,45 @@ impl<K: Eq + Hash + Clone, V: Clone> LocalCache<K, V> {
             epoch: AtomicU64::new(0),
             live: AtomicBool::new(false),
             capacity,
+            loading: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The cached value of `key`, or `load`'s, stored as [`Self::fill`] would. While the cache
+    /// is live, callers missing the same key in the same epoch share one `load` (the first
+    /// one's; if it fails or is cancelled, the next caller loads): a burst of requests for an
+    /// entry that just expired reads the source once. Not live, every caller loads.
+    pub async fn get_or_load<E>(
+        &self,
+        key: K,
+        ttl: Duration,
+        load: impl Future<Output = Result<V, E>>,
+    ) -> Result<V, E> {
+        if let Some(hit) = self.get(&key, ttl) {
+            return Ok(hit);
+        }
+        let seen = self.epoch();
+        if !self.is_live() {
+            return load.await;
+        }
+        let slot = (key, seen);
+        let cell = {
+            let mut loading = self.loading.lock().unwrap_or_else(|p| p.into_inner());
+            loading.entry(slot.clone()).or_default().clone()
+        };
+        // the slot leaves the table when this caller is done, even if it is cancelled
+        let _done = Loading {
+            cache: self,
+            slot: &slot,
+            cell: &cell,
+        };
+        cell.get_or_try_init(|| async {
+            let value = load.await?;
+            self.fill(slot.0.clone(), value.clone(), seen);
+            Ok(value)
+        })
+        .await
+        .cloned()
     }
 
     /// The cached value of `key` when the cache is live and the entry is younger than
@@ -145,5 +190,145 @@ impl<K: Eq + Hash + Clone, V: Clone> LocalCache<K, V> {
     /// Whether nothing is cached.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Removes a load's slot when its caller is done with it (unless a newer load took it).
+struct Loading<'a, K: Eq + Hash, V> {
+    cache: &'a LocalCache<K, V>,
+    slot: &'a (K, u64),
+    cell: &'a Arc<OnceCell<V>>,
+}
+
+impl<K: Eq + Hash, V> Drop for Loading<'_, K, V> {
+    fn drop(&mut self) {
+        let mut loading = self.cache.loading.lock().unwrap_or_else(|p| p.into_inner());
+        if loading
+            .get(self.slot)
+            .is_some_and(|c| Arc::ptr_eq(c, self.cell))
+        {
+            loading.remove(self.slot);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+
+    const TTL: Duration = Duration::from_secs(60);
+
+    fn live() -> Arc<LocalCache<u32, u64>> {
+        let cache = Arc::new(LocalCache::new(16));
+        cache.set_live(true);
+        cache
+    }
+
+    /// A load that counts its calls and finishes when `release` is notified.
+    async fn counted(
+        loads: &AtomicUsize,
+        release: &tokio::sync::Notify,
+        value: u64,
+    ) -> Result<u64, ()> {
+        loads.fetch_add(1, Ordering::SeqCst);
+        release.notified().await;
+        Ok(value)
+    }
+
+    #[tokio::test]
+    async fn concurrent_misses_of_one_key_share_one_load() {
+        let cache = live();
+        let loads = Arc::new(AtomicUsize::new(0));
+        let release = Arc::new(tokio::sync::Notify::new());
+        let callers: Vec<_> = (0..32)
+            .map(|_| {
+                let (cache, loads, release) = (cache.clone(), loads.clone(), release.clone());
+                tokio::spawn(async move {
+                    cache
+                        .get_or_load(7, TTL, counted(&loads, &release, 70))
+                        .await
+                })
+            })
+            .collect();
+        while loads.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        // every caller has had the chance to arrive before the load finishes
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+        release.notify_waiters();
+        for caller in callers {
+            assert_eq!(caller.await.unwrap(), Ok(70));
+        }
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+        assert_eq!(cache.get(&7, TTL), Some(70));
+        assert!(cache.loading.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_caller_after_a_change_does_not_join_a_load_begun_before_it() {
+        let cache = live();
+        let loads = Arc::new(AtomicUsize::new(0));
+        let release = Arc::new(tokio::sync::Notify::new());
+        let first = {
+            let (cache, loads, release) = (cache.clone(), loads.clone(), release.clone());
+            tokio::spawn(async move {
+                cache
+                    .get_or_load(7, TTL, counted(&loads, &release, 1))
+                    .await
+            })
+        };
+        while loads.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        // the user changes while the first read is in flight
+        cache.forget(&7);
+        let second = cache.get_or_load(7, TTL, async { Ok::<_, ()>(2) }).await;
+        assert_eq!(second, Ok(2), "the second caller read for itself");
+        release.notify_waiters();
+        assert_eq!(first.await.unwrap(), Ok(1));
+        // the first read began before the change: it answered its caller but was not kept
+        assert_eq!(cache.get(&7, TTL), Some(2));
+    }
+
+    #[tokio::test]
+    async fn not_live_every_caller_loads_and_nothing_is_kept() {
+        let cache: LocalCache<u32, u64> = LocalCache::new(16);
+        let loads = AtomicUsize::new(0);
+        for _ in 0..3 {
+            let got = cache
+                .get_or_load(7, TTL, async {
+                    loads.fetch_add(1, Ordering::SeqCst);
+                    Ok::<_, ()>(7)
+                })
+                .await;
+            assert_eq!(got, Ok(7));
+        }
+        assert_eq!(loads.load(Ordering::SeqCst), 3);
+        assert!(cache.loading.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_failed_or_cancelled_load_leaves_the_next_caller_to_load() {
+        let cache = live();
+        let failed = cache
+            .get_or_load(7, TTL, async { Err::<u64, _>("down") })
+            .await;
+        assert_eq!(failed, Err("down"));
+        let never = cache.get_or_load(7, TTL, std::future::pending::<Result<u64, &str>>());
+        assert!(
+            tokio::time::timeout(Duration::from_millis(20), never)
+                .await
+                .is_err()
+        );
+        assert!(
+            cache.loading.lock().unwrap().is_empty(),
+            "no slot is left behind"
+        );
+        let got = cache.get_or_load(7, TTL, async { Ok::<_, &str>(9) }).await;
+        assert_eq!(got, Ok(9));
     }
 }

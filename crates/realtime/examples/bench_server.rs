@@ -12,6 +12,11 @@ use actix_web::{App, HttpServer};
 use realtime::{Adapter, CorsPolicy, Realtime, RealtimeOptions, RedisAdapter, RedisAdapterOptions};
 use serde_json::Value;
 
+/// The gateway binary's allocator and options (ADR 0087), so the memory figures are those
+/// of what ships.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     let port: u16 = std::env::var("PORT")

@@ -93,41 +93,42 @@ impl Directory {
     }
 
     /// The user's entry (`None`: no such user), from the process's copy, Redis or PostgreSQL.
+    /// Concurrent misses of one user (a burst of requests when the entry expires) share one
+    /// read while the process's copy is live (`LocalCache::get_or_load`).
     pub async fn entry(&self, user_id: Uuid) -> Result<Option<Arc<DirectoryEntry>>, AppError> {
-        let local = &self.users;
-        if let Some(hit) = local.get(&user_id, self.ttl) {
-            return Ok(hit);
+        if self.ttl.is_zero() {
+            return Ok(self.read(user_id).await?.map(|c| Arc::new(c.into())));
         }
-        let seen = local.epoch();
-        let use_cache = !self.ttl.is_zero();
-        if use_cache {
-            match self.cached(user_id).await {
-                Ok(Some(hit)) => {
-                    let answer = hit.map(|c| Arc::new(DirectoryEntry::from(c)));
-                    local.fill(user_id, answer.clone(), seen);
-                    return Ok(answer);
-                }
-                Ok(None) => {}
-                Err(err) => {
-                    tracing::warn!(error = %err, "user cache unavailable; reading PostgreSQL")
-                }
+        self.users
+            .get_or_load(user_id, self.ttl, self.load(user_id))
+            .await
+    }
+
+    /// Redis's copy, else PostgreSQL's row, which then goes to Redis.
+    async fn load(&self, user_id: Uuid) -> Result<Option<Arc<DirectoryEntry>>, AppError> {
+        match self.cached(user_id).await {
+            Ok(Some(hit)) => return Ok(hit.map(|c| Arc::new(DirectoryEntry::from(c)))),
+            Ok(None) => {}
+            Err(err) => {
+                tracing::warn!(error = %err, "user cache unavailable; reading PostgreSQL")
             }
         }
+        let value = self.read(user_id).await?;
+        if let Err(err) = self.store(user_id, &value).await {
+            tracing::warn!(error = %err, "could not cache a user");
+        }
+        Ok(value.map(|c| Arc::new(DirectoryEntry::from(c))))
+    }
+
+    /// The user's row, from PostgreSQL.
+    async fn read(&self, user_id: Uuid) -> Result<Option<Cached>, AppError> {
         let row = users::Entity::find_by_id(user_id).one(&self.ctx.db).await?;
-        let value = row.map(|m| Cached {
+        Ok(row.map(|m| Cached {
             platform_id: m.platform_id,
             current: current_of(&m),
             email: m.email,
             full_name: m.full_name,
-        });
-        if use_cache && let Err(err) = self.store(user_id, &value).await {
-            tracing::warn!(error = %err, "could not cache a user");
-        }
-        let answer = value.map(|c| Arc::new(DirectoryEntry::from(c)));
-        if use_cache {
-            local.fill(user_id, answer.clone(), seen);
-        }
-        Ok(answer)
+        }))
     }
 
     /// The user's entry when they belong to `tenant`.

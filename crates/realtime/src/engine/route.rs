@@ -9,7 +9,7 @@ use actix_web::{
     web,
 };
 
-use super::{Engine, EngineError, HandshakeInfo, Transport, error, polling, websocket};
+use super::{Engine, EngineError, HandshakeInfo, Headers, Transport, error, polling, websocket};
 
 fn is_websocket_upgrade(req: &HttpRequest) -> bool {
     req.headers()
@@ -60,7 +60,7 @@ pub async fn handle(req: HttpRequest, body: web::Payload, engine: Engine) -> Htt
     };
     let handshake = || HandshakeInfo {
         query: query.clone(),
-        headers: req.headers().clone(),
+        headers: Headers::of(req.headers()),
     };
     if websocket {
         if req.method() != Method::GET || !is_websocket_upgrade(&req) {

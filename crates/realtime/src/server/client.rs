@@ -247,7 +247,7 @@ async fn connect(rt: &Arc<Inner>, client: &Arc<Client>, packet: Packet) {
         namespace: packet.nsp.clone(),
         auth: auth.clone(),
         query: client.handshake.query.clone(),
-        headers: client.handshake.headers.clone(),
+        headers: client.handshake.headers.to_map(),
     };
     let data = match rt.authenticator.authenticate(request).await {
         Ok(data) => data,
