@@ -25,6 +25,9 @@ use std::{
 
 use tokio::sync::OnceCell;
 
+/// A load in progress: the key and the epoch its first caller saw.
+type Slot<K> = (K, u64);
+
 struct Entry<V> {
     at: Instant,
     value: V,
@@ -37,7 +40,7 @@ pub struct LocalCache<K, V> {
     live: AtomicBool,
     capacity: usize,
     /// Loads in progress, by key and the epoch their first caller saw.
-    loading: Mutex<HashMap<(K, u64), Arc<OnceCell<V>>>>,
+    loading: Mutex<HashMap<Slot<K>, Arc<OnceCell<V>>>>,
 }
 
 impl<K, V> std::fmt::Debug for LocalCache<K, V> {
@@ -196,7 +199,7 @@ impl<K: Eq + Hash + Clone, V: Clone> LocalCache<K, V> {
 /// Removes a load's slot when its caller is done with it (unless a newer load took it).
 struct Loading<'a, K: Eq + Hash, V> {
     cache: &'a LocalCache<K, V>,
-    slot: &'a (K, u64),
+    slot: &'a Slot<K>,
     cell: &'a Arc<OnceCell<V>>,
 }
 
