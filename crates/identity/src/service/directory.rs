@@ -99,9 +99,15 @@ impl Directory {
         if self.ttl.is_zero() {
             return Ok(self.read(user_id).await?.map(|c| Arc::new(c.into())));
         }
-        self.users
-            .get_or_load(user_id, self.ttl, self.load(user_id))
-            .await
+        if let Some(hit) = self.users.get(&user_id, self.ttl) {
+            return Ok(hit);
+        }
+        // boxed: the hit above, every authenticated request's path, keeps a small future
+        Box::pin(
+            self.users
+                .get_or_load(user_id, self.ttl, self.load(user_id)),
+        )
+        .await
     }
 
     /// Redis's copy, else PostgreSQL's row, which then goes to Redis.
