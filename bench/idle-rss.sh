@@ -34,7 +34,7 @@ binary_rss() {
 }
 ORDER=apps/gateway/symbol-order.txt
 if [ -f "$ORDER" ]; then
-  found=$(nm --defined-only "$BIN" | awk 'NR == FNR { want[$0] = 1; next } ($3 in want) { n++ } END { print n + 0 }' "$ORDER" -)
+  found=$(nm --defined-only "$BIN" | awk 'NR == FNR { want[$0] = 1; next } ($3 in want) && !seen[$3]++ { n++ } END { print n + 0 }' "$ORDER" -)
   echo "$ORDER: $found of $(wc -l <"$ORDER") functions defined in $BIN"
 fi
 echo "role: ${ROLE:-api}"

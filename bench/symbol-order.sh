@@ -24,7 +24,8 @@ bench_env symbol_order
 OUT=apps/gateway/symbol-order.txt
 
 # callgrind names each function once per run, as `fn=(id) name` or `cfn=(id) name`
-# (compressed strings): `api`'s functions first, then what `serve` adds, in first-seen order
+# (compressed strings): `api`'s functions first, then what `serve` adds, each group sorted by
+# name (callgrind's order varies with thread timing; sorted, a regenerated file diffs small)
 : >"$WORK/executed"
 for role in api serve; do
   valgrind --tool=callgrind --demangle=no --dump-instr=no --dump-line=no \
@@ -36,7 +37,7 @@ for role in api serve; do
   kill -TERM "$PID"
   wait "$PID" 2>/dev/null || true
   PID=
-  sed -n 's/^c\{0,1\}fn=([0-9]*) //p' "$WORK/callgrind.$role" >>"$WORK/executed"
+  sed -n 's/^c\{0,1\}fn=([0-9]*) //p' "$WORK/callgrind.$role" | LC_ALL=C sort -u >>"$WORK/executed"
 done
 awk '!seen[$0]++' "$WORK/executed" >"$WORK/unique" && mv "$WORK/unique" "$WORK/executed"
 
