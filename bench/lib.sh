@@ -5,9 +5,12 @@
 #   bench_env NAME        a fresh database mas_bench_NAME, a port, Redis and BullMQ prefixes of
 #                         this run, a work dir; exports what the gateway reads, with rate limits
 #                         high enough not to be what is measured (override after the call)
-#   bench_start_api [ROLE] starts "$BIN" ROLE (default api), waits for /api/health; cleanup on exit stops it,
-#                         deletes this run's Redis keys, drops the database and the work dir,
-#                         after calling bench_cleanup_hook when the script defines one
+#   bench_start_api [ROLE [WRAPPER...]]
+#                         starts "$BIN" ROLE (default api), under WRAPPER when given (valgrind
+#                         ...), waits for /api/health (BENCH_START_TRIES tenths of a second,
+#                         default 300); cleanup on exit stops it, deletes this run's Redis
+#                         keys, drops the database and the work dir, after calling
+#                         bench_cleanup_hook when the script defines one
 #   need CMD...           exits with a hint when a command is missing
 #   redis_commands        prints the Redis server's commands so far (INFO commandstats,
 #                         commands run inside Lua scripts included)
@@ -71,10 +74,10 @@ bench_cleanup() {
   rm -rf "$WORK"
 }
 
-bench_start_api() { # [role=api]
-  "$BIN" "${1:-api}" &
+bench_start_api() { # [role=api [wrapper...]]
+  "${@:2}" "$BIN" "${1:-api}" &
   PID=$!
-  for _ in $(seq 1 300); do curl -sf "$BASE/api/health" >/dev/null && return 0; sleep 0.1; done
+  for _ in $(seq 1 "${BENCH_START_TRIES:-300}"); do curl -sf "$BASE/api/health" >/dev/null && return 0; sleep 0.1; done
   echo "the gateway did not answer /api/health" >&2
   exit 1
 }

@@ -28,11 +28,9 @@ OUT=apps/gateway/symbol-order.txt
 # name (callgrind's order varies with thread timing; sorted, a regenerated file diffs small)
 : >"$WORK/executed"
 for role in api serve; do
-  valgrind --tool=callgrind --demangle=no --dump-instr=no --dump-line=no \
-    --callgrind-out-file="$WORK/callgrind.$role" "$BIN" "$role" 2>"$WORK/valgrind.log" &
-  PID=$!
-  for _ in $(seq 1 1200); do curl -sf "$BASE/api/health" >/dev/null && break; sleep 0.1; done
-  curl -sf "$BASE/api/health" >/dev/null || { cat "$WORK/valgrind.log" >&2; exit 1; }
+  BENCH_START_TRIES=1200 bench_start_api "$role" valgrind -q --tool=callgrind --demangle=no \
+    --dump-instr=no --dump-line=no --callgrind-out-file="$WORK/callgrind.$role" \
+    --log-file="$WORK/valgrind.$role.log"
   sleep 5
   kill -TERM "$PID"
   wait "$PID" 2>/dev/null || true

@@ -41,6 +41,11 @@ impl From<Cached> for DirectoryEntry {
     }
 }
 
+/// What the directory answers for what Redis or PostgreSQL holds.
+fn answer(cached: Option<Cached>) -> Option<Arc<DirectoryEntry>> {
+    cached.map(|c| Arc::new(DirectoryEntry::from(c)))
+}
+
 /// The channel every replica listens on for ids whose directory entry changed.
 fn channel(ctx: &AppContext) -> String {
     ctx.redis_key("identity:user-invalidated")
@@ -97,7 +102,7 @@ impl Directory {
     /// read while the process's copy is live (`LocalCache::get_or_load`).
     pub async fn entry(&self, user_id: Uuid) -> Result<Option<Arc<DirectoryEntry>>, AppError> {
         if self.ttl.is_zero() {
-            return Ok(self.read(user_id).await?.map(|c| Arc::new(c.into())));
+            return Ok(answer(self.read(user_id).await?));
         }
         if let Some(hit) = self.users.get(&user_id, self.ttl) {
             return Ok(hit);
@@ -113,7 +118,7 @@ impl Directory {
     /// Redis's copy, else PostgreSQL's row, which then goes to Redis.
     async fn load(&self, user_id: Uuid) -> Result<Option<Arc<DirectoryEntry>>, AppError> {
         match self.cached(user_id).await {
-            Ok(Some(hit)) => return Ok(hit.map(|c| Arc::new(DirectoryEntry::from(c)))),
+            Ok(Some(hit)) => return Ok(answer(hit)),
             Ok(None) => {}
             Err(err) => {
                 tracing::warn!(error = %err, "user cache unavailable; reading PostgreSQL")
@@ -123,7 +128,7 @@ impl Directory {
         if let Err(err) = self.store(user_id, &value).await {
             tracing::warn!(error = %err, "could not cache a user");
         }
-        Ok(value.map(|c| Arc::new(DirectoryEntry::from(c))))
+        Ok(answer(value))
     }
 
     /// The user's row, from PostgreSQL.
