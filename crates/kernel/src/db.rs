@@ -72,6 +72,10 @@ pub async fn ensure_database(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A pooled connection idle at least this long is pinged before use (HikariCP's
+/// `aliveBypassWindowMs` is the same half second).
+pub const PING_IF_IDLE_FOR: Duration = Duration::from_millis(500);
+
 /// Connects the application pool.
 pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     connect_url(config.database_url.expose_secret(), config).await
@@ -85,7 +89,12 @@ pub async fn connect_url(url: &str, config: &Config) -> anyhow::Result<DatabaseC
         .connect_timeout(config.db_connect_timeout)
         .acquire_timeout(config.db_acquire_timeout)
         .idle_timeout(Duration::from_secs(300))
-        .test_before_acquire(true)
+        // a connection that sat idle is pinged before it is handed out (PostgreSQL may have
+        // restarted, or a proxy dropped it); one in steady use is not: SQLx's default pings
+        // on every acquire, a round trip per request and per transaction (ADR 0092). SQLx
+        // still pings each connection when it is released, which flushes an abandoned
+        // transaction's rollback and drops a broken connection.
+        .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR)
         .sqlx_logging(false);
     Database::connect(opts)
         .await

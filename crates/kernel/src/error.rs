@@ -369,17 +369,29 @@ pub fn is_unavailable(err: &DbErr) -> bool {
         // acquiring or opening a connection failed, whatever the cause
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
         // a statement failed because its connection broke (not because of the statement)
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
-            e.as_ref(),
-            SqlxError::Io(_)
-                | SqlxError::Tls(_)
-                | SqlxError::Protocol(_)
-                | SqlxError::PoolTimedOut
-                | SqlxError::PoolClosed
-                | SqlxError::WorkerCrashed
-        ),
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(
+                e.as_ref(),
+                SqlxError::Io(_)
+                    | SqlxError::Tls(_)
+                    | SqlxError::Protocol(_)
+                    | SqlxError::PoolTimedOut
+                    | SqlxError::PoolClosed
+                    | SqlxError::WorkerCrashed
+            ) || e
+                .as_database_error()
+                .and_then(|d| d.code())
+                .is_some_and(|code| connection_lost(&code))
+        }
         _ => false,
     }
+}
+
+/// SQLSTATEs that end the connection rather than refuse the statement: class 08 (connection
+/// exception) and 57P01-57P03 (the server shutting down, crashed, or not accepting yet; an
+/// administrator's `pg_terminate_backend` is 57P01).
+fn connection_lost(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
 }
 
 /// Whether PostgreSQL refused a text value it cannot store: a NUL character (`\u0000`, SQLSTATE
@@ -506,6 +518,16 @@ fn reason_code(status: StatusCode) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lost_connection_is_told_from_a_refused_statement() {
+        for code in ["57P01", "57P02", "57P03", "08006", "08003"] {
+            assert!(connection_lost(code), "{code}");
+        }
+        for code in ["23505", "40001", "57014", "22021", "42P01"] {
+            assert!(!connection_lost(code), "{code}");
+        }
+    }
 
     #[test]
     fn unexpected_errors_are_opaque() {

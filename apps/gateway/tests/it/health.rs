@@ -143,3 +143,57 @@ async fn a_database_outage_answers_503_database_unavailable_quickly_and_readines
     .await;
     assert!(recovered.is_some(), "the mentor list did not recover");
 }
+
+/// PostgreSQL ends every connection of the app (a restart, an administrator, a proxy): a
+/// pooled connection used within the last half second is not pinged before use (ADR 0092),
+/// so a request on it may answer 503 `database_unavailable` with `Retry-After` (never a 500
+/// or a hang), the broken connection is dropped, and the pool serves again at once.
+#[tokio::test]
+async fn terminated_database_connections_answer_503_at_worst_and_are_replaced() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let page = "/api/mentors/00000000-0000-7000-8000-000000000001";
+    let pool = app.config.kernel.db_pool_max as usize;
+    // warm the pool: every connection in steady use
+    let warm = futures::future::join_all((0..pool).map(|_| app.get(page))).await;
+    assert!(
+        warm.iter().all(|r| r.status == 404),
+        "a missing mentor answers 404"
+    );
+    let ended = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            format!(
+                "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+                  WHERE datname = '{}' AND pid <> pg_backend_pid()",
+                app.db_name
+            ),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let n: i64 = ended.try_get("", "n").unwrap();
+    assert!(n >= 1, "the app's connections were ended");
+    let mut unavailable = 0;
+    for _ in 0..2 * pool {
+        let res = app.get(page).await;
+        match res.status {
+            404 => {}
+            503 => {
+                res.assert_problem(503, "database_unavailable");
+                assert_eq!(res.header("retry-after").as_deref(), Some("2"));
+                unavailable += 1;
+            }
+            other => panic!("{other} after the connections ended: {}", res.text),
+        }
+    }
+    eprintln!(
+        "{n} connections ended, {unavailable} of {} requests answered 503",
+        2 * pool
+    );
+    // each broken connection fails at most one request, then the pool has replaced it
+    assert!(unavailable <= pool, "{unavailable} requests failed");
+    let after = futures::future::join_all((0..pool).map(|_| app.get(page))).await;
+    assert!(after.iter().all(|r| r.status == 404), "the pool recovered");
+}

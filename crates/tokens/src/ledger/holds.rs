@@ -12,7 +12,10 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{Account, AccountKind, NewTransfer, TransferKind, transfer};
+use super::{
+    Account, AccountKind, MOVE_BALANCES, NewTransfer, TransferKind, insert_transfer, lock_checked,
+    shortfall, transfer, transfer_values,
+};
 use crate::{
     entities::ledger_holds::{self, HoldStatus},
     error::TokensError,
@@ -35,8 +38,9 @@ pub struct NewHold<'a> {
 
 /// Places a hold in `conn`'s transaction; a repeat with the same reference returns the
 /// existing hold. Fails with [`TokensError::Insufficient`] when the user's available
-/// balance is short. Four statements: the governance switch, the hold (inserted unless its
-/// reference exists), and the transfer's two.
+/// balance is short. Two statements after the governance switch (a cached setting): the
+/// user's two accounts locked, then the hold inserted (unless its reference exists) with its
+/// transfer and both balance moves in one.
 pub async fn place<C: ConnectionTrait>(
     conn: &C,
     h: NewHold<'_>,
@@ -53,46 +57,56 @@ pub async fn place<C: ConnectionTrait>(
         };
     }
     let id = kernel::ids::new_id();
-    let inserted = ledger_holds::Model::find_by_statement(Statement::from_sql_and_values(
+    let key = format!("hold:{id}");
+    let t = NewTransfer {
+        platform_id: h.platform_id,
+        key: &key,
+        kind: TransferKind::Hold,
+        from: Account::available(h.user_id),
+        to: Account::held(h.user_id),
+        amount: h.amount,
+        hold_id: Some(id),
+        reason: "",
+        metadata: json!({"reference": h.reference}),
+        created_by: Some(h.user_id),
+    };
+    let (debit, credit) = lock_checked(conn, &t).await?;
+    if let Some(short) = shortfall(&debit, &t) {
+        // a repeat of a hold that was placed is answered with it, not refused
+        return match by_reference(conn, h.platform_id, h.reference).await? {
+            Some(existing) => Ok(existing),
+            None => Err(short),
+        };
+    }
+    let mut values = transfer_values(&t, debit.id, credit.id);
+    values.extend([h.user_id.into(), h.reference.into(), h.expires_at.into()]);
+    // the transfer (`$8` is the hold's id) is written only with the hold, and the balances
+    // move only with the transfer
+    let placed = ledger_holds::Model::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO ledger_holds (id, platform_id, user_id, amount, status, reference, expires_at)
-         VALUES ($1, $2, $3, $4, 'pending', $5, $6)
-         ON CONFLICT (platform_id, reference) DO NOTHING
-         RETURNING *",
-        [
-            id.into(),
-            h.platform_id.into(),
-            h.user_id.into(),
-            h.amount.into(),
-            h.reference.into(),
-            h.expires_at.into(),
-        ],
+        format!(
+            "WITH h AS (
+                INSERT INTO ledger_holds (id, platform_id, user_id, amount, status, reference,
+                                          expires_at)
+                VALUES ($8, $2, $12, $7, 'pending', $13, $14)
+                ON CONFLICT (platform_id, reference) DO NOTHING
+                RETURNING *),
+             ins AS ({}),
+             moved AS ({MOVE_BALANCES})
+             SELECT * FROM h",
+            insert_transfer("SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM h")
+        ),
+        values,
     ))
     .one(conn)
     .await?;
-    let Some(hold) = inserted else {
+    match placed {
+        Some(hold) => Ok(hold),
         // placed before (or by a concurrent request that committed first)
-        return by_reference(conn, h.platform_id, h.reference)
+        None => by_reference(conn, h.platform_id, h.reference)
             .await?
-            .ok_or(TokensError::NotFound("hold"));
-    };
-    transfer(
-        conn,
-        NewTransfer {
-            platform_id: h.platform_id,
-            key: &format!("hold:{id}"),
-            kind: TransferKind::Hold,
-            from: Account::available(h.user_id),
-            to: Account::held(h.user_id),
-            amount: h.amount,
-            hold_id: Some(id),
-            reason: "",
-            metadata: json!({"reference": h.reference}),
-            created_by: Some(h.user_id),
-        },
-    )
-    .await?;
-    Ok(hold)
+            .ok_or(TokensError::NotFound("hold")),
+    }
 }
 
 /// The hold for a reference.

@@ -156,8 +156,8 @@ pub async fn account_id<C: ConnectionTrait>(
 }
 
 #[derive(Debug, FromQueryResult)]
-struct Locked {
-    id: Uuid,
+pub(crate) struct Locked {
+    pub(crate) id: Uuid,
     kind: AccountKind,
     owner_id: Option<Uuid>,
     balance: i64,
@@ -230,61 +230,22 @@ pub async fn transfer<C: ConnectionTrait>(
     conn: &C,
     t: NewTransfer<'_>,
 ) -> Result<Posted, TokensError> {
-    if t.amount <= 0 {
-        return Err(TokensError::Invalid {
-            field: "amount",
-            message: "must be a positive number of tokens".into(),
-        });
-    }
-    if t.from == t.to {
-        return Err(TokensError::Invalid {
-            field: "to",
-            message: "a transfer needs two different accounts".into(),
-        });
-    }
-    let (debit, credit) = lock_pair(conn, t.platform_id, t.from, t.to).await?;
-    if !debit.allow_negative && debit.balance < t.amount {
+    let (debit, credit) = lock_checked(conn, &t).await?;
+    if let Some(short) = shortfall(&debit, &t) {
         // a repeat of a transfer that was made is still answered with it
         if let Some(existing) = find_by_key(conn, t.platform_id, t.key).await? {
             return replay(existing, debit.id, credit.id, &t);
         }
-        return Err(TokensError::Insufficient {
-            account: t.from.kind.as_str(),
-            available: debit.balance,
-            needed: t.amount,
-        });
+        return Err(short);
     }
     // the balances move only when the transfer row was written (a used key writes nothing)
     let written = ledger_transfers::Model::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "WITH ins AS (
-            INSERT INTO ledger_transfers
-                (id, platform_id, idempotency_key, kind, debit_account, credit_account, amount,
-                 hold_id, reason, metadata, created_by)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-            ON CONFLICT (platform_id, idempotency_key) DO NOTHING
-            RETURNING *),
-         moved AS (
-            UPDATE ledger_accounts a
-               SET balance = a.balance + CASE WHEN a.id = ins.debit_account
-                                              THEN -ins.amount ELSE ins.amount END,
-                   updated_at = now()
-              FROM ins
-             WHERE a.id IN (ins.debit_account, ins.credit_account))
-         SELECT * FROM ins",
-        [
-            kernel::ids::new_id().into(),
-            t.platform_id.into(),
-            t.key.into(),
-            t.kind.as_str().into(),
-            debit.id.into(),
-            credit.id.into(),
-            t.amount.into(),
-            t.hold_id.map_or(Value::Uuid(None), Into::into),
-            t.reason.into(),
-            t.metadata.clone().into(),
-            t.created_by.map_or(Value::Uuid(None), Into::into),
-        ],
+        format!(
+            "WITH ins AS ({}), moved AS ({MOVE_BALANCES}) SELECT * FROM ins",
+            insert_transfer("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+        ),
+        transfer_values(&t, debit.id, credit.id),
     ))
     .one(conn)
     .await?;
@@ -303,6 +264,73 @@ pub async fn transfer<C: ConnectionTrait>(
     }
 }
 
+/// Checks `t`'s amount and accounts and locks both accounts (see [`lock_pair`]).
+pub(crate) async fn lock_checked<C: ConnectionTrait>(
+    conn: &C,
+    t: &NewTransfer<'_>,
+) -> Result<(Locked, Locked), TokensError> {
+    if t.amount <= 0 {
+        return Err(TokensError::Invalid {
+            field: "amount",
+            message: "must be a positive number of tokens".into(),
+        });
+    }
+    if t.from == t.to {
+        return Err(TokensError::Invalid {
+            field: "to",
+            message: "a transfer needs two different accounts".into(),
+        });
+    }
+    Ok(lock_pair(conn, t.platform_id, t.from, t.to).await?)
+}
+
+/// [`TokensError::Insufficient`] when the locked `debit` cannot pay `t`.
+pub(crate) fn shortfall(debit: &Locked, t: &NewTransfer<'_>) -> Option<TokensError> {
+    (!debit.allow_negative && debit.balance < t.amount).then(|| TokensError::Insufficient {
+        account: t.from.kind.as_str(),
+        available: debit.balance,
+        needed: t.amount,
+    })
+}
+
+/// `INSERT INTO ledger_transfers` of the row `source` gives (`VALUES (...)` or a `SELECT`),
+/// with [`transfer_values`] as `$1`-`$11`; a used key inserts nothing.
+pub(crate) fn insert_transfer(source: &str) -> String {
+    format!(
+        "INSERT INTO ledger_transfers
+            (id, platform_id, idempotency_key, kind, debit_account, credit_account, amount,
+             hold_id, reason, metadata, created_by)
+         {source}
+         ON CONFLICT (platform_id, idempotency_key) DO NOTHING
+         RETURNING *"
+    )
+}
+
+/// Moves both balances of the transfer a CTE named `ins` wrote (none when it wrote nothing).
+pub(crate) const MOVE_BALANCES: &str = "UPDATE ledger_accounts a
+       SET balance = a.balance + CASE WHEN a.id = ins.debit_account
+                                      THEN -ins.amount ELSE ins.amount END,
+           updated_at = now()
+      FROM ins
+     WHERE a.id IN (ins.debit_account, ins.credit_account)";
+
+/// `$1`-`$11` of [`insert_transfer`].
+pub(crate) fn transfer_values(t: &NewTransfer<'_>, debit: Uuid, credit: Uuid) -> Vec<Value> {
+    vec![
+        kernel::ids::new_id().into(),
+        t.platform_id.into(),
+        t.key.into(),
+        t.kind.as_str().into(),
+        debit.into(),
+        credit.into(),
+        t.amount.into(),
+        t.hold_id.map_or(Value::Uuid(None), Into::into),
+        t.reason.into(),
+        t.metadata.clone().into(),
+        t.created_by.map_or(Value::Uuid(None), Into::into),
+    ]
+}
+
 pub(crate) async fn find_by_key<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
@@ -316,7 +344,7 @@ pub(crate) async fn find_by_key<C: ConnectionTrait>(
         .await
 }
 
-fn replay(
+pub(crate) fn replay(
     existing: ledger_transfers::Model,
     from: Uuid,
     to: Uuid,
