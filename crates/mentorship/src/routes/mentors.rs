@@ -109,21 +109,18 @@ pub async fn list(
         }
     };
     // the page from this replica's copy when fresh (ADR 0083): keyed by the platform and the
-    // filters as parsed, so unknown parameters do not make new entries
+    // filters as parsed, so unknown parameters do not make new entries; requests that miss
+    // the same page at once (all of them, the moment it expires) share one read (ADR 0092)
     let ttl = mentorship.config().mentor_list_cache;
-    let pages = catalogue::pages(&ctx);
     let key = (tenant.id, format!("{limit}|{:?}", filter.0));
-    if let Some(body) = pages.get(&key, ttl) {
-        return Ok(json_bytes(body));
-    }
-    let seen = pages.epoch();
-    let page = profiles::list(&ctx.db, tenant.id, &filter, limit).await?;
-    let body = web::Bytes::from(
-        serde_json::to_vec(&page).map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?,
-    );
-    if !ttl.is_zero() {
-        pages.fill(key, body.clone(), seen);
-    }
+    let body = catalogue::pages(&ctx)
+        .get_or_load(key, ttl, async {
+            let page = profiles::list(&ctx.db, tenant.id, &filter, limit).await?;
+            serde_json::to_vec(&page)
+                .map(web::Bytes::from)
+                .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))
+        })
+        .await?;
     Ok(json_bytes(body))
 }
 

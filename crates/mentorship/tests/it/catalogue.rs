@@ -66,3 +66,26 @@ async fn a_booking_shows_on_every_replica_and_pages_stay_per_platform() {
     .await;
     assert!(seen.is_some(), "B still shows the booked slot as next");
 }
+
+/// The moment a page expires every request in flight misses it: they share one read of
+/// PostgreSQL (ADR 0092) instead of each running the list's statement.
+#[tokio::test]
+async fn requests_missing_one_page_at_once_share_one_read() {
+    let log = testkit::SqlLog::start().await.unwrap();
+    let app = spawn_app_with(log.options()).await;
+    live(&app).await;
+    mentor_on(&app, "mr-mentor", 10).await;
+    // warm up the tenant cache and the pool's connection on another page
+    assert_eq!(app.get("/api/mentors?limit=3").await.status, 200);
+    log.take();
+    let pages = futures::future::join_all((0..16).map(|_| app.get("/api/mentors?limit=7"))).await;
+    assert!(pages.iter().all(|r| r.status == 200));
+    assert!(pages.iter().all(|r| r.text == pages[0].text), "one page");
+    assert_eq!(pages[0].json()["items"].as_array().unwrap().len(), 1);
+    let reads = log
+        .take()
+        .into_iter()
+        .filter(|s| s.contains("mentor_profiles"))
+        .count();
+    assert_eq!(reads, 1, "16 requests missing one page");
+}
