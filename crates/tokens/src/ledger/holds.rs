@@ -38,7 +38,7 @@ pub struct NewHold<'a> {
 
 /// Places a hold in `conn`'s transaction; a repeat with the same reference returns the
 /// existing hold. Fails with [`TokensError::Insufficient`] when the user's available
-/// balance is short. Two statements after the governance switch (a cached setting): the
+/// balance is short. Two statements after the governance switch (a settings read): the
 /// user's two accounts locked, then the hold inserted (unless its reference exists) with its
 /// transfer and both balance moves in one.
 pub async fn place<C: ConnectionTrait>(
