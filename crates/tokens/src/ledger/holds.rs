@@ -4,6 +4,8 @@
 //! while it is settled, so a second settlement (a repeated request, a race with a job)
 //! changes nothing.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
@@ -36,6 +38,24 @@ pub struct NewHold<'a> {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// The hold (`$8` is its id, `$12`-`$14` its user, reference and expiry) inserted unless its
+/// reference exists, with its transfer ([`transfer_values`] as `$1`-`$11`) written only with
+/// the hold, and both balances moved only with the transfer.
+static PLACE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "WITH h AS (
+            INSERT INTO ledger_holds (id, platform_id, user_id, amount, status, reference,
+                                      expires_at)
+            VALUES ($8, $2, $12, $7, 'pending', $13, $14)
+            ON CONFLICT (platform_id, reference) DO NOTHING
+            RETURNING *),
+         ins AS ({}),
+         moved AS ({MOVE_BALANCES})
+         SELECT * FROM h",
+        insert_transfer("SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM h")
+    )
+});
+
 /// Places a hold in `conn`'s transaction; a repeat with the same reference returns the
 /// existing hold. Fails with [`TokensError::Insufficient`] when the user's available
 /// balance is short. Two statements after the governance switch (a settings read): the
@@ -50,11 +70,7 @@ pub async fn place<C: ConnectionTrait>(
             .check(conn, h.platform_id, h.user_id, h.amount, h.expires_at)
             .await
     {
-        // a repeat of a hold that was placed is answered with it, not refused
-        return match by_reference(conn, h.platform_id, h.reference).await? {
-            Some(existing) => Ok(existing),
-            None => Err(refused),
-        };
+        return placed_before(conn, &h, refused).await;
     }
     let id = kernel::ids::new_id();
     let key = format!("hold:{id}");
@@ -72,30 +88,13 @@ pub async fn place<C: ConnectionTrait>(
     };
     let (debit, credit) = lock_checked(conn, &t).await?;
     if let Some(short) = shortfall(&debit, &t) {
-        // a repeat of a hold that was placed is answered with it, not refused
-        return match by_reference(conn, h.platform_id, h.reference).await? {
-            Some(existing) => Ok(existing),
-            None => Err(short),
-        };
+        return placed_before(conn, &h, short).await;
     }
     let mut values = transfer_values(&t, debit.id, credit.id);
     values.extend([h.user_id.into(), h.reference.into(), h.expires_at.into()]);
-    // the transfer (`$8` is the hold's id) is written only with the hold, and the balances
-    // move only with the transfer
     let placed = ledger_holds::Model::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        format!(
-            "WITH h AS (
-                INSERT INTO ledger_holds (id, platform_id, user_id, amount, status, reference,
-                                          expires_at)
-                VALUES ($8, $2, $12, $7, 'pending', $13, $14)
-                ON CONFLICT (platform_id, reference) DO NOTHING
-                RETURNING *),
-             ins AS ({}),
-             moved AS ({MOVE_BALANCES})
-             SELECT * FROM h",
-            insert_transfer("SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM h")
-        ),
+        PLACE.as_str(),
         values,
     ))
     .one(conn)
@@ -103,10 +102,20 @@ pub async fn place<C: ConnectionTrait>(
     match placed {
         Some(hold) => Ok(hold),
         // placed before (or by a concurrent request that committed first)
-        None => by_reference(conn, h.platform_id, h.reference)
-            .await?
-            .ok_or(TokensError::NotFound("hold")),
+        None => placed_before(conn, &h, TokensError::NotFound("hold")).await,
     }
+}
+
+/// The hold placed before under `h`'s reference, else `err`: a repeat is answered with the
+/// first hold, whatever refused or skipped this one.
+async fn placed_before<C: ConnectionTrait>(
+    conn: &C,
+    h: &NewHold<'_>,
+    err: TokensError,
+) -> Result<ledger_holds::Model, TokensError> {
+    by_reference(conn, h.platform_id, h.reference)
+        .await?
+        .ok_or(err)
 }
 
 /// The hold for a reference.

@@ -10,6 +10,8 @@ pub mod history;
 pub mod holds;
 pub mod reconcile;
 
+use std::sync::LazyLock;
+
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, Statement, Value};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -241,10 +243,7 @@ pub async fn transfer<C: ConnectionTrait>(
     // the balances move only when the transfer row was written (a used key writes nothing)
     let written = ledger_transfers::Model::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        format!(
-            "WITH ins AS ({}), moved AS ({MOVE_BALANCES}) SELECT * FROM ins",
-            insert_transfer("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-        ),
+        TRANSFER.as_str(),
         transfer_values(&t, debit.id, credit.id),
     ))
     .one(conn)
@@ -292,6 +291,14 @@ pub(crate) fn shortfall(debit: &Locked, t: &NewTransfer<'_>) -> Option<TokensErr
         needed: t.amount,
     })
 }
+
+/// A transfer ([`transfer_values`]) written unless its key was used, with both balances moved.
+static TRANSFER: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "WITH ins AS ({}), moved AS ({MOVE_BALANCES}) SELECT * FROM ins",
+        insert_transfer("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+    )
+});
 
 /// `INSERT INTO ledger_transfers` of the row `source` gives (`VALUES (...)` or a `SELECT`),
 /// with [`transfer_values`] as `$1`-`$11`; a used key inserts nothing.
