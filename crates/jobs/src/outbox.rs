@@ -11,8 +11,8 @@ use chrono::Utc;
 use kernel::Tenant;
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Statement, TransactionTrait, Value,
     sea_query::{Expr, ExprTrait, LockBehavior, LockType},
 };
 use serde::{Deserialize, Serialize};
@@ -257,26 +257,85 @@ impl Batch {
     /// Writes the batch inside `txn` in one statement (none when it is empty): one row per
     /// batch; a lone job (or jobs of several tenants) as ordinary rows, each on its tenant.
     pub async fn insert<C: ConnectionTrait>(self, txn: &C) -> Result<(), DbErr> {
-        let Some(&(platform_id, _)) = self.jobs.first() else {
+        if self.is_empty() {
             return Ok(());
+        }
+        self.insert_after(txn, "", Vec::new()).await
+    }
+
+    /// Writes the batch as [`Batch::insert`] does, in the same statement as the caller's own
+    /// writes: `ctes` are data-modifying common table expressions (`a AS (INSERT ...), b AS
+    /// (...)`, empty for none) whose placeholders are `$1`-`$n` with `values`; the outbox
+    /// rows follow as the statement's last part. One round trip for the change and its jobs.
+    pub async fn insert_after<C: ConnectionTrait>(
+        self,
+        txn: &C,
+        ctes: &str,
+        mut values: Vec<Value>,
+    ) -> Result<(), DbErr> {
+        let rows = self.rows()?;
+        let mut sql = String::new();
+        if !ctes.is_empty() {
+            sql.push_str("WITH ");
+            sql.push_str(ctes);
+            sql.push(' ');
+        }
+        if rows.is_empty() {
+            // the common table expressions run to completion whatever the last part reads
+            sql.push_str("SELECT 1");
+        } else {
+            sql.push_str(
+                "INSERT INTO outbox (id, platform_id, queue, job_name, payload, delay_ms) VALUES ",
+            );
+            for (i, (platform_id, job)) in rows.into_iter().enumerate() {
+                let n = values.len();
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5,
+                    n + 6
+                ));
+                values.extend([
+                    job.id.into(),
+                    platform_id.into(),
+                    job.queue.into(),
+                    job.name.into(),
+                    job.data.into(),
+                    job.delay_ms.into(),
+                ]);
+            }
+        }
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await?;
+        Ok(())
+    }
+
+    /// The outbox rows of the batch: one row for a batch of one tenant's jobs, else a row per
+    /// job, each on its tenant.
+    fn rows(self) -> Result<Vec<(Uuid, BatchedJob)>, DbErr> {
+        let Some(&(platform_id, _)) = self.jobs.first() else {
+            return Ok(Vec::new());
         };
         let one_tenant = self.jobs.iter().all(|(p, _)| *p == platform_id);
-        let rows: Vec<entity::ActiveModel> = if self.jobs.len() > 1 && one_tenant {
+        if self.jobs.len() > 1 && one_tenant {
             let jobs: Vec<&BatchedJob> = self.jobs.iter().map(|(_, j)| j).collect();
             let payload = serde_json::to_value(jobs)
                 .map_err(|e| DbErr::Custom(format!("serializing an outbox batch: {e}")))?;
             let row = BatchedJob::new(BATCH_ROW, BATCH_ROW, payload, Duration::ZERO);
-            vec![model(platform_id, row)]
+            Ok(vec![(platform_id, row)])
         } else {
-            self.jobs
-                .into_iter()
-                .map(|(platform_id, job)| model(platform_id, job))
-                .collect()
-        };
-        entity::Entity::insert_many(rows)
-            .exec_without_returning(txn)
-            .await?;
-        Ok(())
+            Ok(self.jobs)
+        }
     }
 }
 

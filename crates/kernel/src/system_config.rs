@@ -152,6 +152,38 @@ impl Key {
             .unwrap_or_else(|| self.default_value()))
     }
 
+    /// An SQL expression for whether this boolean key is on for the platform whose id is the
+    /// placeholder `platform` (`$2`), as [`Key::bool_value`] reads it: the platform's own
+    /// value, else the deployment's, else the default; a stored value that is not a boolean
+    /// counts as the default. For a statement that acts on a switch without reading it in a
+    /// round trip of its own.
+    pub fn sql_is_on(&self, platform: &str) -> String {
+        let default = match self.kind {
+            Kind::Bool { default } => default,
+            Kind::Int { .. } => false,
+        };
+        // the names are constants of the code; a quote in one would be a bug, not input
+        assert!(
+            self.name
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'),
+            "setting names are UPPER_SNAKE_CASE"
+        );
+        let name = self.name;
+        let stored = match self.scope {
+            Scope::Platform => format!(
+                "COALESCE((SELECT value FROM platform_settings
+                            WHERE platform_id = {platform} AND key = '{name}'),
+                          (SELECT value FROM system_config WHERE key = '{name}'))"
+            ),
+            Scope::Global => format!("(SELECT value FROM system_config WHERE key = '{name}')"),
+        };
+        format!(
+            "(SELECT COALESCE(CASE WHEN jsonb_typeof(v) = 'boolean' THEN v::boolean END, {default})
+                FROM (SELECT {stored} AS v) AS stored)"
+        )
+    }
+
     /// [`Key::value`] of an integer key.
     pub async fn int_value(
         &self,

@@ -197,18 +197,27 @@ pub async fn book(
         created_at: now,
         updated_at: now,
     };
-    // the booking and its meeting in one statement (the meeting's foreign key is checked at
-    // the end of the statement, when the booking is there)
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "WITH b AS (
+    let mut out = notices::Outgoing::with_people(tenant, &meeting, mentor_user, student_user);
+    out.emails(ctx, Template::MeetingBooked, json!({}))?;
+    out.in_app(notices::InApp::Booked)?;
+    out.plan()?;
+    // a mentor without a connected calendar gets no calendar job (it would be a no-op)
+    if calendar_connected {
+        out.job(&CalendarEvent::of(&meeting, CalendarAction::Create))?;
+    }
+    // the booking, its meeting and their jobs' outbox row in one statement (the meeting's
+    // foreign key is checked at the end of the statement, when the booking is there)
+    out.write_after(
+        &txn,
+        "b AS (
            INSERT INTO bookings (id, platform_id, slot_id, mentor_id, student_id, status, tokens,
                                  hold_id, idempotency_key, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, 'booked', $6, $7, $8, $9, $9))
-         INSERT INTO meetings (id, platform_id, booking_id, mentor_user_id, student_user_id,
-                               starts_at, ends_at, status, plan_version, created_at, updated_at)
-         VALUES ($10, $2, $1, $11, $5, $12, $13, 'scheduled', 1, $9, $9)",
-        [
+           VALUES ($1, $2, $3, $4, $5, 'booked', $6, $7, $8, $9, $9)),
+         m AS (
+           INSERT INTO meetings (id, platform_id, booking_id, mentor_user_id, student_user_id,
+                                 starts_at, ends_at, status, plan_version, created_at, updated_at)
+           VALUES ($10, $2, $1, $11, $5, $12, $13, 'scheduled', 1, $9, $9))",
+        vec![
             booking.id.into(),
             platform_id.into(),
             slot_id.into(),
@@ -223,17 +232,8 @@ pub async fn book(
             starts_at.into(),
             ends_at.into(),
         ],
-    ))
+    )
     .await?;
-    let mut out = notices::Outgoing::with_people(tenant, &meeting, mentor_user, student_user);
-    out.emails(ctx, Template::MeetingBooked, json!({}))?;
-    out.in_app(notices::InApp::Booked)?;
-    out.plan()?;
-    // a mentor without a connected calendar gets no calendar job (it would be a no-op)
-    if calendar_connected {
-        out.job(&CalendarEvent::of(&meeting, CalendarAction::Create))?;
-    }
-    out.write(&txn).await?;
     txn.commit().await?;
     tracing::info!(booking = %booking.id, tokens = booking.tokens, "slot booked");
     Ok((dto(&booking, meeting.id), true))

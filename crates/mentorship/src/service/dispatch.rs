@@ -1,7 +1,9 @@
 //! Running a delayed [`MeetingNotice`]: the meeting row is locked, the notice checked against
 //! the meeting's current state and plan version, and sent at most once per plan (a line in
-//! the meeting log records it in the same transaction as the outbox row of the email).
+//! the meeting log records it in the same transaction as the outbox row of the email, and of
+//! the plan's next notice).
 
+use chrono::Utc;
 use kernel::AppContext;
 use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait, sea_query::LockType,
@@ -67,6 +69,16 @@ pub async fn run(ctx: &AppContext, job: &MeetingNotice) -> Result<Outcome, Mento
         }
     }
     log(&txn, m.id, &kind, None, json!({"plan": job.plan})).await?;
+    // the next notice of this plan, committed with this one's email and log line: a retry
+    // of this job finds it sent and plans nothing twice
+    if let Some((notice, delay)) = Notice::next(&m, Some(job.notice), Utc::now()) {
+        let next = MeetingNotice {
+            meeting_id: m.id,
+            notice,
+            plan: job.plan,
+        };
+        jobs::outbox::enqueue_delayed_in(&txn, &tenant, &next, delay).await?;
+    }
     txn.commit().await?;
     Ok(Outcome::Sent)
 }

@@ -1,9 +1,10 @@
 //! Booking emails and in-app notifications. Confirmations and cancellations go into the outbox inside the booking's own
 //! transaction (sent exactly when it commits). Reminders 24 h and 1 h ahead, and the
 //! completion link at the end, are delayed [`MeetingNotice`] jobs planned for one
-//! `plan_version` of the meeting: when one runs it re-reads the meeting and does nothing if it
-//! was cancelled, completed or re-planned since (a reschedule bumps the version and plans new
-//! notices). Checking at send time needs no job ids and holds on any replica, where removing
+//! `plan_version` of the meeting, one after the other: the booking plans the first, and each
+//! plans the next in the transaction that sends it. When one runs it re-reads the meeting and
+//! does nothing (and plans nothing) if it was cancelled, completed or re-planned since (a
+//! reschedule bumps the version and plans a new first notice). Checking at send time needs no job ids and holds on any replica, where removing
 //! delayed jobs would race with a job already taken by another worker.
 
 use chrono::{DateTime, Duration, Utc};
@@ -43,6 +44,32 @@ impl Notice {
             (Notice::Reminder1h, m.starts_at - Duration::hours(1)),
             (Notice::CompleteLink, m.ends_at),
         ]
+    }
+
+    /// The notice to plan after `after` (the first one when `None`), and in how long: the
+    /// next in [`Notice::due`]'s order whose time has not passed, except the completion link,
+    /// which is sent at once when it is late. Each notice plans the next when it runs, so a
+    /// booking adds one delayed job, not three (ADR 0093).
+    pub fn next(
+        m: &meetings::Model,
+        after: Option<Notice>,
+        now: DateTime<Utc>,
+    ) -> Option<(Notice, std::time::Duration)> {
+        let due = Notice::due(m);
+        let from = after.map_or(0, |a| {
+            due.iter()
+                .position(|(n, _)| *n == a)
+                .map_or(due.len(), |i| i + 1)
+        });
+        due[from..]
+            .iter()
+            .find_map(|&(notice, at)| match (at - now).to_std() {
+                Ok(delay) => Some((notice, delay)),
+                Err(_) if notice == Notice::CompleteLink => {
+                    Some((notice, std::time::Duration::ZERO))
+                }
+                Err(_) => None,
+            })
     }
 
     /// The stable name (`reminder_24h`, …).
@@ -211,14 +238,11 @@ impl<'a> Outgoing<'a> {
         Ok(())
     }
 
-    /// The meeting's delayed notices for its current `plan_version`; ones already due (a
-    /// reminder 24 h ahead of a session booked for tomorrow morning) are skipped.
+    /// The first of the meeting's delayed notices for its current `plan_version` (the
+    /// later ones follow it, [`Notice::next`]); reminders already due (the one 24 h ahead of
+    /// a session booked for tomorrow morning) are skipped.
     pub fn plan(&mut self) -> Result<(), MentorshipError> {
-        let now = Utc::now();
-        for (notice, at) in Notice::due(self.meeting) {
-            let Ok(delay) = (at - now).to_std() else {
-                continue;
-            };
+        if let Some((notice, delay)) = Notice::next(self.meeting, None, Utc::now()) {
             let job = MeetingNotice {
                 meeting_id: self.meeting.id,
                 notice,
@@ -238,6 +262,17 @@ impl<'a> Outgoing<'a> {
     /// Writes everything gathered inside `txn` (one statement).
     pub async fn write<C: ConnectionTrait>(self, txn: &C) -> Result<(), MentorshipError> {
         Ok(self.batch.insert(txn).await?)
+    }
+
+    /// Writes everything gathered inside `txn` in the same statement as the caller's own
+    /// writes ([`jobs::outbox::Batch::insert_after`]).
+    pub async fn write_after<C: ConnectionTrait>(
+        self,
+        txn: &C,
+        ctes: &str,
+        values: Vec<sea_orm::Value>,
+    ) -> Result<(), MentorshipError> {
+        Ok(self.batch.insert_after(txn, ctes, values).await?)
     }
 }
 
@@ -287,4 +322,76 @@ pub async fn remind<C: ConnectionTrait>(
         json!({"minutes_before": minutes}),
     )?;
     out.write(txn).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::MeetingStatus;
+
+    fn meeting(starts_in: Duration) -> meetings::Model {
+        let now = Utc::now();
+        meetings::Model {
+            id: Uuid::nil(),
+            platform_id: Uuid::nil(),
+            booking_id: Uuid::nil(),
+            mentor_user_id: Uuid::nil(),
+            student_user_id: Uuid::nil(),
+            starts_at: now + starts_in,
+            ends_at: now + starts_in + Duration::minutes(30),
+            status: MeetingStatus::Scheduled,
+            started_at: None,
+            ended_at: None,
+            completed_at: None,
+            completed_by: None,
+            plan_version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    fn next(m: &meetings::Model, after: Option<Notice>, now: DateTime<Utc>) -> Option<Notice> {
+        Notice::next(m, after, now).map(|(n, _)| n)
+    }
+
+    #[test]
+    fn each_notice_plans_the_next_one_still_ahead() {
+        let m = meeting(Duration::hours(30));
+        let now = Utc::now();
+        let (first, delay) = Notice::next(&m, None, now).unwrap();
+        assert_eq!(first, Notice::Reminder24h);
+        let six_hours = std::time::Duration::from_secs(6 * 3600);
+        assert!(delay <= six_hours && delay > six_hours - std::time::Duration::from_secs(60));
+        // run on time, each plans the next; the link ends the chain
+        let at_24h = m.starts_at - Duration::hours(24);
+        assert_eq!(
+            next(&m, Some(Notice::Reminder24h), at_24h),
+            Some(Notice::Reminder1h)
+        );
+        let at_1h = m.starts_at - Duration::hours(1);
+        assert_eq!(
+            next(&m, Some(Notice::Reminder1h), at_1h),
+            Some(Notice::CompleteLink)
+        );
+        assert_eq!(next(&m, Some(Notice::CompleteLink), m.ends_at), None);
+    }
+
+    #[test]
+    fn late_reminders_are_skipped_and_a_late_link_is_sent_at_once() {
+        // booked 3 hours ahead: no 24 h reminder
+        let m = meeting(Duration::hours(3));
+        assert_eq!(next(&m, None, Utc::now()), Some(Notice::Reminder1h));
+        // the 24 h reminder ran so late that the 1 h one is due too: straight to the link
+        let late = m.starts_at - Duration::minutes(10);
+        assert_eq!(
+            next(&m, Some(Notice::Reminder24h), late),
+            Some(Notice::CompleteLink)
+        );
+        // the 1 h reminder ran after the session ended: the link at once
+        let after = m.ends_at + Duration::minutes(5);
+        assert_eq!(
+            Notice::next(&m, Some(Notice::Reminder1h), after),
+            Some((Notice::CompleteLink, std::time::Duration::ZERO))
+        );
+    }
 }

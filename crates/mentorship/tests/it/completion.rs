@@ -24,8 +24,8 @@ async fn linked(app: &TestApp) -> (String, String, String, String) {
         .as_str()
         .unwrap()
         .to_owned();
-    wait_delayed(app, 3).await;
-    promote_all(app).await;
+    wait_delayed(app, 1).await;
+    run_notices(app, 0).await;
     let mail = wait_for_mail(app, &m_mail, "Mark as completed").await;
     let at = mail.find("complete-by-link?token=").unwrap() + "complete-by-link?token=".len();
     let token: String = mail[at..]

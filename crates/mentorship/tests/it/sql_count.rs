@@ -71,10 +71,10 @@ async fn the_mentor_list_is_a_constant_number_of_statements() {
 }
 
 /// A booking is one transaction whose statements do not grow with what it notifies: the
-/// slot is taken with its mentor and both participants read in one statement, the booking
-/// and its meeting are one statement, and its jobs (two emails, two in-app pushes, the
-/// reminders, the completion link; a calendar event only for a connected mentor) are one
-/// outbox row.
+/// slot is taken with its mentor and both participants read in one statement, the hold is
+/// placed with the student's accounts locked and the governance switch read in one, and the booking, its meeting and its
+/// jobs' outbox row (two emails, two in-app pushes, the first delayed notice; a calendar
+/// event only for a connected mentor) are one.
 #[tokio::test]
 async fn a_booking_is_a_fixed_short_list_of_statements() {
     let log = SqlLog::start().await.unwrap();
@@ -100,8 +100,8 @@ async fn a_booking_is_a_fixed_short_list_of_statements() {
         .iter()
         .filter(|s| s.contains("INSERT INTO bookings") || s.contains("INSERT INTO meetings"))
         .collect();
-    // one outbox row carrying 2 emails, 2 in-app notices, 2 reminders and the completion
-    // link (no calendar connected)
+    // one outbox row carrying 2 emails, 2 in-app notices and the first delayed notice (the
+    // 24 h reminder, which plans the next when it runs; no calendar connected)
     assert_eq!(outbox_after - outbox_before, 1);
     let jobs: i32 = scalar(
         &app,
@@ -109,15 +109,16 @@ async fn a_booking_is_a_fixed_short_list_of_statements() {
         vec![],
     )
     .await;
-    assert_eq!(jobs, 7);
+    assert_eq!(jobs, 5);
     assert_eq!(user_reads, 0, "{statements:#?}");
-    // the booking and its meeting: one statement
+    // the booking, its meeting and the outbox row: one statement
     assert_eq!(booking_writes.len(), 1, "{statements:#?}");
     assert!(booking_writes[0].contains("INSERT INTO meetings"));
-    // the slot, the governance switch, the student's two accounts locked, the hold with its
-    // transfer and both balance moves (ADR 0092), the booking with its meeting
+    assert!(booking_writes[0].contains("INSERT INTO outbox"));
+    // the slot; the hold with the student's two accounts locked, the governance switch read,
+    // its transfer and both balance moves; the booking with its meeting and jobs (ADR 0093)
     assert!(
-        statements.len() <= 5,
+        statements.len() <= 3,
         "{} statements: {statements:#?}",
         statements.len()
     );

@@ -8,15 +8,14 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect, Statement, sea_query::LockType,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr,
+    EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Statement, sea_query::LockType,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{
-    Account, AccountKind, MOVE_BALANCES, NewTransfer, TransferKind, insert_transfer, lock_checked,
-    shortfall, transfer, transfer_values,
+    Account, AccountKind, MOVE_BALANCES, NewTransfer, TransferKind, insert_transfer, transfer,
 };
 use crate::{
     entities::ledger_holds::{self, HoldStatus},
@@ -38,71 +37,133 @@ pub struct NewHold<'a> {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// The hold (`$8` is its id, `$12`-`$14` its user, reference and expiry) inserted unless its
-/// reference exists, with its transfer ([`transfer_values`] as `$1`-`$11`) written only with
-/// the hold, and both balances moved only with the transfer.
+/// The hold placed in one statement: the user's available and held accounts locked in id
+/// order (as [`super::transfer`] locks its pair), the available balance checked under that
+/// lock, the hold inserted (unless its reference exists) with its transfer, and both balances
+/// moved only with the transfer. Nothing is written while governance is on and its rules
+/// have not been checked (`$14` false): the switch is read here, not in a round trip of its
+/// own. `$1` transfer id, `$2` platform, `$3` transfer key, `$4` transfer kind, `$5` amount,
+/// `$6` hold id, `$7` reason, `$8` metadata, `$9` user, `$10` reference, `$11` expiry,
+/// `$12`/`$13` the two account kinds. Always one row: how many of the two accounts exist
+/// (`accounts`), the available balance and whether it may go negative (null without the
+/// account), whether governance is on, and the hold's columns (null when none was inserted).
 static PLACE: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "WITH h AS (
+        "WITH acc AS (
+            SELECT id, kind, balance, allow_negative FROM ledger_accounts
+             WHERE platform_id = $2 AND owner_id = $9 AND kind IN ($12, $13)
+             ORDER BY id FOR UPDATE),
+         d AS (SELECT * FROM acc WHERE kind = $12),
+         c AS (SELECT * FROM acc WHERE kind = $13),
+         gov AS (SELECT {} AS is_on),
+         h AS (
             INSERT INTO ledger_holds (id, platform_id, user_id, amount, status, reference,
                                       expires_at)
-            VALUES ($8, $2, $12, $7, 'pending', $13, $14)
+            SELECT $6, $2, $9, $5, 'pending', $10, $11 FROM d, c, gov
+             WHERE (d.allow_negative OR d.balance >= $5) AND ($14 OR NOT gov.is_on)
             ON CONFLICT (platform_id, reference) DO NOTHING
             RETURNING *),
          ins AS ({}),
          moved AS ({MOVE_BALANCES})
-         SELECT * FROM h",
-        insert_transfer("SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM h")
+         SELECT (SELECT count(*) FROM acc) AS accounts,
+                (SELECT balance FROM d) AS available,
+                (SELECT allow_negative FROM d) AS available_may_go_negative,
+                (SELECT is_on FROM gov) AS governance_on,
+                h.*
+           FROM (VALUES (1)) AS one (n) LEFT JOIN h ON true",
+        crate::settings::GOVERNANCE_ENABLED.sql_is_on("$2"),
+        insert_transfer("SELECT $1, $2, $3, $4, d.id, c.id, $5, $6, $7, $8, $9 FROM h, d, c")
     )
 });
 
 /// Places a hold in `conn`'s transaction; a repeat with the same reference returns the
 /// existing hold. Fails with [`TokensError::Insufficient`] when the user's available
-/// balance is short. Two statements after the governance switch (a settings read): the
-/// user's two accounts locked, then the hold inserted (unless its reference exists) with its
-/// transfer and both balance moves in one.
+/// balance is short, and with governance's errors while it is on. One statement, [`PLACE`],
+/// when governance is off; with it on, its rules are checked (under the accounts' lock) and
+/// the statement runs again; a user whose two accounts do not exist yet has them created
+/// first.
 pub async fn place<C: ConnectionTrait>(
     conn: &C,
     h: NewHold<'_>,
 ) -> Result<ledger_holds::Model, TokensError> {
-    if let Some(rules) = crate::governance::Rules::load(conn, h.platform_id).await?
-        && let Err(refused) = rules
-            .check(conn, h.platform_id, h.user_id, h.amount, h.expires_at)
-            .await
-    {
-        return placed_before(conn, &h, refused).await;
+    if h.amount <= 0 {
+        return Err(TokensError::Invalid {
+            field: "amount",
+            message: "must be a positive number of tokens".into(),
+        });
     }
+    let (from, to) = (Account::available(h.user_id), Account::held(h.user_id));
     let id = kernel::ids::new_id();
     let key = format!("hold:{id}");
-    let t = NewTransfer {
-        platform_id: h.platform_id,
-        key: &key,
-        kind: TransferKind::Hold,
-        from: Account::available(h.user_id),
-        to: Account::held(h.user_id),
-        amount: h.amount,
-        hold_id: Some(id),
-        reason: "",
-        metadata: json!({"reference": h.reference}),
-        created_by: Some(h.user_id),
-    };
-    let (debit, credit) = lock_checked(conn, &t).await?;
-    if let Some(short) = shortfall(&debit, &t) {
-        return placed_before(conn, &h, short).await;
-    }
-    let mut values = transfer_values(&t, debit.id, credit.id);
-    values.extend([h.user_id.into(), h.reference.into(), h.expires_at.into()]);
-    let placed = ledger_holds::Model::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        PLACE.as_str(),
-        values,
-    ))
-    .one(conn)
-    .await?;
-    match placed {
-        Some(hold) => Ok(hold),
-        // placed before (or by a concurrent request that committed first)
-        None => placed_before(conn, &h, TokensError::NotFound("hold")).await,
+    let mut values: Vec<sea_orm::Value> = vec![
+        kernel::ids::new_id().into(),
+        h.platform_id.into(),
+        key.as_str().into(),
+        TransferKind::Hold.as_str().into(),
+        h.amount.into(),
+        id.into(),
+        "".into(),
+        json!({"reference": h.reference}).into(),
+        h.user_id.into(),
+        h.reference.into(),
+        h.expires_at.into(),
+        from.kind.as_str().into(),
+        to.kind.as_str().into(),
+        false.into(),
+    ];
+    let (mut created, mut rules_checked) = (false, false);
+    loop {
+        values[13] = rules_checked.into();
+        let row = conn
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                PLACE.as_str(),
+                values.clone(),
+            ))
+            .await?
+            .ok_or(TokensError::NotFound("hold"))?;
+        if row.try_get::<Option<Uuid>>("", "id")?.is_some() {
+            return Ok(ledger_holds::Model::from_query_result(&row, "")?);
+        }
+        let accounts: i64 = row.try_get("", "accounts")?;
+        if accounts < 2 {
+            // first use of either account: create both (a no-op for one that exists), then
+            // place again; a second miss is a bug, not a retry
+            if created {
+                return Err(DbErr::RecordNotFound("ledger account".into()).into());
+            }
+            for account in [from, to] {
+                super::account_id(conn, h.platform_id, account).await?;
+            }
+            created = true;
+            continue;
+        }
+        if row.try_get::<bool>("", "governance_on")? && !rules_checked {
+            // the accounts are locked now: concurrent holds of this user wait for this one,
+            // so the daily cap counts them
+            if let Some(rules) = crate::governance::Rules::load(conn, h.platform_id).await?
+                && let Err(refused) = rules
+                    .check(conn, h.platform_id, h.user_id, h.amount, h.expires_at)
+                    .await
+            {
+                return placed_before(conn, &h, refused).await;
+            }
+            rules_checked = true;
+            continue;
+        }
+        let available: i64 = row.try_get("", "available")?;
+        let may_go_negative: bool = row.try_get("", "available_may_go_negative")?;
+        let err = if !may_go_negative && available < h.amount {
+            TokensError::Insufficient {
+                account: from.kind.as_str(),
+                available,
+                needed: h.amount,
+            }
+        } else {
+            // placed before (or by a concurrent request that committed first)
+            TokensError::NotFound("hold")
+        };
+        return placed_before(conn, &h, err).await;
     }
 }
 

@@ -456,6 +456,70 @@ async fn governance_rules_apply_only_when_the_flag_is_on() {
     ));
 }
 
+/// The hold statement reads the governance switch itself (`Key::sql_is_on`, ADR 0093): it
+/// must read what `Key::bool_value` reads in every case, the platform's own value first.
+#[tokio::test]
+async fn the_switch_reads_the_same_inside_a_statement_as_through_its_key() {
+    let app = spawn_app().await;
+    let platform = platform_id(&app, MM).await;
+    let key = tokens::settings::GOVERNANCE_ENABLED;
+    let sql = format!("SELECT {} AS is_on", key.sql_is_on("$1"));
+    let in_sql = || {
+        let db = app.db.clone();
+        let sql = sql.clone();
+        async move {
+            db.query_one_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                sql,
+                [platform.into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<bool>("", "is_on")
+            .unwrap()
+        }
+    };
+    let set = |sql: &'static str| {
+        let db = app.db.clone();
+        async move { db.execute_unprepared(sql).await.unwrap() }
+    };
+    let cases: [(&str, &str, bool); 5] = [
+        ("the seeded default", "SELECT 1", false),
+        (
+            "the deployment's value",
+            "UPDATE system_config SET value = 'true' WHERE key = 'TOKEN_GOVERNANCE_ENABLED'",
+            true,
+        ),
+        (
+            "the platform's own value over the deployment's",
+            "INSERT INTO platform_settings (platform_id, key, value, updated_at)
+             SELECT id, 'TOKEN_GOVERNANCE_ENABLED', 'false', now() FROM platforms
+              WHERE slug = 'mr-mentor'",
+            false,
+        ),
+        (
+            "a platform value that is not a boolean: the default",
+            "UPDATE platform_settings SET value = '\"yes\"' WHERE key = 'TOKEN_GOVERNANCE_ENABLED'",
+            false,
+        ),
+        (
+            "the platform's own true",
+            "UPDATE platform_settings SET value = 'true' WHERE key = 'TOKEN_GOVERNANCE_ENABLED'",
+            true,
+        ),
+    ];
+    for (case, change, on) in cases {
+        set(change).await;
+        assert_eq!(
+            key.bool_value(&app.db, platform).await.unwrap(),
+            on,
+            "{case}"
+        );
+        assert_eq!(in_sql().await, on, "{case}");
+    }
+}
+
 /// A repeat of a hold or a transfer is answered with the first even when the balance no
 /// longer covers it; a new one is refused; nothing moves twice.
 #[tokio::test]

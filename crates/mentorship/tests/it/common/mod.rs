@@ -172,6 +172,26 @@ pub async fn promote_all(app: &TestApp) -> Vec<Value> {
     data
 }
 
+/// Runs a meeting's chain of delayed notices to its end, each promoted to run now as soon
+/// as it is planned (each notice plans the next when it runs): the data of each, in the
+/// order they ran. `done_before` is how many `meeting-notice` jobs completed before.
+pub async fn run_notices(app: &TestApp, done_before: usize) -> Vec<Value> {
+    let queue = app.jobs.queue(comms::EmailJob::QUEUE).await.unwrap();
+    let mut ran = Vec::new();
+    loop {
+        // the next notice is relayed right after the commit of the one that planned it
+        let deadline = tokio::time::Instant::now() + StdDuration::from_millis(1500);
+        while queue.get_delayed_count().await.unwrap() == 0 {
+            if tokio::time::Instant::now() >= deadline {
+                return ran;
+            }
+            tokio::time::sleep(StdDuration::from_millis(50)).await;
+        }
+        ran.extend(promote_all(app).await);
+        wait_notices_done(app, done_before + ran.len()).await;
+    }
+}
+
 /// Waits until `n` `meeting-notice` jobs have completed.
 pub async fn wait_notices_done(app: &TestApp, n: usize) {
     app.wait_completed(comms::EmailJob::QUEUE, "meeting-notice", n)
