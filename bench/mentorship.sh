@@ -10,7 +10,10 @@
 #        PROFILE=1: during the booking load, `perf record -a` (software clock) and the split of
 #        CPU by process, the gateway's hottest symbols, and, when PostgreSQL preloads
 #        pg_stat_statements, the statements and their time per booking. Always printed:
-#        Redis commands per booking (INFO commandstats, the outbox relay's BullMQ adds included).
+#        Redis commands per booking (INFO commandstats, the outbox relay's BullMQ adds included)
+#        and the machine's busy CPU time per booking during the load (/proc/stat: every
+#        process, wrk included), with the share the host stole: a cost that moves less than
+#        req/s with what else shares the host.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${1:-20}"
@@ -70,6 +73,10 @@ echo "== POST /api/slots/{id}/book  ($SECS s, $BOOK_CONN connections, distinct s
 # the seeding's WAL flushed first, so no checkpoint it triggered lands in the measurement
 psql "$DATABASE_URL" -qc "CHECKPOINT" 2>/dev/null || true
 redis_before=$(redis_commands)
+bookings_before=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
+# the machine's busy and stolen CPU time (/proc/stat, every process) across the booking load
+cpu_stat() { awk '/^cpu /{print $2+$3+$4+$7+$8, $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+cpu_before=$(cpu_stat)
 if [ -n "${PROFILE:-}" ]; then
   # where the booking's time goes: every process sampled (software clock) for SECS - 4 s
   need perf
@@ -99,8 +106,15 @@ if [ -n "${PROFILE:-}" ]; then
 else
   wrk -t2 -c"$BOOK_CONN" -d"${SECS}s" --latency -s "$WORK/book.lua" "$BASE"
 fi
+cpu_after=$(cpu_stat)
 sleep 2
 booked=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
+python3 - "$cpu_before" "$cpu_after" "$(getconf CLK_TCK)" "$((booked - bookings_before))" <<'PY'
+import sys
+b, a, hz, n = sys.argv[1].split(), sys.argv[2].split(), int(sys.argv[3]), max(int(sys.argv[4]), 1)
+busy, steal, total = (int(y) - int(x) for x, y in zip(b, a))
+print(f"CPU per booking (every process, the load's own share of the machine): {1000 * busy / hz / n:.2f} ms; stolen by the host: {100 * steal / max(total, 1):.1f} %")
+PY
 echo "Redis commands per booking (jobs included): $(python3 -c "print(round(($(redis_commands) - $redis_before) / max($booked, 1), 1))")"
 psql "$DATABASE_URL" -Atc "SELECT 'bookings: ' || count(*) || ', slots booked: ' || (SELECT count(*) FROM mentor_slots WHERE status = 'booked') || ', holds: ' || (SELECT count(*) FROM ledger_holds) FROM bookings"
 curl -sf "$BASE/api/admin/tokens/reconcile" -H "authorization: Bearer $ADMIN" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("reconcile:", {k: d[k] for k in ("ok", "accounts_checked", "ledger_sum")})'
