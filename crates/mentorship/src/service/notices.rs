@@ -1,11 +1,12 @@
-//! Booking emails and in-app notifications. Confirmations and cancellations go into the outbox inside the booking's own
-//! transaction (sent exactly when it commits). Reminders 24 h and 1 h ahead, and the
-//! completion link at the end, are delayed [`MeetingNotice`] jobs planned for one
-//! `plan_version` of the meeting, one after the other: the booking plans the first, and each
-//! plans the next in the transaction that sends it. When one runs it re-reads the meeting and
-//! does nothing (and plans nothing) if it was cancelled, completed or re-planned since (a
-//! reschedule bumps the version and plans a new first notice). Checking at send time needs no job ids and holds on any replica, where removing
-//! delayed jobs would race with a job already taken by another worker.
+//! Booking emails and in-app notifications. Confirmations and cancellations go into the
+//! outbox inside the booking's own transaction (sent exactly when it commits). Reminders 24 h
+//! and 1 h ahead, and the completion link at the end, are delayed [`MeetingNotice`] jobs
+//! planned for one `plan_version` of the meeting, one after the other: the booking plans the
+//! first, and each plans the next in the transaction that sends it. When one runs it re-reads
+//! the meeting and does nothing (and plans nothing) if it was cancelled, completed or
+//! re-planned since (a reschedule bumps the version and plans a new first notice). Checking at
+//! send time needs no job ids and holds on any replica, where removing delayed jobs would race
+//! with a job already taken by another worker.
 
 use chrono::{DateTime, Duration, Utc};
 use comms::email::{EmailJob, Template};

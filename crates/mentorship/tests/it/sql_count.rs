@@ -72,9 +72,9 @@ async fn the_mentor_list_is_a_constant_number_of_statements() {
 
 /// A booking is one transaction whose statements do not grow with what it notifies: the
 /// slot is taken with its mentor and both participants read in one statement, the hold is
-/// placed with the student's accounts locked and the governance switch read in one, and the booking, its meeting and its
-/// jobs' outbox row (two emails, two in-app pushes, the first delayed notice; a calendar
-/// event only for a connected mentor) are one.
+/// placed with the student's accounts locked and the governance switch read in one, and the
+/// booking, its meeting and its jobs' outbox row (two emails, two in-app pushes, the first
+/// delayed notice; a calendar event only for a connected mentor) are one.
 #[tokio::test]
 async fn a_booking_is_a_fixed_short_list_of_statements() {
     let log = SqlLog::start().await.unwrap();

@@ -86,12 +86,7 @@ pub async fn place<C: ConnectionTrait>(
     conn: &C,
     h: NewHold<'_>,
 ) -> Result<ledger_holds::Model, TokensError> {
-    if h.amount <= 0 {
-        return Err(TokensError::Invalid {
-            field: "amount",
-            message: "must be a positive number of tokens".into(),
-        });
-    }
+    super::positive(h.amount)?;
     let (from, to) = (Account::available(h.user_id), Account::held(h.user_id));
     let id = kernel::ids::new_id();
     let key = format!("hold:{id}");

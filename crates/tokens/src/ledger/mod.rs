@@ -263,17 +263,23 @@ pub async fn transfer<C: ConnectionTrait>(
     }
 }
 
-/// Checks `t`'s amount and accounts and locks both accounts (see [`lock_pair`]).
-pub(crate) async fn lock_checked<C: ConnectionTrait>(
-    conn: &C,
-    t: &NewTransfer<'_>,
-) -> Result<(Locked, Locked), TokensError> {
-    if t.amount <= 0 {
+/// [`TokensError::Invalid`] (`amount`) unless `amount` is a positive number of tokens.
+pub(crate) fn positive(amount: i64) -> Result<(), TokensError> {
+    if amount <= 0 {
         return Err(TokensError::Invalid {
             field: "amount",
             message: "must be a positive number of tokens".into(),
         });
     }
+    Ok(())
+}
+
+/// Checks `t`'s amount and accounts and locks both accounts (see [`lock_pair`]).
+pub(crate) async fn lock_checked<C: ConnectionTrait>(
+    conn: &C,
+    t: &NewTransfer<'_>,
+) -> Result<(Locked, Locked), TokensError> {
+    positive(t.amount)?;
     if t.from == t.to {
         return Err(TokensError::Invalid {
             field: "to",
