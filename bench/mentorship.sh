@@ -14,6 +14,10 @@
 #        and the machine's busy CPU time per booking during the load (/proc/stat: every
 #        process, wrk included), with the share the host stole: a cost that moves less than
 #        req/s with what else shares the host.
+#        REPLAY=1: afterwards, the ceiling without the gateway: one booking's three statements,
+#        read from the server log (PGLOG, default Debian's), replayed by pgbench over as many
+#        connections on distinct open slots (bench/booking_replay.py writes the script), with
+#        the same checks afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${1:-20}"
@@ -118,3 +122,64 @@ PY
 echo "Redis commands per booking (jobs included): $(python3 -c "print(round(($(redis_commands) - $redis_before) / max($booked, 1), 1))")"
 psql "$DATABASE_URL" -Atc "SELECT 'bookings: ' || count(*) || ', slots booked: ' || (SELECT count(*) FROM mentor_slots WHERE status = 'booked') || ', holds: ' || (SELECT count(*) FROM ledger_holds) FROM bookings"
 curl -sf "$BASE/api/admin/tokens/reconcile" -H "authorization: Bearer $ADMIN" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("reconcile:", {k: d[k] for k in ("ok", "accounts_checked", "ledger_sum")})'
+
+if [ -n "${REPLAY:-}" ]; then
+  # The ceiling without the gateway: the same three statements a booking runs, replayed by
+  # pgbench over as many connections on the same database (the gateway idle beside it, its
+  # outbox relay moving the replay's rows to BullMQ), each transaction on a distinct open slot.
+  need pgbench
+  PGLOG="${PGLOG:-/var/log/postgresql/postgresql-$(ls /etc/postgresql | head -n1)-main.log}"
+  [ -r "$PGLOG" ] || { echo "REPLAY=1 reads the statements from the server log: set PGLOG" >&2; exit 1; }
+  echo
+  echo "== the booking's statements without the gateway: pgbench  ($SECS s, $BOOK_CONN connections)"
+  # one booking by a gateway whose sessions log every statement with its parameters
+  psql "$DATABASE_URL" -qc "ALTER DATABASE $DB SET log_min_duration_statement = 0"
+  kill "$PID"; wait "$PID" 2>/dev/null || true
+  offset=$(stat -c %s "$PGLOG")
+  bench_start_api
+  slot=$(psql "$DATABASE_URL" -Atc "SELECT id FROM mentor_slots WHERE status = 'open' LIMIT 1")
+  curl -sf -X POST "$BASE/api/slots/$slot/book" -H "authorization: Bearer $(head -n1 "$WORK/tokens")" \
+    -H 'content-type: application/json' -d '{}' >/dev/null
+  psql "$DATABASE_URL" -qc "ALTER DATABASE $DB RESET log_min_duration_statement"
+  kill "$PID"; wait "$PID" 2>/dev/null || true
+  bench_start_api
+  python3 bench/booking_replay.py "$PGLOG" "$offset" "$WORK/booking.pgbench"
+  psql "$DATABASE_URL" -q <<'SQL'
+-- a time-ordered id, as the gateway's (UUID v7)
+CREATE FUNCTION bench_uuid7() RETURNS uuid LANGUAGE sql VOLATILE AS $$
+  SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) PLACING
+    substring(int8send((extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3)
+    FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid
+$$;
+CREATE SEQUENCE bench_replay_seq;
+-- the open slots in random order, each with a student (round-robin) and what a booking reads
+CREATE TABLE bench_replay AS
+WITH st AS (SELECT row_number() OVER (ORDER BY id) - 1 AS k, id FROM users
+             WHERE email LIKE 'student%@bench.example'),
+     sl AS (SELECT row_number() OVER (ORDER BY random()) AS i, s.*, m.price_tokens, m.user_id
+              FROM mentor_slots s JOIN mentor_profiles m ON m.id = s.mentor_id
+             WHERE s.status = 'open' AND s.starts_at > now() + interval '1 hour')
+SELECT sl.i, sl.id AS slot_id, st.id AS student_id, sl.price_tokens AS amount,
+       sl.mentor_id, sl.user_id AS mentor_user_id, sl.starts_at, sl.ends_at,
+       sl.ends_at + interval '48 hours' AS expires_at
+  FROM sl JOIN st ON st.k = sl.i % (SELECT count(*) FROM st);
+CREATE UNIQUE INDEX ON bench_replay (i);
+ANALYZE bench_replay;
+CHECKPOINT;
+SQL
+  bookings_before=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
+  cpu_before=$(cpu_stat)
+  pgbench -n -M prepared -c "$BOOK_CONN" -j 2 -T "$SECS" -f "$WORK/booking.pgbench" "$DATABASE_URL" 2>&1 |
+    grep -E "^(number of (transactions|failed)|latency|tps)"
+  cpu_after=$(cpu_stat)
+  sleep 2
+  booked=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
+  python3 - "$cpu_before" "$cpu_after" "$(getconf CLK_TCK)" "$((booked - bookings_before))" <<'PY'
+import sys
+b, a, hz, n = sys.argv[1].split(), sys.argv[2].split(), int(sys.argv[3]), max(int(sys.argv[4]), 1)
+busy, steal, total = (int(y) - int(x) for x, y in zip(b, a))
+print(f"replayed bookings: {n}; CPU per booking (every process, pgbench included): {1000 * busy / hz / n:.2f} ms; stolen by the host: {100 * steal / max(total, 1):.1f} %")
+PY
+  psql "$DATABASE_URL" -Atc "SELECT 'bookings: ' || count(*) || ', slots booked: ' || (SELECT count(*) FROM mentor_slots WHERE status = 'booked') || ', holds: ' || (SELECT count(*) FROM ledger_holds) || ', meetings: ' || (SELECT count(*) FROM meetings) FROM bookings"
+  curl -sf "$BASE/api/admin/tokens/reconcile" -H "authorization: Bearer $ADMIN" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("reconcile:", {k: d[k] for k in ("ok", "accounts_checked", "ledger_sum")})'
+fi
