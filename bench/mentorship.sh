@@ -16,8 +16,9 @@
 #        req/s with what else shares the host.
 #        REPLAY=1: afterwards, the ceiling without the gateway: one booking's three statements,
 #        read from the server log (PGLOG, default Debian's), replayed by pgbench over as many
-#        connections on distinct open slots (bench/booking_replay.py writes the script), with
-#        the same checks afterwards.
+#        connections on distinct open slots (bench/booking_replay.py writes the script): with
+#        the gateway's relay moving their jobs, with the gateway stopped, and the replay's own
+#        per-booking lookup alone; then the same checks as after the HTTP load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${1:-20}"
@@ -143,7 +144,8 @@ if [ -n "${REPLAY:-}" ]; then
   psql "$DATABASE_URL" -qc "ALTER DATABASE $DB RESET log_min_duration_statement"
   kill "$PID"; wait "$PID" 2>/dev/null || true
   bench_start_api
-  python3 bench/booking_replay.py "$PGLOG" "$offset" "$WORK/booking.pgbench"
+  python3 bench/booking_replay.py "$PGLOG" "$offset" "$WORK/booking.pgbench" "$WORK/replay.sql"
+  psql "$DATABASE_URL" -q -f "$WORK/replay.sql"
   psql "$DATABASE_URL" -q <<'SQL'
 -- a time-ordered id, as the gateway's (UUID v7)
 CREATE FUNCTION bench_uuid7() RETURNS uuid LANGUAGE sql VOLATILE AS $$
@@ -167,19 +169,38 @@ CREATE UNIQUE INDEX ON bench_replay (i);
 ANALYZE bench_replay;
 CHECKPOINT;
 SQL
-  bookings_before=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
-  cpu_before=$(cpu_stat)
-  pgbench -n -M prepared -c "$BOOK_CONN" -j 2 -T "$SECS" -f "$WORK/booking.pgbench" "$DATABASE_URL" 2>&1 |
-    grep -E "^(number of (transactions|failed)|latency|tps)"
-  cpu_after=$(cpu_stat)
-  sleep 2
-  booked=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
-  python3 - "$cpu_before" "$cpu_after" "$(getconf CLK_TCK)" "$((booked - bookings_before))" <<'PY'
+  # replay SCRIPT LABEL: pgbench over BOOK_CONN connections for SECS, then what it cost
+  replay() {
+    local before cpu_b cpu_a after
+    before=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
+    cpu_b=$(cpu_stat)
+    pgbench -n -M prepared -c "$BOOK_CONN" -j 2 -T "$SECS" -f "$1" "$DATABASE_URL" \
+      >"$WORK/pgbench" 2>&1 || true
+    cpu_a=$(cpu_stat)
+    grep -E "^(number of (transactions|failed)|latency|tps)|rror|abort" "$WORK/pgbench" | head -20
+    after=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
+    python3 - "$cpu_b" "$cpu_a" "$(getconf CLK_TCK)" "$(grep -Po '(?<=actually processed: )\d+' "$WORK/pgbench")" "$2" <<'PY'
 import sys
-b, a, hz, n = sys.argv[1].split(), sys.argv[2].split(), int(sys.argv[3]), max(int(sys.argv[4]), 1)
+b, a, hz, n, label = sys.argv[1].split(), sys.argv[2].split(), int(sys.argv[3]), max(int(sys.argv[4] or 0), 1), sys.argv[5]
 busy, steal, total = (int(y) - int(x) for x, y in zip(b, a))
-print(f"replayed bookings: {n}; CPU per booking (every process, pgbench included): {1000 * busy / hz / n:.2f} ms; stolen by the host: {100 * steal / max(total, 1):.1f} %")
+print(f"{label}: CPU per transaction (every process, pgbench included): {1000 * busy / hz / n:.2f} ms; stolen by the host: {100 * steal / max(total, 1):.1f} %")
 PY
+    echo "bookings written: $((after - before))"
+  }
+  replay "$WORK/booking.pgbench" "replayed bookings, the gateway idle beside them (its relay moving their jobs)"
+  sleep 2
+  psql "$DATABASE_URL" -Atc "SELECT 'outbox rows not relayed 2 s later: ' || count(*) FROM outbox WHERE relayed_at IS NULL"
+  echo
+  echo "== the same, the gateway stopped (no relay: pgbench and PostgreSQL alone)"
+  kill "$PID"; wait "$PID" 2>/dev/null || true
+  PID=
+  replay "$WORK/booking.pgbench" "replayed bookings, nothing else running"
+  echo
+  echo "== the replay's own first statement alone (the lookup of each booking's values)"
+  sed -n '1,/^\\gset$/p' "$WORK/booking.pgbench" >"$WORK/lookup.pgbench"
+  replay "$WORK/lookup.pgbench" "lookups alone"
+  bench_start_api
+  sleep 2
   psql "$DATABASE_URL" -Atc "SELECT 'bookings: ' || count(*) || ', slots booked: ' || (SELECT count(*) FROM mentor_slots WHERE status = 'booked') || ', holds: ' || (SELECT count(*) FROM ledger_holds) || ', meetings: ' || (SELECT count(*) FROM meetings) FROM bookings"
   curl -sf "$BASE/api/admin/tokens/reconcile" -H "authorization: Bearer $ADMIN" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("reconcile:", {k: d[k] for k in ("ok", "accounts_checked", "ledger_sum")})'
 fi
