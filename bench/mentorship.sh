@@ -86,7 +86,10 @@ if [ -n "${PROFILE:-}" ]; then
   # where the booking's time goes: every process sampled (software clock) for SECS - 4 s
   need perf
   # statements per booking when pg_stat_statements is preloaded (shared_preload_libraries)
-  PGSS=$(psql "$DATABASE_URL" -Atc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset(); SELECT 'on'" 2>/dev/null | tail -1 || true)
+  PGSS=$(psql "$DATABASE_URL" -Atc "SELECT 'on' FROM pg_settings WHERE name = 'shared_preload_libraries' AND setting LIKE '%pg_stat_statements%'")
+  if [ -n "$PGSS" ]; then
+    psql "$DATABASE_URL" -qAt -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
+  fi
   wrk -t2 -c"$BOOK_CONN" -d"${SECS}s" --latency -s "$WORK/book.lua" "$BASE" >"$WORK/wrk" &
   WRK=$!
   sleep 2
@@ -169,14 +172,43 @@ CREATE UNIQUE INDEX ON bench_replay (i);
 ANALYZE bench_replay;
 CHECKPOINT;
 SQL
-  # replay SCRIPT LABEL: pgbench over BOOK_CONN connections for SECS, then what it cost
+  # replay SCRIPT LABEL [profile]: pgbench over BOOK_CONN connections for SECS (REPLAY_SECS
+  # when set), then what it cost; with PROFILE=1 and a third argument, perf samples every
+  # process meanwhile
   replay() {
     local before cpu_b cpu_a after
     before=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
+    if [ -n "${PGSS:-}" ] && [ -n "${3:-}" ]; then
+      psql "$DATABASE_URL" -qAtc "SELECT pg_stat_statements_reset()" >/dev/null
+    fi
     cpu_b=$(cpu_stat)
-    pgbench -n -M prepared -c "$BOOK_CONN" -j 2 -T "$SECS" -f "$1" "$DATABASE_URL" \
-      >"$WORK/pgbench" 2>&1 || true
+    pgbench -n -M prepared -c "$BOOK_CONN" -j 2 -T "${REPLAY_SECS:-$SECS}" -f "$1" "$DATABASE_URL" \
+      >"$WORK/pgbench" 2>&1 &
+    local bench=$!
+    if [ -n "${PROFILE:-}" ] && [ -n "${3:-}" ]; then
+      sleep 2
+      perf record -q -F 499 -a -g -o "$WORK/perf-replay.data" -- sleep "$((SECS - 4))" 2>/dev/null
+    fi
+    wait "$bench" || true
     cpu_a=$(cpu_stat)
+    if [ -n "${PROFILE:-}" ] && [ -n "${3:-}" ]; then
+      echo "-- CPU samples by process"
+      perf report -i "$WORK/perf-replay.data" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -10 || true
+      echo "-- the gateway's hottest symbols (its relay)"
+      perf report -i "$WORK/perf-replay.data" --no-children --pid "$PID" --sort dso,symbol --stdio 2>/dev/null |
+        grep -E '^ +[0-9]' | head -25 | cut -c1-120 || true
+      cp "$WORK/perf-replay.data" /tmp/perf-replay.data
+    fi
+    if [ -n "${PGSS:-}" ] && [ -n "${3:-}" ]; then
+      sleep 2
+      n=$(($(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings") - before))
+      echo "-- PostgreSQL per replayed booking (pg_stat_statements, every session, the relay's included): calls and ms"
+      psql "$DATABASE_URL" -Atc "SELECT round(calls::numeric / $n, 3) || ' x ' || round((total_exec_time / calls)::numeric, 3) || ' ms  ' || left(regexp_replace(query, '\s+', ' ', 'g'), 100)
+        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        ORDER BY total_exec_time DESC LIMIT 12"
+      psql "$DATABASE_URL" -Atc "SELECT 'PostgreSQL execution ms per replayed booking: ' || round((sum(total_exec_time) / $n)::numeric, 3)
+        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    fi
     grep -E "^(number of (transactions|failed)|latency|tps)|rror|abort" "$WORK/pgbench" | head -20
     after=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
     python3 - "$cpu_b" "$cpu_a" "$(getconf CLK_TCK)" "$(grep -Po '(?<=actually processed: )\d+' "$WORK/pgbench")" "$2" <<'PY'
@@ -187,7 +219,7 @@ print(f"{label}: CPU per transaction (every process, pgbench included): {1000 * 
 PY
     echo "bookings written: $((after - before))"
   }
-  replay "$WORK/booking.pgbench" "replayed bookings, the gateway idle beside them (its relay moving their jobs)"
+  replay "$WORK/booking.pgbench" "replayed bookings, the gateway idle beside them (its relay moving their jobs)" profile
   sleep 2
   psql "$DATABASE_URL" -Atc "SELECT 'outbox rows not relayed 2 s later: ' || count(*) FROM outbox WHERE relayed_at IS NULL"
   echo
@@ -198,7 +230,8 @@ PY
   echo
   echo "== the replay's own first statement alone (the lookup of each booking's values)"
   sed -n '1,/^\\gset$/p' "$WORK/booking.pgbench" >"$WORK/lookup.pgbench"
-  replay "$WORK/lookup.pgbench" "lookups alone"
+  # 2 s: the lookups would outrun the open slots left in a longer run
+  REPLAY_SECS=2 replay "$WORK/lookup.pgbench" "lookups alone"
   bench_start_api
   sleep 2
   psql "$DATABASE_URL" -Atc "SELECT 'bookings: ' || count(*) || ', slots booked: ' || (SELECT count(*) FROM mentor_slots WHERE status = 'booked') || ', holds: ' || (SELECT count(*) FROM ledger_holds) || ', meetings: ' || (SELECT count(*) FROM meetings) FROM bookings"
