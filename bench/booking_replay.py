@@ -47,6 +47,7 @@ VARYING = {
 PREFIX = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \w+ \[\d+\] ")
 EXECUTE = re.compile(r"LOG:  duration: [\d.]+ ms  execute [^:]*: (.*)$")
 PARAMS = re.compile(r"DETAIL:  parameters: (.*)$")
+PARAM = re.compile(r"\$(\d+) = ")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d")
 
@@ -66,7 +67,7 @@ def parse_params(s):
     """`$1 = 'a', $2 = NULL, ...` -> {1: "a", 2: None}."""
     params, i = {}, 0
     while i < len(s):
-        m = re.compile(r"\$(\d+) = ").match(s, i)
+        m = PARAM.match(s, i)
         if not m:
             raise SystemExit(f"unreadable parameters at {s[i:i + 40]!r}")
         n, i = int(m.group(1)), m.end()
@@ -129,9 +130,10 @@ def main():
         text = f.read()
     found, pending = {}, None
     for e in entries(text):
-        m = EXECUTE.search(e.split("\n", 1)[0])
+        first, newline, rest = e.partition("\n")
+        m = EXECUTE.search(first)
         if m:
-            sql = (m.group(1) + ("\n" + e.split("\n", 1)[1] if "\n" in e else "")).strip()
+            sql = (m.group(1) + newline + rest).strip()
             pending = kind(sql), sql
             continue
         p = PARAMS.search(e)

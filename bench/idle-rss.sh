@@ -47,7 +47,5 @@ for round in $(seq 1 "$ROUNDS"); do
   bench_start_api "${ROLE:-api}"
   sleep 5
   echo "| $round | $(field VmRSS) | $(field RssAnon) | $(field RssFile) | $(binary_rss) |"
-  kill "$PID"
-  wait "$PID" 2>/dev/null || true
-  PID=
+  bench_stop_api
 done

@@ -11,6 +11,7 @@
 #                         default 300); cleanup on exit stops it, deletes this run's Redis
 #                         keys, drops the database and the work dir, after calling
 #                         bench_cleanup_hook when the script defines one
+#   bench_stop_api        stops the gateway bench_start_api started (and forgets it)
 #   need CMD...           exits with a hint when a command is missing
 #   redis_commands        prints the Redis server's commands so far (INFO commandstats,
 #                         commands run inside Lua scripts included)
@@ -61,12 +62,17 @@ bench_env() {
   trap bench_cleanup EXIT
 }
 
-bench_cleanup() {
-  if declare -F bench_cleanup_hook >/dev/null; then bench_cleanup_hook || true; fi
+bench_stop_api() {
   if [ -n "${PID:-}" ]; then
     kill "$PID" 2>/dev/null || true
     wait "$PID" 2>/dev/null || true
   fi
+  PID=
+}
+
+bench_cleanup() {
+  if declare -F bench_cleanup_hook >/dev/null; then bench_cleanup_hook || true; fi
+  bench_stop_api
   for p in "$PREFIX" "$BULL_PREFIX"; do
     redis-cli -u "$REDIS_URL" --scan --pattern "$p*" | xargs -r -n 500 redis-cli -u "$REDIS_URL" del >/dev/null
   done

@@ -81,6 +81,38 @@ redis_before=$(redis_commands)
 bookings_before=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
 # the machine's busy and stolen CPU time (/proc/stat, every process) across the booking load
 cpu_stat() { awk '/^cpu /{print $2+$3+$4+$7+$8, $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+# cpu_report LABEL BEFORE AFTER N: busy CPU time per unit of work between two cpu_stat
+# readings, and the share the host stole meanwhile
+cpu_report() {
+  python3 - "$2" "$3" "$(getconf CLK_TCK)" "$4" "$1" <<'PY'
+import sys
+b, a, hz, n, label = sys.argv[1].split(), sys.argv[2].split(), int(sys.argv[3]), max(int(sys.argv[4] or 0), 1), sys.argv[5]
+busy, steal, total = (int(y) - int(x) for x, y in zip(b, a))
+print(f"{label}: {1000 * busy / hz / n:.2f} ms; stolen by the host: {100 * steal / max(total, 1):.1f} %")
+PY
+}
+# perf_summary DATA WHAT: CPU samples by process, then the gateway's hottest symbols
+perf_summary() {
+  echo "-- CPU samples by process"
+  perf report -i "$1" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -10 || true
+  echo "-- the gateway's hottest symbols$2"
+  perf report -i "$1" --no-children --pid "$PID" --sort dso,symbol --stdio 2>/dev/null |
+    grep -E '^ +[0-9]' | head -25 | cut -c1-120 || true
+}
+# pgss_report N UNIT LIMIT: pg_stat_statements of this database per UNIT (N of them): each
+# statement's calls and mean time, then statements and execution time in all
+pgss_report() {
+  psql "$DATABASE_URL" -Atc "SELECT round(calls::numeric / $1, 3) || ' x ' || round((total_exec_time / calls)::numeric, 3) || ' ms  ' || left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+    ORDER BY total_exec_time DESC LIMIT $3"
+  psql "$DATABASE_URL" -Atc "SELECT 'statements per $2: ' || round(sum(calls)::numeric / $1, 1) || ', PostgreSQL execution ms per $2: ' || round((sum(total_exec_time) / $1)::numeric, 3)
+    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+}
+# every booking has its slot, hold and meeting, and the ledger reconciles
+check_afterwards() {
+  psql "$DATABASE_URL" -Atc "SELECT 'bookings: ' || count(*) || ', slots booked: ' || (SELECT count(*) FROM mentor_slots WHERE status = 'booked') || ', holds: ' || (SELECT count(*) FROM ledger_holds) || ', meetings: ' || (SELECT count(*) FROM meetings) FROM bookings"
+  curl -sf "$BASE/api/admin/tokens/reconcile" -H "authorization: Bearer $ADMIN" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("reconcile:", {k: d[k] for k in ("ok", "accounts_checked", "ledger_sum")})'
+}
 cpu_before=$(cpu_stat)
 if [ -n "${PROFILE:-}" ]; then
   # where the booking's time goes: every process sampled (software clock) for SECS - 4 s
@@ -96,20 +128,12 @@ if [ -n "${PROFILE:-}" ]; then
   perf record -q -F 499 -a -g -o "$WORK/perf.data" -- sleep "$((SECS - 4))" 2>/dev/null
   wait "$WRK"
   cat "$WORK/wrk"
-  echo "-- CPU samples by process"
-  perf report -i "$WORK/perf.data" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -10 || true
-  echo "-- the gateway's hottest symbols"
-  perf report -i "$WORK/perf.data" --no-children --pid "$PID" --sort dso,symbol --stdio 2>/dev/null |
-    grep -E '^ +[0-9]' | head -25 | cut -c1-120 || true
+  perf_summary "$WORK/perf.data" ""
   cp "$WORK/perf.data" /tmp/perf-booking.data
   if [ -n "$PGSS" ]; then
-    n=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
+    n=$(($(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings") - bookings_before))
     echo "-- PostgreSQL per booking (pg_stat_statements, all sessions of this database): calls and ms"
-    psql "$DATABASE_URL" -Atc "SELECT round(calls::numeric / $n, 2) || ' x ' || round((total_exec_time / calls)::numeric, 3) || ' ms  ' || left(regexp_replace(query, '\s+', ' ', 'g'), 110)
-      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-      ORDER BY total_exec_time DESC LIMIT 25"
-    psql "$DATABASE_URL" -Atc "SELECT 'statements per booking: ' || round(sum(calls)::numeric / $n, 1) || ', PostgreSQL execution ms per booking: ' || round((sum(total_exec_time) / $n)::numeric, 3)
-      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    pgss_report "$n" booking 25
   fi
 else
   wrk -t2 -c"$BOOK_CONN" -d"${SECS}s" --latency -s "$WORK/book.lua" "$BASE"
@@ -117,15 +141,10 @@ fi
 cpu_after=$(cpu_stat)
 sleep 2
 booked=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
-python3 - "$cpu_before" "$cpu_after" "$(getconf CLK_TCK)" "$((booked - bookings_before))" <<'PY'
-import sys
-b, a, hz, n = sys.argv[1].split(), sys.argv[2].split(), int(sys.argv[3]), max(int(sys.argv[4]), 1)
-busy, steal, total = (int(y) - int(x) for x, y in zip(b, a))
-print(f"CPU per booking (every process, the load's own share of the machine): {1000 * busy / hz / n:.2f} ms; stolen by the host: {100 * steal / max(total, 1):.1f} %")
-PY
+cpu_report "CPU per booking (every process, the load's own share of the machine)" \
+  "$cpu_before" "$cpu_after" "$((booked - bookings_before))"
 echo "Redis commands per booking (jobs included): $(python3 -c "print(round(($(redis_commands) - $redis_before) / max($booked, 1), 1))")"
-psql "$DATABASE_URL" -Atc "SELECT 'bookings: ' || count(*) || ', slots booked: ' || (SELECT count(*) FROM mentor_slots WHERE status = 'booked') || ', holds: ' || (SELECT count(*) FROM ledger_holds) FROM bookings"
-curl -sf "$BASE/api/admin/tokens/reconcile" -H "authorization: Bearer $ADMIN" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("reconcile:", {k: d[k] for k in ("ok", "accounts_checked", "ledger_sum")})'
+check_afterwards
 
 if [ -n "${REPLAY:-}" ]; then
   # The ceiling without the gateway: the same three statements a booking runs, replayed by
@@ -138,14 +157,14 @@ if [ -n "${REPLAY:-}" ]; then
   echo "== the booking's statements without the gateway: pgbench  ($SECS s, $BOOK_CONN connections)"
   # one booking by a gateway whose sessions log every statement with its parameters
   psql "$DATABASE_URL" -qc "ALTER DATABASE $DB SET log_min_duration_statement = 0"
-  kill "$PID"; wait "$PID" 2>/dev/null || true
+  bench_stop_api
   offset=$(stat -c %s "$PGLOG")
   bench_start_api
   slot=$(psql "$DATABASE_URL" -Atc "SELECT id FROM mentor_slots WHERE status = 'open' LIMIT 1")
   curl -sf -X POST "$BASE/api/slots/$slot/book" -H "authorization: Bearer $(head -n1 "$WORK/tokens")" \
     -H 'content-type: application/json' -d '{}' >/dev/null
   psql "$DATABASE_URL" -qc "ALTER DATABASE $DB RESET log_min_duration_statement"
-  kill "$PID"; wait "$PID" 2>/dev/null || true
+  bench_stop_api
   bench_start_api
   python3 bench/booking_replay.py "$PGLOG" "$offset" "$WORK/booking.pgbench" "$WORK/replay.sql"
   psql "$DATABASE_URL" -q -f "$WORK/replay.sql"
@@ -192,31 +211,19 @@ SQL
     wait "$bench" || true
     cpu_a=$(cpu_stat)
     if [ -n "${PROFILE:-}" ] && [ -n "${3:-}" ]; then
-      echo "-- CPU samples by process"
-      perf report -i "$WORK/perf-replay.data" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -10 || true
-      echo "-- the gateway's hottest symbols (its relay)"
-      perf report -i "$WORK/perf-replay.data" --no-children --pid "$PID" --sort dso,symbol --stdio 2>/dev/null |
-        grep -E '^ +[0-9]' | head -25 | cut -c1-120 || true
+      perf_summary "$WORK/perf-replay.data" " (its relay)"
       cp "$WORK/perf-replay.data" /tmp/perf-replay.data
     fi
     if [ -n "${PGSS:-}" ] && [ -n "${3:-}" ]; then
       sleep 2
       n=$(($(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings") - before))
       echo "-- PostgreSQL per replayed booking (pg_stat_statements, every session, the relay's included): calls and ms"
-      psql "$DATABASE_URL" -Atc "SELECT round(calls::numeric / $n, 3) || ' x ' || round((total_exec_time / calls)::numeric, 3) || ' ms  ' || left(regexp_replace(query, '\s+', ' ', 'g'), 100)
-        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-        ORDER BY total_exec_time DESC LIMIT 12"
-      psql "$DATABASE_URL" -Atc "SELECT 'PostgreSQL execution ms per replayed booking: ' || round((sum(total_exec_time) / $n)::numeric, 3)
-        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+      pgss_report "$n" "replayed booking" 12
     fi
     grep -E "^(number of (transactions|failed)|latency|tps)|rror|abort" "$WORK/pgbench" | head -20
     after=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM bookings")
-    python3 - "$cpu_b" "$cpu_a" "$(getconf CLK_TCK)" "$(grep -Po '(?<=actually processed: )\d+' "$WORK/pgbench")" "$2" <<'PY'
-import sys
-b, a, hz, n, label = sys.argv[1].split(), sys.argv[2].split(), int(sys.argv[3]), max(int(sys.argv[4] or 0), 1), sys.argv[5]
-busy, steal, total = (int(y) - int(x) for x, y in zip(b, a))
-print(f"{label}: CPU per transaction (every process, pgbench included): {1000 * busy / hz / n:.2f} ms; stolen by the host: {100 * steal / max(total, 1):.1f} %")
-PY
+    cpu_report "$2: CPU per transaction (every process, pgbench included)" "$cpu_b" "$cpu_a" \
+      "$(grep -Po '(?<=actually processed: )\d+' "$WORK/pgbench" || true)"
     echo "bookings written: $((after - before))"
   }
   replay "$WORK/booking.pgbench" "replayed bookings, the gateway idle beside them (its relay moving their jobs)" profile
@@ -224,8 +231,7 @@ PY
   psql "$DATABASE_URL" -Atc "SELECT 'outbox rows not relayed 2 s later: ' || count(*) FROM outbox WHERE relayed_at IS NULL"
   echo
   echo "== the same, the gateway stopped (no relay: pgbench and PostgreSQL alone)"
-  kill "$PID"; wait "$PID" 2>/dev/null || true
-  PID=
+  bench_stop_api
   replay "$WORK/booking.pgbench" "replayed bookings, nothing else running"
   echo
   echo "== the replay's own first statement alone (the lookup of each booking's values)"
@@ -234,6 +240,5 @@ PY
   REPLAY_SECS=2 replay "$WORK/lookup.pgbench" "lookups alone"
   bench_start_api
   sleep 2
-  psql "$DATABASE_URL" -Atc "SELECT 'bookings: ' || count(*) || ', slots booked: ' || (SELECT count(*) FROM mentor_slots WHERE status = 'booked') || ', holds: ' || (SELECT count(*) FROM ledger_holds) || ', meetings: ' || (SELECT count(*) FROM meetings) FROM bookings"
-  curl -sf "$BASE/api/admin/tokens/reconcile" -H "authorization: Bearer $ADMIN" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("reconcile:", {k: d[k] for k in ("ok", "accounts_checked", "ledger_sum")})'
+  check_afterwards
 fi
