@@ -19,6 +19,9 @@
 #        connections on distinct open slots (bench/booking_replay.py writes the script): with
 #        the gateway's relay moving their jobs, with the gateway stopped, and the replay's own
 #        per-booking lookup alone; then the same checks as after the HTTP load.
+#        REPLAY_VARIANTS=N (with REPLAY=1): the replay on copies of the database with each
+#        schema or commit experiment of bench/sql/booking_variants/ applied, and unchanged,
+#        alternated N times: where PostgreSQL's time per booking goes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${1:-20}"
@@ -26,6 +29,8 @@ LIST_CONN="${2:-32}"
 BOOK_CONN="${3:-16}"
 source bench/lib.sh
 need wrk
+# the copy REPLAY_VARIANTS works on, if a run stops inside it
+bench_cleanup_hook() { psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS ${DB}_variant WITH (FORCE)" >/dev/null; }
 
 bench_binary
 bench_env mentorship
@@ -176,7 +181,13 @@ CREATE FUNCTION bench_uuid7() RETURNS uuid LANGUAGE sql VOLATILE AS $$
     FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid
 $$;
 CREATE SEQUENCE bench_replay_seq;
--- the open slots in random order, each with a student (round-robin) and what a booking reads
+SQL
+  # the open slots in random order, each with a student (round-robin) and what a booking
+  # reads; run again on each copy of the database that REPLAY_VARIANTS makes
+  lookup_table() {
+    psql "$DATABASE_URL" -q <<'SQL'
+DROP TABLE IF EXISTS bench_replay;
+ALTER SEQUENCE bench_replay_seq RESTART;
 CREATE TABLE bench_replay AS
 WITH st AS (SELECT row_number() OVER (ORDER BY id) - 1 AS k, id FROM users
              WHERE email LIKE 'student%@bench.example'),
@@ -191,6 +202,8 @@ CREATE UNIQUE INDEX ON bench_replay (i);
 ANALYZE bench_replay;
 CHECKPOINT;
 SQL
+  }
+  lookup_table
   # replay SCRIPT LABEL [profile]: pgbench over BOOK_CONN connections for SECS (REPLAY_SECS
   # when set), then what it cost; with PROFILE=1 and a third argument, perf samples every
   # process meanwhile
@@ -238,6 +251,39 @@ SQL
   sed -n '1,/^\\gset$/p' "$WORK/booking.pgbench" >"$WORK/lookup.pgbench"
   # 2 s: the lookups would outrun the open slots left in a longer run
   REPLAY_SECS=2 replay "$WORK/lookup.pgbench" "lookups alone"
+  if [ -n "${REPLAY_VARIANTS:-}" ]; then
+    # What the schema and the commit cost: the same replay (the gateway stopped) on fresh
+    # copies of this database, unchanged and with each of bench/sql/booking_variants/*.sql
+    # applied, alternated for REPLAY_VARIANTS rounds. Experiments that say where PostgreSQL's
+    # time goes, not changes to make: each drops a guarantee or a constraint.
+    main_url="$DATABASE_URL"
+    copy="${DB}_variant"
+    # the loads' dead rows vacuumed first, so no autovacuum of them runs beside a variant
+    psql "$DATABASE_URL" -qc "VACUUM ANALYZE"
+    variants=(unchanged bench/sql/booking_variants/*.sql)
+    for round in $(seq 1 "$REPLAY_VARIANTS"); do
+      # every other round in reverse, so that no variant always runs first
+      order=("${variants[@]}")
+      if [ $((round % 2)) -eq 0 ]; then
+        order=()
+        for ((i = ${#variants[@]} - 1; i >= 0; i--)); do order+=("${variants[$i]}"); done
+      fi
+      for variant in "${order[@]}"; do
+        echo
+        echo "== variant $(basename "$variant" .sql), round $round (a copy of the database)"
+        psql "$SERVER/postgres" -q -c "DROP DATABASE IF EXISTS $copy WITH (FORCE)" \
+          -c "CREATE DATABASE $copy TEMPLATE $DB"
+        DATABASE_URL="$SERVER/$copy"
+        lookup_table
+        [ "$variant" = unchanged ] || psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 -f "$variant"
+        psql "$DATABASE_URL" -q -c "VACUUM ANALYZE" -c "CHECKPOINT"
+        replay "$WORK/booking.pgbench" "variant $(basename "$variant" .sql)"
+        psql "$DATABASE_URL" -Atc "SELECT 'bookings: ' || count(*) || ', slots booked: ' || (SELECT count(*) FROM mentor_slots WHERE status = 'booked') || ', holds: ' || (SELECT count(*) FROM ledger_holds) || ', meetings: ' || (SELECT count(*) FROM meetings) || ', ledger sum: ' || (SELECT sum(balance) FROM ledger_accounts) || ', slot updates heap-only: ' || (SELECT n_tup_hot_upd || ' of ' || n_tup_upd FROM pg_stat_user_tables WHERE relname = 'mentor_slots') FROM bookings"
+        DATABASE_URL="$main_url"
+        psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $copy WITH (FORCE)"
+      done
+    done
+  fi
   bench_start_api
   sleep 2
   check_afterwards
