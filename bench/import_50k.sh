@@ -6,34 +6,17 @@
 # and its error report (peak_after); max_rss_run is the largest VmRSS sampled every 50 ms while
 # the job runs, rss_uploaded the VmRSS after the upload, before the start. Flat memory means these hardly move with the number of rows.
 #
-# A fresh database (mas_bench_imports) and Redis prefix; the SUPERADMIN seeded from
-# ADMIN_EMAIL/ADMIN_PASSWORD uploads. Time is from `POST .../start` to `completed`.
+# A fresh database (mas_bench_imports) and Redis prefixes (bench/lib.sh); the SUPERADMIN
+# seeded from ADMIN_EMAIL/ADMIN_PASSWORD uploads. Time is from `POST .../start` to `completed`.
 #
 # usage: bash bench/import_50k.sh [sizes="5000 50000"]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES="${1:-5000 50000}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-cargo build --release -q -p gateway
-BIN="$CARGO_TARGET_DIR/release/gateway"
-
-SERVER="${BENCH_DATABASE_SERVER:-postgres://postgres@127.0.0.1:5432}"
-DB=mas_bench_imports
-WORK=$(mktemp -d)
-PREFIX="bench-imports-$$:"
-export DATABASE_URL="$SERVER/$DB" REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}" \
-  HOST=127.0.0.1 RUST_LOG=warn REDIS_KEY_PREFIX="$PREFIX" BULLMQ_PREFIX="bench-imports-bull-$$" \
-  STORAGE_DIR="$WORK/storage" MAIL_OUTBOX_DIR="$WORK/mail" \
-  ADMIN_EMAIL=bench-admin@example.com ADMIN_PASSWORD=Quartz-Lantern-42-Bench
-PID=
-cleanup() {
-  [ -n "$PID" ] && { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
-  redis-cli -u "$REDIS_URL" --scan --pattern "bench-imports-*$$*" | xargs -r -n 500 redis-cli -u "$REDIS_URL" del >/dev/null
-  psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
+source bench/lib.sh
+bench_binary
+bench_env imports
+export STORAGE_DIR="$WORK/storage" MAIL_OUTBOX_DIR="$WORK/mail"
 "$BIN" migrate >/dev/null
 "$BIN" seed >/dev/null   # the admin's argon2 hash once, not in the first measured process
 
@@ -53,11 +36,10 @@ field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)"; }
 printf "%-8s %-9s %-10s %-11s %-12s %-16s %-15s %-15s %-14s\n" rows file_kb import_s rows_per_s idle_rss_mb rss_uploaded_mb max_rss_run_mb peak_before_mb peak_after_mb
 for N in $SIZES; do
   gen "$N" "$WORK/$N.csv"
-  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  PORT=$PORT "$BIN" serve >"$WORK/serve-$N.log" 2>&1 &
-  PID=$!
+  # a fresh process per size, so that its peak memory belongs to this import alone
+  PORT=$(free_port)
   BASE="http://127.0.0.1:$PORT"
-  for _ in $(seq 1 200); do curl -sf "$BASE/api/health" >/dev/null && break; sleep 0.1; done
+  bench_start_api serve
   TOKEN=$(curl -sf -X POST "$BASE/api/auth/login" -H 'content-type: application/json' \
     -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" | field '["access_token"]')
   sleep 1
@@ -84,5 +66,5 @@ for N in $SIZES; do
   PEAK=$(awk '/VmHWM/ {print $2}' "/proc/$PID/status")
   KB=$(( $(stat -c %s "$WORK/$N.csv") / 1024 ))
   python3 -c "n=$N; t=$T1-$T0; print(f'{n:<8} {$KB:<9} {t:<10.2f} {n/t:<11.0f} {$IDLE/1024:<12.1f} {$UPLOADED/1024:<16.1f} {$MAXRSS/1024:<15.1f} {$BEFORE/1024:<15.1f} {$PEAK/1024:<14.1f}')"
-  kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
+  bench_stop_api
 done
