@@ -1,7 +1,7 @@
 //! Running a delayed [`MeetingNotice`]: the meeting row is locked, the notice checked against
 //! the meeting's current state and plan version, and sent at most once per plan (a line in
-//! the meeting log records it in the same transaction as the outbox row of the email, and of
-//! the plan's next notice).
+//! the meeting log records it in the same transaction as the one outbox row that carries the
+//! email(s) and the plan's next notice).
 
 use chrono::Utc;
 use kernel::AppContext;
@@ -60,14 +60,16 @@ pub async fn run(ctx: &AppContext, job: &MeetingNotice) -> Result<Outcome, Mento
         return Ok(Outcome::AlreadySent);
     }
     let tenant = notices::tenant_of(&txn, m.platform_id).await?;
-    match job.notice {
+    let mut batch = match job.notice {
         Notice::Reminder24h | Notice::Reminder1h => {
-            notices::remind(&txn, ctx, &tenant, &m, job.notice).await?;
+            notices::remind(&txn, ctx, &tenant, &m, job.notice).await?
         }
         Notice::CompleteLink => {
-            super::links::send(&txn, ctx, &tenant, &m).await?;
+            let mut batch = jobs::outbox::Batch::new();
+            super::links::send(&txn, ctx, &tenant, &m, &mut batch).await?;
+            batch
         }
-    }
+    };
     log(&txn, m.id, &kind, None, json!({"plan": job.plan})).await?;
     // the next notice of this plan, committed with this one's email and log line: a retry
     // of this job finds it sent and plans nothing twice
@@ -77,8 +79,10 @@ pub async fn run(ctx: &AppContext, job: &MeetingNotice) -> Result<Outcome, Mento
             notice,
             plan: job.plan,
         };
-        jobs::outbox::enqueue_delayed_in(&txn, &tenant, &next, delay).await?;
+        batch.enqueue_delayed(&tenant, &next, delay)?;
     }
+    // the emails and the next notice: one outbox row
+    batch.insert(&txn).await?;
     txn.commit().await?;
     Ok(Outcome::Sent)
 }

@@ -62,12 +62,14 @@ pub async fn issue<C: ConnectionTrait>(
     Ok(format!("{}.{sig}", link.id))
 }
 
-/// Emails the mentor of `m` a fresh completion link (inside `txn`).
+/// Emails the mentor of `m` a fresh completion link: the link is stored inside `txn`, the
+/// email gathered into `batch` (written by the caller in the same transaction).
 pub async fn send<C: ConnectionTrait>(
     txn: &C,
     ctx: &AppContext,
     tenant: &Tenant,
     m: &meetings::Model,
+    batch: &mut jobs::outbox::Batch,
 ) -> Result<(), MentorshipError> {
     let token = issue(txn, ctx, m).await?;
     let (mentor, student) = notices::people(txn, m).await?;
@@ -85,12 +87,11 @@ pub async fn send<C: ConnectionTrait>(
         "cta_url": url,
         "cta_label": "Mark as completed",
     });
-    comms::email::enqueue_in(
-        txn,
+    comms::email::enqueue_into(
+        batch,
         tenant,
         &EmailJob::new(Template::Generic, &mentor.email, data),
-    )
-    .await?;
+    )?;
     Ok(())
 }
 

@@ -260,6 +260,11 @@ impl<'a> Outgoing<'a> {
         Ok(())
     }
 
+    /// Everything gathered, for the caller to add to and write.
+    pub fn into_batch(self) -> jobs::outbox::Batch {
+        self.batch
+    }
+
     /// Writes everything gathered inside `txn` (one statement).
     pub async fn write<C: ConnectionTrait>(self, txn: &C) -> Result<(), MentorshipError> {
         Ok(self.batch.insert(txn).await?)
@@ -303,14 +308,15 @@ pub async fn tenant_of<C: ConnectionTrait>(
     })
 }
 
-/// The reminder email of `notice` to both participants.
+/// The reminder email of `notice` to both participants, gathered into a batch that the
+/// caller writes with the rest of its transaction's jobs.
 pub async fn remind<C: ConnectionTrait>(
     txn: &C,
     ctx: &AppContext,
     tenant: &Tenant,
     m: &meetings::Model,
     notice: Notice,
-) -> Result<(), MentorshipError> {
+) -> Result<jobs::outbox::Batch, MentorshipError> {
     let minutes = if notice == Notice::Reminder24h {
         24 * 60
     } else {
@@ -322,7 +328,7 @@ pub async fn remind<C: ConnectionTrait>(
         Template::MeetingReminder,
         json!({"minutes_before": minutes}),
     )?;
-    out.write(txn).await
+    Ok(out.into_batch())
 }
 
 #[cfg(test)]

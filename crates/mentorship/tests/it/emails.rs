@@ -151,3 +151,45 @@ async fn a_reschedule_replans_the_reminders_for_the_new_time() {
     assert_eq!(mails_to(&app, &s_mail, "starts in 60 minutes").len(), 1);
     bg.close(StdDuration::from_secs(5)).await;
 }
+
+#[tokio::test]
+async fn a_reminder_and_the_next_notice_are_one_outbox_row_sent_once() {
+    use mentorship::service::{
+        dispatch::{self, Outcome},
+        notices::{MeetingNotice, Notice},
+    };
+    let app = spawn_app().await;
+    let (_, mentor, _) = mentor_on(&app, MM, 10).await;
+    let (_, student) = student(&app, 10).await;
+    let s = slot(&app, &mentor, Utc::now() + Duration::hours(30), 45).await;
+    let b = book(&app, &student, &s).await;
+    let notice = MeetingNotice {
+        meeting_id: b["meeting_id"].as_str().unwrap().parse().unwrap(),
+        notice: Notice::Reminder24h,
+        plan: 1,
+    };
+    let rows = || scalar::<i64>(&app, "SELECT count(*) FROM outbox", vec![]);
+    let before = rows().await;
+    assert_eq!(
+        dispatch::run(&app.ctx, &notice).await.unwrap(),
+        Outcome::Sent
+    );
+    // both participants' reminders and the plan's next notice (the 1 h reminder) in one row
+    assert_eq!(rows().await - before, 1);
+    let jobs: String = scalar(
+        &app,
+        "SELECT string_agg(j->>'name' || ':' || coalesce(j->'data'->>'notice', ''), ',' ORDER BY j->>'name')
+           FROM (SELECT payload FROM outbox ORDER BY created_at DESC, id DESC LIMIT 1) o,
+                jsonb_array_elements(o.payload) j",
+        vec![],
+    )
+    .await;
+    assert_eq!(jobs.matches("send-email:").count(), 2, "{jobs}");
+    assert!(jobs.contains("meeting-notice:reminder_1h"), "{jobs}");
+    // a repeat of the job (a retry, a duplicate) writes nothing
+    assert_eq!(
+        dispatch::run(&app.ctx, &notice).await.unwrap(),
+        Outcome::AlreadySent
+    );
+    assert_eq!(rows().await - before, 1);
+}
