@@ -113,9 +113,14 @@ pgss_report() {
   psql "$DATABASE_URL" -Atc "SELECT 'statements per $2: ' || round(sum(calls)::numeric / $1, 1) || ', PostgreSQL execution ms per $2: ' || round((sum(total_exec_time) / $1)::numeric, 3)
     FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
 }
+# booking_counts [MORE]: bookings, booked slots, holds and meetings (one of each per
+# booking), then MORE (an SQL string expression starting with `|| `), if given
+booking_counts() {
+  psql "$DATABASE_URL" -Atc "SELECT 'bookings: ' || count(*) || ', slots booked: ' || (SELECT count(*) FROM mentor_slots WHERE status = 'booked') || ', holds: ' || (SELECT count(*) FROM ledger_holds) || ', meetings: ' || (SELECT count(*) FROM meetings) ${1:-} FROM bookings"
+}
 # every booking has its slot, hold and meeting, and the ledger reconciles
 check_afterwards() {
-  psql "$DATABASE_URL" -Atc "SELECT 'bookings: ' || count(*) || ', slots booked: ' || (SELECT count(*) FROM mentor_slots WHERE status = 'booked') || ', holds: ' || (SELECT count(*) FROM ledger_holds) || ', meetings: ' || (SELECT count(*) FROM meetings) FROM bookings"
+  booking_counts
   curl -sf "$BASE/api/admin/tokens/reconcile" -H "authorization: Bearer $ADMIN" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("reconcile:", {k: d[k] for k in ("ok", "accounts_checked", "ledger_sum")})'
 }
 cpu_before=$(cpu_stat)
@@ -265,8 +270,7 @@ SQL
       # every other round in reverse, so that no variant always runs first
       order=("${variants[@]}")
       if [ $((round % 2)) -eq 0 ]; then
-        order=()
-        for ((i = ${#variants[@]} - 1; i >= 0; i--)); do order+=("${variants[$i]}"); done
+        mapfile -t order < <(printf '%s\n' "${variants[@]}" | tac)
       fi
       for variant in "${order[@]}"; do
         echo
@@ -274,11 +278,13 @@ SQL
         psql "$SERVER/postgres" -q -c "DROP DATABASE IF EXISTS $copy WITH (FORCE)" \
           -c "CREATE DATABASE $copy TEMPLATE $DB"
         DATABASE_URL="$SERVER/$copy"
-        lookup_table
         [ "$variant" = unchanged ] || psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 -f "$variant"
-        psql "$DATABASE_URL" -q -c "VACUUM ANALYZE" -c "CHECKPOINT"
+        psql "$DATABASE_URL" -qc "VACUUM ANALYZE"
+        # the lookup of the copy's open slots, then a checkpoint
+        lookup_table
         replay "$WORK/booking.pgbench" "variant $(basename "$variant" .sql)"
-        psql "$DATABASE_URL" -Atc "SELECT 'bookings: ' || count(*) || ', slots booked: ' || (SELECT count(*) FROM mentor_slots WHERE status = 'booked') || ', holds: ' || (SELECT count(*) FROM ledger_holds) || ', meetings: ' || (SELECT count(*) FROM meetings) || ', ledger sum: ' || (SELECT sum(balance) FROM ledger_accounts) || ', slot updates heap-only: ' || (SELECT n_tup_hot_upd || ' of ' || n_tup_upd FROM pg_stat_user_tables WHERE relname = 'mentor_slots') FROM bookings"
+        # no gateway runs on the copy: the ledger's sum instead of its reconcile
+        booking_counts "|| ', ledger sum: ' || (SELECT sum(balance) FROM ledger_accounts) || ', slot updates heap-only: ' || (SELECT n_tup_hot_upd || ' of ' || n_tup_upd FROM pg_stat_user_tables WHERE relname = 'mentor_slots')"
         DATABASE_URL="$main_url"
         psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $copy WITH (FORCE)"
       done

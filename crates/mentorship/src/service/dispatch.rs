@@ -64,11 +64,7 @@ pub async fn run(ctx: &AppContext, job: &MeetingNotice) -> Result<Outcome, Mento
         Notice::Reminder24h | Notice::Reminder1h => {
             notices::remind(&txn, ctx, &tenant, &m, job.notice).await?
         }
-        Notice::CompleteLink => {
-            let mut batch = jobs::outbox::Batch::new();
-            super::links::send(&txn, ctx, &tenant, &m, &mut batch).await?;
-            batch
-        }
+        Notice::CompleteLink => super::links::send(&txn, ctx, &tenant, &m).await?,
     };
     log(&txn, m.id, &kind, None, json!({"plan": job.plan})).await?;
     // the next notice of this plan, committed with this one's email and log line: a retry

@@ -63,14 +63,13 @@ pub async fn issue<C: ConnectionTrait>(
 }
 
 /// Emails the mentor of `m` a fresh completion link: the link is stored inside `txn`, the
-/// email gathered into `batch` (written by the caller in the same transaction).
+/// email gathered into a batch that the caller writes with the rest of its transaction's jobs.
 pub async fn send<C: ConnectionTrait>(
     txn: &C,
     ctx: &AppContext,
     tenant: &Tenant,
     m: &meetings::Model,
-    batch: &mut jobs::outbox::Batch,
-) -> Result<(), MentorshipError> {
+) -> Result<jobs::outbox::Batch, MentorshipError> {
     let token = issue(txn, ctx, m).await?;
     let (mentor, student) = notices::people(txn, m).await?;
     let url = format!(
@@ -87,12 +86,13 @@ pub async fn send<C: ConnectionTrait>(
         "cta_url": url,
         "cta_label": "Mark as completed",
     });
+    let mut batch = jobs::outbox::Batch::new();
     comms::email::enqueue_into(
-        batch,
+        &mut batch,
         tenant,
         &EmailJob::new(Template::Generic, &mentor.email, data),
     )?;
-    Ok(())
+    Ok(batch)
 }
 
 /// The link of a token, when its signature holds (a malformed, unknown or forged token is
