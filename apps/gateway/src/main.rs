@@ -42,10 +42,21 @@ enum Command {
         #[arg(long)]
         docs_out: std::path::PathBuf,
     },
+    /// Reads a PDF resume from stdin and writes its text to stdout, with this process's
+    /// memory and CPU capped first: what the screening runs as a child for each PDF (ADR 0094).
+    #[command(hide = true)]
+    ResumeText,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::ResumeText) = cli.command {
+        return hire::resume_text::child_main();
+    }
+    // resumes are read by children of this binary (a PDF bomb ends the child, not the server)
+    if let Ok(exe) = std::env::current_exe() {
+        hire::resume_text::read_in_children_of(exe);
+    }
     if let Some(Command::Openapi) = cli.command {
         return match serde_json::to_string_pretty(&gateway::docs::openapi()) {
             Ok(json) => {
@@ -84,7 +95,7 @@ fn main() -> ExitCode {
             Command::Migrate => startup::migrate_only(&config).await,
             Command::Seed => startup::seed_only(&config).await,
             Command::Prepare { docs_out } => startup::prepare_only(&config, &docs_out).await,
-            Command::Openapi => Ok(()),
+            Command::Openapi | Command::ResumeText => Ok(()),
         }
     });
     match result {

@@ -141,28 +141,42 @@ impl ElevenLabs {
     }
 }
 
+/// Longest `ElevenLabs-Signature` header read: a timestamp and a few signatures (key
+/// rotation) fit in far less; anything longer is refused before any hashing.
+pub const MAX_SIGNATURE_HEADER_LEN: usize = 512;
+/// Most `v0=` signatures compared (ElevenLabs sends one, two while a secret rotates).
+pub const MAX_SIGNATURES: usize = 4;
+
 /// Checks `ElevenLabs-Signature: t=<unix seconds>,v0=<hex HMAC-SHA256 of "<t>.<body>">`
-/// within [`SIGNATURE_TOLERANCE_SECS`] of `now`.
+/// within [`SIGNATURE_TOLERANCE_SECS`] of `now`. The body is hashed once, whatever the header
+/// holds: a header over [`MAX_SIGNATURE_HEADER_LEN`] bytes or with more than
+/// [`MAX_SIGNATURES`] signatures is refused unread, so an anonymous caller cannot make the
+/// server hash a large body once per listed signature.
 pub fn verify_signature(secret: &str, header: &str, body: &[u8], now: i64) -> bool {
+    if header.len() > MAX_SIGNATURE_HEADER_LEN {
+        return false;
+    }
     let mut t = None;
     let mut v0 = Vec::new();
     for part in header.split(',') {
         match part.trim().split_once('=') {
             Some(("t", value)) => t = value.parse::<i64>().ok(),
-            Some(("v0", value)) => v0.push(value.to_owned()),
+            Some(("v0", value)) => v0.push(value.trim()),
             _ => {}
         }
     }
     let Some(t) = t else {
         return false;
     };
-    if (now - t).abs() > SIGNATURE_TOLERANCE_SECS {
+    if v0.is_empty() || v0.len() > MAX_SIGNATURES || (now - t).abs() > SIGNATURE_TOLERANCE_SECS {
         return false;
     }
     let mut message = format!("{t}.").into_bytes();
     message.extend_from_slice(body);
-    v0.iter()
-        .any(|sig| kernel::crypto::verify_hmac_sha256_hex(secret.as_bytes(), &message, sig))
+    let expected = kernel::crypto::hmac_sha256_hex(secret.as_bytes(), &message);
+    v0.iter().any(|sig| {
+        kernel::crypto::secrets_equal(sig.to_ascii_lowercase().as_bytes(), expected.as_bytes())
+    })
 }
 
 /// The header value ElevenLabs would send for `body` at `t` (tests and tools).
@@ -188,5 +202,31 @@ mod tests {
         assert!(!verify_signature("whsec", &header, b"{}", 1_000_100));
         assert!(!verify_signature("whsec", &header, body, 1_000_000 + 3_600));
         assert!(!verify_signature("whsec", "v0=abc", body, 1_000_000));
+        // upper-case hex is the same signature
+        assert!(verify_signature(
+            "whsec",
+            &header
+                .to_ascii_uppercase()
+                .replace("T=", "t=")
+                .replace("V0=", "v0="),
+            body,
+            1_000_100
+        ));
+    }
+
+    #[test]
+    fn a_header_listing_many_signatures_is_refused() {
+        let body = vec![b'x'; 1 << 20];
+        let good = sign("whsec", &body, 1_000_000);
+        // the right signature among more than the allowed number: refused
+        let padded = format!("{good}{}", ",v0=".repeat(MAX_SIGNATURES));
+        assert!(padded.len() <= MAX_SIGNATURE_HEADER_LEN);
+        assert!(!verify_signature("whsec", &padded, &body, 1_000_000));
+        // thousands of empty signatures (a long header): refused by length
+        let flood = format!("t=1000000{}", ",v0=".repeat(30_000));
+        assert!(!verify_signature("whsec", &flood, &body, 1_000_000));
+        // a rotation's two signatures: accepted when one matches
+        let rotated = format!("{good},v0={}", "ab".repeat(32));
+        assert!(verify_signature("whsec", &rotated, &body, 1_000_000));
     }
 }

@@ -26,6 +26,7 @@ pub mod elevenlabs;
 pub mod entities;
 pub mod error;
 pub mod profile;
+pub mod resume_text;
 pub mod routes;
 pub mod service;
 mod state;

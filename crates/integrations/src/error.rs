@@ -35,6 +35,8 @@ pub mod codes {
         SYNC_CONFIG_EXISTS = CONFLICT "sync_config_exists";
         /// Graphy or EzExam answered with an error, an unreadable body, or not at all.
         EXTERNAL_API_ERROR = BAD_GATEWAY "external_api_error";
+        /// A `refund.processed` webhook for an order whose capture has not arrived yet (Razorpay does not promise their order): nothing is recorded, so Razorpay delivers it again and it applies after the capture.
+        REFUND_BEFORE_CAPTURE = CONFLICT "refund_before_capture";
         /// The checkout signature does not match the order and payment.
         INVALID_SIGNATURE = BAD_REQUEST "invalid_signature";
         /// Judge0 could not be reached, answered 5xx or 429, or refused the deployment's token.

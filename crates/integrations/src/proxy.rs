@@ -156,9 +156,15 @@ pub fn scrub(text: &str, key: &str) -> String {
         return text.to_owned();
     }
     let mut out = text.replace(key, "[redacted]");
-    if key.len() >= 16 {
-        let (head, tail) = (&key[..8], &key[key.len() - 8..]);
-        out = out.replace(head, "[redacted]").replace(tail, "[redacted]");
+    // by characters, not bytes: a key with a multi-byte character must not panic here (the
+    // panic's message would quote it)
+    let chars = key.chars().count();
+    if chars >= 16 {
+        let head_end = key.char_indices().nth(8).map_or(key.len(), |(i, _)| i);
+        let tail_start = key.char_indices().nth(chars - 8).map_or(0, |(i, _)| i);
+        out = out
+            .replace(&key[..head_end], "[redacted]")
+            .replace(&key[tail_start..], "[redacted]");
     }
     out
 }

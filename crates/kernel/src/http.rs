@@ -37,13 +37,23 @@ const OWN_BODY_LIMITS: &[&str] = &[
 /// application's multipart form (its resume, up to the hire crate's limit, streamed).
 const OWN_BODY_LIMIT_ROUTES: &[(&str, &str)] = &[("/api/job-posts/", "/apply")];
 
-/// Paths whose next segment is a secret (a candidate quiz's single-use token): the request
-/// log shows `[redacted]` in its place, so log readers cannot take the link.
-pub const SECRET_PATH_PREFIXES: &[&str] = &["/api/candidate-quiz/"];
+/// Paths whose next segment is a secret (a candidate quiz's single-use token, a candidate's
+/// human-review token): the request log shows `[redacted]` in its place, so log readers
+/// cannot take the link.
+pub const SECRET_PATH_PREFIXES: &[&str] = &["/api/candidate-quiz/", "/api/human-review/"];
 
-/// The path as it may be logged: the secret segment after a [`SECRET_PATH_PREFIXES`] prefix
-/// replaced by `[redacted]`.
+/// Paths whose whole rest is a secret: a storage key (knowing one is enough to ask for a
+/// signed URL of it, ADR 0010).
+pub const SECRET_PATH_TAILS: &[&str] = &["/api/storage/"];
+
+/// The path as it may be logged: the secret segment after a [`SECRET_PATH_PREFIXES`] prefix,
+/// or everything after a [`SECRET_PATH_TAILS`] prefix, replaced by `[redacted]`.
 pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    for prefix in SECRET_PATH_TAILS {
+        if path.len() > prefix.len() && path.starts_with(prefix) {
+            return format!("{prefix}[redacted]").into();
+        }
+    }
     for prefix in SECRET_PATH_PREFIXES {
         if let Some(rest) = path.strip_prefix(prefix) {
             let tail = rest.find('/').map_or("", |i| &rest[i..]);
@@ -409,6 +419,14 @@ mod path_tests {
         assert_eq!(
             loggable_path("/api/candidate-quiz/abc123"),
             "/api/candidate-quiz/[redacted]"
+        );
+        assert_eq!(
+            loggable_path("/api/human-review/tok3n"),
+            "/api/human-review/[redacted]"
+        );
+        assert_eq!(
+            loggable_path("/api/storage/acme/resumes/2026/12/0193-cv.pdf"),
+            "/api/storage/[redacted]"
         );
         assert_eq!(loggable_path("/api/courses/x"), "/api/courses/x");
     }

@@ -89,6 +89,15 @@ impl ObjectKey {
         self.0.split('/').next().unwrap_or_default()
     }
 
+    /// What logs show of the key: its platform and the first 12 hex digits of its SHA-256.
+    /// The key itself is a capability (a signed-in user of the platform who knows it may ask
+    /// for a signed URL of it), so log readers must not learn it; the digest still lets an
+    /// operator match log lines to a key they hold.
+    pub fn loggable(&self) -> String {
+        let digest = kernel::crypto::sha256_hex(self.0.as_bytes());
+        format!("{}/#{}", self.platform(), &digest[..12])
+    }
+
     /// Whether the key belongs to `platform`.
     pub fn belongs_to(&self, platform: &str) -> bool {
         self.platform() == platform

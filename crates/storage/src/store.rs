@@ -561,7 +561,7 @@ impl ObjectWriter {
     /// Gives up the object (the parts written are removed).
     pub async fn abort(self) {
         if let Err(e) = self.upload.abort().await {
-            tracing::warn!(key = %self.key, error = %e, "aborting an upload failed");
+            tracing::warn!(key = %self.key.loggable(), error = %e, "aborting an upload failed");
         }
     }
 }

@@ -19,6 +19,7 @@ mod openapi;
 mod process;
 mod realtime_meeting;
 mod realtime_replicas;
+mod resume_pdf;
 mod route_table;
 mod tenancy;
 mod terminal_relay;

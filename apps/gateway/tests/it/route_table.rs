@@ -339,7 +339,7 @@ pub(crate) const ROUTES: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/google-calendar/connection", Expert),
     ("GET", "/api/google-calendar/status", Expert),
     ("DELETE", "/api/google-drive-connector", User),
-    ("GET", "/api/google-drive-connector/callback", Public),
+    ("GET", "/api/google-drive-connector/callback", User),
     ("POST", "/api/google-drive-connector/connect", User),
     ("GET", "/api/google-drive-connector/files", User),
     (

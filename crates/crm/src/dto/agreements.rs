@@ -75,7 +75,10 @@ pub struct AgreementDto {
     pub terms: serde_json::Value,
     /// Leegality's document id (once sent).
     pub document_id: Option<String>,
-    /// The signer's link (once sent).
+    /// The signer's link: whoever opens it signs as the learner. Shown only while the
+    /// agreement is `sent` and only to its author (`created_by`, who generated it and in the
+    /// usual flow sent it); `null` for everyone else (the owner's sales head, a CM, an admin,
+    /// a later owner) and for everyone once it is signed, declined or expired.
     pub signing_url: Option<String>,
     /// Whether the signed PDF is stored.
     pub signed_pdf_stored: bool,

@@ -40,7 +40,8 @@ pub struct NewDiscount {
     #[schema(minimum = 1, maximum = 100_000_000_000_i64)]
     pub value: i64,
     /// The deal's list price in paise, needed when the lead's course is not a course of the
-    /// platform with a price (a known course's price wins).
+    /// platform with a price (a known course's price wins). A discount on a stated price is
+    /// never approved at once: it waits for a sales head or an admin.
     #[validate(range(min = 1, max = 100_000_000_000_i64))]
     #[schema(minimum = 1, maximum = 100_000_000_000_i64)]
     pub list_price_paise: Option<i64>,
@@ -96,7 +97,8 @@ pub struct DiscountDto {
     pub reason: Option<String>,
     /// Approved, pending or rejected.
     pub status: DiscountStatus,
-    /// Approved at once, within the proposer's limit.
+    /// Approved at once, within the proposer's limit on a course's price (never on a stated
+    /// one).
     pub auto_approved: bool,
     /// Who may approve a pending one: `sales_head` (of the lead's team) or `admin`.
     pub approver_role: Option<String>,

@@ -82,8 +82,10 @@ pub struct CaptureRequest {
     #[schema(min_length = 3, max_length = 320)]
     pub email: Option<String>,
     /// The form's name (`course-interest`, `ai-for-everyone`, …): at most 75 characters, so
-    /// the lead's source `form:<name>` fits its 80.
-    #[validate(length(min = 1, max = 75), custom(function = "form_name"))]
+    /// the lead's source `form:<name>` fits its 80. Names starting with `event-` or `league-`
+    /// are reserved for the event and league registrations (which check capacity and closing
+    /// time) and are refused here.
+    #[validate(length(min = 1, max = 75), custom(function = "capture_form_name"))]
     #[schema(min_length = 1, max_length = 75, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub form: String,
     /// UTM parameters (`utm_source`, …): at most 10, values up to 200 characters.
@@ -419,6 +421,22 @@ pub(crate) fn form_name(value: &str) -> Result<(), validator::ValidationError> {
         Err(validator::ValidationError::new("form")
             .with_message("must be lower-case words joined by dashes".into()))
     }
+}
+
+/// Form-name prefixes only the marketing registrations use (`event-<slug>`,
+/// `league-<slug>`): workflows may trust them to mean a checked registration.
+pub(crate) const RESERVED_FORM_PREFIXES: [&str; 2] = ["event-", "league-"];
+
+/// A form name the public capture form may use: [`form_name`], and not a reserved one.
+pub(crate) fn capture_form_name(value: &str) -> Result<(), validator::ValidationError> {
+    form_name(value)?;
+    if RESERVED_FORM_PREFIXES.iter().any(|p| value.starts_with(p)) {
+        return Err(validator::ValidationError::new("form").with_message(
+            "names starting with event- or league- are reserved for event and league registrations"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn utm_map(value: &BTreeMap<String, String>) -> Result<(), validator::ValidationError> {

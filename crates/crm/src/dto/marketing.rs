@@ -359,7 +359,8 @@ pub struct BannerRequest {
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]
     pub body: Option<String>,
-    /// Where a click goes (`https://…` or a path starting with `/`).
+    /// Where a click goes (`https://…` or a path starting with one `/`; no `//`, no
+    /// backslash).
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub link_url: Option<String>,

@@ -37,7 +37,8 @@ pub async fn generate(
     Ok(HttpResponse::Created().json(out))
 }
 
-/// A lead's agreements (`lead_id` required), newest first.
+/// A lead's agreements (`lead_id` required), newest first. `signing_url` is `null` except
+/// for the agreement's author while it is `sent` (the link signs as the learner).
 #[utoipa::path(tag = "crm", security(("bearer" = [])), params(AgreementFilter),
     responses((status = 200, body = Vec<AgreementDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[get("")]
@@ -51,7 +52,7 @@ pub async fn list(
     ))
 }
 
-/// One agreement (404 outside the caller's view).
+/// One agreement (404 outside the caller's view); `signing_url` as in the list.
 #[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "agreement id")),
     responses((status = 200, body = AgreementDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[get("/{id}")]
@@ -66,7 +67,7 @@ pub async fn get(
 }
 
 /// Sends a generated agreement to Leegality for the lead's signature (`sent`, with the
-/// document id and the signer's link). 409 `agreement_wrong_status` once sent; 503 without
+/// document id; the signer's link only when the caller generated it). 409 `agreement_wrong_status` once sent; 503 without
 /// Leegality; 502 when Leegality refuses.
 #[utoipa::path(tag = "crm", security(("bearer" = [])), params(("id" = Uuid, Path, description = "agreement id")),
     responses((status = 200, body = AgreementDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 502, body = Problem), (status = 503, body = Problem)))]

@@ -17,8 +17,11 @@ use crate::{
 /// Takes a form submission (no account): 202 `{received: true}` whatever happened, so the
 /// answer never tells whether the phone is already a lead. The lead is deduplicated like a
 /// vendor's (a repeat goes on the first lead's timeline with the form and UTM). A filled-in
-/// honeypot (`website`) is answered the same and discarded. 429 over
-/// `LEAD_CAPTURE_RATE_LIMIT` per client IP.
+/// honeypot (`website`) is answered the same and discarded. 422 naming `form` for a form
+/// name starting with `event-` or `league-`: those are reserved for the event and league
+/// registrations (`POST /api/event-config/{slug}/registrations`, `POST
+/// /api/league-registration`), which check capacity and closing time and start the
+/// workflows filtered on them. 429 over `LEAD_CAPTURE_RATE_LIMIT` per client IP.
 #[utoipa::path(
     tag = "crm",
     request_body = CaptureRequest,

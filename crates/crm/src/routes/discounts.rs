@@ -18,8 +18,8 @@ use crate::{
 
 /// Proposes a discount (an amount in paise or a whole percent) on a lead's course deal. The
 /// list price is the lead's course's price, else `list_price_paise`. Within the proposer's
-/// limit it is `approved` at once, else `pending` for a sales head of the lead's team or an
-/// admin. 409 `discount_already_pending` while another waits; 404 for a lead outside the
+/// limit on the course's price it is `approved` at once; above it, or on a stated
+/// `list_price_paise`, it is `pending` for a sales head of the lead's team or an admin. 409 `discount_already_pending` while another waits; 404 for a lead outside the
 /// caller's view.
 #[utoipa::path(tag = "crm", security(("bearer" = [])), request_body = NewDiscount,
     responses((status = 201, body = DiscountDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]

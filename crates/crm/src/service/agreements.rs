@@ -6,6 +6,8 @@
 //! `{platform}/agreements/{id}-signed.pdf` in the transaction that marks the row, so a
 //! failed download leaves the agreement `sent` for the next delivery or recovery. A webhook
 //! event is applied once (`leegality_webhook_events`); a repeat is acknowledged and ignored.
+//! The signer's link is a bearer credential: answered only to the agreement's author while it
+//! is `sent`.
 
 use chrono::{DateTime, Offset, Utc};
 use integrations::leegality::{DocumentStatus, Invitee, Leegality};
@@ -52,26 +54,33 @@ struct Row {
     created_at: DateTime<Utc>,
 }
 
-impl From<Row> for AgreementDto {
-    fn from(r: Row) -> Self {
-        Self {
-            id: r.id,
-            lead_id: r.lead_id,
-            kind: if r.kind == "pap" {
+impl Row {
+    /// The agreement as `viewer` sees it: the signer's link only while the agreement is
+    /// `sent` and only to its author (`created_by`, who generated it). Anyone holding
+    /// the link can sign as the learner, so the rest of the desk (the owner's sales head, a
+    /// CM, an admin, a later owner) gets `null`, and so does everyone once it is settled.
+    fn into_dto(self, viewer: &AuthUser) -> AgreementDto {
+        let signing_url = self
+            .signing_url
+            .filter(|_| self.status == "sent" && self.created_by == viewer.id);
+        AgreementDto {
+            id: self.id,
+            lead_id: self.lead_id,
+            kind: if self.kind == "pap" {
                 AgreementKind::Pap
             } else {
                 AgreementKind::Mou
             },
-            status: r.status,
-            terms: r.terms,
-            document_id: r.document_id,
-            signing_url: r.signing_url,
-            signed_pdf_stored: r.signed_pdf_key.is_some(),
-            created_by: r.created_by,
-            sent_at: r.sent_at,
-            signed_at: r.signed_at,
-            recovered_at: r.recovered_at,
-            created_at: r.created_at,
+            status: self.status,
+            terms: self.terms,
+            document_id: self.document_id,
+            signing_url,
+            signed_pdf_stored: self.signed_pdf_key.is_some(),
+            created_by: self.created_by,
+            sent_at: self.sent_at,
+            signed_at: self.signed_at,
+            recovered_at: self.recovered_at,
+            created_at: self.created_at,
         }
     }
 }
@@ -232,7 +241,7 @@ pub async fn generate(
         .await?
         .ok_or(CrmError::NotFound("agreement"))?;
     txn.commit().await?;
-    Ok(row.into())
+    Ok(row.into_dto(user))
 }
 
 /// Sends a `generated` agreement to Leegality for the lead's signature (the row is locked
@@ -306,7 +315,7 @@ pub async fn send(
         .await?
         .ok_or(CrmError::NotFound("agreement"))?;
     txn.commit().await?;
-    Ok(row.into())
+    Ok(row.into_dto(user))
 }
 
 /// One agreement the caller sees.
@@ -315,7 +324,7 @@ pub async fn get(
     user: &AuthUser,
     id: Uuid,
 ) -> Result<AgreementDto, CrmError> {
-    Ok(visible_agreement(db, user, id, false).await?.into())
+    Ok(visible_agreement(db, user, id, false).await?.into_dto(user))
 }
 
 /// The agreements of a lead the caller sees, newest first.
@@ -338,7 +347,7 @@ pub async fn list(
     ))
     .all(db)
     .await?;
-    Ok(rows.into_iter().map(AgreementDto::from).collect())
+    Ok(rows.into_iter().map(|r| r.into_dto(user)).collect())
 }
 
 /// The agreement's PDF: the signed one once stored, else the generated one.

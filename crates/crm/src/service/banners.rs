@@ -25,10 +25,13 @@ use crate::{
 const COLUMNS: &str = "id, kind, title, body, link_url, image_key, audience, device, priority, \
      starts_at, ends_at, active";
 
-/// A link a banner may carry: `https://…` or a path of the site (`/…`, not `//…`), without
-/// spaces or control characters.
+/// A link a banner may carry: `https://…` or a path of the site (`/…`, not `//…` or `/\…`),
+/// without spaces, control characters or backslashes (browsers read `\` as `/`, so `/\host`
+/// would leave the site).
 fn link_ok(url: &str) -> bool {
-    let safe = !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    let safe = !url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '\\');
     let https = url
         .strip_prefix("https://")
         .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
@@ -72,7 +75,7 @@ async fn checked(
     if link_url.as_deref().is_some_and(|l| !link_ok(l)) {
         return Err(CrmError::Invalid(
             "link_url",
-            "must be an https:// URL or a path starting with /".into(),
+            "must be an https:// URL or a path starting with one /, without backslashes".into(),
         ));
     }
     sane_time("starts_at", Some(req.starts_at))?;
@@ -343,6 +346,10 @@ mod tests {
         assert!(!link_ok("http://example.com"));
         assert!(!link_ok("https:///x"));
         assert!(!link_ok("/a b"));
+        assert!(!link_ok("/\\evil.example"));
+        assert!(!link_ok("\\\\evil.example"));
+        assert!(!link_ok("/courses\\ai"));
+        assert!(!link_ok("https://\\evil.example"));
         assert_eq!(audiences(None), ["all", "logged_out"]);
     }
 }

@@ -2,8 +2,10 @@
 //! within the proposer's limit (`CRM_DISCOUNT_LIMIT_SALES_PERCENT` for SALES,
 //! `CRM_DISCOUNT_LIMIT_SALES_HEAD_PERCENT` for a sales head, none for ADMIN) is approved at
 //! once; above it, it waits for a sales head of the lead's team (when within their limit) or
-//! an admin. Nobody decides their own proposal; the decision is one conditional `UPDATE ..
-//! WHERE status = 'pending'`, so of two approvers at once one wins and the other gets 409.
+//! an admin. A proposal on a `stated` list price (no course price known) is never approved at
+//! once: it waits the same way, whatever the proposer's limit. Nobody decides their own
+//! proposal; the decision is one conditional `UPDATE .. WHERE status = 'pending'`, so of two
+//! approvers at once one wins and the other gets 409.
 //! Every step is audited and on the lead's timeline.
 
 use chrono::{DateTime, Utc};
@@ -168,8 +170,9 @@ async fn one<C: ConnectionTrait>(
     .await?)
 }
 
-/// Proposes a discount on a lead the caller sees: approved at once within their limit, else
-/// pending for a sales head of the lead's team (within the head limit) or an admin.
+/// Proposes a discount on a lead the caller sees: approved at once within their limit when
+/// the list price is the course's, else (above the limit, or on a stated list price) pending
+/// for a sales head of the lead's team (within the head limit) or an admin.
 pub async fn propose(
     db: &DatabaseConnection,
     user: &AuthUser,
@@ -192,7 +195,9 @@ pub async fn propose(
     let paise = discount_paise(req.kind, req.value, list)?;
     let bp = i32::try_from((i128::from(paise) * 10_000 + i128::from(list) - 1) / i128::from(list))
         .unwrap_or(10_000);
-    let auto = within(paise, list, limit_of(&txn, user).await?);
+    // a stated list price is the proposer's word: measured against it, an inflated price
+    // would make any discount look small, so it is never approved at once
+    let auto = source == "course" && within(paise, list, limit_of(&txn, user).await?);
     let approver_role = if auto {
         None
     } else if within(

@@ -1,12 +1,15 @@
 //! PAP / MOU agreements through Leegality (a wiremock Leegality, ADR 0067): generated from a
 //! template and stored, sent for e-sign, the signed webhook (forged refused, a duplicate
-//! ignored, the signed PDF stored), a stuck agreement recovered from Leegality's status.
+//! ignored, the signed PDF stored), a stuck agreement recovered from Leegality's status, the
+//! signer's link shown to its sender only and only while unsigned.
 
 use base64::Engine as _;
+use kernel::auth::{Capability, Role};
 use reqwest::Method;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use testkit::{TestApp, TestOptions, TestResponse, spawn_app_with};
+use uuid::Uuid;
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
     matchers::{header, method, path, query_param},
@@ -21,6 +24,7 @@ struct Desk {
     leegality: MockServer,
     app: TestApp,
     admin: String,
+    agent_id: Uuid,
     agent: String,
     lead: String,
 }
@@ -55,7 +59,7 @@ async fn desk() -> Desk {
     )
     .await;
     let admin = app.admin_token();
-    let (_, agent) = common::agent(&app, &admin, &[], 100, 1, true).await;
+    let (agent_id, agent) = common::agent(&app, &admin, &[], 100, 1, true).await;
     let key = common::vendor_key(&app, &admin, "adda").await;
     let res = push(&app, &key, &common::person(7)).await;
     assert_eq!(res.status, 201, "{}", res.text);
@@ -64,6 +68,7 @@ async fn desk() -> Desk {
         leegality,
         app,
         admin,
+        agent_id,
         agent,
         lead,
     }
@@ -329,5 +334,133 @@ async fn a_stuck_agreement_is_recovered_from_leegalitys_status() {
         .await,
         2
     );
+    d.leegality.verify().await;
+}
+
+/// The signing URL of agreement `id` as `token` sees it, in the lead's list and alone.
+async fn signing_urls(d: &Desk, token: &str, id: &str) -> (Value, Value) {
+    let list = d
+        .app
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements?lead_id={}", d.lead),
+            token,
+            None,
+        )
+        .await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    let listed = list
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == json!(id))
+        .expect("the agreement is listed")["signing_url"]
+        .clone();
+    let one = d
+        .app
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements/{id}"),
+            token,
+            None,
+        )
+        .await;
+    assert_eq!(one.status, 200, "{}", one.text);
+    (listed, one.json()["signing_url"].clone())
+}
+
+#[tokio::test]
+async fn the_signing_url_is_shown_only_to_its_sender_while_unsigned() {
+    let d = desk().await;
+    // a sales head of the agent's team, a teammate, a CM (who all work the desk)
+    let (head_id, head) = d
+        .app
+        .user(Role::Sales, &[Capability::SalesHead], "mr-mentor");
+    let (mate_id, mate) = common::agent(&d.app, &d.admin, &[], 100, 1, false).await;
+    let cm = d.app.token(Role::User, &[Capability::Cm], "mr-mentor");
+    let res = d
+        .app
+        .call(
+            Method::POST,
+            "/api/admin/crm/teams",
+            &d.admin,
+            Some(json!({"name": "north", "head_id": head_id})),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    let team = res.json()["id"].as_str().unwrap().to_owned();
+    for member in [d.agent_id, mate_id] {
+        let res = d
+            .app
+            .call(
+                Method::POST,
+                &format!("/api/admin/crm/teams/{team}/members"),
+                &d.admin,
+                Some(json!({"user_id": member})),
+            )
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text);
+    }
+
+    let id = generate_and_send(
+        &d,
+        json!({"lead_id": d.lead, "kind": "mou", "course": "Data Science", "fee_paise": 5_000_000}),
+    )
+    .await;
+    let link = json!("https://sign.example/abc");
+    assert_eq!(
+        signing_urls(&d, &d.agent, &id).await,
+        (link.clone(), link),
+        "the sender keeps the link while it waits for the signature"
+    );
+    for (who, token) in [
+        ("the sales head", &head),
+        ("a CM", &cm),
+        ("an admin", &d.admin),
+    ] {
+        let (listed, one) = signing_urls(&d, token, &id).await;
+        assert_eq!(
+            (listed, one),
+            (Value::Null, Value::Null),
+            "{who} sees no link"
+        );
+    }
+    // a teammate does not see the lead at all
+    let res = d
+        .app
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements?lead_id={}", d.lead),
+            &mate,
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 404, "{}", res.text);
+    let res = d
+        .app
+        .call(
+            Method::GET,
+            &format!("/api/sales/agreements/{id}"),
+            &mate,
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 404, "{}", res.text);
+
+    // signed: the link is spent, nobody gets it any more
+    let res = deliver(
+        &d.app,
+        &json!({"documentId": "DOC-1", "status": "COMPLETED"}),
+        SECRET,
+    )
+    .await;
+    assert_eq!(res.json()["status"], json!("signed"), "{}", res.text);
+    for token in [&d.agent, &head, &cm, &d.admin] {
+        assert_eq!(
+            signing_urls(&d, token, &id).await,
+            (Value::Null, Value::Null)
+        );
+    }
     d.leegality.verify().await;
 }

@@ -1,4 +1,5 @@
-//! The public capture form: same dedupe as vendors, UTM kept, honeypot, rate limit per IP.
+//! The public capture form: same dedupe as vendors, UTM kept, honeypot, rate limit per IP,
+//! the registrations' form names (`event-…`, `league-…`) refused.
 
 use reqwest::Method;
 use serde_json::json;
@@ -121,4 +122,33 @@ async fn the_capture_form_is_rate_limited_per_ip() {
     }
     assert_eq!(statuses, [202, 202, 202, 429, 429]);
     assert_eq!(count(&app, "SELECT count(*) FROM leads").await, 3);
+}
+
+#[tokio::test]
+async fn reserved_form_names_are_422() {
+    let app = spawn_app_with(TestOptions::default().env("LEAD_CAPTURE_RATE_LIMIT", "50/60")).await;
+    // `event-<slug>` and `league-<slug>` name the checked registrations (capacity, closing
+    // time) and the workflows filtered on them: the open capture form cannot use them
+    for (n, name) in [(1, "event-bootcamp"), (2, "league-spring-cup")] {
+        let mut body = form(n);
+        body["form"] = json!(name);
+        let problem = app
+            .req(Method::POST, "/api/leads/capture")
+            .json(&body)
+            .send()
+            .await
+            .assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], json!("form"), "{name}");
+    }
+    assert_eq!(count(&app, "SELECT count(*) FROM leads").await, 0);
+    // only the prefixes are reserved
+    let mut body = form(3);
+    body["form"] = json!("events-week");
+    let res = app
+        .req(Method::POST, "/api/leads/capture")
+        .json(&body)
+        .send()
+        .await;
+    assert_eq!(res.status, 202, "{}", res.text);
+    assert_eq!(count(&app, "SELECT count(*) FROM leads").await, 1);
 }

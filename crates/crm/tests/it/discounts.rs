@@ -1,5 +1,5 @@
-//! Discounts with approval limits per role (ADR 0076): within the proposer's limit approved
-//! at once, above it waiting for the sales head of the lead's team or an admin; nobody
+//! Discounts with approval limits per role (ADR 0076): within the proposer's limit on the
+//! course's price approved at once, on a stated price never; above it waiting for the sales head of the lead's team or an admin; nobody
 //! decides their own; two deciders at once: one wins, the other 409; on the timeline;
 //! outside the caller's view 404.
 
@@ -57,6 +57,18 @@ async fn decide(
     .await
 }
 
+/// Gives the lead a course of the platform priced `paise`.
+async fn course_priced(app: &TestApp, lead: &str, paise: i64) {
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO courses (id, platform_id, slug, title, price_paise) \
+             SELECT gen_random_uuid(), id, 'data-science', 'Data Science', {paise} FROM platforms WHERE slug = 'mr-mentor'; \
+             UPDATE leads SET course = 'Data Science' WHERE id = '{lead}'"
+        ))
+        .await
+        .unwrap();
+}
+
 struct Desk {
     app: TestApp,
     admin: String,
@@ -109,12 +121,14 @@ async fn within_the_limit_is_approved_above_it_waits_for_the_head_or_an_admin() 
     .await;
     assert_eq!(res.status, 422, "{}", res.text);
     assert!(res.text.contains("list_price_paise"), "{}", res.text);
+    // the lead's course has a price: the limits are measured against it
+    course_priced(&app, &lead, 100_000).await;
 
     // 5 % is within SALES' 10 %: approved at once
     let res = propose(
         &app,
         &agent,
-        json!({"lead_id": lead, "kind": "percent", "value": 5, "list_price_paise": 100_000}),
+        json!({"lead_id": lead, "kind": "percent", "value": 5}),
     )
     .await;
     assert_eq!(res.status, 201, "{}", res.text);
@@ -133,7 +147,7 @@ async fn within_the_limit_is_approved_above_it_waits_for_the_head_or_an_admin() 
     let res = propose(
         &app,
         &agent,
-        json!({"lead_id": lead, "kind": "amount", "value": 20_000, "list_price_paise": 100_000, "reason": "sibling enrolled"}),
+        json!({"lead_id": lead, "kind": "amount", "value": 20_000, "reason": "sibling enrolled"}),
     )
     .await;
     assert_eq!(res.status, 201, "{}", res.text);
@@ -145,7 +159,7 @@ async fn within_the_limit_is_approved_above_it_waits_for_the_head_or_an_admin() 
     let res = propose(
         &app,
         &agent,
-        json!({"lead_id": lead, "kind": "percent", "value": 15, "list_price_paise": 100_000}),
+        json!({"lead_id": lead, "kind": "percent", "value": 15}),
     )
     .await;
     assert_eq!(res.status, 409, "{}", res.text);
@@ -169,7 +183,7 @@ async fn within_the_limit_is_approved_above_it_waits_for_the_head_or_an_admin() 
     let res = propose(
         &app,
         &outsider,
-        json!({"lead_id": lead, "kind": "percent", "value": 1, "list_price_paise": 100_000}),
+        json!({"lead_id": lead, "kind": "percent", "value": 1}),
     )
     .await;
     assert_eq!(res.status, 404, "{}", res.text);
@@ -196,7 +210,7 @@ async fn within_the_limit_is_approved_above_it_waits_for_the_head_or_an_admin() 
     let res = propose(
         &app,
         &agent,
-        json!({"lead_id": lead, "kind": "percent", "value": 40, "list_price_paise": 100_000}),
+        json!({"lead_id": lead, "kind": "percent", "value": 40}),
     )
     .await;
     assert_eq!(res.status, 201, "{}", res.text);
@@ -292,5 +306,67 @@ async fn the_course_price_is_the_list_price_and_two_approvers_at_once_give_one_4
         )
         .await,
         1
+    );
+}
+
+#[tokio::test]
+async fn a_stated_price_is_never_auto_approved() {
+    let Desk {
+        app,
+        admin,
+        agent,
+        head,
+        lead,
+        ..
+    } = desk().await;
+    // the lead's course matches no course: the proposer states the list price, inflated so
+    // that 50 000 paise looks like 0.5 %, well within SALES' 10 %
+    let res = propose(
+        &app,
+        &agent,
+        json!({"lead_id": lead, "kind": "amount", "value": 50_000, "list_price_paise": 10_000_000}),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    let d = res.json();
+    assert_eq!(d["price_source"], json!("stated"));
+    assert_eq!(d["status"], json!("pending"), "{d}");
+    assert_eq!(d["auto_approved"], json!(false));
+    assert_eq!(d["decided_by"], Value::Null);
+    assert_eq!(d["approver_role"], json!("sales_head"));
+    let id = d["id"].as_str().unwrap().to_owned();
+    // the proposer still cannot approve it; the head of the lead's team does
+    let res = decide(&app, &agent, &id, "approve", json!({})).await;
+    assert_eq!(res.status, 403, "{}", res.text);
+    assert_eq!(res.json()["code"], json!("discount_own_proposal"));
+    let res = decide(
+        &app,
+        &head,
+        &id,
+        "approve",
+        json!({"reason": "checked the price"}),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(res.json()["status"], json!("approved"));
+    assert_eq!(res.json()["auto_approved"], json!(false));
+
+    // not even an admin's proposal on a stated price is approved at once
+    let res = propose(
+        &app,
+        &admin,
+        json!({"lead_id": lead, "kind": "percent", "value": 1, "list_price_paise": 100_000}),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    assert_eq!(res.json()["status"], json!("pending"), "{}", res.text);
+    assert_eq!(res.json()["auto_approved"], json!(false));
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM lead_discounts WHERE auto_approved"
+        )
+        .await,
+        0
     );
 }

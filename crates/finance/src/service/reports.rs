@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Kolkata;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use uuid::Uuid;
@@ -322,6 +322,9 @@ pub fn xlsx(r: &GstReport) -> Result<Vec<u8>, FinanceError> {
     book.save_to_buffer().map_err(failed)
 }
 
+/// The years a report period may name.
+pub const REPORT_YEARS: std::ops::RangeInclusive<i32> = 2000..=2999;
+
 /// Checks a period and answers its bounds (IST midnights, the end exclusive).
 pub(crate) fn period(
     from: NaiveDate,
@@ -339,7 +342,23 @@ pub(crate) fn period(
             "at most 366 days after from".into(),
         ));
     }
-    Ok((ist_midnight(from)?, ist_midnight(to + Duration::days(1))?))
+    // far dates (the type reaches year ±262,143) would overflow the time-zone arithmetic
+    for (field, date) in [("from", from), ("to", to)] {
+        if !(REPORT_YEARS.contains(&date.year())) {
+            return Err(FinanceError::Invalid(
+                field,
+                format!(
+                    "must be in the years {}-{}",
+                    REPORT_YEARS.start(),
+                    REPORT_YEARS.end()
+                ),
+            ));
+        }
+    }
+    let after = to
+        .succ_opt()
+        .ok_or_else(|| FinanceError::Invalid("to", "is out of range".into()))?;
+    Ok((ist_midnight(from)?, ist_midnight(after)?))
 }
 
 /// The finance ledger of `from..=to` (IST days) by account.
@@ -408,4 +427,29 @@ pub fn ledger_csv(s: &crate::dto::reports::LedgerSummary) -> Result<Vec<u8>, Fin
     }
     w.into_inner()
         .map_err(|e| FinanceError::App(kernel::AppError::Unexpected(anyhow::anyhow!("{e}"))))
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+
+    #[test]
+    fn far_dates_are_refused_not_panicked_on() {
+        for (from, to) in [
+            (NaiveDate::MAX, NaiveDate::MAX),
+            (NaiveDate::MIN, NaiveDate::MIN),
+            (
+                NaiveDate::from_ymd_opt(2999, 12, 31).unwrap(),
+                NaiveDate::MAX,
+            ),
+        ] {
+            assert!(
+                matches!(period(from, to), Err(FinanceError::Invalid(..))),
+                "{from} {to}"
+            );
+        }
+        let day = NaiveDate::from_ymd_opt(2999, 12, 31).unwrap();
+        let (start, end) = period(day, day).unwrap();
+        assert_eq!(end - start, Duration::days(1));
+    }
 }

@@ -105,7 +105,7 @@ pub async fn apply(
             if let Some(r) = resume
                 && let Err(err) = hire.storage().delete(&r.key).await
             {
-                tracing::warn!(key = %r.key, error = %err, "removing a refused resume failed");
+                tracing::warn!(key = %r.key.loggable(), error = %err, "removing a refused resume failed");
             }
             Err(e)
         }

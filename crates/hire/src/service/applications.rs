@@ -260,7 +260,7 @@ pub async fn apply(
     let outcome = record(db, tenant, post, who, &resume).await;
     let keep_object = matches!(outcome, Ok((_, true)));
     if !keep_object && let Err(e) = storage.delete(&resume.key).await {
-        tracing::warn!(key = %resume.key, error = %e, "removing an unused resume failed");
+        tracing::warn!(key = %resume.key.loggable(), error = %e, "removing an unused resume failed");
     }
     outcome.map(|(received, _)| received)
 }

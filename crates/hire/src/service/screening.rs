@@ -193,27 +193,18 @@ pub async fn put_config(
     config(db, tenant.id).await
 }
 
-/// The resume's text: a PDF through `pdf-extract`, a DOCX from its `word/document.xml`. Runs on
-/// the blocking pool (a malformed file that makes the parser panic fails this one job).
+/// The resume's text: a PDF through `pdf-extract` in a capped child process
+/// ([`crate::resume_text`]), a DOCX from its `word/document.xml` on the blocking pool (a
+/// malformed file that makes a parser panic fails this one job).
 pub async fn extract_text(content_type: &str, bytes: Vec<u8>) -> Result<String, HireError> {
-    let docx = content_type == resumes::DOCX;
-    let joined = tokio::task::spawn_blocking(move || {
-        if docx {
-            docx_text(&bytes)
-        } else {
-            pdf_extract::extract_text_from_mem(&bytes).map_err(|e| format!("unreadable PDF: {e}"))
-        }
-    })
-    .await;
-    match joined {
-        Ok(Ok(text)) => Ok(text),
-        Ok(Err(message)) => Err(HireError::App(AppError::Unexpected(anyhow::anyhow!(
-            message
-        )))),
-        Err(_) => Err(HireError::App(AppError::Unexpected(anyhow::anyhow!(
-            "the resume's text could not be extracted"
-        )))),
-    }
+    let text = if content_type == resumes::DOCX {
+        tokio::task::spawn_blocking(move || docx_text(&bytes))
+            .await
+            .unwrap_or_else(|_| Err("the resume's text could not be extracted".into()))
+    } else {
+        crate::resume_text::pdf_text(bytes).await
+    };
+    text.map_err(|message| HireError::App(AppError::Unexpected(anyhow::anyhow!(message))))
 }
 
 /// The paragraphs of a DOCX as lines of text.

@@ -7,7 +7,8 @@ use chrono::{Duration, Utc};
 use kernel::AppError;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, sea_query::Expr,
+    QueryOrder, QuerySelect, Set,
+    sea_query::{Expr, Query},
 };
 use serde_json::{Value, json};
 use storage::{ObjectKey, Storage, keys};
@@ -17,7 +18,7 @@ use crate::{
     HireError,
     dto::voice::VoiceInterviewView,
     elevenlabs::ElevenLabs,
-    entities::{candidates, job_posts, voice_interviews},
+    entities::{candidates, job_applications, job_posts, voice_interviews},
     service::pipeline,
 };
 
@@ -143,6 +144,29 @@ pub async fn complete(
     if row.status == COMPLETED {
         return Ok(false);
     }
+    let erased = job_applications::Entity::find_by_id(row.application_id)
+        .one(db)
+        .await?
+        .is_none_or(|a| a.erased_at.is_some());
+    if erased {
+        // the candidate was erased while the call ran: it ends, and nothing of it is kept
+        voice_interviews::Entity::update_many()
+            .col_expr(voice_interviews::Column::Status, Expr::value(COMPLETED))
+            .col_expr(
+                voice_interviews::Column::CompletedAt,
+                Expr::value(Utc::now()),
+            )
+            .col_expr(
+                voice_interviews::Column::CompletedVia,
+                Expr::value(via.to_owned()),
+            )
+            .filter(voice_interviews::Column::Id.eq(row.id))
+            .filter(voice_interviews::Column::Status.ne(COMPLETED))
+            .exec(db)
+            .await?;
+        tracing::info!(interview = %row.id, via, "voice interview ended after erasure; nothing kept");
+        return Ok(false);
+    }
     let platform = kernel::tenant::entity::Entity::find_by_id(row.platform_id)
         .one(db)
         .await?
@@ -193,6 +217,16 @@ pub async fn complete(
         )
         .filter(voice_interviews::Column::Id.eq(row.id))
         .filter(voice_interviews::Column::Status.ne(COMPLETED))
+        // an erasure committed since the check above wins: nothing is written back
+        .filter(
+            voice_interviews::Column::ApplicationId.in_subquery(
+                Query::select()
+                    .column(job_applications::Column::Id)
+                    .from(job_applications::Entity)
+                    .and_where(job_applications::Column::ErasedAt.is_null())
+                    .to_owned(),
+            ),
+        )
         .exec(db)
         .await?;
     if done.rows_affected == 0 {

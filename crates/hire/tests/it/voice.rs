@@ -9,7 +9,7 @@ use wiremock::{
     matchers::{method, path},
 };
 
-use crate::common::{PLATFORM, applied, call, hr, open_post, stored_files};
+use crate::common::{PLATFORM, applied, call, count, hr, open_post, stored_files};
 
 pub const SECRET: &str = "whsec-test-aarya";
 
@@ -141,6 +141,20 @@ async fn a_signed_webhook_completes_the_interview_once() {
     let event = json!({"type": "post_call_transcription", "event_timestamp": 1, "data": conversation_data("conv_web_1")});
     let forged = webhook(&app, &event, "not-the-secret").await;
     forged.assert_problem(401, "invalid_webhook_signature");
+    // the right signature padded with thousands of empty ones (each would have been one
+    // more HMAC of the whole body): refused, and nothing recorded
+    let raw = event.to_string();
+    let good = hire::elevenlabs::sign(SECRET, raw.as_bytes(), chrono::Utc::now().timestamp());
+    let flood = app
+        .req(Method::POST, "/api/webhooks/elevenlabs")
+        .header(
+            "ElevenLabs-Signature",
+            &format!("{good}{}", ",v0=".repeat(8_000)),
+        )
+        .body(raw, "application/json")
+        .send()
+        .await;
+    flood.assert_problem(401, "invalid_webhook_signature");
     let listed = call(&app, Method::GET, &path, Some(&hr), None).await.json();
     assert_eq!(listed["items"][0]["status"], "dispatched");
 
@@ -247,6 +261,73 @@ async fn the_reconciler_recovers_a_call_whose_webhook_was_lost() {
     a.stop().await;
     b.stop().await;
     app.stop().await;
+}
+
+/// A call still running when HR erases the candidate: its webhook ends the call and keeps
+/// nothing of it (no transcript, no evaluation, no recording fetched or stored).
+#[tokio::test]
+async fn a_call_ending_after_the_candidates_erasure_keeps_nothing() {
+    let server = eleven("conv_erased_1").await;
+    let app = voice_app(&server).await;
+    let (_, hr) = hr(&app);
+    let post = open_post(&app, &hr, json!({})).await;
+    let id = applied(
+        &app,
+        post["id"].as_str().unwrap(),
+        "Meera",
+        "meera@example.com",
+        "+91 90000 77777",
+        &["SQL"],
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/admin/job-applications/{id}/voice-interviews");
+    assert_eq!(
+        call(&app, Method::POST, &path, Some(&hr), None)
+            .await
+            .status,
+        201
+    );
+    let candidate: uuid::Uuid = {
+        use sea_orm::{ConnectionTrait, DbBackend, Statement};
+        app.db
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT candidate_id FROM job_applications WHERE id = $1::uuid",
+                [id.clone().into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap()
+    };
+    let res = call(
+        &app,
+        Method::DELETE,
+        &format!("/api/admin/candidates/{candidate}"),
+        Some(&hr),
+        None,
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+
+    let event =
+        json!({"type": "post_call_transcription", "data": conversation_data("conv_erased_1")});
+    assert_eq!(webhook(&app, &event, SECRET).await.status, 200);
+    let kept = count(
+        &app,
+        "SELECT count(*) FROM voice_interviews WHERE conversation_id = 'conv_erased_1' \
+           AND status = 'completed' AND transcript IS NULL AND evaluation IS NULL \
+           AND recording_key IS NULL",
+        vec![],
+    )
+    .await;
+    assert_eq!(kept, 1, "the call ended with nothing kept");
+    assert_eq!(hits(&server, "/audio").await, 0, "no recording fetched");
+    assert!(stored_files(&app, "/voice-interviews/").is_empty());
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ pub struct DriveConnect {
     pub authorization_url: String,
 }
 
-/// Google's redirect back to `/api/google-drive-connector/callback`.
+/// Google's redirect, passed on to `/api/google-drive-connector/callback` by the frontend.
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DriveCallback {

@@ -32,7 +32,9 @@ pub struct GoogleDriveConfig {
     pub endpoints: Endpoints,
     /// `GOOGLE_DRIVE_API_BASE_URL` (default `https://www.googleapis.com/drive/v3`).
     pub api_base: String,
-    /// `GOOGLE_DRIVE_REDIRECT_URI` (default `<PUBLIC_BASE_URL>/api/google-drive-connector/callback`).
+    /// `GOOGLE_DRIVE_REDIRECT_URI` (default `<PUBLIC_BASE_URL>/integrations/google-drive/callback`):
+    /// the frontend's page that hands `code` and `state` to the API's callback with the
+    /// user's bearer token (ADR 0094).
     pub redirect_uri: String,
     /// `GOOGLE_DRIVE_IMPORT_MAX_BYTES`: the largest file imported, 1 byte-100 MiB (default
     /// 25 MiB).
@@ -81,7 +83,7 @@ impl GoogleDriveConfig {
             api_base,
             redirect_uri: env.get("GOOGLE_DRIVE_REDIRECT_URI").unwrap_or_else(|| {
                 format!(
-                    "{}/api/google-drive-connector/callback",
+                    "{}/integrations/google-drive/callback",
                     base.public_base_url
                 )
             }),

@@ -65,23 +65,51 @@ impl ProviderEntry {
     }
 }
 
-/// Renders `template` with `input`.
-pub fn render(template: &str, input: &Value) -> String {
-    let whole = match input {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    let mut out = template.replace("{{input}}", &whole);
-    if let Value::Object(map) = input {
-        for (key, value) in map {
-            let text = match value {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            out = out.replace(&format!("{{{{input.{key}}}}}"), &text);
-        }
+/// Longest prompt [`render`] gives, in bytes (about 100,000 tokens: more than any model of
+/// the defaults takes, far less than memory).
+pub const MAX_PROMPT_BYTES: usize = 400_000;
+
+fn as_text(value: &Value) -> std::borrow::Cow<'_, str> {
+    match value {
+        Value::String(s) => s.as_str().into(),
+        other => other.to_string().into(),
     }
-    out
+}
+
+/// Renders `template` with `input` in one pass over the template: `{{input}}` is the whole
+/// input, `{{input.<key>}}` a field of an object input (an unknown key stays as written).
+/// Text put in is never searched again, so an input holding placeholders (a resume, a lead's
+/// form) is copied as it is and cannot multiply itself. `None` when the prompt would be over
+/// [`MAX_PROMPT_BYTES`].
+pub fn render(template: &str, input: &Value) -> Option<String> {
+    const WHOLE: &str = "{{input}}";
+    const FIELD: &str = "{{input.";
+    let whole = as_text(input);
+    let mut out = String::with_capacity(template.len().min(MAX_PROMPT_BYTES));
+    let mut rest = template;
+    while let Some(at) = rest.find("{{input") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let field = tail.strip_prefix(FIELD).and_then(|after| {
+            let end = after.find("}}")?;
+            let value = input.as_object()?.get(&after[..end])?;
+            Some((as_text(value), FIELD.len() + end + 2))
+        });
+        let (text, used) = if tail.starts_with(WHOLE) {
+            (whole.clone(), WHOLE.len())
+        } else if let Some(found) = field {
+            found
+        } else {
+            ("{{input".into(), "{{input".len())
+        };
+        if out.len() + text.len() > MAX_PROMPT_BYTES {
+            return None;
+        }
+        out.push_str(&text);
+        rest = &tail[used..];
+    }
+    out.push_str(rest);
+    (out.len() <= MAX_PROMPT_BYTES).then_some(out)
 }
 
 /// The seeded provider list of an agent (an admin changes it with `PUT`; none for the
@@ -141,10 +169,18 @@ mod tests {
 
     #[test]
     fn prompts_render_and_costs_round_up() {
-        assert_eq!(render("Q: {{input}}", &json!("hi")), "Q: hi");
+        assert_eq!(render("Q: {{input}}", &json!("hi")).unwrap(), "Q: hi");
         assert_eq!(
-            render("{{input.name}} / {{input}}", &json!({"name": "Asha"})),
+            render("{{input.name}} / {{input}}", &json!({"name": "Asha"})).unwrap(),
             r#"Asha / {"name":"Asha"}"#
+        );
+        assert_eq!(
+            render(
+                "{{input.missing}} {{input.name}} {{inputs}}",
+                &json!({"name": "Asha"})
+            )
+            .unwrap(),
+            "{{input.missing}} Asha {{inputs}}"
         );
         let e = &defaults(Agent::WorkflowText)[0];
         assert_eq!(e.cost_paise(0, 0), 0);
@@ -153,5 +189,25 @@ mod tests {
         for agent in Agent::ALL {
             assert!(defaults(agent).iter().all(|e| e.validate().is_ok()));
         }
+    }
+
+    #[test]
+    fn input_holding_placeholders_is_copied_not_expanded() {
+        // a resume (or an admin's input) that repeats the placeholders of other fields
+        let resume = "{{input.resume}}{{input.rubric}}{{input}}".repeat(600);
+        let input = json!({"resume": resume, "rubric": "SQL"});
+        let prompt = render("R: {{input.resume}} / {{input.rubric}}", &input).unwrap();
+        assert_eq!(prompt, format!("R: {resume} / SQL"));
+        // the same attack on the whole-input placeholder
+        let flood = json!({"a": "{{input.a}}".repeat(9_000)});
+        let prompt = render("{{input}}", &flood).unwrap();
+        assert_eq!(prompt, flood.to_string());
+    }
+
+    #[test]
+    fn a_prompt_over_the_limit_is_refused() {
+        let input = json!("x".repeat(MAX_PROMPT_BYTES / 4));
+        assert!(render("{{input}}{{input}}{{input}}", &input).is_some());
+        assert!(render("{{input}}{{input}}{{input}}{{input}}{{input}}", &input).is_none());
     }
 }

@@ -63,7 +63,9 @@ fn refund_of(event: &Value, payment: &PaymentEvent) -> Option<RefundInfo> {
 
 /// Applies an event once per `event_id`: `payment.captured` captures the order once (refused
 /// when the amount or currency differs), `payment.failed` records the failure on an unpaid
-/// order, `refund.processed` publishes `refund.processed` and tells the product.
+/// order, `refund.processed` publishes `refund.processed` and tells the product once the order
+/// is paid (before that it is refused with 409 `refund_before_capture` and nothing is kept,
+/// so Razorpay delivers it again after the capture).
 pub async fn apply(
     ctx: &AppContext,
     products: &PaymentProducts,
@@ -119,6 +121,17 @@ pub async fn apply(
             WebhookOutcome::Recorded
         }
         "refund.processed" => {
+            if !order.paid {
+                // the capture (which Razorpay retries) has not arrived: recording the refund
+                // now would leave it unapplied when the capture credits the order, so the
+                // whole delivery is rolled back (its event id too) and answered 409, and
+                // Razorpay delivers it again
+                tracing::warn!(order = %order.id, item = product.kind(), "refund before the capture: left for Razorpay to deliver again");
+                return Err(AppError::new(
+                    &crate::error::codes::REFUND_BEFORE_CAPTURE,
+                    "the order's payment is not captured yet; deliver this refund again later",
+                ));
+            }
             let Some(refund) = refund_of(event, &payment) else {
                 txn.commit().await?;
                 return Ok(WebhookOutcome::Ignored);

@@ -88,4 +88,11 @@ fn query_names_and_scrubbing() {
     assert!(!clean.contains(&key[..8]));
     assert!(!clean.contains(&key[key.len() - 8..]));
     assert_eq!(scrub("short", "abc"), "short");
+    // a key whose eighth byte falls inside a character: scrubbed by characters, no panic
+    let odd = "sk-éééééééé-canary-ééééééé9";
+    let echoed = format!("bad key {odd}; hint sk-ééééé / é-canary-ééééééé9");
+    let clean = scrub(&echoed, odd);
+    assert!(!clean.contains(odd));
+    assert!(!clean.contains("sk-ééééé"), "{clean}");
+    assert!(!clean.contains("ééééééé9"), "{clean}");
 }

@@ -1,9 +1,11 @@
 //! `/api/google-drive-connector/*`: any signed-in user connects their Google Drive on the
 //! platform (read-only), lists their files and imports one into object storage. `connect`
 //! answers JSON `{authorization_url}` (the frontend navigates itself); Google sends the
-//! browser back to `callback`, which needs no bearer token: the single-use `state` names the
-//! user and platform. Without Google credentials every route answers 503
-//! `provider_not_configured`.
+//! browser back to the frontend's page at `GOOGLE_DRIVE_REDIRECT_URI`, which hands `code` and
+//! `state` to `callback` with the user's bearer token: the single-use `state` names the user
+//! and platform, and only that user may finish it (a consent link sent to someone else cannot
+//! attach their Drive to the sender's account, ADR 0094). Without Google credentials every
+//! route answers 503 `provider_not_configured`.
 
 use actix_web::{HttpResponse, delete, get, http::header, post, web};
 use kernel::{
@@ -35,21 +37,25 @@ pub async fn connect(user: AuthUser, state: web::Data<Integrations>) -> AppResul
         .json(made))
 }
 
-/// Google's redirect back: exchanges the code (with the PKCE verifier) and stores the
-/// sealed tokens for the user and platform the state was issued to.
-#[utoipa::path(tag = "google-drive", params(DriveCallback),
+/// Google's redirect back, handed on by the frontend with the bearer token of the user who
+/// started the connection: exchanges the code (with the PKCE verifier) and stores the sealed
+/// tokens for that user and platform. A state issued to another user (or platform) is 400
+/// `invalid_oauth_state`, and spent.
+#[utoipa::path(tag = "google-drive", security(("bearer" = [])), params(DriveCallback),
     responses((status = 200, body = DriveStatus),
-        (status = 400, description = "`invalid_oauth_state` or `invalid_oauth_code`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`drive.readonly` was not granted", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`invalid_oauth_state` (unknown, expired, used, or issued to someone else) or `invalid_oauth_code`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`drive.readonly` was not granted, or `wrong_platform`: the token is of another platform", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "a parameter is too long (named)", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "Google failed", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "`provider_not_configured`", body = Problem, content_type = "application/problem+json")))]
 #[get("/callback")]
 pub async fn callback(
+    user: AuthUser,
     state: web::Data<Integrations>,
     query: ValidQuery<DriveCallback>,
 ) -> AppResult<HttpResponse> {
-    let connected = drive::callback(&state, query.0).await?;
+    let connected = drive::callback(&state, &user, query.0).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(connected))

@@ -15,7 +15,7 @@ use crate::{
     entities::kinds::{Agent, Outcome, ProviderName},
     llm::{
         Answer, CallError, Prompt,
-        agents::{ProviderEntry, render},
+        agents::{MAX_PROMPT_BYTES, ProviderEntry, render},
         schema::parse_and_validate,
     },
     service::{
@@ -136,9 +136,15 @@ async fn one_provider(
 ) -> Result<Ended, IntegrationsError> {
     let db = &state.ctx.db;
     let llm_config = state.llm.config();
+    let text = render(&entry.prompt_template, input).ok_or_else(|| {
+        IntegrationsError::Invalid(
+            "input".into(),
+            format!("the prompt would be over {MAX_PROMPT_BYTES} bytes"),
+        )
+    })?;
     let prompt = Prompt {
         model: &entry.model,
-        text: render(&entry.prompt_template, input),
+        text,
         temperature: entry.temperature,
         max_tokens: entry.max_output_tokens,
         schema,

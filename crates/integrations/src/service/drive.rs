@@ -65,12 +65,13 @@ fn refused() -> IntegrationsError {
     .into()
 }
 
-/// Finishes connecting: exchanges the code (with the PKCE verifier), checks the scope,
-/// stores the sealed tokens for the user and platform the state was issued to
-/// (reconnecting replaces them).
+/// Finishes connecting for `user`: the state must have been issued to them on this platform
+/// (it is spent either way), then the code is exchanged (with the PKCE verifier), the scope
+/// checked and the sealed tokens stored (reconnecting replaces them).
 #[tracing::instrument(skip_all)]
 pub async fn callback(
     state: &Integrations,
+    user: &AuthUser,
     query: DriveCallback,
 ) -> Result<DriveStatus, IntegrationsError> {
     let drive = client(state)?;
@@ -84,6 +85,12 @@ pub async fn callback(
     let pending = pkce::take(&state.ctx, PURPOSE, issued)
         .await?
         .ok_or_else(bad_state)?;
+    // someone else's consent (a link the starter sent them) never lands on the starter's
+    // account, nor the starter's on another platform's
+    if pending.user_id != user.id || pending.platform_id != user.tenant.id {
+        tracing::warn!(user = %user.id, "Google Drive callback with a state issued to someone else");
+        return Err(bad_state());
+    }
     if let Some(error) = query.error {
         tracing::info!(%error, "Google Drive connection declined or failed");
         return Err(refused());

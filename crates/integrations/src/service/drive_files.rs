@@ -160,7 +160,7 @@ pub async fn import(
         ),
     )
     .await?;
-    tracing::info!(key = %key, size = stored.size, "Drive file imported");
+    tracing::info!(key = %key.loggable(), size = stored.size, "Drive file imported");
     Ok(ImportedFile {
         key: key.to_string(),
         url: signed.url,

@@ -38,7 +38,7 @@ async fn connect_list_refresh_and_disconnect() {
     assert_eq!(q["code_challenge_method"], "S256");
     assert_eq!(
         q["redirect_uri"],
-        "http://localhost:8000/api/google-drive-connector/callback"
+        "http://localhost:8000/integrations/google-drive/callback"
     );
     assert_eq!(requests(&google, "POST", "/token").await.len(), 1);
     let sealed: String = scalar(
@@ -53,10 +53,15 @@ async fn connect_list_refresh_and_disconnect() {
         "{sealed}"
     );
     // the state is single use
-    app.get(&format!(
-        "/api/google-drive-connector/callback?code=code-a&state={}",
-        q["state"]
-    ))
+    send(
+        &app,
+        &token,
+        Method::GET,
+        &format!(
+            "/api/google-drive-connector/callback?code=code-a&state={}",
+            q["state"]
+        ),
+    )
     .await
     .assert_problem(400, "invalid_oauth_state");
 

@@ -83,6 +83,66 @@ async fn another_user_or_platform_cannot_use_a_connection() {
     assert_eq!(res.status, 200, "{}", res.text);
 }
 
+/// The attacker starts a connection and sends its consent link to a victim; the victim's
+/// browser comes back with the code. Neither the victim (signed in) nor anyone without a
+/// token can finish it, so the victim's Drive never lands on the attacker's account.
+#[tokio::test]
+async fn a_consent_link_sent_to_someone_else_connects_nothing() {
+    let google = MockServer::start().await;
+    let app = drive_app(&google).await;
+    let pkce = Pkce::default();
+    let (attacker_id, attacker) = app.user(Role::User, &[], MM);
+    let (victim_id, victim) = app.user(Role::User, &[], MM);
+    mock_tokens(&google, &pkce, "v").await;
+    let started = send(
+        &app,
+        &attacker,
+        Method::POST,
+        "/api/google-drive-connector/connect",
+    )
+    .await;
+    assert_eq!(started.status, 200, "{}", started.text);
+    let q = query_of(started.json()["authorization_url"].as_str().unwrap());
+    pkce.0.lock().unwrap().push(q["code_challenge"].clone());
+    let back = format!(
+        "/api/google-drive-connector/callback?code=code-v&state={}",
+        q["state"]
+    );
+
+    // the victim's browser, no token: 401, the state untouched
+    app.get(&back).await.assert_problem(401, "unauthorized");
+    // the victim signed in: the state was issued to someone else, and is spent
+    send(&app, &victim, Method::GET, &back)
+        .await
+        .assert_problem(400, "invalid_oauth_state");
+    // so the attacker cannot finish it either
+    send(&app, &attacker, Method::GET, &back)
+        .await
+        .assert_problem(400, "invalid_oauth_state");
+    assert!(
+        requests(&google, "POST", "/token").await.is_empty(),
+        "no code was exchanged"
+    );
+    let rows: i64 = scalar(
+        &app,
+        &format!(
+            "SELECT count(*) FROM google_drive_connections WHERE user_id IN ('{attacker_id}', '{victim_id}')"
+        ),
+    )
+    .await;
+    assert_eq!(rows, 0);
+    for token in [&attacker, &victim] {
+        let res = send(
+            &app,
+            token,
+            Method::GET,
+            "/api/google-drive-connector/status",
+        )
+        .await;
+        assert_eq!(res.json()["connected"], false, "{}", res.text);
+    }
+}
+
 #[tokio::test]
 async fn a_refused_code_a_declined_consent_and_no_credentials() {
     let google = MockServer::start().await;
@@ -102,15 +162,23 @@ async fn a_refused_code_a_declined_consent_and_no_credentials() {
         )
         .await;
         let state = query_of(res.json()["authorization_url"].as_str().unwrap())["state"].clone();
-        app.get(&format!(
-            "/api/google-drive-connector/callback?{tail}&state={state}"
-        ))
+        send(
+            &app,
+            &token,
+            Method::GET,
+            &format!("/api/google-drive-connector/callback?{tail}&state={state}"),
+        )
         .await
         .assert_problem(400, "invalid_oauth_code");
     }
-    app.get("/api/google-drive-connector/callback?code=x")
-        .await
-        .assert_problem(400, "invalid_oauth_state");
+    send(
+        &app,
+        &token,
+        Method::GET,
+        "/api/google-drive-connector/callback?code=x",
+    )
+    .await
+    .assert_problem(400, "invalid_oauth_state");
     app.req(Method::GET, "/api/google-drive-connector/status")
         .send()
         .await

@@ -119,12 +119,16 @@ pub async fn connect(
     assert_eq!(res.status, 200, "{}", res.text);
     let q = query_of(res.json()["authorization_url"].as_str().unwrap());
     pkce.0.lock().unwrap().push(q["code_challenge"].clone());
-    let cb = app
-        .get(&format!(
+    let cb = send(
+        app,
+        token,
+        Method::GET,
+        &format!(
             "/api/google-drive-connector/callback?code=code-{tag}&state={}",
             q["state"]
-        ))
-        .await;
+        ),
+    )
+    .await;
     assert_eq!(cb.status, 200, "{}", cb.text);
     assert_eq!(cb.json()["connected"], true);
     q

@@ -315,6 +315,30 @@ async fn a_processed_refund_goes_out_as_an_event() {
     refund["payload"]["refund"] = json!({"entity": {
         "id": "rfnd_1", "payment_id": "pay_T1", "amount": 10_000, "currency": "INR"
     }});
+    // delivered before the capture (Razorpay retries that one): refused, nothing kept, not
+    // even the event id
+    let early = webhook::apply(&app.ctx, &products, "evt_r", "refund.processed", &refund)
+        .await
+        .unwrap_err();
+    assert_eq!(early.code(), "refund_before_capture");
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT to_jsonb(count(*)) FROM outbox WHERE job_name = 'refund.processed'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        scalar(&app, "SELECT to_jsonb(count(*)) FROM razorpay_events").await,
+        0
+    );
+    let captured = event("payment.captured", "order_T1", "pay_T1", 25_000);
+    assert_eq!(
+        apply(&app, &products, "evt_c", &captured).await,
+        WebhookOutcome::Credited
+    );
+    // Razorpay's next delivery of the same event applies
     assert_eq!(
         apply(&app, &products, "evt_r", &refund).await,
         WebhookOutcome::Recorded

@@ -52,7 +52,7 @@ pub async fn presign(
     let put = storage
         .presigned_put(&key, &content_type, body.size, storage.signed_url_ttl())
         .await?;
-    tracing::info!(key = %key, size = body.size, user = %user.id, "upload presigned");
+    tracing::info!(key = %key.loggable(), size = body.size, user = %user.id, "upload presigned");
     Ok(web::Json(PresignResponse {
         key: key.to_string(),
         upload_url: put.url,

@@ -31,7 +31,7 @@ fn expires_of(query: &SignedQuery) -> Result<i64, StorageError> {
 
 fn refused(key: &ObjectKey, err: StorageError) -> StorageError {
     if matches!(err, StorageError::InvalidSignature | StorageError::Expired) {
-        tracing::info!(key = %key, reason = %err, "signed URL refused");
+        tracing::info!(key = %key.loggable(), reason = %err, "signed URL refused");
     }
     err
 }
@@ -141,7 +141,7 @@ pub async fn upload(
         body.extend_from_slice(&chunk);
     }
     let stored = storage.put(&key, body.freeze(), &content_type).await?;
-    tracing::info!(key = %key, size = stored.size, "signed upload stored");
+    tracing::info!(key = %key.loggable(), size = stored.size, "signed upload stored");
     Ok(web::Json(StoredObject {
         key: key.to_string(),
         size: stored.size,

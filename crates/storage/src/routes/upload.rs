@@ -105,7 +105,7 @@ pub async fn upload(
     let signed = storage
         .signed_get_url(&key, storage.signed_url_ttl())
         .await?;
-    tracing::info!(key = %key, size = stored.size, user = %user.id, "file uploaded");
+    tracing::info!(key = %key.loggable(), size = stored.size, user = %user.id, "file uploaded");
     Ok(HttpResponse::Created().json(UploadedFile {
         key: key.to_string(),
         url: signed.url,
