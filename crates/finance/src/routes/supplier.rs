@@ -30,7 +30,8 @@ pub async fn get_supplier(
 /// Sets the platform's supplier details (audited). A GSTIN failing its check character is
 /// 422 on `gstin`; a series whose longest number could exceed 14 characters is 422 on
 /// `invoice_series` / `credit_note_series`. Documents already issued keep their details; a
-/// new series starts its own sequence.
+/// new series starts its own sequence. A GSTIN another platform set as its own is 403 for an
+/// ADMIN (only a SUPERADMIN may share one between platforms).
 #[utoipa::path(tag = "finance", security(("bearer" = [])), request_body = SupplierUpdate,
     responses((status = 200, body = SupplierDto), (status = 403, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
 #[put("/supplier")]

@@ -1,10 +1,13 @@
 //! The supplier of a platform's documents: its own row, else the environment's defaults.
 
 use chrono::Utc;
-use kernel::{audit, auth::AuthUser};
+use kernel::{
+    audit,
+    auth::{AuthUser, Role},
+};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait,
-    sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    TransactionTrait, sea_query::OnConflict,
 };
 use uuid::Uuid;
 
@@ -113,6 +116,22 @@ pub async fn set(
     let new = check(&req)?;
     let platform_id = admin.tenant.id;
     let txn = db.begin().await?;
+    // a GSTIN another platform set as its own is that business's: numbering and IRNs under it
+    // are theirs, so only a SUPERADMIN (who runs the deployment) may share it (ADR 0094)
+    if admin.role != Role::Superadmin {
+        let taken = supplier_settings::Entity::find()
+            .filter(supplier_settings::Column::Gstin.eq(new.gstin.clone()))
+            .filter(supplier_settings::Column::PlatformId.ne(platform_id))
+            .one(&txn)
+            .await?
+            .is_some();
+        if taken {
+            return Err(FinanceError::Forbidden(
+                "this GSTIN is another platform's supplier GSTIN; only a SUPERADMIN can share it"
+                    .into(),
+            ));
+        }
+    }
     let before = effective(&txn, config, platform_id).await.ok();
     let now = Utc::now();
     let row = supplier_settings::ActiveModel {

@@ -9,6 +9,64 @@ use testkit::spawn_app;
 
 use crate::common::{captured, count, tenant};
 
+/// Platform B's ADMIN names platform A's GSTIN (and series) as B's own, to issue invoices and
+/// IRNs in A's name and burn A's gapless numbers: refused; a SUPERADMIN may share it.
+#[tokio::test]
+async fn another_platforms_gstin_is_not_an_admins_to_take() {
+    let app = spawn_app().await;
+    let a_admin = app.admin_token();
+    let mine = json!({"gstin": "27AAPFU0939F1ZV", "legal_name": "MAS Mumbai Pvt Ltd",
+        "invoice_series": "MB", "credit_note_series": "CB"});
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/admin/finance/supplier",
+            &a_admin,
+            Some(mine.clone()),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+
+    let b_admin = app.token(Role::Admin, &[], "mr-hire");
+    let res = app
+        .req(Method::PUT, "/api/admin/finance/supplier")
+        .bearer(&b_admin)
+        .platform("mr-hire")
+        .json(&mine)
+        .send()
+        .await;
+    res.assert_problem(403, "forbidden");
+    let b_rows = count(
+        &app,
+        "SELECT count(*) FROM finance_supplier_settings s JOIN platforms p ON p.id = s.platform_id \
+          WHERE p.slug = 'mr-hire'",
+    )
+    .await;
+    assert_eq!(b_rows, 0, "nothing written for B");
+    // A changing its own details again is fine
+    let mut renamed = mine.clone();
+    renamed["legal_name"] = json!("MAS Mumbai Private Limited");
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/admin/finance/supplier",
+            &a_admin,
+            Some(renamed),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    // the deployment's SUPERADMIN may share it
+    let root = app.token(Role::Superadmin, &[], "mr-hire");
+    let res = app
+        .req(Method::PUT, "/api/admin/finance/supplier")
+        .bearer(&root)
+        .platform("mr-hire")
+        .json(&mine)
+        .send()
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+}
+
 #[tokio::test]
 async fn supplier_settings_are_checked_audited_and_used() {
     let app = spawn_app().await;
