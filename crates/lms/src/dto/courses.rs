@@ -187,7 +187,8 @@ pub struct ItemDto {
     /// Signed URL of the stored file (enrolled students and admins only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
-    /// The quiz, assignment or live class it stands for.
+    /// The quiz, assignment or live class it stands for (a quiz's only for enrolled students
+    /// and admins: the public outline leaves it out).
     pub ref_id: Option<Uuid>,
     /// Whether the caller completed it (the student's course page only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -195,7 +196,8 @@ pub struct ItemDto {
 }
 
 impl ItemDto {
-    /// The public outline of an item: no content.
+    /// The outline of an item as enrolled students and admins see it: no content, but what
+    /// it stands for (`ref_id`).
     pub fn outline(i: &course_items::Model) -> Self {
         Self {
             id: i.id,
@@ -208,6 +210,15 @@ impl ItemDto {
             file_url: None,
             ref_id: i.ref_id,
             completed: None,
+        }
+    }
+
+    /// The public outline of an item (anonymous visitors, the catalogue): no content, and no
+    /// quiz id (a quiz is started by enrolled students, who see it on their course page).
+    pub fn public_outline(i: &course_items::Model) -> Self {
+        Self {
+            ref_id: i.ref_id.filter(|_| i.kind != ItemKind::Quiz),
+            ..Self::outline(i)
         }
     }
 }

@@ -1,5 +1,7 @@
 //! `/api/quizzes/{id}/attempts` and `/api/quiz-attempts/*`: a learner's timed attempts.
-//! A quiz of a course needs an active enrolment (403 `not_enrolled`, admins too).
+//! A quiz of a course needs an active enrolment (403 `not_enrolled`, admins too); a quiz of
+//! no course an active enrolment in a course offering it (admins need none), and none with
+//! candidate invites (403 `forbidden`).
 
 use actix_web::{HttpResponse, get, post, put, web};
 use kernel::{auth::AuthUser, error::AppResult, extract::ValidJson};
@@ -16,7 +18,8 @@ use crate::{
 /// Starts an attempt: 201 with the questions (no answers) and the server's deadline. While
 /// an attempt is in progress, starting again (a second tab) answers that same attempt with
 /// 200. Over the attempts allowed: 409 `attempts_exhausted`; after `closes_at`: 409
-/// `quiz_closed`; code questions without a code runner: 503 `provider_not_configured`.
+/// `quiz_closed`; code questions without a code runner: 503 `provider_not_configured`; a
+/// learner who may not take it (see the module): 403 `not_enrolled` or `forbidden`.
 #[utoipa::path(tag = "lms", security(("bearer" = [])),
     responses((status = 201, body = AttemptView), (status = 200, body = AttemptView),
         (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem),
@@ -31,6 +34,7 @@ pub async fn start(
         &lms.ctx().db,
         &user.tenant,
         user.id,
+        user.role.is_admin(),
         id.into_inner(),
         lms.config().quiz_submit_grace_seconds,
         lms.code_runner(),
@@ -124,7 +128,7 @@ pub async fn submit(
 
 /// The quiz as the caller sees it: time and attempts with their accommodations, attempts
 /// used, the attempt in progress to resume, the best score (as the review policy allows).
-/// A quiz of a course needs an active enrolment (403 `not_enrolled`).
+/// Only for who may take it, as for starting (403 `not_enrolled` or `forbidden`).
 #[utoipa::path(tag = "lms", security(("bearer" = [])),
     responses((status = 200, body = LearnerQuiz), (status = 403, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem)))]
 #[get("/{id}")]
@@ -134,6 +138,13 @@ pub async fn quiz(
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<LearnerQuiz>> {
     Ok(web::Json(
-        attempts::learner_quiz(&lms.ctx().db, user.tenant.id, user.id, id.into_inner()).await?,
+        attempts::learner_quiz(
+            &lms.ctx().db,
+            user.tenant.id,
+            user.id,
+            user.role.is_admin(),
+            id.into_inner(),
+        )
+        .await?,
     ))
 }

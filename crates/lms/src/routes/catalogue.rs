@@ -33,7 +33,8 @@ pub async fn list(
 }
 
 /// A published course's page by slug (public): the course and the outline of its modules
-/// and items (titles and kinds; the content is for enrolled students).
+/// and items (titles and kinds; the content, and the ids of quizzes, are for enrolled
+/// students).
 #[utoipa::path(tag = "lms",
     responses((status = 200, body = CourseDetail), (status = 404, body = kernel::error::Problem)))]
 #[get("/{slug}")]

@@ -268,17 +268,71 @@ async fn open_attempt<C: ConnectionTrait>(
     Ok(q.one(conn).await?)
 }
 
-/// Starts (or resumes) the learner's attempt at a quiz, in one transaction. Answers the
+/// Checks the user may take `quiz` as a learner (`admin`: the caller is a platform admin).
+///
+/// - A quiz of a course needs an active enrolment in that course, admins too (403
+///   `not_enrolled`).
+/// - A quiz of no course (shared by courses) needs an active enrolment in a course that offers
+///   it as an item (403 `not_enrolled`); one with candidate invites is a screening quiz that
+///   learners do not take (403 `forbidden`). Admins take such a quiz without either.
+pub async fn check_learner_access<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    user_id: Uuid,
+    admin: bool,
+    quiz: &quizzes::Model,
+) -> Result<(), LmsError> {
+    if let Some(course) = quiz.course_id {
+        return if enrollment::is_enrolled(conn, platform_id, user_id, course).await? {
+            Ok(())
+        } else {
+            Err(LmsError::NotEnrolled)
+        };
+    }
+    if admin {
+        return Ok(());
+    }
+    let row = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT EXISTS (SELECT 1 FROM quiz_invites i
+                             WHERE i.platform_id = $1 AND i.quiz_id = $2) AS invited,
+                    EXISTS (SELECT 1 FROM course_items ci
+                              JOIN enrollments e ON e.platform_id = ci.platform_id
+                                                AND e.course_id = ci.course_id
+                             WHERE ci.platform_id = $1 AND ci.kind = 'quiz' AND ci.ref_id = $2
+                               AND e.user_id = $3 AND e.status = 'active') AS offered",
+            [platform_id.into(), quiz.id.into(), user_id.into()],
+        ))
+        .await?
+        .ok_or(LmsError::NotFound("quiz"))?;
+    if row.try_get::<bool>("", "invited")? {
+        return Err(LmsError::Forbidden(
+            "this quiz is taken by invited candidates only".into(),
+        ));
+    }
+    if !row.try_get::<bool>("", "offered")? {
+        return Err(LmsError::NotEnrolled);
+    }
+    Ok(())
+}
+
+/// Starts (or resumes) the learner's attempt at a quiz, in one transaction, once
+/// [`check_learner_access`] lets them (`admin`: the caller is a platform admin). Answers the
 /// attempt and whether this call created it (false: the attempt in progress is answered,
 /// e.g. to a second tab).
 pub async fn start(
     db: &DatabaseConnection,
     tenant: &Tenant,
     user_id: Uuid,
+    admin: bool,
     quiz_id: Uuid,
     grace: i64,
     runner: Option<&dyn CodeRunner>,
 ) -> Result<(AttemptView, bool), LmsError> {
+    // who may take it is checked before anything runs or is locked
+    let quiz = quiz_service::find(db, tenant.id, quiz_id).await?;
+    check_learner_access(db, tenant.id, user_id, admin, &quiz).await?;
     // an attempt in progress whose time is over is graded below: its programs run first,
     // before any lock is taken
     let runs = match open_attempt(db, quiz_id, user_id, None).await? {
@@ -293,12 +347,6 @@ pub async fn start(
         _ => CodeRuns::new(runner),
     };
     let txn = db.begin().await?;
-    let quiz = quiz_service::find(&txn, tenant.id, quiz_id).await?;
-    if let Some(course) = quiz.course_id
-        && !enrollment::is_enrolled(&txn, tenant.id, user_id, course).await?
-    {
-        return Err(LmsError::NotEnrolled);
-    }
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
@@ -535,6 +583,27 @@ pub async fn save_in<C: ConnectionTrait>(
     })
 }
 
+/// Checks every answer a submit sends against the attempt's questions `rows`: each names a
+/// question of this attempt and has its kind's shape (422 on `answers` otherwise). Runs
+/// before any program does, so a submit refused here costs no code runs.
+pub fn check_answers(rows: &[Pinned], answers: &[SubmittedAnswer]) -> Result<(), LmsError> {
+    for a in answers {
+        let p = rows
+            .iter()
+            .find(|p| p.question_id == a.question_id)
+            .ok_or_else(|| {
+                LmsError::Invalid(
+                    "answers",
+                    format!("question {} is not in this attempt", a.question_id),
+                )
+            })?;
+        quiz_grading::check_shape(p.kind, p.options_len(), &a.answer).map_err(|m| {
+            LmsError::Invalid("answers", format!("question {}: {m}", a.question_id))
+        })?;
+    }
+    Ok(())
+}
+
 /// What a submit came to.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Submitted {
@@ -575,20 +644,9 @@ pub async fn submit_in<C: ConnectionTrait>(
     }
     if !answers.is_empty() {
         let rows = pinned(txn, attempt.id, None).await?;
+        check_answers(&rows, &answers)?;
         let now = Utc::now();
         for a in answers {
-            let p = rows
-                .iter()
-                .find(|p| p.question_id == a.question_id)
-                .ok_or_else(|| {
-                    LmsError::Invalid(
-                        "answers",
-                        format!("question {} is not in this attempt", a.question_id),
-                    )
-                })?;
-            quiz_grading::check_shape(p.kind, p.options_len(), &a.answer).map_err(|m| {
-                LmsError::Invalid("answers", format!("question {}: {m}", a.question_id))
-            })?;
             txn.execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "INSERT INTO attempt_answers (attempt_id, question_id, answer, seq, saved_at)
@@ -621,7 +679,9 @@ pub async fn submit_in<C: ConnectionTrait>(
 /// Runs the programs `attempt` will be graded on, outside any transaction (no row lock or
 /// pooled connection waits on the code runner): each code question's answer in `answers`
 /// (what a submit sends, while the attempt is open) or else the saved one. Without a runner,
-/// or for an attempt no longer in progress, nothing runs.
+/// or for an attempt no longer in progress, nothing runs. Sent answers are checked first
+/// ([`check_answers`]): one refused answer and nothing runs (a failing submit cannot buy
+/// code runs).
 pub async fn run_code_ahead<'r, C: ConnectionTrait>(
     conn: &C,
     attempt: &quiz_attempts::Model,
@@ -640,7 +700,9 @@ pub async fn run_code_ahead<'r, C: ConnectionTrait>(
     } else {
         &[]
     };
-    for p in pinned(conn, attempt.id, None).await? {
+    let rows = pinned(conn, attempt.id, None).await?;
+    check_answers(&rows, sent)?;
+    for p in rows {
         let (QuestionKind::Code, Some(language)) = (p.kind, p.language_id) else {
             continue;
         };
@@ -929,20 +991,17 @@ pub async fn list_for_quiz<C: ConnectionTrait>(
 }
 
 /// The quiz as the learner sees it: time and attempts with their accommodations, attempts
-/// used, the attempt to resume, the best score (as the review policy allows). A quiz of a
-/// course needs an active enrolment (403 `not_enrolled`).
+/// used, the attempt to resume, the best score (as the review policy allows). Only for who
+/// may take it ([`check_learner_access`]; `admin`: the caller is a platform admin).
 pub async fn learner_quiz<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
     user_id: Uuid,
+    admin: bool,
     quiz_id: Uuid,
 ) -> Result<crate::dto::attempts::LearnerQuiz, LmsError> {
     let quiz = quiz_service::find(conn, platform_id, quiz_id).await?;
-    if let Some(course) = quiz.course_id
-        && !enrollment::is_enrolled(conn, platform_id, user_id, course).await?
-    {
-        return Err(LmsError::NotEnrolled);
-    }
+    check_learner_access(conn, platform_id, user_id, admin, &quiz).await?;
     let allowance = accommodations::allowance(conn, platform_id, user_id).await?;
     let mine = quiz_attempts::Entity::find()
         .filter(quiz_attempts::Column::QuizId.eq(quiz_id))

@@ -47,7 +47,7 @@ pub async fn page<C: ConnectionTrait>(
         .all(conn)
         .await?;
     let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
-    let mut modules = outline::load(conn, &ids, false, ItemDto::outline).await?;
+    let mut modules = outline::load(conn, &ids, false, ItemDto::public_outline).await?;
     let mut out = Vec::with_capacity(rows.len());
     for course in rows {
         let key = (course.published_at.unwrap_or(course.created_at), course.id);
@@ -77,7 +77,7 @@ pub async fn by_slug<C: ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or(LmsError::NotFound("course"))?;
-    let mut modules = outline::load(conn, &[course.id], true, ItemDto::outline).await?;
+    let mut modules = outline::load(conn, &[course.id], true, ItemDto::public_outline).await?;
     let modules = modules.remove(&course.id).unwrap_or_default();
     Ok(CourseDetail {
         course: course_service::dto(store, course).await,

@@ -16,7 +16,10 @@ use serde_json::json;
 use testkit::spawn_app;
 use uuid::Uuid;
 
-use crate::quiz_fixtures::{question, quiz};
+use crate::{
+    common,
+    quiz_fixtures::{learner_in, offering_course, question, quiz},
+};
 
 /// "Runs" a program by treating its source as a table `input=output;…`.
 struct FakeRunner;
@@ -76,10 +79,15 @@ async fn code_answers_earn_credit_per_passing_case_through_the_runner() {
         .unwrap();
     let tenant = attempts::tenant_of(&app.db, platform).await.unwrap();
     let runner = FakeRunner;
+    // a quiz of no course is taken through a course that offers it
+    let course = offering_course(&app, &admin, "coded", &[&quiz_id.to_string()]).await;
+    let granted = common::grant(&app, &admin, &user_id.to_string(), &course).await;
+    assert_eq!(granted.status, 201, "{}", granted.text);
 
-    let (view, created) = attempts::start(&app.db, &tenant, user_id, quiz_id, 30, Some(&runner))
-        .await
-        .unwrap();
+    let (view, created) =
+        attempts::start(&app.db, &tenant, user_id, false, quiz_id, 30, Some(&runner))
+            .await
+            .unwrap();
     assert!(created);
     let q = &view.questions[0];
     assert_eq!(q.sample_cases.len(), 2, "hidden cases are not shown");
@@ -171,7 +179,8 @@ async fn code_answers_are_graded_through_judge0() {
         "language_id"
     );
     let quiz = quiz(&app, &admin, std::slice::from_ref(&code), json!({})).await;
-    let student = app.user_token();
+    let course = offering_course(&app, &admin, "judged", &[quiz["id"].as_str().unwrap()]).await;
+    let (_, student) = learner_in(&app, &admin, &course).await;
     let started = crate::quiz_fixtures::start(&app, &student, quiz["id"].as_str().unwrap()).await;
     assert_eq!(started.status, 201, "{}", started.text);
     let attempt_id = started.json()["attempt_id"].as_str().unwrap().to_owned();
@@ -229,7 +238,8 @@ async fn the_code_runner_runs_outside_the_attempts_lock() {
     )
     .await;
     let quiz = quiz(&app, &admin, std::slice::from_ref(&code), json!({})).await;
-    let student = app.user_token();
+    let course = offering_course(&app, &admin, "judged", &[quiz["id"].as_str().unwrap()]).await;
+    let (_, student) = learner_in(&app, &admin, &course).await;
     let started = crate::quiz_fixtures::start(&app, &student, quiz["id"].as_str().unwrap()).await;
     assert_eq!(started.status, 201, "{}", started.text);
     let attempt_id = started.json()["attempt_id"].as_str().unwrap().to_owned();
@@ -284,4 +294,121 @@ async fn the_code_runner_runs_outside_the_attempts_lock() {
         json!({"score": 4.0, "max_score": 4.0, "passed": true})
     );
     judge0.verify().await;
+}
+
+/// A submit refused for one bad answer runs no program: every sent answer is checked before
+/// Judge0 is called, on the learner's route and the candidate's, however often it is sent.
+#[tokio::test]
+async fn a_refused_submit_runs_no_code() {
+    use wiremock::{
+        Mock, MockServer,
+        matchers::{method, path},
+    };
+
+    let judge0 = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/submissions"))
+        .respond_with(judge0_answer(3, "Accepted"))
+        .mount(&judge0)
+        .await;
+    let source = "print(2*int(input()))";
+    let (app, admin, code) = with_judge0(
+        &judge0,
+        json!({"kind": "code", "prompt": "Double the input", "answer": source, "marks": 4,
+               "language_id": 71, "test_cases": [{"stdin": "1", "expected_output": "2"},
+                                                 {"stdin": "2", "expected_output": "4", "hidden": true}]}),
+    )
+    .await;
+    let mcq = question(
+        &app,
+        &admin,
+        json!({"kind": "mcq", "prompt": "2 + 2?", "options": ["3", "4"], "answer": 1, "marks": 1}),
+    )
+    .await;
+    let questions = [code.clone(), mcq.clone()];
+    let runs = || async { judge0.received_requests().await.unwrap().len() };
+    let refused = [
+        // a code answer and an option out of range
+        json!([{"question_id": code, "answer": source}, {"question_id": mcq, "answer": 7}]),
+        // a code answer and a question of no attempt
+        json!([{"question_id": code, "answer": source},
+               {"question_id": "0196a5e0-0000-7000-8000-0000000000aa", "answer": 0}]),
+    ];
+
+    // the learner
+    let learned = quiz(&app, &admin, &questions, json!({"max_attempts": 1})).await;
+    let learned_id = learned["id"].as_str().unwrap();
+    let course = offering_course(&app, &admin, "refused", &[learned_id]).await;
+    let (_, student) = learner_in(&app, &admin, &course).await;
+    let started = crate::quiz_fixtures::start(&app, &student, learned_id).await;
+    assert_eq!(started.status, 201, "{}", started.text);
+    let attempt_id = started.json()["attempt_id"].as_str().unwrap().to_owned();
+    for _ in 0..3 {
+        for answers in &refused {
+            let res =
+                crate::quiz_fixtures::submit(&app, &student, &attempt_id, answers.clone()).await;
+            assert_eq!(
+                common::field(&res.assert_problem(422, "validation_failed")),
+                "answers"
+            );
+        }
+    }
+    assert_eq!(runs().await, 0, "a refused submit ran code on Judge0");
+
+    // the candidate
+    let screened = quiz(&app, &admin, &questions, json!({})).await;
+    let invite = app
+        .call(
+            Method::POST,
+            &format!(
+                "/api/admin/quizzes/{}/invites",
+                screened["id"].as_str().unwrap()
+            ),
+            &admin,
+            Some(json!({"email": "c@example.com", "full_name": "C"})),
+        )
+        .await;
+    assert_eq!(invite.status, 201, "{}", invite.text);
+    let base = format!(
+        "/api/candidate-quiz/{}",
+        invite.json()["token"].as_str().unwrap()
+    );
+    let started = app.req(Method::POST, &format!("{base}/start")).send().await;
+    assert_eq!(started.status, 201, "{}", started.text);
+    for _ in 0..3 {
+        for answers in &refused {
+            let res = app
+                .req(Method::POST, &format!("{base}/submit"))
+                .json(&json!({ "answers": answers }))
+                .send()
+                .await;
+            assert_eq!(
+                common::field(&res.assert_problem(422, "validation_failed")),
+                "answers"
+            );
+        }
+    }
+    assert_eq!(
+        runs().await,
+        0,
+        "a refused candidate submit ran code on Judge0"
+    );
+
+    // a valid submit runs the program on each case, as before
+    let answers =
+        json!([{"question_id": code, "answer": source}, {"question_id": mcq, "answer": 1}]);
+    let graded = crate::quiz_fixtures::submit(&app, &student, &attempt_id, answers.clone()).await;
+    assert_eq!(graded.status, 200, "{}", graded.text);
+    assert_eq!(
+        graded.json(),
+        json!({"score": 5.0, "max_score": 5.0, "passed": true})
+    );
+    assert_eq!(runs().await, 2);
+    let graded = app
+        .req(Method::POST, &format!("{base}/submit"))
+        .json(&json!({ "answers": answers }))
+        .send()
+        .await;
+    assert_eq!(graded.status, 200, "{}", graded.text);
+    assert_eq!(runs().await, 4);
 }

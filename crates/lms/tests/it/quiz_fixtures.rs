@@ -68,6 +68,46 @@ pub async fn enrolled_student(app: &TestApp, admin: &str, slug: &str) -> (String
     (course_id, id.to_string(), token)
 }
 
+/// A published course offering the quizzes (of no course) as items of one module: how
+/// learners reach a shared quiz. Answers the course id.
+pub async fn offering_course(app: &TestApp, admin: &str, slug: &str, quiz_ids: &[&str]) -> String {
+    let course = common::course(app, admin, slug, true).await;
+    let course_id = course["id"].as_str().unwrap().to_owned();
+    let module = app
+        .call(
+            Method::POST,
+            &format!("/api/admin/courses/{course_id}/modules"),
+            admin,
+            Some(json!({"title": "Checks", "position": 0})),
+        )
+        .await;
+    assert_eq!(module.status, 201, "{}", module.text);
+    let module = module.json()["id"].as_str().unwrap().to_owned();
+    for (position, quiz_id) in quiz_ids.iter().enumerate() {
+        let item = app
+            .call(
+                Method::POST,
+                &format!("/api/admin/courses/{course_id}/modules/{module}/items"),
+                admin,
+                Some(
+                    json!({"kind": "quiz", "title": "Check", "position": position,
+                            "ref_id": quiz_id}),
+                ),
+            )
+            .await;
+        assert_eq!(item.status, 201, "{}", item.text);
+    }
+    course_id
+}
+
+/// A new learner of the platform enrolled in `course_id`: (user id, token).
+pub async fn learner_in(app: &TestApp, admin: &str, course_id: &str) -> (uuid::Uuid, String) {
+    let (id, token) = app.user(Role::User, &[], "mr-mentor");
+    let res = common::grant(app, admin, &id.to_string(), course_id).await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    (id, token)
+}
+
 /// Starts an attempt.
 pub async fn start(app: &TestApp, token: &str, quiz_id: &str) -> TestResponse {
     app.call(

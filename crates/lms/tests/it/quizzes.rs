@@ -9,8 +9,8 @@ use serde_json::json;
 use testkit::{TestOptions, spawn_app, spawn_app_with};
 
 use crate::quiz_fixtures::{
-    attempt, count, enrolled_student, question, quiz, save, seconds_between, start, submit,
-    three_questions,
+    attempt, count, enrolled_student, learner_in, offering_course, question, quiz, save,
+    seconds_between, start, submit, three_questions,
 };
 
 #[tokio::test]
@@ -213,10 +213,11 @@ async fn a_student_saves_answers_reconnects_and_the_submit_grades_what_was_saved
 async fn concurrent_starts_make_one_attempt_and_concurrent_submits_grade_once() {
     let app = spawn_app().await;
     let admin = app.admin_token();
-    let (_, student) = app.user(Role::User, &[], "mr-mentor");
     let [mcq, multi, numeric] = three_questions(&app, &admin).await;
     let quiz = quiz(&app, &admin, &[mcq.clone(), multi, numeric], json!({})).await;
     let quiz_id = quiz["id"].as_str().unwrap();
+    let course = offering_course(&app, &admin, "concurrent", &[quiz_id]).await;
+    let (_, student) = learner_in(&app, &admin, &course).await;
 
     let answers = futures::future::join_all((0..6).map(|_| start(&app, &student, quiz_id))).await;
     let statuses: Vec<u16> = answers.iter().map(|r| r.status).collect();
@@ -291,7 +292,6 @@ async fn concurrent_starts_make_one_attempt_and_concurrent_submits_grade_once() 
 async fn a_learners_accommodation_applies_to_every_quiz_without_per_quiz_setup() {
     let app = spawn_app().await;
     let admin = app.admin_token();
-    let (student_id, student) = app.user(Role::User, &[], "mr-mentor");
     let [mcq, multi, _] = three_questions(&app, &admin).await;
     let short = quiz(
         &app,
@@ -307,6 +307,14 @@ async fn a_learners_accommodation_applies_to_every_quiz_without_per_quiz_setup()
         json!({"duration_seconds": 1200, "max_attempts": 1}),
     )
     .await;
+    let course = offering_course(
+        &app,
+        &admin,
+        "accommodated",
+        &[short["id"].as_str().unwrap(), long["id"].as_str().unwrap()],
+    )
+    .await;
+    let (student_id, student) = learner_in(&app, &admin, &course).await;
 
     let path = format!("/api/admin/learners/{student_id}/accommodations");
     let none = app.call(Method::GET, &path, &admin, None).await;
@@ -389,7 +397,7 @@ async fn a_learners_accommodation_applies_to_every_quiz_without_per_quiz_setup()
         .await
         .assert_problem(409, "attempts_exhausted");
     // a learner without accommodations gets the quiz's own time
-    let plain = app.user_token();
+    let (_, plain) = learner_in(&app, &admin, &course).await;
     let res = start(&app, &plain, long["id"].as_str().unwrap()).await;
     assert!(
         (seconds_between(&res.json()["started_at"], &res.json()["deadline"]) - 1200.0).abs() < 1.0
@@ -400,7 +408,6 @@ async fn a_learners_accommodation_applies_to_every_quiz_without_per_quiz_setup()
 async fn a_submit_after_deadline_and_grace_is_expired_and_grades_the_saved_answers() {
     let app = spawn_app_with(TestOptions::default().env("QUIZ_SUBMIT_GRACE_SECONDS", "1")).await;
     let admin = app.admin_token();
-    let (_, student) = app.user(Role::User, &[], "mr-mentor");
     let [mcq, multi, _] = three_questions(&app, &admin).await;
     let quiz = quiz(
         &app,
@@ -409,6 +416,8 @@ async fn a_submit_after_deadline_and_grace_is_expired_and_grades_the_saved_answe
         json!({"duration_seconds": 2}),
     )
     .await;
+    let course = offering_course(&app, &admin, "expiring", &[quiz["id"].as_str().unwrap()]).await;
+    let (_, student) = learner_in(&app, &admin, &course).await;
     let res = start(&app, &student, quiz["id"].as_str().unwrap()).await;
     assert_eq!(res.status, 201, "{}", res.text);
     let attempt_id = res.json()["attempt_id"].as_str().unwrap().to_owned();
@@ -447,7 +456,6 @@ async fn a_submit_after_deadline_and_grace_is_expired_and_grades_the_saved_answe
 async fn the_sweeper_finalises_an_overdue_attempt_with_its_saved_answers() {
     let app = spawn_app_with(TestOptions::default().env("QUIZ_SUBMIT_GRACE_SECONDS", "0")).await;
     let admin = app.admin_token();
-    let (_, student) = app.user(Role::User, &[], "mr-mentor");
     let [mcq, multi, numeric] = three_questions(&app, &admin).await;
     let quiz = quiz(
         &app,
@@ -456,6 +464,8 @@ async fn the_sweeper_finalises_an_overdue_attempt_with_its_saved_answers() {
         json!({"duration_seconds": 1, "pass_percent": 60}),
     )
     .await;
+    let course = offering_course(&app, &admin, "swept", &[quiz["id"].as_str().unwrap()]).await;
+    let (_, student) = learner_in(&app, &admin, &course).await;
     let attempt_id = start(&app, &student, quiz["id"].as_str().unwrap())
         .await
         .json()["attempt_id"]
@@ -507,8 +517,6 @@ async fn the_sweeper_finalises_an_overdue_attempt_with_its_saved_answers() {
 async fn a_question_edited_after_an_attempt_started_does_not_change_that_attempt() {
     let app = spawn_app().await;
     let admin = app.admin_token();
-    let (_, first) = app.user(Role::User, &[], "mr-mentor");
-    let (_, second) = app.user(Role::User, &[], "mr-mentor");
     let mcq = question(&app, &admin, json!({"kind": "mcq", "prompt": "Capital of France?", "options": ["Paris", "Lyon"], "answer": 0, "marks": 4})).await;
     let quiz = quiz(
         &app,
@@ -518,6 +526,9 @@ async fn a_question_edited_after_an_attempt_started_does_not_change_that_attempt
     )
     .await;
     let quiz_id = quiz["id"].as_str().unwrap();
+    let course = offering_course(&app, &admin, "pinned", &[quiz_id]).await;
+    let (_, first) = learner_in(&app, &admin, &course).await;
+    let (_, second) = learner_in(&app, &admin, &course).await;
     let a = start(&app, &first, quiz_id).await.json();
     let attempt_id = a["attempt_id"].as_str().unwrap();
 
@@ -666,7 +677,9 @@ async fn code_questions_need_a_code_runner() {
     )
     .await;
     let quiz = quiz(&app, &admin, &[code], json!({})).await;
-    start(&app, &app.user_token(), quiz["id"].as_str().unwrap())
+    let course = offering_course(&app, &admin, "coded", &[quiz["id"].as_str().unwrap()]).await;
+    let (_, student) = learner_in(&app, &admin, &course).await;
+    start(&app, &student, quiz["id"].as_str().unwrap())
         .await
         .assert_problem(503, "provider_not_configured");
 }
@@ -678,7 +691,8 @@ async fn another_platform_cannot_see_or_attempt_the_quiz() {
     let [mcq, _, _] = three_questions(&app, &admin).await;
     let quiz = quiz(&app, &admin, std::slice::from_ref(&mcq), json!({})).await;
     let quiz_id = quiz["id"].as_str().unwrap();
-    let (_, student) = app.user(Role::User, &[], "mr-mentor");
+    let course = offering_course(&app, &admin, "ours", &[quiz_id]).await;
+    let (_, student) = learner_in(&app, &admin, &course).await;
     let attempt_id = start(&app, &student, quiz_id).await.json()["attempt_id"]
         .as_str()
         .unwrap()
@@ -788,9 +802,10 @@ async fn shuffled_orders_are_per_attempt_and_survive_a_reload() {
     )
     .await;
     let quiz_id = quiz["id"].as_str().unwrap();
+    let course = offering_course(&app, &admin, "shuffled", &[quiz_id]).await;
     let mut orders = std::collections::HashSet::new();
     for _ in 0..4 {
-        let student = app.user_token();
+        let (_, student) = learner_in(&app, &admin, &course).await;
         let started = start(&app, &student, quiz_id).await.json();
         let id = started["attempt_id"].as_str().unwrap();
         let reloaded = attempt(&app, &student, id).await;
@@ -826,4 +841,88 @@ async fn shuffled_orders_are_per_attempt_and_survive_a_reload() {
         assert_eq!(graded.json()["score"], 5.0);
     }
     assert!(orders.len() > 1, "four attempts, one order: {orders:?}");
+}
+
+/// A quiz of no course attached to a paid course: its id is not on the public page, and only
+/// a learner enrolled in a course offering it takes it (new accounts get 403); a quiz with
+/// candidate invites is for candidates only.
+#[tokio::test]
+async fn a_quiz_of_no_course_is_taken_only_through_a_course_offering_it() {
+    let app = spawn_app().await;
+    let admin = app.admin_token();
+    let [mcq, multi, numeric] = three_questions(&app, &admin).await;
+    let shared = quiz(
+        &app,
+        &admin,
+        &[mcq.clone(), multi, numeric],
+        json!({"review_policy": "answers_after_submit"}),
+    )
+    .await;
+    let quiz_id = shared["id"].as_str().unwrap();
+    let course = offering_course(&app, &admin, "paid-course", &[quiz_id]).await;
+
+    // the public course page (anonymous) names no quiz id
+    let page = app.get("/api/courses/paid-course").await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let item = &page.json()["modules"][0]["items"][0];
+    assert_eq!(item["kind"], "quiz");
+    assert!(item["ref_id"].is_null(), "{}", page.text);
+    assert!(!page.text.contains(quiz_id), "{}", page.text);
+
+    // a new account, and a student of another course: 403, with no question shown
+    let (_, stranger) = app.user(Role::User, &[], "mr-mentor");
+    let (_, _, elsewhere) = enrolled_student(&app, &admin, "other-course").await;
+    for token in [&stranger, &elsewhere] {
+        start(&app, token, quiz_id)
+            .await
+            .assert_problem(403, "not_enrolled");
+        app.call(Method::GET, &format!("/api/quizzes/{quiz_id}"), token, None)
+            .await
+            .assert_problem(403, "not_enrolled");
+    }
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM quiz_attempts WHERE quiz_id = $1",
+            vec![quiz_id.parse::<uuid::Uuid>().unwrap().into()]
+        )
+        .await,
+        0
+    );
+
+    // a student of the course sees the quiz on their course page and takes it
+    let (_, student) = learner_in(&app, &admin, &course).await;
+    let own = app
+        .call(
+            Method::GET,
+            &format!("/api/student/courses/{course}"),
+            &student,
+            None,
+        )
+        .await;
+    assert_eq!(own.status, 200, "{}", own.text);
+    assert_eq!(own.json()["modules"][0]["items"][0]["ref_id"], quiz_id);
+    let res = start(&app, &student, quiz_id).await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    // an admin takes it without an enrolment, as before
+    let res = start(&app, &admin, quiz_id).await;
+    assert_eq!(res.status, 201, "{}", res.text);
+
+    // a screening quiz (it has candidate invites) is not for learners, even offered by a course
+    let screening = quiz(&app, &admin, std::slice::from_ref(&mcq), json!({})).await;
+    let screening_id = screening["id"].as_str().unwrap();
+    let invite = app
+        .call(
+            Method::POST,
+            &format!("/api/admin/quizzes/{screening_id}/invites"),
+            &admin,
+            Some(json!({"email": "c@example.com", "full_name": "C"})),
+        )
+        .await;
+    assert_eq!(invite.status, 201, "{}", invite.text);
+    let screened = offering_course(&app, &admin, "screened", &[screening_id]).await;
+    let (_, learner) = learner_in(&app, &admin, &screened).await;
+    start(&app, &learner, screening_id)
+        .await
+        .assert_problem(403, "forbidden");
 }

@@ -364,3 +364,104 @@ async fn risk_scores_of_a_seeded_batch_match_the_hand_computed_table() {
     .await
     .assert_problem(404, "not_found");
 }
+
+#[tokio::test]
+async fn a_batch_lead_sees_only_the_courses_of_their_batches_in_a_students_history() {
+    let app = spawn_app().await;
+    let admin = app.admin_token();
+    let (lead1, lead1_token) = app.user(Role::User, &[Capability::BatchLead], "mr-mentor");
+    let (lead2, lead2_token) = app.user(Role::User, &[Capability::BatchLead], "mr-mentor");
+    let (student, _) = app.user(Role::User, &[], "mr-mentor");
+    let course_a = common::course(&app, &admin, "course-a", true).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let course_b = common::course(&app, &admin, "course-b", true).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let batch_a = common::batch(&app, &admin, &course_a, "A1", Some(&lead1.to_string())).await;
+    let batch_b = common::batch(&app, &admin, &course_b, "B1", Some(&lead2.to_string())).await;
+    common::seat(&app, &admin, &student.to_string(), &course_a, &batch_a).await;
+    common::seat(&app, &admin, &student.to_string(), &course_b, &batch_b).await;
+    let today = risk::ist_day(Utc::now());
+    for (course, batch, score) in [(&course_a, &batch_a, 20), (&course_b, &batch_b, 75)] {
+        sql(&app, format!(
+            "INSERT INTO student_risk_scores (id, platform_id, user_id, course_id, batch_id, day, score, parts)
+             SELECT '{}', platform_id, '{student}', id, '{batch}', '{today}', {score}, '[]'
+               FROM courses WHERE id = '{course}'",
+            Uuid::now_v7())).await;
+    }
+    for (token, course, note) in [
+        (&lead1_token, &course_a, "a note about course A"),
+        (
+            &lead2_token,
+            &course_b,
+            "family trouble, told in confidence",
+        ),
+    ] {
+        let res = app
+            .call(
+                Method::POST,
+                "/api/batchlead/interventions",
+                token,
+                Some(
+                    json!({"user_id": student, "course_id": course, "kind": "call", "note": note}),
+                ),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text);
+    }
+
+    let history = |token: String| {
+        let app = &app;
+        async move {
+            let res = app
+                .call(
+                    Method::GET,
+                    &format!("/api/batchlead/students/{student}/risk"),
+                    &token,
+                    None,
+                )
+                .await;
+            assert_eq!(res.status, 200, "{}", res.text);
+            let body = res.json();
+            let courses = |key: &str| -> Vec<String> {
+                body[key]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r["course_id"].as_str().unwrap().to_owned())
+                    .collect()
+            };
+            (courses("history"), courses("interventions"), res.text)
+        }
+    };
+    // lead 1 leads the student's batch of A only: nothing of B, its note included
+    let (days, interventions, text) = history(lead1_token.clone()).await;
+    assert_eq!(days, vec![course_a.clone()]);
+    assert_eq!(interventions, vec![course_a.clone()]);
+    assert!(!text.contains("in confidence"), "{text}");
+    // lead 2 sees B's, not A's
+    let (days, interventions, text) = history(lead2_token.clone()).await;
+    assert_eq!(days, vec![course_b.clone()]);
+    assert_eq!(interventions, vec![course_b.clone()]);
+    assert!(
+        text.contains("in confidence") && !text.contains("course A"),
+        "{text}"
+    );
+    // an admin (and the super mentor) sees both
+    let (days, interventions, _) = history(admin.clone()).await;
+    assert_eq!((days.len(), interventions.len()), (2, 2));
+    let sm = app.token(Role::User, &[Capability::SuperMentor], "mr-mentor");
+    let all = app
+        .call(
+            Method::GET,
+            &format!("/api/supermentor/students/{student}/risk"),
+            &sm,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(all["interventions"].as_array().unwrap().len(), 2);
+}

@@ -176,7 +176,15 @@ struct DayRow {
 const INTERVENTION_COLUMNS: &str = "id, user_id, course_id, batch_id, kind, note, outcome, outcome_note, \
      risk_score_at, created_by, created_at, resolved_at";
 
-/// A student's score history (60 days, newest first) and interventions.
+/// The courses of the student's enrolments whose batch `lead` leads (the condition on
+/// `course_id` for `$1` platform, `$2` student, `$3` lead; no lead: every course).
+const LED_COURSES: &str = "($3::uuid IS NULL OR course_id IN (
+        SELECT e.course_id FROM enrollments e JOIN batches b ON b.id = e.batch_id
+         WHERE e.platform_id = $1 AND e.user_id = $2 AND b.batch_lead_id = $3))";
+
+/// A student's score history (60 days, newest first) and interventions. A batch lead sees
+/// only the courses whose enrolment is in a batch they lead (not the student's other
+/// courses, nor their interventions and notes).
 pub async fn history<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
@@ -186,12 +194,15 @@ pub async fn history<C: ConnectionTrait>(
     enrolment_batch(conn, platform_id, viewer, user_id, None).await?;
     let days = DayRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT course_id, day, score, parts FROM student_risk_scores
-          WHERE platform_id = $1 AND user_id = $2 AND day > $3
-          ORDER BY day DESC, course_id",
+        format!(
+            "SELECT course_id, day, score, parts FROM student_risk_scores
+              WHERE platform_id = $1 AND user_id = $2 AND {LED_COURSES} AND day > $4
+              ORDER BY day DESC, course_id"
+        ),
         [
             platform_id.into(),
             user_id.into(),
+            viewer.lead().into(),
             (super::risk::ist_day(Utc::now()) - chrono::Duration::days(60)).into(),
         ],
     ))
@@ -201,9 +212,10 @@ pub async fn history<C: ConnectionTrait>(
         DbBackend::Postgres,
         format!(
             "SELECT {INTERVENTION_COLUMNS} FROM student_interventions
-              WHERE platform_id = $1 AND user_id = $2 ORDER BY created_at DESC, id LIMIT 100"
+              WHERE platform_id = $1 AND user_id = $2 AND {LED_COURSES}
+              ORDER BY created_at DESC, id LIMIT 100"
         ),
-        [platform_id.into(), user_id.into()],
+        [platform_id.into(), user_id.into(), viewer.lead().into()],
     ))
     .all(conn)
     .await?;
