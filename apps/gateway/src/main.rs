@@ -53,8 +53,16 @@ fn main() -> ExitCode {
     if let Some(Command::ResumeText) = cli.command {
         return hire::resume_text::child_main();
     }
-    // resumes are read by children of this binary (a PDF bomb ends the child, not the server)
-    if let Ok(exe) = std::env::current_exe() {
+    // resumes are read by children of this binary (a PDF bomb ends the child, not the server);
+    // on Linux through `/proc/self/exe`, which still opens this binary after a deploy replaced
+    // the file on disk
+    let own = std::path::Path::new("/proc/self/exe");
+    let program = if own.exists() {
+        Ok(own.to_path_buf())
+    } else {
+        std::env::current_exe()
+    };
+    if let Ok(exe) = program {
         hire::resume_text::read_in_children_of(exe);
     }
     if let Some(Command::Openapi) = cli.command {

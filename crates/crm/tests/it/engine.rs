@@ -612,20 +612,9 @@ async fn a_webhook_posts_ids_once_and_private_addresses_are_refused() {
     hook.verify().await;
 }
 
-#[tokio::test]
-async fn an_llm_message_is_written_by_the_gateway_without_personal_data() {
-    let openai = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/chat/completions"))
-        .and(header("authorization", "Bearer sk-crm-test"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(chat_completion(
-            "Hi! Your data course starts Monday.",
-            50,
-            12,
-        )))
-        .expect(1)
-        .mount(&openai)
-        .await;
+/// An app whose `workflow_text` agent is the OpenAI mock at `openai` (key `sk-crm-test`) and a
+/// published workflow writing an LLM note with `instruction` on `lead.created`: (app, admin).
+async fn llm_note_app(openai: &MockServer, instruction: &str) -> (TestApp, String) {
     let app = spawn_llm_app(
         &openai.uri(),
         LlmAgent {
@@ -644,10 +633,28 @@ async fn an_llm_message_is_written_by_the_gateway_without_personal_data() {
         &app,
         &admin,
         json!({"name": "llm", "trigger": {"event": "lead.created"}, "steps": [
-            {"kind": "llm_message", "id": "draft", "instruction": "Welcome them to the data course", "channel": "note"},
+            {"kind": "llm_message", "id": "draft", "instruction": instruction, "channel": "note"},
         ]}),
     )
     .await;
+    (app, admin)
+}
+
+#[tokio::test]
+async fn an_llm_message_is_written_by_the_gateway_without_personal_data() {
+    let openai = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/chat/completions"))
+        .and(header("authorization", "Bearer sk-crm-test"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(chat_completion(
+            "Hi! Your data course starts Monday.",
+            50,
+            12,
+        )))
+        .expect(1)
+        .mount(&openai)
+        .await;
+    let (app, admin) = llm_note_app(&openai, "Welcome them to the data course").await;
     let lead = lead(&app, &admin, 9).await;
     let run = start(&app, lead, "e-1").await;
     let llm = integrations::Integrations::new(&app.ctx, &app.config.integrations).unwrap();
@@ -709,28 +716,7 @@ async fn llm_input_never_carries_free_text_lead_fields() {
         .expect(2)
         .mount(&openai)
         .await;
-    let app = spawn_llm_app(
-        &openai.uri(),
-        LlmAgent {
-            platform: "mr-mentor",
-            agent: "workflow_text",
-            key: "sk-crm-test",
-            provider: json!({
-                "model": "gpt-crm", "prompt_template": "Write:\n{{input}}",
-                "prompt_version": "wt-1", "temperature": 0.5, "max_output_tokens": 200
-            }),
-        },
-    )
-    .await;
-    let admin = app.admin_token();
-    publish(
-        &app,
-        &admin,
-        json!({"name": "llm", "trigger": {"event": "lead.created"}, "steps": [
-            {"kind": "llm_message", "id": "draft", "instruction": "Welcome them", "channel": "note"},
-        ]}),
-    )
-    .await;
+    let (app, admin) = llm_note_app(&openai, "Welcome them").await;
     sql(
         &app,
         "INSERT INTO courses (id, platform_id, slug, title, price_paise) \

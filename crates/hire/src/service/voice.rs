@@ -150,20 +150,7 @@ pub async fn complete(
         .is_none_or(|a| a.erased_at.is_some());
     if erased {
         // the candidate was erased while the call ran: it ends, and nothing of it is kept
-        voice_interviews::Entity::update_many()
-            .col_expr(voice_interviews::Column::Status, Expr::value(COMPLETED))
-            .col_expr(
-                voice_interviews::Column::CompletedAt,
-                Expr::value(Utc::now()),
-            )
-            .col_expr(
-                voice_interviews::Column::CompletedVia,
-                Expr::value(via.to_owned()),
-            )
-            .filter(voice_interviews::Column::Id.eq(row.id))
-            .filter(voice_interviews::Column::Status.ne(COMPLETED))
-            .exec(db)
-            .await?;
+        completion(row.id, via).exec(db).await?;
         tracing::info!(interview = %row.id, via, "voice interview ended after erasure; nothing kept");
         return Ok(false);
     }
@@ -193,8 +180,7 @@ pub async fn complete(
             }
         }
     }
-    let done = voice_interviews::Entity::update_many()
-        .col_expr(voice_interviews::Column::Status, Expr::value(COMPLETED))
+    let done = completion(row.id, via)
         .col_expr(
             voice_interviews::Column::Transcript,
             Expr::value(data["transcript"].clone()),
@@ -207,16 +193,6 @@ pub async fn complete(
             voice_interviews::Column::RecordingKey,
             Expr::value(recording_key.as_ref().map(ToString::to_string)),
         )
-        .col_expr(
-            voice_interviews::Column::CompletedAt,
-            Expr::value(Utc::now()),
-        )
-        .col_expr(
-            voice_interviews::Column::CompletedVia,
-            Expr::value(via.to_owned()),
-        )
-        .filter(voice_interviews::Column::Id.eq(row.id))
-        .filter(voice_interviews::Column::Status.ne(COMPLETED))
         // an erasure committed since the check above wins: nothing is written back
         .filter(
             voice_interviews::Column::ApplicationId.in_subquery(
@@ -237,6 +213,23 @@ pub async fn complete(
     }
     tracing::info!(interview = %row.id, via, "voice interview completed");
     Ok(true)
+}
+
+/// The update that marks interview `id` completed `via` the webhook or the sync, unless it
+/// already is.
+fn completion(id: Uuid, via: &str) -> sea_orm::UpdateMany<voice_interviews::Entity> {
+    voice_interviews::Entity::update_many()
+        .col_expr(voice_interviews::Column::Status, Expr::value(COMPLETED))
+        .col_expr(
+            voice_interviews::Column::CompletedAt,
+            Expr::value(Utc::now()),
+        )
+        .col_expr(
+            voice_interviews::Column::CompletedVia,
+            Expr::value(via.to_owned()),
+        )
+        .filter(voice_interviews::Column::Id.eq(id))
+        .filter(voice_interviews::Column::Status.ne(COMPLETED))
 }
 
 /// Asks ElevenLabs about dispatched calls older than `min_age` (at most 100 a run) and

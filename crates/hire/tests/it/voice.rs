@@ -81,6 +81,36 @@ pub async fn webhook(app: &TestApp, body: &Value, secret: &str) -> testkit::Test
         .await
 }
 
+/// ElevenLabs answering `conversation`, an app using it, and HR's call dispatched to a new
+/// applicant: (ElevenLabs, app, HR's token, the application's id, its interviews' path).
+async fn dispatched(
+    conversation: &str,
+    name: &str,
+    email: &str,
+    phone: &str,
+) -> (MockServer, TestApp, String, String, String) {
+    let server = eleven(conversation).await;
+    let app = voice_app(&server).await;
+    let (_, hr) = hr(&app);
+    let post = open_post(&app, &hr, json!({})).await;
+    let id = applied(
+        &app,
+        post["id"].as_str().unwrap(),
+        name,
+        email,
+        phone,
+        &["SQL"],
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/admin/job-applications/{id}/voice-interviews");
+    let res = call(&app, Method::POST, &path, Some(&hr), None).await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    (server, app, hr, id, path)
+}
+
 async fn hits(server: &MockServer, suffix: &str) -> usize {
     server
         .received_requests()
@@ -206,29 +236,8 @@ async fn a_signed_webhook_completes_the_interview_once() {
 
 #[tokio::test]
 async fn the_reconciler_recovers_a_call_whose_webhook_was_lost() {
-    let server = eleven("conv_lost_1").await;
-    let app = voice_app(&server).await;
-    let (_, hr) = hr(&app);
-    let post = open_post(&app, &hr, json!({})).await;
-    let id = applied(
-        &app,
-        post["id"].as_str().unwrap(),
-        "Ravi",
-        "ravi@example.com",
-        "+91 90000 66666",
-        &["SQL"],
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let path = format!("/api/admin/job-applications/{id}/voice-interviews");
-    assert_eq!(
-        call(&app, Method::POST, &path, Some(&hr), None)
-            .await
-            .status,
-        201
-    );
+    let (server, app, hr, _, path) =
+        dispatched("conv_lost_1", "Ravi", "ravi@example.com", "+91 90000 66666").await;
 
     // two replicas; one run of the 15-minute job
     let a = app.start_worker().await;
@@ -267,29 +276,13 @@ async fn the_reconciler_recovers_a_call_whose_webhook_was_lost() {
 /// nothing of it (no transcript, no evaluation, no recording fetched or stored).
 #[tokio::test]
 async fn a_call_ending_after_the_candidates_erasure_keeps_nothing() {
-    let server = eleven("conv_erased_1").await;
-    let app = voice_app(&server).await;
-    let (_, hr) = hr(&app);
-    let post = open_post(&app, &hr, json!({})).await;
-    let id = applied(
-        &app,
-        post["id"].as_str().unwrap(),
+    let (server, app, hr, id, _) = dispatched(
+        "conv_erased_1",
         "Meera",
         "meera@example.com",
         "+91 90000 77777",
-        &["SQL"],
     )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let path = format!("/api/admin/job-applications/{id}/voice-interviews");
-    assert_eq!(
-        call(&app, Method::POST, &path, Some(&hr), None)
-            .await
-            .status,
-        201
-    );
+    .await;
     let candidate: uuid::Uuid = {
         use sea_orm::{ConnectionTrait, DbBackend, Statement};
         app.db
