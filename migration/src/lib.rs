@@ -99,6 +99,7 @@ mod m20261204_800009_create_crm_marketing;
 mod m20261204_800010_create_crm_campaigns;
 mod m20261204_850008_add_invoice_email_queued_at;
 mod m20261205_850009_add_credit_note_email_queued_at;
+mod m20261206_700009_create_course_order_refunds;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -179,6 +180,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_800010_create_crm_campaigns::Migration),
             Box::new(m20261204_850008_add_invoice_email_queued_at::Migration),
             Box::new(m20261205_850009_add_credit_note_email_queued_at::Migration),
+            Box::new(m20261206_700009_create_course_order_refunds::Migration),
         ]
     }
 }

@@ -18,9 +18,9 @@
 //! `/api/quizzes/*`, `/api/quiz-attempts/*`, `/api/candidate-quiz/*`.
 //!
 //! Owns (migration band 70): `courses`, `course_modules`, `course_items`, `batches`,
-//! `enrollments`, `item_progress`, `course_orders`; quizzes: `questions`, `question_versions`,
-//! `quizzes`, `quiz_questions`, `learner_accommodations`, `quiz_invites`, `quiz_attempts`,
-//! `attempt_questions`, `attempt_answers`.
+//! `enrollments`, `item_progress`, `course_orders`, `course_order_refunds`; quizzes:
+//! `questions`, `question_versions`, `quizzes`, `quiz_questions`, `learner_accommodations`,
+//! `quiz_invites`, `quiz_attempts`, `attempt_questions`, `attempt_answers`.
 //!
 //! Coursework (issue 11, [docs/lms.md](../../docs/lms.md)): assignments per course with a
 //! rubric, late rules and file rules (`/api/admin/courses/{id}/assignments`), hand-ins by

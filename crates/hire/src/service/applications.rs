@@ -411,8 +411,10 @@ async fn record(
     ))
 }
 
-/// The platform's candidate with this email, else with this phone, else a new one (their
-/// name is updated to the latest given); a merged candidate's target.
+/// The platform's candidate with this email, else with this phone, else a new one; a merged
+/// candidate's target. An existing candidate keeps the name they first gave: the apply form
+/// needs no account, so anyone who knows a candidate's email or phone could otherwise rename
+/// them on every application HR sees (and change what their resumes are redacted of).
 async fn candidate<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
@@ -447,7 +449,6 @@ async fn candidate<C: ConnectionTrait>(
     if let Some(c) = found {
         let id = c.id;
         let mut active: candidates::ActiveModel = c.into();
-        active.full_name = Set(who.full_name.clone());
         active.updated_at = Set(Utc::now());
         active.update(conn).await?;
         return Ok(id);

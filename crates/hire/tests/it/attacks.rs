@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::json;
 use testkit::spawn_app;
 
-use crate::common::{PLATFORM, applied, apply, call, hr, open_post, pdf, stored_files};
+use crate::common::{PLATFORM, applied, apply, call, count, hr, open_post, pdf, stored_files};
 
 #[tokio::test]
 async fn another_platforms_hr_and_plain_users_read_nothing() {
@@ -215,4 +215,51 @@ async fn applicants_personal_data_stays_out_of_the_logs() {
         }
     }
     app.stop().await;
+}
+
+/// Someone who knows a candidate's phone applies under it with another email and a name of
+/// their choosing: the application joins the candidate (dedupe by phone), but the candidate's
+/// name, which HR sees on every one of their applications, stays theirs.
+#[tokio::test]
+async fn an_anonymous_application_does_not_rename_a_known_candidate() {
+    let app = spawn_app().await;
+    let (_, hr) = hr(&app);
+    let post = open_post(&app, &hr, json!({})).await;
+    let other = open_post(&app, &hr, json!({"title": "Other"})).await;
+    let first = applied(
+        &app,
+        post["id"].as_str().unwrap(),
+        "Leela Menon",
+        "leela@example.com",
+        "+91 90000 12121",
+        &["SQL"],
+    )
+    .await;
+    let again = applied(
+        &app,
+        other["id"].as_str().unwrap(),
+        "FRAUD - REJECT",
+        "prankster@example.com",
+        "+91 90000 12121",
+        &["SQL"],
+    )
+    .await;
+    let names = count(
+        &app,
+        "SELECT count(*) FROM candidates c JOIN job_applications a ON a.candidate_id = c.id \
+          WHERE a.id IN ($1::uuid, $2::uuid) AND c.full_name = 'Leela Menon'",
+        vec![
+            first["id"].as_str().unwrap().into(),
+            again["id"].as_str().unwrap().into(),
+        ],
+    )
+    .await;
+    assert_eq!(names, 2, "both applications show the candidate's own name");
+    let renamed = count(
+        &app,
+        "SELECT count(*) FROM candidates WHERE full_name LIKE 'FRAUD%'",
+        vec![],
+    )
+    .await;
+    assert_eq!(renamed, 0);
 }

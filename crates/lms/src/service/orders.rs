@@ -11,7 +11,8 @@ use integrations::payments::{
 use kernel::{AppError, Tenant, tenant::entity as platforms};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait, sea_query::LockType,
+    DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
+    sea_query::LockType,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -292,8 +293,43 @@ impl PaymentProduct for CourseEnrollments {
     ) -> PaymentFuture<'a, ()> {
         Box::pin(async move {
             let row = by_id(txn, order.id).await?;
-            // a partial refund keeps the access; a full one withdraws it
-            if row.status != OrderStatus::Captured || refund.amount_paise < row.amount_paise {
+            if row.status != OrderStatus::Captured || refund.amount_paise <= 0 {
+                return Ok(());
+            }
+            // once per (order, refund id): the same refund delivered again under another
+            // event id counts once (the webhook holds the order's row lock)
+            let fresh = txn
+                .execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "INSERT INTO course_order_refunds (order_id, refund_id, platform_id, amount_paise)
+                     VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (order_id, refund_id) DO NOTHING",
+                    [
+                        row.id.into(),
+                        refund.refund_id.clone().into(),
+                        row.platform_id.into(),
+                        refund.amount_paise.into(),
+                    ],
+                ))
+                .await?
+                .rows_affected()
+                == 1;
+            if !fresh {
+                return Ok(());
+            }
+            let refunded: i64 = txn
+                .query_one_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT COALESCE(sum(amount_paise), 0)::bigint AS refunded
+                       FROM course_order_refunds WHERE order_id = $1",
+                    [row.id.into()],
+                ))
+                .await?
+                .map(|r| r.try_get::<i64>("", "refunded"))
+                .transpose()?
+                .unwrap_or(0);
+            // partial refunds keep the access until together they return what was paid
+            if refunded < row.amount_paise {
                 return Ok(());
             }
             if let Some(enrollment_id) = row.enrollment_id

@@ -2,7 +2,8 @@
 //! capture enrols exactly once whichever of the webhook (delivered twice, and before the
 //! checkout verification) and the verification comes first, `payment.captured` carries the
 //! course, amount and GST flag, and the daily reconciliation captures a payment whose
-//! webhook never came and expires an order never paid.
+//! webhook never came and expires an order never paid; partial refunds that add up to the
+//! price withdraw the course.
 
 use kernel::auth::Role;
 use reqwest::Method;
@@ -200,6 +201,74 @@ async fn a_paid_order_enrols_once_whatever_the_order_of_webhooks_and_verificatio
     place(&app, &token, course_id)
         .await
         .assert_problem(409, "already_enrolled");
+}
+
+/// A `refund.processed` delivery for `refund_id` of `amount` paise on `order_id`.
+fn refund_event(order_id: &str, payment_id: &str, refund_id: &str, amount: i64) -> Value {
+    let mut event = payment_event("refund.processed", order_id, payment_id, amount);
+    event["payload"]["refund"] = json!({"entity": {
+        "id": refund_id, "payment_id": payment_id, "amount": amount, "currency": "INR"
+    }});
+    event
+}
+
+/// Two partial refunds that together return the whole price withdraw the course as one full
+/// refund does; the same refund delivered again under another event id counts once.
+#[tokio::test]
+async fn partial_refunds_adding_up_to_the_price_withdraw_the_course() {
+    let (app, rzp) = app_with_razorpay().await;
+    let admin = app.admin_token();
+    let (student, token) = app.user(Role::User, &[], "mr-mentor");
+    let course = common::course(&app, &admin, "refunded-course", true).await;
+    let course_id = course["id"].as_str().unwrap();
+    razorpay_order(&rzp, "order_RF1", 499_900).await;
+    assert_eq!(place(&app, &token, course_id).await.status, 201);
+    let captured = payment_event("payment.captured", "order_RF1", "pay_RF1", 499_900);
+    assert_eq!(
+        webhook(&app, "evt_rc", &captured).await.json()["status"],
+        "credited"
+    );
+    let active_sql = format!(
+        "SELECT count(*) FROM enrollments WHERE user_id = '{student}' AND status = 'active'"
+    );
+    assert_eq!(count(&app, &active_sql).await, 1);
+
+    let half = refund_event("order_RF1", "pay_RF1", "rfnd_A", 249_950);
+    assert_eq!(
+        webhook(&app, "evt_ra", &half).await.json()["status"],
+        "recorded"
+    );
+    assert_eq!(
+        count(&app, &active_sql).await,
+        1,
+        "half refunded: still enrolled"
+    );
+    // the same refund again under another event id: counted once, still enrolled
+    assert_eq!(
+        webhook(&app, "evt_ra_again", &half).await.json()["status"],
+        "recorded"
+    );
+    assert_eq!(
+        count(&app, &active_sql).await,
+        1,
+        "a repeat is not a second half"
+    );
+    // the other half: everything paid is back, and so is the seat
+    let rest = refund_event("order_RF1", "pay_RF1", "rfnd_B", 249_950);
+    assert_eq!(
+        webhook(&app, "evt_rb", &rest).await.json()["status"],
+        "recorded"
+    );
+    assert_eq!(
+        count(&app, &active_sql).await,
+        0,
+        "fully refunded: enrolment withdrawn"
+    );
+    let orders = app
+        .call(Method::GET, "/api/course-enrollment/orders", &token, None)
+        .await
+        .json();
+    assert_eq!(orders["items"][0]["status"], "refunded");
 }
 
 #[tokio::test]
