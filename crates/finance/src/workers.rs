@@ -222,6 +222,14 @@ pub fn workers(
                         "the refund's Razorpay answer is not written yet"
                     )));
                 }
+                // every captured payment gets its invoice from its own event, which may not
+                // have been handled yet: the refund waits for it rather than being dropped
+                // (an invoice that never comes leaves this job in the dead letters)
+                if done == refunds::Settled::NoInvoice {
+                    return Err(JobError::Retry(anyhow::anyhow!(
+                        "the refunded payment has no invoice yet"
+                    )));
+                }
                 Ok(())
             }
         },

@@ -266,6 +266,64 @@ async fn a_refund_made_in_razorpay_gets_its_credit_note_from_the_webhook_event()
     );
 }
 
+/// Razorpay's refund reaches finance before the invoice of its payment was issued (the two
+/// events travel the queue independently): the refund waits on the queue instead of being
+/// dropped, and gets its credit note once the invoice exists.
+#[tokio::test]
+async fn a_refund_handled_before_its_invoice_waits_for_it() {
+    let app = spawn_app().await;
+    let mr = tenant(&app, "mr-mentor").await;
+    let (buyer, _) = app.user(Role::User, &[], "mr-mentor");
+    let paid = captured(&mr, buyer, 100_000, true);
+    let event = RefundProcessed {
+        order_id: paid.order_id,
+        user_id: buyer,
+        platform_id: mr.id,
+        amount_paise: 100_000,
+        currency: "INR".into(),
+        item: paid.item.clone(),
+        razorpay_payment_id: paid.razorpay_payment_id.clone(),
+        razorpay_refund_id: "rfnd_early".into(),
+    };
+    jobs::outbox::publish_in(&app.db, &mr, &event)
+        .await
+        .unwrap();
+    app.jobs.notify_committed();
+    let worker = app.start_worker().await;
+    // its first attempt finds no invoice: the job goes back to wait for a retry
+    let queue = app.jobs.queue("domainEventsQueue").await.unwrap();
+    let retried = testkit::eventually(15, || async {
+        queue
+            .get_delayed(0, -1)
+            .await
+            .unwrap()
+            .iter()
+            .any(|j| j.name() == "refund.processed")
+            .then_some(())
+    })
+    .await;
+    assert!(retried.is_some(), "the refund was not kept for a retry");
+    assert_eq!(count(&app, "SELECT count(*) FROM credit_notes").await, 0);
+
+    invoices::issue(&app.db, &app.config.finance, &mr, &paid, chrono::Utc::now())
+        .await
+        .unwrap();
+    let noted = testkit::eventually(20, || async {
+        (count(&app, "SELECT count(*) FROM credit_notes").await == 1).then_some(())
+    })
+    .await;
+    assert!(noted.is_some(), "the retried refund got no credit note");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM refunds WHERE razorpay_refund_id = 'rfnd_early' AND status = 'processed'"
+        )
+        .await,
+        1
+    );
+    worker.stop().await;
+}
+
 #[tokio::test]
 async fn who_may_refund_and_what_razorpay_says() {
     let (app, rzp) = app_with_razorpay().await;
