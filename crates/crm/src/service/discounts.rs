@@ -27,6 +27,7 @@ use crate::{
     entities::ActivityKind,
     service::{
         access::{self, View},
+        courses,
         leads::{add_activity, visible},
     },
     settings,
@@ -132,30 +133,6 @@ async fn limit_of<C: ConnectionTrait>(conn: &C, user: &AuthUser) -> Result<Optio
     Ok(Some(key.int_value(conn, user.tenant.id).await?))
 }
 
-/// The price of the lead's course when it names a course of the platform (slug or title)
-/// with a price.
-async fn course_price<C: ConnectionTrait>(
-    conn: &C,
-    platform_id: Uuid,
-    course: Option<&str>,
-) -> Result<Option<i64>, CrmError> {
-    let Some(course) = course.map(str::trim).filter(|c| !c.is_empty()) else {
-        return Ok(None);
-    };
-    let row = conn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT price_paise FROM courses WHERE platform_id = $1 AND price_paise > 0 \
-             AND (slug = $2 OR lower(title) = lower($2)) ORDER BY (slug = $2) DESC LIMIT 1",
-            [platform_id.into(), course.into()],
-        ))
-        .await?;
-    Ok(match row {
-        Some(r) => Some(r.try_get::<i64>("", "price_paise")?),
-        None => None,
-    })
-}
-
 async fn one<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
@@ -180,7 +157,10 @@ pub async fn propose(
 ) -> Result<DiscountDto, CrmError> {
     let txn = db.begin().await?;
     let lead = visible(&txn, user, req.lead_id, true).await?;
-    let (list, source) = match course_price(&txn, user.tenant.id, lead.course.as_deref()).await? {
+    let (list, source) = match courses::named(&txn, user.tenant.id, lead.course.as_deref(), true)
+        .await?
+        .map(|c| c.price_paise)
+    {
         Some(price) => (price, "course"),
         None => (
             req.list_price_paise.ok_or_else(|| {

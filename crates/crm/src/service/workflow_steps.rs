@@ -33,6 +33,7 @@ use crate::{
     entities::{ActivityKind, leads},
     events::LeadFieldChanged,
     service::{
+        courses,
         leads::{add_activity, apply_stage},
         send_checks::{self, Verdict, WhatsappContent},
         webhook::{self, WebhookError, WebhookPolicy},
@@ -691,7 +692,9 @@ async fn perform<C: ConnectionTrait>(
             let input = json!({
                 "instruction": instruction,
                 "stage": lead.stage,
-                "course": known_course_title(txn, tenant.id, lead.course.as_deref()).await?,
+                "course": courses::named(txn, tenant.id, lead.course.as_deref(), false)
+                    .await?
+                    .map(|c| c.title),
                 "language": lead.language.as_deref().and_then(language_name),
             });
             let done = integrations::service::complete::run(
@@ -811,30 +814,6 @@ pub async fn fail_step(
 ) -> Result<(), CrmError> {
     let attempts = i32::try_from(attempts).unwrap_or(i32::MAX);
     Ok(fail_in(&ctx.db, run_id, step_id, error, attempts).await?)
-}
-
-/// The title of the platform's course that `course` names (its slug or, ignoring case, its
-/// title), if any.
-async fn known_course_title<C: ConnectionTrait>(
-    conn: &C,
-    platform_id: Uuid,
-    course: Option<&str>,
-) -> Result<Option<String>, CrmError> {
-    let Some(course) = course.map(str::trim).filter(|c| !c.is_empty()) else {
-        return Ok(None);
-    };
-    let row = conn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT title FROM courses WHERE platform_id = $1 \
-             AND (slug = $2 OR lower(title) = lower($2)) ORDER BY (slug = $2) DESC LIMIT 1",
-            [platform_id.into(), course.into()],
-        ))
-        .await?;
-    Ok(match row {
-        Some(r) => Some(r.try_get::<String>("", "title")?),
-        None => None,
-    })
 }
 
 /// Languages a lead may prefer, as the model is told them.

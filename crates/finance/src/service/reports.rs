@@ -342,7 +342,8 @@ pub(crate) fn period(
             "at most 366 days after from".into(),
         ));
     }
-    // far dates (the type reaches year ±262,143) would overflow the time-zone arithmetic
+    // far dates (the type reaches year ±262,143) would overflow the day after `to` and the
+    // time-zone arithmetic
     for (field, date) in [("from", from), ("to", to)] {
         if !(REPORT_YEARS.contains(&date.year())) {
             return Err(FinanceError::Invalid(
@@ -355,10 +356,7 @@ pub(crate) fn period(
             ));
         }
     }
-    let after = to
-        .succ_opt()
-        .ok_or_else(|| FinanceError::Invalid("to", "is out of range".into()))?;
-    Ok((ist_midnight(from)?, ist_midnight(after)?))
+    Ok((ist_midnight(from)?, ist_midnight(to + Duration::days(1))?))
 }
 
 /// The finance ledger of `from..=to` (IST days) by account.

@@ -219,6 +219,20 @@ pub async fn move_stage(app: &TestApp, hr: &str, id: &str, stage: &str, reason: 
     assert_eq!(res.status, 201, "{}", res.text);
 }
 
+/// Erases `candidate` as HR (`DELETE /api/admin/candidates/{id}`, 200); the answer.
+pub async fn erase(app: &TestApp, hr: &str, candidate: &str) -> Value {
+    let res = call(
+        app,
+        Method::DELETE,
+        &format!("/api/admin/candidates/{candidate}"),
+        Some(hr),
+        None,
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    res.json()
+}
+
 /// An application's detail as HR reads it.
 pub async fn detail(app: &TestApp, hr: &str, id: &str) -> Value {
     let res = call(

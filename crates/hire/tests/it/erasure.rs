@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde_json::json;
 use testkit::spawn_app;
 
-use crate::common::{apply, call, count, hr, move_stage, open_post, pdf, stored_files};
+use crate::common::{apply, call, count, erase, hr, move_stage, open_post, pdf, stored_files};
 
 #[tokio::test]
 async fn erasure_removes_personal_data_and_keeps_the_counts() {
@@ -106,16 +106,8 @@ async fn erasure_removes_personal_data_and_keeps_the_counts() {
     )
     .await
     .assert_problem(403, "forbidden");
-    let res = call(
-        &app,
-        Method::DELETE,
-        &format!("/api/admin/candidates/{candidate}"),
-        Some(&hr),
-        None,
-    )
-    .await;
-    assert_eq!(res.status, 200, "{}", res.text);
-    assert_eq!(res.json()["applications"], 2);
+    let erased = erase(&app, &hr, &candidate).await;
+    assert_eq!(erased["applications"], 2);
 
     for id in &ids {
         let d = call(
@@ -214,15 +206,8 @@ async fn erasure_removes_personal_data_and_keeps_the_counts() {
         .as_str()
         .unwrap()
         .to_owned();
-    let res = call(
-        &app,
-        Method::DELETE,
-        &format!("/api/admin/candidates/{third_candidate}"),
-        Some(&hr),
-        None,
-    )
-    .await;
-    assert_eq!(res.json()["objects_deleted"], 1, "{}", res.text);
+    let erased = erase(&app, &hr, &third_candidate).await;
+    assert_eq!(erased["objects_deleted"], 1, "{erased}");
     assert_eq!(stored_files(&app, "/resumes/").len(), 1);
     assert_eq!(
         count(&app, "SELECT count(*) FROM resume_files", vec![]).await,

@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::json;
 use testkit::spawn_app;
 
-use crate::common::{apply_fields, call, count, field, hr, move_stage, open_post};
+use crate::common::{apply_fields, call, count, erase, field, hr, move_stage, open_post};
 
 #[tokio::test]
 async fn selection_rates_by_group_survive_erasure() {
@@ -102,15 +102,7 @@ async fn selection_rates_by_group_survive_erasure() {
         .as_str()
         .unwrap()
         .to_owned();
-    let res = call(
-        &app,
-        Method::DELETE,
-        &format!("/api/admin/candidates/{candidate}"),
-        Some(&hr),
-        None,
-    )
-    .await;
-    assert_eq!(res.status, 200, "{}", res.text);
+    erase(&app, &hr, &candidate).await;
     let again = call(&app, Method::GET, &url, Some(&hr), None).await.json();
     assert_eq!(again["groups"], report["groups"]);
 

@@ -5,7 +5,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use testkit::{TestApp, eventually, spawn_app};
 
-use crate::common::{PLATFORM, applied, call, count, detail, field, hr, move_stage, open_post};
+use crate::common::{
+    PLATFORM, applied, call, count, detail, erase, field, hr, move_stage, open_post,
+};
 
 /// An open engineering post and one application to it: (HR token, post, apply answer).
 async fn applied_to_a_post(app: &TestApp, name: &str, email: &str) -> (String, Value, Value) {
@@ -92,15 +94,7 @@ async fn no_stage_email_reaches_a_candidate_erased_before_it_was_sent() {
     move_stage(&app, &hr, id, "rejected", Some("not enough SQL")).await;
     let detail = detail(&app, &hr, id).await;
     let candidate = detail["candidate_id"].as_str().unwrap();
-    let res = call(
-        &app,
-        Method::DELETE,
-        &format!("/api/admin/candidates/{candidate}"),
-        Some(&hr),
-        None,
-    )
-    .await;
-    assert_eq!(res.status, 200, "{}", res.text);
+    erase(&app, &hr, candidate).await;
 
     let worker = app.start_worker().await;
     app.wait_completed("emailQueue", "send-stage-email", 1)

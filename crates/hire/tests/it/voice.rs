@@ -9,7 +9,7 @@ use wiremock::{
     matchers::{method, path},
 };
 
-use crate::common::{PLATFORM, applied, call, count, hr, open_post, stored_files};
+use crate::common::{PLATFORM, applied, call, count, detail, erase, hr, open_post, stored_files};
 
 pub const SECRET: &str = "whsec-test-aarya";
 
@@ -82,13 +82,21 @@ pub async fn webhook(app: &TestApp, body: &Value, secret: &str) -> testkit::Test
 }
 
 /// ElevenLabs answering `conversation`, an app using it, and HR's call dispatched to a new
-/// applicant: (ElevenLabs, app, HR's token, the application's id, its interviews' path).
-async fn dispatched(
-    conversation: &str,
-    name: &str,
-    email: &str,
-    phone: &str,
-) -> (MockServer, TestApp, String, String, String) {
+/// applicant.
+struct Dispatched {
+    server: MockServer,
+    app: TestApp,
+    /// HR's token.
+    hr: String,
+    /// The application's id.
+    id: String,
+    /// The application's voice interviews.
+    path: String,
+    /// The dispatch's answer.
+    answer: Value,
+}
+
+async fn dispatched(conversation: &str, name: &str, email: &str, phone: &str) -> Dispatched {
     let server = eleven(conversation).await;
     let app = voice_app(&server).await;
     let (_, hr) = hr(&app);
@@ -108,7 +116,15 @@ async fn dispatched(
     let path = format!("/api/admin/job-applications/{id}/voice-interviews");
     let res = call(&app, Method::POST, &path, Some(&hr), None).await;
     assert_eq!(res.status, 201, "{}", res.text);
-    (server, app, hr, id, path)
+    let answer = res.json();
+    Dispatched {
+        server,
+        app,
+        hr,
+        id,
+        path,
+        answer,
+    }
 }
 
 async fn hits(server: &MockServer, suffix: &str) -> usize {
@@ -123,30 +139,24 @@ async fn hits(server: &MockServer, suffix: &str) -> usize {
 
 #[tokio::test]
 async fn a_signed_webhook_completes_the_interview_once() {
-    let server = eleven("conv_web_1").await;
-    let app = voice_app(&server).await;
-    let (_, hr) = hr(&app);
-    let post = open_post(&app, &hr, json!({})).await;
-    let id = applied(
-        &app,
-        post["id"].as_str().unwrap(),
+    let Dispatched {
+        server,
+        app,
+        hr,
+        path,
+        answer,
+        ..
+    } = dispatched(
+        "conv_web_1",
         "Leela Menon",
         "leela@example.com",
         "90000 55555",
-        &["SQL"],
     )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let path = format!("/api/admin/job-applications/{id}/voice-interviews");
-
-    let res = call(&app, Method::POST, &path, Some(&hr), None).await;
-    assert_eq!(res.status, 201, "{}", res.text);
+    .await;
     assert_eq!(
         (
-            res.json()["status"].as_str(),
-            res.json()["conversation_id"].as_str()
+            answer["status"].as_str(),
+            answer["conversation_id"].as_str()
         ),
         (Some("dispatched"), Some("conv_web_1"))
     );
@@ -236,8 +246,13 @@ async fn a_signed_webhook_completes_the_interview_once() {
 
 #[tokio::test]
 async fn the_reconciler_recovers_a_call_whose_webhook_was_lost() {
-    let (server, app, hr, _, path) =
-        dispatched("conv_lost_1", "Ravi", "ravi@example.com", "+91 90000 66666").await;
+    let Dispatched {
+        server,
+        app,
+        hr,
+        path,
+        ..
+    } = dispatched("conv_lost_1", "Ravi", "ravi@example.com", "+91 90000 66666").await;
 
     // two replicas; one run of the 15-minute job
     let a = app.start_worker().await;
@@ -276,36 +291,24 @@ async fn the_reconciler_recovers_a_call_whose_webhook_was_lost() {
 /// nothing of it (no transcript, no evaluation, no recording fetched or stored).
 #[tokio::test]
 async fn a_call_ending_after_the_candidates_erasure_keeps_nothing() {
-    let (server, app, hr, id, _) = dispatched(
+    let Dispatched {
+        server,
+        app,
+        hr,
+        id,
+        ..
+    } = dispatched(
         "conv_erased_1",
         "Meera",
         "meera@example.com",
         "+91 90000 77777",
     )
     .await;
-    let candidate: uuid::Uuid = {
-        use sea_orm::{ConnectionTrait, DbBackend, Statement};
-        app.db
-            .query_one_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT candidate_id FROM job_applications WHERE id = $1::uuid",
-                [id.clone().into()],
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get_by_index(0)
-            .unwrap()
-    };
-    let res = call(
-        &app,
-        Method::DELETE,
-        &format!("/api/admin/candidates/{candidate}"),
-        Some(&hr),
-        None,
-    )
-    .await;
-    assert_eq!(res.status, 200, "{}", res.text);
+    let candidate = detail(&app, &hr, &id).await["candidate_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    erase(&app, &hr, &candidate).await;
 
     let event =
         json!({"type": "post_call_transcription", "data": conversation_data("conv_erased_1")});
