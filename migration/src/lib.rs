@@ -100,6 +100,8 @@ mod m20261204_800010_create_crm_campaigns;
 mod m20261204_850008_add_invoice_email_queued_at;
 mod m20261205_850009_add_credit_note_email_queued_at;
 mod m20261206_700009_create_course_order_refunds;
+mod m20261207_800010_add_lead_email;
+mod m20261207_900011_add_application_full_name;
 
 /// A hash of the migration sources: changes whenever any migration file changes.
 pub const FINGERPRINT: &str = env!("MIGRATION_FINGERPRINT");
@@ -181,6 +183,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_850008_add_invoice_email_queued_at::Migration),
             Box::new(m20261205_850009_add_credit_note_email_queued_at::Migration),
             Box::new(m20261206_700009_create_course_order_refunds::Migration),
+            Box::new(m20261207_800010_add_lead_email::Migration),
+            Box::new(m20261207_900011_add_application_full_name::Migration),
         ]
     }
 }

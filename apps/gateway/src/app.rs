@@ -117,6 +117,18 @@ pub fn payment_products() -> integrations::payments::PaymentProducts {
     products
 }
 
+/// Comms with every contact policy of the process, registered by the crate that knows the
+/// people behind the numbers: the CRM's leads (do-not-disturb, WhatsApp consent) for the
+/// direct call, SMS and WhatsApp routes.
+pub fn comms_with_policies(
+    ctx: &AppContext,
+    jobs: &jobs::Jobs,
+    config: &GatewayConfig,
+) -> anyhow::Result<comms::Comms> {
+    Ok(comms::Comms::new(ctx, jobs, config.comms.clone())?
+        .with_contact_policy(crm::service::contact_policy::LeadContactPolicy))
+}
+
 impl Services {
     /// Builds every crate's state from the shared context, handing each its section of
     /// `config`.
@@ -149,7 +161,7 @@ impl Services {
         Ok(Self {
             jobs: web::Data::new(jobs.clone()),
             storage: web::Data::new(storage),
-            comms: web::Data::new(comms::Comms::new(ctx, jobs, config.comms.clone())?),
+            comms: web::Data::new(comms_with_policies(ctx, jobs, config)?),
             directory: web::Data::from(identity.directory()),
             password_sign_in: web::Data::from(identity.password_sign_in()),
             identity: web::Data::new(identity),

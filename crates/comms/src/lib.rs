@@ -20,10 +20,16 @@
 //!
 //! [`CommsConfig`] is the crate's environment section, kept in [`Comms`].
 //!
+//! - [`contact`]: before a direct call, SMS or WhatsApp message, every registered
+//!   [`ContactPolicy`] is asked about the number (the CRM refuses its do-not-disturb leads
+//!   and WhatsApp to leads without consent: 409, nothing sent or stored); the gateway
+//!   registers them with [`Comms::with_contact_policy`], none means everything is allowed.
+//!
 //! A provider without credentials self-disables: its routes answer 503
 //! `provider_not_configured` and nothing fails at boot.
 
 pub mod config;
+pub mod contact;
 pub mod email;
 pub mod entities;
 pub mod error;
@@ -40,6 +46,7 @@ use kernel::routes::{ServiceConfig, scope};
 use kernel::tenant::ModuleGate;
 
 pub use config::CommsConfig;
+pub use contact::{Channel, ContactPolicy, ContactVerdict, Refusal};
 pub use email::{EmailJob, Mailer, queue_email};
 pub use error::codes;
 pub use exotel::ExotelClient;

@@ -1,5 +1,5 @@
-//! The crate's state: the mailer, the provider clients, the queues, the pool and its
-//! configuration section.
+//! The crate's state: the mailer, the provider clients, the queues, the pool, its
+//! configuration section and the registered contact policies.
 
 use std::{sync::Arc, time::Duration};
 
@@ -7,7 +7,10 @@ use anyhow::Context;
 use kernel::AppContext;
 use sea_orm::DatabaseConnection;
 
-use crate::{CommsConfig, ExotelClient, Mailer, WhatsAppClient};
+use crate::{
+    CommsConfig, ExotelClient, Mailer, WhatsAppClient,
+    contact::{ContactPolicies, ContactPolicy},
+};
 
 /// Timeout of one provider HTTP call.
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(15);
@@ -28,6 +31,8 @@ pub struct Comms {
     pub db: DatabaseConnection,
     /// The crate's configuration section (the webhooks' shared secrets).
     pub config: Arc<CommsConfig>,
+    /// Asked before a direct call, SMS or WhatsApp message (none registered: all allowed).
+    pub contact_policies: Arc<ContactPolicies>,
 }
 
 impl Comms {
@@ -57,6 +62,14 @@ impl Comms {
             jobs: jobs.clone(),
             db: ctx.db.clone(),
             config: Arc::new(config),
+            contact_policies: Arc::new(ContactPolicies::new()),
         })
+    }
+
+    /// With `policy` asked (after any registered earlier) before every direct call, SMS and
+    /// WhatsApp message; registered by the gateway (the CRM's leads).
+    pub fn with_contact_policy(mut self, policy: impl ContactPolicy) -> Self {
+        Arc::make_mut(&mut self.contact_policies).register(policy);
+        self
     }
 }

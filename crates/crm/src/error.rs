@@ -14,8 +14,10 @@ pub mod codes {
         AGENT_IN_ANOTHER_TEAM = CONFLICT "agent_in_another_team";
         /// Another workflow of the platform has this name.
         WORKFLOW_NAME_TAKEN = CONFLICT "workflow_name_taken";
-        /// The lead is marked do-not-disturb: no call is placed.
+        /// The lead is marked do-not-disturb: no call, SMS or WhatsApp message goes to them.
         LEAD_DO_NOT_DISTURB = CONFLICT "lead_do_not_disturb";
+        /// The lead withdrew WhatsApp consent (or never gave it where the platform requires it): no WhatsApp message goes to them.
+        LEAD_NO_WHATSAPP_CONSENT = CONFLICT "lead_no_whatsapp_consent";
         /// The lead already has a discount waiting for approval.
         DISCOUNT_ALREADY_PENDING = CONFLICT "discount_already_pending";
         /// The discount was approved or rejected already (by someone else).
@@ -30,8 +32,6 @@ pub mod codes {
         EVENT_SLUG_TAKEN = CONFLICT "event_slug_taken";
         /// Every place of the event or league is taken.
         EVENT_FULL = CONFLICT "event_full";
-        /// The person (their phone or email) is already registered for the event or league.
-        ALREADY_REGISTERED = CONFLICT "already_registered";
         /// Registration for the event or league has closed.
         REGISTRATION_CLOSED = CONFLICT "registration_closed";
         /// Another campaign of the platform has this name.
@@ -56,9 +56,12 @@ pub enum CrmError {
     /// 409 `workflow_name_taken` on `name`.
     #[error("another workflow of this platform has this name")]
     WorkflowNameTaken,
-    /// 409 `lead_do_not_disturb`: no call to a DND lead.
+    /// 409 `lead_do_not_disturb`: no call, SMS or WhatsApp message to a DND lead.
     #[error("the lead is marked do-not-disturb")]
     DoNotDisturb,
+    /// 409 `lead_no_whatsapp_consent`: no WhatsApp message to a lead without consent.
+    #[error("the lead has not consented to WhatsApp messages")]
+    NoWhatsappConsent,
     /// 409 `discount_already_pending` on `lead_id`.
     #[error("this lead already has a discount waiting for approval")]
     DiscountPending,
@@ -101,6 +104,7 @@ impl CrmError {
             Self::AgentInAnotherTeam => &codes::AGENT_IN_ANOTHER_TEAM,
             Self::WorkflowNameTaken => &codes::WORKFLOW_NAME_TAKEN,
             Self::DoNotDisturb => &codes::LEAD_DO_NOT_DISTURB,
+            Self::NoWhatsappConsent => &codes::LEAD_NO_WHATSAPP_CONSENT,
             Self::DiscountPending => &codes::DISCOUNT_ALREADY_PENDING,
             Self::DiscountDecided(_) => &codes::DISCOUNT_ALREADY_DECIDED,
             Self::OwnDiscount => &codes::DISCOUNT_OWN_PROPOSAL,
@@ -150,6 +154,8 @@ mod tests {
             (CrmError::TeamNameTaken, 409, "sales_team_name_taken"),
             (CrmError::AgentInAnotherTeam, 409, "agent_in_another_team"),
             (CrmError::NotFound("lead"), 404, "not_found"),
+            (CrmError::DoNotDisturb, 409, "lead_do_not_disturb"),
+            (CrmError::NoWhatsappConsent, 409, "lead_no_whatsapp_consent"),
             (
                 CrmError::Invalid("phone", "bad".into()),
                 422,

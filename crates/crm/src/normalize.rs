@@ -52,6 +52,17 @@ pub fn email_canonical(raw: &str) -> Result<String, &'static str> {
     Ok(format!("{local}@{domain}"))
 }
 
+/// The address to write to: the email as given, trimmed, its domain lower-cased (domains are
+/// case-insensitive; a local part belongs to its server, whose `+tag` and dots may name
+/// another person's mailbox). Only for an address [`email_canonical`] accepted.
+pub fn email_address(raw: &str) -> String {
+    let trimmed = raw.trim();
+    match trimmed.rsplit_once('@') {
+        Some((local, domain)) => format!("{local}@{}", domain.to_lowercase()),
+        None => trimmed.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +95,15 @@ mod tests {
         for raw in ["", "   ", "hello", "12345", "+91 12345", &"9".repeat(40)] {
             assert!(phone_e164(raw).is_err(), "{raw:?}");
         }
+    }
+
+    #[test]
+    fn mail_goes_to_the_address_as_given() {
+        assert_eq!(
+            email_address("  Asha.Rao+ads@Example.COM "),
+            "Asha.Rao+ads@example.com"
+        );
+        assert_eq!(email_address("a.s.h.a@gmail.com"), "a.s.h.a@gmail.com");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 /// SAC of commercial training and coaching services.
 pub const SAC_COACHING: &str = "999293";
 /// GST rate of SAC 999293, in basis points (18%).
-pub const RATE_COACHING_BP: i64 = 1800;
+pub const RATE_COACHING_BP: i64 = kernel::money::GST_RATE_COACHING_BP;
 
 /// One line to tax: the price of `quantity` units together.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -111,6 +111,25 @@ impl Money {
     }
 }
 
+/// GST rate of SAC 999293 (commercial training and coaching), in basis points (18%): what
+/// every product of the suite is invoiced at (finance's `tax::RATE_COACHING_BP`).
+pub const GST_RATE_COACHING_BP: i64 = 1800;
+
+/// What a buyer pays for a price: an INR price stated exclusive of GST gets the GST added
+/// (18%, rounded half-up once on the whole price); an inclusive price is paid as stated, and
+/// so is a price in another currency (not invoiced with GST). Products charge this amount and
+/// finance invoices exactly what was paid, so the invoice's total is the payment (ADR 0095).
+/// `None` when the sum does not fit in paise.
+pub fn charged_paise(price_paise: i64, currency: &str, gst_inclusive: bool) -> Option<i64> {
+    if gst_inclusive || currency != Currency::Inr.code() {
+        return Some(price_paise);
+    }
+    let tax = Money::inr(price_paise)
+        .ratio(GST_RATE_COACHING_BP, 10_000)
+        .ok()?;
+    price_paise.checked_add(tax.amount_paise)
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.amount_paise < 0 { "-" } else { "" };
@@ -143,6 +162,17 @@ mod tests {
         assert_eq!(Money::inr(100).ratio(1, 3).unwrap().amount_paise, 33);
         assert_eq!(Money::inr(-250).ratio(1, 100).unwrap().amount_paise, -3);
         assert!(Money::inr(1).ratio(1, 0).is_err());
+    }
+
+    #[test]
+    fn an_exclusive_inr_price_is_charged_with_its_gst() {
+        // 1,000.00 + 18% = 1,180.00; 999.99 + 179.9982 -> 1,179.99
+        assert_eq!(charged_paise(100_000, "INR", false), Some(118_000));
+        assert_eq!(charged_paise(99_999, "INR", false), Some(117_999));
+        assert_eq!(charged_paise(100_000, "INR", true), Some(100_000));
+        // not invoiced with GST: paid as stated
+        assert_eq!(charged_paise(100_000, "USD", false), Some(100_000));
+        assert_eq!(charged_paise(i64::MAX, "INR", false), None);
     }
 
     #[test]

@@ -136,6 +136,9 @@ pub struct PackDto {
     pub currency: String,
     /// Whether the price includes GST.
     pub gst_inclusive: bool,
+    /// What the buyer pays, in paise: `amount_paise`, with 18% GST added when the price is
+    /// stated exclusive of it.
+    pub payable_paise: i64,
     /// On sale.
     pub active: bool,
 }
@@ -143,6 +146,7 @@ pub struct PackDto {
 impl From<token_packs::Model> for PackDto {
     fn from(p: token_packs::Model) -> Self {
         Self {
+            payable_paise: p.charged_paise(),
             id: p.id,
             name: p.name,
             tokens: p.tokens,
@@ -216,7 +220,8 @@ pub struct PurchaseOrder {
     pub order_id: Uuid,
     /// Razorpay's order id.
     pub razorpay_order_id: String,
-    /// Price in paise.
+    /// What the checkout charges, in paise: the pack's price, GST included (added when the
+    /// price is stated exclusive of it).
     pub amount_paise: i64,
     /// ISO currency.
     pub currency: String,

@@ -324,8 +324,8 @@ impl PaymentProduct for TokenPacks {
     }
 }
 
-/// Records the order of a purchase of `pack` just created at Razorpay (`created`, at the
-/// pack's price at this moment).
+/// Records the order of a purchase of `pack` just created at Razorpay (`created`, at what the
+/// pack costs at this moment, GST included: [`token_packs::Model::charged_paise`]).
 pub async fn record_order<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
@@ -341,7 +341,7 @@ pub async fn record_order<C: ConnectionTrait>(
         user_id: Set(user_id),
         pack_id: Set(pack.id),
         tokens: Set(pack.tokens),
-        amount_paise: Set(pack.price_paise),
+        amount_paise: Set(pack.charged_paise()),
         currency: Set(pack.currency.clone()),
         razorpay_order_id: Set(razorpay_order_id.to_owned()),
         razorpay_payment_id: Set(None),

@@ -1,5 +1,7 @@
 //! `/api/exotel`: click-to-call and SMS for sales users and admins, and their call log.
 //! 503 `provider_not_configured` without Exotel credentials (the CRM falls back to `tel:`).
+//! Before Exotel is asked, the registered contact policies are ([`crate::contact`]): a
+//! refused number is 409 (the CRM's `lead_do_not_disturb`) and nothing is sent or stored.
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
@@ -15,7 +17,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::service::{self, NewCall};
-use crate::{Comms, entities::exotel_calls, phone, provider::ProviderError};
+use crate::{Comms, contact::Channel, entities::exotel_calls, phone, provider::ProviderError};
 
 /// A call to place: Exotel rings `from` (the agent) first, then connects `to`.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -104,13 +106,16 @@ fn client(comms: &Comms) -> AppResult<&super::ExotelClient> {
         .ok_or_else(|| ProviderError::NotConfigured("Exotel").into_app_error())
 }
 
-/// Places a click-to-call (sales users and admins) and stores it.
+/// Places a click-to-call (sales users and admins) and stores it. Both numbers ring, so both
+/// are put to the contact policies: a do-not-disturb lead's number is 409
+/// `lead_do_not_disturb` on its field (`to`, or `from`) and nothing is placed or stored.
 #[utoipa::path(
     tag = "comms",
     security(("bearer" = [])),
     request_body = PlaceCall,
     responses(
         (status = 201, body = CallDto),
+        (status = 409, description = "lead_do_not_disturb: the number is a do-not-disturb lead's; nothing placed", body = kernel::error::Problem),
         (status = 422, description = "validation_failed", body = kernel::error::Problem),
         (status = 502, description = "Exotel refused the call", body = kernel::error::Problem),
         (status = 503, description = "provider_not_configured", body = kernel::error::Problem),
@@ -127,6 +132,13 @@ pub async fn call(
     let exotel = client(&comms)?;
     let from = phone::normalize(&req.from);
     let to = phone::normalize(&req.to);
+    let policies = &comms.contact_policies;
+    policies
+        .ensure_allowed(&ctx.db, user.tenant.id, &to, Channel::Call, "to")
+        .await?;
+    policies
+        .ensure_allowed(&ctx.db, user.tenant.id, &from, Channel::Call, "from")
+        .await?;
     let placed = exotel
         .connect_call(&from, &to)
         .await
@@ -146,13 +158,15 @@ pub async fn call(
     Ok(HttpResponse::Created().json(CallDto::from(row)))
 }
 
-/// Sends an SMS from the ExoPhone (sales users and admins).
+/// Sends an SMS from the ExoPhone (sales users and admins). A number the contact policies
+/// refuse (a do-not-disturb lead's) is 409 `lead_do_not_disturb` on `to`, nothing sent.
 #[utoipa::path(
     tag = "comms",
     security(("bearer" = [])),
     request_body = SendSms,
     responses(
         (status = 202, body = SmsDto),
+        (status = 409, description = "lead_do_not_disturb: the number is a do-not-disturb lead's; nothing sent", body = kernel::error::Problem),
         (status = 422, description = "validation_failed", body = kernel::error::Problem),
         (status = 502, description = "Exotel refused the SMS", body = kernel::error::Problem),
         (status = 503, description = "provider_not_configured", body = kernel::error::Problem),
@@ -162,12 +176,18 @@ pub async fn call(
 #[tracing::instrument(skip_all, fields(user = %user.id), err)]
 pub async fn sms(
     user: Require<Sales>,
+    ctx: web::Data<AppContext>,
     comms: web::Data<Comms>,
     ValidJson(req): ValidJson<SendSms>,
 ) -> AppResult<HttpResponse> {
     let exotel = client(&comms)?;
+    let to = phone::normalize(&req.to);
+    comms
+        .contact_policies
+        .ensure_allowed(&ctx.db, user.tenant.id, &to, Channel::Sms, "to")
+        .await?;
     let sent = exotel
-        .send_sms(&phone::normalize(&req.to), &req.body)
+        .send_sms(&to, &req.body)
         .await
         .map_err(ProviderError::into_app_error)?;
     Ok(HttpResponse::Accepted().json(SmsDto {

@@ -1,4 +1,5 @@
-//! `POST /api/whatsapp/messages`: sales users and admins queue a text or template message.
+//! `POST /api/whatsapp/messages`: sales users and admins queue a text or template message,
+//! once the registered contact policies allow the number ([`crate::contact`]).
 
 use actix_web::{HttpResponse, post, web};
 use kernel::{
@@ -13,7 +14,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::{TemplateMessage, WhatsAppJob, service};
-use crate::Comms;
+use crate::{Comms, contact::Channel, phone};
 
 /// A message to send: `text` or `template`.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -41,13 +42,16 @@ pub struct QueuedMessage {
 }
 
 /// Queues a WhatsApp message (sales users and admins). 503 `provider_not_configured`
-/// without WhatsApp credentials.
+/// without WhatsApp credentials. A number the contact policies refuse is 409 on `to` and
+/// nothing is stored or queued: a do-not-disturb lead's (`lead_do_not_disturb`), a lead's
+/// without WhatsApp consent (`lead_no_whatsapp_consent`).
 #[utoipa::path(
     tag = "comms",
     security(("bearer" = [])),
     request_body = SendWhatsApp,
     responses(
         (status = 202, body = QueuedMessage),
+        (status = 409, description = "lead_do_not_disturb or lead_no_whatsapp_consent: the lead behind the number may not be messaged; nothing queued", body = kernel::error::Problem),
         (status = 422, description = "validation_failed", body = kernel::error::Problem),
         (status = 503, description = "provider_not_configured", body = kernel::error::Problem),
     )
@@ -71,6 +75,16 @@ pub async fn send(
     if comms.whatsapp.is_none() {
         return Err(AppError::provider_not_configured("WhatsApp"));
     }
+    comms
+        .contact_policies
+        .ensure_allowed(
+            &ctx.db,
+            user.tenant.id,
+            &phone::normalize(&job.to),
+            Channel::Whatsapp,
+            "to",
+        )
+        .await?;
     let row = service::queue_outbound(&ctx.db, &user.tenant, &job, content, Some(user.id)).await?;
     comms.jobs.notify_committed();
     Ok(HttpResponse::Accepted().json(QueuedMessage {

@@ -4,6 +4,8 @@
 
 use crate::common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use comms::entities::exotel_calls as calls;
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -265,4 +267,148 @@ async fn every_comms_route_is_documented() {
             "{verb} {path} is not documented"
         );
     }
+}
+
+/// Exotel accepting every call and SMS (each with its own sid): a refused request would show
+/// as one it received.
+async fn mount_accepting(api: &MockServer) {
+    let calls = AtomicUsize::new(0);
+    Mock::given(method("POST"))
+        .and(path("/v1/Accounts/acme1/Calls/connect.json"))
+        .respond_with(move |_: &wiremock::Request| {
+            let n = calls.fetch_add(1, Ordering::SeqCst);
+            ResponseTemplate::new(200).set_body_json(json!({
+                "Call": {"Sid": format!("call-ok-{n}"), "Status": "in-progress"}
+            }))
+        })
+        .mount(api)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/Accounts/acme1/Sms/send.json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"SMSMessage": {"Sid": "sms-ok", "Status": "queued"}})),
+        )
+        .mount(api)
+        .await;
+}
+
+async fn call_to(app: &TestApp, token: &str, from: &str, to: &str) -> testkit::TestResponse {
+    app.req(Method::POST, "/api/exotel/call")
+        .bearer(token)
+        .json(&json!({"from": from, "to": to}))
+        .send()
+        .await
+}
+
+async fn sms_to(app: &TestApp, token: &str, to: &str) -> testkit::TestResponse {
+    app.req(Method::POST, "/api/exotel/sms")
+        .bearer(token)
+        .json(&json!({"to": to, "body": "Last seats for the demo"}))
+        .send()
+        .await
+}
+
+#[tokio::test]
+async fn a_do_not_disturb_lead_is_neither_called_nor_texted_in_any_spelling() {
+    let api = MockServer::start().await;
+    mount_accepting(&api).await;
+    let app = app_with_exotel(&api).await;
+    let sales = common::sales_token(&app, "mr-mentor");
+    common::lead(&app, "98123 45678", json!({"dnd": true})).await;
+
+    // the lead's number as the CRM stores it, with spaces, as WhatsApp writes it, nationally
+    for to in [
+        "+919812345678",
+        "+91 98123 45678",
+        "919812345678",
+        "098123-45678",
+    ] {
+        let body = call_to(&app, &sales, "+91 98765 43210", to)
+            .await
+            .assert_problem(409, "lead_do_not_disturb");
+        assert_eq!(body["errors"][0]["field"], "to", "{body}");
+        let body = sms_to(&app, &sales, to)
+            .await
+            .assert_problem(409, "lead_do_not_disturb");
+        assert_eq!(body["errors"][0]["field"], "to", "{body}");
+    }
+    // Exotel rings `from` first: the lead there is refused as well
+    let body = call_to(&app, &sales, "(+91) 98123.45678", "+918765432109")
+        .await
+        .assert_problem(409, "lead_do_not_disturb");
+    assert_eq!(body["errors"][0]["field"], "from", "{body}");
+    // an admin is held to it too
+    call_to(&app, &app.admin_token(), "+91 98765 43210", "9812345678")
+        .await
+        .assert_problem(409, "lead_do_not_disturb");
+    sms_to(&app, &app.admin_token(), "+91-98123-45678")
+        .await
+        .assert_problem(409, "lead_do_not_disturb");
+
+    // nothing reached Exotel and no call was stored
+    assert!(api.received_requests().await.unwrap().is_empty());
+    assert_eq!(
+        common::count(&app, "SELECT count(*) FROM exotel_calls").await,
+        0
+    );
+
+    // a lead who only withdrew WhatsApp consent may be called and texted, and so may a
+    // number that is no lead's
+    common::lead(&app, "9822233344", json!({"whatsapp_consent": false})).await;
+    for to in ["+91 98222 33344", "+918765432109"] {
+        let res = call_to(&app, &sales, "+91 98765 43210", to).await;
+        assert_eq!(res.status, 201, "{to}: {}", res.text);
+        let res = sms_to(&app, &sales, to).await;
+        assert_eq!(res.status, 202, "{to}: {}", res.text);
+    }
+    assert_eq!(api.received_requests().await.unwrap().len(), 4);
+    assert_eq!(
+        common::count(&app, "SELECT count(*) FROM exotel_calls").await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn another_platforms_do_not_disturb_lead_does_not_block_a_number() {
+    let api = MockServer::start().await;
+    mount_accepting(&api).await;
+    let app = app_with_exotel(&api).await;
+    common::lead(&app, "9812345678", json!({"dnd": true})).await;
+    // the same number on a platform where it is no lead
+    let admin = app.token(kernel::auth::Role::Admin, &[], "mr-hire");
+    let res = app
+        .req(Method::POST, "/api/exotel/sms")
+        .platform("mr-hire")
+        .bearer(&admin)
+        .json(&json!({"to": "+919812345678", "body": "Your interview is at 5 PM"}))
+        .send()
+        .await;
+    assert_eq!(res.status, 202, "{}", res.text);
+    assert_eq!(api.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_merged_duplicates_number_answers_for_the_lead_it_was_merged_into() {
+    let api = MockServer::start().await;
+    mount_accepting(&api).await;
+    let app = app_with_exotel(&api).await;
+    let admin = app.admin_token();
+    let keep = common::lead(&app, "9811111111", json!({"dnd": true})).await;
+    let dup = common::lead(&app, "9822222222", json!({"dnd": false})).await;
+    let res = app
+        .call(
+            Method::POST,
+            &format!("/api/sales/leads/{dup}/merge"),
+            &admin,
+            Some(json!({"into": keep})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+
+    let sales = common::sales_token(&app, "mr-mentor");
+    sms_to(&app, &sales, "+91 98222 22222")
+        .await
+        .assert_problem(409, "lead_do_not_disturb");
+    assert!(api.received_requests().await.unwrap().is_empty());
 }

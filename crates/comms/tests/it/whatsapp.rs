@@ -4,7 +4,10 @@
 
 use crate::common;
 
-use std::time::Duration;
+use std::{
+    sync::atomic::{AtomicUsize, Ordering},
+    time::Duration,
+};
 
 use comms::{
     WhatsAppClient, WhatsAppJob,
@@ -288,6 +291,132 @@ async fn without_credentials_whatsapp_answers_503() {
         .send()
         .await
         .assert_problem(503, "provider_not_configured");
+}
+
+async fn send_to(app: &TestApp, token: &str, body: Value) -> testkit::TestResponse {
+    app.req(Method::POST, "/api/whatsapp/messages")
+        .bearer(token)
+        .json(&body)
+        .send()
+        .await
+}
+
+#[tokio::test]
+async fn a_lead_on_do_not_disturb_or_without_consent_gets_no_whatsapp_message() {
+    let api = MockServer::start().await;
+    let sent = AtomicUsize::new(0);
+    Mock::given(method("POST"))
+        .and(path("/1055/messages"))
+        .respond_with(move |_: &wiremock::Request| {
+            let n = sent.fetch_add(1, Ordering::SeqCst);
+            ResponseTemplate::new(200).set_body_json(json!({
+                "messaging_product": "whatsapp",
+                "messages": [{"id": format!("wamid.OK{n}")}]
+            }))
+        })
+        .mount(&api)
+        .await;
+    let app = app_with_whatsapp(&api).await;
+    let bg = common::consume(&app).await;
+    let sales = common::sales_token(&app, "mr-mentor");
+    let admin = app.admin_token();
+    common::lead(&app, "9812345678", json!({"dnd": true})).await;
+    common::lead(&app, "9823456789", json!({"whatsapp_consent": false})).await;
+    common::lead(&app, "9834567890", json!({"whatsapp_consent": true})).await;
+    common::lead(&app, "9845678901", json!({"dnd": false})).await;
+    let template = json!({"name": "demo_reminder", "components": []});
+
+    // the do-not-disturb lead, in WhatsApp's spelling and with spaces, text or template
+    for (token, body) in [
+        (&sales, json!({"to": "919812345678", "text": "Last seats"})),
+        (
+            &sales,
+            json!({"to": "+91 98123 45678", "template": template}),
+        ),
+        (&admin, json!({"to": "098123-45678", "text": "Last seats"})),
+    ] {
+        let problem = send_to(&app, token, body)
+            .await
+            .assert_problem(409, "lead_do_not_disturb");
+        assert_eq!(problem["errors"][0]["field"], "to", "{problem}");
+    }
+    // the lead who withdrew consent
+    for body in [
+        json!({"to": "+91-98234-56789", "text": "Last seats"}),
+        json!({"to": "919823456789", "template": template}),
+    ] {
+        let problem = send_to(&app, &sales, body)
+            .await
+            .assert_problem(409, "lead_no_whatsapp_consent");
+        assert_eq!(problem["errors"][0]["field"], "to", "{problem}");
+    }
+    // nothing stored, nothing queued
+    let queued = "SELECT count(*) FROM outbox WHERE queue = 'whatsappQueue'";
+    assert_eq!(common::count(&app, queued).await, 0);
+    assert_eq!(
+        common::count(&app, "SELECT count(*) FROM whatsapp_messages").await,
+        0
+    );
+
+    // a number that is no lead's, and a lead never asked (consent not required by default)
+    for to in ["+91 87654 32109", "+91 98456 78901"] {
+        let res = send_to(&app, &sales, json!({"to": to, "text": "Last seats"})).await;
+        assert_eq!(res.status, 202, "{to}: {}", res.text);
+    }
+    // the platform requires recorded consent: the lead never asked is refused now, the lead
+    // who gave it is not
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/system-config/CRM_WHATSAPP_REQUIRE_CONSENT",
+            &admin,
+            Some(json!({"value": true})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    send_to(
+        &app,
+        &sales,
+        json!({"to": "919845678901", "text": "Last seats"}),
+    )
+    .await
+    .assert_problem(409, "lead_no_whatsapp_consent");
+    let res = send_to(
+        &app,
+        &sales,
+        json!({"to": "919834567890", "template": template}),
+    )
+    .await;
+    assert_eq!(res.status, 202, "{}", res.text);
+
+    // exactly the three allowed messages reached WhatsApp
+    common::eventually(10, || {
+        let app = &app;
+        async move {
+            let sent = common::count(
+                app,
+                "SELECT count(*) FROM whatsapp_messages WHERE status = 'sent'",
+            )
+            .await;
+            (sent == 3).then_some(())
+        }
+    })
+    .await
+    .expect("the allowed messages were not sent");
+    assert_eq!(common::count(&app, queued).await, 3);
+    let mut to: Vec<String> = api
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let body: Value = serde_json::from_slice(&r.body).unwrap();
+            body["to"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    to.sort();
+    assert_eq!(to, ["918765432109", "919834567890", "919845678901"]);
+    bg.close(Duration::from_secs(5)).await;
 }
 
 fn job_context(attempt: u32) -> JobContext {

@@ -179,7 +179,7 @@ impl From<leads::Model> for LeadDto {
             id: l.id,
             full_name: l.full_name,
             phone: l.phone_e164,
-            email: l.email_canonical,
+            email: l.email,
             source: l.source,
             campaign: l.campaign,
             form: l.form,

@@ -15,8 +15,11 @@ pub struct Model {
     pub full_name: String,
     /// Phone in E.164.
     pub phone_e164: String,
-    /// Canonical email.
+    /// Canonical email: the dedupe key (`normalize::email_canonical`), never an address to
+    /// write to.
     pub email_canonical: Option<String>,
+    /// The email as given (trimmed, domain lower-cased): where mail to the lead goes.
+    pub email: Option<String>,
     /// Where it first came from (`vendor:<name>`, a form, `import`).
     pub source: String,
     /// Campaign.

@@ -132,8 +132,8 @@ pub async fn open_events(
 
 /// Registers for the event `slug` (no account): 201 with the registration; the person
 /// becomes (or is deduplicated into) a lead with form `event-<slug>`. 404 unknown or
-/// inactive event; 409 `registration_closed`, `already_registered`, `event_full`; a filled
-/// honeypot is answered 201 and stores nothing. 429 over `LEAD_CAPTURE_RATE_LIMIT` per IP.
+/// inactive event; 409 `registration_closed`, `event_full`; a repeat (the same phone or
+/// email) and a filled honeypot are answered 201 like a first registration and store nothing. 429 over `LEAD_CAPTURE_RATE_LIMIT` per IP.
 #[utoipa::path(tag = "crm", params(("slug" = String, Path, description = "the event's slug")), request_body = EventRegistrationRequest,
     responses((status = 201, body = RegistrationAnswer), (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 #[post("/{slug}/registrations")]

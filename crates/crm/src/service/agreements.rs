@@ -271,7 +271,7 @@ pub async fn send(
         .bytes;
     let invitee = Invitee {
         name: lead.full_name.clone(),
-        email: lead.email_canonical.clone(),
+        email: lead.email.clone(),
         phone: lead.phone_e164.clone(),
     };
     let sent = client

@@ -70,8 +70,8 @@ pub struct Ingested {
 
 const INSERT: &str = "INSERT INTO leads (id, platform_id, full_name, phone_e164, email_canonical, \
      source, campaign, form, utm, extra, vendor_id, course, language, region, whatsapp_consent, \
-     campaign_id) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+     email, campaign_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
      (SELECT c.id FROM crm_campaigns c WHERE c.platform_id = $2 AND lower(c.utm_campaign) = lower($7))) \
      ON CONFLICT DO NOTHING RETURNING id";
 
@@ -170,6 +170,12 @@ pub async fn ingest_in<C: ConnectionTrait>(
                 lead.profile.language.clone().into(),
                 lead.profile.region.clone().into(),
                 lead.profile.whatsapp_consent.into(),
+                // where mail goes: the address as given, not the dedupe key
+                lead.email
+                    .as_deref()
+                    .filter(|_| email.is_some())
+                    .map(normalize::email_address)
+                    .into(),
             ],
         ))
         .await?;

@@ -527,7 +527,9 @@ pub async fn set_preferences(
 
 /// Places an Exotel click-to-call from the lead (the agent's phone first, then the lead's),
 /// stores it in comms' call log and puts it on the lead's timeline; the recording shows in
-/// the lead's detail once Exotel's status callback brings it. A DND lead is refused (409).
+/// the lead's detail once Exotel's status callback brings it. A DND lead is refused (409), and
+/// so is a `from` that is a lead whose preferences forbid a call (Exotel rings `from` first:
+/// 409 naming `from`).
 pub async fn place_call(
     db: &DatabaseConnection,
     exotel: &comms::ExotelClient,
@@ -556,6 +558,13 @@ pub async fn place_call(
     })?;
     let from =
         crate::normalize::phone_e164(&from).map_err(|m| CrmError::Invalid("from", m.into()))?;
+    if let comms::ContactVerdict::Block(refusal) =
+        super::contact_policy::verdict(db, user.tenant.id, &from, comms::Channel::Call).await?
+    {
+        return Err(CrmError::App(
+            kernel::AppError::new(refusal.code, refusal.detail).on_field("from"),
+        ));
+    }
     let placed = exotel
         .connect_call(&from, &lead.phone_e164)
         .await

@@ -3,7 +3,8 @@
 //! with the form and its UTM), `lead.form_submitted` for the workflow trigger, the campaign
 //! attribution from `utm_campaign`. A registration is taken under the event's row lock, so
 //! the capacity holds under any concurrency; one registration per event and lead (a unique
-//! constraint), a repeat is 409 `already_registered` and changes nothing.
+//! constraint). A repeat changes nothing and is answered like a first registration (ADR 0095:
+//! a 409 told anyone holding a phone number or an email whether that person had registered).
 
 use std::collections::BTreeMap;
 
@@ -359,8 +360,10 @@ fn conflict(code: &'static kernel::error::ErrorCode, detail: &str) -> CrmError {
 }
 
 /// Registers the person for the `kind` with `slug` (a lead deduplicated as always): 404 for
-/// an unknown or inactive one, 409 `registration_closed`, `already_registered` (the same
-/// phone or email again) or `event_full`; nothing is stored on a 409.
+/// an unknown or inactive one, 409 `registration_closed` or `event_full` (for everyone, the
+/// registered included); nothing is stored on a 409. The same phone or email again stores
+/// nothing and gets the answer of a first registration (a fresh id, as the honeypot's), so
+/// the form cannot be asked who has registered.
 pub async fn register(
     db: &DatabaseConnection,
     tenant: &Tenant,
@@ -403,6 +406,11 @@ pub async fn register(
             txn.rollback().await?;
             continue;
         };
+        // full before repeat: a full event answers everyone alike
+        if target.capacity.is_some_and(|c| target.registered >= c) {
+            txn.rollback().await?;
+            return Err(conflict(&codes::EVENT_FULL, "every place is taken"));
+        }
         let repeat = txn
             .query_one_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
@@ -410,18 +418,17 @@ pub async fn register(
                 [target.id.into(), done.id.into()],
             ))
             .await?;
-        if repeat.is_some() {
-            txn.rollback().await?;
-            return Err(conflict(
-                &codes::ALREADY_REGISTERED,
-                "this phone or email is already registered",
-            ));
-        }
-        if target.capacity.is_some_and(|c| target.registered >= c) {
-            txn.rollback().await?;
-            return Err(conflict(&codes::EVENT_FULL, "every place is taken"));
-        }
         let id = kernel::ids::new_id();
+        if repeat.is_some() {
+            // the lead's re-inquiry, its event and the workflows it would trigger go too
+            txn.rollback().await?;
+            tracing::info!(event_id = %target.id, "marketing registration repeated: nothing stored");
+            return Ok(RegistrationAnswer {
+                registration_id: id,
+                event_id: target.id,
+                status: "registered".into(),
+            });
+        }
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "INSERT INTO marketing_registrations (id, platform_id, event_id, lead_id, team_name, \

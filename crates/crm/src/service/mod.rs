@@ -5,6 +5,7 @@ pub mod agreements;
 pub mod assignment;
 pub mod banners;
 pub mod campaigns;
+pub mod contact_policy;
 pub mod courses;
 pub mod discounts;
 pub mod inbound;

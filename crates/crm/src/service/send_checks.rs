@@ -22,6 +22,11 @@ pub enum Verdict {
     Defer(DateTime<Utc>),
 }
 
+/// The refusal reason of a do-not-disturb lead.
+pub const DND: &str = "dnd";
+/// The refusal reason of a WhatsApp message to a lead without consent.
+pub const NO_CONSENT: &str = "no_consent";
+
 /// What a WhatsApp send carries.
 #[derive(Debug, Clone, Copy)]
 pub enum WhatsappContent<'a> {
@@ -64,7 +69,34 @@ pub fn quiet_until(now: DateTime<Utc>, start: u32, end: u32) -> Option<DateTime<
     Some(until.with_timezone(&Utc))
 }
 
-/// Checks a WhatsApp send to `lead`.
+/// The lead's own contact preferences, for any send or call (a workflow's, or one through
+/// comms' direct routes, [`crate::service::contact_policy`]): `dnd` refuses every channel;
+/// a WhatsApp message (`whatsapp`) also needs consent (`no_consent`: withdrawn consent always
+/// refuses, `CRM_WHATSAPP_REQUIRE_CONSENT` also refuses consent never given). Never defers.
+pub async fn preferences<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    lead: &leads::Model,
+    whatsapp: bool,
+) -> Result<Verdict, DbErr> {
+    if lead.dnd {
+        return Ok(Verdict::Block(DND.into()));
+    }
+    if whatsapp {
+        let need_consent = settings::WHATSAPP_REQUIRE_CONSENT
+            .bool_value(conn, platform_id)
+            .await?;
+        if lead.whatsapp_consent == Some(false)
+            || (need_consent && lead.whatsapp_consent != Some(true))
+        {
+            return Ok(Verdict::Block(NO_CONSENT.into()));
+        }
+    }
+    Ok(Verdict::Allow)
+}
+
+/// Checks a WhatsApp send to `lead`: [`preferences`], the template's approval or the 24-hour
+/// window, quiet hours.
 pub async fn whatsapp<C: ConnectionTrait>(
     conn: &C,
     platform_id: Uuid,
@@ -72,15 +104,9 @@ pub async fn whatsapp<C: ConnectionTrait>(
     content: WhatsappContent<'_>,
     now: DateTime<Utc>,
 ) -> Result<Verdict, DbErr> {
-    if lead.dnd {
-        return Ok(Verdict::Block("dnd".into()));
-    }
-    let need_consent = settings::WHATSAPP_REQUIRE_CONSENT
-        .bool_value(conn, platform_id)
-        .await?;
-    if lead.whatsapp_consent == Some(false) || (need_consent && lead.whatsapp_consent != Some(true))
-    {
-        return Ok(Verdict::Block("no_consent".into()));
+    let preferences = preferences(conn, platform_id, lead, true).await?;
+    if preferences != Verdict::Allow {
+        return Ok(preferences);
     }
     match content {
         WhatsappContent::Template(name, language) => {
@@ -128,9 +154,9 @@ pub async fn whatsapp<C: ConnectionTrait>(
 /// Checks an email to `lead`.
 pub fn email(lead: &leads::Model) -> Verdict {
     if lead.dnd {
-        return Verdict::Block("dnd".into());
+        return Verdict::Block(DND.into());
     }
-    if lead.email_canonical.is_none() {
+    if lead.email.is_none() {
         return Verdict::Block("no_email".into());
     }
     Verdict::Allow

@@ -387,7 +387,7 @@ pub fn holds(condition: &Condition, lead: &leads::Model) -> bool {
         ConditionField::Course => lead.course.clone(),
         ConditionField::Language => lead.language.clone(),
         ConditionField::Region => lead.region.clone(),
-        ConditionField::Email => lead.email_canonical.clone(),
+        ConditionField::Email => lead.email.clone(),
         ConditionField::Owner => lead.owner_id.map(|o| o.to_string()),
         ConditionField::Reinquiries => Some(lead.reinquiries.to_string()),
     };
@@ -446,7 +446,7 @@ async fn queue_email<C: ConnectionTrait>(
     subject: &str,
     body: &str,
 ) -> Result<(), CrmError> {
-    let Some(to) = lead.email_canonical.clone() else {
+    let Some(to) = lead.email.clone() else {
         return Ok(());
     };
     let first_name = lead.full_name.split_whitespace().next().unwrap_or_default();

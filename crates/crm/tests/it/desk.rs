@@ -497,5 +497,32 @@ async fn a_call_from_the_lead_is_on_its_timeline_with_its_recording() {
     )
     .await
     .assert_problem(409, "lead_do_not_disturb");
+    // nor is one rung as the `from` of a call to another lead (Exotel rings `from` first)
+    let quiet = ingest(&app, &key, common::person(71)).await;
+    let res = app
+        .call(
+            Method::PUT,
+            &format!("/api/sales/leads/{quiet}/preferences"),
+            &admin,
+            Some(json!({"dnd": true})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let other = ingest(&app, &key, common::person(72)).await;
+    let refused = app
+        .call(
+            Method::POST,
+            &format!("/api/sales/leads/{other}/call"),
+            &agent,
+            Some(json!({"from": common::phone(71)})),
+        )
+        .await
+        .assert_problem(409, "lead_do_not_disturb");
+    assert_eq!(refused["errors"][0]["field"], json!("from"), "{refused}");
+    assert_eq!(
+        api.received_requests().await.unwrap().len(),
+        1,
+        "Exotel saw the first call only"
+    );
     api.verify().await;
 }

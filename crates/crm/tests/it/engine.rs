@@ -331,6 +331,56 @@ async fn a_workflow_updating_the_field_that_triggers_it_stops_at_the_depth_guard
     worker.stop().await;
 }
 
+/// Mail goes to the address the lead gave, not to the dedupe key: outside Gmail, `+crm` is
+/// part of the address (`asha.rao@corp.example` may be someone else's mailbox). The same
+/// person again in the canonical spelling is still one lead, which keeps its first address.
+#[tokio::test]
+async fn mail_goes_to_the_address_given_not_the_dedupe_key() {
+    let app = spawn_app().await;
+    let admin = app.admin_token();
+    publish(
+        &app,
+        &admin,
+        json!({"name": "mail", "trigger": {"event": "lead.created"}, "steps": [
+            {"kind": "send_email", "id": "mail", "subject": "Hi", "body": "About your course"},
+        ]}),
+    )
+    .await;
+    let key = common::vendor_key(&app, &admin, "vendor-mail").await;
+    let mut person = common::person(7);
+    person["email"] = json!(" Asha.Rao+crm@Corp.Example ");
+    let first = push(&app, &key, &person).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let id: Uuid = first.json()["id"].as_str().unwrap().parse().unwrap();
+    let mut again = common::person(8);
+    again["email"] = json!("asha.rao@corp.example");
+    let second = push(&app, &key, &again).await;
+    assert_eq!(second.json()["id"], first.json()["id"], "{}", second.text);
+    let detail = common::detail(&app, &admin, &id.to_string()).await.json();
+    assert_eq!(detail["lead"]["email"], json!("Asha.Rao+crm@corp.example"));
+
+    let run = start(&app, id, "e-mail").await;
+    step(&app, run, "mail").await;
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM outbox WHERE job_name = 'send-email'
+              AND payload->>'to' = 'Asha.Rao+crm@corp.example'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM outbox WHERE job_name = 'send-email'
+              AND payload->>'to' = 'asha.rao@corp.example'"
+        )
+        .await,
+        0
+    );
+}
+
 #[tokio::test]
 async fn refused_sends_are_visible_outcomes_and_allowed_ones_are_queued() {
     let app = spawn_app().await;

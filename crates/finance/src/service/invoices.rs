@@ -136,7 +136,11 @@ pub async fn issue_in(
             quantity: 1,
             amount_paise: event.amount_paise,
         }],
-        event.gst_inclusive,
+        // the amount is what was paid, GST included whatever the price's statement: an
+        // exclusive price was charged with its GST added (`kernel::money::charged_paise`),
+        // and an older event of an exclusive price charged without it is invoiced at what
+        // was paid too, so the invoice's total is always the payment (ADR 0095)
+        true,
         supply,
     )?;
     let class = tax::classify(

@@ -47,8 +47,37 @@ async fn an_unregistered_buyer_gets_cgst_and_sgst_in_the_suppliers_state() {
     );
 }
 
+/// The invoice's total is what was paid, whatever the price's statement: an event of an
+/// exclusive price whose order was charged without its GST (as products did before
+/// `kernel::money::charged_paise`) is invoiced at the Rs 1,000 paid, tax inside it, not at
+/// Rs 1,180 nobody paid.
+#[tokio::test]
+async fn an_invoice_never_totals_more_than_the_payment() {
+    let app = spawn_app().await;
+    let mr = tenant(&app, "mr-mentor").await;
+    let (buyer, _) = app.user(Role::User, &[], "mr-mentor");
+    let e = captured(&mr, buyer, 100_000, false);
+    let i = invoices::issue(&app.db, &app.config.finance, &mr, &e, chrono::Utc::now())
+        .await
+        .unwrap()
+        .invoice;
+    // 100000 x 9/118 = 7627.1 -> 7627 each half
+    assert_eq!(
+        (
+            i.taxable_paise,
+            i.cgst_paise,
+            i.sgst_paise,
+            i.igst_paise,
+            i.total_paise
+        ),
+        (84_746, 7_627, 7_627, 0, 100_000)
+    );
+    assert!(!i.gst_inclusive, "the statement of the price is kept");
+}
+
 /// A registered buyer in Maharashtra (27) buying from Karnataka (29): B2B, IGST; an
-/// exclusive price gets the tax on top. The invoice list shows it in the contract's shape.
+/// exclusive Rs 1,000 was charged Rs 1,180 and the invoice splits that back into the price
+/// and its tax. The invoice list shows it in the contract's shape.
 #[tokio::test]
 async fn a_registered_buyer_in_another_state_gets_igst_and_b2b() {
     let app = spawn_app().await;
@@ -60,7 +89,8 @@ async fn a_registered_buyer_in_another_state_gets_igst_and_b2b() {
     )
     .await;
     assert_eq!(profile["state_code"], "27");
-    let e = captured(&mr, buyer, 100_000, false);
+    // a Rs 1,000 price exclusive of GST, charged Rs 1,180 (`kernel::money::charged_paise`)
+    let e = captured(&mr, buyer, 118_000, false);
     invoices::issue(&app.db, &app.config.finance, &mr, &e, chrono::Utc::now())
         .await
         .unwrap();

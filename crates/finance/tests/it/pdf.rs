@@ -13,7 +13,8 @@ async fn the_invoice_pdf_says_what_the_invoice_says() {
     let app = spawn_app().await;
     let mr = tenant(&app, "mr-mentor").await;
     let (buyer, token, _) = buyer_with_profile(&app, "mr-mentor", json!({"legal_name": "Acme Analytics LLP", "gstin": "27AAACB1234C1ZF", "address": "Baner Road, Pune"})).await;
-    let e = captured(&mr, buyer, 100_000, false);
+    // a Rs 1,000 price exclusive of GST, charged Rs 1,180
+    let e = captured(&mr, buyer, 118_000, false);
     let inv = invoices::issue(&app.db, &app.config.finance, &mr, &e, chrono::Utc::now())
         .await
         .unwrap()

@@ -71,7 +71,8 @@ async fn a_months_report_is_the_sum_of_its_documents() {
     let b2b = sale(
         &app,
         Some(json!({"legal_name": "Acme LLP", "gstin": "27AAACB1234C1ZF"})),
-        100_000,
+        // Rs 1,000 exclusive of GST, charged with it
+        118_000,
         false,
         "2026-11-05T06:00:00Z",
     )
@@ -88,7 +89,8 @@ async fn a_months_report_is_the_sum_of_its_documents() {
     let large = sale(
         &app,
         Some(json!({"legal_name": "Meera", "state_code": "07"})),
-        10_000_000,
+        // Rs 1,00,000 exclusive of GST, charged Rs 1,18,000
+        11_800_000,
         false,
         "2026-11-20T06:00:00Z",
     )

@@ -32,7 +32,11 @@ async fn app_with_razorpay() -> (TestApp, MockServer) {
 }
 
 fn payment(order: &str, pay: &str) -> Value {
-    json!({"id": pay, "order_id": order, "amount": 49_900, "currency": "INR", "status": "captured"})
+    payment_of(order, pay, 49_900)
+}
+
+fn payment_of(order: &str, pay: &str, amount: i64) -> Value {
+    json!({"id": pay, "order_id": order, "amount": amount, "currency": "INR", "status": "captured"})
 }
 
 async fn balance(app: &TestApp, token: &str) -> i64 {
@@ -47,21 +51,32 @@ async fn balance(app: &TestApp, token: &str) -> i64 {
 /// through Razorpay: order `order_{tag}`, payment `pay_{tag}`, captured by the webhook (event
 /// `evt_capture_{tag}`) and credited. Their id and token.
 async fn buy_pack(app: &TestApp, rzp: &MockServer, admin: &str, tag: &str) -> (uuid::Uuid, String) {
+    let pack = json!({"name": "Starter 50", "tokens": 50, "amount_paise": 49_900});
+    buy(app, rzp, admin, tag, pack, 49_900).await
+}
+
+/// [`buy_pack`] of the pack `pack` (a body of `POST /api/admin/token-packs` of 50 tokens),
+/// whose Razorpay order must be created for `charged` paise.
+async fn buy(
+    app: &TestApp,
+    rzp: &MockServer,
+    admin: &str,
+    tag: &str,
+    pack: Value,
+    charged: i64,
+) -> (uuid::Uuid, String) {
     let pack = app
-        .call(
-            Method::POST,
-            "/api/admin/token-packs",
-            admin,
-            Some(json!({"name": "Starter 50", "tokens": 50, "amount_paise": 49_900})),
-        )
+        .call(Method::POST, "/api/admin/token-packs", admin, Some(pack))
         .await;
     assert_eq!(pack.status, 201, "{}", pack.text);
     let (buyer, token) = app.user(Role::User, &[], "mr-mentor");
     let (order_id, pay_id) = (format!("order_{tag}"), format!("pay_{tag}"));
+    // only an order of the charged amount is answered
     Mock::given(method("POST"))
         .and(path("/v1/orders"))
+        .and(body_partial_json(json!({"amount": charged})))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": order_id, "entity": "order", "amount": 49_900, "currency": "INR",
+            "id": order_id, "entity": "order", "amount": charged, "currency": "INR",
             "receipt": "r", "status": "created"
         })))
         .mount(rzp)
@@ -75,8 +90,9 @@ async fn buy_pack(app: &TestApp, rzp: &MockServer, admin: &str, tag: &str) -> (u
         )
         .await;
     assert_eq!(order.status, 201, "{}", order.text);
+    assert_eq!(order.json()["amount_paise"], charged);
     let captured = json!({"entity": "event", "event": "payment.captured",
-        "payload": {"payment": {"entity": payment(&order_id, &pay_id)}}});
+        "payload": {"payment": {"entity": payment_of(&order_id, &pay_id, charged)}}});
     let res = webhook(app, &format!("evt_capture_{tag}"), &captured, HOOK).await;
     assert_eq!(res.status, 200, "{}", res.text);
     assert_eq!(balance(app, &token).await, 50);
@@ -85,6 +101,12 @@ async fn buy_pack(app: &TestApp, rzp: &MockServer, admin: &str, tag: &str) -> (u
 
 async fn refund_webhook(app: &TestApp, order: &str, pay: &str, refund: &str, amount: i64) {
     refund_event(app, &format!("evt_{refund}"), order, pay, refund, amount).await;
+}
+
+/// [`refund_webhook`] of the whole of a payment of `amount`.
+async fn refund_webhook_of(app: &TestApp, order: &str, pay: &str, refund: &str, amount: i64) {
+    let event = format!("evt_{refund}");
+    refund_event_of(app, &event, payment_of(order, pay, amount), refund, amount).await;
 }
 
 /// `refund.processed` for `refund` delivered under the event id `event`.
@@ -96,16 +118,66 @@ async fn refund_event(
     refund: &str,
     amount: i64,
 ) {
+    refund_event_of(app, event, payment(order, pay), refund, amount).await;
+}
+
+/// `refund.processed` for `refund` of the payment `payment`, under the event id `event`.
+async fn refund_event_of(app: &TestApp, event: &str, payment: Value, refund: &str, amount: i64) {
+    let pay = payment["id"].as_str().unwrap_or_default().to_owned();
     let body = json!({
         "entity": "event", "event": "refund.processed",
         "payload": {
-            "payment": {"entity": payment(order, pay)},
+            "payment": {"entity": payment},
             "refund": {"entity": {"id": refund, "entity": "refund", "amount": amount,
                 "currency": "INR", "payment_id": pay, "status": "processed"}},
         }
     });
     let res = webhook(app, event, &body, HOOK).await;
     assert_eq!(res.status, 200, "{}", res.text);
+}
+
+/// A pack priced Rs 1,000 exclusive of GST is charged Rs 1,180 (the Razorpay order is created
+/// for that and nothing else), and its invoice totals exactly the payment: Rs 1,000 taxable
+/// and Rs 180 of tax (before ADR 0095 the order charged Rs 1,000 and the invoice said
+/// Rs 1,180). A full refund of the payment takes back every token.
+#[tokio::test]
+async fn an_exclusive_price_is_charged_with_its_gst_and_invoiced_at_the_payment() {
+    let (app, rzp) = app_with_razorpay().await;
+    let admin = app.admin_token();
+    let pack =
+        json!({"name": "Pro 50", "tokens": 50, "amount_paise": 100_000, "gst_inclusive": false});
+    let (_, token) = buy(&app, &rzp, &admin, "X1", pack, 118_000).await;
+    let listed = app
+        .call(Method::GET, "/api/tokens/packs", &token, None)
+        .await
+        .json();
+    assert_eq!(
+        (&listed[0]["amount_paise"], &listed[0]["payable_paise"]),
+        (&json!(100_000), &json!(118_000))
+    );
+    let worker = app.start_worker().await;
+    let invoiced = eventually(30, || async {
+        (count(&app, "SELECT count(*) FROM invoices").await == 1).then_some(())
+    })
+    .await;
+    assert!(invoiced.is_some(), "the invoice within 30 s");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM invoices WHERE total_paise = 118000 AND taxable_paise = 100000
+               AND cgst_paise + sgst_paise + igst_paise = 18000 AND NOT gst_inclusive"
+        )
+        .await,
+        1,
+        "the invoice is the payment, split into the price and its tax"
+    );
+    worker.stop().await;
+    refund_webhook_of(&app, "order_X1", "pay_X1", "rfnd_X1", 118_000).await;
+    assert_eq!(
+        balance(&app, &token).await,
+        0,
+        "the whole payment back: every token"
+    );
 }
 
 #[tokio::test]

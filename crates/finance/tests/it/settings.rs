@@ -162,7 +162,8 @@ async fn supplier_settings_are_checked_audited_and_used() {
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.text);
-    let e = captured(&mr, buyer, 100_000, false);
+    // a Rs 1,000 price exclusive of GST, charged Rs 1,180
+    let e = captured(&mr, buyer, 118_000, false);
     let i = invoices::issue(&app.db, &app.config.finance, &mr, &e, chrono::Utc::now())
         .await
         .unwrap()
@@ -177,7 +178,7 @@ async fn supplier_settings_are_checked_audited_and_used() {
     // another platform still uses the defaults
     let mas = tenant(&app, "my-analytics-school").await;
     let (other, _) = app.user(Role::User, &[], "my-analytics-school");
-    let e = captured(&mas, other, 100_000, false);
+    let e = captured(&mas, other, 118_000, false);
     let j = invoices::issue(&app.db, &app.config.finance, &mas, &e, chrono::Utc::now())
         .await
         .unwrap()

@@ -15,8 +15,12 @@ pub struct Model {
     pub post_id: Uuid,
     /// The candidate.
     pub candidate_id: Uuid,
-    /// The email it was sent with, canonical (the duplicate key with the post).
+    /// The email it was sent with, canonical (the duplicate key with the post): where its
+    /// stage emails go.
     pub email_canonical: String,
+    /// The name it was sent with (its stage emails greet it; the candidate keeps the name
+    /// they first gave).
+    pub full_name: String,
     /// The resume (none once the candidate is erased).
     pub resume_file_id: Option<Uuid>,
     /// The resume's file name as uploaded (sanitised).

@@ -316,6 +316,7 @@ async fn record(
         post_id: Set(post.id),
         candidate_id: Set(candidate_id),
         email_canonical: Set(who.email.clone()),
+        full_name: Set(who.full_name.clone()),
         resume_file_id: Set(Some(resume_id)),
         resume_filename: Set(resume.filename.clone()),
         answers: Set(who.answers),

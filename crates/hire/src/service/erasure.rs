@@ -62,6 +62,7 @@ pub async fn erase_candidate(
         let id = app.id;
         let mut row: job_applications::ActiveModel = app.into();
         row.email_canonical = Set(format!("erased+{id}@erased.invalid"));
+        row.full_name = Set("[erased]".into());
         row.answers = Set(json!({}));
         row.resume_filename = Set("erased".into());
         row.resume_file_id = Set(None);

@@ -49,8 +49,9 @@ struct Row {
     created_at: DateTime<Utc>,
 }
 
+// the email is the application's own (what this applicant gave), not its candidate's
 const SELECT: &str = "SELECT a.id, a.post_id, p.title AS post_title, a.candidate_id, c.full_name,
-        c.email_canonical AS email, c.phone_canonical AS phone, a.stage, a.stage_changed_at,
+        a.email_canonical AS email, c.phone_canonical AS phone, a.stage, a.stage_changed_at,
         a.ai_score, a.created_at,
         (SELECT r.created_at FROM review_requests r
           WHERE r.application_id = a.id AND r.resolved_at IS NULL) AS human_review_requested_at

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::{
     HireError,
     dto::quizzes::{ApplicationQuiz, QuizSent, SendQuiz},
-    entities::{application_quizzes, candidates},
+    entities::application_quizzes,
     service::pipeline,
 };
 
@@ -32,10 +32,6 @@ pub async fn send(
 ) -> Result<QuizSent, HireError> {
     let txn = db.begin().await?;
     let app = pipeline::find(&txn, platform_id, application_id).await?;
-    let candidate = candidates::Entity::find_by_id(app.candidate_id)
-        .one(&txn)
-        .await?
-        .ok_or(HireError::NotFound("candidate"))?;
     let already = application_quizzes::Entity::find()
         .filter(application_quizzes::Column::ApplicationId.eq(application_id))
         .filter(application_quizzes::Column::QuizId.eq(req.quiz_id))
@@ -51,8 +47,9 @@ pub async fn send(
         req.quiz_id,
         public_base_url,
         lms::dto::quizzes::NewInvite {
-            email: candidate.email_canonical.clone(),
-            full_name: candidate.full_name.clone(),
+            // the application's own name and address (see `reviews::send_stage_email`)
+            email: app.email_canonical.clone(),
+            full_name: app.full_name.clone(),
             time_multiplier: req.time_multiplier,
             extra_seconds: None,
             expires_at: req.expires_at,

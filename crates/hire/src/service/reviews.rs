@@ -247,26 +247,28 @@ pub async fn send_stage_email(
         .one(db)
         .await
         .map_err(|e| retry(e.into()))?;
-    let Some(candidate) = candidate.filter(|c| c.erased_at.is_none() && app.erased_at.is_none())
-    else {
+    if app.erased_at.is_some() || candidate.is_none_or(|c| c.erased_at.is_some()) {
         return mark_skipped(db, row.id, "candidate erased")
             .await
             .map_err(retry);
-    };
+    }
     let post = job_posts::Entity::find_by_id(app.post_id)
         .one(db)
         .await
         .map_err(|e| retry(e.into()))?
         .ok_or_else(|| retry(HireError::NotFound("job post")))?;
-    let Some((subject, body)) = render(&job.template, &candidate.full_name, &post.title) else {
+    // the name and the address this application gave: a candidate found by the phone alone
+    // may be someone else, who must neither get mail about an application they never made
+    // nor have their name sent to whoever made it (ADR 0095)
+    let Some((subject, body)) = render(&job.template, &app.full_name, &post.title) else {
         return mark_skipped(db, row.id, "unknown template")
             .await
             .map_err(retry);
     };
     let mail = comms::EmailJob::new(
         comms::email::Template::Generic,
-        candidate.email_canonical.clone(),
-        json!({"subject": subject, "body": body, "name": candidate.full_name}),
+        app.email_canonical.clone(),
+        json!({"subject": subject, "body": body, "name": app.full_name}),
     );
     comms::email::deliver(mailer, platform, &mail).await?;
     application_emails::Entity::update_many()

@@ -85,6 +85,61 @@ async fn a_stage_email_is_queued_with_ids_and_addressed_when_it_is_sent() {
     app.stop().await;
 }
 
+/// Someone applies with another person's phone and their own email: the candidate found by
+/// the phone is linked (HR sees one person), but the application's stage email goes to the
+/// address that application gave, never to the phone's owner, and HR's pipeline shows that
+/// address.
+#[tokio::test]
+async fn a_stage_email_goes_to_the_applications_address_not_the_phones_owner() {
+    let app = spawn_app().await;
+    let (hr, _, owner) = applied_to_a_post(&app, "Asha Rao", "asha.rao@example.com").await;
+    let other_post = open_post(&app, &hr, json!({"title": "BI Analyst"})).await;
+    let stranger = applied(
+        &app,
+        other_post["id"].as_str().unwrap(),
+        "Mallory",
+        "mallory@example.com",
+        "9000012345",
+        &["SQL"],
+    )
+    .await;
+    let id = stranger["id"].as_str().unwrap();
+    let row = detail(&app, &hr, id).await;
+    let asha = detail(&app, &hr, owner["id"].as_str().unwrap()).await;
+    assert_eq!(
+        row["candidate_id"], asha["candidate_id"],
+        "linked by the phone"
+    );
+    let worker = app.start_worker().await;
+    move_stage(&app, &hr, id, "screening", None).await;
+    move_stage(&app, &hr, id, "interview", None).await;
+    let mail = eventually(20, || async {
+        mails_to(&app, "mallory@example.com").into_iter().next()
+    })
+    .await
+    .expect("the interview email");
+    assert!(mail.contains("Interview for BI Analyst"), "{mail}");
+    assert!(mails_to(&app, "asha.rao@example.com").is_empty());
+    let rows = call(
+        &app,
+        Method::GET,
+        "/api/admin/job-applications",
+        Some(&hr),
+        None,
+    )
+    .await
+    .json();
+    let emails: Vec<&str> = rows["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails, ["mallory@example.com", "asha.rao@example.com"]);
+    worker.stop().await;
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn no_stage_email_reaches_a_candidate_erased_before_it_was_sent() {
     let app = spawn_app().await;

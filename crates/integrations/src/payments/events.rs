@@ -27,7 +27,9 @@ pub struct PaymentCaptured {
     pub item_id: Uuid,
     /// The invoice line.
     pub description: String,
-    /// Whether `amount_paise` includes GST.
+    /// Whether the item's price was stated inclusive of GST. `amount_paise` includes GST
+    /// either way: an exclusive INR price is charged with its GST added
+    /// (`kernel::money::charged_paise`), and finance invoices what was paid.
     pub gst_inclusive: bool,
     /// Tokens credited (token packs only).
     #[serde(default, skip_serializing_if = "Option::is_none")]

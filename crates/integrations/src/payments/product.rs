@@ -39,7 +39,8 @@ pub struct CapturedItem {
     pub item_id: Uuid,
     /// The invoice line (`Starter 50: 50 tokens`).
     pub description: String,
-    /// Whether the price includes GST.
+    /// Whether the price was stated inclusive of GST (the amount charged includes it either
+    /// way).
     pub gst_inclusive: bool,
     /// Tokens credited, for token packs.
     pub tokens: Option<i64>,

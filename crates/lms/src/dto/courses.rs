@@ -89,6 +89,9 @@ pub struct CourseDto {
     pub currency: String,
     /// Whether the price includes GST.
     pub gst_inclusive: bool,
+    /// What a buyer pays, in paise: `price_paise`, with 18% GST added when the price is
+    /// stated exclusive of it (INR).
+    pub payable_paise: i64,
     /// State.
     pub status: CourseStatus,
     /// Short-lived signed URL of the cover image.
@@ -102,6 +105,7 @@ pub struct CourseDto {
 impl From<courses::Model> for CourseDto {
     fn from(c: courses::Model) -> Self {
         Self {
+            payable_paise: c.charged_paise(),
             id: c.id,
             slug: c.slug,
             title: c.title,

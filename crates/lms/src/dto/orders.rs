@@ -25,7 +25,8 @@ pub struct CourseOrderDto {
     pub id: Uuid,
     /// Course.
     pub course_id: Uuid,
-    /// Price in paise.
+    /// What the order charges, in paise: the course's price when the order was placed, GST
+    /// included (added when the price is stated exclusive of it).
     pub amount_paise: i64,
     /// ISO currency.
     pub currency: String,
@@ -70,7 +71,7 @@ pub struct PlacedOrder {
     pub order_id: Uuid,
     /// Razorpay's order id (the checkout's `order_id`).
     pub razorpay_order_id: String,
-    /// Amount in paise.
+    /// What the checkout charges, in paise (GST included).
     pub amount_paise: i64,
     /// ISO currency.
     pub currency: String,

@@ -58,7 +58,8 @@ text_enum! {
         Captured = "captured",
         /// The payment failed (a later capture still wins).
         Failed = "failed",
-        /// Never paid within its time (the daily reconciliation).
+        /// Never paid within its time (the daily reconciliation), or superseded by an order
+        /// at the course's new terms (a payment of it that still arrives is captured).
         Expired = "expired",
         /// Paid, then refunded.
         Refunded = "refunded",

@@ -47,6 +47,16 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
+impl Model {
+    /// What a buyer pays for the course: the price, with its GST added when it is stated
+    /// exclusive of it ([`kernel::money::charged_paise`]); the price itself should the sum not
+    /// fit (a course costs at most Rs 100 crore, so it always does).
+    pub fn charged_paise(&self) -> i64 {
+        kernel::money::charged_paise(self.price_paise, &self.currency, self.gst_inclusive)
+            .unwrap_or(self.price_paise)
+    }
+}
+
 text_enum! {
     /// A course's state (the table's CHECK).
     CourseStatus {

@@ -55,8 +55,11 @@ async fn open_order<C: ConnectionTrait>(
 }
 
 /// Places an order for a published, priced course the caller is not enrolled in: the open
-/// order of the same course when there is one (no duplicate payment rows), else a new
-/// Razorpay order at the course's price now.
+/// order of the same course when it still has the course's terms (no duplicate payment rows),
+/// else a new Razorpay order at what the course costs now, GST included
+/// ([`courses::Model::charged_paise`]). An open order whose amount, currency, GST statement or
+/// batch no longer matches is superseded (`expired`, so the buyer never pays a price the
+/// course no longer has; a payment of it that still arrives is captured like any other).
 pub async fn place(
     payments: &Payments,
     tenant: &Tenant,
@@ -86,18 +89,32 @@ pub async fn place(
     if let Some(batch) = batch_id {
         batches::find(db, tenant.id, course_id, batch).await?;
     }
+    let amount = course.charged_paise();
     if let Some(order) = open_order(db, tenant.id, user_id, course_id).await? {
-        return Ok(Placed {
-            order,
-            created: false,
-        });
+        if order.amount_paise == amount
+            && order.currency == course.currency
+            && order.gst_inclusive == course.gst_inclusive
+            && order.batch_id == batch_id
+        {
+            return Ok(Placed {
+                order,
+                created: false,
+            });
+        }
+        // a capture (or a failure) that won the race leaves it alone; enrolled by it, the
+        // buyer needs no new order
+        if !supersede(db, order.id).await?
+            && enrollment::is_enrolled(db, tenant.id, user_id, course_id).await?
+        {
+            return Err(LmsError::AlreadyEnrolled);
+        }
     }
     let id = kernel::ids::new_id();
     // the provider call stays outside any transaction; an order we fail to record is an
     // unpaid Razorpay order, which costs nothing
     let made = rzp
         .create_order(
-            course.price_paise,
+            amount,
             &course.currency,
             &id.to_string(),
             json!({"platform": tenant.slug, "user_id": user_id, "course_id": course.id, "kind": KIND}),
@@ -111,7 +128,7 @@ pub async fn place(
         user_id: Set(user_id),
         course_id: Set(course.id),
         batch_id: Set(batch_id),
-        amount_paise: Set(course.price_paise),
+        amount_paise: Set(amount),
         currency: Set(course.currency.clone()),
         gst_inclusive: Set(course.gst_inclusive),
         razorpay_order_id: Set(made.id),
@@ -139,6 +156,23 @@ pub async fn place(
         }),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Expires an open order superseded by one at the course's present terms; false when it was
+/// no longer open.
+async fn supersede<C: ConnectionTrait>(conn: &C, order_id: Uuid) -> Result<bool, LmsError> {
+    let done = conn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE course_orders
+                SET status = 'expired', updated_at = now(),
+                    failure_reason = 'superseded: the course is sold on other terms now'
+              WHERE id = $1 AND status = 'initiated'",
+            [order_id.into()],
+        ))
+        .await?
+        .rows_affected();
+    Ok(done == 1)
 }
 
 /// The caller's orders, newest first.

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use testkit::{TestApp, TestOptions, TestResponse, eventually, spawn_app_with};
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
-    matchers::{method, path},
+    matchers::{body_partial_json, method, path},
 };
 
 use crate::common;
@@ -269,6 +269,97 @@ async fn partial_refunds_adding_up_to_the_price_withdraw_the_course() {
         .await
         .json();
     assert_eq!(orders["items"][0]["status"], "refunded");
+}
+
+/// The price changes while a buyer's order is open: the next "buy" does not hand back the old
+/// order at the old price but supersedes it (`expired`) with one at the new terms, and a price
+/// stated exclusive of GST is charged with it (Rs 4,000 + 18% = Rs 4,720; Razorpay is asked for
+/// exactly that). A payment of the superseded order that still arrives is captured: money
+/// taken is never dropped.
+#[tokio::test]
+async fn a_new_price_supersedes_the_open_order_and_gst_is_added_to_an_exclusive_price() {
+    let (app, rzp) = app_with_razorpay().await;
+    let admin = app.admin_token();
+    let (student, token) = app.user(Role::User, &[], "mr-mentor");
+    let course = common::course(&app, &admin, "repriced-course", true).await;
+    let course_id = course["id"].as_str().unwrap();
+    razorpay_order(&rzp, "order_OLD", 499_900).await;
+    let old = place(&app, &token, course_id).await;
+    assert_eq!(old.json()["amount_paise"], 499_900, "{}", old.text);
+
+    let changed = app
+        .call(
+            Method::PATCH,
+            &format!("/api/admin/courses/{course_id}"),
+            &admin,
+            Some(json!({"price_paise": 400_000, "gst_inclusive": false})),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    let page = app.get("/api/courses/repriced-course").await.json();
+    assert_eq!(
+        (&page["price_paise"], &page["payable_paise"]),
+        (&json!(400_000), &json!(472_000))
+    );
+    Mock::given(method("POST"))
+        .and(path("/v1/orders"))
+        .and(body_partial_json(json!({"amount": 472_000})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "order_NEW", "entity": "order", "amount": 472_000, "currency": "INR",
+            "receipt": "r", "status": "created"
+        })))
+        .expect(1)
+        .mount(&rzp)
+        .await;
+    let new = place(&app, &token, course_id).await;
+    assert_eq!(new.status, 201, "{}", new.text);
+    assert_eq!(new.json()["razorpay_order_id"], "order_NEW");
+    assert_eq!(new.json()["amount_paise"], 472_000);
+    assert_ne!(new.json()["order_id"], old.json()["order_id"]);
+    let orders = app
+        .call(Method::GET, "/api/course-enrollment/orders", &token, None)
+        .await
+        .json();
+    let statuses: Vec<(&Value, &Value)> = orders["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (&o["amount_paise"], &o["status"]))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (&json!(472_000), &json!("initiated")),
+            (&json!(499_900), &json!("expired"))
+        ]
+    );
+
+    // the buyer's old checkout was still open and paid the old price: captured, enrolled
+    let late = payment_event("payment.captured", "order_OLD", "pay_OLD", 499_900);
+    assert_eq!(
+        webhook(&app, "evt_old", &late).await.json()["status"],
+        "credited"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT count(*) FROM enrollments WHERE user_id = '{student}' AND status = 'active'"
+            )
+        )
+        .await,
+        1
+    );
+    // and the event finance invoices carries what was paid
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM outbox WHERE job_name = 'payment.captured'
+              AND (payload->>'amount_paise')::bigint = 499900"
+        )
+        .await,
+        1
+    );
 }
 
 #[tokio::test]

@@ -34,3 +34,13 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// What a buyer pays for the pack: the price, with its GST added when it is stated
+    /// exclusive of it ([`kernel::money::charged_paise`]); the price itself should the sum not
+    /// fit (a pack costs at most Rs 10,00,000, so it always does).
+    pub fn charged_paise(&self) -> i64 {
+        kernel::money::charged_paise(self.price_paise, &self.currency, self.gst_inclusive)
+            .unwrap_or(self.price_paise)
+    }
+}

@@ -30,11 +30,12 @@ pub async fn purchase(
         .await?
         .ok_or_else(|| AppError::not_found("no such token pack on sale"))?;
     let order_id = kernel::ids::new_id();
+    let amount = pack.charged_paise();
     // the provider call stays outside any transaction; an order we fail to record is an
     // unpaid Razorpay order, which costs nothing
     let order = rzp
         .create_order(
-            pack.price_paise,
+            amount,
             &pack.currency,
             &order_id.to_string(),
             json!({"platform": user.tenant.slug, "user_id": user.id, "pack_id": pack.id}),
@@ -44,7 +45,7 @@ pub async fn purchase(
     Ok(HttpResponse::Created().json(PurchaseOrder {
         order_id,
         razorpay_order_id: order.id,
-        amount_paise: pack.price_paise,
+        amount_paise: amount,
         currency: pack.currency,
         key_id: rzp.key_id().to_owned(),
         tokens: pack.tokens,
