@@ -78,7 +78,7 @@ impl WhatsAppClient {
 
 /// The request body of one message.
 pub fn payload(to: &str, content: Content<'_>) -> Value {
-    let to = phone::digits(to);
+    let to = phone::whatsapp_digits(to);
     match content {
         Content::Text(body) => json!({
             "messaging_product": "whatsapp",

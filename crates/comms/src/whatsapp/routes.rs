@@ -19,7 +19,8 @@ use crate::{Comms, contact::Channel, phone};
 /// A message to send: `text` or `template`.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct SendWhatsApp {
-    /// Recipient phone number with country code (`+919876543210`).
+    /// Recipient phone number with country code (`+919876543210`); one written without it
+    /// (`9876543210`) is taken as India's.
     #[validate(custom(function = "crate::phone::validate"))]
     #[schema(pattern = r"^[ .()-]*(\+[ .()-]*)?([0-9][ .()-]*){8,15}$")]
     pub to: String,

@@ -44,7 +44,7 @@ pub async fn insert_outbound(
         platform_id: Set(platform_id),
         direction: Set("outbound".into()),
         wa_message_id: Set(None),
-        peer: Set(crate::phone::digits(to)),
+        peer: Set(crate::phone::whatsapp_digits(to)),
         kind: Set(kind.into()),
         body: Set(body),
         template_name: Set(template_name),

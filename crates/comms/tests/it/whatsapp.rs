@@ -96,7 +96,8 @@ async fn a_queued_message_is_sent_and_follows_its_statuses() {
     let res = app
         .req(Method::POST, "/api/whatsapp/messages")
         .bearer(&common::sales_token(&app, "mr-mentor"))
-        .json(&json!({"to": "+91 98765 43210", "text": "Your demo is at 5 PM"}))
+        // written without a country code: India's, so WhatsApp gets 91 (not Iran's +98)
+        .json(&json!({"to": "98765 43210", "text": "Your demo is at 5 PM"}))
         .send()
         .await;
     assert_eq!(res.status, 202, "{}", res.text);

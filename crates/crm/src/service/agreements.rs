@@ -26,9 +26,12 @@ use uuid::Uuid;
 use crate::{
     CrmError,
     dto::agreements::{AgreementDto, AgreementFilter, AgreementKind, NewAgreement, RecoveryReport},
-    entities::ActivityKind,
+    entities::{ActivityKind, leads},
     pdf,
-    service::leads::{add_activity, visible},
+    service::{
+        courses, discounts,
+        leads::{add_activity, visible},
+    },
     settings,
 };
 
@@ -160,6 +163,41 @@ fn clauses(kind: AgreementKind, course: &str, req: &NewAgreement) -> Result<Vec<
     })
 }
 
+/// Checks the fee of an agreement for `course`: a course the platform sells with a price is
+/// agreed at that price less the discount approved for the lead on it, or more (422 naming
+/// `fee_paise`), so an agreement is no way around the discount approvals (ADR 0095). A course
+/// the platform does not price is the sender's word, as a discount on a stated price is.
+async fn floor<C: ConnectionTrait>(
+    conn: &C,
+    platform_id: Uuid,
+    lead: &leads::Model,
+    course: &str,
+    fee_paise: i64,
+) -> Result<(), CrmError> {
+    let Some(priced) = courses::named(conn, platform_id, Some(course), true).await? else {
+        return Ok(());
+    };
+    // the lead's discounts were approved on the lead's course: they count for that course only
+    let lead_course = courses::named(conn, platform_id, lead.course.as_deref(), true).await?;
+    let discount = if lead_course.is_some_and(|c| c.title == priced.title) {
+        discounts::approved_paise(conn, lead.id).await?
+    } else {
+        0
+    };
+    let least = (priced.price_paise - discount).max(0);
+    if fee_paise < least {
+        return Err(CrmError::Invalid(
+            "fee_paise",
+            format!(
+                "is below {}'s price less the lead's approved discount (INR {}): propose a discount first",
+                priced.title,
+                pdf::rupees(least)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Generates an agreement for a lead the caller sees: the PDF from the kind's template,
 /// stored; the agreement `generated`, on the timeline and audited.
 pub async fn generate(
@@ -178,6 +216,7 @@ pub async fn generate(
         .ok_or_else(|| {
             CrmError::Invalid("course", "the lead has no course: name the course".into())
         })?;
+    floor(db, user.tenant.id, &lead, &course, req.fee_paise).await?;
     let clauses = clauses(req.kind, &course, &req)?;
     let id = kernel::ids::new_id();
     let reference = id.to_string();

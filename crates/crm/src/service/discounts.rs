@@ -147,6 +147,22 @@ async fn one<C: ConnectionTrait>(
     .await?)
 }
 
+/// The largest discount approved for the lead, in paise (0 without one): what an agreement
+/// for the lead's course may take off the course's price (ADR 0095).
+pub async fn approved_paise<C: ConnectionTrait>(conn: &C, lead_id: Uuid) -> Result<i64, CrmError> {
+    Ok(conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT COALESCE(max(discount_paise), 0)::bigint AS paise FROM lead_discounts \
+             WHERE lead_id = $1 AND status = 'approved'",
+            [lead_id.into()],
+        ))
+        .await?
+        .map(|r| r.try_get::<i64>("", "paise"))
+        .transpose()?
+        .unwrap_or(0))
+}
+
 /// Proposes a discount on a lead the caller sees: approved at once within their limit when
 /// the list price is the course's, else (above the limit, or on a stated list price) pending
 /// for a sales head of the lead's team (within the head limit) or an admin.

@@ -464,3 +464,76 @@ async fn the_signing_url_is_shown_only_to_its_sender_while_unsigned() {
     }
     d.leegality.verify().await;
 }
+
+/// An agreement is no way around the discount approvals: for a course the platform prices
+/// (Rs 60,000), the fee is at least the price less the discount approved for the lead on it
+/// (422 naming `fee_paise`, nothing stored, before and after a 10 % discount is approved), and
+/// the lead's discount does not carry over to another course.
+#[tokio::test]
+async fn the_fee_of_a_priced_course_is_its_price_less_the_approved_discount() {
+    let app = spawn_app_with(TestOptions::default()).await;
+    let admin = app.admin_token();
+    let (_, agent) = common::agent(&app, &admin, &[], 100, 1, true).await;
+    let key = common::vendor_key(&app, &admin, "adda").await;
+    let lead = push(&app, &key, &common::person(9)).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO courses (id, platform_id, slug, title, price_paise) \
+             SELECT gen_random_uuid(), id, 'data-science', 'Data Science', 6000000 FROM platforms WHERE slug = 'mr-mentor'; \
+             INSERT INTO courses (id, platform_id, slug, title, price_paise) \
+             SELECT gen_random_uuid(), id, 'ml-basics', 'ML Basics', 3000000 FROM platforms WHERE slug = 'mr-mentor'; \
+             UPDATE leads SET course = 'Data Science' WHERE id = '{lead}'"
+        ))
+        .await
+        .unwrap();
+    let generate = |body: Value| {
+        let (app, agent) = (&app, agent.clone());
+        async move {
+            app.call(Method::POST, "/api/sales/agreements", &agent, Some(body))
+                .await
+        }
+    };
+    for kind in ["mou", "pap"] {
+        let below = generate(
+            json!({"lead_id": lead, "kind": kind, "fee_paise": 5_400_000,
+            "placement_fee_percent": 10}),
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+        assert_eq!(below["errors"][0]["field"], json!("fee_paise"), "{below}");
+    }
+    assert_eq!(count(&app, "SELECT count(*) FROM lead_agreements").await, 0);
+
+    // 10 % is within SALES' limit: approved at once, Rs 6,000 off
+    let res = app
+        .call(
+            Method::POST,
+            "/api/sales/discounts",
+            &agent,
+            Some(json!({"lead_id": lead, "kind": "percent", "value": 10})),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    assert_eq!(res.json()["status"], json!("approved"));
+    let res = generate(json!({"lead_id": lead, "kind": "mou", "fee_paise": 5_400_000})).await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    generate(json!({"lead_id": lead, "kind": "mou", "fee_paise": 5_399_999}))
+        .await
+        .assert_problem(422, "validation_failed");
+    // another priced course: its full price, the lead's discount was not approved on it
+    generate(
+        json!({"lead_id": lead, "kind": "mou", "course": "ML Basics", "fee_paise": 2_700_000}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    // a course the platform does not price is the sender's word
+    let res = generate(
+        json!({"lead_id": lead, "kind": "mou", "course": "Weekend Workshop", "fee_paise": 100}),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    assert_eq!(count(&app, "SELECT count(*) FROM lead_agreements").await, 2);
+}

@@ -9,18 +9,28 @@ use testkit::spawn_app;
 
 use crate::common::{buyer_with_profile, captured, count, tenant};
 
+/// The invoice of a payment of `amount` by a new buyer without a billing profile.
+async fn new_buyers_invoice(
+    app: &testkit::TestApp,
+    mr: &kernel::Tenant,
+    amount: i64,
+    inclusive: bool,
+) -> finance::entities::invoices::Model {
+    let (buyer, _) = app.user(Role::User, &[], "mr-mentor");
+    let e = captured(mr, buyer, amount, inclusive);
+    invoices::issue(&app.db, &app.config.finance, mr, &e, chrono::Utc::now())
+        .await
+        .unwrap()
+        .invoice
+}
+
 /// A buyer without a billing profile: their account name, B2CS, place of supply the
 /// supplier's state (29), CGST = SGST; an inclusive Rs 4,999 splits as hand-computed.
 #[tokio::test]
 async fn an_unregistered_buyer_gets_cgst_and_sgst_in_the_suppliers_state() {
     let app = spawn_app().await;
     let mr = tenant(&app, "mr-mentor").await;
-    let (buyer, _) = app.user(Role::User, &[], "mr-mentor");
-    let e = captured(&mr, buyer, 499_900, true);
-    let i = invoices::issue(&app.db, &app.config.finance, &mr, &e, chrono::Utc::now())
-        .await
-        .unwrap()
-        .invoice;
+    let i = new_buyers_invoice(&app, &mr, 499_900, true).await;
     assert_eq!(i.buyer_name, "Test User");
     assert_eq!(
         (i.place_of_supply.as_str(), i.classification.as_str()),
@@ -55,12 +65,7 @@ async fn an_unregistered_buyer_gets_cgst_and_sgst_in_the_suppliers_state() {
 async fn an_invoice_never_totals_more_than_the_payment() {
     let app = spawn_app().await;
     let mr = tenant(&app, "mr-mentor").await;
-    let (buyer, _) = app.user(Role::User, &[], "mr-mentor");
-    let e = captured(&mr, buyer, 100_000, false);
-    let i = invoices::issue(&app.db, &app.config.finance, &mr, &e, chrono::Utc::now())
-        .await
-        .unwrap()
-        .invoice;
+    let i = new_buyers_invoice(&app, &mr, 100_000, false).await;
     // 100000 x 9/118 = 7627.1 -> 7627 each half
     assert_eq!(
         (

@@ -136,6 +136,17 @@ async fn refund_event_of(app: &TestApp, event: &str, payment: Value, refund: &st
     assert_eq!(res.status, 200, "{}", res.text);
 }
 
+/// Starts a worker and waits for it to issue the one invoice; the worker.
+async fn invoiced_by_a_worker(app: &TestApp) -> testkit::Worker {
+    let worker = app.start_worker().await;
+    let invoiced = eventually(30, || async {
+        (count(app, "SELECT count(*) FROM invoices").await == 1).then_some(())
+    })
+    .await;
+    assert!(invoiced.is_some(), "the invoice within 30 s");
+    worker
+}
+
 /// A pack priced Rs 1,000 exclusive of GST is charged Rs 1,180 (the Razorpay order is created
 /// for that and nothing else), and its invoice totals exactly the payment: Rs 1,000 taxable
 /// and Rs 180 of tax (before ADR 0095 the order charged Rs 1,000 and the invoice said
@@ -155,12 +166,7 @@ async fn an_exclusive_price_is_charged_with_its_gst_and_invoiced_at_the_payment(
         (&listed[0]["amount_paise"], &listed[0]["payable_paise"]),
         (&json!(100_000), &json!(118_000))
     );
-    let worker = app.start_worker().await;
-    let invoiced = eventually(30, || async {
-        (count(&app, "SELECT count(*) FROM invoices").await == 1).then_some(())
-    })
-    .await;
-    assert!(invoiced.is_some(), "the invoice within 30 s");
+    let worker = invoiced_by_a_worker(&app).await;
     assert_eq!(
         count(
             &app,
@@ -187,12 +193,7 @@ async fn refund_then_credit_note_then_both_ledgers_reconcile() {
     let (buyer, token) = buy_pack(&app, &rzp, &admin, "R1").await;
 
     // the worker invoices it, dated at the capture (the event's `captured_at`)
-    let worker = app.start_worker().await;
-    let invoiced = eventually(30, || async {
-        (count(&app, "SELECT count(*) FROM invoices").await == 1).then_some(())
-    })
-    .await;
-    assert!(invoiced.is_some(), "the invoice within 30 s");
+    let worker = invoiced_by_a_worker(&app).await;
     assert_eq!(
         count(
             &app,
