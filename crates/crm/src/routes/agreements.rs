@@ -22,8 +22,9 @@ use crate::{
 };
 
 /// Generates a PAP or MOU agreement for a lead the caller sees from the kind's template (a
-/// PDF, stored); `generated` until sent. 422 names `course` (none given or known) or
-/// `placement_fee_percent` (a PAP without it).
+/// PDF, stored); `generated` until sent. 422 names `course` (none given or known),
+/// `placement_fee_percent` (a PAP without it) or `fee_paise` (below the price of a course the
+/// platform prices, less the discount approved for the lead on it).
 #[utoipa::path(tag = "crm", security(("bearer" = [])), request_body = NewAgreement,
     responses((status = 201, body = AgreementDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[post("")]

@@ -10,9 +10,9 @@ use integrations::payments::{
 };
 use kernel::{AppError, Tenant, tenant::entity as platforms};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
-    sea_query::LockType,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+    TransactionTrait, sea_query::LockType,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -158,6 +158,9 @@ pub async fn place(
     }
 }
 
+/// The `failure_reason` of an order superseded by one at the course's new terms.
+pub const SUPERSEDED: &str = "superseded: the course is sold on other terms now";
+
 /// Expires an open order superseded by one at the course's present terms; false when it was
 /// no longer open.
 async fn supersede<C: ConnectionTrait>(conn: &C, order_id: Uuid) -> Result<bool, LmsError> {
@@ -165,10 +168,9 @@ async fn supersede<C: ConnectionTrait>(conn: &C, order_id: Uuid) -> Result<bool,
         .execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "UPDATE course_orders
-                SET status = 'expired', updated_at = now(),
-                    failure_reason = 'superseded: the course is sold on other terms now'
+                SET status = 'expired', updated_at = now(), failure_reason = $2
               WHERE id = $1 AND status = 'initiated'",
-            [order_id.into()],
+            [order_id.into(), SUPERSEDED.into()],
         ))
         .await?
         .rows_affected();
@@ -404,7 +406,9 @@ pub struct Reconciled {
 
 /// Reconciles the initiated orders older than `min_age` against Razorpay: a captured payment
 /// there is captured here (enrolling once, through the shared capture); an order older than
-/// `expire_after` without one expires. One order per transaction.
+/// `expire_after` without one expires. Orders superseded within `expire_after` (a checkout of
+/// the old terms may still have been paid) are asked about too and captured when paid. One
+/// order per transaction.
 pub async fn reconcile(
     payments: &Payments,
     min_age: Duration,
@@ -414,7 +418,16 @@ pub async fn reconcile(
     let db = &payments.ctx.db;
     let now = Utc::now();
     let open = course_orders::Entity::find()
-        .filter(course_orders::Column::Status.eq(OrderStatus::Initiated))
+        .filter(
+            Condition::any()
+                .add(course_orders::Column::Status.eq(OrderStatus::Initiated))
+                .add(
+                    Condition::all()
+                        .add(course_orders::Column::Status.eq(OrderStatus::Expired))
+                        .add(course_orders::Column::FailureReason.eq(SUPERSEDED))
+                        .add(course_orders::Column::UpdatedAt.gt(now - expire_after)),
+                ),
+        )
         .filter(course_orders::Column::CreatedAt.lt(now - min_age))
         .order_by_asc(course_orders::Column::CreatedAt)
         .limit(500)
@@ -438,7 +451,9 @@ pub async fn reconcile(
         let Some(locked) = lock(&txn, &order.razorpay_order_id).await? else {
             continue;
         };
-        if locked.status != OrderStatus::Initiated {
+        let superseded = locked.status == OrderStatus::Expired
+            && locked.failure_reason.as_deref() == Some(SUPERSEDED);
+        if locked.status != OrderStatus::Initiated && !superseded {
             out.unchanged += 1;
             continue;
         }
@@ -461,7 +476,7 @@ pub async fn reconcile(
             )
             .await?;
             out.captured += 1;
-        } else if locked.created_at < now - expire_after {
+        } else if !superseded && locked.created_at < now - expire_after {
             let mut a: course_orders::ActiveModel = locked.into();
             a.status = Set(OrderStatus::Expired);
             a.updated_at = Set(now);

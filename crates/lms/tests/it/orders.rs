@@ -334,21 +334,68 @@ async fn a_new_price_supersedes_the_open_order_and_gst_is_added_to_an_exclusive_
         ]
     );
 
-    // the buyer's old checkout was still open and paid the old price: captured, enrolled
-    let late = payment_event("payment.captured", "order_OLD", "pay_OLD", 499_900);
-    assert_eq!(
-        webhook(&app, "evt_old", &late).await.json()["status"],
-        "credited"
-    );
-    assert_eq!(
-        count(
-            &app,
-            &format!(
-                "SELECT count(*) FROM enrollments WHERE user_id = '{student}' AND status = 'active'"
-            )
+    // the buyer's old checkout was still open and paid the old price, and neither the
+    // webhook nor the checkout's verification arrived: the daily reconciliation asks Razorpay
+    // about the superseded order too, and captures it
+    app.db
+        .execute_unprepared(
+            "UPDATE course_orders SET created_at = now() - interval '3 hours'
+              WHERE razorpay_order_id = 'order_OLD';
+             UPDATE course_orders SET created_at = now() - interval '2 hours'
+              WHERE razorpay_order_id = 'order_NEW';",
         )
-        .await,
-        1
+        .await
+        .unwrap();
+    for (order, items) in [
+        (
+            "order_OLD",
+            json!([{"id": "pay_OLD", "entity": "payment", "order_id": "order_OLD",
+                "amount": 499_900, "currency": "INR", "status": "captured", "captured": true,
+                "amount_refunded": 0, "created_at": 1}]),
+        ),
+        ("order_NEW", json!([])),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/orders/{order}/payments")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"entity": "collection", "count": items.as_array().unwrap().len(), "items": items}),
+            ))
+            .mount(&rzp)
+            .await;
+    }
+    let worker = app.start_worker().await;
+    app.jobs
+        .enqueue("mr-mentor", &lms::workers::ReconcileCourseOrders {}, None)
+        .await
+        .unwrap();
+    let enrolled = format!(
+        "SELECT count(*) FROM enrollments WHERE user_id = '{student}' AND status = 'active'"
+    );
+    let captured = eventually(20, || async {
+        (count(&app, &enrolled).await == 1).then_some(())
+    })
+    .await;
+    worker.stop().await;
+    assert!(
+        captured.is_some(),
+        "the superseded order's payment was not captured"
+    );
+    let orders = app
+        .call(Method::GET, "/api/course-enrollment/orders", &token, None)
+        .await
+        .json();
+    let statuses: Vec<(&Value, &Value)> = orders["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (&o["razorpay_order_id"], &o["status"]))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (&json!("order_NEW"), &json!("initiated")),
+            (&json!("order_OLD"), &json!("captured"))
+        ]
     );
     // and the event finance invoices carries what was paid
     assert_eq!(
