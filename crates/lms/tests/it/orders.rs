@@ -271,6 +271,20 @@ async fn partial_refunds_adding_up_to_the_price_withdraw_the_course() {
     assert_eq!(orders["items"][0]["status"], "refunded");
 }
 
+/// The caller's orders, newest first, as (`field`, status) pairs.
+async fn orders_by(app: &TestApp, token: &str, field: &str) -> Vec<(Value, Value)> {
+    let orders = app
+        .call(Method::GET, "/api/course-enrollment/orders", token, None)
+        .await
+        .json();
+    orders["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o[field].clone(), o["status"].clone()))
+        .collect()
+}
+
 /// The price changes while a buyer's order is open: the next "buy" does not hand back the old
 /// order at the old price but supersedes it (`expired`) with one at the new terms, and a price
 /// stated exclusive of GST is charged with it (Rs 4,000 + 18% = Rs 4,720; Razorpay is asked for
@@ -316,21 +330,11 @@ async fn a_new_price_supersedes_the_open_order_and_gst_is_added_to_an_exclusive_
     assert_eq!(new.json()["razorpay_order_id"], "order_NEW");
     assert_eq!(new.json()["amount_paise"], 472_000);
     assert_ne!(new.json()["order_id"], old.json()["order_id"]);
-    let orders = app
-        .call(Method::GET, "/api/course-enrollment/orders", &token, None)
-        .await
-        .json();
-    let statuses: Vec<(&Value, &Value)> = orders["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| (&o["amount_paise"], &o["status"]))
-        .collect();
     assert_eq!(
-        statuses,
+        orders_by(&app, &token, "amount_paise").await,
         [
-            (&json!(472_000), &json!("initiated")),
-            (&json!(499_900), &json!("expired"))
+            (json!(472_000), json!("initiated")),
+            (json!(499_900), json!("expired"))
         ]
     );
 
@@ -380,21 +384,11 @@ async fn a_new_price_supersedes_the_open_order_and_gst_is_added_to_an_exclusive_
         captured.is_some(),
         "the superseded order's payment was not captured"
     );
-    let orders = app
-        .call(Method::GET, "/api/course-enrollment/orders", &token, None)
-        .await
-        .json();
-    let statuses: Vec<(&Value, &Value)> = orders["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| (&o["razorpay_order_id"], &o["status"]))
-        .collect();
     assert_eq!(
-        statuses,
+        orders_by(&app, &token, "razorpay_order_id").await,
         [
-            (&json!("order_NEW"), &json!("initiated")),
-            (&json!("order_OLD"), &json!("captured"))
+            (json!("order_NEW"), json!("initiated")),
+            (json!("order_OLD"), json!("captured"))
         ]
     );
     // and the event finance invoices carries what was paid
