@@ -131,8 +131,7 @@ pub struct Document {
 
 /// Rupees with two decimals, as a JSON number.
 fn rupees(paise: i64) -> Value {
-    let text = format!("{}.{:02}", paise / 100, (paise % 100).abs());
-    serde_json::from_str(&text).unwrap_or(Value::Null)
+    serde_json::from_str(&kernel::money::rupees(paise)).unwrap_or(Value::Null)
 }
 
 /// A rate in basis points as the schema's percentage (1800 -> 18).

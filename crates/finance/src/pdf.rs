@@ -1,5 +1,5 @@
-//! The invoice and credit-note PDFs (ADR 0054, 0089): one A4 page written with `pdf-writer` in the PDF base-14
-//! Helvetica (WinAnsi; nothing embedded, so a page is a few kilobytes and renders in
+//! The invoice and credit-note PDFs (ADR 0054, 0089): one A4 page in the PDF base-14
+//! Helvetica ([`kernel::pdf`]; nothing embedded, so a page is a few kilobytes and renders in
 //! microseconds). Pure: an [`InvoiceDto`] in, bytes out. Characters outside Latin-1 print as
 //! `?` (names are kept in the invoice row; the PDF is the printable copy). An e-invoiced
 //! document also prints its IRN, acknowledgement and the IRP's signed QR code, drawn as vector
@@ -7,7 +7,11 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Kolkata;
-use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
+use kernel::{
+    money::rupees,
+    pdf::{A4, Page},
+};
+use pdf_writer::Content;
 use qrcode::{Color, EcLevel, QrCode};
 
 use crate::{
@@ -15,53 +19,14 @@ use crate::{
     entities::{credit_note_lines, credit_notes},
 };
 
-const A4: (f32, f32) = (595.0, 842.0);
 const LEFT: f32 = 48.0;
 
-/// `12345` paise as `123.45`.
-pub fn rupees(paise: i64) -> String {
-    let sign = if paise < 0 { "-" } else { "" };
-    let p = paise.unsigned_abs();
-    format!("{sign}{}.{:02}", p / 100, p % 100)
-}
-
-/// Latin-1 bytes of `s` (WinAnsi agrees on the printable ASCII range used here); anything
-/// else is `?`.
-fn latin1(s: &str) -> Vec<u8> {
-    s.chars()
-        .map(|c| match u8::try_from(u32::from(c)) {
-            Ok(b) if (0x20..0x7f).contains(&b) || b >= 0xa0 => b,
-            _ => b'?',
-        })
-        .collect()
-}
-
-struct Page {
-    content: Content,
-    y: f32,
-}
-
-impl Page {
-    fn text(&mut self, x: f32, size: f32, s: &str) {
-        self.content.begin_text();
-        self.content.set_font(Name(b"F1"), size);
-        self.content
-            .set_text_matrix([1.0, 0.0, 0.0, 1.0, x, self.y]);
-        self.content.show(Str(&latin1(s)));
-        self.content.end_text();
+/// One row of the lines' table: each cell at its column, in 9 points, then the next row.
+fn row(page: &mut Page, cells: &[(f32, &str)]) {
+    for (x, s) in cells {
+        page.text(*x, 9.0, s);
     }
-
-    fn line(&mut self, size: f32, s: &str) {
-        self.text(LEFT, size, s);
-        self.y -= size + 6.0;
-    }
-
-    fn row(&mut self, cells: &[(f32, &str)]) {
-        for (x, s) in cells {
-            self.text(*x, 9.0, s);
-        }
-        self.y -= 15.0;
-    }
+    page.y -= 15.0;
 }
 
 /// What an e-invoiced document prints (ADR 0071, 0079).
@@ -256,10 +221,7 @@ pub fn render_credit_note(
 }
 
 fn draw(d: &Doc<'_>) -> Vec<u8> {
-    let mut page = Page {
-        content: Content::new(),
-        y: A4.1 - 60.0,
-    };
+    let mut page = Page::new(LEFT, 60.0, 6.0);
     if let Some(code) = d.einvoice.and_then(|e| e.signed_qr).and_then(qr_code) {
         draw_qr(&mut page.content, &code);
         let caption_y = page.y;
@@ -293,15 +255,18 @@ fn draw(d: &Doc<'_>) -> Vec<u8> {
     }
     page.y -= 12.0;
     let cols = [LEFT, 250.0, 300.0, 345.0, 405.0, 460.0, 520.0];
-    page.row(&[
-        (cols[0], "Description"),
-        (cols[1], "SAC"),
-        (cols[2], "Rate"),
-        (cols[3], "Taxable"),
-        (cols[4], "CGST"),
-        (cols[5], "SGST"),
-        (cols[6], "IGST"),
-    ]);
+    row(
+        &mut page,
+        &[
+            (cols[0], "Description"),
+            (cols[1], "SAC"),
+            (cols[2], "Rate"),
+            (cols[3], "Taxable"),
+            (cols[4], "CGST"),
+            (cols[5], "SGST"),
+            (cols[6], "IGST"),
+        ],
+    );
     for l in &d.lines {
         let description: String = l.description.chars().take(40).collect();
         let rate = format!("{}%", rupees(i64::from(l.rate_bp)));
@@ -314,12 +279,12 @@ fn draw(d: &Doc<'_>) -> Vec<u8> {
             rupees(l.sgst_paise),
             rupees(l.igst_paise),
         ];
-        let row: Vec<(f32, &str)> = cols
+        let placed: Vec<(f32, &str)> = cols
             .iter()
             .copied()
             .zip(cells.iter().map(String::as_str))
             .collect();
-        page.row(&row);
+        row(&mut page, &placed);
     }
     page.y -= 10.0;
     for (label, v) in d.totals {
@@ -327,40 +292,12 @@ fn draw(d: &Doc<'_>) -> Vec<u8> {
     }
     page.y -= 12.0;
     page.line(8.0, d.footer);
-
-    let catalog = Ref::new(1);
-    let tree = Ref::new(2);
-    let page_id = Ref::new(3);
-    let font = Ref::new(4);
-    let content_id = Ref::new(5);
-    let mut pdf = Pdf::new();
-    pdf.catalog(catalog).pages(tree);
-    pdf.pages(tree).kids([page_id]).count(1);
-    {
-        let mut p = pdf.page(page_id);
-        p.media_box(Rect::new(0.0, 0.0, A4.0, A4.1));
-        p.parent(tree);
-        p.contents(content_id);
-        p.resources().fonts().pair(Name(b"F1"), font);
-    }
-    pdf.type1_font(font)
-        .base_font(Name(b"Helvetica"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
-    let content = page.content.finish();
-    pdf.stream(content_id, &content);
-    pdf.finish()
+    page.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rupees_have_two_decimals() {
-        assert_eq!(rupees(118_000), "1180.00");
-        assert_eq!(rupees(5), "0.05");
-        assert_eq!(rupees(-250), "-2.50");
-    }
 
     /// The drawn rectangles, read back from the content stream, cover exactly the encoder's
     /// dark modules, and their count is the number of dark runs.
@@ -400,10 +337,5 @@ mod tests {
         assert_eq!(grid, dark);
         assert!(stream.contains(" cm"), "{}", &stream[..80]);
         assert!(qr_code(&"x".repeat(3000)).is_none());
-    }
-
-    #[test]
-    fn non_latin_text_is_replaced() {
-        assert_eq!(latin1("Asha ₹"), b"Asha ?".to_vec());
     }
 }

@@ -1,7 +1,8 @@
 //! The GST rules of an invoice, pure (no I/O), each with its source in ADR 0052:
 //!
-//! - amounts: integer paise; a GST-inclusive price is split into taxable value and tax, an
-//!   exclusive one gets tax added; tax is rounded half-up to the paisa **per invoice and
+//! - amounts: integer paise, each what the buyer paid, GST included (an exclusive price was
+//!   charged with its GST added, `kernel::money::charged_paise`, ADR 0095), split into taxable
+//!   value and tax; tax is rounded half-up to the paisa **per invoice and
 //!   rate**, then allocated to the lines by largest remainder, so the lines sum to the totals
 //!   and CGST equals SGST on every line (india-compliance#655);
 //! - supply type: intra-state (CGST + SGST, half the rate each) when the place of supply is
@@ -32,8 +33,7 @@ pub struct LineInput {
     pub rate_bp: i64,
     /// Units.
     pub quantity: i32,
-    /// The line's price in paise: GST included when the invoice is inclusive, else the
-    /// taxable value.
+    /// What was paid for the line, in paise, GST included.
     pub amount_paise: i64,
 }
 
@@ -103,12 +103,8 @@ fn div_round_half_up(n: i128, d: i128) -> i128 {
     (2 * n + d) / (2 * d)
 }
 
-/// Taxes `lines` (inclusive or exclusive prices) for `supply`.
-pub fn compute(
-    lines: &[LineInput],
-    inclusive: bool,
-    supply: SupplyType,
-) -> Result<Taxed, TaxError> {
+/// Splits the GST-inclusive amounts of `lines` into taxable value and tax for `supply`.
+pub fn compute(lines: &[LineInput], supply: SupplyType) -> Result<Taxed, TaxError> {
     if lines.is_empty() {
         return Err(TaxError::Invalid("no lines"));
     }
@@ -138,11 +134,7 @@ pub fn compute(
             .collect();
         // the exact component of line i is base_i * num / den
         let num = i128::from(rate);
-        let den = if inclusive {
-            k * (10_000 + i128::from(rate))
-        } else {
-            k * 10_000
-        };
+        let den = k * (10_000 + i128::from(rate));
         let base_sum: i128 = idx.iter().map(|&i| i128::from(lines[i].amount_paise)).sum();
         let group_total = div_round_half_up(base_sum * num, den);
         let mut floors = 0i128;
@@ -166,14 +158,7 @@ pub fn compute(
         let tax = c
             .checked_mul(i64::try_from(k).map_err(|_| TaxError::Overflow)?)
             .ok_or(TaxError::Overflow)?;
-        let (taxable, total) = if inclusive {
-            (l.amount_paise - tax, l.amount_paise)
-        } else {
-            (
-                l.amount_paise,
-                l.amount_paise.checked_add(tax).ok_or(TaxError::Overflow)?,
-            )
-        };
+        let (taxable, total) = (l.amount_paise - tax, l.amount_paise);
         let (cgst, sgst, igst) = match supply {
             SupplyType::IntraState => (c, c, 0),
             SupplyType::InterState => (0, 0, c),
@@ -494,92 +479,75 @@ mod tests {
         }
     }
 
-    /// (amounts, inclusive, supply) -> per line (taxable, cgst, sgst, igst, total), all figures
-    /// worked out by hand (see each case's comment).
+    /// (amounts, supply) -> per line (taxable, cgst, sgst, igst, total), all figures worked out
+    /// by hand (see each case's comment).
     #[test]
     #[allow(clippy::type_complexity)]
     fn tax_table() {
         use SupplyType::{InterState as Inter, IntraState as Intra};
-        let cases: &[(&str, &[i64], bool, SupplyType, &[(i64, i64, i64, i64, i64)])] = &[
-            // Rs 1000 + 9% + 9% = 90 + 90
+        let cases: &[(&str, &[i64], SupplyType, &[(i64, i64, i64, i64, i64)])] = &[
+            // Rs 1180 paid: 118000 * 900 / 11800 = 9000 each, taxable Rs 1000
             (
-                "exclusive intra",
-                &[100_000],
-                false,
+                "intra",
+                &[118_000],
                 Intra,
                 &[(100_000, 9_000, 9_000, 0, 118_000)],
             ),
-            // Rs 1000 + 18% = 180
+            // Rs 1180 paid: 118000 * 1800 / 11800 = 18000
             (
-                "exclusive inter",
-                &[100_000],
-                false,
+                "inter",
+                &[118_000],
                 Inter,
                 &[(100_000, 0, 0, 18_000, 118_000)],
             ),
-            // Rs 4999 incl.: 499900 * 900 / 11800 = 38127.97 -> 38128 each; taxable 499900 - 76256
+            // Rs 4999: 499900 * 900 / 11800 = 38127.97 -> 38128 each; taxable 499900 - 76256
             (
-                "inclusive intra",
+                "intra, rounded",
                 &[499_900],
-                true,
                 Intra,
                 &[(423_644, 38_128, 38_128, 0, 499_900)],
             ),
-            // 100 paise incl. intra: 100 * 900 / 11800 = 7.63 -> 8 each, taxable 84
-            (
-                "inclusive intra, one rupee",
-                &[100],
-                true,
-                Intra,
-                &[(84, 8, 8, 0, 100)],
-            ),
-            // 100 paise incl. inter: 100 * 1800 / 11800 = 15.25 -> 15, taxable 85
-            (
-                "inclusive inter, one rupee",
-                &[100],
-                true,
-                Inter,
-                &[(85, 0, 0, 15, 100)],
-            ),
-            // three lines of 25 paise, exclusive inter: total 75 * 18% = 13.5 -> 14, not
-            // 3 x round(4.5) = 15; floors 4+4+4, the 2 left go to the first two (equal remainders)
+            // 100 paise intra: 100 * 900 / 11800 = 7.63 -> 8 each, taxable 84
+            ("intra, one rupee", &[100], Intra, &[(84, 8, 8, 0, 100)]),
+            // 100 paise inter: 100 * 1800 / 11800 = 15.25 -> 15, taxable 85
+            ("inter, one rupee", &[100], Inter, &[(85, 0, 0, 15, 100)]),
+            // three lines of 25 paise inter: total 75 * 1800 / 11800 = 11.44 -> 11, not
+            // 3 x round(3.81) = 12; floors 3+3+3, the 2 left go to the first two (equal
+            // remainders)
             (
                 "largest remainder, inter",
                 &[25, 25, 25],
-                false,
                 Inter,
-                &[(25, 0, 0, 5, 30), (25, 0, 0, 5, 30), (25, 0, 0, 4, 29)],
+                &[(21, 0, 0, 4, 25), (21, 0, 0, 4, 25), (22, 0, 0, 3, 25)],
             ),
-            // same intra: 75 * 9% = 6.75 -> 7 per component; floors 2+2+2, 1 left to line 1
+            // three lines of 10 paise intra: 30 * 900 / 11800 = 2.29 -> 2 per component, not
+            // 3 x round(0.76) = 3; floors 0, the 2 go to the first two lines
             (
                 "largest remainder, intra, CGST = SGST",
-                &[25, 25, 25],
-                false,
+                &[10, 10, 10],
                 Intra,
-                &[(25, 3, 3, 0, 31), (25, 2, 2, 0, 29), (25, 2, 2, 0, 29)],
+                &[(8, 1, 1, 0, 10), (8, 1, 1, 0, 10), (10, 0, 0, 0, 10)],
             ),
-            // 101, 102, 103 exclusive inter: 18.18, 18.36, 18.54; total 306 * 18% = 55.08 -> 55;
-            // floors 54, 1 left to the largest remainder (line 3)
+            // 101, 102, 103 inter: 15.41, 15.56, 15.71; total 306 * 1800 / 11800 = 46.68 -> 47;
+            // floors 45, the 2 left to the largest fractions (lines 3 and 2)
             (
                 "largest remainder goes to the largest fraction",
                 &[101, 102, 103],
-                false,
                 Inter,
                 &[
-                    (101, 0, 0, 18, 119),
-                    (102, 0, 0, 18, 120),
-                    (103, 0, 0, 19, 122),
+                    (86, 0, 0, 15, 101),
+                    (86, 0, 0, 16, 102),
+                    (87, 0, 0, 16, 103),
                 ],
             ),
-            // exactly half a paisa rounds up: 50 paise * 9% = 4.5 -> 5 each
-            ("half-up", &[50], false, Intra, &[(50, 5, 5, 0, 60)]),
+            // exactly half a paisa rounds up: 59 * 900 / 11800 = 4.5 -> 5 each
+            ("half-up", &[59], Intra, &[(49, 5, 5, 0, 59)]),
             // a free line stays zero
-            ("zero", &[0], true, Intra, &[(0, 0, 0, 0, 0)]),
+            ("zero", &[0], Intra, &[(0, 0, 0, 0, 0)]),
         ];
-        for (name, amounts, inclusive, supply, want) in cases {
+        for (name, amounts, supply, want) in cases {
             let lines: Vec<_> = amounts.iter().map(|&a| line(a)).collect();
-            let got =
-                compute(&lines, *inclusive, *supply).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let got = compute(&lines, *supply).unwrap_or_else(|e| panic!("{name}: {e}"));
             let got_lines: Vec<_> = got
                 .lines
                 .iter()
@@ -600,30 +568,29 @@ mod tests {
                 "{name}"
             );
             assert_eq!(got.cgst_paise, got.sgst_paise, "{name}");
-            if *inclusive {
-                assert_eq!(got.total_paise, amounts.iter().sum::<i64>(), "{name}");
-            }
+            assert_eq!(got.total_paise, amounts.iter().sum::<i64>(), "{name}");
         }
     }
 
     #[test]
     fn mixed_rates_round_per_rate() {
-        // 1000 @18% exclusive and 1000 @5% exclusive, inter: 180 + 50
+        // 1000 paise at 18% and 1000 at 5%, inter: 1000 * 1800 / 11800 = 152.54 -> 153 and
+        // 1000 * 500 / 10500 = 47.62 -> 48
         let mut five = line(1000);
         five.rate_bp = 500;
-        let got = compute(&[line(1000), five], false, SupplyType::InterState).unwrap();
-        assert_eq!(got.igst_paise, 230);
-        assert_eq!(got.lines[1].igst_paise, 50);
-        assert_eq!(got.total_paise, 2230);
+        let got = compute(&[line(1000), five], SupplyType::InterState).unwrap();
+        assert_eq!(got.igst_paise, 201);
+        assert_eq!(got.lines[1].igst_paise, 48);
+        assert_eq!(got.total_paise, 2000);
     }
 
     #[test]
     fn bad_input_is_refused() {
-        assert!(compute(&[], true, SupplyType::IntraState).is_err());
-        assert!(compute(&[line(-1)], true, SupplyType::IntraState).is_err());
+        assert!(compute(&[], SupplyType::IntraState).is_err());
+        assert!(compute(&[line(-1)], SupplyType::IntraState).is_err());
         let mut l = line(1);
         l.rate_bp = 4001;
-        assert!(compute(&[l], true, SupplyType::IntraState).is_err());
+        assert!(compute(&[l], SupplyType::IntraState).is_err());
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod local_cache;
 pub mod metrics;
 pub mod money;
 pub mod pagination;
+pub mod pdf;
 pub mod ratelimit;
 pub mod redis;
 pub mod request_id;

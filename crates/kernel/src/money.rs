@@ -130,17 +130,17 @@ pub fn charged_paise(price_paise: i64, currency: &str, gst_inclusive: bool) -> O
     price_paise.checked_add(tax.amount_paise)
 }
 
+/// `paise` as units with two decimals: `12345` is `123.45`, `-5` is `-0.05` (what invoices,
+/// agreements and their mails print, without a currency).
+pub fn rupees(paise: i64) -> String {
+    let sign = if paise < 0 { "-" } else { "" };
+    let abs = paise.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.amount_paise < 0 { "-" } else { "" };
-        let abs = self.amount_paise.unsigned_abs();
-        write!(
-            f,
-            "{sign}{}.{:02} {}",
-            abs / 100,
-            abs % 100,
-            self.currency.code()
-        )
+        write!(f, "{} {}", rupees(self.amount_paise), self.currency.code())
     }
 }
 
@@ -152,6 +152,9 @@ mod tests {
     fn displays_rupees_and_paise() {
         assert_eq!(Money::inr(12_345).to_string(), "123.45 INR");
         assert_eq!(Money::inr(-5).to_string(), "-0.05 INR");
+        assert_eq!(rupees(118_000), "1180.00");
+        assert_eq!(rupees(-150), "-1.50");
+        assert_eq!(rupees(i64::MIN), "-92233720368547758.08");
     }
 
     #[test]

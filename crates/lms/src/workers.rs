@@ -2,8 +2,8 @@
 //! finalises attempts whose deadline plus `QUIZ_SUBMIT_GRACE_SECONDS` has passed, grading
 //! their saved answers, and the assignment reminders (`assignmentReminderQueue`, daily at
 //! 19:00 IST; see [`reminders`]) in [`workers`]; the daily reconciliation of course
-//! orders against Razorpay (`cleanupQueue`, 03:15 IST) in [`payment_workers`], because it
-//! needs the shared payments.
+//! orders against Razorpay (`cleanupQueue`, 03:15 IST) and the refund of a course order paid
+//! twice (`databaseQueue`) in [`payment_workers`], because they need the shared payments.
 
 use std::future::Future;
 
@@ -145,8 +145,10 @@ pub fn workers(registry: &mut Registry, lms: &Lms) {
         ));
 }
 
-/// Registers the jobs that need the shared payments (the course-order reconciliation).
+/// Registers the jobs that need the shared payments: the course-order reconciliation and the
+/// refund of a course paid twice ([`orders::RefundDuplicateOrder`]).
 pub fn payment_workers(registry: &mut Registry, payments: &Payments) {
+    let refunds = payments.clone();
     let payments = payments.clone();
     registry
         .handle(move |_ctx: JobContext, _job: ReconcileCourseOrders| {
@@ -159,6 +161,16 @@ pub fn payment_workers(registry: &mut Registry, payments: &Payments) {
                     .await
                     .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
                 tracing::info!(?done, "course orders reconciled");
+                Ok(())
+            }
+        })
+        .handle(move |_ctx: JobContext, job: orders::RefundDuplicateOrder| {
+            let payments = refunds.clone();
+            async move {
+                let done = orders::refund_duplicate(&payments, job.order_id)
+                    .await
+                    .map_err(|e| JobError::Retry(anyhow::Error::new(e)))?;
+                tracing::info!(order = %job.order_id, ?done, "course order paid twice");
                 Ok(())
             }
         })

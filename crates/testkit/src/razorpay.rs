@@ -1,10 +1,31 @@
-//! Razorpay as the tests play it: the HMAC signatures Razorpay puts on a checkout and on a
-//! webhook delivery, and a signed delivery to `POST /api/webhooks/razorpay`.
+//! Razorpay as the tests play it: the order it creates (on a wiremock server), the HMAC
+//! signatures it puts on a checkout and on a webhook delivery, and a signed delivery to
+//! `POST /api/webhooks/razorpay`.
 
 use reqwest::Method;
-use serde_json::Value;
+use serde_json::{Value, json};
+use wiremock::{
+    Mock, ResponseTemplate,
+    matchers::{body_partial_json, method, path},
+};
 
 use crate::{TestApp, TestResponse};
+
+/// Razorpay creating order `order_id` for exactly `amount` paise in INR: an order request of
+/// any other amount finds no mock (wiremock answers 404, and the purchase fails), so a test
+/// mounting it checks what the buyer is charged. The caller adds `expect`, `up_to_n_times`
+/// and mounts it.
+pub fn order(order_id: &str, amount: i64) -> Mock {
+    Mock::given(method("POST"))
+        .and(path("/v1/orders"))
+        .and(body_partial_json(
+            json!({"amount": amount, "currency": "INR"}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": order_id, "entity": "order", "amount": amount, "currency": "INR",
+            "receipt": "r", "status": "created"
+        })))
+}
 
 /// Hex HMAC-SHA256 of `message` under `secret` (a webhook body under the webhook secret, or
 /// `order_id|payment_id` under the key secret for a checkout).

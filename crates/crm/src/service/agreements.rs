@@ -127,7 +127,7 @@ fn key(raw: &str) -> Result<ObjectKey, CrmError> {
 
 /// The clauses of an agreement of `kind` for these terms, or a 422 naming the missing field.
 fn clauses(kind: AgreementKind, course: &str, req: &NewAgreement) -> Result<Vec<String>, CrmError> {
-    let fee = pdf::rupees(req.fee_paise);
+    let fee = kernel::money::rupees(req.fee_paise);
     Ok(match kind {
         AgreementKind::Pap => {
             let percent = req.placement_fee_percent.ok_or_else(|| {
@@ -136,7 +136,7 @@ fn clauses(kind: AgreementKind, course: &str, req: &NewAgreement) -> Result<Vec<
                     "a PAP agreement states the share of the first year's pay".into(),
                 )
             })?;
-            let min = pdf::rupees(req.min_ctc_paise.unwrap_or(0));
+            let min = kernel::money::rupees(req.min_ctc_paise.unwrap_or(0));
             vec![
                 format!("The Learner enrols in {course}. No course fee is payable on enrolment."),
                 format!(
@@ -191,7 +191,7 @@ async fn floor<C: ConnectionTrait>(
             format!(
                 "is below {}'s price less the lead's approved discount (INR {}): propose a discount first",
                 priced.title,
-                pdf::rupees(least)
+                kernel::money::rupees(least)
             ),
         ));
     }

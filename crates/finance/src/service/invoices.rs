@@ -124,6 +124,8 @@ pub async fn issue_in(
     let pos = tax::place_of_supply(&buyer, &sup.state_code);
     let supply = tax::supply_type(&pos, &sup.state_code);
     let description: String = event.description.chars().take(300).collect();
+    // the amount is what was paid, GST included whatever the price's statement: an exclusive
+    // price was charged with its GST added, so the invoice's total is the payment (ADR 0095)
     let taxed = tax::compute(
         &[LineInput {
             description: if description.trim().is_empty() {
@@ -136,11 +138,6 @@ pub async fn issue_in(
             quantity: 1,
             amount_paise: event.amount_paise,
         }],
-        // the amount is what was paid, GST included whatever the price's statement: an
-        // exclusive price was charged with its GST added (`kernel::money::charged_paise`),
-        // and an older event of an exclusive price charged without it is invoiced at what
-        // was paid too, so the invoice's total is always the payment (ADR 0095)
-        true,
         supply,
     )?;
     let class = tax::classify(

@@ -140,7 +140,7 @@ pub enum Sent {
 /// Rupees from paise for the message text (`4,999.00` style is the PDF's; the mail says
 /// `Rs 4999.00`).
 fn rupees(paise: i64) -> String {
-    format!("Rs {}.{:02}", paise / 100, (paise % 100).abs())
+    format!("Rs {}", kernel::money::rupees(paise))
 }
 
 fn retry(e: FinanceError) -> JobError {

@@ -31,10 +31,6 @@ async fn app_with_razorpay() -> (TestApp, MockServer) {
     (app, rzp)
 }
 
-fn payment(order: &str, pay: &str) -> Value {
-    payment_of(order, pay, 49_900)
-}
-
 fn payment_of(order: &str, pay: &str, amount: i64) -> Value {
     json!({"id": pay, "order_id": order, "amount": amount, "currency": "INR", "status": "captured"})
 }
@@ -72,13 +68,9 @@ async fn buy(
     let (buyer, token) = app.user(Role::User, &[], "mr-mentor");
     let (order_id, pay_id) = (format!("order_{tag}"), format!("pay_{tag}"));
     // only an order of the charged amount is answered
-    Mock::given(method("POST"))
-        .and(path("/v1/orders"))
-        .and(body_partial_json(json!({"amount": charged})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": order_id, "entity": "order", "amount": charged, "currency": "INR",
-            "receipt": "r", "status": "created"
-        })))
+    testkit::razorpay::order(&order_id, charged)
+        .up_to_n_times(1)
+        .expect(1)
         .mount(rzp)
         .await;
     let order = app
@@ -106,7 +98,7 @@ async fn refund_webhook(app: &TestApp, order: &str, pay: &str, refund: &str, amo
 /// [`refund_webhook`] of the whole of a payment of `amount`.
 async fn refund_webhook_of(app: &TestApp, order: &str, pay: &str, refund: &str, amount: i64) {
     let event = format!("evt_{refund}");
-    refund_event_of(app, &event, payment_of(order, pay, amount), refund, amount).await;
+    refund_event_of(app, &event, (order, pay, amount), refund, amount).await;
 }
 
 /// `refund.processed` for `refund` delivered under the event id `event`.
@@ -118,16 +110,22 @@ async fn refund_event(
     refund: &str,
     amount: i64,
 ) {
-    refund_event_of(app, event, payment(order, pay), refund, amount).await;
+    refund_event_of(app, event, (order, pay, 49_900), refund, amount).await;
 }
 
-/// `refund.processed` for `refund` of the payment `payment`, under the event id `event`.
-async fn refund_event_of(app: &TestApp, event: &str, payment: Value, refund: &str, amount: i64) {
-    let pay = payment["id"].as_str().unwrap_or_default().to_owned();
+/// `refund.processed` for `refund` of `amount` from the payment `(order, pay, paid)` (the
+/// payment `pay` of `paid` paise on `order`), under the event id `event`.
+async fn refund_event_of(
+    app: &TestApp,
+    event: &str,
+    (order, pay, paid): (&str, &str, i64),
+    refund: &str,
+    amount: i64,
+) {
     let body = json!({
         "entity": "event", "event": "refund.processed",
         "payload": {
-            "payment": {"entity": payment},
+            "payment": {"entity": payment_of(order, pay, paid)},
             "refund": {"entity": {"id": refund, "entity": "refund", "amount": amount,
                 "currency": "INR", "payment_id": pay, "status": "processed"}},
         }

@@ -14,6 +14,7 @@ pub mod judge0;
 pub mod payments;
 pub mod profile;
 pub mod proxy;
+mod sync_configs;
 pub mod usage;
 
 use kernel::routes::{ServiceConfig, scope};
@@ -65,25 +66,25 @@ pub fn configure(cfg: &mut ServiceConfig) {
 fn configure_sync(cfg: &mut ServiceConfig) {
     cfg.service(
         scope("/api/graphy")
-            .service(graphy::list)
-            .service(graphy::create)
-            .service(graphy::get)
-            .service(graphy::update)
-            .service(graphy::remove)
-            .service(graphy::run)
-            .service(graphy::runs)
+            .service(graphy::sync_configs::list)
+            .service(graphy::sync_configs::create)
+            .service(graphy::sync_configs::get)
+            .service(graphy::sync_configs::update)
+            .service(graphy::sync_configs::remove)
+            .service(graphy::sync_configs::run)
+            .service(graphy::sync_configs::runs)
             .service(graphy::learners)
             .service(graphy::courses),
     )
     .service(
         scope("/api/ezexam")
-            .service(ezexam::list)
-            .service(ezexam::create)
-            .service(ezexam::get)
-            .service(ezexam::update)
-            .service(ezexam::remove)
-            .service(ezexam::run)
-            .service(ezexam::runs)
+            .service(ezexam::sync_configs::list)
+            .service(ezexam::sync_configs::create)
+            .service(ezexam::sync_configs::get)
+            .service(ezexam::sync_configs::update)
+            .service(ezexam::sync_configs::remove)
+            .service(ezexam::sync_configs::run)
+            .service(ezexam::sync_configs::runs)
             .service(ezexam::exams)
             .service(ezexam::results),
     );

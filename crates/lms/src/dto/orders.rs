@@ -36,9 +36,11 @@ pub struct CourseOrderDto {
     pub razorpay_order_id: String,
     /// `initiated`, `captured`, `failed`, `expired`, `refunded`.
     pub status: OrderStatus,
-    /// The enrolment the capture made.
+    /// The enrolment the capture made, or found when the buyer was enrolled already.
     pub enrollment_id: Option<Uuid>,
-    /// Why the last payment attempt failed.
+    /// Why the last payment attempt failed, why the order expired (`superseded: …`), or, on
+    /// a captured or refunded order, that the buyer was enrolled already and this payment is
+    /// refunded (`paid twice: …`).
     pub failure_reason: Option<String>,
     /// Created.
     pub created_at: DateTime<Utc>,

@@ -36,8 +36,10 @@ pub async fn place(
 }
 
 /// Verifies the checkout's signature and enrols the buyer (once, whether Razorpay's webhook
-/// came first or not). 400 `invalid_signature` for a forged signature; 404 when the order
-/// is not the caller's course order.
+/// came first or not). A buyer enrolled already gets the order captured with `failure_reason`
+/// `paid twice: …`, and the payment is refunded (ADR 0096).
+/// 400 `invalid_signature` for a forged signature; 404 when the order is not the caller's
+/// course order.
 #[utoipa::path(tag = "lms", security(("bearer" = [])), request_body = CheckoutVerification,
     responses((status = 200, body = CourseOrderDto), (status = 400, body = kernel::error::Problem), (status = 404, body = kernel::error::Problem), (status = 503, body = kernel::error::Problem)))]
 #[post("/orders/verify")]

@@ -42,6 +42,9 @@ pub struct Enrollment {
     pub enrollment: enrollments::Model,
     /// False when the user was already enrolled (the same row is returned).
     pub created: bool,
+    /// True when the row was there and active before this call (not created, not
+    /// reactivated): a payment for it bought nothing.
+    pub was_active: bool,
 }
 
 async fn user_of_platform<C: ConnectionTrait>(
@@ -121,6 +124,7 @@ pub async fn enroll_in<C: ConnectionTrait>(
         .one(txn)
         .await?
         .ok_or(LmsError::NotFound("enrollment"))?;
+    let was_active = !inserted && row.status == EnrollmentStatus::Active;
     let mut active: Option<enrollments::ActiveModel> = None;
     if !inserted && row.status == EnrollmentStatus::Revoked {
         let mut a: enrollments::ActiveModel = row.clone().into();
@@ -150,6 +154,7 @@ pub async fn enroll_in<C: ConnectionTrait>(
     Ok(Enrollment {
         enrollment,
         created: inserted,
+        was_active,
     })
 }
 

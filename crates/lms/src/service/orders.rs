@@ -11,8 +11,8 @@ use integrations::payments::{
 use kernel::{AppError, Tenant, tenant::entity as platforms};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
-    TransactionTrait, sea_query::LockType,
+    DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement, TransactionTrait, sea_query::LockType,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -161,6 +161,27 @@ pub async fn place(
 /// The `failure_reason` of an order superseded by one at the course's new terms.
 pub const SUPERSEDED: &str = "superseded: the course is sold on other terms now";
 
+/// The `failure_reason` of an order paid while its buyer was already enrolled in the course
+/// (an earlier order, or a superseded one, was paid too; or an admin granted the course): the
+/// payment buys nothing, so [`RefundDuplicateOrder`] refunds it in full.
+pub const PAID_TWICE: &str = "paid twice: already enrolled in the course; the payment is refunded";
+
+/// Refunds the payment of an order captured while its buyer was already enrolled
+/// ([`PAID_TWICE`]), in full (`databaseQueue`, queued with the capture). The refund comes back
+/// as Razorpay's `refund.processed` like any other: the order becomes `refunded`, finance
+/// issues the credit note, and the enrolment (which another payment or a grant gave) stays.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct RefundDuplicateOrder {
+    /// The order paid twice (our id).
+    pub order_id: Uuid,
+}
+
+impl jobs::JobSpec for RefundDuplicateOrder {
+    const QUEUE: &'static str = "databaseQueue";
+    const NAME: &'static str = "lms-refund-duplicate-order";
+    const SECRET_FIELDS: &'static [&'static str] = &[];
+}
+
 /// Expires an open order superseded by one at the course's present terms; false when it was
 /// no longer open.
 async fn supersede<C: ConnectionTrait>(conn: &C, order_id: Uuid) -> Result<bool, LmsError> {
@@ -223,9 +244,15 @@ async fn by_id(txn: &DatabaseTransaction, id: Uuid) -> Result<course_orders::Mod
 }
 
 /// Enrols the buyer of a locked, unpaid order and marks it captured (a full batch does not
-/// undo a payment: the student is enrolled without a seat and an admin seats them).
+/// undo a payment: the student is enrolled without a seat and an admin seats them). A buyer
+/// whose enrolment was active already (another order of the course was paid, or an admin
+/// granted it; two captures racing meet in the enrolment's unique key) paid twice: nothing of
+/// the enrolment changes, the order is captured pointing at it, marked [`PAID_TWICE`] (so
+/// that its refund does not revoke what another payment or a grant gave), and its refund is
+/// queued in the same transaction.
 async fn capture_order(
     txn: &DatabaseTransaction,
+    tenant: &Tenant,
     order: course_orders::Model,
     payment_id: &str,
 ) -> Result<CapturedItem, LmsError> {
@@ -249,6 +276,13 @@ async fn capture_order(
         }
         Err(e) => return Err(e),
     };
+    let paid_twice = enrolled.was_active;
+    if paid_twice {
+        // a seat the existing enrolment may just have taken goes back with the savepoint
+        txn.execute_unprepared("ROLLBACK TO SAVEPOINT course_capture")
+            .await?;
+        jobs::outbox::enqueue_in(txn, tenant, &RefundDuplicateOrder { order_id: order.id }).await?;
+    }
     let course = courses::Entity::find_by_id(order.course_id)
         .one(txn)
         .await?
@@ -258,17 +292,36 @@ async fn capture_order(
     a.status = Set(OrderStatus::Captured);
     a.razorpay_payment_id = Set(Some(payment_id.to_owned()));
     a.enrollment_id = Set(Some(enrolled.enrollment.id));
-    a.failure_reason = Set(None);
+    a.failure_reason = Set(paid_twice.then(|| PAID_TWICE.to_owned()));
     a.captured_at = Set(Some(now));
     a.updated_at = Set(now);
     a.update(txn).await?;
-    tracing::info!(order = %order.id, enrollment = %enrolled.enrollment.id, "course order captured");
+    if paid_twice {
+        tracing::warn!(order = %order.id, "course order paid by a buyer already enrolled: refund queued");
+    } else {
+        tracing::info!(order = %order.id, enrollment = %enrolled.enrollment.id, "course order captured");
+    }
     Ok(CapturedItem {
         item_id: course.id,
         description: format!("Course: {}", course.title),
         gst_inclusive: order.gst_inclusive,
         tokens: None,
     })
+}
+
+/// What Razorpay's refunds of an order returned so far (each refund id once).
+async fn refunded_paise<C: ConnectionTrait>(conn: &C, order_id: Uuid) -> Result<i64, DbErr> {
+    Ok(conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT COALESCE(sum(amount_paise), 0)::bigint AS refunded
+               FROM course_order_refunds WHERE order_id = $1",
+            [order_id.into()],
+        ))
+        .await?
+        .map(|r| r.try_get::<i64>("", "refunded"))
+        .transpose()?
+        .unwrap_or(0))
 }
 
 /// The LMS's course enrolments as a product of the shared payments.
@@ -291,13 +344,13 @@ impl PaymentProduct for CourseEnrollments {
     fn capture<'a>(
         &'a self,
         txn: &'a DatabaseTransaction,
-        _tenant: &'a Tenant,
+        tenant: &'a Tenant,
         order: &'a PayableOrder,
         payment_id: &'a str,
     ) -> PaymentFuture<'a, CapturedItem> {
         Box::pin(async move {
             let row = by_id(txn, order.id).await?;
-            Ok(capture_order(txn, row, payment_id).await?)
+            Ok(capture_order(txn, tenant, row, payment_id).await?)
         })
     }
 
@@ -353,22 +406,14 @@ impl PaymentProduct for CourseEnrollments {
             if !fresh {
                 return Ok(());
             }
-            let refunded: i64 = txn
-                .query_one_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "SELECT COALESCE(sum(amount_paise), 0)::bigint AS refunded
-                       FROM course_order_refunds WHERE order_id = $1",
-                    [row.id.into()],
-                ))
-                .await?
-                .map(|r| r.try_get::<i64>("", "refunded"))
-                .transpose()?
-                .unwrap_or(0);
+            let refunded = refunded_paise(txn, row.id).await?;
             // partial refunds keep the access until together they return what was paid
             if refunded < row.amount_paise {
                 return Ok(());
             }
-            if let Some(enrollment_id) = row.enrollment_id
+            // a payment made twice gave nothing: its refund takes nothing back
+            let paid_twice = row.failure_reason.as_deref() == Some(PAID_TWICE);
+            if let Some(enrollment_id) = row.enrollment_id.filter(|_| !paid_twice)
                 && let Some(e) = enrollments::Entity::find_by_id(enrollment_id)
                     .lock(LockType::Update)
                     .one(txn)
@@ -390,6 +435,61 @@ impl PaymentProduct for CourseEnrollments {
             a.update(txn).await?;
             Ok(())
         })
+    }
+}
+
+/// What [`refund_duplicate`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DuplicateRefund {
+    /// Razorpay accepted the refund (its id); `refund.processed` will follow.
+    Requested(String),
+    /// Nothing to refund: the order is gone, not paid twice, or already refunded.
+    NotNeeded,
+}
+
+/// Refunds what is left of an order marked [`PAID_TWICE`] (all of it, unless Razorpay
+/// reported part refunded already), with the order's id as Razorpay's receipt. A retry
+/// after a refund that went through asks again and Razorpay refuses (400: more than the
+/// payment has left), which is [`DuplicateRefund::NotNeeded`] for the job: the webhook of
+/// the first one settles the order.
+pub async fn refund_duplicate(
+    payments: &Payments,
+    order_id: Uuid,
+) -> Result<DuplicateRefund, AppError> {
+    let db = &payments.ctx.db;
+    let Some(order) = course_orders::Entity::find_by_id(order_id).one(db).await? else {
+        return Ok(DuplicateRefund::NotNeeded);
+    };
+    if order.status != OrderStatus::Captured || order.failure_reason.as_deref() != Some(PAID_TWICE)
+    {
+        return Ok(DuplicateRefund::NotNeeded);
+    }
+    let Some(payment_id) = order.razorpay_payment_id.as_deref() else {
+        return Ok(DuplicateRefund::NotNeeded);
+    };
+    let left = order.amount_paise - refunded_paise(db, order.id).await?;
+    if left <= 0 {
+        return Ok(DuplicateRefund::NotNeeded);
+    }
+    let rzp = payments.razorpay()?;
+    let notes = json!({"reason": "paid_twice", "order_id": order.id});
+    match rzp
+        .refund_payment(payment_id, left, &order.id.to_string(), notes)
+        .await
+    {
+        Ok(refund) => {
+            tracing::info!(order = %order.id, refund = %refund.id, amount = left, "duplicate course payment refunded");
+            Ok(DuplicateRefund::Requested(refund.id))
+        }
+        Err(integrations::provider::ProviderError::Status {
+            status: 400,
+            message,
+            ..
+        }) => {
+            tracing::warn!(order = %order.id, %message, "Razorpay refused the duplicate payment's refund (refunded already?)");
+            Ok(DuplicateRefund::NotNeeded)
+        }
+        Err(e) => Err(AppError::from(e)),
     }
 }
 

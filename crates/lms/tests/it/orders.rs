@@ -3,8 +3,10 @@
 //! checkout verification) and the verification comes first, `payment.captured` carries the
 //! course, amount and GST flag, and the daily reconciliation captures a payment whose
 //! webhook never came and expires an order never paid; partial refunds that add up to the
-//! price withdraw the course.
+//! price withdraw the course; a course paid twice (a superseded order and its successor) is
+//! refunded once, automatically, and keeps the enrolment.
 
+use jobs::JobSpec;
 use kernel::auth::Role;
 use reqwest::Method;
 use sea_orm::{ConnectionTrait, Statement};
@@ -35,12 +37,7 @@ pub async fn app_with_razorpay() -> (TestApp, MockServer) {
 
 /// Razorpay answers the next order creation with `order_id` (once).
 pub async fn razorpay_order(rzp: &MockServer, order_id: &str, amount: i64) {
-    Mock::given(method("POST"))
-        .and(path("/v1/orders"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": order_id, "entity": "order", "amount": amount, "currency": "INR",
-            "receipt": "r", "status": "created"
-        })))
+    testkit::razorpay::order(order_id, amount)
         .up_to_n_times(1)
         .expect(1)
         .mount(rzp)
@@ -289,7 +286,7 @@ async fn orders_by(app: &TestApp, token: &str, field: &str) -> Vec<(Value, Value
 /// order at the old price but supersedes it (`expired`) with one at the new terms, and a price
 /// stated exclusive of GST is charged with it (Rs 4,000 + 18% = Rs 4,720; Razorpay is asked for
 /// exactly that). A payment of the superseded order that still arrives is captured: money
-/// taken is never dropped.
+/// taken is never dropped. When both are paid, the second payment is refunded.
 #[tokio::test]
 async fn a_new_price_supersedes_the_open_order_and_gst_is_added_to_an_exclusive_price() {
     let (app, rzp) = app_with_razorpay().await;
@@ -315,16 +312,7 @@ async fn a_new_price_supersedes_the_open_order_and_gst_is_added_to_an_exclusive_
         (&page["price_paise"], &page["payable_paise"]),
         (&json!(400_000), &json!(472_000))
     );
-    Mock::given(method("POST"))
-        .and(path("/v1/orders"))
-        .and(body_partial_json(json!({"amount": 472_000})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "order_NEW", "entity": "order", "amount": 472_000, "currency": "INR",
-            "receipt": "r", "status": "created"
-        })))
-        .expect(1)
-        .mount(&rzp)
-        .await;
+    razorpay_order(&rzp, "order_NEW", 472_000).await;
     let new = place(&app, &token, course_id).await;
     assert_eq!(new.status, 201, "{}", new.text);
     assert_eq!(new.json()["razorpay_order_id"], "order_NEW");
@@ -400,6 +388,87 @@ async fn a_new_price_supersedes_the_open_order_and_gst_is_added_to_an_exclusive_
         )
         .await,
         1
+    );
+
+    // then the new order is paid too: the buyer is enrolled already, so that payment bought
+    // nothing. It is captured (and invoiced: money taken is recorded) pointing at the
+    // enrolment OLD made, and refunded in full, once, however often the capture and the job
+    // repeat; its refund does not revoke what OLD bought
+    Mock::given(method("POST"))
+        .and(path("/v1/payments/pay_NEW/refund"))
+        .and(body_partial_json(json!({"amount": 472_000})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "rfnd_NEW", "entity": "refund", "amount": 472_000, "currency": "INR",
+            "payment_id": "pay_NEW", "status": "processed"
+        })))
+        .expect(1)
+        .mount(&rzp)
+        .await;
+    let worker = app.start_worker().await;
+    let paid_again = payment_event("payment.captured", "order_NEW", "pay_NEW", 472_000);
+    assert_eq!(
+        webhook(&app, "evt_new", &paid_again).await.json()["status"],
+        "credited"
+    );
+    assert_eq!(
+        webhook(&app, "evt_new_again", &paid_again).await.json()["status"],
+        "already_credited"
+    );
+    let new_order = orders_by(&app, &token, "failure_reason").await;
+    assert_eq!(
+        new_order[0],
+        (json!(lms::service::orders::PAID_TWICE), json!("captured"))
+    );
+    let one_enrollment = format!(
+        "SELECT count(DISTINCT enrollment_id) FROM course_orders
+          WHERE user_id = '{student}' AND status = 'captured'"
+    );
+    assert_eq!(count(&app, &one_enrollment).await, 1, "both point at OLD's");
+    let refund_job = lms::service::orders::RefundDuplicateOrder::NAME;
+    app.wait_completed("databaseQueue", refund_job, 1).await;
+    // Razorpay's refund.processed: the order is refunded, the course stays
+    let back = refund_event("order_NEW", "pay_NEW", "rfnd_NEW", 472_000);
+    assert_eq!(
+        webhook(&app, "evt_rfnd_new", &back).await.json()["status"],
+        "recorded"
+    );
+    // the job again (as a retry would) finds the order refunded and asks Razorpay nothing
+    let new_id = new.json()["order_id"].as_str().unwrap().parse().unwrap();
+    app.jobs
+        .enqueue(
+            "mr-mentor",
+            &lms::service::orders::RefundDuplicateOrder { order_id: new_id },
+            None,
+        )
+        .await
+        .unwrap();
+    app.wait_completed("databaseQueue", refund_job, 2).await;
+    worker.stop().await;
+    let refunds_asked = rzp
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == "/v1/payments/pay_NEW/refund")
+        .count();
+    assert_eq!(refunds_asked, 1, "one refund of the second payment");
+    assert_eq!(
+        orders_by(&app, &token, "razorpay_order_id").await,
+        [
+            (json!("order_NEW"), json!("refunded")),
+            (json!("order_OLD"), json!("captured"))
+        ]
+    );
+    assert_eq!(count(&app, &enrolled).await, 1, "still enrolled");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM outbox WHERE job_name = 'payment.captured'
+              AND (payload->>'amount_paise')::bigint = 472000"
+        )
+        .await,
+        1,
+        "the second payment is invoiced once (and its refund credited)"
     );
 }
 
