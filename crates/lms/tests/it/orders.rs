@@ -394,16 +394,7 @@ async fn a_new_price_supersedes_the_open_order_and_gst_is_added_to_an_exclusive_
     // nothing. It is captured (and invoiced: money taken is recorded) pointing at the
     // enrolment OLD made, and refunded in full, once, however often the capture and the job
     // repeat; its refund does not revoke what OLD bought
-    Mock::given(method("POST"))
-        .and(path("/v1/payments/pay_NEW/refund"))
-        .and(body_partial_json(json!({"amount": 472_000})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": "rfnd_NEW", "entity": "refund", "amount": 472_000, "currency": "INR",
-            "payment_id": "pay_NEW", "status": "processed"
-        })))
-        .expect(1)
-        .mount(&rzp)
-        .await;
+    refund_mock(&rzp, "pay_NEW", 472_000).await;
     let worker = app.start_worker().await;
     let paid_again = payment_event("payment.captured", "order_NEW", "pay_NEW", 472_000);
     assert_eq!(
@@ -427,7 +418,7 @@ async fn a_new_price_supersedes_the_open_order_and_gst_is_added_to_an_exclusive_
     let refund_job = lms::service::orders::RefundDuplicateOrder::NAME;
     app.wait_completed("databaseQueue", refund_job, 1).await;
     // Razorpay's refund.processed: the order is refunded, the course stays
-    let back = refund_event("order_NEW", "pay_NEW", "rfnd_NEW", 472_000);
+    let back = refund_event("order_NEW", "pay_NEW", "rfnd_pay_NEW", 472_000);
     assert_eq!(
         webhook(&app, "evt_rfnd_new", &back).await.json()["status"],
         "recorded"
@@ -444,14 +435,11 @@ async fn a_new_price_supersedes_the_open_order_and_gst_is_added_to_an_exclusive_
         .unwrap();
     app.wait_completed("databaseQueue", refund_job, 2).await;
     worker.stop().await;
-    let refunds_asked = rzp
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter(|r| r.url.path() == "/v1/payments/pay_NEW/refund")
-        .count();
-    assert_eq!(refunds_asked, 1, "one refund of the second payment");
+    assert_eq!(
+        refunds_asked(&rzp, "pay_NEW").await,
+        1,
+        "one refund of the second payment"
+    );
     assert_eq!(
         orders_by(&app, &token, "razorpay_order_id").await,
         [
@@ -469,6 +457,132 @@ async fn a_new_price_supersedes_the_open_order_and_gst_is_added_to_an_exclusive_
         .await,
         1,
         "the second payment is invoiced once (and its refund credited)"
+    );
+}
+
+/// The refund requests Razorpay received for `payment_id`.
+async fn refunds_asked(rzp: &MockServer, payment_id: &str) -> usize {
+    let path = format!("/v1/payments/{payment_id}/refund");
+    rzp.received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == path)
+        .count()
+}
+
+/// Razorpay refunding `payment_id`: answered for `amount` paise (and nothing else).
+async fn refund_mock(rzp: &MockServer, payment_id: &str, amount: i64) {
+    Mock::given(method("POST"))
+        .and(path(format!("/v1/payments/{payment_id}/refund")))
+        .and(body_partial_json(json!({"amount": amount})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": format!("rfnd_{payment_id}"), "entity": "refund", "amount": amount,
+            "currency": "INR", "payment_id": payment_id, "status": "processed"
+        })))
+        .mount(rzp)
+        .await;
+}
+
+/// Two payments for one course arriving at once (a superseded order and its successor,
+/// both paid, their webhooks delivered concurrently): one of them enrols, the other is
+/// captured as paid twice, and exactly one refund is asked for, of that one. And a payment
+/// made after an admin granted the course is refunded the same way: the grant stays.
+#[tokio::test]
+async fn two_payments_for_one_course_enrol_once_and_the_other_is_refunded() {
+    let (app, rzp) = app_with_razorpay().await;
+    let admin = app.admin_token();
+    let (student, token) = app.user(Role::User, &[], "mr-mentor");
+    let course = common::course(&app, &admin, "raced-course", true).await;
+    let course_id = course["id"].as_str().unwrap();
+    razorpay_order(&rzp, "order_R1", 499_900).await;
+    assert_eq!(place(&app, &token, course_id).await.status, 201);
+    let repriced = app
+        .call(
+            Method::PATCH,
+            &format!("/api/admin/courses/{course_id}"),
+            &admin,
+            Some(json!({"price_paise": 450_000})),
+        )
+        .await;
+    assert_eq!(repriced.status, 200, "{}", repriced.text);
+    razorpay_order(&rzp, "order_R2", 450_000).await;
+    assert_eq!(place(&app, &token, course_id).await.status, 201);
+    refund_mock(&rzp, "pay_R1", 499_900).await;
+    refund_mock(&rzp, "pay_R2", 450_000).await;
+
+    let worker = app.start_worker().await;
+    let first = payment_event("payment.captured", "order_R1", "pay_R1", 499_900);
+    let second = payment_event("payment.captured", "order_R2", "pay_R2", 450_000);
+    let (a, b) = tokio::join!(
+        webhook(&app, "evt_r1", &first),
+        webhook(&app, "evt_r2", &second)
+    );
+    assert_eq!((a.status, b.status), (200, 200), "{} / {}", a.text, b.text);
+    let active = format!(
+        "SELECT count(*) FROM enrollments WHERE user_id = '{student}' AND status = 'active'"
+    );
+    assert_eq!(count(&app, &active).await, 1);
+    let reasons = orders_by(&app, &token, "failure_reason").await;
+    let twice: Vec<_> = reasons
+        .iter()
+        .filter(|(reason, _)| reason == &json!(lms::service::orders::PAID_TWICE))
+        .collect();
+    assert_eq!(twice.len(), 1, "{reasons:?}");
+    assert!(
+        reasons.iter().all(|(_, status)| status == "captured"),
+        "{reasons:?}"
+    );
+    app.wait_completed(
+        "databaseQueue",
+        lms::service::orders::RefundDuplicateOrder::NAME,
+        1,
+    )
+    .await;
+    let asked = (
+        refunds_asked(&rzp, "pay_R1").await,
+        refunds_asked(&rzp, "pay_R2").await,
+    );
+    assert_eq!(asked.0 + asked.1, 1, "one refund in all: {asked:?}");
+
+    // another buyer's order is open when an admin grants them the course; their payment then
+    // bought nothing and is refunded, and the grant is not touched by the refund
+    let (granted, granted_token) = app.user(Role::User, &[], "mr-mentor");
+    razorpay_order(&rzp, "order_G1", 450_000).await;
+    assert_eq!(place(&app, &granted_token, course_id).await.status, 201);
+    let grant = app
+        .call(
+            Method::POST,
+            "/api/admin/course-enrollments",
+            &admin,
+            Some(json!({"user_id": granted, "course_id": course_id})),
+        )
+        .await;
+    assert_eq!(grant.status, 201, "{}", grant.text);
+    refund_mock(&rzp, "pay_G1", 450_000).await;
+    let paid = payment_event("payment.captured", "order_G1", "pay_G1", 450_000);
+    assert_eq!(webhook(&app, "evt_g1", &paid).await.status, 200);
+    app.wait_completed(
+        "databaseQueue",
+        lms::service::orders::RefundDuplicateOrder::NAME,
+        2,
+    )
+    .await;
+    assert_eq!(refunds_asked(&rzp, "pay_G1").await, 1);
+    let back = refund_event("order_G1", "pay_G1", "rfnd_pay_G1", 450_000);
+    assert_eq!(
+        webhook(&app, "evt_rg1", &back).await.json()["status"],
+        "recorded"
+    );
+    worker.stop().await;
+    let still = format!(
+        "SELECT count(*) FROM enrollments
+          WHERE user_id = '{granted}' AND status = 'active' AND source = 'grant'"
+    );
+    assert_eq!(count(&app, &still).await, 1, "the grant stays");
+    assert_eq!(
+        orders_by(&app, &granted_token, "failure_reason").await,
+        [(json!(lms::service::orders::PAID_TWICE), json!("refunded"))]
     );
 }
 
