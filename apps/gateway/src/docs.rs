@@ -93,6 +93,7 @@ pub fn openapi() -> openapi::OpenApi {
         .extend(schemas);
     CommonResponses.modify(&mut doc);
     ProblemCodes.modify(&mut doc);
+    OperationIds.modify(&mut doc);
     doc
 }
 
@@ -138,6 +139,65 @@ impl Modify for ProblemCodes {
 /// `apps/gateway/tests/it/openapi.rs` checks the result; `scripts/schemathesis.sh` checks it
 /// against the running server.
 pub struct CommonResponses;
+
+/// Names every operation after its method and path (`operationId`: `POST
+/// /api/slots/{id}/book` is `postApiSlotsByIdBook`): unique, as OpenAPI requires and as the
+/// frontends' client generators need (the handlers' function names, utoipa's default, repeat
+/// across crates: 38 of them named 168 operations), and stable (a new route renames no
+/// other).
+pub struct OperationIds;
+
+impl Modify for OperationIds {
+    fn modify(&self, doc: &mut openapi::OpenApi) {
+        for (path, item) in &mut doc.paths.paths {
+            for (method, op) in [
+                ("get", &mut item.get),
+                ("put", &mut item.put),
+                ("post", &mut item.post),
+                ("delete", &mut item.delete),
+                ("options", &mut item.options),
+                ("head", &mut item.head),
+                ("patch", &mut item.patch),
+                ("trace", &mut item.trace),
+            ] {
+                if let Some(op) = op {
+                    op.operation_id = Some(operation_id(method, path));
+                }
+            }
+        }
+    }
+}
+
+/// `method` then the path's words in camel case, each `{param}` as `By<Param>`:
+/// `("get", "/api/mentors/{id}/slots")` is `getApiMentorsByIdSlots`. The whole path counts:
+/// `/admin/queues` (the dashboard page) and `/api/admin/queues` are two operations.
+pub fn operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_ascii_lowercase();
+    for segment in path.split('/') {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => {
+                id.push_str("By");
+                push_words(&mut id, param);
+            }
+            None => push_words(&mut id, segment),
+        }
+    }
+    id
+}
+
+/// Appends each run of ASCII letters and digits of `s` with its first letter upper-cased.
+fn push_words(id: &mut String, s: &str) {
+    for word in s
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            id.push(first.to_ascii_uppercase());
+            id.push_str(chars.as_str());
+        }
+    }
+}
 
 /// The Engine.IO endpoint answers Engine.IO's own error bodies, not problem+json.
 const NOT_PROBLEM_JSON: &[&str] = &["/socket.io/"];
@@ -442,6 +502,100 @@ mod tests {
             table.allowed("/api/mentors/me/slots").unwrap(),
             vec!["POST".to_owned()]
         );
+    }
+
+    #[test]
+    fn every_operation_has_its_own_id_from_method_and_path() {
+        assert_eq!(
+            operation_id("post", "/api/slots/{id}/book"),
+            "postApiSlotsByIdBook"
+        );
+        assert_eq!(
+            operation_id("get", "/api/admin/course-enrollments/{user_id}"),
+            "getApiAdminCourseEnrollmentsByUserId"
+        );
+        assert_eq!(operation_id("get", "/socket.io/"), "getSocketIo");
+        assert_ne!(
+            operation_id("get", "/admin/queues"),
+            operation_id("get", "/api/admin/queues")
+        );
+        let json = serde_json::to_value(openapi()).unwrap();
+        let mut seen = std::collections::BTreeMap::new();
+        for (path, item) in json["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let Some(id) = op.get("operationId").and_then(|v| v.as_str()) else {
+                    continue;
+                };
+                assert_eq!(id, operation_id(method, path));
+                if let Some(other) = seen.insert(id.to_owned(), format!("{method} {path}")) {
+                    panic!("{id}: {other} and {method} {path}");
+                }
+            }
+        }
+        // every operation has one: the ids counted are the operations counted
+        let operations: usize = json["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|item| {
+                item.as_object()
+                    .unwrap()
+                    .keys()
+                    .filter(|k| {
+                        [
+                            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+                        ]
+                        .contains(&k.as_str())
+                    })
+                    .count()
+            })
+            .sum();
+        assert_eq!(seen.len(), operations);
+        assert!(operations > 300, "{operations}");
+    }
+
+    /// Two types of one name (a `RuleDto` in two crates) would be one component of the
+    /// document, the last one mounted, and the other crate's routes would be documented with
+    /// its shape: every name a route refers to must mean one schema.
+    #[test]
+    fn a_schema_name_means_one_schema() {
+        let (_, schemas) = kernel::routes::document(crate::routes::configure);
+        let mut by_name: std::collections::BTreeMap<&str, serde_json::Value> =
+            std::collections::BTreeMap::new();
+        let mut clashes = Vec::new();
+        for (name, schema) in &schemas {
+            let json = serde_json::to_value(schema).unwrap();
+            if let Some(first) = by_name.get(name.as_str()) {
+                if first != &json {
+                    clashes.push(name.as_str());
+                }
+            } else {
+                by_name.insert(name, json);
+            }
+        }
+        clashes.sort_unstable();
+        clashes.dedup();
+        assert!(clashes.is_empty(), "one name, two shapes: {clashes:?}");
+        assert!(by_name.len() > 200, "{}", by_name.len());
+    }
+
+    /// A `$ref` to a schema the document does not carry (an `IntoParams` field of a
+    /// `ToSchema` enum, registered by no body) leaves generated clients without the type.
+    #[test]
+    fn every_reference_resolves() {
+        let json = serde_json::to_string(&openapi()).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        let prefix = "\"#/components/schemas/";
+        let dangling: std::collections::BTreeSet<&str> = json
+            .match_indices(prefix)
+            .filter_map(|(at, _)| {
+                let rest = &json[at + prefix.len()..];
+                rest.split('"').next()
+            })
+            .filter(|name| !schemas.contains_key(*name))
+            .collect();
+        assert!(dangling.is_empty(), "{dangling:?}");
     }
 
     #[test]

@@ -47,6 +47,7 @@ pub struct SendSms {
 
 /// A call.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ExotelCallDto)]
 pub struct CallDto {
     /// Id.
     pub id: Uuid,

@@ -18,6 +18,7 @@ use crate::{Comms, secure};
 
 /// What a notification contained that was new.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WhatsappWebhookAck)]
 pub struct WebhookAck {
     /// New delivery statuses stored.
     pub statuses: usize,

@@ -367,6 +367,7 @@ pub struct StageChange {
 
 /// A note on the timeline.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(as = NewLeadNote)]
 pub struct NewNote {
     /// Text.
     #[validate(length(min = 1, max = 5000))]

@@ -161,6 +161,7 @@ pub struct TemplateApprovalDto {
 /// round-robin. Rules are tried by `priority` (lowest first); a rule whose agents are all
 /// inactive or full is skipped.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[schema(as = NewAssignmentRule)]
 pub struct NewRule {
     /// Lower runs first (0-10000).
     #[validate(range(min = 0, max = 10_000))]
@@ -190,6 +191,7 @@ pub struct NewRule {
 
 /// A stored assignment rule.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = AssignmentRuleDto)]
 pub struct RuleDto {
     /// Id.
     pub id: Uuid,

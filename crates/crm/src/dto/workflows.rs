@@ -725,6 +725,7 @@ pub struct RunStepDto {
 
 /// A step queued again (a retry).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = WorkflowRunQueued)]
 pub struct RunQueued {
     /// The run.
     pub run_id: Uuid,

@@ -83,6 +83,7 @@ pub struct PeriodQuery {
     /// Last day (IST), inclusive; at most 366 days after `from`.
     pub to: NaiveDate,
     /// `json` (default), `csv` or `xlsx`.
+    #[param(inline)]
     pub format: Option<ReportFormat>,
 }
 
@@ -155,6 +156,7 @@ pub struct SalesQuery {
     /// `daily` (default) or `monthly`.
     pub period: Option<SalesPeriod>,
     /// `json` (default), `csv` or `xlsx`.
+    #[param(inline)]
     pub format: Option<ReportFormat>,
 }
 

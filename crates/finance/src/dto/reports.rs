@@ -26,6 +26,7 @@ pub struct GstReportQuery {
     /// Last day (IST), inclusive; at most 366 days after `from`.
     pub to: NaiveDate,
     /// `json` (default), `csv` or `xlsx`.
+    #[param(inline)]
     pub format: Option<ReportFormat>,
 }
 
@@ -113,6 +114,7 @@ pub struct LedgerQuery {
     /// Last day (IST), inclusive; at most 366 days after `from`.
     pub to: NaiveDate,
     /// `json` (default) or `csv`.
+    #[param(inline)]
     pub format: Option<ReportFormat>,
 }
 

@@ -75,6 +75,7 @@ pub struct EinvoiceDto {
 
 /// `POST /api/finance/einvoices/{id}/cancel`.
 #[derive(Debug, Clone, Deserialize, validator::Validate, ToSchema)]
+#[schema(as = EinvoiceCancelRequest)]
 pub struct CancelRequest {
     /// The IRP's reason code: 1 duplicate, 2 data entry mistake, 3 order cancelled, 4 other.
     #[validate(range(min = 1, max = 4))]

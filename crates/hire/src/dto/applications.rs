@@ -262,6 +262,7 @@ pub struct BulkMoved {
 
 /// A new note.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(as = NewApplicationNote)]
 pub struct NewNote {
     /// Text.
     #[validate(length(min = 1, max = 5000))]

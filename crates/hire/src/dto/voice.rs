@@ -41,6 +41,7 @@ pub struct VoiceInterviewList {
 
 /// What the webhook answers.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = VoiceWebhookAck)]
 pub struct WebhookAck {
     /// Always true once the signature checked out.
     pub received: bool,

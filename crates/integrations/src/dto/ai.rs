@@ -139,6 +139,7 @@ pub struct CallFilter {
 
 /// One recorded attempt.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = AiCallDto)]
 pub struct CallDto {
     /// Id.
     pub id: Uuid,

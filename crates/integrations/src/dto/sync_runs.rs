@@ -71,6 +71,7 @@ pub struct RunsQuery {
 
 /// A run was queued.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = SyncRunQueued)]
 pub struct RunQueued {
     /// The config.
     pub config_id: Uuid,

@@ -261,6 +261,7 @@ pub struct BookingDto {
 
 /// Why a booking is cancelled.
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[schema(as = BookingCancelRequest)]
 pub struct CancelRequest {
     /// Reason, up to 500 characters.
     #[validate(length(max = 500))]

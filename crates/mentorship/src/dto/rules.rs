@@ -10,6 +10,7 @@ use crate::entities::mentor_availability_rules as rules;
 
 /// A weekly window the mentor is available in.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(as = NewAvailabilityRule)]
 pub struct NewRule {
     /// 0 = Sunday, 1 = Monday … 6 = Saturday.
     #[validate(range(max = 6))]
@@ -43,6 +44,7 @@ pub struct NewRule {
 
 /// A rule.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(as = AvailabilityRuleDto)]
 pub struct RuleDto {
     /// Id.
     pub id: Uuid,
