@@ -47,6 +47,8 @@ MAX_EXAMPLES="${ST_MAX_EXAMPLES:-10}"
 WORKERS="${ST_WORKERS:-2}"
 SEED="${ST_SEED:-$(( (RANDOM << 15) | RANDOM ))}"
 SCHEMATHESIS_VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
+# checks the served document against the OpenAPI 3.1 schema itself (required fields, $refs)
+SPEC_VALIDATOR_VERSION="${SPEC_VALIDATOR_VERSION:-0.9.0}"
 # The interpreter: the newest CPython 3.13 / 3.12 the machine has (pyenv's included), else python3.
 # CPython 3.11.7 raises "SystemError: AST constructor recursion depth mismatch" (gh-106905) when
 # Hypothesis describes a strategy deep in a nested body schema (the job posts' screening
@@ -93,6 +95,12 @@ if [ ! -x "$VENV/bin/st" ] || ! "$VENV/bin/st" --version 2>/dev/null | grep -q "
   "$VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 "$VENV/bin/st" --version
+# in a venv of its own, so that its dependencies never move schemathesis' pinned ones
+SPEC_VENV="$VENV-spec-validator"
+if ! "$SPEC_VENV/bin/pip" show openapi-spec-validator 2>/dev/null | grep -q "^Version: $SPEC_VALIDATOR_VERSION$"; then
+  rm -rf "$SPEC_VENV" && "$PYTHON" -m venv "$SPEC_VENV"
+  "$SPEC_VENV/bin/pip" install -q --disable-pip-version-check "openapi-spec-validator==$SPEC_VALIDATOR_VERSION"
+fi
 
 # --- 2. start the gateway --------------------------------------------------------------------
 SUFFIX=$(od -An -N4 -tx4 /dev/urandom | tr -d ' \n')
@@ -160,6 +168,10 @@ for _ in $(seq 1 300); do
   sleep 0.2
 done
 curl -fsS "$BASE/api/health/ready" >/dev/null || { echo "the gateway is not ready" >&2; exit 1; }
+
+log "the document is valid OpenAPI 3.1 (openapi-spec-validator $SPEC_VALIDATOR_VERSION)"
+curl -fsS "$BASE/api/openapi.json" -o "$WORK/openapi.json"
+"$SPEC_VENV/bin/openapi-spec-validator" "$WORK/openapi.json"
 
 # --- 3. sign in and seed ---------------------------------------------------------------------
 api() { # method path [json]: prints the body, fails on a non-2xx answer

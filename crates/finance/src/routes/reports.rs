@@ -45,7 +45,8 @@ fn answer<T: serde::Serialize>(
 /// call records) and the costs FINANCE entered by category, in paise (`format=csv|xlsx`
 /// answers a file). `to` before `from`, or too far after it, is 422 on `to`.
 #[utoipa::path(tag = "finance", security(("bearer" = [])), params(PeriodQuery),
-    responses((status = 200, body = PipelineCost, description = "JSON; with format=csv text/csv, with format=xlsx a workbook"),
+    responses((status = 200, description = "JSON; with format=csv text/csv, with format=xlsx a workbook",
+        content((PipelineCost = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
 #[get("/reports/pipeline-cost")]
 pub async fn pipeline_cost(
@@ -63,7 +64,8 @@ pub async fn pipeline_cost(
 /// notes, the net and the tax net of credit notes, in paise, with a totals row
 /// (`format=csv|xlsx` answers a file). `to` before `from`, or too far after it, is 422 on `to`.
 #[utoipa::path(tag = "finance", security(("bearer" = [])), params(SalesQuery),
-    responses((status = 200, body = SalesReport, description = "JSON; with format=csv text/csv, with format=xlsx a workbook"),
+    responses((status = 200, description = "JSON; with format=csv text/csv, with format=xlsx a workbook",
+        content((SalesReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
 #[get("/reports/sales")]
 pub async fn sales_report(
@@ -83,7 +85,8 @@ pub async fn sales_report(
 /// (CDNR, CDNUR), the SAC summary and the totals, all in paise. `format=csv|xlsx` answers a
 /// file. `to` before `from`, or too far after it, is 422 on `to`.
 #[utoipa::path(tag = "finance", security(("bearer" = [])), params(GstReportQuery),
-    responses((status = 200, body = GstReport, description = "JSON; with format=csv text/csv, with format=xlsx a workbook"),
+    responses((status = 200, description = "JSON; with format=csv text/csv, with format=xlsx a workbook",
+        content((GstReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
 #[get("/reports/gst")]
 pub async fn gst(
@@ -117,7 +120,8 @@ pub async fn gst(
 /// it balances (`format=csv` answers a file). `to` before `from`, or too far after it, is 422
 /// on `to`.
 #[utoipa::path(tag = "finance", security(("bearer" = [])), params(LedgerQuery),
-    responses((status = 200, body = LedgerSummary, description = "JSON; with format=csv text/csv"),
+    responses((status = 200, description = "JSON; with format=csv (or xlsx) text/csv",
+        content((LedgerSummary = "application/json"), (String = "text/csv"))),
         (status = 403, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
 #[get("/reports/ledger")]
 pub async fn ledger(
@@ -143,7 +147,8 @@ pub async fn ledger(
 /// and those paid in `from..=to` (IST days), from tokens' `payout.changed` events
 /// (`format=csv|xlsx` answers a file). `to` before `from`, or too far after it, is 422 on `to`.
 #[utoipa::path(tag = "finance", security(("bearer" = [])), params(PeriodQuery),
-    responses((status = 200, body = PayoutsReport, description = "JSON; with format=csv text/csv, with format=xlsx a workbook"),
+    responses((status = 200, description = "JSON; with format=csv text/csv, with format=xlsx a workbook",
+        content((PayoutsReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
 #[get("/reports/payouts")]
 pub async fn payouts_report(
@@ -163,7 +168,8 @@ pub async fn payouts_report(
 /// credit note), the period's invoices no settlement line covers yet, and a count of lines
 /// that matched no platform (`format=csv|xlsx` answers a file). The daily job fills it.
 #[utoipa::path(tag = "finance", security(("bearer" = [])), params(PeriodQuery),
-    responses((status = 200, body = settlements::ReconciliationReport, description = "JSON; with format=csv text/csv, with format=xlsx a workbook"),
+    responses((status = 200, description = "JSON; with format=csv text/csv, with format=xlsx a workbook",
+        content((settlements::ReconciliationReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
 #[get("/reports/reconciliation")]
 pub async fn reconciliation(
