@@ -7,7 +7,8 @@ use kernel::error::PROBLEM_JSON;
 use utoipa::{
     Modify, OpenApi,
     openapi::{
-        self, ContentBuilder, Ref, RefOr, ResponseBuilder, Schema,
+        self, ContentBuilder, KnownFormat, ObjectBuilder, Ref, RefOr, ResponseBuilder, Schema,
+        SchemaFormat, Type,
         path::{Operation, ParameterIn},
         security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
     },
@@ -189,11 +190,10 @@ pub struct BinaryBodies;
 
 impl Modify for BinaryBodies {
     fn modify(&self, doc: &mut openapi::OpenApi) {
-        let binary: Result<RefOr<Schema>, _> =
-            serde_json::from_value(serde_json::json!({"type": "string", "format": "binary"}));
-        let Ok(binary) = binary else {
-            return;
-        };
+        let binary: RefOr<Schema> = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into();
         // what utoipa writes for `Vec<u8>`
         let bytes = Some(serde_json::json!({
             "type": "array", "items": {"type": "integer", "format": "int32", "minimum": 0}

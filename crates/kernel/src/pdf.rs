@@ -11,7 +11,7 @@ pub const A4: (f32, f32) = (595.0, 842.0);
 
 /// Latin-1 bytes of `s` (WinAnsi agrees on the printable range used here); anything else,
 /// control characters included, is `?`.
-pub fn latin1(s: &str) -> Vec<u8> {
+fn latin1(s: &str) -> Vec<u8> {
     s.chars()
         .map(|c| match u8::try_from(u32::from(c)) {
             Ok(b) if (0x20..0x7f).contains(&b) || b >= 0xa0 => b,

@@ -5,17 +5,17 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 use wiremock::{
-    Mock, ResponseTemplate,
+    Mock, MockServer, ResponseTemplate,
     matchers::{body_partial_json, method, path},
 };
 
 use crate::{TestApp, TestResponse};
 
-/// Razorpay creating order `order_id` for exactly `amount` paise in INR: an order request of
-/// any other amount finds no mock (wiremock answers 404, and the purchase fails), so a test
-/// mounting it checks what the buyer is charged. The caller adds `expect`, `up_to_n_times`
-/// and mounts it.
-pub fn order(order_id: &str, amount: i64) -> Mock {
+/// Razorpay creating order `order_id` for exactly `amount` paise in INR, once, and expected
+/// once (checked when the server drops): an order request of any other amount finds no mock
+/// (wiremock answers 404, and the purchase fails), so a test mounting it checks what the buyer
+/// is charged.
+pub async fn expect_order(server: &MockServer, order_id: &str, amount: i64) {
     Mock::given(method("POST"))
         .and(path("/v1/orders"))
         .and(body_partial_json(
@@ -25,6 +25,10 @@ pub fn order(order_id: &str, amount: i64) -> Mock {
             "id": order_id, "entity": "order", "amount": amount, "currency": "INR",
             "receipt": "r", "status": "created"
         })))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(server)
+        .await;
 }
 
 /// Hex HMAC-SHA256 of `message` under `secret` (a webhook body under the webhook secret, or

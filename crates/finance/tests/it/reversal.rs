@@ -68,11 +68,7 @@ async fn buy(
     let (buyer, token) = app.user(Role::User, &[], "mr-mentor");
     let (order_id, pay_id) = (format!("order_{tag}"), format!("pay_{tag}"));
     // only an order of the charged amount is answered
-    testkit::razorpay::order(&order_id, charged)
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(rzp)
-        .await;
+    testkit::razorpay::expect_order(rzp, &order_id, charged).await;
     let order = app
         .call(
             Method::POST,

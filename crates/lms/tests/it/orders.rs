@@ -11,7 +11,9 @@ use kernel::auth::Role;
 use reqwest::Method;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
-use testkit::{TestApp, TestOptions, TestResponse, eventually, spawn_app_with};
+use testkit::{
+    TestApp, TestOptions, TestResponse, eventually, razorpay::expect_order, spawn_app_with,
+};
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
     matchers::{body_partial_json, method, path},
@@ -35,13 +37,20 @@ pub async fn app_with_razorpay() -> (TestApp, MockServer) {
     (app, rzp)
 }
 
-/// Razorpay answers the next order creation with `order_id` (once).
-pub async fn razorpay_order(rzp: &MockServer, order_id: &str, amount: i64) {
-    testkit::razorpay::order(order_id, amount)
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(rzp)
-        .await;
+/// Moves the creation of the order Razorpay knows as `order_id` `hours` into the past.
+async fn placed_hours_ago(app: &TestApp, order_id: &str, hours: i32) {
+    let moved = app
+        .db
+        .execute_raw(Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "UPDATE course_orders SET created_at = now() - make_interval(hours => $2)
+              WHERE razorpay_order_id = $1",
+            [order_id.into(), hours.into()],
+        ))
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(moved, 1, "{order_id}");
 }
 
 pub async fn place(app: &TestApp, token: &str, course_id: &str) -> TestResponse {
@@ -100,7 +109,7 @@ async fn a_paid_order_enrols_once_whatever_the_order_of_webhooks_and_verificatio
     let (student, token) = app.user(Role::User, &[], "mr-mentor");
     let course = common::course(&app, &admin, "paid-course", true).await;
     let course_id = course["id"].as_str().unwrap();
-    razorpay_order(&rzp, "order_LMS1", 499_900).await;
+    expect_order(&rzp, "order_LMS1", 499_900).await;
 
     let first = place(&app, &token, course_id).await;
     assert_eq!(first.status, 201, "{}", first.text);
@@ -218,7 +227,7 @@ async fn partial_refunds_adding_up_to_the_price_withdraw_the_course() {
     let (student, token) = app.user(Role::User, &[], "mr-mentor");
     let course = common::course(&app, &admin, "refunded-course", true).await;
     let course_id = course["id"].as_str().unwrap();
-    razorpay_order(&rzp, "order_RF1", 499_900).await;
+    expect_order(&rzp, "order_RF1", 499_900).await;
     assert_eq!(place(&app, &token, course_id).await.status, 201);
     let captured = payment_event("payment.captured", "order_RF1", "pay_RF1", 499_900);
     assert_eq!(
@@ -294,7 +303,7 @@ async fn a_new_price_supersedes_the_open_order_and_gst_is_added_to_an_exclusive_
     let (student, token) = app.user(Role::User, &[], "mr-mentor");
     let course = common::course(&app, &admin, "repriced-course", true).await;
     let course_id = course["id"].as_str().unwrap();
-    razorpay_order(&rzp, "order_OLD", 499_900).await;
+    expect_order(&rzp, "order_OLD", 499_900).await;
     let old = place(&app, &token, course_id).await;
     assert_eq!(old.json()["amount_paise"], 499_900, "{}", old.text);
 
@@ -312,7 +321,7 @@ async fn a_new_price_supersedes_the_open_order_and_gst_is_added_to_an_exclusive_
         (&page["price_paise"], &page["payable_paise"]),
         (&json!(400_000), &json!(472_000))
     );
-    razorpay_order(&rzp, "order_NEW", 472_000).await;
+    expect_order(&rzp, "order_NEW", 472_000).await;
     let new = place(&app, &token, course_id).await;
     assert_eq!(new.status, 201, "{}", new.text);
     assert_eq!(new.json()["razorpay_order_id"], "order_NEW");
@@ -329,15 +338,8 @@ async fn a_new_price_supersedes_the_open_order_and_gst_is_added_to_an_exclusive_
     // the buyer's old checkout was still open and paid the old price, and neither the
     // webhook nor the checkout's verification arrived: the daily reconciliation asks Razorpay
     // about the superseded order too, and captures it
-    app.db
-        .execute_unprepared(
-            "UPDATE course_orders SET created_at = now() - interval '3 hours'
-              WHERE razorpay_order_id = 'order_OLD';
-             UPDATE course_orders SET created_at = now() - interval '2 hours'
-              WHERE razorpay_order_id = 'order_NEW';",
-        )
-        .await
-        .unwrap();
+    placed_hours_ago(&app, "order_OLD", 3).await;
+    placed_hours_ago(&app, "order_NEW", 2).await;
     for (order, items) in [
         (
             "order_OLD",
@@ -495,7 +497,7 @@ async fn two_payments_for_one_course_enrol_once_and_the_other_is_refunded() {
     let (student, token) = app.user(Role::User, &[], "mr-mentor");
     let course = common::course(&app, &admin, "raced-course", true).await;
     let course_id = course["id"].as_str().unwrap();
-    razorpay_order(&rzp, "order_R1", 499_900).await;
+    expect_order(&rzp, "order_R1", 499_900).await;
     assert_eq!(place(&app, &token, course_id).await.status, 201);
     let repriced = app
         .call(
@@ -506,7 +508,7 @@ async fn two_payments_for_one_course_enrol_once_and_the_other_is_refunded() {
         )
         .await;
     assert_eq!(repriced.status, 200, "{}", repriced.text);
-    razorpay_order(&rzp, "order_R2", 450_000).await;
+    expect_order(&rzp, "order_R2", 450_000).await;
     assert_eq!(place(&app, &token, course_id).await.status, 201);
     refund_mock(&rzp, "pay_R1", 499_900).await;
     refund_mock(&rzp, "pay_R2", 450_000).await;
@@ -548,7 +550,7 @@ async fn two_payments_for_one_course_enrol_once_and_the_other_is_refunded() {
     // another buyer's order is open when an admin grants them the course; their payment then
     // bought nothing and is refunded, and the grant is not touched by the refund
     let (granted, granted_token) = app.user(Role::User, &[], "mr-mentor");
-    razorpay_order(&rzp, "order_G1", 450_000).await;
+    expect_order(&rzp, "order_G1", 450_000).await;
     assert_eq!(place(&app, &granted_token, course_id).await.status, 201);
     let grant = app
         .call(
@@ -606,7 +608,7 @@ async fn orders_are_refused_for_drafts_without_keys_and_across_platforms() {
         .await;
     res.assert_problem(404, "not_found");
     // a forged checkout signature
-    razorpay_order(&rzp, "order_LMS2", 499_900).await;
+    expect_order(&rzp, "order_LMS2", 499_900).await;
     place(&app, &token, course["id"].as_str().unwrap()).await;
     let forged = app
         .call(
@@ -643,20 +645,13 @@ async fn the_daily_reconciliation_captures_missed_payments_and_expires_stale_ord
     let (_, idle_token) = app.user(Role::User, &[], "mr-mentor");
     let course = common::course(&app, &admin, "recon", true).await;
     let course_id = course["id"].as_str().unwrap();
-    razorpay_order(&rzp, "order_PAID", 499_900).await;
+    expect_order(&rzp, "order_PAID", 499_900).await;
     assert_eq!(place(&app, &paid_token, course_id).await.status, 201);
-    razorpay_order(&rzp, "order_IDLE", 499_900).await;
+    expect_order(&rzp, "order_IDLE", 499_900).await;
     assert_eq!(place(&app, &idle_token, course_id).await.status, 201);
     // both were placed long ago; Razorpay says one was paid, the other never
-    app.db
-        .execute_unprepared(
-            "UPDATE course_orders SET created_at = now() - interval '2 hours'
-              WHERE razorpay_order_id = 'order_PAID';
-             UPDATE course_orders SET created_at = now() - interval '25 hours'
-              WHERE razorpay_order_id = 'order_IDLE';",
-        )
-        .await
-        .unwrap();
+    placed_hours_ago(&app, "order_PAID", 2).await;
+    placed_hours_ago(&app, "order_IDLE", 25).await;
     Mock::given(method("GET"))
         .and(path("/v1/orders/order_PAID/payments"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({

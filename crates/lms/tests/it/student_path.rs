@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::{
     common,
-    orders::{app_with_razorpay, place, razorpay_order, verify, webhook},
+    orders::{app_with_razorpay, place, verify, webhook},
     quiz_fixtures::{quiz, save, start, submit, three_questions},
 };
 
@@ -59,7 +59,7 @@ async fn catalogue_to_paid_enrolment_to_quiz_score_to_graded_assignment() {
     assert_eq!(page.status, 200, "{}", page.text);
 
     // 2. a paid enrolment; the webhook twice and first, then the checkout's verification
-    razorpay_order(&rzp, "order_PATH", 499_900).await;
+    testkit::razorpay::expect_order(&rzp, "order_PATH", 499_900).await;
     let order = app
         .call(
             Method::POST,
