@@ -30,7 +30,9 @@ bench_binary() {
     cargo build -q -p gateway
     BIN="$CARGO_TARGET_DIR/debug/gateway"
   else
-    cargo build --release -q -p gateway
+    # the linker wrapper that lays out the start-up functions (ADR 0097)
+    CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER="$PWD/apps/gateway/cc-ordered.sh" \
+      cargo build --release -q -p gateway
     BIN="$CARGO_TARGET_DIR/release/gateway"
   fi
 }

@@ -22,6 +22,9 @@
 #        REPLAY_VARIANTS=N (with REPLAY=1): the replay on copies of the database with each
 #        schema or commit experiment of bench/sql/booking_variants/ applied, and unchanged,
 #        alternated N times: where PostgreSQL's time per booking goes.
+#        REPLAY_BATCH="B ..." (with REPLAY=1): the replay, the gateway stopped, with B bookings
+#        committed per transaction, each client booking for its own students (64 / B clients):
+#        what committing bookings in groups would raise the ceiling to.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS="${1:-20}"
@@ -219,7 +222,7 @@ SQL
       psql "$DATABASE_URL" -qAtc "SELECT pg_stat_statements_reset()" >/dev/null
     fi
     cpu_b=$(cpu_stat)
-    pgbench -n -M prepared -c "$BOOK_CONN" -j 2 -T "${REPLAY_SECS:-$SECS}" -f "$1" "$DATABASE_URL" \
+    pgbench -n -M prepared -c "${REPLAY_CONN:-$BOOK_CONN}" -j 2 -T "${REPLAY_SECS:-$SECS}" -f "$1" "$DATABASE_URL" \
       >"$WORK/pgbench" 2>&1 &
     local bench=$!
     if [ -n "${PROFILE:-}" ] && [ -n "${3:-}" ]; then
@@ -243,6 +246,10 @@ SQL
     cpu_report "$2: CPU per transaction (every process, pgbench included)" "$cpu_b" "$cpu_a" \
       "$(grep -Po '(?<=actually processed: )\d+' "$WORK/pgbench" || true)"
     echo "bookings written: $((after - before))"
+    if [ -n "${4:-}" ]; then
+      cpu_report "$2: CPU per booking" "$cpu_b" "$cpu_a" "$((after - before))"
+      echo "bookings per second: $(( (after - before) / ${REPLAY_SECS:-$SECS} ))"
+    fi
   }
   replay "$WORK/booking.pgbench" "replayed bookings, the gateway idle beside them (its relay moving their jobs)" profile
   sleep 2
@@ -256,6 +263,18 @@ SQL
   sed -n '1,/^\\gset$/p' "$WORK/booking.pgbench" >"$WORK/lookup.pgbench"
   # 2 s: the lookups would outrun the open slots left in a longer run
   REPLAY_SECS=2 replay "$WORK/lookup.pgbench" "lookups alone"
+  for b in ${REPLAY_BATCH:-}; do
+    # B bookings per transaction; 64 students, so 64 / B clients never share a student
+    echo
+    echo "== $b bookings per transaction, the gateway stopped ($((64 / b)) connections)"
+    python3 bench/booking_replay.py "$PGLOG" "$offset" "$WORK/batch$b.pgbench" /dev/null "$b" 64
+    lookup_table
+    REPLAY_CONN=$((64 / b)) replay "$WORK/batch$b.pgbench" "$b bookings per transaction" "" per-booking
+    echo
+    echo "== 1 booking per transaction, the same $((64 / b)) connections"
+    lookup_table
+    REPLAY_CONN=$((64 / b)) replay "$WORK/booking.pgbench" "1 booking per transaction" "" per-booking
+  done
   if [ -n "${REPLAY_VARIANTS:-}" ]; then
     # What the schema and the commit cost: the same replay (the gateway stopped) on fresh
     # copies of this database, unchanged and with each of bench/sql/booking_variants/*.sql

@@ -8,15 +8,19 @@
 #
 # The functions come from valgrind's callgrind (every function executed, not a sample), run
 # on the server process only (its `prepare` child runs natively), intersected with the
-# binary's own symbol table. Symbols that a later change renames or removes are skipped by
-# the linker; new start-up code is laid out where it would be without the file. Re-run after
-# changes to start-up, route mounting or the dependency versions, then rebuild.
+# binary's own symbol table, and written as keys: demangled names without the crates'
+# disambiguators and LTO's suffixes (apps/gateway/symbol-keys.sh), which change with every
+# change to a crate's dependencies while the functions stay. The linker wrapper
+# (apps/gateway/cc-ordered.sh) finds each key's name in the build it links (ADR 0097). Functions
+# that a later change renames or removes are skipped; new start-up code is laid out where it
+# would be without the file. Re-run after changes to start-up or route mounting, then rebuild;
+# `bash bench/idle-rss.sh` prints how many of the file's keys the binary still has.
 #
 # usage: bash bench/symbol-order.sh      (BENCH_BIN=<release binary> skips the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-need valgrind nm curl
+need valgrind nm c++filt curl
 bench_binary
 bench_env symbol_order
 "$BIN" migrate >/dev/null
@@ -41,5 +45,8 @@ awk '!seen[$0]++' "$WORK/executed" >"$WORK/unique" && mv "$WORK/unique" "$WORK/e
 
 # keep the ones the binary itself defines in .text
 nm --defined-only "$BIN" | awk '$2 ~ /^[tTwW]$/ { print $3 }' | sort -u >"$WORK/defined"
-awk 'NR == FNR { defined[$0] = 1; next } ($0 in defined)' "$WORK/defined" "$WORK/executed" >"$OUT"
-echo "$(wc -l <"$OUT") of $(wc -l <"$WORK/executed") executed functions written to $OUT"
+awk 'NR == FNR { defined[$0] = 1; next } ($0 in defined)' "$WORK/defined" "$WORK/executed" >"$WORK/names"
+# written as keys (demangled, without the hashes a rebuild changes), which the linker wrapper
+# apps/gateway/cc-ordered.sh looks up in each build (ADR 0097)
+bash apps/gateway/symbol-keys.sh <"$WORK/names" | cut -f1 | awk '!seen[$0]++' >"$OUT"
+echo "$(wc -l <"$WORK/names") of $(wc -l <"$WORK/executed") executed functions, $(wc -l <"$OUT") keys, written to $OUT"

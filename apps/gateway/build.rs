@@ -7,7 +7,9 @@
 //!   dynamic loader reads a few kilobytes at exec instead of a 3.5 MB `.rela.dyn`.
 //!
 //! Both are flags of rustc's default linker on x86_64 Linux (LLD). `GATEWAY_LINK_TUNING=0`
-//! builds without them (another linker, an older glibc, or to compare).
+//! builds without them (another linker, an older glibc, or to compare). The ordering file
+//! holds demangled names without hashes, which `cc-ordered.sh`, set as the linker of release
+//! builds (`bench/lib.sh`, `deploy/Dockerfile`), looks up in each build (ADR 0097).
 
 use std::{env, path::Path};
 
@@ -32,5 +34,15 @@ fn main() {
         );
         // Symbols renamed or removed since the file was written are skipped, silently.
         println!("cargo:rustc-link-arg-bin=gateway=-Wl,--no-warn-symbol-ordering");
+        // The file holds keys (demangled names without hashes, ADR 0097): only the wrapper
+        // cc-ordered.sh turns them into this build's names; LLD alone finds none of them.
+        let wrapped = env::var("RUSTC_LINKER").is_ok_and(|l| l.ends_with("cc-ordered.sh"));
+        if !wrapped {
+            println!(
+                "cargo:warning=the start-up functions are not laid out together (idle memory, \
+                 ADR 0097): build with CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER=\
+                 $PWD/apps/gateway/cc-ordered.sh"
+            );
+        }
     }
 }

@@ -117,11 +117,11 @@ pub async fn gst(
 }
 
 /// The finance ledger of `from..=to` (IST days) by account: debits, credits, net, and whether
-/// it balances (`format=csv` answers a file). `to` before `from`, or too far after it, is 422
-/// on `to`.
+/// it balances (`format=csv|xlsx` answers a file). `to` before `from`, or too far after it, is
+/// 422 on `to`.
 #[utoipa::path(tag = "finance", security(("bearer" = [])), params(LedgerQuery),
-    responses((status = 200, description = "JSON; with format=csv (or xlsx) text/csv",
-        content((LedgerSummary = "application/json"), (String = "text/csv"))),
+    responses((status = 200, description = "JSON; with format=csv text/csv, with format=xlsx a workbook",
+        content((LedgerSummary = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, body = kernel::error::Problem), (status = 422, body = kernel::error::Problem)))]
 #[get("/reports/ledger")]
 pub async fn ledger(
@@ -131,15 +131,9 @@ pub async fn ledger(
 ) -> AppResult<HttpResponse> {
     let q = query.into_inner();
     let summary = reports::ledger(&finance.ctx().db, user.tenant.id, q.from, q.to).await?;
-    Ok(match q.format.unwrap_or_default() {
-        ReportFormat::Json => HttpResponse::Ok().json(summary),
-        ReportFormat::Csv | ReportFormat::Xlsx => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                "Content-Disposition",
-                format!("attachment; filename=\"ledger-{}-{}.csv\"", q.from, q.to),
-            ))
-            .body(reports::ledger_csv(&summary)?),
+    let name = format!("ledger-{}-{}", q.from, q.to);
+    answer(q.format, &name, &summary, || {
+        reports::ledger_tables(&summary)
     })
 }
 

@@ -401,30 +401,33 @@ pub async fn ledger<C: ConnectionTrait>(
     })
 }
 
-/// The ledger summary as CSV.
-pub fn ledger_csv(s: &crate::dto::reports::LedgerSummary) -> Result<Vec<u8>, FinanceError> {
-    let failed = |e: csv::Error| FinanceError::App(kernel::AppError::Unexpected(e.into()));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "account",
-        "debit_paise",
-        "credit_paise",
-        "net_paise",
-        "entries",
-    ])
-    .map_err(failed)?;
-    for a in &s.accounts {
-        w.write_record([
-            a.account.clone(),
-            a.debit_paise.to_string(),
-            a.credit_paise.to_string(),
-            a.net_paise.to_string(),
-            a.entries.to_string(),
-        ])
-        .map_err(failed)?;
-    }
-    w.into_inner()
-        .map_err(|e| FinanceError::App(kernel::AppError::Unexpected(anyhow::anyhow!("{e}"))))
+/// The ledger summary as one table (CSV or a one-sheet workbook): an account per row.
+pub fn ledger_tables(
+    s: &crate::dto::reports::LedgerSummary,
+) -> Vec<crate::service::tabular::Table> {
+    vec![crate::service::tabular::Table {
+        name: "ledger",
+        columns: vec![
+            "account",
+            "debit_paise",
+            "credit_paise",
+            "net_paise",
+            "entries",
+        ],
+        rows: s
+            .accounts
+            .iter()
+            .map(|a| {
+                vec![
+                    a.account.clone().into(),
+                    a.debit_paise.into(),
+                    a.credit_paise.into(),
+                    a.net_paise.into(),
+                    a.entries.into(),
+                ]
+            })
+            .collect(),
+    }]
 }
 
 #[cfg(test)]

@@ -220,6 +220,23 @@ async fn partial_then_full_refund_reverses_the_invoice_exactly() {
         "{}",
         csv.text
     );
+    // a workbook when one is asked for (it was the CSV under an .xlsx name's query before)
+    let xlsx = app
+        .http
+        .get(format!(
+            "{}/api/finance/reports/ledger?from={today}&to={today}&format=xlsx",
+            app.address
+        ))
+        .bearer_auth(&fin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), 200);
+    assert_eq!(
+        xlsx.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
 }
 
 #[tokio::test]
