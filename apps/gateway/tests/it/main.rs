@@ -13,6 +13,7 @@ mod errors;
 mod health;
 mod http_edges;
 mod layering;
+mod link_layout;
 mod module_graph;
 mod notifications_replicas;
 mod openapi;
