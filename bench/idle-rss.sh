@@ -35,8 +35,7 @@ binary_rss() {
 ORDER=apps/gateway/symbol-order.txt
 if [ -f "$ORDER" ]; then
   # the file holds keys (apps/gateway/symbol-keys.sh), looked up in the binary's names
-  found=$(nm --defined-only "$BIN" | awk '$2 ~ /^[tTwW]$/ { print $3 }' | bash apps/gateway/symbol-keys.sh |
-    cut -f1 | awk 'NR == FNR { want[$0] = 1; next } ($0 in want) && !seen[$0]++ { n++ } END { print n + 0 }' "$ORDER" -)
+  found=$(bash apps/gateway/symbol-keys.sh "$BIN" | cut -f1 | awk 'NR == FNR { want[$0] = 1; next } ($0 in want) && !seen[$0]++ { n++ } END { print n + 0 }' "$ORDER" -)
   echo "$ORDER: $found of $(wc -l <"$ORDER") start-up functions found by key in $BIN"
 fi
 echo "role: ${ROLE:-api}"

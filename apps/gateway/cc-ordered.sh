@@ -27,8 +27,7 @@ done
 # first pass: the names this build gave the functions
 cc "${args[@]}"
 order="$out.symbol-order"
-nm --defined-only "$out" | awk '$2 ~ /^[tTwW]$/ { print $3 }' |
-  bash "$(dirname "$0")/symbol-keys.sh" |
+bash "$(dirname "$0")/symbol-keys.sh" "$out" |
   awk -F'\t' 'NR == FNR { if (!($0 in rank)) rank[$0] = NR; next }
               ($1 in rank) { print rank[$1] "\t" $2 }' "$keys" - |
   sort -s -n -k1,1 | cut -f2 >"$order"

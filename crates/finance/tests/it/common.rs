@@ -89,3 +89,16 @@ pub async fn numbers(app: &TestApp) -> Vec<(i64, String)> {
         })
         .collect()
 }
+
+/// GETs `path` with `token` and checks that the answer is a workbook: 200, the XLSX media
+/// type, a ZIP archive's first bytes.
+pub async fn workbook(app: &TestApp, path: &str, token: &str) {
+    let (status, content_type, body) = crate::pdf::get_bytes(app, path, token).await;
+    assert_eq!(status, 200, "{path}");
+    assert_eq!(
+        content_type.as_deref(),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "{path}"
+    );
+    assert!(body.starts_with(b"PK"), "{path}");
+}

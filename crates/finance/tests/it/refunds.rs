@@ -12,7 +12,7 @@ use wiremock::{
     matchers::{body_partial_json, method, path},
 };
 
-use crate::common::{captured, count, tenant};
+use crate::common::{captured, count, tenant, workbook};
 
 async fn app_with_razorpay() -> (TestApp, MockServer) {
     let rzp = MockServer::start().await;
@@ -221,22 +221,12 @@ async fn partial_then_full_refund_reverses_the_invoice_exactly() {
         csv.text
     );
     // a workbook when one is asked for (it was the CSV under an .xlsx name's query before)
-    let xlsx = app
-        .http
-        .get(format!(
-            "{}/api/finance/reports/ledger?from={today}&to={today}&format=xlsx",
-            app.address
-        ))
-        .bearer_auth(&fin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(xlsx.status(), 200);
-    assert_eq!(
-        xlsx.headers()["content-type"],
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    );
-    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+    workbook(
+        &app,
+        &format!("/api/finance/reports/ledger?from={today}&to={today}&format=xlsx"),
+        &fin,
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use testkit::{TestApp, spawn_app};
 
-use crate::common::{buyer_with_profile, captured, count, tenant};
+use crate::common::{buyer_with_profile, captured, count, tenant, workbook};
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -235,18 +235,12 @@ async fn a_months_report_is_the_sum_of_its_documents() {
     assert_eq!(lines.len(), rows + 1);
     assert!(csv.text.contains(&format!("b2b,{},", b2b.number)));
     // XLSX: a workbook
-    let x = app
-        .http
-        .get(format!(
-            "{}/api/finance/reports/gst?from=2026-11-01&to=2026-11-30&format=xlsx",
-            app.address
-        ))
-        .bearer_auth(&fin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(x.status(), 200);
-    assert!(x.bytes().await.unwrap().starts_with(b"PK"));
+    workbook(
+        &app,
+        "/api/finance/reports/gst?from=2026-11-01&to=2026-11-30&format=xlsx",
+        &fin,
+    )
+    .await;
 
     // bad ranges and callers
     let p = app
@@ -359,18 +353,12 @@ async fn daily_and_monthly_sales_are_the_sums_of_the_documents() {
         "{}",
         csv.text
     );
-    let x = app
-        .http
-        .get(format!(
-            "{}/api/finance/reports/sales?from=2026-11-01&to=2026-11-30&format=xlsx",
-            app.address
-        ))
-        .bearer_auth(&fin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(x.status(), 200);
-    assert!(x.bytes().await.unwrap().starts_with(b"PK"));
+    workbook(
+        &app,
+        "/api/finance/reports/sales?from=2026-11-01&to=2026-11-30&format=xlsx",
+        &fin,
+    )
+    .await;
     // a plain user, and a period the wrong way round
     app.call(
         Method::GET,
